@@ -1,0 +1,87 @@
+"""Minting instance IRIs: readable, stable, deterministic, never blank nodes.
+
+All IRIs are ``{base}id/<kind>/<key>``; their documents live at ``{base}doc/<kind>/<key>``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from rdflib import URIRef
+
+from dti_kg.config import base_iri
+
+
+class Minter:
+    """Makes the IRIs of one build. ``base`` defaults to the configured base IRI."""
+
+    def __init__(self, base: str | None = None) -> None:
+        self.base = base or base_iri()
+
+    def _id(self, *parts: object) -> URIRef:
+        return URIRef(self.base + "id/" + "/".join(str(p) for p in parts))
+
+    # reference entities
+    def province(self, slug: str) -> URIRef:
+        return self._id("province", slug)
+
+    def edition(self, year: int) -> URIRef:
+        return self._id("edition", year)
+
+    def framework(self, year: int) -> URIRef:
+        return self._id("edition", year, "framework")
+
+    def cohort(self, year: int, size: int) -> URIRef:
+        return self._id("edition", year, "cohort", size)
+
+    def indicator(self, key: str) -> URIRef:
+        return self._id("indicator", key.replace("_", "-"))
+
+    def indicator_scheme(self) -> URIRef:
+        return self._id("indicator")
+
+    def agency(self, slug: str) -> URIRef:
+        return self._id("agency", slug)
+
+    def event(self, slug: str) -> URIRef:
+        return self._id("event", slug)
+
+    def outlet(self, slug: str) -> URIRef:
+        return self._id("outlet", slug)
+
+    def dataset(self) -> URIRef:
+        return self._id("dataset")
+
+    # sources, evidence, provenance
+    def source(self, source_id: str) -> URIRef:
+        return self._id("source", source_id)
+
+    def graph(self, name: str) -> URIRef:
+        """Named graph of one source (``name`` = source id) or of reference data (e.g. "reference")."""
+        return self._id("graph", name)
+
+    def span(self, source_id: str, start: int, end: int) -> URIRef:
+        return self._id("source", source_id, "span", f"{start}-{end}")
+
+    def selector(self, source_id: str, start: int, end: int, kind: str) -> URIRef:
+        """``kind`` is "quote" (oa:TextQuoteSelector) or "position" (oa:TextPositionSelector)."""
+        return self._id("source", source_id, "span", f"{start}-{end}", kind)
+
+    def activity(self, source_id: str) -> URIRef:
+        return self._id("activity", "extract", source_id)
+
+    def software(self, version: str) -> URIRef:
+        return self._id("software", "dti-kg", version)
+
+    def claim(self, source_id: str, *key: object) -> URIRef:
+        digest = hashlib.sha256("|".join([source_id, *map(str, key)]).encode("utf-8")).hexdigest()[:16]
+        return self._id("claim", digest)
+
+    def edition_fact(self, source_id: str, *key: object) -> URIRef:
+        digest = hashlib.sha256("|".join([source_id, *map(str, key)]).encode("utf-8")).hexdigest()[:16]
+        return self._id("fact", digest)
+
+    def doc_for(self, iri: str) -> str | None:
+        """The document URL of an ``id`` IRI under this base, else None."""
+        prefix = self.base + "id/"
+        return self.base + "doc/" + iri[len(prefix) :] if iri.startswith(prefix) else None

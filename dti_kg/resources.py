@@ -1,0 +1,42 @@
+"""Locate the files that ship inside the package (ontology, shapes, queries, data).
+
+Everything is read through importlib.resources so that an installed wheel works outside the
+checkout.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import as_file, files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+
+def data_file(name: str) -> Traversable:
+    """A file in ``dti_kg/data`` (gazetteer, editions, outlets, official tables, snapshot)."""
+    return files("dti_kg").joinpath("data", name)
+
+
+def ontology_file() -> Traversable:
+    return files("dti_kg.ontology").joinpath("dti.ttl")
+
+
+def shape_files() -> list[Traversable]:
+    return sorted(
+        (f for f in files("dti_kg.shapes").iterdir() if f.name.endswith(".ttl")), key=lambda f: f.name
+    )
+
+
+def query_files() -> list[Traversable]:
+    return sorted(
+        (f for f in files("dti_kg.queries").iterdir() if f.name.endswith(".rq")), key=lambda f: f.name
+    )
+
+
+def read_text(resource: Traversable) -> str:
+    return resource.read_text(encoding="utf-8")
+
+
+def local_path(resource: Traversable) -> Path:
+    """A real filesystem path for a packaged resource (packages here are never zipped)."""
+    with as_file(resource) as path:
+        return Path(path)

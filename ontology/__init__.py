@@ -1,0 +1,1 @@
+"""dti_kg.ontology"""
