@@ -71,7 +71,9 @@ class EditionFact:
     """A fact about an edition stated in an article (publisher, counts, named main indices)."""
 
     edition: int
-    fact: Literal["publisher", "main_indices_count", "component_indices_count", "criteria_count", "main_index"]
+    fact: Literal[
+        "publisher", "main_indices_count", "component_indices_count", "criteria_count", "main_index"
+    ]
     value: str | int
     rule: str
     evidence: list[Span]

@@ -24,5 +24,20 @@ PREFIXES: dict[str, Namespace] = {
     "dcat": Namespace(str(DCAT)),
 }
 
-__all__ = ["DCAT", "DCTERMS", "DTI", "OA", "ORG", "PREFIXES", "PROV", "QB", "RDF", "RDFS", "SCHEMA", "SH",
-           "SKOS", "VOID", "XSD"]
+__all__ = [
+    "DCAT",
+    "DCTERMS",
+    "DTI",
+    "OA",
+    "ORG",
+    "PREFIXES",
+    "PROV",
+    "QB",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SH",
+    "SKOS",
+    "VOID",
+    "XSD",
+]

@@ -128,7 +128,9 @@ def editions() -> dict[int, Edition]:
             publisher=r["publisher"],
             event=r["event"],
             main_indices=_split(r["main_indices"]),
-            component_indices_count=int(r["component_indices_count"]) if r["component_indices_count"] else None,
+            component_indices_count=int(r["component_indices_count"])
+            if r["component_indices_count"]
+            else None,
             criteria_count=int(r["criteria_count"]) if r["criteria_count"] else None,
             national_score=Decimal(r["national_score"]) if r["national_score"] else None,
             provincial_average=Decimal(r["provincial_average"]) if r["provincial_average"] else None,

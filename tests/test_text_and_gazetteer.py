@@ -44,7 +44,9 @@ def test_gazetteer_sizes_and_codes() -> None:
     assert len(g.post_merger) == 34
     assert len({u.gso_code for u in g.pre_merger}) == 63
     predecessors = sorted(p for u in g.post_merger for p in u.predecessors)
-    assert predecessors == sorted(u.slug for u in g.pre_merger), "every old province is in exactly one new unit"
+    assert predecessors == sorted(u.slug for u in g.pre_merger), (
+        "every old province is in exactly one new unit"
+    )
 
 
 def test_post_merger_units_match_vietnam_provinces() -> None:
@@ -76,9 +78,13 @@ def test_lookup_spellings(name: str, slug: str) -> None:
 def test_merger_table_reproduces_official_2024_means(reference_dir: Path) -> None:
     """The ministry scored each merged unit as the mean of its members' pre-merger totals."""
     g = gazetteer()
-    rows = list(csv.DictReader((reference_dir / "dti_provincial.csv").open(encoding="utf-8")))
-    old = {g.lookup(r["province_as_published"]).slug: Decimal(r["score"])
-           for r in rows if r["edition"] == "2024" and r["cohort"] == "63"}
+    with (reference_dir / "dti_provincial.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    old = {
+        g.lookup(r["province_as_published"]).slug: Decimal(r["score"])
+        for r in rows
+        if r["edition"] == "2024" and r["cohort"] == "63"
+    }
     assert len(old) == 63
     checked = 0
     for r in rows:
