@@ -1,0 +1,166 @@
+"""The on-disk store: immutable build directories behind an atomically switched symlink.
+
+Layout for ``--store PATH``::
+
+    PATH                  symlink -> PATH.builds/<build-id>   (switched with one rename)
+    PATH.builds/
+        <build-id>/
+            oxigraph/     the pyoxigraph store of that build (never written after publication)
+            build.json    what was built from what: sources, counts, quarantined sources
+            report.txt    readable validation report
+            report.ttl    the SHACL validation reports as RDF
+            quarantine/   graphs that failed validation (not served), one N-Quads file each
+        cache/            per-source extraction + validation results, keyed by hash and loader version
+        lock              held (flock) by the one build running on this store
+
+A crash or an interrupt during a build leaves ``PATH`` pointing at the previous complete build;
+a server that opened the previous build keeps reading it (old builds are kept for a while).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph
+
+from dti_kg.errors import StoreError
+
+KEEP_BUILDS = 3  # the current build and two before it, for servers still reading them
+BUILD_INFO = "build.json"
+OXIGRAPH_DIR = "oxigraph"
+
+
+@dataclass(frozen=True)
+class StorePaths:
+    link: Path
+
+    @property
+    def builds(self) -> Path:
+        return self.link.with_name(self.link.name + ".builds")
+
+    @property
+    def cache(self) -> Path:
+        return self.builds / "cache"
+
+    @property
+    def lock(self) -> Path:
+        return self.builds / "lock"
+
+
+def paths(store: str | os.PathLike[str]) -> StorePaths:
+    link = Path(store).expanduser().absolute()
+    if link.exists() and not link.is_symlink():
+        raise StoreError(
+            f"{link} exists and is not a DTI-KG store link; choose another --store path or remove it"
+        )
+    return StorePaths(link)
+
+
+@contextlib.contextmanager
+def build_lock(store: str | os.PathLike[str]) -> Iterator[StorePaths]:
+    """Hold the store's build lock; a second concurrent build fails at once with a clear error."""
+    p = paths(store)
+    p.builds.mkdir(parents=True, exist_ok=True)
+    with p.lock.open("a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise StoreError(
+                f"another build is running on {p.link} (lock {p.lock} held by {holder})"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}\n")
+        fh.flush()
+        try:
+            yield p
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def new_build_dir(p: StorePaths) -> Path:
+    """A fresh, empty build directory (named by time and pid, so it sorts by age)."""
+    build_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}"
+    d = p.builds / build_id
+    n = 0
+    while d.exists():
+        n += 1
+        d = p.builds / f"{build_id}.{n}"
+    d.mkdir(parents=True)
+    return d
+
+
+def publish(p: StorePaths, build_dir: Path) -> None:
+    """Point the store link at ``build_dir`` with one atomic rename, then prune old builds."""
+    if not (build_dir / BUILD_INFO).is_file():
+        raise StoreError(f"refusing to publish {build_dir}: it has no {BUILD_INFO}")
+    tmp = p.link.with_name(f".{p.link.name}.{os.getpid()}.tmp")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    # A relative target keeps the store movable as a whole.
+    os.symlink(os.path.relpath(build_dir, p.link.parent), tmp)
+    os.replace(tmp, p.link)
+    _prune(p, keep=build_dir)
+
+
+def _prune(p: StorePaths, keep: Path) -> None:
+    builds = sorted(d for d in p.builds.iterdir() if d.is_dir() and d.name not in {"cache"})
+    old = [d for d in builds if d != keep][: max(0, len(builds) - KEEP_BUILDS)]
+    for d in old:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def current_build_dir(store: str | os.PathLike[str]) -> Path:
+    p = paths(store)
+    if not p.link.is_symlink():
+        raise StoreError(f"no store at {p.link}: run `dti build --store {p.link}` first")
+    target = p.link.resolve()
+    if not (target / BUILD_INFO).is_file() or not (target / OXIGRAPH_DIR).is_dir():
+        raise StoreError(f"the store at {p.link} points to an incomplete build ({target})")
+    return target
+
+
+def read_build_info(store: str | os.PathLike[str]) -> dict[str, Any]:
+    return json.loads((current_build_dir(store) / BUILD_INFO).read_text(encoding="utf-8"))
+
+
+def open_read_only(store: str | os.PathLike[str]) -> pyoxigraph.Store:
+    """Open the current build read-only. Unlike ``pyoxigraph.Store(path)``, never creates an empty store."""
+    directory = current_build_dir(store) / OXIGRAPH_DIR
+    try:
+        return pyoxigraph.Store.read_only(str(directory))
+    except OSError as exc:
+        raise StoreError(f"cannot open the store at {directory}: {exc}") from exc
+
+
+def create_build(
+    p: StorePaths, quads: Iterator[pyoxigraph.Quad] | list[pyoxigraph.Quad], info: dict[str, Any]
+) -> Path:
+    """Write a complete, unpublished build: the quads in a fresh store plus ``build.json``.
+
+    ``info`` is recorded as given, plus ``build_id`` and ``quads`` (the count actually stored).
+    """
+    d = new_build_dir(p)
+    store = pyoxigraph.Store(str(d / OXIGRAPH_DIR))
+    store.bulk_extend(quads)
+    store.flush()
+    count = len(store)
+    del store  # releases the store's lock before anyone opens it read-only
+    info = {**info, "build_id": d.name, "quads": count}
+    (d / BUILD_INFO).write_text(
+        json.dumps(info, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return d
