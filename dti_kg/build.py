@@ -1,0 +1,291 @@
+"""``dti build``: sources -> per-source named graphs -> SHACL gate -> a new store, switched in atomically.
+
+One build:
+1. takes the build lock of the store (a second concurrent build fails at once);
+2. prepares the reference graphs (gazetteer, editions, official tables) and the shapes ONCE;
+3. turns each source into its own named graph — an article file (extracted unless its hash and the
+   loader version are in the cache) or a graph of the bundled snapshot;
+4. validates all new source graphs in one gate run; failing sources are quarantined with a report;
+5. reconciles the served claims with the official tables;
+6. writes everything into a fresh store directory and switches the store link to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph
+import rdflib
+
+from dti_kg import __version__, store
+from dti_kg.config import base_iri
+from dti_kg.errors import InputError
+from dti_kg.iri import Minter
+from dti_kg.resources import data_file, ontology_file, read_text, shape_files
+from dti_kg.sources import Source, article_sources, snapshot_sources
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class SourceOutcome:
+    """What happened to one source in a build."""
+
+    name: str  # file name, or the snapshot graph's source id
+    graph: str | None  # named-graph IRI, when the source got that far
+    status: str  # "served", "quarantined" or "rejected"
+    reason: str = ""  # for rejected inputs: the one-line reason
+    claims: int = 0
+    cached: bool = False
+    report: str = ""  # readable validation findings (violations and warnings)
+
+    def as_json(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if v not in ("", None)}
+
+
+@dataclass
+class BuildResult:
+    store: Path
+    build_dir: Path
+    outcomes: list[SourceOutcome] = field(default_factory=list)
+    quads: int = 0
+
+    @property
+    def quarantined(self) -> list[SourceOutcome]:
+        return [o for o in self.outcomes if o.status != "served"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.quarantined
+
+
+def gate_fingerprint(minter: Minter) -> str:
+    """Changes whenever validation could judge a cached source differently."""
+    h = hashlib.sha256()
+    h.update(minter.base.encode())
+    h.update(read_text(ontology_file()).encode())
+    for f in shape_files():
+        h.update(f.name.encode() + read_text(f).encode())
+    for name in ("provinces_63.csv", "units_2025.csv", "editions.csv", "indicators.csv", "agencies.csv"):
+        h.update(read_text(data_file(name)).encode())
+    return h.hexdigest()[:16]
+
+
+def build_store(
+    store_path: str | Path,
+    articles: Sequence[Path] | None = None,
+    *,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build a new store at ``store_path`` from ``articles`` (files, folders) or the bundled snapshot."""
+    say: Progress = progress or _silent
+    minter = Minter(base_iri())
+    with store.build_lock(store_path) as p:
+        from dti_kg.loaders import LOADER_VERSION
+
+        say("preparing reference data and shapes")
+        reference = reference_graphs(minter)
+        cache = Cache(p.cache, f"{LOADER_VERSION}-{gate_fingerprint(minter)}")
+        sources: list[Source] = (
+            article_sources(articles) if articles is not None else snapshot_sources(minter)
+        )
+        outcomes, graphs = gather_sources(sources, minter, cache, reference, say)
+        served = {o.graph: graphs[o.graph] for o in outcomes if o.status == "served" and o.graph}
+        say("reconciling claims with the official tables")
+        derived = _derived_graphs(minter, reference, served)
+        build_dir = store.create_build(
+            p,
+            list(graph_quads({**reference, **served, **derived})),
+            _build_info(minter, LOADER_VERSION, articles, outcomes),
+        )
+        _write_reports(build_dir, outcomes, graphs)
+        store.publish(p, build_dir)
+        result = BuildResult(p.link, build_dir, outcomes, store.read_build_info(p.link)["quads"])
+    say(f"built {p.link} -> {build_dir.name}: {result.quads} quads")
+    return result
+
+
+def reference_graphs(minter: Minter) -> dict[str, rdflib.Graph]:
+    from dti_kg.loaders.official import official_graph
+    from dti_kg.reference_graph import reference_graph
+
+    return {
+        str(minter.graph("reference")): reference_graph(minter),
+        str(minter.graph("official")): official_graph(minter),
+    }
+
+
+def gather_sources(
+    sources: list[Source],
+    minter: Minter,
+    cache: Cache,
+    reference: dict[str, rdflib.Graph],
+    say: Progress,
+) -> tuple[list[SourceOutcome], dict[str, rdflib.Graph]]:
+    """Every source's graph, from the cache or freshly extracted; new graphs validated in one gate run."""
+    outcomes: list[SourceOutcome] = []
+    graphs: dict[str, rdflib.Graph] = {}
+    fresh: dict[str, tuple[SourceOutcome, str]] = {}
+    total = len(sources)
+    for i, source in enumerate(sources, 1):
+        if total > 5 and (i == 1 or i % 25 == 0 or i == total):
+            say(f"reading sources: {i}/{total}")
+        try:
+            key = source.identify()
+            graph_iri = source.graph_name(minter)
+            if graph_iri in graphs:
+                raise InputError(f"{source.name}: same content as another source of this build")
+            hit = cache.get(key)
+            if hit is not None:
+                graph = rdflib.Graph().parse(data=hit["graph"], format="nt")
+                outcome = SourceOutcome(
+                    source.name,
+                    graph_iri,
+                    hit["status"],
+                    claims=hit["claims"],
+                    cached=True,
+                    report=hit["report"],
+                )
+            else:
+                graph, claims, notes = source.extract(minter)
+                outcome = SourceOutcome(
+                    source.name, graph_iri, "served", claims=claims, report="\n".join(notes)
+                )
+                fresh[graph_iri] = (outcome, key)
+        except InputError as exc:
+            outcomes.append(SourceOutcome(source.name, None, "rejected", reason=str(exc)))
+            continue
+        graphs[graph_iri] = graph
+        outcomes.append(outcome)
+    if fresh:
+        from dti_kg.validate import ShapeGate
+
+        say(f"validating {len(fresh)} new source graph(s)")
+        context = rdflib.Graph()
+        for g in reference.values():
+            context += g
+        reports = ShapeGate(context).validate({iri: graphs[iri] for iri in fresh})
+        for iri, (outcome, key) in fresh.items():
+            report = reports[iri]
+            outcome.status = "served" if report.conforms else "quarantined"
+            outcome.report = "\n".join(x for x in (outcome.report, report.as_text()) if x)
+            graphs[iri + "#validation"] = report.report_graph
+            cache.put(
+                key,
+                {
+                    "status": outcome.status,
+                    "report": outcome.report,
+                    "claims": outcome.claims,
+                    "graph": graphs[iri].serialize(format="nt"),
+                },
+            )
+    return outcomes, graphs
+
+
+def _derived_graphs(
+    minter: Minter, reference: dict[str, rdflib.Graph], served: dict[str, rdflib.Graph]
+) -> dict[str, rdflib.Graph]:
+    from dti_kg.graph import claims_from_graph
+    from dti_kg.loaders.official import official_observations
+    from dti_kg.quality import quality_graph
+    from dti_kg.reconcile import reconcile, reconciliation_graph
+
+    claims = [c for g in served.values() for c in claims_from_graph(g)]
+    results = reconcile(claims, official_observations())
+    graph = reconciliation_graph(results, minter)
+    graph += quality_graph(official_observations(), minter)
+    return {str(minter.graph("reconciliation")): graph}
+
+
+def graph_quads(graphs: dict[str, rdflib.Graph]) -> Iterable[pyoxigraph.Quad]:
+    for name in sorted(graphs):
+        if name.endswith("#validation"):
+            continue  # validation reports go to the build's report.ttl, not the served graph
+        gname = pyoxigraph.NamedNode(name)
+        data = graphs[name].serialize(format="nt", encoding="utf-8")
+        for t in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES):
+            yield pyoxigraph.Quad(t.subject, t.predicate, t.object, gname)
+
+
+def _build_info(
+    minter: Minter, loader_version: str, articles: Sequence[Path] | None, outcomes: list[SourceOutcome]
+) -> dict[str, object]:
+    return {
+        "dti_kg_version": __version__,
+        "loader_version": loader_version,
+        "base_iri": minter.base,
+        "input": "articles" if articles is not None else "bundled snapshot",
+        "sources": [o.as_json() for o in outcomes],
+        "served": sum(o.status == "served" for o in outcomes),
+        "quarantined": sum(o.status == "quarantined" for o in outcomes),
+        "rejected": sum(o.status == "rejected" for o in outcomes),
+    }
+
+
+def _write_reports(build_dir: Path, outcomes: list[SourceOutcome], graphs: dict[str, rdflib.Graph]) -> None:
+    """report.txt for people, report.ttl as RDF, and the quarantined graphs themselves."""
+    lines = []
+    for o in outcomes:
+        head = f"{o.status.upper():12} {o.name}" + (
+            f"  ({o.claims} claims)" if o.status != "rejected" else ""
+        )
+        lines.append(head + ("  [cached]" if o.cached else ""))
+        if o.reason:
+            lines.append(f"    {o.reason}")
+        lines.extend("    " + line for line in o.report.splitlines())
+    (build_dir / "report.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = rdflib.Graph()
+    for name, g in graphs.items():
+        if name.endswith("#validation"):
+            report += g
+    report.serialize(build_dir / "report.ttl", format="turtle")
+    quarantine = build_dir / "quarantine"
+    for o in outcomes:
+        if o.status == "quarantined" and o.graph:
+            quarantine.mkdir(exist_ok=True)
+            stem = o.graph.rsplit("/", 1)[-1]
+            graphs[o.graph].serialize(quarantine / f"{stem}.nt", format="nt", encoding="utf-8")
+            (quarantine / f"{stem}.txt").write_text(f"{o.name}\n{o.report}\n", encoding="utf-8")
+
+
+class Cache:
+    """Per-source results keyed by content hash + loader version + gate fingerprint.
+
+    With no directory it remembers nothing (used when regenerating the snapshot).
+    """
+
+    def __init__(self, directory: Path | None, version: str) -> None:
+        self.directory = directory
+        self.version = version
+
+    def _path(self, key: str) -> Path:
+        assert self.directory is not None
+        return self.directory / f"{key}-{self.version}.json"
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        if self.directory is None:
+            return None
+        path = self._path(key)
+        if not path.is_file():
+            return None
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            return None  # a damaged cache entry is recomputed, never trusted
+
+    def put(self, key: str, value: dict[str, Any]) -> None:
+        if self.directory is None:
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        tmp = self._path(key).with_suffix(".tmp")
+        tmp.write_text(json.dumps(value, sort_keys=True), encoding="utf-8")
+        tmp.replace(self._path(key))
+
+
+def _silent(_message: str) -> None:
+    """The default progress sink: say nothing."""

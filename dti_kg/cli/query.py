@@ -1,0 +1,129 @@
+"""``dti query``, ``dti export`` and ``dti stats``: reading the store from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+import pyoxigraph
+
+from dti_kg import store
+from dti_kg.errors import InputError
+from dti_kg.namespaces import PREFIXES
+from dti_kg.query import format_table, run_query
+
+STORE_OPTION = click.option(
+    "--store",
+    "store_path",
+    default="store",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Store path.",
+)
+
+
+@click.command("query")
+@click.argument("query")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "ttl", "nt"]),
+    default="table",
+    show_default=True,
+    help="Output format (ttl/nt for CONSTRUCT and DESCRIBE).",
+)
+@STORE_OPTION
+def query_command(query: str, fmt: str, store_path: Path) -> None:
+    """Run a SPARQL QUERY (text, or a path to a .rq file) on the store.
+
+    The default graph is the union of all named graphs, and the usual prefixes
+    (dti:, skos:, prov:, qb:, ...) are predeclared.
+    """
+    text = _query_text(query)
+    result = run_query(store.open_read_only(store_path), text)
+    if isinstance(result, pyoxigraph.QuerySolutions):
+        if fmt == "table":
+            click.echo(format_table(result), nl=False)
+        elif fmt in ("csv", "json"):
+            out = result.serialize(
+                format=pyoxigraph.QueryResultsFormat.CSV
+                if fmt == "csv"
+                else pyoxigraph.QueryResultsFormat.JSON
+            )
+            sys.stdout.buffer.write(out)
+        else:
+            raise InputError(f"--format {fmt} is for CONSTRUCT/DESCRIBE queries; use table, csv or json")
+    elif isinstance(result, pyoxigraph.QueryBoolean):
+        click.echo(json.dumps({"boolean": bool(result)}) if fmt == "json" else str(bool(result)).lower())
+    else:
+        rdf_format = pyoxigraph.RdfFormat.N_TRIPLES if fmt == "nt" else pyoxigraph.RdfFormat.TURTLE
+        sys.stdout.buffer.write(
+            result.serialize(
+                format=rdf_format,
+                **(
+                    {"prefixes": {k: str(v) for k, v in PREFIXES.items()}}
+                    if rdf_format == pyoxigraph.RdfFormat.TURTLE
+                    else {}
+                ),
+            )
+        )
+
+
+def _query_text(query: str) -> str:
+    if query.endswith(".rq"):
+        path = Path(query)
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read query file {path}: {exc}") from exc
+    return query
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["nq", "trig", "ttl"]), default="nq", show_default=True)
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), help="Write here instead of standard output."
+)
+@STORE_OPTION
+def export_command(fmt: str, output: Path | None, store_path: Path) -> None:
+    """Dump the whole store deterministically (sorted; the same build gives the same bytes)."""
+    from dti_kg.serialize import dump_nquads, dump_trig, dump_turtle
+
+    quads = store.open_read_only(store_path).quads_for_pattern(None, None, None, None)
+    dump = {"nq": dump_nquads, "trig": dump_trig, "ttl": dump_turtle}[fmt]
+    data = dump(quads).encode("utf-8")
+    if output:
+        output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+STATS_QUERY = """
+SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph ORDER BY ?graph
+"""
+COUNTS_QUERY = """
+SELECT
+  (COUNT(DISTINCT ?claim) AS ?claims) (COUNT(DISTINCT ?source) AS ?sources)
+  (COUNT(DISTINCT ?obs) AS ?official_observations)
+WHERE {
+  { ?claim a dti:Claim } UNION { ?source a schema:NewsArticle } UNION { ?obs a dti:OfficialObservation }
+}
+"""
+
+
+@click.command("stats")
+@STORE_OPTION
+def stats_command(store_path: Path) -> None:
+    """Counts per named graph, claims, sources and what the last build quarantined."""
+    s = store.open_read_only(store_path)
+    info = store.read_build_info(store_path)
+    click.echo(
+        f"build {info['build_id']} ({info['input']}), loader {info['loader_version']}, {info['quads']} quads"
+    )
+    click.echo(format_table(run_query(s, COUNTS_QUERY)), nl=False)
+    click.echo(format_table(run_query(s, STATS_QUERY)), nl=False)
+    for src in info["sources"]:
+        if src["status"] != "served":
+            click.echo(f"{src['status']}: {src['name']}: {src.get('reason') or 'failed validation'}")
