@@ -1,0 +1,318 @@
+"""Compare article claims with the official tables: confirmed, contradicted or unverifiable.
+
+Claims are JSON claim records (docs/data-model.md) plus ``iri``, the claim's IRI in its article graph
+(needed only for the RDF). A claim without a cohort is compared with every cohort of its edition;
+for the 34-unit cohort a 63-era province stands for its successor only when that successor is the
+same place by name (Thái Nguyên -> Thái Nguyên 2025) or by territory (Thừa Thiên Huế -> Huế, its
+only predecessor). A shared GSO code alone is not enough: Lào Cai 2025 carries Yên Bái's code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, Literal
+
+from rdflib import Graph, URIRef
+from rdflib import Literal as RdfLiteral
+
+from dti_kg.errors import InputError
+from dti_kg.gazetteer import POST_MERGER, PRE_MERGER, Unit, gazetteer, name_key
+from dti_kg.iri import Minter
+from dti_kg.loaders.official import Observation, OfficialData, observation_iri, value_literal
+from dti_kg.namespaces import DTI, PREFIXES, RDF, XSD
+from dti_kg.reference import indicators
+from dti_kg.text import parse_score
+
+Status = Literal["confirmed", "contradicted", "unverifiable"]
+STATUS_TERMS = {
+    "confirmed": DTI.Confirmed,
+    "contradicted": DTI.Contradicted,
+    "unverifiable": DTI.Unverifiable,
+}
+MEASURES = ("rank", "score", "rank_change")
+_SCORE_TOKEN = re.compile(r"(?<![\d.,])[01][.,]\d{1,4}(?![\d])")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The claim set against one cohort's official value."""
+
+    cohort: int
+    observations: tuple[Observation, ...]  # one; two for a rank change (edition, compared edition)
+    official_value: int | Decimal
+    agrees: bool
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """The reconciliation of one claim (``claims[index]``)."""
+
+    index: int
+    claim: Mapping[str, Any]
+    status: Status
+    comparisons: tuple[Comparison, ...]  # every cohort compared
+    matched: tuple[Comparison, ...]  # what the status rests on: agreeing cohorts, else all compared
+    corroborating_sources: tuple[str, ...]  # distinct sources stating the same value (this one included)
+    conflicts: tuple[int, ...]  # indices of claims stating another value for the same thing
+    note: str
+
+    @property
+    def corroboration_count(self) -> int:
+        return len(self.corroborating_sources)
+
+    @property
+    def matched_cohorts(self) -> tuple[int, ...]:
+        return tuple(c.cohort for c in self.matched)
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """A validated claim record: province resolved, value typed, printed precision known."""
+
+    source: str
+    unit: Unit | None
+    edition: int
+    indicator: str
+    measure: str
+    value: int | Decimal
+    places: int | None  # decimal places as printed (scores)
+    cohort: int | None
+    compared_to: int | None
+
+
+def _field(claim: Mapping[str, Any], name: str, where: str) -> Any:
+    if claim.get(name) is None:
+        raise InputError(f"{where}: missing {name!r}")
+    return claim[name]
+
+
+def _score_places(raw: Any, value: Decimal, quote: str | None) -> int:
+    """Decimal places the score was printed with.
+
+    A JSON number has lost trailing zeros ("1.000" -> 1.0), so the quoted text is consulted first.
+    """
+    if isinstance(raw, str):
+        return max(0, -value.as_tuple().exponent)  # type: ignore[operator]
+    for token in _SCORE_TOKEN.findall(quote or ""):
+        printed = parse_score(token)
+        if printed is not None and printed == value:
+            return len(token) - 2
+    return max(0, -value.as_tuple().exponent)  # type: ignore[operator]
+
+
+def _unit(claim: Mapping[str, Any], cohort: int | None) -> Unit | None:
+    gaz = gazetteer()
+    name = str(claim.get("province") or "")
+    first, second = (POST_MERGER, PRE_MERGER) if cohort == 34 else (PRE_MERGER, POST_MERGER)
+    unit = gaz.by_slug.get(name) or gaz.lookup(name, first) or gaz.lookup(name, second)
+    code = claim.get("province_code")
+    if unit is None and code:
+        unit = next((u for u in gaz.units(first) if u.gso_code == str(code)), None)
+    return unit
+
+
+def _parse_claim(claim: Mapping[str, Any], index: int) -> _Claim:
+    if not isinstance(claim, Mapping):
+        raise InputError(f"claim #{index}: expected a JSON object, got {type(claim).__name__}")
+    where = f"claim #{index} ({claim.get('source', 'no source')})"
+    indicator = _field(claim, "indicator", where)
+    if indicator not in indicators():
+        raise InputError(f"{where}: unknown indicator {indicator!r}")
+    measure = _field(claim, "measure", where)
+    if measure not in MEASURES:
+        raise InputError(f"{where}: measure must be one of {', '.join(MEASURES)}, not {measure!r}")
+    raw = _field(claim, "value", where)
+    try:
+        edition = int(_field(claim, "edition", where))
+        cohort = int(claim["out_of"]) if claim.get("out_of") is not None else None
+        compared_to = (
+            int(claim["compared_to_edition"]) if claim.get("compared_to_edition") is not None else None
+        )
+        value: int | Decimal = Decimal(str(raw).replace(",", ".")) if measure == "score" else int(raw)
+    except (TypeError, ValueError, InvalidOperation) as exc:
+        raise InputError(f"{where}: bad number ({exc})") from exc
+    if measure == "rank_change" and compared_to is None:
+        raise InputError(f"{where}: a rank_change needs 'compared_to_edition'")
+    places = None
+    if isinstance(value, Decimal):
+        places = _score_places(raw, value, claim.get("quote"))
+    return _Claim(
+        source=str(_field(claim, "source", where)),
+        unit=_unit(claim, cohort),
+        edition=edition,
+        indicator=indicator,
+        measure=measure,
+        value=value,
+        places=places,
+        cohort=cohort,
+        compared_to=compared_to,
+    )
+
+
+def _same_place(old: Unit, new: Unit) -> bool:
+    return name_key(old.name_vi) == name_key(new.name_vi) or new.predecessors == (old.slug,)
+
+
+def unit_in_cohort(unit: Unit, cohort: int) -> Unit | None:
+    """The unit standing for ``unit`` in a cohort of the other era, when it is the same place."""
+    gaz = gazetteer()
+    era = POST_MERGER if cohort == 34 else PRE_MERGER
+    if unit.era == era:
+        return unit
+    if era == POST_MERGER:
+        new = gaz.successor(unit)
+        return new if new is not None and _same_place(unit, new) else None
+    return next((old for old in gaz.predecessors(unit) if _same_place(old, unit)), None)
+
+
+def _scores_agree(claimed: Decimal, places: int | None, official: Decimal) -> bool:
+    """Equal at the coarser of the two printed precisions (0.3215 = 0.32150, 1.000 = 1.0000)."""
+    official_places = max(0, -official.as_tuple().exponent)  # type: ignore[operator]
+    digits = min(official_places, places if places is not None else official_places)
+    quantum = Decimal(1).scaleb(-digits)
+    return claimed.quantize(quantum, ROUND_HALF_UP) == official.quantize(quantum, ROUND_HALF_UP)
+
+
+def _compare(claim: _Claim, data: OfficialData, cohort: int) -> Comparison | None:
+    if claim.unit is None:
+        return None
+    unit = unit_in_cohort(claim.unit, cohort)
+    if unit is None:
+        return None
+    if claim.measure == "rank_change":
+        assert claim.compared_to is not None  # checked in _parse_claim
+        now = data.get(claim.edition, cohort, unit.slug, claim.indicator, "rank")
+        before = data.get(claim.compared_to, cohort, unit.slug, claim.indicator, "rank")
+        if now is None or before is None:
+            return None
+        change = int(before.value) - int(now.value)  # + = places gained
+        return Comparison(cohort, (now, before), change, change == claim.value)
+    obs = data.get(claim.edition, cohort, unit.slug, claim.indicator, claim.measure)
+    if obs is None:
+        return None
+    if claim.measure == "score":
+        agrees = _scores_agree(Decimal(claim.value), claim.places, Decimal(obs.value))
+    else:
+        agrees = obs.value == claim.value
+    return Comparison(cohort, (obs,), obs.value, agrees)
+
+
+def _candidate_cohorts(claim: _Claim, data: OfficialData) -> tuple[int, ...]:
+    cohorts = data.cohorts(claim.edition)
+    if claim.compared_to is not None:  # both editions must rank the same cohort
+        cohorts = tuple(c for c in cohorts if c in data.cohorts(claim.compared_to))
+    if claim.cohort is not None:
+        cohorts = tuple(c for c in cohorts if c == claim.cohort)
+    return cohorts
+
+
+def _same_value(a: _Claim, b: _Claim) -> bool:
+    if a.measure == "score":
+        places = min(a.places or 0, b.places or 0)
+        return _scores_agree(Decimal(a.value), places, Decimal(b.value))
+    return a.value == b.value
+
+
+def _same_subject(a: _Claim, b: _Claim) -> bool:
+    """Same province, edition, indicator, measure and comparison, in compatible cohorts."""
+    province_a = a.unit.slug if a.unit else None
+    province_b = b.unit.slug if b.unit else None
+    return (
+        province_a is not None
+        and province_a == province_b
+        and (a.edition, a.indicator, a.measure, a.compared_to)
+        == (b.edition, b.indicator, b.measure, b.compared_to)
+        and (a.cohort is None or b.cohort is None or a.cohort == b.cohort)
+    )
+
+
+def _note(claim: _Claim, status: Status, comparisons: Sequence[Comparison], cohorts: Sequence[int]) -> str:
+    if claim.unit is None:
+        return "province not in the gazetteer"
+    if not cohorts:
+        return f"no official table for DTI {claim.edition} in a matching cohort"
+    if status == "unverifiable":
+        return f"no official value for this province in cohort(s) {', '.join(map(str, cohorts))}"
+    parts = []
+    for c in comparisons:
+        derived = any(o.derivation == "derived" for o in c.observations)
+        verdict = "agrees" if c.agrees else "differs"
+        parts.append(
+            f"cohort {c.cohort}: official {c.official_value}{' (derived)' if derived else ''} {verdict}"
+        )
+    return "; ".join(parts)
+
+
+def reconcile(claims: Sequence[Mapping[str, Any]], observations: OfficialData) -> list[Result]:
+    """One result per claim, in the order given."""
+    parsed = [_parse_claim(c, i) for i, c in enumerate(claims)]
+    results = []
+    for i, claim in enumerate(parsed):
+        cohorts = _candidate_cohorts(claim, observations)
+        comparisons = tuple(c for c in (_compare(claim, observations, k) for k in cohorts) if c is not None)
+        agreeing = tuple(c for c in comparisons if c.agrees)
+        status: Status = "confirmed" if agreeing else "contradicted" if comparisons else "unverifiable"
+        peers = [j for j, other in enumerate(parsed) if _same_subject(claim, other)]
+        same = sorted({parsed[j].source for j in peers if _same_value(claim, parsed[j])})
+        conflicts = tuple(j for j in peers if not _same_value(claim, parsed[j]))
+        results.append(
+            Result(
+                index=i,
+                claim=claims[i],
+                status=status,
+                comparisons=comparisons,
+                matched=agreeing or comparisons,
+                corroborating_sources=tuple(same) or (claim.source,),
+                conflicts=conflicts,
+                note=_note(claim, status, comparisons, cohorts),
+            )
+        )
+    return results
+
+
+def conflicts(results: Sequence[Result]) -> list[tuple[int, int]]:
+    """Pairs of claims (indices, lower first) that state different values for the same thing."""
+    return sorted({(min(r.index, j), max(r.index, j)) for r in results for j in r.conflicts})
+
+
+def _claim_iri(result: Result) -> URIRef:
+    iri = result.claim.get("iri")
+    if not iri:
+        raise InputError(
+            f"claim #{result.index} ({result.claim.get('source')}): no 'iri' to attach its reconciliation to"
+        )
+    return URIRef(str(iri))
+
+
+def reconciliation_graph(results: Sequence[Result], minter: Minter) -> Graph:
+    """The reconciliation part of ``id/graph/reconciliation`` (quality checks are added by quality.py)."""
+    graph = Graph(identifier=minter.graph("reconciliation"))
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    iris = [_claim_iri(r) for r in results]
+    for result, claim_iri in zip(results, iris, strict=True):
+        node = URIRef(f"{claim_iri}/reconciliation")
+        graph.add((node, RDF.type, DTI.Reconciliation))
+        graph.add((node, DTI.claim, claim_iri))
+        graph.add((node, DTI.status, STATUS_TERMS[result.status]))
+        for comparison in result.matched:
+            graph.add(
+                (
+                    node,
+                    DTI.matchedCohort,
+                    minter.cohort(comparison.observations[0].edition, comparison.cohort),
+                )
+            )
+            graph.add((node, DTI.officialValue, value_literal(comparison.official_value)))
+            for obs in comparison.observations:
+                graph.add((node, DTI.officialObservation, observation_iri(minter, obs.key)))
+        graph.add(
+            (node, DTI.corroborationCount, RdfLiteral(str(result.corroboration_count), datatype=XSD.integer))
+        )
+        for j in result.conflicts:
+            graph.add((node, DTI.conflictsWith, iris[j]))
+        graph.add((node, DTI.reconciliationNote, RdfLiteral(result.note, lang="en")))
+    return graph
