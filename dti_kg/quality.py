@@ -173,8 +173,12 @@ def check_iri(minter: Minter, check: QualityCheck) -> URIRef:
     return URIRef(f"{minter.base}id/quality/{check.edition}/{check.cohort}/{slug}/{check.check}")
 
 
-def quality_graph(checks: Sequence[QualityCheck], minter: Minter) -> Graph:
-    """Quality checks for the graph ``id/graph/reconciliation``."""
+def quality_graph(data: OfficialData, minter: Minter) -> Graph:
+    """The quality checks of ``data``, for the graph ``id/graph/reconciliation``."""
+    return checks_graph(quality_checks(data), minter)
+
+
+def checks_graph(checks: Sequence[QualityCheck], minter: Minter) -> Graph:
     graph = Graph(identifier=minter.graph("reconciliation"))
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)

@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Literal
@@ -262,6 +263,12 @@ def load_official(source: Traversable | Path | None = None) -> OfficialData:
     return OfficialData(observations=observations, rows=rows, rankings=rankings)
 
 
+@cache
+def official_observations() -> OfficialData:
+    """The packaged official table's observations, loaded once per process (treat as read-only)."""
+    return load_official()
+
+
 def observation_iri(minter: Minter, key: ObservationKey) -> URIRef:
     edition, cohort, province, indicator, measure = key
     slug = indicator.replace("_", "-")
@@ -270,7 +277,7 @@ def observation_iri(minter: Minter, key: ObservationKey) -> URIRef:
 
 def official_graph(minter: Minter, data: OfficialData | None = None) -> Graph:
     """The named graph ``id/graph/official`` with every observation (data-model.md)."""
-    data = data if data is not None else load_official()
+    data = data if data is not None else official_observations()
     graph = Graph(identifier=minter.graph("official"))
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)

@@ -154,7 +154,7 @@ def test_contiguity_and_agreement_on_a_complete_table(tmp_path: Path) -> None:
 
 
 def test_quality_graph(checks: list[QualityCheck]) -> None:
-    graph = quality_graph(checks, Minter(BASE))
+    graph = quality_graph(load_official(), Minter(BASE))
     assert graph.identifier == URIRef(BASE + "id/graph/reconciliation")
     node = URIRef(BASE + "id/quality/2023/63/overall/stated-rank-agreement")
     assert (node, DTI.result, DTI.Passed) in graph
