@@ -1,0 +1,36 @@
+"""The Flask app factory. Blueprints are listed in BLUEPRINTS (module, attribute); add a line to add one."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from typing import Any
+
+from dti_kg.server.errors import register_error_handlers
+from dti_kg.server.executor import Executor
+from dti_kg.server.settings import load_settings
+from flask import Flask
+
+BLUEPRINTS: list[tuple[str, str]] = [
+    ("dti_kg.server.protocol", "bp"),
+    ("dti_kg.server.health", "bp"),
+]
+
+EXECUTOR_KEY = "dti_executor"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """A configured app: defaults, then DTI_KG_* variables (or DTI_KG_SETTINGS), then ``config``.
+
+    Query worker processes start on the first query, not here.
+    """
+    settings = load_settings(config)
+    app = Flask("dti_kg.server")
+    app.config.update(settings)
+    app.config.setdefault("MAX_CONTENT_LENGTH", settings["MAX_REQUEST_BYTES"])
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese names stay readable
+    register_error_handlers(app)
+    app.extensions[EXECUTOR_KEY] = Executor(app.config)
+    for module, attr in BLUEPRINTS:
+        app.register_blueprint(getattr(importlib.import_module(module), attr))
+    return app

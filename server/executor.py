@@ -1,0 +1,237 @@
+"""Run queries in worker processes the web process can kill.
+
+pyoxigraph cannot cancel a query, and a bad one can exhaust memory or crash the process, so the web
+process never runs one itself: ``Executor.run`` hands the query to an idle worker process
+(``dti_kg.server.worker``) and waits at most QUERY_TIMEOUT seconds. Past the deadline the worker is
+killed and replaced and the client gets 503 with Retry-After. At most QUERY_WORKERS queries run and
+QUEUE_SIZE more wait (at most QUEUE_WAIT seconds) for a worker; beyond that the answer is 503 at once.
+
+Workers start on first use, not when the app is created.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import multiprocessing
+import queue
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from dti_kg.server import errors, worker
+
+STARTUP_TIMEOUT = 60.0  # seconds for a fresh worker to import its libraries and say "ready"
+
+_ERRORS: Mapping[str, type[errors.ApiError]] = {
+    "QueryRejected": errors.QueryRejected,
+    "NotAcceptable": errors.NotAcceptable,
+    "StoreUnavailable": errors.StoreUnavailable,
+    "WorkerFailed": errors.WorkerFailed,
+}
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    media_type: str
+    body: bytes
+    truncated: bool
+    rows: int | None  # rows (SELECT) or triples (CONSTRUCT/DESCRIBE) returned; None for ASK
+    build_id: str
+
+
+class _Died(Exception):
+    pass
+
+
+class _Late(Exception):
+    pass
+
+
+class _Worker:
+    """One worker process and our end of its pipe."""
+
+    def __init__(self, context: Any, store_link: str, memory_mb: int) -> None:
+        self.conn: Connection
+        self.conn, child = context.Pipe()
+        self.process = context.Process(
+            target=worker.main, args=(child, store_link, memory_mb), name="dti-query-worker", daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.ready = False
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+    def _receive(self, timeout: float) -> tuple[str, Any]:
+        if not self.conn.poll(max(0.0, timeout)):
+            raise _Late
+        try:
+            return self.conn.recv()
+        except (EOFError, OSError):
+            raise _Died from None
+
+    def call(self, job: dict[str, Any], timeout: float) -> tuple[str, Any]:
+        if not self.ready:  # startup time does not count against the query's deadline
+            try:
+                self._receive(STARTUP_TIMEOUT)
+            except _Late:
+                raise _Died from None
+            self.ready = True
+        try:
+            self.conn.send(job)
+        except (BrokenPipeError, OSError):
+            raise _Died from None
+        return self._receive(timeout)
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+        self.process.close()
+
+
+class Executor:
+    """Runs queries against the store named in ``settings`` in a pool of killable worker processes."""
+
+    def __init__(self, settings: Mapping[str, Any]) -> None:
+        self.store_link = str(settings["STORE"])
+        self.timeout = float(settings["QUERY_TIMEOUT"])
+        self.max_rows = int(settings["MAX_ROWS"])
+        self.size = int(settings["QUERY_WORKERS"])
+        self.queue_wait = float(settings["QUEUE_WAIT"])
+        self.memory_mb = int(settings["WORKER_MEMORY_MB"])
+        self._admission = threading.BoundedSemaphore(self.size + int(settings["QUEUE_SIZE"]))
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._started = False
+        self._closed = False
+        self._context = multiprocessing.get_context("spawn")
+        self.replaced = 0  # workers killed or lost and replaced, for /healthz and tests
+
+    def run(
+        self,
+        query: str,
+        *,
+        substitutions: Mapping[str, tuple] | None = None,
+        accept: str = "application/sparql-results+json",
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+    ) -> ExecResult:
+        """Run one SPARQL query (any form). ``accept`` is a media type or a whole Accept header.
+
+        Without ``default_graph_uris``/``named_graph_uris`` the default graph is the union of all graphs.
+        Raises the typed errors of ``dti_kg.server.errors``.
+        """
+        job = {
+            "kind": "query",
+            "query": query,
+            "substitutions": dict(substitutions or {}),
+            "accept": accept,
+            "default_graph_uris": list(default_graph_uris),
+            "named_graph_uris": list(named_graph_uris),
+            "max_rows": self.max_rows,
+        }
+        return ExecResult(**self._submit(job))
+
+    def health(self) -> dict[str, Any]:
+        """Open the store in a worker and count it: {"build_id": ..., "quads": ...}."""
+        return self._submit({"kind": "health"})
+
+    def worker_pids(self) -> list[int]:
+        """Pids of the idle workers (busy ones are not listed)."""
+        with self._idle.mutex:
+            return sorted(w.pid for w in self._idle.queue if w.pid is not None)
+
+    def close(self) -> None:
+        """Stop every idle worker; busy ones are stopped when they are returned."""
+        with self._lock:
+            self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().kill()
+            except queue.Empty:
+                return
+
+    def _start_workers(self) -> None:
+        with self._lock:
+            if self._closed:
+                raise errors.ServiceUnavailable("the server is shutting down")
+            if not self._started:
+                for _ in range(self.size):
+                    self._idle.put(self._new_worker())
+                self._started = True
+
+    def _new_worker(self) -> _Worker:
+        return _Worker(self._context, self.store_link, self.memory_mb)
+
+    def _release(self, w: _Worker) -> None:
+        with self._lock:
+            closed = self._closed
+        if closed:
+            w.kill()
+        else:
+            self._idle.put(w)
+
+    def _replace(self, w: _Worker) -> _Worker:
+        w.kill()
+        self.replaced += 1
+        return self._new_worker()
+
+    def _submit(self, job: dict[str, Any]) -> Any:
+        retry = max(1, math.ceil(self.timeout))
+        if not self._admission.acquire(blocking=False):
+            raise errors.Overloaded(
+                "too many queries are running or waiting; try again shortly", retry_after=retry
+            )
+        try:
+            self._start_workers()
+            try:
+                w = self._idle.get(timeout=self.queue_wait)
+            except queue.Empty:
+                raise errors.Overloaded(
+                    f"no query worker became free within {self.queue_wait:g} s; try again shortly",
+                    retry_after=retry,
+                ) from None
+            try:
+                status, payload = w.call(job, self.timeout)
+            except _Late:
+                w = self._replace(w)
+                raise errors.QueryTimeout(
+                    f"the query did not finish within {self.timeout:g} s and was stopped; "
+                    "simplify it (add LIMIT, narrow the patterns) and retry",
+                    retry_after=retry,
+                ) from None
+            except _Died:
+                w = self._replace(w)
+                raise errors.WorkerFailed(
+                    "the query worker stopped (most likely the query needed more memory than allowed); "
+                    "simplify the query and retry",
+                    retry_after=retry,
+                ) from None
+            finally:
+                self._release(w)
+        finally:
+            self._admission.release()
+        if status == "ok":
+            return payload
+        name, detail, parameter = payload
+        error_class = _ERRORS.get(name, errors.ApiError)
+        if issubclass(error_class, errors.ServiceUnavailable):
+            raise error_class(detail, retry_after=retry)
+        raise error_class(detail, parameter=parameter)
+
+
+@contextlib.contextmanager
+def running(settings: Mapping[str, Any]) -> Iterator[Executor]:
+    """An Executor that is closed on exit (scripts, benchmarks)."""
+    executor = Executor(settings)
+    try:
+        yield executor
+    finally:
+        executor.close()

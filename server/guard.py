@@ -1,0 +1,143 @@
+"""Check a query's raw text before pyoxigraph parses it.
+
+pyoxigraph 0.5.13's parser recurses on the native stack: ~2,200 nested ``{}`` groups, ~4,700 nested
+parentheses, ~6,600 UNION branches or ~10,000 triple patterns crash the whole process (SIGSEGV, no
+exception), a 1,000-step property path takes a minute to plan, and ``SERVICE <url>`` really fetches.
+So a small lexer (which skips strings, IRIs and comments) measures the text and refuses what is too
+big or not allowed, long before those limits. The counts are deliberately approximate and err on the
+side of refusing: triple patterns are counted by their ``.`` ``;`` ``,`` separators inside groups.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from dti_kg.server.errors import QueryRejected, UpdateRefused
+
+UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$]\w+)
+  | (?P<bnode>_:[\w-]+(?:\.[\w-]+)*)
+  | (?P<pname>(?:[^\W\d_](?:[\w.-]*[\w-])?)?:(?:[\w:%-]|\\\S|\.(?=[\w:%-]))*)
+  | (?P<number>\d*\.\d+(?:[eE][+-]?\d+)?|\d+(?:\.\d*)?[eE][+-]?\d+|\d+)
+  | (?P<word>[^\W\d_][\w-]*)
+  | (?P<op>\|\||&&|!=|<=|>=|\^\^|.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+_OPEN = {"{": "}", "(": ")", "[": "]"}
+_CLOSE = {"}", ")", "]"}
+_PATH_OPS = {"/", "|", "^"}
+_PATH_PARTS = {"iri", "pname"}
+_PREFIX_OPS = {"!", "-", "+"}
+_SEPARATORS = {".", ";", ","}
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_query_bytes: int
+    max_depth: int
+    max_triple_patterns: int
+    max_path_length: int
+    max_unions: int
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> Limits:
+        return cls(
+            max_query_bytes=settings["MAX_QUERY_BYTES"],
+            max_depth=settings["MAX_DEPTH"],
+            max_triple_patterns=settings["MAX_TRIPLE_PATTERNS"],
+            max_path_length=settings["MAX_PATH_LENGTH"],
+            max_unions=settings["MAX_UNIONS"],
+        )
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the guard measured; ``form`` is SELECT, CONSTRUCT, DESCRIBE, ASK or None if not found."""
+
+    form: str | None
+    depth: int
+    triple_patterns: int
+    path_length: int
+    unions: int
+
+
+def tokens(text: str) -> Iterator[tuple[str, str]]:
+    """(kind, text) of each significant token; whitespace and comments are dropped."""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "op"
+        if kind not in ("space", "comment"):
+            yield kind, match.group()
+
+
+def _reject(detail: str, status: int = 400) -> QueryRejected:
+    return QueryRejected(detail, parameter="query", status=status)
+
+
+def check(text: str, limits: Limits, *, in_url: bool = False) -> Report:
+    """Measure ``text`` and raise QueryRejected (400/413/414) or UpdateRefused (403) when it is refused."""
+    size = len(text.encode("utf-8"))
+    if size > limits.max_query_bytes:
+        raise _reject(
+            f"the query is {size} bytes; this endpoint accepts at most {limits.max_query_bytes}",
+            status=414 if in_url else 413,
+        )
+    form = None
+    stack: list[str] = []
+    depth = patterns = unions = path = longest_path = prefix_run = 0
+    for kind, value in tokens(text):
+        word = value.upper() if kind == "word" else ""
+        if word in UPDATE_KEYWORDS:
+            raise UpdateRefused(
+                f"this endpoint is read-only: SPARQL Update ({word}) is not accepted", parameter="query"
+            )
+        if word == "SERVICE":
+            raise _reject(
+                "federated queries (SERVICE) are disabled: this endpoint makes no outbound requests"
+            )
+        if word in QUERY_FORMS and form is None:
+            form = word
+        if word in ("UNION", "MINUS"):
+            unions += 1
+            if unions > limits.max_unions:
+                raise _reject(f"the query has more than {limits.max_unions} UNION/MINUS operators")
+        if kind == "op" and value in _OPEN:
+            stack.append(value)
+            depth = max(depth, len(stack))
+            if depth > limits.max_depth:
+                raise _reject(f"the query nests groups or brackets deeper than {limits.max_depth} levels")
+        elif kind == "op" and value in _CLOSE and stack:
+            stack.pop()
+        elif kind == "op" and value in _SEPARATORS and stack and stack[-1] in "{[":
+            patterns += 1
+            if patterns > limits.max_triple_patterns:
+                raise _reject(f"the query has more than {limits.max_triple_patterns} triple patterns")
+        # Prefix operators (!!!!x, - - -1) recurse like brackets do.
+        prefix_run = prefix_run + 1 if kind == "op" and value in _PREFIX_OPS else 0
+        if prefix_run > limits.max_depth:
+            raise _reject(f"the query chains more than {limits.max_depth} prefix operators")
+        # A property path is a chain of IRIs joined by / | ^ (brackets and modifiers do not break it).
+        if kind == "op" and value in _PATH_OPS:
+            path += 1
+            longest_path = max(longest_path, path)
+            if longest_path >= limits.max_path_length:
+                raise _reject(f"the query has a property path longer than {limits.max_path_length} steps")
+        elif not (kind in _PATH_PARTS or value in "()?*+!" or (kind == "word" and value == "a")):
+            path = 0
+    steps = longest_path + 1 if longest_path else 0
+    return Report(form=form, depth=depth, triple_patterns=patterns, path_length=steps, unions=unions)

@@ -1,0 +1,171 @@
+"""``/sparql``: the SPARQL 1.1 Protocol (query operation only) over the killable executor.
+
+GET ``?query=``, POST ``application/x-www-form-urlencoded`` and POST ``application/sparql-query``, with
+``default-graph-uri`` / ``named-graph-uri``. The result format follows Accept (q-values) unless a
+``format`` parameter is given. Unknown parameters are ignored (SPARQLWrapper sends ``output`` and
+``results`` too). A bare GET answers the Service Description; a browser is sent to ``/query``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dti_kg.server import conneg, guard, service_description
+from dti_kg.server.caching import current_stamp, etag_for, not_modified
+from dti_kg.server.errors import NotAcceptable, QueryRejected, UnsupportedMediaType, UpdateRefused
+from dti_kg.server.executor import Executor
+from flask import Blueprint, Response, current_app, redirect, request
+from werkzeug.datastructures import MultiDict
+
+bp = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+QUERY_PAGE = "/query"
+TRUNCATED_HEADER = "X-DTI-Truncated"
+BUILD_HEADER = "X-DTI-Build"
+
+_FORM_KIND = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Modified-Since",
+    "Access-Control-Expose-Headers": f"ETag, Last-Modified, Retry-After, {TRUNCATED_HEADER}, {BUILD_HEADER}",
+    "Access-Control-Max-Age": "600",
+}
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    query: str
+    default_graph_uris: tuple[str, ...]
+    named_graph_uris: tuple[str, ...]
+    accept: str
+    in_url: bool  # the query came in the URL (too long -> 414, not 413)
+
+
+def _refuse_update(params: MultiDict[str, str]) -> None:
+    if "update" in params:
+        raise UpdateRefused("this endpoint is read-only: SPARQL Update is not accepted", parameter="update")
+
+
+def _one_query(values: Sequence[str]) -> str | None:
+    if len(values) > 1:
+        raise QueryRejected("give exactly one query parameter", parameter="query")
+    return values[0] if values else None
+
+
+def _accept(params: MultiDict[str, str]) -> str:
+    formats = params.getlist("format")
+    if formats:
+        accept = conneg.accept_from_format(formats)
+        if accept is None:
+            known = ", ".join(sorted(conneg.FORMAT_NAMES))
+            raise NotAcceptable(f"unknown format {formats[0]!r}; known: {known}", parameter="format")
+        return accept
+    return request.headers.get("Accept", "*/*")
+
+
+def _read_request() -> QueryRequest | None:
+    """The query request, or None for a bare GET (the Service Description)."""
+    if request.method == "GET":
+        params = request.args
+        _refuse_update(params)
+        query = _one_query(params.getlist("query"))
+        if query is None:
+            return None
+        in_url = True
+    elif request.mimetype == FORM:
+        params = MultiDict([*request.args.items(multi=True), *request.form.items(multi=True)])
+        _refuse_update(params)
+        query = _one_query(request.form.getlist("query"))
+        in_url = False
+    elif request.mimetype == SPARQL_QUERY:
+        params = request.args
+        charset = request.mimetype_params.get("charset", "utf-8")
+        try:
+            query = request.get_data().decode(charset)
+        except (LookupError, UnicodeDecodeError) as exc:
+            raise QueryRejected(
+                f"the request body is not valid {charset}: {exc}", parameter="query"
+            ) from None
+        in_url = False
+    elif request.mimetype == SPARQL_UPDATE:
+        raise UpdateRefused("this endpoint is read-only: SPARQL Update is not accepted")
+    else:
+        raise UnsupportedMediaType(
+            f"a POST body must be {FORM} or {SPARQL_QUERY}, not {request.mimetype or 'untyped'}"
+        )
+    if query is None or not query.strip():
+        raise QueryRejected("the query parameter is missing or empty", parameter="query")
+    return QueryRequest(
+        query=query,
+        default_graph_uris=tuple(params.getlist("default-graph-uri")),
+        named_graph_uris=tuple(params.getlist("named-graph-uri")),
+        accept=_accept(params),
+        in_url=in_url,
+    )
+
+
+def _service_description() -> Response:
+    accept = request.headers.get("Accept")
+    if conneg.prefers_html(accept, conneg.GRAPH_TYPES):
+        return redirect(request.script_root + QUERY_PAGE, code=303)
+    media_type = conneg.choose(accept, "graph")
+    if media_type is None:
+        raise NotAcceptable(f"the service description is available as {', '.join(conneg.GRAPH_TYPES)}")
+    body = service_description.describe(request.base_url, current_app.config["BASE_IRI"], media_type)
+    response = Response(body, content_type=_content_type(media_type))
+    response.vary.add("Accept")
+    return response
+
+
+def _content_type(media_type: str) -> str:
+    return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    req = _read_request()
+    if req is None:
+        return _service_description()
+    report = guard.check(req.query, guard.Limits.from_settings(current_app.config), in_url=req.in_url)
+    kind = _FORM_KIND.get(report.form or "")
+    if kind and conneg.choose(req.accept, kind) is None:  # refuse before waking a worker
+        offered = ", ".join(conneg.OFFERS[kind])
+        raise NotAcceptable(f"a {report.form} result can be returned as {offered}")
+
+    config = current_app.config
+    stamp = current_stamp(config["STORE"])
+    parts = (req.query, req.accept, req.default_graph_uris, req.named_graph_uris, config["MAX_ROWS"])
+    etag = etag_for(stamp.build_id, *parts)
+    if not_modified(request, etag, stamp):
+        response = Response(status=304)
+    else:
+        executor: Executor = current_app.extensions["dti_executor"]
+        result = executor.run(
+            req.query,
+            accept=req.accept,
+            default_graph_uris=req.default_graph_uris,
+            named_graph_uris=req.named_graph_uris,
+        )
+        if result.build_id != stamp.build_id:  # the store switched builds while the query ran
+            stamp = current_stamp(config["STORE"])
+            etag = etag_for(result.build_id, *parts)
+        response = Response(result.body, content_type=_content_type(result.media_type))
+        response.headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
+    response.set_etag(etag)
+    response.last_modified = stamp.last_modified
+    response.headers[BUILD_HEADER] = stamp.build_id
+    response.cache_control.no_cache = True  # reuse only after revalidation (cheap: no query runs)
+    response.vary.add("Accept")
+    return response
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    response.headers.update(CORS_HEADERS)
+    return response

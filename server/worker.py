@@ -1,0 +1,192 @@
+"""The query worker: a separate process that opens the store read-only and runs one query at a time.
+
+It is started by ``dti_kg.server.executor`` (multiprocessing "spawn") and talks over a pipe:
+
+* it first sends ``("ready", None)``;
+* then for each job (a dict, see ``Executor``) it sends ``("ok", payload)`` or
+  ``("error", (error_class_name, detail, parameter))``.
+
+Its address space is capped (RLIMIT_AS) so a runaway query fails here, not on the whole machine; the
+executor kills it at the deadline. It reopens the store when the store link moves to a new build.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import resource
+import signal
+import sys
+from itertools import islice
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph
+from dti_kg.server import conneg
+from dti_kg.server.serializers import write_boolean, write_solutions, write_triples
+
+from dti_kg import store as dti_store
+from dti_kg.errors import StoreError
+
+_PR_SET_PDEATHSIG = 1
+
+
+class JobError(Exception):
+    """An error to send back; ``name`` is the class in ``dti_kg.server.errors`` the executor raises."""
+
+    def __init__(self, name: str, detail: str, parameter: str | None = None) -> None:
+        super().__init__(detail)
+        self.name, self.detail, self.parameter = name, detail, parameter
+
+
+class OpenStore:
+    """The store of the build the link currently points at, reopened when the link moves."""
+
+    def __init__(self, link: str) -> None:
+        self.link = link
+        self.build_dir: Path | None = None
+        self.build_id = ""
+        self.store: pyoxigraph.Store | None = None
+
+    def get(self) -> pyoxigraph.Store:
+        try:
+            build_dir = dti_store.current_build_dir(self.link)
+            if self.store is None or build_dir != self.build_dir:
+                self.store = None  # release the previous build first
+                self.store = dti_store.open_read_only(self.link)
+                self.build_dir = build_dir
+                info = json.loads((build_dir / dti_store.BUILD_INFO).read_text(encoding="utf-8"))
+                self.build_id = str(info.get("build_id", build_dir.name))
+        except StoreError as exc:
+            raise JobError("StoreUnavailable", str(exc)) from None
+        return self.store
+
+
+def _term(value: tuple) -> pyoxigraph.NamedNode | pyoxigraph.Literal:
+    """A substitution value: ("iri", iri) or ("literal", lexical, datatype_or_None, lang_or_None)."""
+    if value[0] == "iri" and len(value) == 2:
+        return pyoxigraph.NamedNode(value[1])
+    if value[0] == "literal" and len(value) == 4:
+        _, lexical, datatype, lang = value
+        if lang:
+            return pyoxigraph.Literal(lexical, language=lang)
+        if datatype:
+            return pyoxigraph.Literal(lexical, datatype=pyoxigraph.NamedNode(datatype))
+        return pyoxigraph.Literal(lexical)
+    raise ValueError(
+        f"a substitution is ('iri', value) or ('literal', lexical, datatype, lang), not {value!r}"
+    )
+
+
+def _dataset_arguments(job: dict[str, Any]) -> dict[str, Any]:
+    """Protocol dataset -> pyoxigraph arguments. Without one, the default graph is the union of all graphs."""
+    default = [pyoxigraph.NamedNode(iri) for iri in job.get("default_graph_uris", ())]
+    named = [pyoxigraph.NamedNode(iri) for iri in job.get("named_graph_uris", ())]
+    if not default and not named:
+        return {"use_default_graph_as_union": True}
+    args: dict[str, Any] = {"default_graph": default or pyoxigraph.DefaultGraph()}
+    if named:
+        args["named_graphs"] = named
+    return args
+
+
+def _not_acceptable(kind: str, accept: str) -> JobError:
+    offered = ", ".join(conneg.OFFERS[kind])
+    return JobError("NotAcceptable", f"cannot answer this query in any of {accept!r}; available: {offered}")
+
+
+def run_query(job: dict[str, Any], opened: OpenStore) -> dict[str, Any]:
+    store = opened.get()
+    try:
+        substitutions = {
+            pyoxigraph.Variable(k): _term(v) for k, v in (job.get("substitutions") or {}).items()
+        }
+        dataset = _dataset_arguments(job)
+    except (ValueError, TypeError) as exc:
+        raise JobError("QueryRejected", f"bad query argument: {exc}") from None
+    try:
+        result = store.query(job["query"], substitutions=substitutions, **dataset)
+    except SyntaxError as exc:
+        raise JobError("QueryRejected", f"the query is not valid SPARQL 1.1: {exc}", "query") from None
+    max_rows = job["max_rows"]
+    accept = job["accept"]
+    try:
+        if isinstance(result, pyoxigraph.QueryBoolean):
+            media_type = conneg.choose(accept, "boolean")
+            if media_type is None:
+                raise _not_acceptable("boolean", accept)
+            return _payload(media_type, write_boolean(result, media_type), False, None, opened)
+        if isinstance(result, pyoxigraph.QuerySolutions):
+            media_type = conneg.choose(accept, "solutions")
+            if media_type is None:
+                raise _not_acceptable("solutions", accept)
+            variables = [v.value for v in result.variables]
+            rows = [tuple(solution) for solution in islice(result, max_rows + 1)]
+            truncated = len(rows) > max_rows
+            rows = rows[:max_rows]
+            body = write_solutions(variables, rows, media_type, truncated)
+            return _payload(media_type, body, truncated, len(rows), opened)
+        media_type = conneg.choose(accept, "graph")
+        if media_type is None:
+            raise _not_acceptable("graph", accept)
+        triples = list(islice(result, max_rows + 1))
+        truncated = len(triples) > max_rows
+        triples = triples[:max_rows]
+        return _payload(media_type, write_triples(triples, media_type), truncated, len(triples), opened)
+    except OSError as exc:
+        raise JobError("StoreUnavailable", f"error reading the store: {exc}") from None
+    except MemoryError:
+        raise JobError("WorkerFailed", "the query needs more memory than a worker may use") from None
+
+
+def _payload(media_type: str, body: bytes, truncated: bool, rows: int | None, opened: OpenStore) -> dict:
+    return {
+        "media_type": media_type,
+        "body": body,
+        "truncated": truncated,
+        "rows": rows,
+        "build_id": opened.build_id,
+    }
+
+
+def health(opened: OpenStore) -> dict[str, Any]:
+    store = opened.get()
+    return {"build_id": opened.build_id, "quads": len(store)}
+
+
+def _limit_memory(megabytes: int) -> None:
+    limit = megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _die_with_parent() -> None:
+    """Linux: get SIGKILL when the web process dies, so no orphan keeps running a query."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def main(conn: Connection, store_link: str, memory_mb: int) -> None:
+    """Entry point of the worker process."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops us
+    _limit_memory(memory_mb)
+    opened = OpenStore(store_link)
+    conn.send(("ready", None))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if job["kind"] == "health":
+                reply: tuple[str, Any] = ("ok", health(opened))
+            else:
+                reply = ("ok", run_query(job, opened))
+        except JobError as exc:
+            reply = ("error", (exc.name, exc.detail, exc.parameter))
+        try:
+            conn.send(reply)
+        except (BrokenPipeError, OSError):
+            return
