@@ -35,7 +35,7 @@ from dti_kg.reference import editions
 Outcome = Literal["passed", "failed", "not_applicable"]
 OUTCOME_TERMS = {"passed": DTI.Passed, "failed": DTI.Failed, "not_applicable": DTI.NotApplicable}
 COUNT_TERMS = {
-    "cohort_size": DTI.cohortSize,
+    "cohort_size": DTI.expectedCount,
     "rows": DTI.rowCount,
     "stated_ranks": DTI.statedRankCount,
     "derived_ranks": DTI.derivedRankCount,
