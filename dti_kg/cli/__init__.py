@@ -12,7 +12,9 @@ from dti_kg import __version__
 from dti_kg.errors import DtiError
 
 # module name -> attribute holding the click command; one line per subcommand.
-COMMANDS: tuple[tuple[str, str], ...] = ()
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("serve", "serve_command"),
+)
 
 
 class _Group(click.Group):

@@ -1,0 +1,93 @@
+"""``dti serve``: the SPARQL endpoint and pages behind gunicorn (Flask's dev server only with --debug)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dti_kg import store as dti_store
+from dti_kg.server.settings import load_settings
+
+
+def _ensure_store(store_path: Path) -> None:
+    """Build the store from the bundled snapshot when there is none yet."""
+    if dti_store.paths(store_path).link.is_symlink():
+        return
+    from dti_kg.build import build_store  # the build stack is heavy; only needed on a first start
+
+    click.echo(f"no store at {store_path}: building it from the bundled snapshot", err=True)
+    result = build_store(store_path, None, progress=lambda message: click.echo(message, err=True))
+    click.echo(f"built {result.quads} quads at {store_path}", err=True)
+
+
+def _gunicorn_options(host: str, port: int, workers: int, settings: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        # Threads wait on the query workers (processes), so a web process needs one per running or
+        # queued query, plus a few for pages and /healthz.
+        "worker_class": "gthread",
+        "threads": settings["QUERY_WORKERS"] + settings["QUEUE_SIZE"] + 2,
+        # Long GET queries are refused by the guard with 414, not by gunicorn's 4 KB request line.
+        "limit_request_line": 0,
+        "timeout": int(settings["QUERY_TIMEOUT"]) + 30,
+        "graceful_timeout": int(settings["QUERY_TIMEOUT"]) + 5,
+        "accesslog": "-",
+        "errorlog": "-",
+    }
+
+
+def _run_gunicorn(options: dict[str, Any], config: dict[str, Any]) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from dti_kg.server import create_app
+
+    class _Application(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return create_app(config)  # in each web process, after the fork
+
+    _Application().run()
+
+
+@click.command("serve")
+@click.option(
+    "--store",
+    "store_path",
+    default=None,
+    type=click.Path(path_type=Path),
+    help="Store path (default: DTI_KG_STORE or ./store); built from the bundled snapshot if missing.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Web processes; each runs QUERY_WORKERS query processes of its own.",
+)
+@click.option(
+    "--debug", is_flag=True, help="Flask's development server with debugging (never in production)."
+)
+def serve_command(store_path: Path | None, host: str, port: int, workers: int, debug: bool) -> None:
+    """Serve the SPARQL 1.1 endpoint (/sparql), linked-data pages and /healthz.
+
+    Limits (QUERY_TIMEOUT, MAX_ROWS, QUERY_WORKERS, ...) come from DTI_KG_* environment variables
+    or the TOML file named by DTI_KG_SETTINGS; see dti_kg/server/settings.py.
+    """
+    settings = load_settings({"STORE": str(store_path)} if store_path else None)
+    store_path = Path(settings["STORE"])
+    _ensure_store(store_path)
+    config = {"STORE": str(store_path.absolute())}
+    if debug:
+        from dti_kg.server import create_app
+
+        create_app(config).run(host=host, port=port, debug=True, use_reloader=False)
+        return
+    _run_gunicorn(_gunicorn_options(host, port, workers, settings), config)
