@@ -1,0 +1,189 @@
+"""English claim rules, for English-language articles of the Vietnamese press.
+
+"ranked 8th out of 63 provinces and cities", "came in 8th", "the digital government pillar",
+"rose four places", "scored 0.6419", "Thai Nguyen province".
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from functools import cache
+
+import regex
+from dti_kg.loaders.findings import Finding
+from dti_kg.loaders.rules import Lexicon, find_all
+
+_I = regex.IGNORECASE
+_W = r"(?<![\p{L}\d])"
+_E = r"(?![\p{L}\d])"
+
+_CARDINALS = {
+    w: i + 1
+    for i, w in enumerate(
+        [
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+_ORDINALS = {
+    w: i + 1
+    for i, w in enumerate(
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+            "thirteenth",
+            "fourteenth",
+            "fifteenth",
+            "sixteenth",
+            "seventeenth",
+            "eighteenth",
+            "nineteenth",
+            "twentieth",
+        ]
+    )
+}
+_ORDINAL = r"(?:\d{1,2}(?:st|nd|rd|th)|" + "|".join(_ORDINALS) + r")"
+_CARDINAL = r"(?:\d{1,2}|" + "|".join(_CARDINALS) + r")"
+
+_INDICATORS = (
+    (r"digital\s+government\s+activit(?:y|ies)", "digital_government_activity"),
+    (r"digital\s+economy\s+activit(?:y|ies)", "digital_economy_activity"),
+    (r"digital\s+society\s+activit(?:y|ies)", "digital_society_activity"),
+    (r"digital\s+(?:transformation\s+)?awareness", "digital_awareness"),
+    (r"digital\s+institutions?", "digital_institutions"),
+    (r"digital\s+infrastructure", "digital_infrastructure"),
+    (r"digital\s+human\s+resources|digital\s+workforce", "digital_human_resources"),
+    (r"cyber\s*security|(?:network\s+)?information\s+security", "cybersecurity"),
+    (r"smart\s+cit(?:y|ies)|smart\s+urban", "smart_city"),
+    (r"digital\s+government", "digital_government"),
+    (r"digital\s+economy", "digital_economy"),
+    (r"digital\s+society", "digital_society"),
+)
+
+
+def _number(token: str) -> int | None:
+    t = token.lower()
+    digits = regex.match(r"\d+", t)
+    if digits:
+        return int(digits.group(0))
+    return _ORDINALS.get(t) or _CARDINALS.get(t)
+
+
+def _score_ok(text: str, m: regex.Match[str]) -> Decimal | None:
+    try:
+        value = Decimal(m.group("x"))
+    except InvalidOperation:
+        return None
+    after = text[m.end("x") : m.end("x") + 3]
+    if not Decimal(0) <= value <= Decimal(1) or after.lstrip().startswith("%"):
+        return None
+    return value.normalize()
+
+
+@cache
+def lexicon() -> Lexicon:
+    c = regex.compile
+    return Lexicon(
+        language="en",
+        dti_mark=c(r"DTI|digital\s+transformation|Digital\s+Transformation\s+Index", _I),
+        other_index=c(
+            _W
+            + r"(?:PCI|PAPI|PAR\s*INDEX|SIPAS|DDCI|ICT\s*INDEX|GRDP|PGI)"
+            + _E
+            + r"|competitiveness|public\s+administration|satisfaction|green\s+index",
+            _I,
+        ),
+        indicators=tuple((c(_W + p + _E, _I), k) for p, k in _INDICATORS),
+        overall=c(
+            r"DTI|Digital\s+Transformation\s+Index|overall|nationwide|in\s+the\s+country|"
+            r"general\s+ranking|digital\s+transformation\s+(?:ranking|index)",
+            _I,
+        ),
+        rank=c(
+            _W + r"(?:ranked|ranks|ranking|came(?:\s+in)?|placed|finished|stood(?:\s+at)?|"
+            r"(?:was|is)(?:\s+ranked)?|took|(?:in|at))\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>"
+            + _ORDINAL
+            + r"))"
+            r"(?!\p{L})(?:\s+(?:place|position|spot))?(?:\s*/\s*(?P<of>\d{1,3})(?!\d))?",
+            _I,
+        ),
+        rank_reject_after=c(r"\s*(?:[-–]\s*\d|to\s+\d|consecutive|straight|year|time)", _I),
+        rank_list_item=c(r"(?<![\d/.,])(?P<n>\d{1,2})(?:st|nd|rd|th)?\s*/\s*(?P<of>63|34)(?!\d)"),
+        cohort=c(r"(?:out\s+of|among|of)\s+(?:the\s+)?(?:all\s+)?(?P<of>63|34)(?!\d)", _I),
+        score=c(
+            r"(?:scor(?:ed|ing|e\s+of)|with|reach(?:ed|ing)|achiev(?:ed|ing)|at|of)\s+(?:a\s+score\s+of\s+)?"
+            r"(?P<x>0\.\d{1,4}|1\.0{1,4})(?![\d.])",
+            _I,
+        ),
+        score_ok=_score_ok,
+        score_reject=c(r"average|national\s+(?:score|index)|mean", _I),
+        change=c(
+            _W
+            + r"(?:(?P<up>rose|rising|climbed|climbing|jumped|jumping|up|gained|gaining|moved\s+up|advanced|"
+            r"advancing)|(?P<down>fell|falling|dropped|dropping|slipped|slipping|down|declined|lost|losing|moved\s+down))"
+            r"\s+(?:by\s+)?(?P<n>"
+            + _CARDINAL
+            + r")\s+(?:places?|spots?|positions?|notch(?:es)?|ranks?|steps?)"
+            + _E,
+            _I,
+        ),
+        number=_number,
+        compared=c(
+            r"\s*(?:[\p{L}\s]{0,30}?)(?:from|compared\s+(?:to|with)|since|than(?:\s+in)?|over)\s+(?:the\s+)?"
+            r"(?:DTI\s+)?(?:(?P<year>20\d\d)|previous\s+year|last\s+year|year\s+before)",
+            _I,
+        ),
+        edition_anchored=(
+            c(r"DTI\s*(?:\([^()]{0,200}\)\s*)?(?P<year>20\d\d)(?!\d)", _I),
+            c(r"(?P<year>20\d\d)\s+(?:DTI|Digital\s+Transformation\s+Index)", _I),
+            c(
+                r"(?:DTI|Digital\s+Transformation\s+Index)[^.;\n]{0,60}?\b(?:for|in|of)\s+(?P<year>20\d\d)(?!\d)",
+                _I,
+            ),
+        ),
+        edition_loose=c(_W + r"(?:in|for)\s+(?P<year>20\d\d)(?!\d)(?!\s*[-–]\s*20\d\d)", _I),
+        not_edition_before=c(
+            r"(?:from|compared\s+(?:to|with)|since|than|over|period|between|to|until)\s+(?:the\s+)?(?:DTI\s+)?(?:in\s+)?$",
+            _I,
+        ),
+        unknown_place=c(
+            r"(?:province\s+of|city\s+of)\s+(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,3})"
+            r"|(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,3})\s+(?:province|city)\b"
+        ),
+        bare_province=c(r"\b[Tt]he\s+province\b(?!\s+of)"),
+        rule_prefix="en",
+    )
+
+
+def find_claims(text: str) -> list[Finding]:
+    """Every DTI value stated in an English text."""
+    return find_all(text, lexicon())

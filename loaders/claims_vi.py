@@ -1,0 +1,202 @@
+"""Vietnamese claim rules: the patterns of Vietnamese DTI reporting.
+
+"đứng thứ 8/63", "xếp hạng 33/63", "vị trí thứ 28 trên bảng xếp hạng chung gồm 63 tỉnh",
+"hạng 39/63", "vị trí 26 ở trụ cột Chính quyền số với 0,3731", "tăng 4 bậc so với năm 2020",
+"đạt điểm tuyệt đối (1.000 điểm) ở 2/8 chỉ số là: Nhận thức số và Thể chế số".
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+
+import regex
+from dti_kg.loaders.findings import Finding, span_of
+from dti_kg.loaders.places import find_places
+from dti_kg.loaders.rules import (
+    Lexicon,
+    choose_place,
+    clause_indicators,
+    find_all,
+    sentence_edition,
+    unknown_place,
+)
+from dti_kg.loaders.segments import Piece, clauses
+
+from dti_kg.text import parse_score
+
+_I = regex.IGNORECASE
+_W = r"(?<![\p{L}\d])"  # word start
+_E = r"(?![\p{L}\d])"  # word end
+
+_NUMBER_WORDS = {
+    "một": 1,
+    "hai": 2,
+    "ba": 3,
+    "bốn": 4,
+    "sáu": 6,
+    "bảy": 7,
+    "tám": 8,
+    "chín": 9,
+    "mười": 10,
+}  # fmt: skip  ("năm" is five but also "year": never read as a number)
+
+# Main indices before pillars: "hoạt động kinh tế số" is an activity index, "kinh tế số" a pillar.
+_INDICATORS = (
+    (r"hoạt\s+động\s+chính\s+quyền\s+số", "digital_government_activity"),
+    (r"hoạt\s+động\s+kinh\s+tế\s+số", "digital_economy_activity"),
+    (r"hoạt\s+động\s+xã\s+hội\s+số", "digital_society_activity"),
+    (r"nhận\s+thức\s+số", "digital_awareness"),
+    (r"thể\s+chế\s+số", "digital_institutions"),
+    (r"hạ\s+tầng\s+số", "digital_infrastructure"),
+    (r"nhân\s+lực\s+số", "digital_human_resources"),
+    (r"an\s+toàn\s+thông\s+tin(?:\s+mạng)?", "cybersecurity"),
+    (r"đô\s+thị\s+thông\s+minh", "smart_city"),
+    (r"chính\s+quyền\s+số", "digital_government"),
+    (r"kinh\s+tế\s+số", "digital_economy"),
+    (r"xã\s+hội\s+số", "digital_society"),
+)
+MAIN_INDEX_KEYS = frozenset(k for _, k in _INDICATORS[:9])
+PILLAR_KEYS = ("digital_government", "digital_economy", "digital_society")
+
+
+def _number(token: str) -> int | None:
+    if token.isdigit():
+        return int(token)
+    return _NUMBER_WORDS.get(token.lower())
+
+
+def _score_ok(text: str, m: regex.Match[str]) -> Decimal | None:
+    """A score needs score context: "đạt/với/điểm/giá trị … 0,3215" or "… 0,3215 điểm"; a leading
+    "1.000" is one thousand unless "điểm" follows it (then it is the maximum score)."""
+    token = m.group("x")
+    value = parse_score(token)
+    if value is None:
+        return None
+    after = text[m.end("x") : m.end("x") + 12]
+    before = text[max(0, m.start("x") - 30) : m.start("x")]
+    if regex.match(r"\s*%", after) or regex.search(r"(?:tăng|giảm|hơn|thêm|chênh)\s*$", before):
+        return None
+    points = bool(regex.match(r"\s*điểm" + _E, after))
+    if token.startswith("1") and not points:
+        return None
+    context = regex.search(r"(?:đạt|với|điểm|giá\s+trị|là)\s*(?:[\p{L}]+\s+){0,2}$", before, _I)
+    return value.normalize() if (points or context) else None
+
+
+@cache
+def lexicon() -> Lexicon:
+    c = regex.compile
+    return Lexicon(
+        language="vi",
+        dti_mark=c(r"DTI|chuyển\s+đổi\s+số|CĐS|chỉ\s+số\s+chuyển\s+đổi", _I),
+        other_index=c(
+            _W
+            + r"(?:PCI|PAPI|PAR\s*INDEX|SIPAS|DDCI|ICT\s*INDEX|GRDP|PGI)"
+            + _E
+            + r"|cải\s+cách\s+hành\s+chính|năng\s+lực\s+cạnh\s+tranh|chỉ\s+số\s+hài\s+lòng|chỉ\s+số\s+xanh",
+            _I,
+        ),
+        indicators=tuple((c(_W + p + _E, _I), k) for p, k in _INDICATORS),
+        overall=c(
+            r"DTI|chỉ\s+số\s+(?:đánh\s+giá\s+)?(?:chuyển\s+đổi\s+số|CĐS)|(?:về|xếp\s+hạng)\s+(?:chuyển\s+đổi\s+số|CĐS)"
+            r"|bảng\s+xếp\s+hạng\s+chung|cả\s+nước|toàn\s+quốc|tổng\s+thể",
+            _I,
+        ),
+        rank=c(
+            # "bảng xếp hạng 63 tỉnh" is the table, "thăng hạng" a promotion: neither is a rank.
+            _W + r"(?:đứng\s+(?:ở\s+)?(?:vị\s+trí\s+)?thứ|xếp\s+thứ|(?<!bảng\s)xếp\s+hạng(?:\s+thứ)?"
+            r"|thứ\s+hạng|(?<!bảng\s)(?<!thăng\s)(?<!tăng\s)(?<!nâng\s)(?<!xếp\s)hạng(?:\s+thứ)?"
+            r"|vị\s+trí(?:\s+thứ)?)"
+            r"\s+(?P<n>\d{1,2})(?!\d|[.,]\d)(?:\s*/\s*(?P<of>\d{1,3})(?!\d))?",
+            _I,
+        ),
+        rank_reject_after=c(r"\s*(?:[-–]\s*\d|đến\s+\d|tới\s+\d|%|năm\b|lần\b|tháng\b)", _I),
+        rank_list_item=c(r"(?<![\d/.,])(?<!có\s)(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)"),
+        cohort=c(r"(?<!\d)(?P<of>63|34)\s+(?:tỉnh|địa\s+phương)", _I),
+        score=c(r"(?<![\d.,])(?P<x>[01][.,]\d{1,4})(?![.,]?\d)"),
+        score_ok=_score_ok,
+        score_reject=c(r"trung\s+bình|bình\s+quân|quốc\s+gia|cả\s+nước", _I),
+        change=c(
+            _W + r"(?:(?P<up>tăng|thăng|lên)|(?P<down>giảm|tụt|xuống))\s+(?:hạng\s+)?"
+            r"(?P<n>\d{1,2}|một|hai|ba|bốn|sáu|bảy|tám|chín|mười)\s+(?:bậc|hạng|vị\s+trí)" + _E,
+            _I,
+        ),
+        number=_number,
+        compared=c(
+            r"\s*(?:[\p{L}\s]{0,30}?)so\s+với\s+(?:năm\s+|DTI\s+)?(?:(?P<year>20\d\d)|năm\s+trước|năm\s+ngoái)",
+            _I,
+        ),
+        edition_anchored=(
+            c(r"DTI\s*(?:\([^()]{0,200}\)\s*)?(?:năm\s+)?(?P<year>20\d\d)(?!\d)", _I),
+            c(
+                r"(?:chỉ\s+số|báo\s+cáo|bảng\s+xếp\s+hạng|xếp\s+hạng|kết\s+quả)[^.;\n]{0,80}?"
+                r"(?:chuyển\s+đổi\s+số|DTI|CĐS)[^.;\n]{0,60}?năm\s+(?P<year>20\d\d)(?!\d)",
+                _I,
+            ),
+            c(r"(?:chuyển\s+đổi\s+số|CĐS)\s*(?:\([^()]{0,200}\)\s*)?năm\s+(?P<year>20\d\d)(?!\d)", _I),
+        ),
+        edition_loose=c(_W + r"năm\s+(?P<year>20\d\d)(?!\d)(?!\s*[-–]\s*20\d\d)", _I),
+        not_edition_before=c(r"(?:so\s+với|giai\s+đoạn|nhiệm\s+kỳ|đến|tới|từ)\s+(?:năm\s+|DTI\s+)?$", _I),
+        unknown_place=c(
+            _W + r"(?:[tT]ỉnh|[tT]hành\s+phố|TP\.?)\s+(?P<name>\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){0,3})"
+        ),
+        bare_province=c(  # case-sensitive: "\p{Lu}" must mean a capital (a name follows)
+            _W + r"(?<!cấp\s)(?<!các\s)(?<!những\s)(?<!\d\s)[tT]ỉnh(?!\s*,?\s*thành)(?!\s+\p{Lu})" + _E
+        ),
+        rule_prefix="vi",
+        extra_rules=(_maximum_scores,),
+    )
+
+
+_MAXIMUM = regex.compile(
+    r"điểm\s+tuyệt\s+đối(?:\s*\(\s*1[.,]0{1,4}\s*điểm\s*\))?(?:\s+ở\s+(?P<k>\d)\s*/\s*\d+\s+chỉ\s+số)?",
+    _I,
+)
+
+
+def _maximum_scores(text: str, sentence: Piece, lex: Lexicon) -> list[Finding]:
+    """ "đạt điểm tuyệt đối (1.000 điểm) ở 2/8 chỉ số là: Nhận thức số và Thể chế số": the maximum
+    score, 1, for each index listed after it (and only when the stated count matches the list)."""
+    m = _MAXIMUM.search(sentence.text)
+    if not m:
+        return []
+    tail_start = sentence.start + m.end()
+    named = [
+        (s, k)
+        for s, _, k in clause_indicators(text[tail_start : sentence.end], lex)
+        if k in MAIN_INDEX_KEYS or k in PILLAR_KEYS
+    ]
+    keys = list(dict.fromkeys(k for _, k in named))
+    if not keys or (m.group("k") and int(m.group("k")) != len(keys)):
+        return []
+    places = [
+        type(p)(p.start + sentence.start, p.end + sentence.start, p.name)
+        for p in find_places(sentence.text, "vi")
+    ]
+    anchor = Piece(sentence.start + m.start(), tail_start, m.group(0))
+    place = choose_place(places, anchor, sentence)
+    start = place.start if place and place.start < anchor.start else sentence.start
+    return [
+        Finding(
+            indicator=key,
+            measure="score",
+            value=Decimal(1),
+            span=span_of(text, start, sentence.end),
+            rule="vi.score.maximum-listed",
+            sentence=sentence,
+            edition=sentence_edition(text, sentence, lex),
+            place=place,
+            unknown_place=unknown_place(text, sentence, places, lex) if place is None else None,
+            bare_province=bool(lex.bare_province.search(sentence.text)),
+        )
+        for key in keys
+    ]
+
+
+def find_claims(text: str) -> list[Finding]:
+    """Every DTI value stated in a Vietnamese text."""
+    return find_all(text, lexicon())
+
+
+__all__ = ["MAIN_INDEX_KEYS", "PILLAR_KEYS", "clauses", "find_claims", "lexicon"]

@@ -1,0 +1,215 @@
+"""Read one input file (.txt or a saved .html page) into a normalised ``SourceDocument``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dti_kg.loaders import metadata
+
+from dti_kg.errors import InputError
+from dti_kg.model import SourceDocument
+from dti_kg.reference import outlet_for_domain, outlets
+from dti_kg.text import normalise_text, sha256_hex
+
+MAX_BYTES = 10 * 1024 * 1024
+TEXT_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm")
+SIDECAR_SUFFIX = ".meta.json"
+SIDECAR_KEYS = frozenset({"url", "outlet", "published", "title", "language"})
+LANGUAGES = ("vi", "en")
+
+
+@dataclass(frozen=True)
+class _Page:
+    """What trafilatura found in an HTML page."""
+
+    text: str
+    title: str | None
+    published: date | None
+    url: str | None
+    site_name: str | None
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files to read: each file as given; each directory's .txt/.html files (sorted, not recursive),
+    leaving out sidecars, READMEs and JSON Lines files."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.iterdir()
+                if p.is_file()
+                and p.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES
+                and not p.name.endswith(SIDECAR_SUFFIX)
+                and not p.name.upper().startswith("README")
+            )
+            if not found:
+                raise InputError(f"{path}: no .txt or .html files in this directory")
+            out.extend(found)
+        else:
+            out.append(path)
+    return out
+
+
+def _read_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise InputError(f"{path}: file is {size} bytes, over the {MAX_BYTES // (1024 * 1024)} MB limit")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    if b"\x00" in raw:
+        raise InputError(f"{path}: binary file (contains NUL bytes), not an article")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from exc
+
+
+def _parse_html(path: Path, html: str) -> _Page:
+    # Imported here: trafilatura is slow to import and only HTML input needs it.
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        html,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        deduplicate=False,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    text = (doc.text or "") if doc is not None else ""
+    if not text.strip():
+        raise InputError(f"{path}: HTML page without an article (no main text found)")
+    published = None
+    if doc.date:
+        try:
+            published = date.fromisoformat(doc.date[:10])
+        except ValueError:
+            published = None
+    return _Page(text, doc.title or None, published, doc.url or None, doc.sitename or None)
+
+
+def _read_sidecar(path: Path) -> dict[str, str]:
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    if not sidecar.exists():
+        sidecar = path.with_suffix(SIDECAR_SUFFIX)
+    if not sidecar.exists():
+        return {}
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{sidecar}: not a valid UTF-8 JSON file ({exc})") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"{sidecar}: expected a JSON object")
+    unknown = sorted(set(data) - SIDECAR_KEYS)
+    if unknown:
+        raise InputError(f"{sidecar}: unknown keys {unknown} (allowed: {sorted(SIDECAR_KEYS)})")
+    for key, value in data.items():
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{sidecar}: {key!r} must be a string")
+    if data.get("published"):
+        try:
+            date.fromisoformat(data["published"])
+        except ValueError as exc:
+            raise InputError(f"{sidecar}: 'published' must be an ISO date (YYYY-MM-DD)") from exc
+    if data.get("language") and data["language"] not in LANGUAGES:
+        raise InputError(f"{sidecar}: 'language' must be one of {list(LANGUAGES)}")
+    return {k: v for k, v in data.items() if v}
+
+
+def _outlet_slug(name: str) -> str | None:
+    """The registry slug for a sidecar's outlet (slug, name, abbreviation or domain)."""
+    wanted = name.strip().lower()
+    for o in outlets().values():
+        if wanted in {o.slug, o.name.lower(), o.abbreviation.lower(), o.domain} - {""}:
+            return o.slug
+    return None
+
+
+def load_document(path: Path) -> SourceDocument:
+    """Read, check and normalise one article file; raise ``InputError`` naming the file if it is bad."""
+    suffix = path.suffix.lower()
+    if suffix not in TEXT_SUFFIXES + HTML_SUFFIXES:
+        raise InputError(f"{path}: unsupported file type {suffix or '(none)'!r} (expected .txt or .html)")
+    raw = _decode(path, _read_bytes(path))
+    basis: dict[str, str] = {}
+    page = _parse_html(path, raw) if suffix in HTML_SUFFIXES else None
+    text = normalise_text(page.text if page else raw)
+    if not text:
+        raise InputError(f"{path}: empty file (no text)")
+    title = url = outlet = outlet_name = None
+    published = None
+    if page:
+        media_type = "text/html"
+        if page.title:
+            title = normalise_text(page.title).strip()
+            # Offsets refer to the text, and the headline carries claims too: keep it in the text.
+            if not text.startswith(title):
+                text = normalise_text(title + "\n\n" + text)
+            basis["title"] = "html"
+        if page.published:
+            published, basis["published"] = page.published, "html"
+        if page.url:
+            url, basis["url"] = page.url, "html"
+        slug = _outlet_slug(page.site_name) if page.site_name else None
+        if slug is None and url:
+            found_outlet = outlet_for_domain(urlsplit(url).hostname or "")
+            slug = found_outlet.slug if found_outlet else None
+        if slug or page.site_name:
+            outlet, outlet_name = (slug, None) if slug else (None, page.site_name)
+            basis["outlet"] = "html"
+    else:
+        media_type = "text/plain"
+    if title is None and (title := metadata.find_title(text)):
+        basis["title"] = "text"
+    if published is None and (published := metadata.find_published(text)):
+        basis["published"] = "text"
+    if url is None and (url := metadata.find_url(text)):
+        basis["url"] = "text"
+    if outlet is None:
+        found, _kind = metadata.find_outlet(text, url)
+        if found:
+            outlet, outlet_name, basis["outlet"] = found.slug, None, "text"
+    language, basis["language"] = metadata.detect_language(text), "text"
+
+    sidecar = _read_sidecar(path)
+    if title is None and sidecar.get("title"):
+        title, basis["title"] = normalise_text(sidecar["title"]).strip(), "sidecar"
+    if published is None and sidecar.get("published"):
+        published, basis["published"] = date.fromisoformat(sidecar["published"]), "sidecar"
+    if url is None and sidecar.get("url"):
+        url, basis["url"] = sidecar["url"], "sidecar"
+    if outlet is None and sidecar.get("outlet"):
+        slug = _outlet_slug(sidecar["outlet"])
+        outlet, outlet_name = (slug, None) if slug else (None, sidecar["outlet"])
+        basis["outlet"] = "sidecar"
+    if sidecar.get("language"):  # a person's statement beats the diacritics heuristic
+        language, basis["language"] = sidecar["language"], "sidecar"
+
+    return SourceDocument(
+        file_name=path.name,
+        text=text,
+        sha256=sha256_hex(text),
+        media_type=media_type,
+        language=language,
+        title=title,
+        url=url,
+        outlet=outlet,
+        outlet_name=outlet_name,
+        published=published,
+        metadata_basis=dict(sorted(basis.items())),
+    )

@@ -1,0 +1,247 @@
+"""Extraction of one document: findings -> claims with edition, province and cohort resolved.
+
+Resolution order (each claim records which one applied):
+edition -- stated in the sentence; else the nearest edition the article names in DTI context
+(before the sentence, else after it); else inferred from the publication date (the edition in
+force then, or the year before when none had been announced yet).
+province -- named in the sentence (``text``); else the one province the title names (``title``);
+else, for a provincial paper, a bare "tỉnh"/"the province" (``outlet``).
+cohort -- stated ("8/63"); else implied when the edition ranked one cohort (63 before DTI 2024);
+DTI 2024 ranked the 63 and the 34, so there it stays unknown unless stated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from dti_kg.loaders import claims_en, claims_vi, facts
+from dti_kg.loaders.documents import load_document
+from dti_kg.loaders.findings import EditionMention, Finding
+from dti_kg.loaders.places import find_places, resolve
+from dti_kg.loaders.rules import Lexicon, edition_mentions
+
+from dti_kg.gazetteer import Unit
+from dti_kg.model import Claim, EditionBasis, Extraction, ProvinceBasis, SourceDocument, Span
+from dti_kg.reference import edition_in_force, editions, outlets
+
+_BASIS_RANK = {"text": 0, "title": 1, "outlet": 2}
+
+
+def _lexicon(language: str) -> Lexicon:
+    return claims_en.lexicon() if language == "en" else claims_vi.lexicon()
+
+
+def _find(doc: SourceDocument) -> list[Finding]:
+    return claims_en.find_claims(doc.text) if doc.language == "en" else claims_vi.find_claims(doc.text)
+
+
+def inferred_edition(published: date | None) -> int | None:
+    """The edition an article most likely means when it names none: the one in force on its date;
+    before the first announcement, the year before publication (the edition being assessed)."""
+    if published is None:
+        return None
+    in_force = edition_in_force(published)
+    if in_force is not None:
+        return in_force.year
+    year = published.year - 1
+    return year if year in editions() else None
+
+
+def resolve_edition(
+    finding: Finding, mentions: list[EditionMention], published: date | None
+) -> tuple[int | None, EditionBasis]:
+    if finding.edition is not None:
+        return finding.edition, "stated"
+    before = [m for m in mentions if m.start < finding.sentence.start]
+    after = [m for m in mentions if m.start >= finding.sentence.start]
+    if before or after:
+        return (before[-1] if before else after[0]).year, "stated"
+    return inferred_edition(published), "inferred_from_date"
+
+
+def _title_place(doc: SourceDocument) -> str | None:
+    if not doc.title:
+        return None
+    names = {p.name for p in find_places(doc.title, doc.language)}
+    return names.pop() if len(names) == 1 else None
+
+
+def resolve_province(
+    finding: Finding, doc: SourceDocument, edition: int, cohort: int | None
+) -> tuple[Unit | None, ProvinceBasis, str | None]:
+    """The unit, how it was found, and a note when it could not be (never a guess)."""
+    if finding.place is not None:
+        unit = resolve(finding.place.name, edition, cohort)
+        return unit, "text", None if unit else f"unknown province {finding.place.name!r}"
+    if finding.unknown_place:
+        return None, "text", f"province name {finding.unknown_place!r} is not in the gazetteer"
+    title_name = _title_place(doc)
+    if title_name:
+        return resolve(title_name, edition, cohort), "title", None
+    outlet = outlets().get(doc.outlet or "")
+    if outlet and outlet.province and finding.bare_province:
+        return resolve(outlet.province, edition, cohort), "outlet", None
+    return None, "text", "the province is not named"
+
+
+def _cohort(finding: Finding, edition: int) -> tuple[int | None, str | None]:
+    """The cohort for a rank (None for scores and changes) and a note when it contradicts the edition."""
+    if finding.measure != "rank":
+        return None, None
+    sizes = editions()[edition].cohorts
+    if finding.cohort is not None:
+        if finding.cohort not in sizes:
+            return None, f"DTI {edition} did not rank {finding.cohort} units"
+        return finding.cohort, None
+    return (sizes[0], None) if len(sizes) == 1 else (None, None)
+
+
+def _claim(
+    finding: Finding, doc: SourceDocument, mentions: list[EditionMention]
+) -> tuple[Claim | None, str | None]:
+    where = f"{finding.span.quote[:80]!r} at {finding.span.start}"
+    edition, edition_basis = resolve_edition(finding, mentions, doc.published)
+    if edition is None or edition not in editions():
+        return None, f"skipped {where}: the edition is not stated and the publication date is unknown"
+    cohort, problem = _cohort(finding, edition)
+    if problem:
+        return None, f"skipped {where}: {problem}"
+    if finding.measure == "rank" and not (1 <= int(finding.value) <= (cohort or 63)):
+        return None, f"skipped {where}: rank {finding.value} is out of range"
+    compared = None
+    if finding.measure == "rank_change":
+        compared = finding.compared_to if finding.compared_to is not None else edition - 1
+        if compared not in editions() or compared >= edition:
+            return None, f"skipped {where}: no DTI {compared} to compare with"
+    unit, province_basis, problem = resolve_province(finding, doc, edition, cohort)
+    if unit is None:
+        return None, f"skipped {where}: {problem}"
+    return (
+        Claim(
+            province=unit.slug,
+            edition=edition,
+            indicator=finding.indicator,
+            measure=finding.measure,
+            value=finding.value,
+            cohort=cohort,
+            rule=finding.rule,
+            evidence=[finding.span],
+            compared_to=compared,
+            edition_basis=edition_basis,
+            province_basis=province_basis,
+        ),
+        None,
+    )
+
+
+def _merge(claims: list[Claim]) -> tuple[list[Claim], list[str]]:
+    """One claim per key with all its evidence (a repeated paragraph is one claim, several spans);
+    two different values for the same slot in one article are both dropped, with a note."""
+    merged: dict[tuple[object, ...], Claim] = {}
+    for claim in sorted(claims, key=lambda c: c.evidence[0]):
+        key = claim.key()
+        if key not in merged:
+            merged[key] = replace(claim, evidence=list(claim.evidence))
+            continue
+        kept = merged[key]
+        kept.evidence = sorted(set(kept.evidence) | set(claim.evidence))
+        if kept.cohort is None:
+            kept.cohort = claim.cohort
+        if claim.edition_basis == "stated":
+            kept.edition_basis = "stated"
+        if _BASIS_RANK[claim.province_basis] < _BASIS_RANK[kept.province_basis]:
+            kept.province_basis = claim.province_basis
+    notes = []
+    slots: dict[tuple[object, ...], list[Claim]] = {}
+    for claim in merged.values():
+        slot = (claim.province, claim.edition, claim.indicator, claim.measure, claim.compared_to)
+        slots.setdefault(slot, []).append(claim)
+    out = []
+    for slot, group in slots.items():
+        if len(group) > 1:
+            values = sorted(str(c.value) for c in group)
+            notes.append(f"conflicting values {values} for {slot}: none kept")
+            continue
+        out.extend(group)
+    return out, notes
+
+
+def derive_previous_ranks(claims: list[Claim]) -> list[Claim]:
+    """Rank 8 after gaining 4 places means rank 12 in the edition compared with, when both
+    rankings are over the same cohort."""
+    ranks = {(c.province, c.edition, c.indicator): c for c in claims if c.measure == "rank" and not c.derived}
+    out = []
+    for change in claims:
+        if change.measure != "rank_change" or change.compared_to is None:
+            continue
+        rank = ranks.get((change.province, change.edition, change.indicator))
+        if rank is None or rank.cohort is None or rank.cohort not in editions()[change.compared_to].cohorts:
+            continue
+        previous = int(rank.value) + int(change.value)
+        if not 1 <= previous <= rank.cohort:
+            continue
+        out.append(
+            Claim(
+                province=change.province,
+                edition=change.compared_to,
+                indicator=change.indicator,
+                measure="rank",
+                value=previous,
+                cohort=rank.cohort,
+                rule="derived.previous-rank (rank + places gained)",
+                evidence=sorted(set(change.evidence) | set(rank.evidence)),
+                derived=True,
+                derived_from=change,
+                edition_basis=change.edition_basis,
+                province_basis=change.province_basis,
+            )
+        )
+    return out
+
+
+def claim_sort_key(claim: Claim) -> tuple[object, ...]:
+    return (
+        claim.province,
+        claim.edition,
+        claim.indicator,
+        claim.measure,
+        claim.compared_to or 0,
+        claim.derived,
+        str(claim.value),
+        claim.evidence[0],
+    )
+
+
+def extract_document(doc: SourceDocument) -> Extraction:
+    """Claims and edition facts of one document; notes say what was skipped and why."""
+    lex = _lexicon(doc.language)
+    if not lex.dti_mark.search(doc.text):
+        return Extraction(doc, [], [], ["no DTI content: the text never mentions the DTI"])
+    mentions = edition_mentions(doc.text, lex)
+    notes: list[str] = []
+    claims: list[Claim] = []
+    for finding in _find(doc):
+        claim, note = _claim(finding, doc, mentions)
+        if claim:
+            claims.append(claim)
+        elif note:
+            notes.append(note)
+    claims, conflict_notes = _merge(claims)
+    notes.extend(conflict_notes)
+    derived = derive_previous_ranks(claims)
+    known = {c.key() for c in claims}
+    claims.extend(d for d in derived if d.key() not in known)
+    fact_list, fact_notes = facts.find_facts(doc, mentions, lambda: inferred_edition(doc.published))
+    notes.extend(fact_notes)
+    if not claims:
+        notes.append("no DTI claims: no rank, score or rank change is stated precisely enough")
+    return Extraction(doc, sorted(claims, key=claim_sort_key), fact_list, sorted(dict.fromkeys(notes)))
+
+
+def extract_path(path: Path) -> Extraction:
+    return extract_document(load_document(path))
+
+
+__all__ = ["Span", "extract_document", "extract_path"]

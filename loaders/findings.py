@@ -1,0 +1,43 @@
+"""What a language's claim rules find in one sentence, before edition, province and cohort are resolved.
+
+Rules in ``claims_vi`` / ``claims_en`` only read sentences; ``extract`` decides, for the whole
+document, which edition and which province each finding belongs to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from dti_kg.loaders.places import PlaceMention
+from dti_kg.loaders.segments import Piece
+
+from dti_kg.model import Measure, Span
+
+
+@dataclass(frozen=True)
+class Finding:
+    indicator: str
+    measure: Measure
+    value: int | Decimal
+    span: Span
+    rule: str
+    sentence: Piece
+    edition: int | None = None  # stated in the sentence itself
+    cohort: int | None = None  # stated in the clause ("8/63", "gồm 63 tỉnh", "out of 63")
+    compared_to: int | None = None  # rank changes: the edition stated as the comparison
+    place: PlaceMention | None = None  # the province the sentence names for this value
+    unknown_place: str | None = None  # a province-like name the gazetteer does not know
+    bare_province: bool = False  # "tỉnh"/"the province" without a name (a provincial paper's own)
+
+
+@dataclass(frozen=True)
+class EditionMention:
+    """An edition year the text names in DTI context ("DTI 2021", "Chỉ số … năm 2024")."""
+
+    start: int
+    year: int
+
+
+def span_of(text: str, start: int, end: int) -> Span:
+    return Span(start, end, text[start:end])
