@@ -38,9 +38,11 @@ def _trimmed(text: str, start: int, end: int) -> Piece | None:
         start += 1
     while end > start and text[end - 1] in _TRIM:
         end -= 1
-    # Keep a closing parenthesis or quote that closes something opened inside the piece.
+    # Keep a parenthesis whose partner is inside the piece: "(VOV5) - …", "… (1.000 điểm)".
     if end < len(text) and text[end] == ")" and "(" in text[start:end]:
         end += 1
+    if start > 0 and text[start - 1] == "(" and ")" in text[start:end].split("(")[0]:
+        start -= 1
     return Piece(start, end, text[start:end]) if end > start else None
 
 

@@ -14,6 +14,7 @@ from dti_kg.errors import DtiError
 # module name -> attribute holding the click command; one line per subcommand.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("serve", "serve_command"),
+    ("extract", "extract_command"),
 )
 
 
