@@ -1,0 +1,203 @@
+"""Deterministic text dumps of RDF: sorted N-Quads, TriG and Turtle.
+
+Every function accepts the same inputs (:data:`RdfSource`):
+
+- a ``pyoxigraph.Store`` (all its quads, every graph);
+- an ``rdflib.Dataset`` (all its quads; rdflib's default graph is written as the default graph);
+- an ``rdflib.Graph`` (its triples, in the named graph given by its identifier when that is an IRI,
+  else in the default graph) — e.g. what :func:`dti_kg.graph.extraction_graph` returns;
+- any iterable of ``pyoxigraph.Quad``, or of rdflib tuples ``(s, p, o, graph)`` / ``(s, p, o)`` where
+  ``graph`` is an IRI, a Graph, or None for the default graph.
+
+Inputs that are not already a pyoxigraph Store are first loaded into an in-memory Store, which
+canonicalises literals exactly as the on-disk store does ("1.000"^^xsd:decimal -> "1", "+08" -> "8",
+language tags lower-cased, "+00:00" -> "Z"). Identical content therefore gives identical bytes whether it
+comes from rdflib objects or from the store. Output is sorted: N-Quads line by line; Turtle/TriG by graph,
+subject, predicate (rdf:type first) and object. Prefixes are those of :data:`dti_kg.namespaces.PREFIXES`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Union
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Node
+
+from dti_kg.errors import InputError
+from dti_kg.namespaces import PREFIXES, RDF, XSD
+
+RdfSource = Union[ox.Store, Graph, Iterable[ox.Quad], Iterable[tuple[Node, ...]]]  # noqa: UP007
+
+_RDF_TYPE = str(RDF.type)
+# Prefixed names are only used where the local part is unambiguous in every Turtle parser.
+_LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_TURTLE_SHORTHAND = {
+    str(XSD.integer): re.compile(r"[+-]?[0-9]+"),
+    str(XSD.decimal): re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    str(XSD.boolean): re.compile(r"true|false"),
+}
+_INDENT = "    "
+
+
+# --- converting inputs ------------------------------------------------------------------------
+
+
+def _ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    try:
+        if isinstance(term, URIRef):
+            return ox.NamedNode(str(term))
+        if isinstance(term, BNode):
+            return ox.BlankNode(str(term))
+        if isinstance(term, Literal):
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            if term.datatype is not None:
+                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            return ox.Literal(str(term))
+    except ValueError as exc:
+        raise InputError(f"cannot serialise RDF term {term!r}: {exc}") from None
+    raise InputError(f"cannot serialise RDF term of type {type(term).__name__}: {term!r}")
+
+
+def _ox_graph_name(name: object) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
+    if isinstance(name, Graph):
+        name = name.identifier
+    if name is None or name == DATASET_DEFAULT_GRAPH_ID or isinstance(name, ox.DefaultGraph):
+        return ox.DefaultGraph()
+    if isinstance(name, ox.NamedNode | ox.BlankNode):
+        return name
+    try:
+        if isinstance(name, URIRef):
+            return ox.NamedNode(str(name))
+        if isinstance(name, BNode):
+            return ox.BlankNode(str(name))
+    except ValueError as exc:
+        raise InputError(f"cannot use {name!r} as a graph name: {exc}") from None
+    raise InputError(f"cannot use {name!r} as a graph name")
+
+
+def _ox_quads(source: RdfSource) -> Iterable[ox.Quad]:
+    if isinstance(source, Dataset):
+        for s, p, o, g in source.quads((None, None, None, None)):
+            yield ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), _ox_graph_name(g))
+        return
+    if isinstance(source, Graph):
+        name = _ox_graph_name(source.identifier if isinstance(source.identifier, URIRef) else None)
+        for s, p, o in source:
+            yield ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), name)
+        return
+    for item in source:
+        if isinstance(item, ox.Quad):
+            yield item
+        elif isinstance(item, tuple) and len(item) in (3, 4):
+            s, p, o, *g = item
+            yield ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), _ox_graph_name(g[0] if g else None))
+        else:
+            raise InputError(f"expected a quad or a triple, got {item!r}")
+
+
+def canonical_store(source: RdfSource) -> ox.Store:
+    """``source`` as a pyoxigraph Store (an in-memory copy unless it already is one)."""
+    if isinstance(source, ox.Store):
+        return source
+    store = ox.Store()
+    store.extend(_ox_quads(source))
+    return store
+
+
+# --- N-Quads ----------------------------------------------------------------------------------
+
+
+def dump_nquads(source: RdfSource) -> str:
+    """Canonical N-Quads, one statement a line, lines sorted; identical content gives identical bytes."""
+    return "".join(sorted(f"{quad} .\n" for quad in canonical_store(source)))
+
+
+# --- Turtle and TriG --------------------------------------------------------------------------
+
+
+def _prefixed(iri: str) -> str | None:
+    best: tuple[str, str] | None = None
+    for prefix, namespace in PREFIXES.items():
+        ns = str(namespace)
+        if (
+            iri.startswith(ns)
+            and _LOCAL_NAME.fullmatch(iri[len(ns) :])
+            and (best is None or len(ns) > len(best[1]))
+        ):
+            best = (prefix, ns)
+    return f"{best[0]}:{iri[len(best[1]) :]}" if best else None
+
+
+def _render(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, *, predicate: bool = False) -> str:
+    if isinstance(term, ox.NamedNode):
+        if predicate and term.value == _RDF_TYPE:
+            return "a"
+        return _prefixed(term.value) or str(term)
+    if isinstance(term, ox.Literal):
+        text = str(term)
+        datatype = term.datatype.value
+        shorthand = _TURTLE_SHORTHAND.get(datatype)
+        if shorthand is not None and shorthand.fullmatch(term.value):
+            return term.value
+        suffix = f"^^<{datatype}>"
+        if text.endswith(suffix):
+            name = _prefixed(datatype)
+            if name:
+                return text[: -len(suffix)] + "^^" + name
+        return text
+    return str(term)
+
+
+def _statements(quads: Iterable[ox.Quad], indent: str) -> list[str]:
+    """Turtle statements, one per subject, in sorted order."""
+    by_subject: dict[str, dict[str, set[str]]] = {}
+    subject_text: dict[str, str] = {}
+    predicate_text: dict[str, str] = {}
+    for quad in quads:
+        skey, pkey = str(quad.subject), str(quad.predicate)
+        subject_text[skey] = _render(quad.subject)
+        predicate_text[pkey] = _render(quad.predicate, predicate=True)
+        by_subject.setdefault(skey, {}).setdefault(pkey, set()).add(_render(quad.object))
+    out = []
+    for skey in sorted(by_subject):
+        predicates = sorted(by_subject[skey], key=lambda p: (p != f"<{_RDF_TYPE}>", p))
+        lines = [
+            f"{indent}{_INDENT}{predicate_text[p]} "
+            + f",\n{indent}{_INDENT * 2}".join(sorted(by_subject[skey][p]))
+            for p in predicates
+        ]
+        out.append(f"{indent}{subject_text[skey]}\n" + " ;\n".join(lines) + " .\n")
+    return out
+
+
+def _prefix_block() -> str:
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
+
+
+def dump_turtle(source: RdfSource) -> str:
+    """Turtle of the union of all graphs (Turtle has no named graphs), sorted, with the project prefixes."""
+    store = canonical_store(source)
+    unique = {str(ox.Quad(q.subject, q.predicate, q.object)): q for q in store}
+    return _prefix_block() + "\n" + "\n".join(_statements(unique.values(), ""))
+
+
+def dump_trig(source: RdfSource) -> str:
+    """TriG: the default graph first, then each named graph in IRI order, all sorted."""
+    store = canonical_store(source)
+    graphs: dict[str, list[ox.Quad]] = {}
+    for quad in store:
+        key = "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
+        graphs.setdefault(key, []).append(quad)
+    parts = [_prefix_block()]
+    for key in sorted(graphs):
+        if key == "":
+            parts.append("\n".join(_statements(graphs[key], "")))
+        else:
+            name = _render(graphs[key][0].graph_name)
+            parts.append(f"{name} {{\n" + "\n".join(_statements(graphs[key], _INDENT)) + "}\n")
+    return "\n".join(parts)
