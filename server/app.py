@@ -14,6 +14,10 @@ from flask import Flask
 BLUEPRINTS: list[tuple[str, str]] = [
     ("dti_kg.server.protocol", "bp"),
     ("dti_kg.server.health", "bp"),
+    ("dti_kg.server.canned", "bp"),
+    ("dti_kg.server.resources", "bp"),
+    ("dti_kg.server.pages", "bp"),
+    ("dti_kg.server.void", "bp"),
 ]
 
 EXECUTOR_KEY = "dti_executor"

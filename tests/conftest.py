@@ -52,3 +52,42 @@ def seed_files(corpus_dir: Path) -> list[Path]:
     files = sorted(corpus_dir.glob("*.txt"))
     assert len(files) == 5, f"expected the five seed articles in {corpus_dir}, found {len(files)}"
     return files
+
+
+# ---- server pages & linked data fixtures (owner: pages engineer) -------------------------------
+SERVER_SAMPLE = REPO / "tests" / "fixtures" / "server" / "sample.trig"
+
+
+def make_sample_store(directory: Path) -> Path:
+    """A published store at ``directory/store`` holding tests/fixtures/server/sample.trig."""
+    import pyoxigraph
+
+    from dti_kg import store
+
+    p = store.paths(directory / "store")
+    quads = list(pyoxigraph.parse(path=str(SERVER_SAMPLE), format=pyoxigraph.RdfFormat.TRIG))
+    store.publish(p, store.create_build(p, quads, {"note": "server sample"}))
+    return p.link
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_sample_store(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="session")
+def pages_app(sample_store: Path):
+    """The real app over the sample store, one query worker; its workers stop at the end."""
+    from dti_kg.server import create_app
+
+    app = create_app({"STORE": str(sample_store), "TESTING": True, "QUERY_WORKERS": 1, "QUERY_TIMEOUT": 20})
+    yield app
+    app.extensions["dti_executor"].close()
+
+
+@pytest.fixture()
+def pages_client(pages_app):
+    return pages_app.test_client()
+
+
+# ---- end of server pages & linked data fixtures ---------------------------------------------

@@ -1,0 +1,201 @@
+"""Dereferenceable IRIs: ``/id/...`` answers 303 to ``/doc/...``, which negotiates HTML and RDF.
+
+``{BASE}id/x`` is the thing, ``{BASE}doc/x`` its description. When the server runs on another host
+than the base (e.g. 127.0.0.1:8000), request paths are mapped onto the base, so that
+``http://127.0.0.1:8000/id/province/thai-nguyen`` means ``{BASE}id/province/thai-nguyen``.
+The vocabulary ``https://w3id.org/dti-kg/def#`` is served from the packaged ontology at ``/def``.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from dti_kg.server.conneg import HTML, JSON_LD, N_TRIPLES, TURTLE, negotiate
+from dti_kg.server.errors import NotAcceptable
+from dti_kg.server.results import construct, iri
+from flask import Blueprint, Response, abort, current_app, redirect, request
+from rdflib import Graph, URIRef
+
+from dti_kg.namespaces import PREFIXES
+from dti_kg.resources import ontology_file, read_text
+
+# Extensions of /doc and /def documents and the media type each fixes.
+EXTENSIONS = {".html": HTML, ".ttl": TURTLE, ".jsonld": JSON_LD, ".nt": N_TRIPLES}
+RDF_FORMATS = {TURTLE: "turtle", JSON_LD: "json-ld", N_TRIPLES: "nt"}
+DOC_OFFERS = (HTML, TURTLE, JSON_LD, N_TRIPLES)
+
+# Characters that may not appear in an IRI (RFC 3987) or that SPARQL forbids in IRIREF.
+_BAD_IRI_CHARS = re.compile(r"[\s<>\"{}|\\^`\x00-\x20]")
+
+# The description of one resource: its outgoing triples, those of the resources minted under its
+# IRI (an edition's framework and cohorts, a span's selectors), and the labels and types of every
+# neighbour, in and out, so a browser can show names instead of bare IRIs.
+DESCRIBE = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+CONSTRUCT {
+  ?this ?p ?o . ?o ?lp ?ol .
+  ?part ?pp ?po . ?po ?plp ?pol .
+  ?in ?ip ?this . ?in ?ilp ?il .
+} WHERE {
+  {
+    ?this ?p ?o .
+    OPTIONAL { ?o ?lp ?ol . FILTER(?lp IN (rdfs:label, skos:prefLabel, rdf:type)) }
+  } UNION {
+    ?this ?p0 ?part .
+    FILTER(ISIRI(?part) && STRSTARTS(STR(?part), CONCAT(STR(?this), "/")))
+    ?part ?pp ?po .
+    OPTIONAL { ?po ?plp ?pol . FILTER(?plp IN (rdfs:label, skos:prefLabel)) }
+  } UNION {
+    ?in ?ip ?this .
+    OPTIONAL { ?in ?ilp ?il . FILTER(?ilp IN (rdfs:label, skos:prefLabel, rdf:type)) }
+  }
+}
+"""
+
+
+def resolve_iri(value: str, *, base: str, host_root: str | None = None) -> str | None:
+    """An IRI from user input, or None when it is not one we accept.
+
+    Accepted: IRIs under ``base``; the same paths on the serving host (``host_root``, mapped onto
+    ``base``); paths relative to ``{base}id/`` ("province/thai-nguyen", "id/province/..."); any
+    absolute http(s) IRI.
+    """
+    value = value.strip()
+    if not value or _BAD_IRI_CHARS.search(value):
+        return None
+    if value.startswith(base):
+        return value
+    if host_root and value.startswith(host_root):
+        return base + value[len(host_root) :]
+    parts = urlsplit(value)
+    if parts.scheme:
+        return value if parts.scheme in {"http", "https"} and parts.netloc else None
+    path = value.lstrip("/")
+    if not re.fullmatch(r"[A-Za-z0-9._~%!$&'()*+,;=:@/-]+", path):
+        return None
+    return base + (path if path.startswith(("id/", "doc/", "def")) else "id/" + path)
+
+
+def base() -> str:
+    return current_app.config["BASE_IRI"]
+
+
+def local_href(target: str) -> str:
+    """Where a browser of this server should go for ``target``: its /doc page when it is ours."""
+    b = base()
+    if target.startswith(b + "id/"):
+        return "/doc/" + target[len(b) + 3 :]
+    if target.startswith(b):
+        return "/" + target[len(b) :]
+    return target
+
+
+def split_extension(path: str) -> tuple[str, str | None]:
+    for ext in (*EXTENSIONS, ".json", ".csv"):
+        if path.endswith(ext):
+            return path[: -len(ext)], ext
+    return path, None
+
+
+def describe(thing: str) -> tuple[Graph, bool]:
+    """The description graph of one IRI (sorted, deterministic) and whether it was truncated."""
+    graph, truncated, _ = construct(DESCRIBE, {"this": iri(thing)})
+    return sorted_graph(graph), truncated
+
+
+def sorted_graph(graph: Graph) -> Graph:
+    """A copy with prefixes bound and triples inserted in sorted order, so serialisations are stable."""
+    out = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        out.bind(prefix, str(namespace))
+    out.bind("id", base() + "id/")
+    for triple in sorted(graph):
+        out.add(triple)
+    return out
+
+
+def serialise(graph: Graph, media_type: str) -> bytes:
+    if media_type == N_TRIPLES:
+        lines = sorted(set(graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()))
+        return ("\n".join(line for line in lines if line) + "\n").encode("utf-8")
+    if media_type == JSON_LD:
+        context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+        return graph.serialize(format="json-ld", context=context, sort_keys=True, indent=2).encode("utf-8")
+    return graph.serialize(format="turtle", encoding="utf-8")
+
+
+def choose_media_type(ext: str | None, offers: tuple[str, ...] = DOC_OFFERS) -> str:
+    if ext in EXTENSIONS:
+        return EXTENSIONS[ext]
+    media_type = negotiate(request.headers.get("Accept"), offers)
+    if media_type is None:
+        raise NotAcceptable(f"this document is available as {', '.join(offers)}")
+    return media_type
+
+
+def rdf_response(graph: Graph, media_type: str) -> Response:
+    response = Response(serialise(graph, media_type), content_type=f"{media_type}; charset=utf-8")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+bp = Blueprint("resources", __name__)
+
+
+@bp.get("/id/<path:rest>")
+def thing(rest: str) -> Response:
+    """The IRI names a thing, not a document: 303 See Other to its description (httpRange-14)."""
+    response = redirect("/doc/" + rest, code=303)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.get("/doc/<path:rest>")
+def document(rest: str) -> Response | str:
+    from dti_kg.server import pages
+
+    path, ext = split_extension(rest)
+    thing_iri = base() + "id/" + path
+    if ext in {".json", ".csv"}:  # tabular alternates of pages that have a table
+        return pages.table_alternate(path, ext) or abort(404)
+    media_type = choose_media_type(ext)
+    graph, truncated = describe(thing_iri)
+    if not any(True for _ in graph.triples((URIRef(thing_iri), None, None))) and not any(
+        True for _ in graph.triples((None, None, URIRef(thing_iri)))
+    ):
+        abort(404, f"nothing is known about {thing_iri}")
+    if media_type == HTML:
+        response = Response(
+            pages.render_document(path, thing_iri, graph), content_type="text/html; charset=utf-8"
+        )
+        response.headers["Vary"] = "Accept"
+    else:
+        response = rdf_response(graph, media_type)
+    if truncated:
+        response.headers["X-DTI-Truncated"] = "true"
+    response.headers["Link"] = f'<{thing_iri}>; rel="describes"'
+    return response
+
+
+@bp.get("/def")
+@bp.get("/def<any('.ttl', '.nt', '.jsonld', '.html'):ext>")
+def vocabulary(ext: str | None = None) -> Response | str:
+    """The ontology, from the packaged ``ontology/dti.ttl`` (a static file, not the store)."""
+    from dti_kg.server import pages
+
+    media_type = choose_media_type(ext)
+    text = read_text(ontology_file())
+    if media_type == TURTLE:
+        response = Response(text, content_type="text/turtle; charset=utf-8")
+        response.headers["Vary"] = "Accept"
+        return response
+    graph = Graph()
+    graph.parse(data=text, format="turtle")
+    if media_type == HTML:
+        response = Response(pages.render_vocabulary(graph), content_type="text/html; charset=utf-8")
+        response.headers["Vary"] = "Accept"
+        return response
+    return rdf_response(sorted_graph(graph), media_type)

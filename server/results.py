@@ -1,0 +1,98 @@
+"""Running the pages' own queries through the executor and decoding what comes back.
+
+The web process never opens the store: every query goes to ``current_app.extensions["dti_executor"]``.
+SELECT results are asked for as SPARQL JSON and decoded into :class:`Term` rows; graphs as N-Triples
+and parsed with rdflib.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from rdflib import Graph
+
+SPARQL_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+Substitution = tuple[str, ...] | tuple[str, str, str | None, str | None]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One RDF term of a result row: ``kind`` is "uri", "literal" or "bnode"."""
+
+    kind: str
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+    @property
+    def is_iri(self) -> bool:
+        return self.kind == "uri"
+
+    def number(self) -> float | None:
+        """The numeric value of an xsd number literal, else None (for charts and sorting)."""
+        if self.kind != "literal" or not self.datatype or not self.datatype.startswith(XSD):
+            return None
+        try:
+            return float(self.value)
+        except ValueError:
+            return None
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Table:
+    """A decoded SELECT result."""
+
+    columns: list[str]
+    rows: list[dict[str, Term]]
+    truncated: bool
+    build_id: str
+
+
+def executor() -> Any:
+    return current_app.extensions["dti_executor"]
+
+
+def iri(value: str) -> tuple[str, str]:
+    return ("iri", value)
+
+
+def literal(lexical: str, datatype: str | None = None, lang: str | None = None) -> tuple[str, ...]:
+    return ("literal", lexical, datatype, lang)
+
+
+def decode_sparql_json(body: bytes) -> tuple[list[str], list[dict[str, Term]]]:
+    data = json.loads(body)
+    columns = list(data.get("head", {}).get("vars", []))
+    rows = []
+    for binding in data.get("results", {}).get("bindings", []):
+        row = {}
+        for var, t in binding.items():
+            kind = "literal" if t["type"] in {"literal", "typed-literal"} else t["type"]
+            row[var] = Term(kind, t["value"], t.get("datatype"), t.get("xml:lang"))
+        rows.append(row)
+    return columns, rows
+
+
+def select(query: str, substitutions: Mapping[str, tuple] | None = None) -> Table:
+    """Run a SELECT through the executor and decode it."""
+    result = executor().run(query, substitutions=dict(substitutions or {}), accept=SPARQL_JSON)
+    columns, rows = decode_sparql_json(result.body)
+    return Table(columns, rows, bool(result.truncated), result.build_id)
+
+
+def construct(query: str, substitutions: Mapping[str, tuple] | None = None) -> tuple[Graph, bool, str]:
+    """Run a CONSTRUCT through the executor: the triples (rdflib Graph), truncation flag, build id."""
+    result = executor().run(query, substitutions=dict(substitutions or {}), accept=N_TRIPLES)
+    graph = Graph()
+    graph.parse(data=result.body.decode("utf-8"), format="nt")
+    return graph, bool(result.truncated), result.build_id

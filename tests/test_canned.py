@@ -1,0 +1,170 @@
+"""Canned queries: headers, typed parameters bound by substitution, and every query run on a real store."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from dti_kg.server.canned import Param, canned_queries, parse_query, validate
+from dti_kg.server.errors import QueryRejected
+
+from dti_kg.errors import DtiError
+
+BASE = "https://w3id.org/dti-kg/"
+ID = BASE + "id/"
+
+# Arguments that make every canned query return rows on tests/fixtures/server/sample.trig.
+SAMPLE_ARGS = {
+    "province-trajectory": {"province": "province/thai-nguyen"},
+    "edition-top": {"year": "2021"},
+    "pillar-comparison": {"year": "2021", "a": "province/thai-nguyen", "b": ID + "province/da-nang"},
+    "claims-about": {"province": ID + "province/thai-nguyen", "year": "2021"},
+    "disagreeing-claims": {},
+    "agency-editions": {},
+    "unit-history": {"unit": "id/province/thai-nguyen-2025"},
+}
+
+
+def test_the_required_queries_ship_with_complete_headers() -> None:
+    queries = canned_queries()
+    assert set(SAMPLE_ARGS) <= set(queries), "a required canned query is missing"
+    for q in queries.values():
+        assert q.title and q.description and q.columns, q.name
+        assert {p.name for p in q.params} <= set(q.columns), q.name
+
+
+def test_every_canned_query_runs_and_returns_its_declared_columns(pages_client) -> None:
+    for name, query in canned_queries().items():
+        response = pages_client.get(f"/queries/{name}", query_string={**SAMPLE_ARGS[name], "format": "json"})
+        assert response.status_code == 200, (name, response.get_data(as_text=True))
+        data = response.get_json()
+        assert data["head"]["vars"] == list(query.columns), name
+        assert data["results"]["bindings"], f"{name} returned no rows on the sample store"
+
+
+def test_edition_top_orders_by_rank_and_binds_the_year(pages_client) -> None:
+    response = pages_client.get("/queries/edition-top", query_string={"year": "2021", "format": "csv"})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [(r["rank"], r["province"].rsplit("/", 1)[-1]) for r in rows] == [
+        ("1", "da-nang"),
+        ("8", "thai-nguyen"),
+    ], "bac-kan (rank 40) is beyond the default limit of 10"
+    wider = pages_client.get(
+        "/queries/edition-top", query_string={"year": "2021", "limit": "50", "format": "json"}
+    )
+    assert len(wider.get_json()["results"]["bindings"]) == 3
+
+
+def test_disagreeing_claims_finds_the_8_versus_9_pair(pages_client) -> None:
+    data = pages_client.get("/queries/disagreeing-claims?format=json").get_json()
+    pairs = {(b["value_a"]["value"], b["value_b"]["value"]) for b in data["results"]["bindings"]}
+    assert pairs == {("8", "9")}
+
+
+def test_trajectory_includes_the_successor_unit_and_comparability_notes(pages_client) -> None:
+    data = pages_client.get(
+        "/queries/province-trajectory", query_string={"province": "province/thai-nguyen", "format": "json"}
+    ).get_json()
+    rows = data["results"]["bindings"]
+    units = {r["unit"]["value"].rsplit("/", 1)[-1] for r in rows}
+    assert units == {"thai-nguyen", "thai-nguyen-2025"}
+    notes = {r["year"]["value"]: r["note"]["value"] for r in rows if "note" in r}
+    assert "9 main indices" in notes["2021"]
+    assert "2020" not in notes
+
+
+@pytest.mark.parametrize(
+    ("args", "parameter"),
+    [
+        ({}, "year"),
+        ({"year": "2019"}, "year"),
+        ({"year": "twenty"}, "year"),
+        ({"year": "2021", "limit": "-1"}, "limit"),
+        ({"year": "2021", "cohort": "63 } ; DROP ALL"}, "cohort"),
+    ],
+)
+def test_bad_or_missing_parameters_give_400_naming_them(pages_client, args, parameter) -> None:
+    response = pages_client.get(
+        "/queries/edition-top", query_string=args, headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["parameter"] == parameter
+    assert parameter in error["detail"]
+
+
+def test_an_iri_parameter_cannot_break_out_of_the_query(pages_client) -> None:
+    response = pages_client.get(
+        "/queries/claims-about",
+        query_string={"province": "x> ?p ?o } #", "year": "2021"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"]["parameter"] == "province"
+
+
+def test_an_unknown_iri_is_bound_not_pasted_and_simply_matches_nothing(pages_client) -> None:
+    response = pages_client.get(
+        "/queries/claims-about",
+        query_string={"province": "https://example.org/a?b=c#d", "year": "2021", "format": "json"},
+    )
+    assert response.status_code == 200
+    assert response.get_json()["results"]["bindings"] == []
+
+
+def test_validate_types() -> None:
+    iri_param = Param("p", "iri", True)
+    assert validate(iri_param, "province/hue-2025", base=BASE) == ("iri", ID + "province/hue-2025")
+    assert validate(
+        iri_param, "http://127.0.0.1:8000/id/edition/2021", base=BASE, host_root="http://127.0.0.1:8000/"
+    ) == (
+        "iri",
+        ID + "edition/2021",
+    )
+    assert validate(iri_param, "https://schema.org/name", base=BASE) == ("iri", "https://schema.org/name")
+    for bad in ("javascript:alert(1)", "ftp://x/y", "a b", "<x>"):
+        with pytest.raises(QueryRejected, match="'p'"):
+            validate(iri_param, bad, base=BASE)
+    year = validate(Param("y", "year", True), "2024", base=BASE)
+    assert year == ("literal", "2024", "http://www.w3.org/2001/XMLSchema#gYear", None)
+    text = validate(Param("s", "string", True), 'x" } DROP ALL {', base=BASE)
+    assert text == ("literal", 'x" } DROP ALL {', None, None)
+
+
+def test_query_list_in_html_and_json(pages_client) -> None:
+    listing = pages_client.get("/queries.json").get_json()["queries"]
+    assert [q["name"] for q in listing] == sorted(canned_queries())
+    trajectory = next(q for q in listing if q["name"] == "province-trajectory")
+    assert trajectory["parameters"][0]["name"] == "province" and trajectory["parameters"][0]["required"]
+    page = pages_client.get("/queries", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "Province trajectory" in page and 'name="province"' in page
+    assert pages_client.get("/queries", headers={"Accept": "application/json"}).is_json
+
+
+def test_html_result_table_escapes_and_offers_downloads(pages_client) -> None:
+    page = pages_client.get(
+        "/queries/claims-about",
+        query_string={"province": "province/thai-nguyen", "year": "2021"},
+        headers={"Accept": "text/html"},
+    ).get_data(as_text=True)
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert" in page
+    assert "format=csv" in page and "format=json" in page
+
+
+@pytest.mark.parametrize(
+    ("header", "problem"),
+    [
+        ("# description: no title\n# columns: a\nSELECT ?a {}", "lacks title"),
+        ("# title: t\n# param: x color required\n# columns: x\nSELECT ?x {}", "TYPE one of"),
+        ("# title: t\n# param: x iri required\n# columns: y\nSELECT ?y {}", "must be a column"),
+        ("# title: t\n# param: y year optional default=1999\n# columns: y\nSELECT ?y {}", "edition year"),
+    ],
+)
+def test_malformed_headers_are_errors_naming_the_file(header: str, problem: str) -> None:
+    with pytest.raises((DtiError, QueryRejected), match=problem) as info:
+        parse_query("broken", header)
+    assert "broken" in str(info.value) or problem == "edition year"
