@@ -14,7 +14,7 @@ import regex
 from dti_kg.loaders import claims_en, claims_vi
 from dti_kg.loaders.findings import EditionMention, span_of
 from dti_kg.loaders.rules import Lexicon, clause_indicators, sentence_edition
-from dti_kg.loaders.segments import Piece, sentences
+from dti_kg.loaders.segments import Piece, clauses, sentences
 
 from dti_kg.model import EditionFact, SourceDocument
 from dti_kg.reference import agencies, editions
@@ -132,8 +132,14 @@ def find_facts(
             return (before[-1] if before else after[0]).year
         return fallback_edition()
 
-    def add(edition: int, fact: str, value: str | int, rule: str, sentence: Piece) -> None:
-        span = span_of(text, sentence.start, sentence.end)
+    def add(
+        edition: int, fact: str, value: str | int, rule: str, sentence: Piece, start: int, end: int
+    ) -> None:
+        # Quote the clauses the statement spans, not the whole (often long) sentence.
+        parts = clauses(text, sentence)
+        first = next((c for c in parts if c.start <= start < c.end), None)
+        last = next((c for c in parts if c.start < end <= c.end), None)
+        span = span_of(text, first.start if first else start, last.end if last else end)
         key = (edition, fact, value)
         if key in found:
             found[key].evidence = sorted(set(found[key].evidence) | {span})
@@ -147,15 +153,32 @@ def find_facts(
         edition = edition_for(sentence)
         if edition is None or edition not in editions():
             continue
+        base = sentence.start
         for fact, pattern in counts:
             for m in pattern.finditer(sentence.text):
-                add(edition, fact, int(m.group("n")), f"{language}.fact.{fact}", sentence)
+                add(
+                    edition,
+                    fact,
+                    int(m.group("n")),
+                    f"{language}.fact.{fact}",
+                    sentence,
+                    base + m.start(),
+                    base + m.end(),
+                )
         for m in agency.finditer(sentence.text):
             slug = _agency_slug(m.group("a") or m.group("b"))
             if slug:
-                add(edition, "publisher", slug, f"{language}.fact.publisher", sentence)
-        for _pos, key in _main_indices(text, sentence, lex, language):
-            add(edition, "main_index", key, f"{language}.fact.main-index", sentence)
+                add(
+                    edition,
+                    "publisher",
+                    slug,
+                    f"{language}.fact.publisher",
+                    sentence,
+                    base + m.start(),
+                    base + m.end(),
+                )
+        for pos, key in _main_indices(text, sentence, lex, language):
+            add(edition, "main_index", key, f"{language}.fact.main-index", sentence, pos, pos + 1)
         for m in _DECISION.finditer(sentence.text):
             notes.extend(_decision_note(m, edition))
     facts = sorted(found.values(), key=lambda f: (f.edition, f.fact, str(f.value)))

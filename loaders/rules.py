@@ -166,6 +166,10 @@ def _changes(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
     return out
 
 
+def _values(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
+    return _ranks(text, clause, lex) + _scores(text, clause, lex) + _changes(text, clause, lex)
+
+
 def choose_place(places: list[PlaceMention], clause: Piece, sentence: Piece) -> PlaceMention | None:
     """The province a clause's value belongs to: named in the clause (exactly one), else the
     nearest one named before it in the sentence, else the only one named in the sentence."""
@@ -223,6 +227,13 @@ def find_in_sentence(text: str, sentence: Piece, lex: Lexicon) -> list[Finding]:
     unknown = unknown_place(text, sentence, places, lex)
     bare = bool(lex.bare_province.search(sentence.text))
 
+    # "Về trụ cột kinh tế số, tỉnh đạt 0,4512 điểm, xếp hạng 15/63": a leading clause naming one
+    # indicator and no value is the topic of the clauses after it that name none themselves.
+    topic = None
+    lead = clause_indicators(parts[0].text, lex) if parts else []
+    if len({k for _, _, k in lead}) == 1 and not _values(text, parts[0], lex):
+        topic = lead[0][2]
+
     findings: list[Finding] = []
     pending_changes: list[tuple[Piece, _Value, PlaceMention | None]] = []
     seen_rank_verb = False
@@ -247,6 +258,8 @@ def find_in_sentence(text: str, sentence: Piece, lex: Lexicon) -> list[Finding]:
             continue  # two indicators in one clause: which value belongs to which is a guess
         elif overall_here or (sentence_overall and not sentence_has_indicator):
             indicator = "overall"
+        elif topic:
+            indicator = topic
         else:
             indicator = None
         place = choose_place(places, clause, sentence)
