@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Dataset, Graph, Literal
 
 from dti_kg.errors import DtiError, InputError
 from dti_kg.gazetteer import gazetteer
@@ -278,6 +278,13 @@ def test_claims_round_trip(graph: Graph) -> None:
     score = by_measure[(2021, "digital_government", "score")]
     assert score["value"] == 0.3215 and isinstance(score["value"], float)
     assert (score["edition_basis"], score["province_basis"]) == ("inferred_from_date", "title")
+
+    # A Dataset is read as the union of its graphs.
+    dataset = Dataset()
+    named = dataset.graph(graph.identifier)
+    for triple in graph:
+        named.add(triple)
+    assert claims_from_graph(dataset) == records
 
 
 def test_round_trip_of_the_expected_claims_file(expected_claims: list[dict]) -> None:
