@@ -31,7 +31,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings = load_settings(config)
     app = Flask("dti_kg.server")
     app.config.update(settings)
-    app.config.setdefault("MAX_CONTENT_LENGTH", settings["MAX_REQUEST_BYTES"])
+    if not (config or {}).get("MAX_CONTENT_LENGTH"):  # Flask's own default is None (unlimited)
+        app.config["MAX_CONTENT_LENGTH"] = settings["MAX_REQUEST_BYTES"]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese names stay readable
     register_error_handlers(app)
     app.extensions[EXECUTOR_KEY] = Executor(app.config)

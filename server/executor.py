@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import contextlib
 import math
-import multiprocessing
 import queue
+import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from dti_kg.server import errors, worker
+from dti_kg.server import errors
 
 STARTUP_TIMEOUT = 60.0  # seconds for a fresh worker to import its libraries and say "ready"
 
@@ -51,26 +53,38 @@ class _Late(Exception):
 
 
 class _Worker:
-    """One worker process and our end of its pipe."""
+    """One worker process (``python -m dti_kg.server.worker``) and our end of its socket pair.
 
-    def __init__(self, context: Any, store_link: str, memory_mb: int) -> None:
-        self.conn: Connection
-        self.conn, child = context.Pipe()
-        self.process = context.Process(
-            target=worker.main, args=(child, store_link, memory_mb), name="dti-query-worker", daemon=True
-        )
-        self.process.start()
-        child.close()
+    A plain subprocess rather than multiprocessing's "spawn": it does not re-import the parent's
+    ``__main__`` (gunicorn, pytest, a script), and fork is unsafe in a threaded web process.
+    """
+
+    def __init__(self, store_link: str, memory_mb: int) -> None:
+        ours, theirs = socket.socketpair()
+        with ours, theirs:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "dti_kg.server.worker",
+                    str(theirs.fileno()),
+                    store_link,
+                    str(memory_mb),
+                ],
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+            )
+            self.conn = Connection(ours.detach())
         self.ready = False
 
     @property
-    def pid(self) -> int | None:
+    def pid(self) -> int:
         return self.process.pid
 
     def _receive(self, timeout: float) -> tuple[str, Any]:
-        if not self.conn.poll(max(0.0, timeout)):
-            raise _Late
         try:
+            if not self.conn.poll(max(0.0, timeout)):
+                raise _Late
             return self.conn.recv()
         except (EOFError, OSError):
             raise _Died from None
@@ -84,16 +98,14 @@ class _Worker:
             self.ready = True
         try:
             self.conn.send(job)
-        except (BrokenPipeError, OSError):
+        except OSError:
             raise _Died from None
         return self._receive(timeout)
 
     def kill(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(timeout=5)
+        self.process.kill()
+        self.process.wait()
         self.conn.close()
-        self.process.close()
 
 
 class Executor:
@@ -111,7 +123,6 @@ class Executor:
         self._lock = threading.Lock()
         self._started = False
         self._closed = False
-        self._context = multiprocessing.get_context("spawn")
         self.replaced = 0  # workers killed or lost and replaced, for /healthz and tests
 
     def run(
@@ -146,7 +157,7 @@ class Executor:
     def worker_pids(self) -> list[int]:
         """Pids of the idle workers (busy ones are not listed)."""
         with self._idle.mutex:
-            return sorted(w.pid for w in self._idle.queue if w.pid is not None)
+            return sorted(w.pid for w in self._idle.queue)
 
     def close(self) -> None:
         """Stop every idle worker; busy ones are stopped when they are returned."""
@@ -168,7 +179,7 @@ class Executor:
                 self._started = True
 
     def _new_worker(self) -> _Worker:
-        return _Worker(self._context, self.store_link, self.memory_mb)
+        return _Worker(self.store_link, self.memory_mb)
 
     def _release(self, w: _Worker) -> None:
         with self._lock:

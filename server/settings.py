@@ -18,7 +18,7 @@ MAX_DEPTH              40         nesting of ``{}`` and ``()`` together, and of 
 MAX_TRIPLE_PATTERNS    400        triple patterns (counted by ``.`` ``;`` ``,`` separators)
 MAX_PATH_LENGTH        16         steps in one property path (``/`` ``|`` ``^`` chains)
 MAX_UNIONS             128        ``UNION`` and ``MINUS`` operators
-WORKER_MEMORY_MB       1024       address space of one worker process (RLIMIT_AS)
+WORKER_MEMORY_MB       1024       heap and private mappings of one worker process (RLIMIT_DATA)
 =====================  =========  ===========================================================
 
 The settings file named by ``DTI_KG_SETTINGS`` is TOML with the same upper-case keys; when it is set,
@@ -53,6 +53,7 @@ DEFAULTS: dict[str, Any] = {
     "WORKER_MEMORY_MB": 1024,
 }
 
+CAN_BE_ZERO = frozenset({"QUEUE_SIZE"})  # 0: no query waits, busy workers mean 503 at once
 ENV_PREFIX = "DTI_KG_"
 SETTINGS_FILE_VAR = "DTI_KG_SETTINGS"
 
@@ -67,7 +68,7 @@ def _coerce(key: str, value: Any, origin: str) -> Any:
         converted = kind(value)
     except (TypeError, ValueError):
         raise InputError(f"{origin}: {key} must be a {kind.__name__}, got {value!r}") from None
-    if converted <= 0:
+    if converted < 0 or (converted == 0 and key not in CAN_BE_ZERO):
         raise InputError(f"{origin}: {key} must be positive, got {value!r}")
     return converted
 

@@ -1,22 +1,25 @@
 """The query worker: a separate process that opens the store read-only and runs one query at a time.
 
-It is started by ``dti_kg.server.executor`` (multiprocessing "spawn") and talks over a pipe:
+It is started by ``dti_kg.server.executor`` as ``python -m dti_kg.server.worker FD STORE MEMORY_MB``
+and talks over the socket FD (a ``multiprocessing.connection.Connection``):
 
 * it first sends ``("ready", None)``;
 * then for each job (a dict, see ``Executor``) it sends ``("ok", payload)`` or
   ``("error", (error_class_name, detail, parameter))``.
 
-Its address space is capped (RLIMIT_AS) so a runaway query fails here, not on the whole machine; the
+Its memory is capped (RLIMIT_DATA) so a runaway query fails here, not on the whole machine; the
 executor kills it at the deadline. It reopens the store when the store link moves to a new build.
 """
 
 from __future__ import annotations
 
-import ctypes
 import json
+import os
 import resource
 import signal
 import sys
+import threading
+import time
 from itertools import islice
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -28,8 +31,6 @@ from dti_kg.server.serializers import write_boolean, write_solutions, write_trip
 
 from dti_kg import store as dti_store
 from dti_kg.errors import StoreError
-
-_PR_SET_PDEATHSIG = 1
 
 
 class JobError(Exception):
@@ -157,19 +158,25 @@ def health(opened: OpenStore) -> dict[str, Any]:
 
 def _limit_memory(megabytes: int) -> None:
     limit = megabytes * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
-def _die_with_parent() -> None:
-    """Linux: get SIGKILL when the web process dies, so no orphan keeps running a query."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+def _exit_with_parent(interval: float = 1.0) -> None:
+    """Exit as soon as the web process is gone, even in the middle of a query (the GIL is free then)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def main(conn: Connection, store_link: str, memory_mb: int) -> None:
-    """Entry point of the worker process."""
-    _die_with_parent()
+    """Serve jobs from ``conn`` until the executor closes it."""
+    _exit_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops us
     _limit_memory(memory_mb)
     opened = OpenStore(store_link)
@@ -190,3 +197,8 @@ def main(conn: Connection, store_link: str, memory_mb: int) -> None:
             conn.send(reply)
         except (BrokenPipeError, OSError):
             return
+
+
+if __name__ == "__main__":
+    fd, link, megabytes = sys.argv[1:4]
+    main(Connection(int(fd)), link, int(megabytes))

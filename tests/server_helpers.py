@@ -1,0 +1,76 @@
+"""Helpers for the server tests: a store from a small TriG fixture and a real `dti serve` process."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pyoxigraph
+import requests
+
+from dti_kg import store
+
+FIXTURE = Path(__file__).parent / "fixtures" / "sparql" / "dti_small.trig"
+BASE = "https://w3id.org/dti-kg/"
+DTI_EXE = Path(sys.executable).with_name("dti")
+
+
+def fixture_quads() -> list[pyoxigraph.Quad]:
+    return list(pyoxigraph.parse(path=str(FIXTURE), format=pyoxigraph.RdfFormat.TRIG))
+
+
+def make_store(link: Path, quads: list[pyoxigraph.Quad] | None = None, note: str = "test") -> Path:
+    """Create and publish a build at ``link`` holding ``quads`` (default: the TriG fixture)."""
+    p = store.paths(link)
+    store.publish(p, store.create_build(p, fixture_quads() if quads is None else quads, {"note": note}))
+    return link
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def dti_serve(
+    store_link: Path, settings: Mapping[str, str], log: Path
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run the real `dti serve` on a free loopback port; yields (base URL, process) once /healthz is 200."""
+    port = free_port()
+    env = {**os.environ, **{f"DTI_KG_{k}": str(v) for k, v in settings.items()}}
+    env.pop("DTI_KG_SETTINGS", None)
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(DTI_EXE), "serve", "--store", str(store_link), "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"dti serve exited with {process.returncode}:\n{log.read_text()}")
+            with contextlib.suppress(requests.ConnectionError):
+                if requests.get(url + "/healthz", timeout=10).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"dti serve did not become healthy:\n{log.read_text()}")
+            time.sleep(0.1)
+        yield url, process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
