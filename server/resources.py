@@ -161,12 +161,12 @@ def document(rest: str) -> Response | str:
     thing_iri = base() + "id/" + path
     if ext in {".json", ".csv"}:  # tabular alternates of pages that have a table
         return pages.table_alternate(path, ext) or abort(404)
-    media_type = choose_media_type(ext)
     graph, truncated = describe(thing_iri)
     if not any(True for _ in graph.triples((URIRef(thing_iri), None, None))) and not any(
         True for _ in graph.triples((None, None, URIRef(thing_iri)))
     ):
         abort(404, f"nothing is known about {thing_iri}")
+    media_type = choose_media_type(ext)
     if media_type == HTML:
         response = Response(
             pages.render_document(path, thing_iri, graph), content_type="text/html; charset=utf-8"
