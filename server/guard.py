@@ -41,7 +41,7 @@ _TOKEN = re.compile(
 
 _OPEN = {"{": "}", "(": ")", "[": "]"}
 _CLOSE = {"}", ")", "]"}
-_PATH_OPS = {"/", "|", "^"}
+_PATH_OPS = {"/", "|"}
 _PATH_PARTS = {"iri", "pname"}
 _PREFIX_OPS = {"!", "-", "+"}
 _SEPARATORS = {".", ";", ","}
@@ -131,13 +131,17 @@ def check(text: str, limits: Limits, *, in_url: bool = False) -> Report:
         prefix_run = prefix_run + 1 if kind == "op" and value in _PREFIX_OPS else 0
         if prefix_run > limits.max_depth:
             raise _reject(f"the query chains more than {limits.max_depth} prefix operators")
-        # A property path is a chain of IRIs joined by / | ^ (brackets and modifiers do not break it).
+        # A property path is a chain of IRIs joined by / or | (brackets, ^ and modifiers do not break it).
         if kind == "op" and value in _PATH_OPS:
             path += 1
             longest_path = max(longest_path, path)
             if longest_path >= limits.max_path_length:
                 raise _reject(f"the query has a property path longer than {limits.max_path_length} steps")
-        elif not (kind in _PATH_PARTS or value in "()?*+!" or (kind == "word" and value == "a")):
+        elif not (
+            kind in _PATH_PARTS
+            or value in ("(", ")", "?", "*", "+", "!", "^")
+            or (kind == "word" and value == "a")
+        ):
             path = 0
     steps = longest_path + 1 if longest_path else 0
     return Report(form=form, depth=depth, triple_patterns=patterns, path_length=steps, unions=unions)

@@ -16,7 +16,7 @@ MAX_QUERY_BYTES        32768      query text size (413 in a POST body, 414 in a 
 MAX_REQUEST_BYTES      65536      whole request body size (413)
 MAX_DEPTH              40         nesting of ``{}`` and ``()`` together, and of prefix operators
 MAX_TRIPLE_PATTERNS    400        triple patterns (counted by ``.`` ``;`` ``,`` separators)
-MAX_PATH_LENGTH        16         steps in one property path (``/`` ``|`` ``^`` chains)
+MAX_PATH_LENGTH        16         steps in one property path (IRIs chained by ``/`` ``|``)
 MAX_UNIONS             128        ``UNION`` and ``MINUS`` operators
 WORKER_MEMORY_MB       1024       heap and private mappings of one worker process (RLIMIT_DATA)
 =====================  =========  ===========================================================

@@ -110,6 +110,8 @@ def run_query(job: dict[str, Any], opened: OpenStore) -> dict[str, Any]:
         result = store.query(job["query"], substitutions=substitutions, **dataset)
     except SyntaxError as exc:
         raise JobError("QueryRejected", f"the query is not valid SPARQL 1.1: {exc}", "query") from None
+    except (RuntimeError, ValueError, TypeError) as exc:  # e.g. a substituted variable not projected
+        raise JobError("QueryRejected", f"the query cannot be run: {exc}", "query") from None
     max_rows = job["max_rows"]
     accept = job["accept"]
     try:
@@ -137,6 +139,8 @@ def run_query(job: dict[str, Any], opened: OpenStore) -> dict[str, Any]:
         return _payload(media_type, write_triples(triples, media_type), truncated, len(triples), opened)
     except OSError as exc:
         raise JobError("StoreUnavailable", f"error reading the store: {exc}") from None
+    except RuntimeError as exc:  # an evaluation error pyoxigraph reports while iterating
+        raise JobError("QueryRejected", f"the query failed: {exc}", "query") from None
     except MemoryError:
         raise JobError("WorkerFailed", "the query needs more memory than a worker may use") from None
 
