@@ -21,6 +21,7 @@ HTML_SUFFIXES = (".html", ".htm")
 SIDECAR_SUFFIX = ".meta.json"
 SIDECAR_KEYS = frozenset({"url", "outlet", "published", "title", "language"})
 LANGUAGES = ("vi", "en")
+_MIN_SENTENCE_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,9 @@ def _parse_html(path: Path, html: str) -> _Page:
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     text = (doc.text or "") if doc is not None else ""
-    if not text.strip():
+    # On a page without an article trafilatura falls back to whatever text there is (menus, a
+    # footer); an article has at least one line that reads like a sentence.
+    if not any(len(line.split()) >= _MIN_SENTENCE_WORDS for line in text.splitlines()):
         raise InputError(f"{path}: HTML page without an article (no main text found)")
     published = None
     if doc.date:
