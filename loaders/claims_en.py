@@ -130,14 +130,25 @@ def lexicon() -> Lexicon:
         ),
         rank=c(
             _W + r"(?:ranked|ranks|ranking|came(?:\s+in)?|placed|finished|stood(?:\s+at)?|"
-            r"(?:was|is)(?:\s+ranked)?|took|(?:in|at))\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>"
+            r"(?:was|is)(?:\s+ranked)?|took|in|at|to)\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>"
             + _ORDINAL
             + r"))"
             r"(?!\p{L})(?:\s+(?:place|position|spot))?(?:\s*/\s*(?P<of>\d{1,3})(?!\d))?",
             _I,
         ),
-        rank_reject_after=c(r"\s*(?:[-–]\s*\d|to\s+\d|consecutive|straight|year|time)", _I),
+        # After a rank come its cohort, scope or indicator; any other word ("the 3rd meeting", "2nd
+        # consecutive year") means the ordinal is something else.
+        rank_reject_after=c(
+            r"\s*(?:[-–]\s*\d|to\s+\d)|\s+(?!(?:out|among|of|nationwide|overall|in|with|and|on|for|after|behind"
+            r"|place|position|spot|among|across|place|the|by|at|while|scoring|a)(?![\p{L}]))\p{L}",
+            _I,
+        ),
         rank_list_item=c(r"(?<![\d/.,])(?P<n>\d{1,2})(?:st|nd|rd|th)?\s*/\s*(?P<of>63|34)(?!\d)"),
+        narrow_scope=c(
+            r"\b(?:region(?:al)?|district|commune|ministries|within\s+the\s+province|Mekong\s+Delta"
+            r"|Central\s+Highlands|(?:northern|southern|central)\s+(?:region|provinces))\b",
+            _I,
+        ),
         cohort=c(r"(?:out\s+of|among|of)\s+(?:the\s+)?(?:all\s+)?(?P<of>63|34)(?!\d)", _I),
         score=c(
             r"(?:scor(?:ed|ing|e\s+of)|with|reach(?:ed|ing)|achiev(?:ed|ing)|at|of)\s+(?:a\s+score\s+of\s+)?"

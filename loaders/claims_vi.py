@@ -111,8 +111,21 @@ def lexicon() -> Lexicon:
             r"\s+(?P<n>\d{1,2})(?!\d|[.,]\d)(?:\s*/\s*(?P<of>\d{1,3})(?!\d))?",
             _I,
         ),
-        rank_reject_after=c(r"\s*(?:[-–]\s*\d|đến\s+\d|tới\s+\d|%|năm\b|lần\b|tháng\b)", _I),
+        # After a rank come its cohort, scope or indicator; any other word ("thứ 2 năm liên tiếp",
+        # "hạng 3 giải …") means the number is something else.
+        rank_reject_after=c(
+            r"\s*(?:[-–]\s*\d|đến\s+\d|tới\s+\d|%)|\s+(?!(?:cả|toàn|trên|trong|về|ở|với|so|tỉnh|địa|của|và"
+            r"|sau|trước|tăng|giảm|chung|bảng|xếp|đạt|là|thuộc|hiện|được|nhóm\s+chỉ\s+số|trụ|chỉ|điểm)"
+            r"(?![\p{L}]))\p{L}",
+            _I,
+        ),
         rank_list_item=c(r"(?<![\d/.,])(?<!có\s)(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)"),
+        narrow_scope=c(
+            _W
+            + r"(?:vùng|khu\s+vực|miền|trong\s+tỉnh|toàn\s+tỉnh|huyện|thị\s+xã|quận|(?:xã|phường)(?!\s+hội)"
+            r"|cấp\s+huyện|cấp\s+xã|các\s+sở|sở,\s+ngành|cấp\s+bộ|bộ,\s+ngành)" + _E,
+            _I,
+        ),
         cohort=c(r"(?<!\d)(?P<of>63|34)\s+(?:tỉnh|địa\s+phương)", _I),
         score=c(r"(?<![\d.,])(?P<x>[01][.,]\d{1,4})(?![.,]?\d)"),
         score_ok=_score_ok,

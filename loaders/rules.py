@@ -33,6 +33,9 @@ class Lexicon:
     rank: regex.Pattern[str]
     rank_reject_after: regex.Pattern[str]  # "10-15", "2 năm liên tiếp": not a rank
     rank_list_item: regex.Pattern[str]  # "5/63 tỉnh" after a rank verb earlier in the sentence
+    # A region, a district or a ministry in the sentence: a rank there may be regional ("xếp thứ 2
+    # vùng ĐBSCL") or a district's ("huyện X đứng thứ 3 trong tỉnh"); only "N/63"-style ranks stay.
+    narrow_scope: regex.Pattern[str]
     cohort: regex.Pattern[str]  # "gồm 63 tỉnh", "out of 63"
     score: regex.Pattern[str]
     score_ok: Callable[[str, regex.Match[str]], Decimal | None]
@@ -234,6 +237,8 @@ def find_in_sentence(text: str, sentence: Piece, lex: Lexicon) -> list[Finding]:
     if len({k for _, _, k in lead}) == 1 and not _values(text, parts[0], lex):
         topic = lead[0][2]
 
+    narrow = bool(lex.narrow_scope.search(sentence.text))
+
     findings: list[Finding] = []
     pending_changes: list[tuple[Piece, _Value, PlaceMention | None]] = []
     seen_rank_verb = False
@@ -249,6 +254,8 @@ def find_in_sentence(text: str, sentence: Piece, lex: Lexicon) -> list[Finding]:
             seen_rank_verb = True
         elif seen_rank_verb and keys:
             values = _list_ranks(text, clause, lex)
+        if narrow:
+            values = [v for v in values if v.cohort is not None]
         values += _scores(text, clause, lex) + _changes(text, clause, lex)
         if not values:
             continue

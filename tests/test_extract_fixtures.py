@@ -110,10 +110,31 @@ def test_article_without_dti_content():
         "Điểm DTI 2021 trung bình cả nước đạt 0,4014, Bắc Ninh cần cố gắng.",
         # "thứ 2 năm liên tiếp" counts years
         "Bắc Ninh đứng thứ 2 năm liên tiếp trong nhóm dẫn đầu về Chỉ số DTI.",
+        # a regional rank and a district's rank within its province
+        "Năm 2021, Cần Thơ có 35 xã đạt chuẩn, xếp thứ 2 vùng ĐBSCL về chuyển đổi số.",
+        "Theo Chỉ số DTI 2021, huyện Vĩnh Thạnh đứng thứ 3 trong tỉnh Bình Định về chuyển đổi số.",
+        # a prize, not a ranking
+        "Theo DTI 2021, Bắc Ninh hạng 3 giải thưởng chuyển đổi số.",
     ],
 )
 def test_false_positives_stay_out(tmp_path, sentence):
     e = _article(tmp_path, f"Tin chuyển đổi số\n\nNgày 20-09-2022\n\n{sentence}\n")
+    assert e.claims == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "At the 3rd meeting of the committee, the DTI 2024 was announced and Bac Ninh improved.",
+        "Bac Ninh kept its place in the DTI 2024 top 10 for the 2nd consecutive year.",
+        "In the DTI 2024, Bac Ninh ranked 2nd in the Red River Delta region.",
+        "The DTI 2024 national average score was 0.6961, while Bac Ninh province is growing.",
+        "The DTI 2024 is out; the Provincial Competitiveness Index ranked Bac Ninh province 2nd.",
+    ],
+)
+def test_english_false_positives_stay_out(tmp_path, sentence):
+    e = _article(tmp_path, f"DTI news\n\nOctober 22, 2025\n\n{sentence}\n")
+    assert e.source.language == "en"
     assert e.claims == []
 
 
