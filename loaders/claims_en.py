@@ -144,6 +144,7 @@ def lexicon() -> Lexicon:
             _I,
         ),
         rank_list_item=c(r"(?<![\d/.,])(?P<n>\d{1,2})(?:st|nd|rd|th)?\s*/\s*(?P<of>63|34)(?!\d)"),
+        rank_from=c(r"(?:from|than|compared\s+(?:to|with))\s*(?:the\s+)?$", _I),
         narrow_scope=c(
             r"\b(?:region(?:al)?|district|commune|ministries|within\s+the\s+province|Mekong\s+Delta"
             r"|Central\s+Highlands|(?:northern|southern|central)\s+(?:region|provinces))\b",

@@ -120,6 +120,7 @@ def lexicon() -> Lexicon:
             _I,
         ),
         rank_list_item=c(r"(?<![\d/.,])(?<!có\s)(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)"),
+        rank_from=c(r"(?:từ|so\s+với)\s*$", _I),
         narrow_scope=c(
             _W
             + r"(?:vùng|khu\s+vực|miền|trong\s+tỉnh|toàn\s+tỉnh|huyện|thị\s+xã|quận|(?:xã|phường)(?!\s+hội)"

@@ -22,7 +22,7 @@ from dti_kg.loaders.findings import EditionMention, Finding
 from dti_kg.loaders.places import find_places, resolve
 from dti_kg.loaders.rules import Lexicon, edition_mentions
 
-from dti_kg.gazetteer import Unit
+from dti_kg.gazetteer import Unit, gazetteer
 from dti_kg.model import Claim, EditionBasis, Extraction, ProvinceBasis, SourceDocument, Span
 from dti_kg.reference import edition_in_force, editions, outlets
 
@@ -79,10 +79,14 @@ def resolve_province(
         return None, "text", f"province name {finding.unknown_place!r} is not in the gazetteer"
     title_name = _title_place(doc)
     if title_name:
-        return resolve(title_name, edition, cohort), "title", None
+        unit = resolve(title_name, edition, cohort)
+        return unit, "title", None if unit else f"{title_name!r} was not ranked in DTI {edition}"
     outlet = outlets().get(doc.outlet or "")
     if outlet and outlet.province and finding.bare_province:
-        return resolve(outlet.province, edition, cohort), "outlet", None
+        unit = gazetteer().by_slug[outlet.province]
+        if edition >= 2025 or cohort == 34:
+            unit = gazetteer().successor(unit) or unit
+        return unit, "outlet", None
     return None, "text", "the province is not named"
 
 

@@ -36,6 +36,7 @@ class Lexicon:
     # A region, a district or a ministry in the sentence: a rank there may be regional ("xếp thứ 2
     # vùng ĐBSCL") or a district's ("huyện X đứng thứ 3 trong tỉnh"); only "N/63"-style ranks stay.
     narrow_scope: regex.Pattern[str]
+    rank_from: regex.Pattern[str]  # "từ", "from" right before a rank: the old rank of a change
     cohort: regex.Pattern[str]  # "gồm 63 tỉnh", "out of 63"
     score: regex.Pattern[str]
     score_ok: Callable[[str, regex.Match[str]], Decimal | None]
@@ -110,6 +111,8 @@ def _ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
         n = lex.number(m.group("n"))
         if n is None or lex.rank_reject_after.match(text, m.end(), clause.end):
             continue
+        if lex.rank_from.search(text, clause.start, m.start()):
+            continue  # "tăng 21 bậc, từ vị trí 45 lên vị trí 24": 45 was the previous edition's
         of = int(m.group("of")) if m.groupdict().get("of") else None
         if of is None:
             c = lex.cohort.search(text, m.end(), clause.end)

@@ -172,3 +172,16 @@ def test_conflicting_values_are_dropped(tmp_path):
 def test_edition_unknown_without_date_or_statement(tmp_path):
     e = _article(tmp_path, "Tỉnh Bắc Ninh đứng thứ 5/63 tỉnh, thành phố về chuyển đổi số.\n")
     assert e.claims == [] and any("edition is not stated" in n for n in e.notes)
+
+
+def test_old_rank_of_a_change_is_not_the_current_rank(tmp_path):
+    # "từ vị trí 45 lên vị trí 24": 24 is DTI 2023's rank; 45 only comes back as the derived 2022 rank.
+    e = _article(
+        tmp_path,
+        "Ngày 05/03/2025\n\nTheo DTI 2023, Vĩnh Long tăng 21 bậc, từ vị trí 45 lên vị trí 24 cả nước.\n",
+    )
+    assert _claims(e) == {
+        ("vinh-long", 2023, "overall", "rank", 24, 63, False, None),
+        ("vinh-long", 2023, "overall", "rank_change", 21, None, False, 2022),
+        ("vinh-long", 2022, "overall", "rank", 45, 63, True, None),
+    }
