@@ -21,7 +21,7 @@ from dti_kg.loaders.rules import (
     sentence_edition,
     unknown_place,
 )
-from dti_kg.loaders.segments import Piece, clauses
+from dti_kg.loaders.segments import Piece
 
 from dti_kg.text import parse_score
 
@@ -213,4 +213,4 @@ def find_claims(text: str) -> list[Finding]:
     return find_all(text, lexicon())
 
 
-__all__ = ["MAIN_INDEX_KEYS", "PILLAR_KEYS", "clauses", "find_claims", "lexicon"]
+__all__ = ["MAIN_INDEX_KEYS", "PILLAR_KEYS", "find_claims", "lexicon"]

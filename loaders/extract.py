@@ -23,7 +23,7 @@ from dti_kg.loaders.places import find_places, resolve
 from dti_kg.loaders.rules import Lexicon, edition_mentions
 
 from dti_kg.gazetteer import Unit, gazetteer
-from dti_kg.model import Claim, EditionBasis, Extraction, ProvinceBasis, SourceDocument, Span
+from dti_kg.model import Claim, EditionBasis, Extraction, ProvinceBasis, SourceDocument
 from dti_kg.reference import edition_in_force, editions, outlets
 
 _BASIS_RANK = {"text": 0, "title": 1, "outlet": 2}
@@ -248,4 +248,4 @@ def extract_path(path: Path) -> Extraction:
     return extract_document(load_document(path))
 
 
-__all__ = ["Span", "extract_document", "extract_path"]
+__all__ = ["extract_document", "extract_path", "inferred_edition"]
