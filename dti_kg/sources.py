@@ -48,9 +48,9 @@ class ArticleSource:
         self.name = self.name or self.path.name
 
     def identify(self) -> str:
-        from dti_kg.loaders.documents import read_document
+        from dti_kg.loaders.documents import load_document
 
-        self._doc = read_document(self.path)
+        self._doc = load_document(self.path)
         return self._doc.sha256
 
     def graph_name(self, minter: Minter) -> str:
@@ -94,25 +94,13 @@ class SnapshotSource:
 
 _DTI_CLAIM = "https://w3id.org/dti-kg/def#Claim"
 _FILE_NAME = "<https://w3id.org/dti-kg/def#fileName>"
-ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 
 
 def article_sources(paths: Sequence[Path]) -> list[ArticleSource]:
-    """Files as given, folders expanded to their article files (sorted); missing paths are errors."""
-    out: list[ArticleSource] = []
-    for path in paths:
-        if path.is_dir():
-            files = sorted(
-                f
-                for f in path.iterdir()
-                if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES and not f.name.startswith("README")
-            )
-            out.extend(ArticleSource(f) for f in files)
-        elif path.exists():
-            out.append(ArticleSource(path))
-        else:
-            raise InputError(f"{path}: no such file or folder")
-    return out
+    """Files as given, folders expanded to their article files (sorted)."""
+    from dti_kg.loaders.documents import expand_paths
+
+    return [ArticleSource(p) for p in expand_paths(list(paths))]
 
 
 def snapshot_sources(minter: Minter) -> list[SnapshotSource]:

@@ -13,6 +13,11 @@ from dti_kg.errors import DtiError
 
 # module name -> attribute holding the click command; one line per subcommand.
 COMMANDS: tuple[tuple[str, str], ...] = (
+    ("build", "build_command"),
+    ("build", "snapshot_command"),
+    ("query", "query_command"),
+    ("query", "export_command"),
+    ("query", "stats_command"),
     ("serve", "serve_command"),
     ("extract", "extract_command"),
 )
