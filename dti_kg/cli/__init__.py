@@ -20,6 +20,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("query", "stats_command"),
     ("serve", "serve_command"),
     ("extract", "extract_command"),
+    ("audit", "audit_command"),
 )
 
 
