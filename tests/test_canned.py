@@ -23,6 +23,10 @@ SAMPLE_ARGS = {
     "disagreeing-claims": {},
     "agency-editions": {},
     "unit-history": {"unit": "id/province/thai-nguyen-2025"},
+    "audit-trail": {"claim": "claim/a000000000000001"},
+    "conflicts": {},
+    "unverifiable-claims": {},
+    "unit-predecessors-scores": {"unit": "province/thai-nguyen-2025"},
 }
 
 
