@@ -144,6 +144,8 @@ class ShapeGate:
 
     def validate(self, sources: Mapping[str, Graph]) -> dict[str, SourceReport]:
         """Validate every source graph (keyed by its named-graph IRI) in one pyshacl run."""
+        if not sources:
+            return {}
         data = _PreparedQueryGraph(self._prepared)
         data += self._base
         holders: dict[Node, set[str]] = defaultdict(set)
@@ -257,12 +259,11 @@ def _quote(data: Graph, focus: Node) -> str | None:
     )
     best: tuple[int, str] | None = None
     for span in spans:
-        start = exact = None
-        for selector in data.objects(span, OA.hasSelector):
-            exact = exact if exact is not None else data.value(selector, OA.exact)
-            start = start if start is not None else data.value(selector, OA.start)
-        if exact is not None:
-            key = (int(start) if isinstance(start, Literal) and start.value is not None else 0, str(exact))
+        selectors = sorted(data.objects(span, OA.hasSelector))
+        exacts = sorted(str(e) for sel in selectors for e in data.objects(sel, OA.exact))
+        starts = [s.value for sel in selectors for s in data.objects(sel, OA.start) if isinstance(s, Literal)]
+        if exacts:
+            key = (min((v for v in starts if isinstance(v, int)), default=0), exacts[0])
             best = key if best is None or key < best else best
     if best is None and (focus, OA.exact, None) in data:
         return str(data.value(focus, OA.exact))
