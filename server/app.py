@@ -18,6 +18,7 @@ BLUEPRINTS: list[tuple[str, str]] = [
     ("dti_kg.server.resources", "bp"),
     ("dti_kg.server.pages", "bp"),
     ("dti_kg.server.void", "bp"),
+    ("dti_kg.server.audit", "bp"),
 ]
 
 EXECUTOR_KEY = "dti_executor"
