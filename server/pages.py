@@ -11,14 +11,15 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 
-from dti_kg.server.canned import canned_queries, rows_as_csv
-from dti_kg.server.results import SPARQL_JSON, Table, Term, decode_sparql_json, executor, iri, select
 from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from dti_kg.namespaces import DTI, PREFIXES
+from dti_kg.server.canned import canned_queries, rows_as_csv
+from dti_kg.server.results import SPARQL_JSON, Table, Term, decode_sparql_json, executor, iri, select
 
 PILLAR_ORDER = ("overall", "digital_government", "digital_economy", "digital_society")
 MEASURE_ORDER = ("rank", "score", "rankChange")
@@ -131,6 +132,7 @@ class Evidence:
 @dataclass
 class Cell:
     official: list[str] = field(default_factory=list)
+    official_obs: dict[str, str] = field(default_factory=dict)  # value -> observation IRI (audit links)
     sources: list[str] = field(default_factory=list)
     claims: dict[str, Evidence] = field(default_factory=dict)
 
@@ -160,6 +162,7 @@ def province_table(table: Table) -> dict:
         if str(r["origin"]) == "official":
             if value not in cell.official:
                 cell.official.append(value)
+                cell.official_obs[value] = str(r["obs"])
             if r.get("source") and str(r["source"]) not in cell.sources:
                 cell.sources.append(str(r["source"]))
         else:
@@ -239,13 +242,78 @@ def anchor(row: dict) -> str:
     )
 
 
+def rank_changes(pivot: dict) -> list[dict]:
+    """Official overall rank changes between consecutive editions of one cohort and unit, each with the
+    later edition's comparability note (a change across a framework change is not like for like)."""
+    series: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    for row in pivot["rows"]:
+        cell = row["cells"].get(("overall", "rank"))
+        if row["cohort"] and cell is not None and cell.official:
+            series[(row["cohort"], row["unit"])].append(
+                (int(row["year"]), min(int(v) for v in cell.official))
+            )
+    out = []
+    for (cohort, unit), points in sorted(series.items()):
+        points.sort()
+        for (y0, r0), (y1, r1) in pairwise(points):
+            out.append(
+                {
+                    "unit": unit,
+                    "cohort": cohort,
+                    "from_year": y0,
+                    "to_year": y1,
+                    "from_rank": r0,
+                    "to_rank": r1,
+                    "change": r0 - r1,  # + = places gained
+                    "note": pivot["notes"].get(str(y1), ""),
+                }
+            )
+    return out
+
+
+PREDECESSOR_CLAIMS = (
+    PREFIX_LINES
+    + """
+SELECT ?unit ?member ?label ?year ?indicator ?measure ?value ?claim ?status WHERE {
+  ?unit dti:mergedFrom ?member .
+  ?claim a dti:Claim ; dti:province ?member ; dti:edition ?edition ; dti:indicator ?ind ;
+         qb:measureType ?m ; ?m ?value .
+  ?edition dti:yearAssessed ?year .
+  ?ind skos:notation ?indicator .
+  BIND(STRAFTER(STR(?m), "#") AS ?measure)
+  OPTIONAL { ?member skos:prefLabel ?label FILTER(LANG(?label) = "vi") }
+  OPTIONAL { ?rec dti:claim ?claim ; dti:status ?st . BIND(STRAFTER(STR(?st), "#") AS ?status) }
+}
+ORDER BY ?year ?label ?indicator ?measure ?claim
+"""
+)
+
+
+def predecessor_history(thing: str) -> dict:
+    """A post-2025 unit's predecessors: official overall values per edition beside the unit's own, and
+    the news claims about them (the canned query unit-predecessors-scores, shared with /queries)."""
+    subs = {"unit": iri(thing)}
+    table = select(canned_queries()["unit-predecessors-scores"].text, subs)
+    by_year: dict[str, list[dict[str, Term]]] = defaultdict(list)
+    for row in table.rows:
+        by_year[str(row["year"])].append(row)
+    return {
+        "years": sorted(by_year.items()),
+        "claims": select(PREDECESSOR_CLAIMS, subs).rows,
+        "truncated": table.truncated,
+    }
+
+
 def province_page(thing: str, graph: Graph) -> str:
     node = URIRef(thing)
     table = select(PROVINCE_VALUES, {"province": iri(thing)})
     pivot = province_table(table)
     mergers = select(MERGERS, {"province": iri(thing)})
+    merged_unit = (node, RDF.type, DTI.PostMergerProvince) in graph
     return render_template(
         "province.html",
+        rank_changes=rank_changes(pivot),
+        predecessors=predecessor_history(thing) if merged_unit else None,
         thing=thing,
         labels=labels(graph, node),
         alt_labels=sorted(str(v) for v in graph.objects(node, SKOS.altLabel)),
