@@ -94,16 +94,17 @@ def build_store(
         sources: list[Source] = (
             article_sources(articles) if articles is not None else snapshot_sources(minter)
         )
-        outcomes, graphs = gather_sources(sources, minter, cache, reference, say)
+        outcomes, graphs, reports = gather_sources(sources, minter, cache, reference, say)
         served = {o.graph: graphs[o.graph] for o in outcomes if o.status == "served" and o.graph}
         say("reconciling claims with the official tables")
         derived = _derived_graphs(minter, reference, served)
+        derived[str(minter.graph("validation"))] = validation_graph(minter, {g: reports[g] for g in served})
         build_dir = store.create_build(
             p,
             list(graph_quads({**reference, **served, **derived})),
             _build_info(minter, LOADER_VERSION, articles, outcomes),
         )
-        _write_reports(build_dir, outcomes, graphs)
+        _write_reports(build_dir, outcomes, graphs, reports)
         store.publish(p, build_dir)
         result = BuildResult(p.link, build_dir, outcomes, store.read_build_info(p.link)["quads"])
     say(f"built {p.link} -> {build_dir.name}: {result.quads} quads")
@@ -126,10 +127,15 @@ def gather_sources(
     cache: Cache,
     reference: dict[str, rdflib.Graph],
     say: Progress,
-) -> tuple[list[SourceOutcome], dict[str, rdflib.Graph]]:
-    """Every source's graph, from the cache or freshly extracted; new graphs validated in one gate run."""
+) -> tuple[list[SourceOutcome], dict[str, rdflib.Graph], dict[str, rdflib.Graph]]:
+    """Every source's graph and validation report, from the cache or freshly extracted and validated.
+
+    New graphs are validated together in one gate run. Returns outcomes, graphs and report graphs,
+    the last two keyed by the source's named-graph IRI.
+    """
     outcomes: list[SourceOutcome] = []
     graphs: dict[str, rdflib.Graph] = {}
+    reports: dict[str, rdflib.Graph] = {}
     fresh: dict[str, tuple[SourceOutcome, str]] = {}
     total = len(sources)
     for i, source in enumerate(sources, 1):
@@ -143,6 +149,7 @@ def gather_sources(
             hit = cache.get(key)
             if hit is not None:
                 graph = rdflib.Graph().parse(data=hit["graph"], format="nt")
+                reports[graph_iri] = rdflib.Graph().parse(data=hit["validation"], format="nt")
                 outcome = SourceOutcome(
                     source.name,
                     graph_iri,
@@ -169,12 +176,12 @@ def gather_sources(
         context = rdflib.Graph()
         for g in reference.values():
             context += g
-        reports = ShapeGate(context).validate({iri: graphs[iri] for iri in fresh})
+        found = ShapeGate(context).validate({iri: graphs[iri] for iri in fresh})
         for iri, (outcome, key) in fresh.items():
-            report = reports[iri]
+            report = found[iri]
             outcome.status = "served" if report.conforms else "quarantined"
             outcome.report = "\n".join(x for x in (outcome.report, report.as_text()) if x)
-            graphs[iri + "#validation"] = report.report_graph
+            reports[iri] = report.report_graph
             cache.put(
                 key,
                 {
@@ -182,9 +189,23 @@ def gather_sources(
                     "report": outcome.report,
                     "claims": outcome.claims,
                     "graph": graphs[iri].serialize(format="nt"),
+                    "validation": reports[iri].serialize(format="nt"),
                 },
             )
-    return outcomes, graphs
+    return outcomes, graphs, reports
+
+
+def validation_graph(minter: Minter, reports: dict[str, rdflib.Graph]) -> rdflib.Graph:
+    """The served sources' SHACL reports, each linked from its source by dti:validationReport."""
+    from dti_kg.namespaces import DTI, SH
+
+    graph = rdflib.Graph()
+    for graph_iri, report in sorted(reports.items()):
+        graph += report
+        source = minter.source(graph_iri.rsplit("/", 1)[-1])
+        for node in report.subjects(rdflib.RDF.type, SH.ValidationReport):
+            graph.add((source, DTI.validationReport, node))
+    return graph
 
 
 def _derived_graphs(
@@ -204,8 +225,6 @@ def _derived_graphs(
 
 def graph_quads(graphs: dict[str, rdflib.Graph]) -> Iterable[pyoxigraph.Quad]:
     for name in sorted(graphs):
-        if name.endswith("#validation"):
-            continue  # validation reports go to the build's report.ttl, not the served graph
         gname = pyoxigraph.NamedNode(name)
         data = graphs[name].serialize(format="nt", encoding="utf-8")
         for t in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES):
@@ -227,7 +246,12 @@ def _build_info(
     }
 
 
-def _write_reports(build_dir: Path, outcomes: list[SourceOutcome], graphs: dict[str, rdflib.Graph]) -> None:
+def _write_reports(
+    build_dir: Path,
+    outcomes: list[SourceOutcome],
+    graphs: dict[str, rdflib.Graph],
+    reports: dict[str, rdflib.Graph],
+) -> None:
     """report.txt for people, report.ttl as RDF, and the quarantined graphs themselves."""
     lines = []
     for o in outcomes:
@@ -239,11 +263,10 @@ def _write_reports(build_dir: Path, outcomes: list[SourceOutcome], graphs: dict[
             lines.append(f"    {o.reason}")
         lines.extend("    " + line for line in o.report.splitlines())
     (build_dir / "report.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    report = rdflib.Graph()
-    for name, g in graphs.items():
-        if name.endswith("#validation"):
-            report += g
-    report.serialize(build_dir / "report.ttl", format="turtle")
+    every_report = rdflib.Graph()
+    for g in reports.values():
+        every_report += g
+    every_report.serialize(build_dir / "report.ttl", format="turtle")
     quarantine = build_dir / "quarantine"
     for o in outcomes:
         if o.status == "quarantined" and o.graph:

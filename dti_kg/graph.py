@@ -61,8 +61,10 @@ def _integer(value: int) -> Literal:
     return Literal(str(value), datatype=XSD.integer)
 
 
-def _non_negative(value: int) -> Literal:
-    return Literal(str(value), datatype=XSD.nonNegativeInteger)
+def _offset(value: int) -> Literal:
+    # xsd:integer, not xsd:nonNegativeInteger: Oxigraph stores derived integer types as xsd:integer,
+    # so anything read back from a store or the snapshot would differ from what was written.
+    return Literal(str(value), datatype=XSD.integer)
 
 
 def canonical_decimal(value: Decimal | int) -> str:
@@ -189,8 +191,8 @@ def _add_span(graph: Graph, minter: Minter, doc: SourceDocument, span: Span) -> 
     if suffix:
         graph.add((quote, OA.suffix, Literal(suffix)))
     graph.add((position, RDF.type, OA.TextPositionSelector))
-    graph.add((position, OA.start, _non_negative(span.start)))
-    graph.add((position, OA.end, _non_negative(span.end)))
+    graph.add((position, OA.start, _offset(span.start)))
+    graph.add((position, OA.end, _offset(span.end)))
     return node
 
 

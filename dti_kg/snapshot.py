@@ -20,7 +20,7 @@ from dti_kg.sources import article_sources
 def snapshot_text(corpus: Path) -> str:
     """Sorted N-Quads of the article graphs built from ``corpus`` (always on the default base IRI)."""
     minter = Minter(DEFAULT_BASE_IRI)
-    outcomes, graphs = gather_sources(
+    outcomes, graphs, _reports = gather_sources(
         article_sources([corpus]), minter, Cache(None, ""), reference_graphs(minter), lambda _m: None
     )
     failed = [o for o in outcomes if o.status != "served"]

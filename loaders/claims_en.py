@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 import regex
+
 from dti_kg.loaders.findings import Finding
 from dti_kg.loaders.rules import Lexicon, find_all
 

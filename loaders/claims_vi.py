@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import cache
 
 import regex
+
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import find_places
 from dti_kg.loaders.rules import (
@@ -22,7 +23,6 @@ from dti_kg.loaders.rules import (
     unknown_place,
 )
 from dti_kg.loaders.segments import Piece
-
 from dti_kg.text import parse_score
 
 _I = regex.IGNORECASE

@@ -8,9 +8,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from dti_kg.loaders import metadata
-
 from dti_kg.errors import InputError
+from dti_kg.loaders import metadata
 from dti_kg.model import SourceDocument
 from dti_kg.reference import outlet_for_domain, outlets
 from dti_kg.text import normalise_text, sha256_hex

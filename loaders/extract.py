@@ -16,13 +16,12 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from dti_kg.gazetteer import Unit, gazetteer
 from dti_kg.loaders import claims_en, claims_vi, facts
 from dti_kg.loaders.documents import load_document
 from dti_kg.loaders.findings import EditionMention, Finding
 from dti_kg.loaders.places import find_places, resolve
 from dti_kg.loaders.rules import Lexicon, edition_mentions
-
-from dti_kg.gazetteer import Unit, gazetteer
 from dti_kg.model import Claim, EditionBasis, Extraction, ProvinceBasis, SourceDocument
 from dti_kg.reference import edition_in_force, editions, outlets
 

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from dti_kg.loaders.places import PlaceMention
 from dti_kg.loaders.segments import Piece
-
 from dti_kg.model import Measure, Span
 
 

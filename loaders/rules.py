@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import regex
+
 from dti_kg.loaders.findings import EditionMention, Finding, span_of
 from dti_kg.loaders.places import PlaceMention, find_places, is_known
 from dti_kg.loaders.segments import Piece, clauses, sentences
-
 from dti_kg.reference import editions
 
 # Group names the lexicon patterns use: rank "n" (and "of" for "8/63"); score "x"; change "up" or

@@ -6,10 +6,11 @@ import importlib
 from collections.abc import Mapping
 from typing import Any
 
+from flask import Flask
+
 from dti_kg.server.errors import register_error_handlers
 from dti_kg.server.executor import Executor
 from dti_kg.server.settings import load_settings
-from flask import Flask
 
 BLUEPRINTS: list[tuple[str, str]] = [
     ("dti_kg.server.protocol", "bp"),

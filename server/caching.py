@@ -11,12 +11,12 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from dti_kg.server.errors import StoreUnavailable
 from flask import Request
 from werkzeug.http import is_resource_modified
 
 from dti_kg import store as dti_store
 from dti_kg.errors import StoreError
+from dti_kg.server.errors import StoreUnavailable
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from dti_kg.server.errors import NotAcceptable, QueryRejected
-from dti_kg.server.results import SPARQL_JSON, XSD, decode_sparql_json, executor, iri, literal
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 
 from dti_kg.errors import DtiError
 from dti_kg.resources import query_files, read_text
+from dti_kg.server.errors import NotAcceptable, QueryRejected
+from dti_kg.server.results import SPARQL_JSON, XSD, decode_sparql_json, executor, iri, literal
 
 PARAM_TYPES = ("iri", "integer", "year", "string")
 YEARS = range(2020, 2025)  # the editions assessed so far

@@ -14,9 +14,10 @@ from __future__ import annotations
 import html
 import json
 
-from dti_kg.server.conneg import negotiate
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
+
+from dti_kg.server.conneg import negotiate
 
 
 class ApiError(Exception):

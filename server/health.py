@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from flask import Blueprint, Response, current_app, jsonify
+
 from dti_kg.server.errors import StoreUnavailable
 from dti_kg.server.executor import Executor
-from flask import Blueprint, Response, current_app, jsonify
 
 bp = Blueprint("health", __name__)
 

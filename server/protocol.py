@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask import Blueprint, Response, current_app, redirect, request
+from werkzeug.datastructures import MultiDict
+
 from dti_kg.server import conneg, guard, service_description
 from dti_kg.server.caching import current_stamp, etag_for, not_modified
 from dti_kg.server.errors import NotAcceptable, QueryRejected, UnsupportedMediaType, UpdateRefused
 from dti_kg.server.executor import Executor
-from flask import Blueprint, Response, current_app, redirect, request
-from werkzeug.datastructures import MultiDict
 
 bp = Blueprint("sparql", __name__)
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from dti_kg.server.conneg import HTML, JSON_LD, N_TRIPLES, TURTLE, negotiate
-from dti_kg.server.errors import NotAcceptable
-from dti_kg.server.results import construct, iri
 from flask import Blueprint, Response, abort, current_app, redirect, request
 from rdflib import Graph, URIRef
 
 from dti_kg.namespaces import PREFIXES
 from dti_kg.resources import ontology_file, read_text
+from dti_kg.server.conneg import HTML, JSON_LD, N_TRIPLES, TURTLE, negotiate
+from dti_kg.server.errors import NotAcceptable
+from dti_kg.server.results import construct, iri
 
 # Extensions of /doc and /def documents and the media type each fixes.
 EXTENSIONS = {".html": HTML, ".ttl": TURTLE, ".jsonld": JSON_LD, ".nt": N_TRIPLES}

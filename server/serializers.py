@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph
-from dti_kg.server import conneg
 
 from dti_kg.namespaces import PREFIXES
+from dti_kg.server import conneg
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph
+
 from dti_kg.server import conneg
 from dti_kg.server.serializers import write_triples
 

@@ -11,16 +11,16 @@ import threading
 from collections.abc import Iterator
 
 import pyoxigraph
-from dti_kg.server.caching import current_stamp, etag_for, not_modified
-from dti_kg.server.errors import ServiceUnavailable
-from dti_kg.server.resources import HTML, JSON_LD, N_TRIPLES, TURTLE, choose_media_type, rdf_response
-from dti_kg.server.results import Term, construct, iri, select
 from flask import Blueprint, Response, current_app, request
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
 from dti_kg.namespaces import DTI
 from dti_kg.serialize import dump_nquads
+from dti_kg.server.caching import current_stamp, etag_for, not_modified
+from dti_kg.server.errors import ServiceUnavailable
+from dti_kg.server.resources import HTML, JSON_LD, N_TRIPLES, TURTLE, choose_media_type, rdf_response
+from dti_kg.server.results import Term, construct, iri, select
 
 N_QUADS = "application/n-quads"
 

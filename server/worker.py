@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph
-from dti_kg.server import conneg
-from dti_kg.server.serializers import write_boolean, write_solutions, write_triples
 
 from dti_kg import store as dti_store
 from dti_kg.errors import StoreError
+from dti_kg.server import conneg
+from dti_kg.server.serializers import write_boolean, write_solutions, write_triples
 
 
 class JobError(Exception):

@@ -6,10 +6,10 @@ import csv
 import io
 
 import pytest
-from dti_kg.server.canned import Param, canned_queries, parse_query, validate
-from dti_kg.server.errors import QueryRejected
 
 from dti_kg.errors import DtiError
+from dti_kg.server.canned import Param, canned_queries, parse_query, validate
+from dti_kg.server.errors import QueryRejected
 
 BASE = "https://w3id.org/dti-kg/"
 ID = BASE + "id/"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dti_kg.server import conneg
 from dti_kg.server.conneg import (
     CSV,

@@ -7,10 +7,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from dti_kg.loaders.documents import MAX_BYTES, expand_paths, load_document
-from dti_kg.loaders.metadata import detect_language, parse_date
 
 from dti_kg.errors import InputError
+from dti_kg.loaders.documents import MAX_BYTES, expand_paths, load_document
+from dti_kg.loaders.metadata import detect_language, parse_date
 from dti_kg.text import sha256_hex
 
 ARTICLE = "Tin chuyển đổi số\n\nNgày 20-10-2021\n\nTỉnh Khánh Hoà đứng thứ 5/63 về chuyển đổi số.\n"

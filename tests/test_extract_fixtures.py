@@ -7,8 +7,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from dti_kg.loaders.extract import extract_path
 
+from dti_kg.loaders.extract import extract_path
 from dti_kg.model import Extraction
 
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"

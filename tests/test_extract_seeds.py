@@ -7,9 +7,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
 from dti_kg.loaders.extract import extract_path
 from dti_kg.loaders.records import claim_record
-
 from dti_kg.model import Extraction
 
 EXPECTED_FIELDS = ("source", "province", "edition", "indicator", "measure", "value", "out_of", "derived")

@@ -213,8 +213,8 @@ def test_spans_have_both_selectors(graph: Graph, minter: Minter) -> None:
     assert (q, OA.exact, Literal(quote)) in graph
     assert str(graph.value(q, OA.prefix)) == TEXT[span.start - CONTEXT_CHARS : span.start]
     assert str(graph.value(q, OA.suffix)) == TEXT[span.end : span.end + CONTEXT_CHARS]
-    assert (p, OA.start, Literal(str(span.start), datatype=XSD.nonNegativeInteger)) in graph
-    assert (p, OA.end, Literal(str(span.end), datatype=XSD.nonNegativeInteger)) in graph
+    assert (p, OA.start, Literal(str(span.start), datatype=XSD.integer)) in graph
+    assert (p, OA.end, Literal(str(span.end), datatype=XSD.integer)) in graph
     for selector in graph.subjects(RDF.type, OA.TextQuoteSelector):
         for prop in (OA.prefix, OA.suffix):
             assert len(str(graph.value(selector, prop) or "")) <= CONTEXT_CHARS

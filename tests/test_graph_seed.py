@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dti_kg.loaders import LOADER_VERSION
-from dti_kg.loaders.documents import load_document
-from dti_kg.loaders.extract import extract_document
 from rdflib import Graph
 
 from dti_kg.graph import RELEASE_TIMESTAMP, claims_from_graph, extraction_graph
 from dti_kg.iri import Minter
+from dti_kg.loaders import LOADER_VERSION
+from dti_kg.loaders.documents import load_document
+from dti_kg.loaders.extract import extract_document
 from dti_kg.reference_graph import reference_graph
 from dti_kg.serialize import dump_nquads
 from dti_kg.validate import ShapeGate

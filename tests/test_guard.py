@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dti_kg.server import guard
 from dti_kg.server.errors import QueryRejected, UpdateRefused
 from dti_kg.server.settings import DEFAULTS

@@ -9,13 +9,13 @@ import pyoxigraph
 import pytest
 import requests
 from conftest import SERVER_SAMPLE
-from dti_kg.server import create_app
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS, VOID
 from server_helpers import dti_serve
 
 from dti_kg.namespaces import DTI
 from dti_kg.serialize import dump_nquads
+from dti_kg.server import create_app
 
 BASE = "https://w3id.org/dti-kg/"
 THAI_NGUYEN = URIRef(BASE + "id/province/thai-nguyen")

@@ -9,6 +9,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from rdflib import BNode, Literal, URIRef
+
+from dti_kg.errors import InputError
+from dti_kg.iri import Minter
 from dti_kg.loaders.official import (
     DATA_FILE,
     OfficialData,
@@ -16,10 +20,6 @@ from dti_kg.loaders.official import (
     official_graph,
     source_kind_of,
 )
-from rdflib import BNode, Literal, URIRef
-
-from dti_kg.errors import InputError
-from dti_kg.iri import Minter
 from dti_kg.namespaces import DCTERMS, DTI, PROV, XSD
 from dti_kg.ranking import competition_ranks, derive_missing_ranks
 from dti_kg.resources import data_file, read_text

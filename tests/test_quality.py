@@ -6,11 +6,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from dti_kg.loaders.official import DATA_FILE, OfficialData, load_official
 from rdflib import BNode, Literal, URIRef
 
 from dti_kg.gazetteer import gazetteer
 from dti_kg.iri import Minter
+from dti_kg.loaders.official import DATA_FILE, OfficialData, load_official
 from dti_kg.namespaces import DTI, XSD
 from dti_kg.quality import QualityCheck, quality_checks, quality_graph
 from dti_kg.resources import data_file, read_text

@@ -7,12 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from dti_kg.loaders.official import OfficialData, load_official
 from rdflib import BNode, Literal, URIRef
 
 from dti_kg.errors import InputError
 from dti_kg.gazetteer import gazetteer
 from dti_kg.iri import Minter
+from dti_kg.loaders.official import OfficialData, load_official
 from dti_kg.namespaces import DTI, RDF, XSD
 from dti_kg.reconcile import Result, conflicts, reconcile, reconciliation_graph, unit_in_cohort
 

@@ -11,10 +11,11 @@ from typing import Any
 
 import pyoxigraph
 import pytest
+from server_helpers import BASE, fixture_quads, make_store
+
 from dti_kg.server import errors
 from dti_kg.server.executor import Executor, running
 from dti_kg.server.settings import load_settings
-from server_helpers import BASE, fixture_quads, make_store
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 # Sorting a 123^3-row cross product of concatenated strings needs far more than 200 MB.

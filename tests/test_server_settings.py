@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dti_kg.server import create_app
-from dti_kg.server.settings import DEFAULTS, load_settings
 
 from dti_kg.errors import InputError
+from dti_kg.server import create_app
+from dti_kg.server.settings import DEFAULTS, load_settings
 
 
 def test_defaults_then_environment_then_overrides() -> None:
