@@ -49,7 +49,9 @@ def test_claim_audit_page_shows_every_step_of_the_trail(client) -> None:
     assert "<code>001_85e375d9b78ab4b3.txt</code>" in html and re.search(r"SHA-256: <code>[0-9a-f]{64}", html)
     assert "Outlet</span>: VOV5" in html
     assert '<code class="loader-version">' in html and '<code class="rule">vi.rank</code>' in html
-    assert '<strong class="validation">' in html and "conforms" in html
+    assert re.search(
+        r'href="/doc/graph/[0-9a-f]{16}/validation"[^<]*</a>: <strong class="validation">đạt / conforms', html
+    )
     assert '<strong class="status">Confirmed</strong>' in html
     assert '<strong class="official-value">8</strong>' in html
     assert 'href="/audit/observation/2024/34/thai-nguyen-2025/overall/rank"' in html
