@@ -190,10 +190,10 @@ bp = Blueprint("canned", __name__)
 FORMATS = {"html": "text/html", "json": SPARQL_JSON, "csv": "text/csv", "tsv": "text/tab-separated-values"}
 
 
-def _choose_format(default: str = "html") -> str:
+def _choose_format(default: str = "html", extension: str | None = None) -> str:
     from dti_kg.server.conneg import negotiate
 
-    fmt = request.args.get("format")
+    fmt = extension or request.args.get("format")
     if fmt:
         if fmt not in FORMATS:
             raise NotAcceptable(
@@ -241,10 +241,16 @@ def query_text(name: str) -> Response:
 
 @bp.get("/queries/<name>")
 def run_query(name: str) -> Response | str:
+    """Run a canned query; ``/queries/<name>.csv`` (or .json, .tsv, .html) is ``?format=csv``."""
+    stem, _, extension = name.rpartition(".")
+    if stem and extension in FORMATS and stem in canned_queries():
+        name = stem
+    else:
+        extension = ""
     query = canned_queries().get(name)
     if query is None:
         abort(404, f"no canned query named {name!r}; see /queries")
-    fmt = _choose_format()
+    fmt = _choose_format(extension=extension or None)
     substitutions = bind(query, request.args, base=current_app.config["BASE_IRI"], host_root=_host_root())
     accept = SPARQL_JSON if fmt == "html" else FORMATS[fmt]
     result = executor().run(query.text, substitutions=substitutions, accept=accept)

@@ -78,6 +78,21 @@ def test_trajectory_includes_the_successor_unit_and_comparability_notes(pages_cl
     notes = {r["year"]["value"]: r["note"]["value"] for r in rows if "note" in r}
     assert "9 main indices" in notes["2021"]
     assert "2020" not in notes
+    keys = [
+        tuple(r[c]["value"] for c in ("unit", "year", "indicator", "measure", "value", "origin") if c in r)
+        for r in rows
+    ]
+    assert len(keys) == len(set(keys)), "one row per value, however many sources state it"
+    assert all(int(r["sources"]["value"]) >= 1 for r in rows if r["origin"]["value"] == "claim")
+
+
+def test_a_format_extension_is_the_format_parameter(pages_client) -> None:
+    by_extension = pages_client.get("/queries/agency-editions.csv")
+    by_parameter = pages_client.get("/queries/agency-editions?format=csv")
+    assert by_extension.status_code == 200 and by_extension.mimetype == "text/csv"
+    assert by_extension.data == by_parameter.data
+    assert pages_client.get("/queries/agency-editions.json").get_json()["results"]["bindings"]
+    assert pages_client.get("/queries/agency-editions.xls").status_code == 404
 
 
 @pytest.mark.parametrize(

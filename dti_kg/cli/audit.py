@@ -9,6 +9,7 @@ import click
 
 from dti_kg import store
 from dti_kg.audit import AuditReport, ClaimStatus, SourceCheck, audit_store, status_counts
+from dti_kg.cli.options import store_option
 
 _EXCERPT = 60
 
@@ -82,14 +83,7 @@ def format_text(report: AuditReport) -> str:
 
 
 @click.command("audit")
-@click.option(
-    "--store",
-    "store_path",
-    default="store",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Store path.",
-)
+@store_option
 @click.option(
     "--sources",
     "sources",

@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 
 from dti_kg.build import BuildResult, build_store
-
-STORE_HELP = "Store path (a symlink to the current build; created if missing)."
+from dti_kg.cli.options import store_option
 
 
 def _progress(message: str) -> None:
@@ -32,14 +31,7 @@ def _summary(result: BuildResult) -> None:
     type=click.Path(path_type=Path),
     help="Article file or folder (.txt, .html); repeatable. Without it: the bundled snapshot.",
 )
-@click.option(
-    "--store",
-    "store_path",
-    default="store",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help=STORE_HELP,
-)
+@store_option
 def build_command(articles: tuple[Path, ...], store_path: Path) -> None:
     """Build a validated store and switch to it atomically.
 

@@ -10,18 +10,10 @@ import click
 import pyoxigraph
 
 from dti_kg import store
+from dti_kg.cli.options import store_option
 from dti_kg.errors import InputError
 from dti_kg.namespaces import PREFIXES
 from dti_kg.query import format_table, run_query
-
-STORE_OPTION = click.option(
-    "--store",
-    "store_path",
-    default="store",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Store path.",
-)
 
 
 @click.command("query")
@@ -34,7 +26,7 @@ STORE_OPTION = click.option(
     show_default=True,
     help="Output format (ttl/nt for CONSTRUCT and DESCRIBE).",
 )
-@STORE_OPTION
+@store_option
 def query_command(query: str, fmt: str, store_path: Path) -> None:
     """Run a SPARQL QUERY (text, or a path to a .rq file) on the store.
 
@@ -86,7 +78,7 @@ def _query_text(query: str) -> str:
 @click.option(
     "--output", "-o", type=click.Path(path_type=Path), help="Write here instead of standard output."
 )
-@STORE_OPTION
+@store_option
 def export_command(fmt: str, output: Path | None, store_path: Path) -> None:
     """Dump the whole store deterministically (sorted; the same build gives the same bytes)."""
     from dti_kg.serialize import dump_nquads, dump_trig, dump_turtle
@@ -114,7 +106,7 @@ WHERE {
 
 
 @click.command("stats")
-@STORE_OPTION
+@store_option
 def stats_command(store_path: Path) -> None:
     """Counts per named graph, claims, sources and what the last build quarantined."""
     s = store.open_read_only(store_path)
