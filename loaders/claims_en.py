@@ -144,7 +144,15 @@ def lexicon() -> Lexicon:
             r"|place|position|spot|among|across|place|the|by|at|while|scoring|a)(?![\p{L}]))\p{L}",
             _I,
         ),
-        rank_list_item=c(r"(?<![\d/.,])(?P<n>\d{1,2})(?:st|nd|rd|th)?\s*/\s*(?P<of>63|34)(?!\d)"),
+        rank_list_item=c(
+            r"(?<![\d/.,])(?P<n>\d{1,2})(?:st|nd|rd|th)?\s*/\s*(?P<of>63|34)(?!\d)"
+            r"|(?<![\p{L}\d/.,])(?P<n>\d{1,2}(?:st|nd|rd|th)|"
+            + "|".join(_ORDINALS)
+            + r")\s+(?=in\s|among\s)",
+            _I,
+        ),
+        aside=c(r",\s+(?:which|who|where|that)\b[^,;.]*,", _I),
+        rank_after_name=c(r"\s*\(\s*(?P<n>" + _ORDINAL + r")\s*\)", _I),
         rank_from=c(r"(?:from|than|compared\s+(?:to|with))\s*(?:the\s+)?$", _I),
         narrow_scope=c(
             r"\b(?:region(?:al)?|district|commune|ministries|within\s+the\s+province|Mekong\s+Delta"
@@ -190,9 +198,26 @@ def lexicon() -> Lexicon:
         ),
         unknown_place=c(
             r"(?:province\s+of|city\s+of)\s+(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,3})"
-            r"|(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,3})\s+(?:province|city)\b"
+            r"|(?!(?:The|This|That|Each|Every|Our|Its|Their|A|Any|Another|Which)\s)"
+            r"(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,3})\s+(?:province|city)\b"
         ),
         bare_province=c(r"\b[Tt]he\s+province\b(?!\s+of)"),
+        leader=c(
+            r"(?:led|leads|leading|topped|tops|headed|heads)"
+            r"(?!\s+(?:the\s+)?(?:ministr|group|region|district|commune|list\s+of\s+ministr))(?![\p{L}\d])",
+            _I,
+        ),
+        several_years=c(
+            r"\b(?:for|in)\s+(?:\w+\s+)?(?:consecutive|straight|successive|many|several)\s+years"
+            r"|\bfrom\s+20\d\d\s+(?:to|through|until)|\bsince\s+20\d\d|\bbefore\s+the\b|\bthree\s+years|\byears\s+in\s+a\s+row",
+            _I,
+        ),
+        respectively_verb=c(r"(?:ranked|came|placed|finished|were)\s+(?:in\s+)?(?=\S)", _I),
+        ordinal=c(r"(?P<n>" + _ORDINAL + r")(?![\p{L}\d])", _I),
+        list_separator=c(r"\s*,\s*(?:and\s+)?|\s+and\s+", _I),
+        respectively_tail=c(r"[^.;\n]{0,60}?\brespectively\b", _I),
+        # "the index" is the DTI again; a capitalised "… Index" is another one.
+        other_topic=c(r"\bin\s+terms\s+of\b|(?:\p{Lu}\p{Ll}+\s+)+Ind(?:ex|ices)\b"),
         rule_prefix="en",
     )
 

@@ -30,10 +30,13 @@ _W = r"(?<![\p{L}\d])"  # word start
 _E = r"(?![\p{L}\d])"  # word end
 
 _NUMBER_WORDS = {
+    "nhất": 1,
     "một": 1,
+    "nhì": 2,
     "hai": 2,
     "ba": 3,
     "bốn": 4,
+    "tư": 4,
     "sáu": 6,
     "bảy": 7,
     "tám": 8,
@@ -108,7 +111,8 @@ def lexicon() -> Lexicon:
             _W + r"(?:đứng\s+(?:ở\s+)?(?:vị\s+trí\s+)?thứ|xếp\s+thứ|(?<!bảng\s)xếp\s+hạng(?:\s+thứ)?"
             r"|thứ\s+hạng|(?<!bảng\s)(?<!thăng\s)(?<!tăng\s)(?<!nâng\s)(?<!xếp\s)hạng(?:\s+thứ)?"
             r"|vị\s+trí(?:\s+thứ)?)"
-            r"\s+(?P<n>\d{1,2})(?!\d|[.,]\d)(?:\s*/\s*(?P<of>\d{1,3})(?!\d))?",
+            r"\s+(?:(?P<n>\d{1,2})(?!\d|[.,]\d)(?:\s*/\s*(?P<of>\d{1,3})(?!\d))?"
+            r"|(?<=thứ\s+)(?P<n>nhất|nhì|hai|ba|tư|sáu|bảy|tám|chín|mười)(?![\p{L}\d]))",
             _I,
         ),
         # After a rank come its cohort, scope or indicator; any other word ("thứ 2 năm liên tiếp",
@@ -120,6 +124,10 @@ def lexicon() -> Lexicon:
             _I,
         ),
         rank_list_item=c(r"(?<![\d/.,])(?<!có\s)(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)"),
+        rank_after_name=c(
+            r"\s*\(\s*(?:thứ|hạng)\s+(?P<n>\d{1,2}|nhất|nhì|hai|ba|tư|sáu|bảy|tám|chín|mười)\s*\)", _I
+        ),
+        aside=c(r",\s+(?:vốn|nơi|sau\s+khi\s+(?:sáp\s+nhập|hợp\s+nhất))\b[^,;.]*,", _I),
         rank_from=c(r"(?:từ|so\s+với)\s*$", _I),
         narrow_scope=c(
             _W
@@ -157,6 +165,29 @@ def lexicon() -> Lexicon:
         ),
         bare_province=c(  # case-sensitive: "\p{Lu}" must mean a capital (a name follows)
             _W + r"(?<!cấp\s)(?<!các\s)(?<!những\s)(?<!\d\s)[tT]ỉnh(?!\s*,?\s*thành)(?!\s+\p{Lu})" + _E
+        ),
+        leader=c(
+            r"(?:tiếp\s+tục\s+|vẫn\s+|đã\s+)?(?:dẫn\s+đầu|đứng\s+đầu)"
+            r"(?!\s+(?:nhóm|khu\s+vực|vùng|miền|khối|các|trong\s+(?:nhóm|vùng|khu\s+vực)))(?![\p{L}\d])",
+            _I,
+        ),
+        several_years=c(
+            r"nhiều\s+năm|(?<!thứ\s)(?:\d+|hai|ba|bốn)\s+năm\s+(?:liên\s+tiếp|liền)|từ\s+(?:năm\s+)?20\d\d\s+(?:đến|tới)"
+            r"|giai\s+đoạn|các\s+năm",
+            _I,
+        ),
+        respectively_verb=c(
+            r"(?:đã\s+)?lần\s+lượt\s+(?:xếp|đứng)(?:\s+ở)?(?:\s+(?:vị\s+trí|hạng))?(?:\s+thứ)?\s+(?=\S)", _I
+        ),
+        ordinal=c(
+            r"(?:thứ\s+)?(?P<n>\d{1,2}|nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)(?![\p{L}\d/])", _I
+        ),
+        list_separator=c(r"\s*,\s*(?:và\s+)?|\s+và\s+", _I),
+        respectively_tail=c(r""),
+        other_topic=c(
+            _W
+            + r"(?:(?<!trở\s)về\s+(?!chuyển\s+đổi\s+số|CĐS|DTI)\p{L}|chỉ\s+số|quy\s+mô|dân\s+số|diện\s+tích)",
+            _I,
         ),
         rule_prefix="vi",
         extra_rules=(_maximum_scores,),

@@ -71,11 +71,20 @@ def resolve_province(
     finding: Finding, doc: SourceDocument, edition: int, cohort: int | None
 ) -> tuple[Unit | None, ProvinceBasis, str | None]:
     """The unit, how it was found, and a note when it could not be (never a guess)."""
+    cohort = cohort if cohort is not None else finding.cohort_hint
     if finding.place is not None:
         unit = resolve(finding.place.name, edition, cohort)
-        return unit, "text", None if unit else f"unknown province {finding.place.name!r}"
+        return (
+            unit,
+            "text",
+            None if unit else f"{finding.place.name!r} was not ranked in DTI {edition} as named",
+        )
     if finding.unknown_place:
         return None, "text", f"province name {finding.unknown_place!r} is not in the gazetteer"
+    if finding.ambiguous_place:
+        # The sentence names provinces but none is this value's: the title's or the outlet's
+        # province would be a guess.
+        return None, "text", "the sentence names several provinces and it is unclear whose value this is"
     title_name = _title_place(doc)
     if title_name:
         unit = resolve(title_name, edition, cohort)
@@ -137,6 +146,35 @@ def _claim(
         ),
         None,
     )
+
+
+def _adopt_stated_cohorts(claims: list[Claim]) -> list[Claim]:
+    """A DTI 2024 rank without a cohort ("Hà Nội tops the 2024 rankings") that the article also
+    states over a cohort ("ranked first among the 34") is that claim: take its cohort and unit
+    rather than let the name fall back to the 63-era unit (Hà Nội was 4th of the 63)."""
+    gaz = gazetteer()
+    stated = [c for c in claims if c.measure == "rank" and c.cohort is not None]
+    out = []
+    for claim in claims:
+        if claim.measure == "rank" and claim.cohort is None:
+            unit = gaz.by_slug[claim.province]
+            same = {
+                (c.province, c.cohort)
+                for c in stated
+                if (c.edition, c.indicator, c.value) == (claim.edition, claim.indicator, claim.value)
+                and (c.province == unit.slug or _successor_slug(unit) == c.province)
+            }
+            if len(same) == 1:
+                province, cohort = same.pop()
+                claim = replace(claim, province=province, cohort=cohort)
+        out.append(claim)
+    return out
+
+
+def _successor_slug(unit: Unit) -> str | None:
+    """The 34-era unit that is the same place as ``unit`` (same name or sole predecessor)."""
+    new = gazetteer().successor(unit)
+    return new.slug if new is not None and resolve(unit.name_vi, 2025, 34) == new else None
 
 
 def _merge(claims: list[Claim]) -> tuple[list[Claim], list[str]]:
@@ -231,7 +269,7 @@ def extract_document(doc: SourceDocument) -> Extraction:
             claims.append(claim)
         elif note:
             notes.append(note)
-    claims, conflict_notes = _merge(claims)
+    claims, conflict_notes = _merge(_adopt_stated_cohorts(claims))
     notes.extend(conflict_notes)
     derived = derive_previous_ranks(claims)
     known = {c.key() for c in claims}

@@ -28,6 +28,10 @@ class Finding:
     place: PlaceMention | None = None  # the province the sentence names for this value
     unknown_place: str | None = None  # a province-like name the gazetteer does not know
     bare_province: bool = False  # "tỉnh"/"the province" without a name (a provincial paper's own)
+    # The cohort the sentence speaks of, for choosing between a 63-era and a 34-era unit of one
+    # name; unlike ``cohort`` it is also set for scores and changes ("8/34, đạt 0,7521 điểm").
+    cohort_hint: int | None = None
+    ambiguous_place: bool = False  # the sentence names provinces but none is this value's
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ class PlaceMention:
     start: int
     end: int
     name: str
+    era: str | None = None  # "34" after "Vĩnh Long (mới)", "63" after "Vĩnh Long (cũ)"; else unknown
 
 
 def _pattern(names: set[str]) -> regex.Pattern[str]:
@@ -56,19 +57,72 @@ def find_places(text: str, language: str = "vi") -> list[PlaceMention]:
     return [PlaceMention(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
 
 
+# "Vĩnh Long (mới)" is the merged unit, "(cũ)" the former province; English papers write "(new)".
+_ERA_MARK = regex.compile(r"\s*\((?:(?P<new>mới|new)|(?P<old>cũ|former|old))\)", regex.IGNORECASE)
+# "thành phố Bắc Giang", "TP. Thái Nguyên", "Bac Giang city": a province's capital, not the province.
+_CITY_BEFORE = regex.compile(r"(?:[Tt]hành\s+phố|TP\.?|[Cc]ity\s+of)\s*$")
+_CITY_AFTER = regex.compile(r"\s+city\b")
+# "Hanoi (VNA) - …", "HÀ NỘI — …": the dateline names where the story was filed.
+_DATELINE = regex.compile(r"\s*(?:\([^()\n]{1,20}\))?\s*[-–—]\s")
+
+
+@dataclass(frozen=True)
+class SentencePlaces:
+    """The provinces a sentence names, and whether it names a provincial city (a district-level unit)."""
+
+    places: list[PlaceMention]
+    names_city: bool
+
+
+def places_in(text: str, start: int, end: int, language: str) -> SentencePlaces:
+    """Province mentions in ``text[start:end]`` at absolute offsets. Leaves out a dateline at the
+    start and a province's capital city ("thành phố Bắc Giang": Bắc Giang is a province, its city
+    of the same name is a district-level unit); records "(mới)"/"(cũ)" after a name as its era."""
+    out: list[PlaceMention] = []
+    names_city = False
+    gaz = gazetteer()
+    for p in find_places(text[start:end], language):
+        a, b = p.start + start, p.end + start
+        units = [gaz.lookup(p.name, era, ascii_fallback=True) for era in (PRE_MERGER, POST_MERGER)]
+        is_tinh = all(u is None or u.unit_type == "tinh" for u in units)  # Huế became a city in 2025
+        city = _CITY_BEFORE.search(text, start, a) or (language == "en" and _CITY_AFTER.match(text, b, end))
+        if is_tinh and city:
+            names_city = True
+            continue
+        if a == start and _DATELINE.match(text, b, end):
+            continue
+        m = _ERA_MARK.match(text, b, end)
+        era = None if m is None else (POST_MERGER if m.group("new") else PRE_MERGER)
+        out.append(PlaceMention(a, b, p.name, era))
+    return SentencePlaces(out, names_city)
+
+
 def resolve(name: str, edition: int, cohort: int | None) -> Unit | None:
     """The unit a name means for an edition: the 63 until DTI 2023; DTI 2024 was ranked over the
-    63 and over the 34 (the cohort decides, the 63 when unknown); later editions rank the 34."""
+    63 and over the 34 (the cohort decides, the 63 when unknown); later editions rank the 34.
+
+    Where the 34 are meant, a name only the 63-era gazetteer knows ("TP.HCM", "TT-Huế") stands for
+    its successor when that is the same place (same name, or the sole predecessor); otherwise the
+    name means a unit that no longer existed and nothing is resolved.
+    """
     gaz = gazetteer()
     if edition >= 2025 or cohort == 34:
-        order = (POST_MERGER, PRE_MERGER)
-    else:
-        order = (PRE_MERGER, POST_MERGER) if edition >= 2024 else (PRE_MERGER,)
+        unit = gaz.lookup(name, POST_MERGER, ascii_fallback=True)
+        if unit is not None:
+            return unit
+        old = gaz.lookup(name, PRE_MERGER, ascii_fallback=True)
+        new = gaz.successor(old) if old is not None else None
+        return new if new is not None and old is not None and _same_place(old, new) else None
+    order = (PRE_MERGER, POST_MERGER) if edition >= 2024 else (PRE_MERGER,)
     for era in order:
         unit = gaz.lookup(name, era, ascii_fallback=True)
         if unit is not None:
             return unit
     return None
+
+
+def _same_place(old: Unit, new: Unit) -> bool:
+    return name_key(old.name_vi) == name_key(new.name_vi) or new.predecessors == (old.slug,)
 
 
 def is_known(name: str) -> bool:

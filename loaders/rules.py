@@ -9,13 +9,13 @@ missed claim is preferred over a wrong one.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import regex
 
 from dti_kg.loaders.findings import EditionMention, Finding, span_of
-from dti_kg.loaders.places import PlaceMention, find_places, is_known
+from dti_kg.loaders.places import PlaceMention, is_known, places_in
 from dti_kg.loaders.segments import Piece, clauses, sentences
 from dti_kg.reference import editions
 
@@ -33,6 +33,10 @@ class Lexicon:
     rank: regex.Pattern[str]
     rank_reject_after: regex.Pattern[str]  # "10-15", "2 năm liên tiếp": not a rank
     rank_list_item: regex.Pattern[str]  # "5/63 tỉnh" after a rank verb earlier in the sentence
+    rank_after_name: regex.Pattern[str]  # "Cần Thơ (thứ 5)": group "n"
+    # A relative clause whose provinces own none of the sentence's values: ", which merged with
+    # Bình Dương and Bà Rịa-Vũng Tàu on July 1,".
+    aside: regex.Pattern[str]
     # A region, a district or a ministry in the sentence: a rank there may be regional ("xếp thứ 2
     # vùng ĐBSCL") or a district's ("huyện X đứng thứ 3 trong tỉnh"); only "N/63"-style ranks stay.
     narrow_scope: regex.Pattern[str]
@@ -49,6 +53,16 @@ class Lexicon:
     not_edition_before: regex.Pattern[str]  # "so với", "giai đoạn": the year that follows is not the edition
     unknown_place: regex.Pattern[str]  # group "name": a province-like name
     bare_province: regex.Pattern[str]
+    # "Đà Nẵng dẫn đầu", "HCM City led": rank 1 when a province is the subject.
+    leader: regex.Pattern[str]
+    # "nhiều năm liền", "for four consecutive years", "from 2020 to 2023": which edition is unclear.
+    several_years: regex.Pattern[str]
+    respectively_verb: regex.Pattern[str]  # "lần lượt xếp thứ", "ranked"
+    ordinal: regex.Pattern[str]  # one rank of a list, group "n": "nhất", "nhì", "3", "third"
+    list_separator: regex.Pattern[str]  # ", ", " và ", " and "
+    respectively_tail: regex.Pattern[str]  # what must follow the ranks: "" (vi), "respectively" (en)
+    # In a sentence that does not name the DTI: another ranking's topic ("về quy mô dân số").
+    other_topic: regex.Pattern[str]
     rule_prefix: str
     extra_rules: tuple[Callable[[str, Piece, Lexicon], list[Finding]], ...] = field(default=())
 
@@ -126,15 +140,12 @@ def _ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
 def _list_ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
     out = []
     for m in lex.rank_list_item.finditer(text, clause.start, clause.end):
+        n = lex.number(m.group("n"))
+        if n is None:
+            continue
+        of = int(m.group("of")) if m.group("of") else None
         out.append(
-            _Value(
-                "rank",
-                int(m.group("n")),
-                m.start("n"),
-                m.end("n"),
-                f"{lex.rule_prefix}.rank.list-item",
-                cohort=int(m.group("of")),
-            )
+            _Value("rank", n, m.start("n"), m.end("n"), f"{lex.rule_prefix}.rank.list-item", cohort=of)
         )
     return out
 
@@ -213,25 +224,133 @@ def unknown_place(text: str, sentence: Piece, places: list[PlaceMention], lex: L
     return None
 
 
-def dti_sentences(text: str, lex: Lexicon) -> Iterator[Piece]:
+@dataclass(frozen=True)
+class Context:
+    """What a sentence carries over from the sentence before it.
+
+    A sentence that names neither the DTI nor an indicator still reports DTI values when it
+    directly follows a DTI sentence ("… công bố DTI 2022." then "Đà Nẵng dẫn đầu với 0,8002
+    điểm."): it is a ``continued`` sentence, about the overall index when the sentence it follows
+    was (``overall``).
+    """
+
+    continued: bool = False
+    overall: bool = False
+    cohort: int | None = None  # the one cohort the sentence before spoke of ("among the 34 …")
+
+
+def dti_sentences(text: str, lex: Lexicon) -> Iterator[tuple[Piece, Context]]:
+    """DTI sentences and the sentences that continue them, each with its context."""
+    previous: Context | None = None  # the context a next sentence would continue, if any
     for sentence in sentences(text):
         if lex.dti_mark.search(sentence.text) or clause_indicators(sentence.text, lex):
-            yield sentence
+            yield sentence, Context()
+            # A bare rank after a DTI sentence is the overall index, unless that sentence made one
+            # indicator the topic ("In the digital economy pillar, …. Lang Son came 5th.").
+            keys = {k for _, _, k in clause_indicators(sentence.text, lex)}
+            cohort = _sentence_cohort(text, sentence, lex, [])
+            previous = Context(continued=True, overall=len(keys) != 1, cohort=cohort)
+        elif previous is not None and _may_continue(sentence, lex):
+            yield sentence, previous
+            # "…among the 34 provinces. Huế came second. Under the ranking of the 63 former …"
+            previous = replace(previous, cohort=_sentence_cohort(text, sentence, lex, []) or previous.cohort)
+        else:
+            previous = None
 
 
-def find_in_sentence(text: str, sentence: Piece, lex: Lexicon) -> list[Finding]:
+def _may_continue(sentence: Piece, lex: Lexicon) -> bool:
+    """A sentence without a DTI mark continues the DTI sentence before it unless it is about
+    another index or ranks something else ("xếp thứ 8 về quy mô dân số")."""
+    return not (lex.other_index.search(sentence.text) or lex.other_topic.search(sentence.text))
+
+
+def _era_cohort(place: PlaceMention | None) -> int | None:
+    return None if place is None or place.era is None else int(place.era)
+
+
+def _sentence_cohort(text: str, sentence: Piece, lex: Lexicon, places: list[PlaceMention]) -> int | None:
+    """The one cohort a sentence speaks of ("Nếu tính theo 63 tỉnh, thành phố …", "among the 34
+    provinces", "Thái Nguyên (mới)"), or None when it names none or both."""
+    found = {int(m.group("of")) for m in lex.cohort.finditer(text, sentence.start, sentence.end)}
+    items = lex.rank_list_item.finditer(text, sentence.start, sentence.end)
+    found |= {int(m.group("of")) for m in items if m.group("of")}
+    found |= {c for c in (_era_cohort(p) for p in places) if c is not None}
+    return found.pop() if len(found) == 1 else None
+
+
+def _leaders(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMention]) -> list[_Value]:
+    """ "Đà Nẵng dẫn đầu với 0,8002 điểm", "HCM City led with 0.8373": rank 1, only when a province
+    is the subject right before the verb (not "Bộ Tài chính dẫn đầu", "nhóm dẫn đầu")."""
+    out = []
+    for m in lex.leader.finditer(text, clause.start, clause.end):
+        subject = [p for p in places if clause.start <= p.start and p.end <= m.start()]
+        if subject and _ERA_GAP.fullmatch(text, subject[-1].end, m.start()):
+            c = lex.cohort.search(text, m.end(), clause.end)
+            cohort = int(c.group("of")) if c else None
+            out.append(_Value("rank", 1, m.start(), m.end(), f"{lex.rule_prefix}.rank.leader", cohort=cohort))
+    return out
+
+
+# Between a name and what follows it: spaces and an era mark at most ("Thái Nguyên (mới) xếp …").
+_ERA_GAP = regex.compile(r"\s*(?:\((?:mới|cũ|new|former|old)\)\s*)?,?\s*", regex.IGNORECASE)
+
+
+def _respectively(
+    text: str, sentence: Piece, lex: Lexicon, places: list[PlaceMention]
+) -> list[tuple[PlaceMention, int, int, int]]:
+    """ "Đà Nẵng, TP.HCM và Quảng Ninh lần lượt xếp thứ nhất, nhì, ba", "Da Nang, Hue and HCM City
+    ranked first, second and third respectively": (place, rank, span start, span end) for each
+    name, only when the names form one list and there are as many ranks as names."""
+    for m in lex.respectively_verb.finditer(text, sentence.start, sentence.end):
+        chain: list[PlaceMention] = []
+        pos = m.start()
+        for p in reversed([p for p in places if p.end <= m.start()]):
+            gap = _drop_era(text[p.end : pos])
+            if not (gap.strip() == "" if not chain else lex.list_separator.fullmatch(gap)):
+                break
+            chain.insert(0, p)
+            pos = p.start
+        ranks: list[int] = []
+        end = m.end()
+        while True:
+            o = lex.ordinal.match(text, end, sentence.end)
+            n = lex.number(o.group("n")) if o else None
+            if o is None or n is None:
+                break
+            ranks.append(n)
+            end = o.end()
+            sep = lex.list_separator.match(text, end, sentence.end)
+            if sep is None:
+                break
+            if not lex.ordinal.match(text, sep.end(), sentence.end):
+                break
+            end = sep.end()
+        tail = lex.respectively_tail.match(text, end, sentence.end)
+        if len(chain) >= 2 and len(chain) == len(ranks) and tail:
+            return [(p, n, chain[0].start, tail.end()) for p, n in zip(chain, ranks, strict=True)]
+    return []
+
+
+def _drop_era(gap: str) -> str:
+    return regex.sub(r"\s*\((?:mới|cũ|new|former|old)\)", "", gap, flags=regex.IGNORECASE)
+
+
+def find_in_sentence(
+    text: str, sentence: Piece, lex: Lexicon, context: Context | None = None
+) -> list[Finding]:
     """Every DTI value the sentence states, with the indicator, province and edition it names."""
-    places = [
-        PlaceMention(p.start + sentence.start, p.end + sentence.start, p.name)
-        for p in find_places(sentence.text, lex.language)
-    ]
+    context = context or Context()
+    found = places_in(text, sentence.start, sentence.end, lex.language)
+    places = found.places
     parts = clauses(text, sentence)
     sentence_has_indicator = bool(clause_indicators(sentence.text, lex))
-    sentence_overall = bool(lex.overall.search(sentence.text))
+    sentence_overall = bool(lex.overall.search(sentence.text)) or context.overall
     other_in_sentence = bool(lex.other_index.search(sentence.text))
     edition = sentence_edition(text, sentence, lex)
     unknown = unknown_place(text, sentence, places, lex)
     bare = bool(lex.bare_province.search(sentence.text))
+    sentence_cohort = _sentence_cohort(text, sentence, lex, places) or context.cohort
+    several_years = bool(lex.several_years.search(sentence.text))
 
     # "Về trụ cột kinh tế số, tỉnh đạt 0,4512 điểm, xếp hạng 15/63": a leading clause naming one
     # indicator and no value is the topic of the clauses after it that name none themselves.
@@ -240,86 +359,187 @@ def find_in_sentence(text: str, sentence: Piece, lex: Lexicon) -> list[Finding]:
     if len({k for _, _, k in lead}) == 1 and not _values(text, parts[0], lex):
         topic = lead[0][2]
 
-    narrow = bool(lex.narrow_scope.search(sentence.text))
+    # A region, a district, a ministry or a provincial city in the sentence: its values may be
+    # theirs; only ranks stated over a cohort of provinces ("5/63") stay.
+    narrow = bool(lex.narrow_scope.search(sentence.text)) or found.names_city
 
+    env = _Env(text, sentence, edition, unknown, bare, bool(places))
     findings: list[Finding] = []
+    listed = _respectively(text, sentence, lex, places)
+    listed_span = (listed[0][2], listed[0][3]) if listed else None
     pending_changes: list[tuple[Piece, _Value, PlaceMention | None]] = []
     seen_rank_verb = False
+    previous: tuple[str, bool] | None = None  # the last clause's (indicator, had a rank)
+    asides = [(m.start(), m.end()) for m in lex.aside.finditer(text, sentence.start, sentence.end)]
+    cursor = _PlaceCursor([p for p in places if not any(a <= p.start < b for a, b in asides)], sentence)
     for clause in parts:
         if lex.other_index.search(clause.text):
+            previous = None
             continue
         keys = sorted({k for _, _, k in clause_indicators(clause.text, lex)})
         overall_here = bool(lex.overall.search(clause.text))
         if other_in_sentence and not (keys or overall_here):
+            previous = None
             continue
-        values = _ranks(text, clause, lex)
+        values = _ranks(text, clause, lex) + _named_ranks(text, clause, lex, places)
         if values:
             seen_rank_verb = True
         elif seen_rank_verb and keys:
             values = _list_ranks(text, clause, lex)
+        if not several_years:
+            values += _leaders(text, clause, lex, places)
+        if listed_span:
+            values = [v for v in values if not listed_span[0] <= v.start < listed_span[1]]
         if narrow:
             values = [v for v in values if v.cohort is not None]
-        values += _scores(text, clause, lex) + _changes(text, clause, lex)
+        else:
+            values += _scores(text, clause, lex) + _changes(text, clause, lex)
         if not values:
+            # "…, về Xã hội số, Vĩnh Phúc xếp thứ 3": a clause naming one indicator and no value
+            # is the topic of the clauses after it.
+            if len(keys) == 1:
+                topic = keys[0]
+            previous = None
             continue
+        values.sort(key=lambda v: v.start)
+        indicator: str | None
         if len(keys) == 1:
-            indicator: str | None = keys[0]
+            indicator = keys[0]
         elif keys:
+            previous = None
             continue  # two indicators in one clause: which value belongs to which is a guess
         elif overall_here or (sentence_overall and not sentence_has_indicator):
             indicator = "overall"
+        elif (
+            previous is not None
+            and previous[1]
+            and all(v.measure == "score" for v in values)
+            and not any(clause.start <= p.start < clause.end for p in places)
+        ):
+            indicator = previous[0]  # "trụ cột kinh tế số xếp thứ 22, đạt 0,4552 điểm"
         elif topic:
             indicator = topic
         else:
             indicator = None
-        place = choose_place(places, clause, sentence)
+        previous = (indicator, any(v.measure == "rank" for v in values)) if indicator else None
+        clause_cohorts = {v.cohort for v in values if v.cohort is not None}
         for v in values:
+            place = cursor.place_for(v, clause)
+            hint = v.cohort or (next(iter(clause_cohorts)) if len(clause_cohorts) == 1 else None)
+            hint = hint or _era_cohort(place) or sentence_cohort
+            if v.measure == "rank" and v.cohort is None and hint is not None:
+                v = replace(v, cohort=hint)  # "Nếu tính theo 63 tỉnh, thành phố, X đứng thứ 6"
             if indicator is None:
                 if v.measure == "rank_change":
                     pending_changes.append((clause, v, place))
                 continue
-            findings.append(_finding(text, clause, sentence, v, indicator, place, edition, unknown, bare))
+            findings.append(_finding(env, clause, v, indicator, place, hint))
     # A rank change with no indicator of its own ("tăng 4 bậc, đứng thứ 8 về …") shares the rank's.
     rank_indicators = {f.indicator for f in findings if f.measure == "rank"}
     if len(rank_indicators) == 1:
         indicator = rank_indicators.pop()
         for clause, v, place in pending_changes:
-            findings.append(_finding(text, clause, sentence, v, indicator, place, edition, unknown, bare))
+            findings.append(_finding(env, clause, v, indicator, place, _era_cohort(place) or sentence_cohort))
+    listed_indicator = _sentence_indicator(sentence, lex, sentence_overall)
+    if listed and listed_indicator and not narrow:
+        for place, n, start, end in listed:
+            cohort = _era_cohort(place) or sentence_cohort
+            v = _Value("rank", n, start, end, f"{lex.rule_prefix}.rank.respectively", cohort=cohort)
+            piece = Piece(start, end, text[start:end])
+            findings.append(_finding(env, piece, v, listed_indicator, place, cohort))
     for rule in lex.extra_rules:
         findings.extend(rule(text, sentence, lex))
     return findings
 
 
+class _PlaceCursor:
+    """Whose value is it: the one province the clause names; else the province named since the
+    previous value ("Huế đứng thứ 2 (0,5872 điểm) và TP.HCM đứng thứ 3 (0,5609 điểm)"), or the
+    one before that when none was named since; never one of a list named together ("Đà Nẵng,
+    TP.HCM và Quảng Ninh … thứ nhất") or of a relative clause ("HCM City, which merged with Bình
+    Dương and Bà Rịa-Vũng Tàu, was fourth")."""
+
+    def __init__(self, places: list[PlaceMention], sentence: Piece) -> None:
+        self.places = places
+        self.sentence = sentence
+        self.position = sentence.start
+        self.current: PlaceMention | None = None
+
+    def place_for(self, v: _Value, clause: Piece) -> PlaceMention | None:
+        inside = [p for p in self.places if clause.start <= p.start < clause.end]
+        block = [p for p in self.places if self.position <= p.start < v.start]
+        self.position = max(self.position, v.end)
+        if len({p.name for p in inside}) == 1:
+            self.current = inside[0]
+        elif len({p.name for p in block}) == 1:
+            self.current = block[-1]
+        elif block:
+            self.current = None
+        elif self.current is None and not inside and len({p.name for p in self.places}) == 1:
+            return self.places[0]  # "Xếp thứ 8/63 là tỉnh Thái Nguyên"
+        return self.current
+
+
+def _named_ranks(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMention]) -> list[_Value]:
+    """ "Thừa Thiên Huế (thứ 4)": a rank in brackets right after a province's name."""
+    out = []
+    for p in places:
+        if clause.start <= p.start < clause.end:
+            m = lex.rank_after_name.match(text, p.end, clause.end)
+            n = lex.number(m.group("n")) if m else None
+            if m and n:
+                out.append(_Value("rank", n, m.start("n"), m.end("n"), f"{lex.rule_prefix}.rank.bracketed"))
+    return out
+
+
+def _sentence_indicator(sentence: Piece, lex: Lexicon, overall: bool) -> str | None:
+    keys = {k for _, _, k in clause_indicators(sentence.text, lex)}
+    if len(keys) == 1:
+        return keys.pop()
+    return "overall" if overall and not keys else None
+
+
+@dataclass(frozen=True)
+class _Env:
+    """What every finding of one sentence shares."""
+
+    text: str
+    sentence: Piece
+    edition: int | None
+    unknown: str | None
+    bare: bool
+    names_places: bool
+
+
 def _finding(
-    text: str,
+    env: _Env,
     clause: Piece,
-    sentence: Piece,
     v: _Value,
     indicator: str,
     place: PlaceMention | None,
-    edition: int | None,
-    unknown: str | None,
-    bare: bool,
+    cohort_hint: int | None,
 ) -> Finding:
-    start, end = quote_span(text, clause, place, sentence)
+    start, end = quote_span(env.text, clause, place, env.sentence)
     return Finding(
         indicator=indicator,
         measure=v.measure,  # type: ignore[arg-type]
         value=v.value,
-        span=span_of(text, start, end),
+        span=span_of(env.text, start, end),
         rule=v.rule,
-        sentence=sentence,
-        edition=edition,
+        sentence=env.sentence,
+        edition=env.edition,
         cohort=v.cohort,
         compared_to=v.compared_to,
         place=place,
-        unknown_place=unknown if place is None else None,
-        bare_province=bare,
+        unknown_place=env.unknown if place is None else None,
+        bare_province=env.bare,
+        cohort_hint=cohort_hint,
+        ambiguous_place=place is None and env.names_places,
     )
 
 
 def find_all(text: str, lex: Lexicon) -> list[Finding]:
     out: list[Finding] = []
-    for sentence in dti_sentences(text, lex):
-        out.extend(find_in_sentence(text, sentence, lex))
+    for sentence, context in dti_sentences(text, lex):
+        out.extend(find_in_sentence(text, sentence, lex, context))
     return out
