@@ -12,8 +12,10 @@ One build:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,12 +26,22 @@ import rdflib
 
 from dti_kg import __version__, store
 from dti_kg.config import base_iri
-from dti_kg.errors import InputError
+from dti_kg.errors import DtiError, InputError
 from dti_kg.iri import Minter
 from dti_kg.resources import data_file, ontology_file, read_text, shape_files
 from dti_kg.sources import Source, article_sources, snapshot_sources
 
 Progress = Callable[[str], None]
+# Shipped data files a validation verdict depends on.
+REFERENCE_FILES = (
+    "provinces_63.csv",
+    "units_2025.csv",
+    "editions.csv",
+    "indicators.csv",
+    "agencies.csv",
+    "outlets.csv",
+    "official_provincial.csv",
+)
 
 
 @dataclass
@@ -71,9 +83,51 @@ def gate_fingerprint(minter: Minter) -> str:
     h.update(read_text(ontology_file()).encode())
     for f in shape_files():
         h.update(f.name.encode() + read_text(f).encode())
-    for name in ("provinces_63.csv", "units_2025.csv", "editions.csv", "indicators.csv", "agencies.csv"):
+    for name in REFERENCE_FILES:
         h.update(read_text(data_file(name)).encode())
     return h.hexdigest()[:16]
+
+
+def user_cache_dir() -> Path:
+    """Where verdicts that hold for every store of this machine are kept (``DTI_KG_CACHE`` overrides)."""
+    explicit = os.environ.get("DTI_KG_CACHE")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "dti-kg"
+
+
+def check_reference(
+    reference: dict[str, rdflib.Graph], minter: Minter, say: Progress
+) -> dict[str, rdflib.Graph]:
+    """Validate the shipped reference and official graphs; their SHACL reports, by graph IRI.
+
+    They are sources too, but they only change with the package, so the verdict is kept per
+    fingerprint of shapes, ontology, data files and base IRI: the ~10 s run happens once per machine
+    and version, not once per build. Shipped data that violates a shape stops the build.
+    """
+    content = hashlib.sha256(gate_fingerprint(minter).encode())
+    for name in sorted(reference):  # the graphs themselves: the code that builds them counts too
+        content.update(name.encode())
+        content.update("\n".join(sorted(reference[name].serialize(format="nt").splitlines())).encode())
+    cache = Cache(user_cache_dir() / "reference", content.hexdigest()[:16])
+    hit = cache.get("reference")
+    if hit is not None:
+        return {g: rdflib.Graph().parse(data=nt, format="nt") for g, nt in hit["reports"].items()}
+    from dti_kg.validate import ShapeGate
+
+    say("validating the shipped reference data and official tables (once per version)")
+    context = rdflib.Graph()
+    for g in reference.values():
+        context += g
+    found = ShapeGate(context).validate(reference)
+    failing = [f"{g}: {r.as_text()}" for g, r in sorted(found.items()) if not r.conforms]
+    if failing:
+        raise DtiError("the shipped reference data violates the shapes:\n" + "\n".join(failing))
+    reports = {g: r.report_graph for g, r in found.items()}
+    with contextlib.suppress(OSError):  # an unwritable cache only costs the next build the same run
+        cache.put("reference", {"reports": {g: r.serialize(format="nt") for g, r in reports.items()}})
+    return reports
 
 
 def build_store(
@@ -90,6 +144,7 @@ def build_store(
 
         say("preparing reference data and shapes")
         reference = reference_graphs(minter)
+        reference_reports = check_reference(reference, minter, say)
         cache = Cache(p.cache, f"{LOADER_VERSION}-{gate_fingerprint(minter)}")
         sources: list[Source] = (
             article_sources(articles) if articles is not None else snapshot_sources(minter)
@@ -98,7 +153,9 @@ def build_store(
         served = {o.graph: graphs[o.graph] for o in outcomes if o.status == "served" and o.graph}
         say("reconciling claims with the official tables")
         derived = _derived_graphs(minter, reference, served)
-        derived[str(minter.graph("validation"))] = validation_graph(minter, {g: reports[g] for g in served})
+        derived[str(minter.graph("validation"))] = validation_graph(
+            minter, {**reference_reports, **{g: reports[g] for g in served}}
+        )
         build_dir = store.create_build(
             p,
             list(graph_quads({**reference, **served, **derived})),
@@ -196,15 +253,19 @@ def gather_sources(
 
 
 def validation_graph(minter: Minter, reports: dict[str, rdflib.Graph]) -> rdflib.Graph:
-    """The served sources' SHACL reports, each linked from its source by dti:validationReport."""
+    """The served graphs' SHACL reports, linked by dti:validationReport from the article (for an
+    article's graph) or from the named graph itself (reference data, official tables)."""
     from dti_kg.namespaces import DTI, SH
 
+    named = {str(minter.graph(name)) for name in ("reference", "official")}
     graph = rdflib.Graph()
     for graph_iri, report in sorted(reports.items()):
         graph += report
-        source = minter.source(graph_iri.rsplit("/", 1)[-1])
+        subject = (
+            rdflib.URIRef(graph_iri) if graph_iri in named else minter.source(graph_iri.rsplit("/", 1)[-1])
+        )
         for node in report.subjects(rdflib.RDF.type, SH.ValidationReport):
-            graph.add((source, DTI.validationReport, node))
+            graph.add((subject, DTI.validationReport, node))
     return graph
 
 

@@ -226,3 +226,31 @@ def test_stats(seed_store: Path, tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert "https://w3id.org/dti-kg/id/graph/official" in run.stdout
     assert "27" in run.stdout.split("\n")[3]  # claims, sources, official observations
+
+
+def test_shipped_reference_data_is_validated_and_a_violation_stops_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The official tables and reference graph pass the shapes; a broken one is refused, not served."""
+    import rdflib
+
+    from dti_kg.build import check_reference, reference_graphs
+    from dti_kg.errors import DtiError
+    from dti_kg.iri import Minter
+
+    monkeypatch.setenv("DTI_KG_CACHE", str(tmp_path / "cache"))
+    minter = Minter()
+    graphs = reference_graphs(minter)
+    reports = check_reference(graphs, minter, lambda _m: None)
+    assert set(reports) == set(graphs)
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    assert all((None, sh.conforms, rdflib.Literal(True)) in r for r in reports.values())
+    # DTI 2021 published by the ministry that only took charge in 2025: the publisher shape refuses it.
+    edition = minter.edition(2021)
+    dcterms = rdflib.Namespace("http://purl.org/dc/terms/")
+    broken = {k: g for k, g in graphs.items()}
+    reference_iri = str(minter.graph("reference"))
+    broken[reference_iri] = rdflib.Graph() + graphs[reference_iri]
+    broken[reference_iri].set((edition, dcterms.publisher, minter.agency("bo-khcn")))
+    with pytest.raises(DtiError, match="violates the shapes"):
+        check_reference(broken, minter, lambda _m: None)
