@@ -184,7 +184,7 @@ def lexicon() -> Lexicon:
             _I,
         ),
         edition_anchored=(
-            c(r"DTI\s*(?:\([^()]{0,200}\)\s*)?(?P<year>20\d\d)(?!\d)", _I),
+            c(r"DTI\)?\s*(?:\([^()]{0,200}\)\s*)?(?P<year>20\d\d)(?!\d)", _I),  # also "(DTI) 2022"
             c(r"(?P<year>20\d\d)\s+(?:DTI|Digital\s+Transformation\s+Index)", _I),
             c(
                 r"(?:DTI|Digital\s+Transformation\s+Index)[^.;\n]{0,60}?\b(?:for|in|of)\s+(?P<year>20\d\d)(?!\d)",

@@ -150,7 +150,7 @@ def lexicon() -> Lexicon:
             _I,
         ),
         edition_anchored=(
-            c(r"DTI\s*(?:\([^()]{0,200}\)\s*)?(?:năm\s+)?(?P<year>20\d\d)(?!\d)", _I),
+            c(r"DTI\)?\s*(?:\([^()]{0,200}\)\s*)?(?:năm\s+)?(?P<year>20\d\d)(?!\d)", _I),  # also "(DTI) 2022"
             c(
                 r"(?:chỉ\s+số|báo\s+cáo|bảng\s+xếp\s+hạng|xếp\s+hạng|kết\s+quả)[^.;\n]{0,80}?"
                 r"(?:chuyển\s+đổi\s+số|DTI|CĐS)[^.;\n]{0,60}?năm\s+(?P<year>20\d\d)(?!\d)",

@@ -185,3 +185,25 @@ def test_old_rank_of_a_change_is_not_the_current_rank(tmp_path):
         ("vinh-long", 2023, "overall", "rank_change", 21, None, False, 2022),
         ("vinh-long", 2022, "overall", "rank", 45, 63, True, None),
     }
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        (
+            "Quang Ninh climbs\n\nHA LONG — Quang Ninh Province ranked 3rd out of 63 provinces and cities"
+            " in the Digital Transformation Index (DTI) 2022, the ministry announced.\n",
+            "en.txt",
+        ),
+        (
+            "Quảng Ninh thăng hạng\n\nTheo Chỉ số chuyển đổi số (DTI) 2022, tỉnh Quảng Ninh xếp thứ 3/63"
+            " tỉnh, thành phố.\n",
+            "vi.txt",
+        ),
+    ],
+)
+def test_regression_edition_after_parenthesised_dti(tmp_path: Path, body: str, name: str) -> None:
+    """Bug: "Index (DTI) 2022" did not state the edition (the year followed the closing parenthesis),
+    so an undated article lost every claim."""
+    e = _article(tmp_path, body, name)
+    assert _claims(e) == {("quang-ninh", 2022, "overall", "rank", 3, 63, False, None)}
