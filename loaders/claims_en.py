@@ -166,7 +166,13 @@ def lexicon() -> Lexicon:
             _I,
         ),
         score_ok=_score_ok,
-        score_reject=c(r"average|national\s+(?:score|index)|mean", _I),
+        # Scores of the nation or of an average, however worded ("the national DTI score", "the country's
+        # index"), are nobody's province score.
+        score_reject=c(
+            r"average|\bmean\b|national(?:\s+[\w-]+){0,3}?\s+(?:score|index|DTI|level)"
+            r"|\b(?:country|nation)(?:'s)?(?:\s+[\w-]+){0,3}?\s+(?:score|index|DTI)|nationwide",
+            _I,
+        ),
         change=c(
             _W
             + r"(?:(?P<up>rose|rising|climbed|climbing|jumped|jumping|up|gained|gaining|moved\s+up|advanced|"

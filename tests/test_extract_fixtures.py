@@ -207,3 +207,17 @@ def test_regression_edition_after_parenthesised_dti(tmp_path: Path, body: str, n
     so an undated article lost every claim."""
     e = _article(tmp_path, body, name)
     assert _claims(e) == {("quang-ninh", 2022, "overall", "rank", 3, 63, False, None)}
+
+
+def test_regression_national_score_is_not_the_title_provinces(tmp_path: Path) -> None:
+    """Bug: "The national DTI score reached 0.7955" gave Hà Nội (named in the title) a score of 0.7955."""
+    e = _article(
+        tmp_path,
+        "Hanoi leads 2024 digital transformation rankings\n\nOctober 22, 2025\n\n"
+        "Hanoi topped the provincial Digital Transformation Index (DTI) 2024 among the 34 provinces and"
+        " cities, with a score of 0.8241.\n\n"
+        "The national DTI score reached 0.7955, while the country's average was 0.6961.\n",
+        "en.txt",
+    )
+    scores = {float(c.value) for c in e.claims if c.measure == "score"}
+    assert scores == {0.8241}
