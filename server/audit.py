@@ -16,6 +16,7 @@ from flask import Blueprint, Response, abort, current_app, render_template
 
 from dti_kg.server.canned import canned_queries
 from dti_kg.server.pages import MEASURE_LABELS, PREFIX_LINES, html_response
+from dti_kg.server.pages_common import is_derived
 from dti_kg.server.results import Term, iri, select
 
 bp = Blueprint("audit", __name__)
@@ -111,6 +112,36 @@ ORDER BY ?claim
 )
 
 
+# Which of a claim and the official observations it was compared with are derived values (a rank
+# computed from other figures or from the scores), so the page can mark them.
+DERIVED_NEAR_CLAIM = (
+    PREFIX_LINES
+    + """
+SELECT ?claim ?claimDerivation ?official ?officialDerivation WHERE {
+  ?claim a dti:Claim .
+  OPTIONAL { ?claim dti:derivation ?claimDerivation }
+  OPTIONAL {
+    ?rec dti:claim ?claim ; dti:officialObservation ?official .
+    ?official dti:derivation ?officialDerivation
+  }
+}
+ORDER BY ?official
+"""
+)
+
+
+def derived_among(trails: list[Trail]) -> set[str]:
+    """IRIs of the derived claims and derived official observations of ``trails``."""
+    out: set[str] = set()
+    for trail in trails:
+        for row in select(DERIVED_NEAR_CLAIM, {"claim": iri(str(trail.claim["claim"]))}).rows:
+            if is_derived(row.get("claimDerivation")):
+                out.add(str(row["claim"]))
+            if is_derived(row.get("officialDerivation")):
+                out.add(str(row["official"]))
+    return out
+
+
 @bp.get("/audit/<path:path>")
 def audit_page(path: str) -> Response:
     thing = current_app.config["BASE_IRI"] + "id/" + path
@@ -119,7 +150,12 @@ def audit_page(path: str) -> Response:
         if not trails:
             abort(404, f"no claim {thing} in the store")
         body = render_template(
-            "audit.html", thing=thing, observation=None, trails=trails, measure_labels=MEASURE_LABELS
+            "audit.html",
+            thing=thing,
+            observation=None,
+            trails=trails,
+            derived=derived_among(trails),
+            measure_labels=MEASURE_LABELS,
         )
         return html_response(body)
     if _OBSERVATION_PATH.fullmatch(path):
@@ -128,6 +164,7 @@ def audit_page(path: str) -> Response:
         if not facts:
             abort(404, f"no official observation {thing} in the store")
         claims = [str(r["claim"]) for r in select(OBSERVATION_CLAIMS, subs).rows]
+        trails = [t for claim in claims for t in trail_of(claim)]
         body = render_template(
             "audit.html",
             thing=thing,
@@ -135,7 +172,8 @@ def audit_page(path: str) -> Response:
             sources=sorted({str(r["source"]) for r in facts if r.get("source")}),
             derived_from=sorted({str(r["derivedFrom"]) for r in facts if r.get("derivedFrom")}),
             checks=select(OBSERVATION_CHECKS, subs).rows,
-            trails=[t for claim in claims for t in trail_of(claim)],
+            trails=trails,
+            derived=derived_among(trails),
             measure_labels=MEASURE_LABELS,
         )
         return html_response(body)

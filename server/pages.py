@@ -21,11 +21,23 @@ from rdflib import Graph
 from dti_kg.server.canned import canned_queries, rows_as_csv
 from dti_kg.server.pages_agency import agency_page
 from dti_kg.server.pages_claim import claim_page
-from dti_kg.server.pages_common import MEASURE_LABELS, PREFIX_LINES, curie, href, html_response
+from dti_kg.server.pages_common import (
+    DERIVED,
+    MEASURE_LABELS,
+    PREFIX_LINES,
+    curie,
+    href,
+    html_response,
+    indicator_label,
+    measure_text,
+    score_text,
+    term_text,
+    vi_sort_key,
+)
 from dti_kg.server.pages_edition import edition_page, edition_rows
 from dti_kg.server.pages_province import province_page, province_rows
 from dti_kg.server.pages_resource import generic_page, render_vocabulary
-from dti_kg.server.results import SPARQL_JSON, Term, decode_sparql_json, executor, select
+from dti_kg.server.results import SPARQL_JSON, XSD, Term, decode_sparql_json, executor, select
 
 # Imported from here by audit.py, resources.py and void.py.
 __all__ = [
@@ -44,7 +56,16 @@ bp = Blueprint("pages", __name__)
 
 def register_template_helpers(state: object) -> None:
     app = state.app  # type: ignore[attr-defined]
-    app.jinja_env.globals.update(href=href, curie=curie)
+    app.jinja_env.globals.update(
+        href=href,
+        curie=curie,
+        derived_iri=DERIVED,
+        indicator_label=indicator_label,
+        measure_labels=MEASURE_LABELS,
+        measure_text=measure_text,
+        score_text=score_text,
+        term_text=term_text,
+    )
 
 
 bp.record_once(register_template_helpers)
@@ -84,9 +105,18 @@ def table_alternate(path: str, ext: str) -> Response | None:
     columns, rows = found
     if ext == ".csv":
         return Response(rows_as_csv(columns, rows), content_type="text/csv; charset=utf-8")
-    data = [{c: (str(r[c]) if r.get(c) is not None else None) for c in columns} for r in rows]
+    data = [{c: _json_value(r.get(c)) for c in columns} for r in rows]
     body = json.dumps({"columns": columns, "rows": data}, ensure_ascii=False, indent=1)
     return Response(body + "\n", content_type="application/json; charset=utf-8")
+
+
+def _json_value(term: Term | None) -> str | bool | None:
+    """Lexical forms as strings (values keep their stored precision); xsd:boolean (``derived``) as JSON."""
+    if term is None:
+        return None
+    if term.datatype == XSD + "boolean":
+        return term.value == "true"
+    return term.value
 
 
 # ---------------------------------------------------------------- home and /query
@@ -120,6 +150,8 @@ def home() -> Response:
         seen.add(str(row["thing"]))
         key = f"province-{row['era']}" if str(row["kind"]) == "province" else str(row["kind"])
         groups[key].append(row)
+    for key in ("province-34", "province-63"):
+        groups[key].sort(key=lambda r: vi_sort_key(str(r.get("label") or r["thing"])))
     return html_response(render_template("home.html", groups=groups, queries=list(canned_queries().values())))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template
 from rdflib import Graph, URIRef
 
-from dti_kg.server.pages_common import MEASURE_LABELS, PREFIX_LINES, alternates, facts
+from dti_kg.server.pages_common import MEASURE_LABELS, PREFIX_LINES, alternates, facts, is_derived
 from dti_kg.server.results import iri, select
 
 CLAIM_FACTS = (
@@ -55,14 +55,43 @@ ORDER BY ?start ?span
 CLAIM_CHECKS = (
     PREFIX_LINES
     + """
-SELECT ?claim ?check ?status ?officialValue ?official ?cohort WHERE {
-  ?check a dti:Reconciliation ; ?link ?claim .
+SELECT ?claim ?check ?status ?officialValue ?note WHERE {
+  ?check a dti:Reconciliation ; dti:claim ?claim .
   OPTIONAL { ?check dti:status ?status }
   OPTIONAL { ?check dti:officialValue ?officialValue }
-  OPTIONAL { ?check dti:officialObservation ?official }
-  OPTIONAL { ?check dti:matchedCohort/dti:cohortSize ?cohort }
+  OPTIONAL { ?check dti:reconciliationNote ?note }
 }
-ORDER BY ?check
+ORDER BY ?check ?officialValue
+"""
+)
+
+# The official observations the claim was compared with, each with its own value and derivation (a
+# reconciliation may name several: one per cohort, or both editions of a rank change).
+CLAIM_OFFICIALS = (
+    PREFIX_LINES
+    + """
+SELECT ?claim ?official ?year ?cohort ?measure ?value ?derived WHERE {
+  ?check a dti:Reconciliation ; dti:claim ?claim ; dti:officialObservation ?official .
+  ?official dti:edition/dti:yearAssessed ?year ; dti:cohort/dti:cohortSize ?cohort ;
+            qb:measureType ?m ; ?m ?value .
+  BIND(STRAFTER(STR(?m), "#") AS ?measure)
+  OPTIONAL { ?official dti:derivation ?derivation }
+  BIND(COALESCE(?derivation = dti:Derived, false) AS ?derived)
+}
+ORDER BY ?cohort ?year ?official
+"""
+)
+
+# What a derived claim was computed from (e.g. a rank and a rank change of the same article).
+CLAIM_SOURCES = (
+    PREFIX_LINES
+    + """
+SELECT ?claim ?from ?year ?measure ?value WHERE {
+  ?claim prov:wasDerivedFrom ?from .
+  ?from dti:edition/dti:yearAssessed ?year ; qb:measureType ?m ; ?m ?value .
+  BIND(STRAFTER(STR(?m), "#") AS ?measure)
+}
+ORDER BY ?from
 """
 )
 
@@ -76,9 +105,13 @@ def claim_page(thing: str, graph: Graph) -> str:
         "claim.html",
         thing=thing,
         claim=rows[0] if rows else None,
-        derived_from=sorted({str(r["derivedFrom"]) for r in rows if r.get("derivedFrom")}),
+        derived=is_derived(rows[0].get("derivation")) if rows else False,
+        derived_from=select(CLAIM_SOURCES, subs).rows,
         evidence=evidence,
         checks=checks,
+        status=next((r["status"] for r in checks if r.get("status")), None),
+        official_values=sorted({str(r["officialValue"]) for r in checks if r.get("officialValue")}),
+        officials=select(CLAIM_OFFICIALS, subs).rows,
         measure_labels=MEASURE_LABELS,
         facts=facts(Graph(), URIRef(thing)) if not rows else [],
         alternates=alternates(thing),

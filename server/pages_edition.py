@@ -1,4 +1,5 @@
-"""The edition page: publisher, framework, and the official ranking of each cohort."""
+"""The edition page: publisher, framework, and the official ranking of each cohort (overall index and
+pillars; ranks derived from the scores are marked)."""
 
 from __future__ import annotations
 
@@ -8,43 +9,60 @@ from flask import render_template
 from rdflib import Graph, URIRef
 
 from dti_kg.namespaces import DTI, PREFIXES
-from dti_kg.server.pages_common import MEASURE_LABELS, PREFIX_LINES, alternates, facts, labels
+from dti_kg.server.pages_common import (
+    MEASURE_LABELS,
+    MEASURE_ORDER,
+    PILLAR_ORDER,
+    PREFIX_LINES,
+    alternates,
+    column_groups,
+    facts,
+    labels,
+)
 from dti_kg.server.results import Term, iri, select
 
 EDITION_RANKING = (
     PREFIX_LINES
     + """
-SELECT ?edition ?cohort ?province ?label ?indicator ?measure ?value WHERE {
+SELECT ?edition ?cohort ?province ?label ?indicator ?measure ?value ?derived WHERE {
   ?obs a dti:OfficialObservation ; dti:edition ?edition ; dti:cohort/dti:cohortSize ?cohort ;
        dti:province ?province ; dti:indicator ?ind ; qb:measureType ?m ; ?m ?value .
   ?ind skos:notation ?indicator .
   FILTER(?indicator IN ("overall", "digital_government", "digital_economy", "digital_society"))
   BIND(STRAFTER(STR(?m), "#") AS ?measure)
+  OPTIONAL { ?obs dti:derivation ?derivation }
+  BIND(COALESCE(?derivation = dti:Derived, false) AS ?derived)
   OPTIONAL { ?province skos:prefLabel ?label FILTER(LANG(?label) = "vi") }
 }
 ORDER BY ?cohort ?province ?indicator ?measure
 """
 )
 
-RANKING_COLUMNS = (
-    ("overall", "rank"),
-    ("overall", "score"),
-    ("digital_government", "rank"),
-    ("digital_economy", "rank"),
-    ("digital_society", "rank"),
-)
+# Candidate columns in display order; a cohort's table shows those it has values for.
+RANKING_COLUMNS = tuple((i, m) for i in PILLAR_ORDER for m in MEASURE_ORDER if m != "rankChange")
+
+TABLE_COLUMNS = ["cohort", "province", "label", "indicator", "measure", "value", "derived"]
 
 
-def edition_ranking(thing: str) -> tuple[dict[str, list[dict]], bool]:
-    """Cohort size -> rows (province, label, values by "indicator.measure"), sorted by overall rank."""
+def edition_ranking(thing: str) -> tuple[dict[str, dict], bool]:
+    """Cohort size -> {"columns": the (indicator, measure) pairs with values, "rows": one per province
+    (province, label, values and derived flags by "indicator.measure"), sorted by overall rank}."""
     table = select(EDITION_RANKING, {"edition": iri(thing)})
     by_cohort: dict[str, dict[str, dict]] = defaultdict(dict)
     for r in table.rows:
         row = by_cohort[str(r["cohort"])].setdefault(
             str(r["province"]),
-            {"province": str(r["province"]), "label": str(r.get("label") or ""), "values": {}},
+            {
+                "province": str(r["province"]),
+                "label": str(r.get("label") or ""),
+                "values": {},
+                "derived": set(),
+            },
         )
-        row["values"][f"{r['indicator']}.{r['measure']}"] = r["value"]
+        key = f"{r['indicator']}.{r['measure']}"
+        row["values"][key] = r["value"]
+        if str(r["derived"]) == "true":
+            row["derived"].add(key)
 
     def order(row: dict) -> tuple:
         rank = row["values"].get("overall.rank")
@@ -55,7 +73,17 @@ def edition_ranking(thing: str) -> tuple[dict[str, list[dict]], bool]:
             row["label"],
         )
 
-    return {c: sorted(rows.values(), key=order) for c, rows in sorted(by_cohort.items())}, table.truncated
+    out = {}
+    for cohort, rows in sorted(by_cohort.items()):
+        present = {key for row in rows.values() for key in row["values"]}
+        columns = [(i, m) for i, m in RANKING_COLUMNS if f"{i}.{m}" in present]
+        out[cohort] = {
+            "columns": columns,
+            "groups": column_groups(columns),
+            "rows": sorted(rows.values(), key=order),
+            "derived": any(row["derived"] for row in rows.values()),
+        }
+    return out, table.truncated
 
 
 def edition_page(thing: str, graph: Graph) -> str:
@@ -73,14 +101,10 @@ def edition_page(thing: str, graph: Graph) -> str:
         publisher=publisher,
         publisher_labels=labels(graph, publisher) if publisher else {},
         ranking=ranking,
-        ranking_columns=RANKING_COLUMNS,
         measure_labels=MEASURE_LABELS,
         alternates=alternates(thing, tables=True),
         truncated=truncated,
     )
-
-
-TABLE_COLUMNS = ["cohort", "province", "label", "indicator", "measure", "value"]
 
 
 def edition_rows(thing: str) -> tuple[list[str], list[dict[str, Term]]]:

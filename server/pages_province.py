@@ -13,28 +13,34 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from dti_kg.namespaces import DTI
-from dti_kg.server.canned import canned_queries
+from dti_kg.server.pages_chart import rank_chart
 from dti_kg.server.pages_common import (
     MEASURE_LABELS,
     MEASURE_ORDER,
     PILLAR_ORDER,
     PREFIX_LINES,
     alternates,
+    column_groups,
     facts,
+    indicator_order,
     labels,
 )
+from dti_kg.server.pages_unit_history import predecessor_history
 from dti_kg.server.results import Table, Term, iri, select
 
 PROVINCE_VALUES = (
     PREFIX_LINES
     + """
-SELECT ?province ?unit ?year ?indicator ?measure ?value ?cohort ?origin ?obs ?source ?title ?quote ?note
+SELECT ?province ?unit ?unitLabel ?postMerger ?year ?indicator ?measure ?value ?derived ?cohort ?origin ?obs
+       ?source ?title ?quote ?note
 WHERE {
   ?province dti:mergedInto? ?unit .
   ?obs dti:province ?unit ; dti:edition ?edition ; dti:indicator ?ind ; qb:measureType ?m ; ?m ?value .
   ?ind skos:notation ?indicator .
   ?edition dti:yearAssessed ?year .
   BIND(STRAFTER(STR(?m), "#") AS ?measure)
+  OPTIONAL { ?obs dti:derivation ?derivation }
+  BIND(COALESCE(?derivation = dti:Derived, false) AS ?derived)
   OPTIONAL { ?obs dti:cohort/dti:cohortSize ?cohort }
   OPTIONAL { ?obs dcterms:source ?source OPTIONAL { ?source dcterms:title ?title } }
   { ?obs a dti:OfficialObservation . BIND("official" AS ?origin) }
@@ -44,6 +50,8 @@ WHERE {
     OPTIONAL { ?obs dti:evidence/oa:hasSelector/oa:exact ?quote }
   }
   OPTIONAL { ?edition dti:framework/dti:comparabilityNote ?note }
+  OPTIONAL { ?unit skos:prefLabel ?unitLabel FILTER(LANG(?unitLabel) = "vi") }
+  OPTIONAL { ?unit a dti:PostMergerProvince . BIND(true AS ?postMerger) }
 }
 ORDER BY ?year ?cohort ?indicator ?measure ?origin ?obs ?source ?quote
 """
@@ -63,121 +71,74 @@ ORDER BY ?relation ?label
 """
 )
 
+# The .csv / .json alternates: one row per value and source; ``derived`` is true for ranks computed from
+# the scores (official) or from other figures of the article (claims).
+TABLE_COLUMNS = [
+    "year",
+    "cohort",
+    "unit",
+    "indicator",
+    "measure",
+    "value",
+    "derived",
+    "origin",
+    "obs",
+    "source",
+    "quote",
+]
+
+
+@dataclass(frozen=True)
+class Official:
+    value: str
+    obs: str  # the observation IRI (audit links)
+    derived: bool
+
 
 @dataclass
 class Evidence:
     claim: str
     value: str
+    derived: bool
     quote: str = ""
     source: str = ""
     title: str = ""
 
 
+@dataclass(frozen=True)
+class ClaimGroup:
+    """One distinct claimed value of a cell and how many claims state (or derive) it."""
+
+    value: str
+    derived: bool
+    count: int
+
+
 @dataclass
 class Cell:
-    official: list[str] = field(default_factory=list)
-    official_obs: dict[str, str] = field(default_factory=dict)  # value -> observation IRI (audit links)
-    sources: list[str] = field(default_factory=list)
+    official: list[Official] = field(default_factory=list)
     claims: dict[str, Evidence] = field(default_factory=dict)
 
     @property
-    def anchor_values(self) -> list[str]:
-        return sorted({e.value for e in self.claims.values()})
+    def claim_groups(self) -> list[ClaimGroup]:
+        counts: dict[tuple[str, bool], int] = defaultdict(int)
+        for e in self.claims.values():
+            counts[(e.value, e.derived)] += 1
+        return [
+            ClaimGroup(v, d, n) for (v, d), n in sorted(counts.items(), key=lambda k: (_num(k[0][0]), k[0]))
+        ]
+
+
+def _num(value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        return float("inf")
 
 
 def _column_key(column: tuple[str, str]) -> tuple[int, int]:
     indicator, measure = column
-    i = PILLAR_ORDER.index(indicator) if indicator in PILLAR_ORDER else len(PILLAR_ORDER)
-    return (i, MEASURE_ORDER.index(measure) if measure in MEASURE_ORDER else 9)
-
-
-def province_table(table: Table) -> dict:
-    """Pivot the province's values: one row per (edition, cohort, unit), one column per indicator+measure."""
-    cells: dict[tuple[str, str, str], dict[tuple[str, str], Cell]] = defaultdict(lambda: defaultdict(Cell))
-    notes: dict[str, str] = {}
-    for r in table.rows:
-        year, unit = str(r["year"]), str(r["unit"])
-        cohort = str(r["cohort"]) if r.get("cohort") else ""
-        column = (str(r["indicator"]), str(r["measure"]))
-        cell = cells[(year, cohort, unit)][column]
-        value = str(r["value"])
-        if r.get("note"):
-            notes[year] = str(r["note"])
-        if str(r["origin"]) == "official":
-            if value not in cell.official:
-                cell.official.append(value)
-                cell.official_obs[value] = str(r["obs"])
-            if r.get("source") and str(r["source"]) not in cell.sources:
-                cell.sources.append(str(r["source"]))
-        else:
-            ev = cell.claims.setdefault(str(r["obs"]), Evidence(str(r["obs"]), value))
-            ev.quote = ev.quote or (str(r["quote"]) if r.get("quote") else "")
-            ev.source = ev.source or (str(r["source"]) if r.get("source") else "")
-            ev.title = ev.title or (str(r["title"]) if r.get("title") else "")
-    columns = sorted({c for row in cells.values() for c in row}, key=_column_key)
-    rows = [
-        {"year": y, "cohort": c, "unit": u, "cells": cells[(y, c, u)]}
-        for (y, c, u) in sorted(cells, key=lambda k: (k[0], k[1] or "~", k[2]))
-    ]
-    return {"columns": columns, "rows": rows, "notes": notes}
-
-
-def rank_chart(pivot: dict, *, width: int = 560, height: int = 260) -> dict:
-    """Coordinates of an inline SVG line chart of the overall rank per edition, one series per cohort.
-
-    Official ranks are drawn filled, ranks known only from news claims hollow. Rank 1 is at the top.
-    """
-    series: dict[str, list[dict]] = defaultdict(list)
-    for row in pivot["rows"]:
-        cell = row["cells"].get(("overall", "rank"))
-        if cell is None:
-            continue
-        values = cell.official or cell.anchor_values
-        if not values:
-            continue
-        # Several claims may disagree: plot the official value, else the smallest claimed rank.
-        rank = min(int(v) for v in values)
-        label = row["cohort"] or "?"
-        series[label].append(
-            {"year": int(row["year"]), "rank": rank, "official": bool(cell.official), "anchor": anchor(row)}
-        )
-    if not series:
-        return {}
-    years = list(range(2020, 2025))
-    worst = max(max(p["rank"] for pts in series.values() for p in pts), 10)
-    left, right, top, bottom = 48, 16, 16, 32
-    plot_w, plot_h = width - left - right, height - top - bottom
-
-    def x(year: int) -> float:
-        return round(left + plot_w * (year - years[0]) / (len(years) - 1), 1)
-
-    def y(rank: int) -> float:
-        return round(top + plot_h * (rank - 1) / max(worst - 1, 1), 1)
-
-    ticks = sorted({1, *range(10, worst + 1, 10), worst})
-    out_series = []
-    for name in sorted(series):
-        points = sorted(series[name], key=lambda p: p["year"])
-        for p in points:
-            p["x"], p["y"] = x(p["year"]), y(p["rank"])
-        out_series.append(
-            {
-                "name": name,
-                "points": points,
-                "path": " ".join(f"{p['x']},{p['y']}" for p in points),
-            }
-        )
-    return {
-        "width": width,
-        "height": height,
-        "left": left,
-        "top": top,
-        "bottom": height - bottom,
-        "right": width - right,
-        "xticks": [{"year": yr, "x": x(yr)} for yr in years],
-        "yticks": [{"rank": t, "y": y(t)} for t in ticks],
-        "series": out_series,
-    }
+    return (indicator_order(indicator), MEASURE_ORDER.index(measure) if measure in MEASURE_ORDER else 9)
 
 
 def anchor(row: dict) -> str:
@@ -186,66 +147,87 @@ def anchor(row: dict) -> str:
     )
 
 
+def province_table(table: Table) -> dict:
+    """Pivot the province's values: one row per (edition, cohort, unit), one column per indicator+measure.
+
+    Columns are split into the headline table (overall index and pillars) and the main indices; each row
+    collects the official sources of its values once.
+    """
+    cells: dict[tuple[str, str, str], dict[tuple[str, str], Cell]] = defaultdict(lambda: defaultdict(Cell))
+    sources: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    units: dict[str, tuple[str, bool]] = {}
+    notes: dict[str, str] = {}
+    for r in table.rows:
+        year, unit = str(r["year"]), str(r["unit"])
+        cohort = str(r["cohort"]) if r.get("cohort") else ""
+        key = (year, cohort, unit)
+        cell = cells[key][(str(r["indicator"]), str(r["measure"]))]
+        value, derived = str(r["value"]), str(r["derived"]) == "true"
+        units[unit] = (str(r.get("unitLabel") or ""), bool(r.get("postMerger")))
+        if r.get("note"):
+            notes[year] = str(r["note"])
+        if str(r["origin"]) == "official":
+            if all(o.value != value for o in cell.official):
+                cell.official.append(Official(value, str(r["obs"]), derived))
+            if r.get("source") and str(r["source"]) not in sources[key]:
+                sources[key].append(str(r["source"]))
+        else:
+            ev = cell.claims.setdefault(str(r["obs"]), Evidence(str(r["obs"]), value, derived))
+            ev.quote = ev.quote or (str(r["quote"]) if r.get("quote") else "")
+            ev.source = ev.source or (str(r["source"]) if r.get("source") else "")
+            ev.title = ev.title or (str(r["title"]) if r.get("title") else "")
+    columns = sorted({c for row in cells.values() for c in row}, key=_column_key)
+    rows = []
+    for y, c, u in sorted(cells, key=lambda k: (k[0], k[1] or "~", k[2])):
+        row = {"year": y, "cohort": c, "unit": u, "cells": cells[(y, c, u)], "sources": sources[(y, c, u)]}
+        row["unit_label"], row["post_merger"] = units[u]
+        row["anchor"] = anchor(row)
+        rows.append(row)
+    headline = [c for c in columns if c[0] in PILLAR_ORDER]
+    indices = [c for c in columns if c[0] not in PILLAR_ORDER]
+    every_cell = [cell for row in rows for cell in row["cells"].values()]
+    return {
+        "columns": columns,
+        "headline_columns": headline,
+        "headline_groups": column_groups(headline),
+        "index_columns": indices,
+        "index_groups": column_groups(indices),
+        "index_rows": [r for r in rows if any(c in r["cells"] for c in indices)],
+        "rows": rows,
+        "notes": notes,
+        "derived_official": any(o.derived for cell in every_cell for o in cell.official),
+        "derived_claims": any(e.derived for cell in every_cell for e in cell.claims.values()),
+    }
+
+
 def rank_changes(pivot: dict) -> list[dict]:
     """Official overall rank changes between consecutive editions of one cohort and unit, each with the
     later edition's comparability note (a change across a framework change is not like for like)."""
-    series: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    series: dict[tuple[str, str], list[tuple[int, Official]]] = defaultdict(list)
+    unit_labels = {row["unit"]: row["unit_label"] for row in pivot["rows"]}
     for row in pivot["rows"]:
         cell = row["cells"].get(("overall", "rank"))
         if row["cohort"] and cell is not None and cell.official:
-            series[(row["cohort"], row["unit"])].append(
-                (int(row["year"]), min(int(v) for v in cell.official))
-            )
+            best = min(cell.official, key=lambda o: int(o.value))
+            series[(row["cohort"], row["unit"])].append((int(row["year"]), best))
     out = []
     for (cohort, unit), points in sorted(series.items()):
-        points.sort()
+        points.sort(key=lambda p: p[0])
         for (y0, r0), (y1, r1) in pairwise(points):
             out.append(
                 {
                     "unit": unit,
+                    "unit_label": unit_labels[unit],
                     "cohort": cohort,
                     "from_year": y0,
                     "to_year": y1,
-                    "from_rank": r0,
-                    "to_rank": r1,
-                    "change": r0 - r1,  # + = places gained
+                    "from": r0,
+                    "to": r1,
+                    "change": int(r0.value) - int(r1.value),  # + = places gained
                     "note": pivot["notes"].get(str(y1), ""),
                 }
             )
     return out
-
-
-PREDECESSOR_CLAIMS = (
-    PREFIX_LINES
-    + """
-SELECT ?unit ?member ?label ?year ?indicator ?measure ?value ?claim ?status WHERE {
-  ?unit dti:mergedFrom ?member .
-  ?claim a dti:Claim ; dti:province ?member ; dti:edition ?edition ; dti:indicator ?ind ;
-         qb:measureType ?m ; ?m ?value .
-  ?edition dti:yearAssessed ?year .
-  ?ind skos:notation ?indicator .
-  BIND(STRAFTER(STR(?m), "#") AS ?measure)
-  OPTIONAL { ?member skos:prefLabel ?label FILTER(LANG(?label) = "vi") }
-  OPTIONAL { ?rec dti:claim ?claim ; dti:status ?st . BIND(STRAFTER(STR(?st), "#") AS ?status) }
-}
-ORDER BY ?year ?label ?indicator ?measure ?claim
-"""
-)
-
-
-def predecessor_history(thing: str) -> dict:
-    """A post-2025 unit's predecessors: official overall values per edition beside the unit's own, and
-    the news claims about them (the canned query unit-predecessors-scores, shared with /queries)."""
-    subs = {"unit": iri(thing)}
-    table = select(canned_queries()["unit-predecessors-scores"].text, subs)
-    by_year: dict[str, list[dict[str, Term]]] = defaultdict(list)
-    for row in table.rows:
-        by_year[str(row["year"])].append(row)
-    return {
-        "years": sorted(by_year.items()),
-        "claims": select(PREDECESSOR_CLAIMS, subs).rows,
-        "truncated": table.truncated,
-    }
 
 
 def province_page(thing: str, graph: Graph) -> str:
@@ -258,6 +240,7 @@ def province_page(thing: str, graph: Graph) -> str:
         "province.html",
         rank_changes=rank_changes(pivot),
         predecessors=predecessor_history(thing) if merged_unit else None,
+        post_merger=merged_unit,
         thing=thing,
         labels=labels(graph, node),
         alt_labels=sorted(str(v) for v in graph.objects(node, SKOS.altLabel)),
@@ -266,24 +249,9 @@ def province_page(thing: str, graph: Graph) -> str:
         chart=rank_chart(pivot),
         measure_labels=MEASURE_LABELS,
         mergers=mergers.rows,
-        anchor=anchor,
         alternates=alternates(thing, tables=True),
         truncated=table.truncated,
     )
-
-
-TABLE_COLUMNS = [
-    "year",
-    "cohort",
-    "unit",
-    "indicator",
-    "measure",
-    "value",
-    "origin",
-    "obs",
-    "source",
-    "quote",
-]
 
 
 def province_rows(thing: str) -> tuple[list[str], list[dict[str, Term]]]:
