@@ -4,4 +4,4 @@
 source metadata extracted from the same input could change.
 """
 
-LOADER_VERSION = "0.2.2"
+LOADER_VERSION = "0.3.0"

@@ -12,6 +12,7 @@ from functools import cache
 import regex
 
 from dti_kg.loaders.findings import Finding
+from dti_kg.loaders.guards import Guards
 from dti_kg.loaders.rules import Lexicon, find_all
 
 _I = regex.IGNORECASE
@@ -104,10 +105,76 @@ def _score_ok(text: str, m: regex.Match[str]) -> Decimal | None:
         value = Decimal(m.group("x"))
     except InvalidOperation:
         return None
-    after = text[m.end("x") : m.end("x") + 3]
-    if not Decimal(0) <= value <= Decimal(1) or after.lstrip().startswith("%"):
+    after = text[m.end("x") : m.end("x") + 40]
+    if not Decimal(0) <= value <= Decimal(1) or _NOT_A_SCORE_AFTER.match(after):
+        return None
+    if _NOT_A_SCORE_BEFORE.search(text, max(0, m.start("x") - 40), m.start("x")):
         return None
     return value.normalize()
+
+
+# A change ("an increase of 0.12"), a difference ("0.1 points above the average"), a threshold
+# ("above 0.5") or a rate ("a rate of 0.85") is not the score.
+_NOT_A_SCORE_BEFORE = regex.compile(
+    r"\b(?:(?:increase|rise|gain|improvement|growth|jump|drop|decline|decrease|fall|gap|difference|margin|change"
+    r"|rate|ratio|share|threshold|target|goal)\s+(?:of|by)|by|from|than|above|below|over|under|about|around"
+    r"|nearly|almost)\s+(?:a\s+score\s+of\s+)?$",
+    _I,
+)
+_NOT_A_SCORE_AFTER = regex.compile(
+    r"\s*(?:%|percent|(?:percentage\s+)?points?\s+(?:above|below|higher|lower|more|less|ahead|behind|up|down))",
+    _I,
+)
+
+
+# "… index" means the DTI or one of its indicators only after these words (else another index:
+# "the online public services index", "the e-government index").
+_DTI_INDEX_HEAD = regex.compile(
+    r"(?:\b(?:the|this|that|overall|provincial|same|general|its|whole|main|composite|an?|DTI|transformation|pillar)"
+    r"|" + "|".join(p for p, _ in _INDICATORS) + r")\s*$",
+    _I,
+)
+_INDEX_WORD = regex.compile(r"(?<=[\p{L}-])\s+ind(?:ex|ices)\b", _I)
+
+
+def _foreign_index(text: str, start: int, end: int) -> bool:
+    return any(
+        not _DTI_INDEX_HEAD.search(text, max(start, m.start() - 60), m.start())
+        for m in _INDEX_WORD.finditer(text, start, end)
+    )
+
+
+def _guards() -> Guards:
+    c = regex.compile
+    return Guards(
+        plan=c(
+            r"\b(?:aims?|aiming|aimed|targets?|targeting|targeted|goals?|plans?|planning|planned|strives?|striving"
+            r"|seeks?|seeking|hopes?|hoping|expects?|expecting|intends?|intending|will|would|ambition|objective"
+            r"|vision|by\s+20\d\d)\b",
+            _I,
+        ),
+        relative_year=c(
+            r"(?<!\b(?:from|than|with|to|over|since|on)\s+(?:the\s+)?)\b(?:last\s+year|previous\s+(?:year|edition)"
+            r"|a\s+year\s+(?:earlier|ago|before)|(?<!than\s)the\s+year\s+before|last\s+edition|prior\s+year)\b",
+            _I,
+        ),
+        foreign_topic=c(
+            r"\b(?:e-?government|(?:online\s+)?public\s+services?|administrative\s+procedures?|IT\s+application"
+            r"|ICT|readiness|component\s+ind(?:ex|ices)|sub-?ind(?:ex|ices)|rates?|ratios?|shares?|proportion"
+            r"|percentage)\b",
+            _I,
+        ),
+        foreign_index=_foreign_index,
+        other_subject=c(
+            r"\b(?:Vietnam|Viet\s+Nam|(?<!\b(?:in|across)\s+the\s+)country|nation(?:al)?|average|mean|median"
+            r"|ministr(?:y|ies)(?!\s+of\s+(?:Information|Science))|ministerial|agencies|districts?|communes?|towns?"
+            r"|wards?|enterprises?|business(?:es)?|compan(?:y|ies)|corporations?|firms?|banks?|top-?ranked|highest"
+            r"|lowest|leading|leader|best|worst|bottom|neighbo(?:u)?r(?:ing|s)?|other\s+provinces"
+            r"|(?<!\d\s)(?<!all\s)provinces|localities|regions?|regional|delta|highlands|coast(?:al)?|mountainous)\b",
+            _I,
+        ),
+        respectively=c(r"\brespectively\b", _I),
+    )
 
 
 @cache
@@ -118,7 +185,7 @@ def lexicon() -> Lexicon:
         dti_mark=c(r"DTI|digital\s+transformation|Digital\s+Transformation\s+Index", _I),
         other_index=c(
             _W
-            + r"(?:PCI|PAPI|PAR\s*INDEX|SIPAS|DDCI|ICT\s*INDEX|GRDP|PGI)"
+            + r"(?:PCI|PAPI|PAR[\s-]*INDEX|SIPAS|DDCI|ICT[\s-]*INDEX|GRDP|PGI)"
             + _E
             + r"|competitiveness|public\s+administration|satisfaction|green\s+index",
             _I,
@@ -155,8 +222,12 @@ def lexicon() -> Lexicon:
         rank_after_name=c(r"\s*\(\s*(?P<n>" + _ORDINAL + r")\s*\)", _I),
         rank_from=c(r"(?:from|than|compared\s+(?:to|with))\s*(?:the\s+)?$", _I),
         narrow_scope=c(
-            r"\b(?:region(?:al)?|district|commune|ministries|within\s+the\s+province|Mekong\s+Delta"
-            r"|Central\s+Highlands|(?:northern|southern|central)\s+(?:region|provinces))\b",
+            r"\b(?:region(?:al)?|districts?|communes?|towns?|wards?|ministries|ministerial|enterprises?"
+            r"|within\s+the\s+province|delta|highlands|coast(?:al)?|mountainous|(?<!provinces,?\s+(?:and\s+)?)centrally[-\s]run|municipalit(?:y|ies)"
+            r"|(?:northern|southern|central)\s+(?:region|provinces)"
+            # any group of provinces other than the 63 or the 34
+            r"|among\s+(?:the\s+)?(?!63\b|34\b)(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+            r"|thirteen|fourteen|fifteen)\s+(?:[\p{L}-]+\s+)?(?:provinces|cities|localities|units))\b",
             _I,
         ),
         cohort=c(r"(?:out\s+of|among|of)\s+(?:the\s+)?(?:all\s+)?(?P<of>63|34)(?!\d)", _I),
@@ -225,6 +296,7 @@ def lexicon() -> Lexicon:
         # "the index" is the DTI again; a capitalised "… Index" is another one.
         other_topic=c(r"\bin\s+terms\s+of\b|(?:\p{Lu}\p{Ll}+\s+)+Ind(?:ex|ices)\b"),
         rule_prefix="en",
+        guards=_guards(),
     )
 
 

@@ -13,6 +13,7 @@ from functools import cache
 import regex
 
 from dti_kg.loaders.findings import Finding, span_of
+from dti_kg.loaders.guards import Guards
 from dti_kg.loaders.places import find_places
 from dti_kg.loaders.rules import (
     Lexicon,
@@ -78,13 +79,73 @@ def _score_ok(text: str, m: regex.Match[str]) -> Decimal | None:
         return None
     after = text[m.end("x") : m.end("x") + 12]
     before = text[max(0, m.start("x") - 30) : m.start("x")]
-    if regex.match(r"\s*%", after) or regex.search(r"(?:tăng|giảm|hơn|thêm|chênh)\s*$", before):
+    if regex.match(r"\s*(?:%|điểm\s+phần\s+trăm)", text[m.end("x") : m.end("x") + 20]):
+        return None
+    # A change ("cải thiện 0,12 điểm"), a difference ("hơn", "chênh"), a threshold ("trên 0,5") or
+    # the old value ("từ 0,45 lên 0,52") is not the score.
+    if regex.search(
+        r"(?:tăng|giảm|hơn|thêm|chênh(?:\s+lệch)?|cải\s+thiện|trưởng|trên|dưới|khoảng|gần|ngưỡng|vượt|từ)\s*$",
+        before,
+        _I,
+    ):
         return None
     points = bool(regex.match(r"\s*điểm" + _E, after))
     if token.startswith("1") and not points:
         return None
     context = regex.search(r"(?:đạt|với|điểm|giá\s+trị|là)\s*(?:[\p{L}]+\s+){0,2}$", before, _I)
     return value.normalize() if (points or context) else None
+
+
+_INDICATOR_NAMES = "|".join(p for p, _ in _INDICATORS)
+# What may follow "chỉ số" when the DTI or one of its indicators is meant (else another index is:
+# "chỉ số dịch vụ công trực tuyến", "chỉ số thành phần Dịch vụ công").
+_DTI_INDEX_TAIL = (
+    r"(?:thành\s+phần\s+|chính\s+|trụ\s+cột\s+)?(?:"
+    + _INDICATOR_NAMES
+    + r"|đánh\s+giá|mức\s+độ|chuyển\s+đổi\s+số"
+    r"|CĐS|DTI|PDTI|giá\s+trị|chung|tổng|này|đó|của|là|trên|đạt|xếp|đứng|tăng|giảm|cao|thấp|về|năm|cấp|tỉnh"
+    r"|địa\s+phương)"
+    r"(?![\p{L}])|chính(?![\p{L}]|\s+(?:quyền\s+điện|phủ))|trụ\s+cột(?![\p{L}])"
+)
+_FOREIGN_INDEX = regex.compile(_W + r"chỉ\s+số\s+(?!" + _DTI_INDEX_TAIL + r")(?=\p{L})", _I)
+
+
+def _foreign_index(text: str, start: int, end: int) -> bool:
+    return bool(_FOREIGN_INDEX.search(text, start, end))
+
+
+def _guards() -> Guards:
+    c = regex.compile
+    return Guards(
+        plan=c(
+            _W + r"(?:phấn\s+đấu|mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu|đặt\s+ra|hướng\s+(?:tới|đến)|dự\s+kiến"
+            r"|kỳ\s+vọng|quyết\s+tâm|cố\s+gắng|nhằm|sẽ|(?:đến|tới)\s+năm\s+20\d\d)" + _E,
+            _I,
+        ),
+        relative_year=c(
+            _W + r"(?<!(?:so\s+với|từ|hơn|với|bằng)\s+)(?:năm\s+(?:ngoái|trước|liền\s+trước)"
+            r"|(?:kỳ|lần)\s+(?:đánh\s+giá\s+)?trước)" + _E,
+            _I,
+        ),
+        foreign_topic=c(
+            _W + r"(?:chính\s+quyền\s+điện\s+tử|chính\s+phủ\s+(?:điện\s+tử|số)|dịch\s+vụ\s+công"
+            r"|thủ\s+tục\s+hành\s+chính|hồ\s+sơ|t[ỷỉ]\s+lệ|doanh\s+nghiệp\s+số|ứng\s+dụng\s+(?:công\s+nghệ|CNTT)"
+            r"|sẵn\s+sàng)" + _E,
+            _I,
+        ),
+        foreign_index=_foreign_index,
+        # Case-sensitive: "Bộ Tư pháp" (a ministry) is capitalised; the DTI's publishers are not others.
+        other_subject=c(
+            _W + r"(?:Việt\s+Nam|[Qq]uốc\s+gia|[Tt]rung\s+(?:bình|vị)|[Bb]ình\s+quân"
+            r"|Bộ(?=\s+(?!TT|Thông\s+tin|Khoa\s+học|KH)\p{Lu})|[Bb]ộ,\s+ngành|[Kk]hối\s+bộ|ngang\s+bộ"
+            r"|[Hh]uyện|[Qq]uận|[Tt]hị\s+(?:xã|trấn)|[Pp]hường|(?<!các\s)[Xx]ã(?!\s+hội)"
+            r"|[Dd]oanh\s+nghiệp|[Tt]ập\s+đoàn|[Cc]ông\s+ty|[Nn]gân\s+hàng"
+            r"|cao\s+nhất|thấp\s+nhất|dẫn\s+đầu|đứng\s+đầu|cuối\s+bảng|tỉnh\s+bạn|lân\s+cận|láng\s+giềng"
+            r"|[Cc]ác\s+tỉnh(?!\s*,?\s*thành)|nhiều\s+tỉnh|một\s+số\s+tỉnh"
+            r"|[Vv]ùng|[Kk]hu\s+vực|[Mm]iền|Tây\s+Nguyên|[Đđ]ồng\s+bằng|[Tt]rung\s+du|[Dd]uyên\s+hải)" + _E
+        ),
+        respectively=c(r"lần\s+lượt", _I),
+    )
 
 
 @cache
@@ -95,7 +156,7 @@ def lexicon() -> Lexicon:
         dti_mark=c(r"DTI|chuyển\s+đổi\s+số|CĐS|chỉ\s+số\s+chuyển\s+đổi", _I),
         other_index=c(
             _W
-            + r"(?:PCI|PAPI|PAR\s*INDEX|SIPAS|DDCI|ICT\s*INDEX|GRDP|PGI)"
+            + r"(?:PCI|PAPI|PAR[\s-]*INDEX|SIPAS|DDCI|ICT[\s-]*INDEX|GRDP|PGI)"
             + _E
             + r"|cải\s+cách\s+hành\s+chính|năng\s+lực\s+cạnh\s+tranh|chỉ\s+số\s+hài\s+lòng|chỉ\s+số\s+xanh",
             _I,
@@ -132,7 +193,13 @@ def lexicon() -> Lexicon:
         narrow_scope=c(
             _W
             + r"(?:vùng|khu\s+vực|miền|trong\s+tỉnh|toàn\s+tỉnh|huyện|thị\s+xã|quận|(?:xã|phường)(?!\s+hội)"
-            r"|cấp\s+huyện|cấp\s+xã|các\s+sở|sở,\s+ngành|cấp\s+bộ|bộ,\s+ngành)" + _E,
+            r"|cấp\s+huyện|cấp\s+xã|các\s+sở|sở,\s+ngành|cấp\s+bộ|bộ,\s+ngành|khối\s+(?:bộ|cơ\s+quan|doanh\s+nghiệp)"
+            # A named region, the centrally-run cities, any group of provinces other than the 63 or the 34.
+            r"|Tây\s+Nguyên|đồng\s+bằng|ĐBSCL|ĐBSH|trung\s+du|miền\s+núi|duyên\s+hải|Tây\s+Bắc|Đông\s+Bắc"
+            # ("tỉnh, thành phố trực thuộc Trung ương" are all 63; "5 thành phố trực thuộc …" are not)
+            r"|Nam\s+Bộ|Trung\s+Bộ|(?:\d+|các|năm)\s+thành\s+phố\s+trực\s+thuộc"
+            r"|(?:trong|giữa)\s+(?:số\s+)?(?:các\s+)?(?!63\b|34\b)\d+\s+(?:tỉnh|thành\s+phố|địa\s+phương))"
+            + _E,
             _I,
         ),
         cohort=c(r"(?<!\d)(?P<of>63|34)\s+(?:tỉnh|địa\s+phương)", _I),
@@ -190,6 +257,7 @@ def lexicon() -> Lexicon:
             _I,
         ),
         rule_prefix="vi",
+        guards=_guards(),
         extra_rules=(_maximum_scores,),
     )
 

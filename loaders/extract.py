@@ -5,7 +5,10 @@ edition -- stated in the sentence; else the nearest edition the article names in
 (before the sentence, else after it); else inferred from the publication date (the edition in
 force then, or the year before when none had been announced yet).
 province -- named in the sentence (``text``); else the one province the title names (``title``);
-else, for a provincial paper, a bare "tỉnh"/"the province" (``outlet``).
+else, for a provincial paper, a bare "tỉnh"/"the province" (``outlet``). The title and the outlet
+stand in only when nothing else can be the subject: not when the sentence speaks of the nation, a
+region, an average, a ministry, a district, a firm or "the leading province", nor in a sentence
+that continues a DTI sentence without naming the DTI.
 cohort -- stated ("8/63"); else implied when the edition ranked one cohort (63 before DTI 2024);
 DTI 2024 ranked the 63 and the 34, so there it stays unknown unless stated.
 """
@@ -85,6 +88,12 @@ def resolve_province(
         # The sentence names provinces but none is this value's: the title's or the outlet's
         # province would be a guess.
         return None, "text", "the sentence names several provinces and it is unclear whose value this is"
+    if finding.other_subject:
+        return (
+            None,
+            "text",
+            f"the province is not named and the sentence may be about {finding.other_subject!r}",
+        )
     title_name = _title_place(doc)
     if title_name:
         unit = resolve(title_name, edition, cohort)
@@ -114,6 +123,8 @@ def _claim(
     finding: Finding, doc: SourceDocument, mentions: list[EditionMention]
 ) -> tuple[Claim | None, str | None]:
     where = f"{finding.span.quote[:80]!r} at {finding.span.start}"
+    if finding.refusal:
+        return None, f"skipped {where}: {finding.refusal}"
     edition, edition_basis = resolve_edition(finding, mentions, doc.published)
     if edition is None or edition not in editions():
         return None, f"skipped {where}: the edition is not stated and the publication date is unknown"

@@ -32,6 +32,12 @@ class Finding:
     # name; unlike ``cohort`` it is also set for scores and changes ("8/34, đạt 0,7521 điểm").
     cohort_hint: int | None = None
     ambiguous_place: bool = False  # the sentence names provinces but none is this value's
+    # Why the value is no province's DTI value (a target, another index, last year's rank …): the
+    # finding is kept only to say so in a note.
+    refusal: str | None = None
+    # What else the sentence may be about (the nation, a ministry, a district, "the leading
+    # province" …): then an unnamed subject is not the title's or the outlet's province.
+    other_subject: str | None = None
 
 
 @dataclass(frozen=True)

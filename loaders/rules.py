@@ -15,6 +15,7 @@ from decimal import Decimal
 import regex
 
 from dti_kg.loaders.findings import EditionMention, Finding, span_of
+from dti_kg.loaders.guards import Guards, other_subject, refusal
 from dti_kg.loaders.places import PlaceMention, is_known, places_in
 from dti_kg.loaders.segments import Piece, clauses, sentences
 from dti_kg.reference import editions
@@ -64,6 +65,7 @@ class Lexicon:
     # In a sentence that does not name the DTI: another ranking's topic ("về quy mô dân số").
     other_topic: regex.Pattern[str]
     rule_prefix: str
+    guards: Guards  # targets, last year's values, other indices, other subjects
     extra_rules: tuple[Callable[[str, Piece, Lexicon], list[Finding]], ...] = field(default=())
 
 
@@ -107,6 +109,33 @@ def sentence_edition(text: str, sentence: Piece, lex: Lexicon) -> int | None:
     }
     loose = {y for y in loose if known_year(y)}
     return loose.pop() if len(loose) == 1 else None
+
+
+def sentence_years(text: str, sentence: Piece, lex: Lexicon) -> list[tuple[int, int]]:
+    """(position, year) of every edition the sentence names, anchored ("DTI 2021") or loose ("năm 2021")."""
+    found = {
+        (e.start, e.year) for e in edition_mentions(text, lex) if sentence.start <= e.start < sentence.end
+    }
+    for m in lex.edition_loose.finditer(text, sentence.start, sentence.end):
+        year = int(m.group("year"))
+        if known_year(year) and not lex.not_edition_before.search(text[: m.start("year")]):
+            found.add((m.start("year"), year))
+    return sorted(found)
+
+
+def _states_edition(lex: Lexicon) -> Callable[[str, int, int], bool]:
+    def probe(text: str, start: int, end: int) -> bool:
+        return any(p.search(text, start, max(start, end)) for p in lex.edition_anchored)
+
+    return probe
+
+
+def _names_dti(lex: Lexicon) -> Callable[[str, int, int], bool]:
+    def probe(text: str, start: int, end: int) -> bool:
+        piece = text[start:end]
+        return bool(lex.dti_mark.search(piece) or clause_indicators(piece, lex))
+
+    return probe
 
 
 def clause_indicators(clause: str, lex: Lexicon) -> list[tuple[int, int, str]]:
@@ -363,7 +392,8 @@ def find_in_sentence(
     # theirs; only ranks stated over a cohort of provinces ("5/63") stay.
     narrow = bool(lex.narrow_scope.search(sentence.text)) or found.names_city
 
-    env = _Env(text, sentence, edition, unknown, bare, bool(places))
+    years = sentence_years(text, sentence, lex)
+    env = _Env(text, sentence, edition, unknown, bare, bool(places), lex, context.continued, years)
     findings: list[Finding] = []
     listed = _respectively(text, sentence, lex, places)
     listed_span = (listed[0][2], listed[0][3]) if listed else None
@@ -371,7 +401,9 @@ def find_in_sentence(
     seen_rank_verb = False
     previous: tuple[str, bool] | None = None  # the last clause's (indicator, had a rank)
     asides = [(m.start(), m.end()) for m in lex.aside.finditer(text, sentence.start, sentence.end)]
-    cursor = _PlaceCursor([p for p in places if not any(a <= p.start < b for a, b in asides)], sentence)
+    cursor = _PlaceCursor(
+        [p for p in places if not any(a <= p.start < b for a, b in asides)], sentence, text, lex.bare_province
+    )
     for clause in parts:
         if lex.other_index.search(clause.text):
             previous = None
@@ -446,7 +478,7 @@ def find_in_sentence(
             cohort = _era_cohort(place) or sentence_cohort
             v = _Value("rank", n, start, end, f"{lex.rule_prefix}.rank.respectively", cohort=cohort)
             piece = Piece(start, end, text[start:end])
-            findings.append(_finding(env, piece, v, listed_indicator, place, cohort))
+            findings.append(_finding(env, piece, v, listed_indicator, place, cohort, listed=True))
     for rule in lex.extra_rules:
         findings.extend(rule(text, sentence, lex))
     return findings
@@ -459,16 +491,24 @@ class _PlaceCursor:
     TP.HCM và Quảng Ninh … thứ nhất") or of a relative clause ("HCM City, which merged with Bình
     Dương and Bà Rịa-Vũng Tàu, was fourth")."""
 
-    def __init__(self, places: list[PlaceMention], sentence: Piece) -> None:
+    def __init__(
+        self, places: list[PlaceMention], sentence: Piece, text: str, bare: regex.Pattern[str]
+    ) -> None:
         self.places = places
         self.sentence = sentence
         self.position = sentence.start
         self.current: PlaceMention | None = None
+        self.text = text
+        self.bare = bare
 
     def place_for(self, v: _Value, clause: Piece) -> PlaceMention | None:
         inside = [p for p in self.places if clause.start <= p.start < clause.end]
         block = [p for p in self.places if self.position <= p.start < v.start]
         self.position = max(self.position, v.end)
+        if not inside and self.bare.search(self.text, clause.start, v.start):
+            # "So với Bắc Giang (thứ 20), tỉnh xếp thứ 15": "tỉnh" is a new subject, not Bắc Giang.
+            self.current = None
+            return None
         if len({p.name for p in inside}) == 1:
             self.current = inside[0]
         elif len({p.name for p in block}) == 1:
@@ -509,6 +549,27 @@ class _Env:
     unknown: str | None
     bare: bool
     names_places: bool
+    lex: Lexicon
+    continued: bool  # a sentence without a DTI word that continues the one before it
+    years: list[tuple[int, int]]  # (position, year) of the editions the sentence names
+
+    def edition_at(self, v: _Value, clause: Piece) -> tuple[int | None, str | None]:
+        """The edition of a value: the sentence's own, or, where the sentence names several ("DTI
+        2022 xếp thứ 9, DTI 2021 xếp thứ 21"), the one its clause names before it, else (not for a
+        change: "up from 24th in 2022" is the comparison) after it, else the last one named before
+        it in the sentence; none of these: unclear."""
+        if len({y for _, y in self.years}) < 2:
+            return self.edition, None
+        own_before = [y for p, y in self.years if clause.start <= p < v.start]
+        own_after = [y for p, y in self.years if v.start < p < clause.end]
+        before = [y for p, y in self.years if p < v.start]
+        if own_before:
+            return own_before[-1], None
+        if own_after and v.measure != "rank_change":
+            return own_after[0], None
+        if before:
+            return before[-1], None
+        return None, "the sentence names several editions and it is unclear which one this value is of"
 
 
 def _finding(
@@ -518,8 +579,18 @@ def _finding(
     indicator: str,
     place: PlaceMention | None,
     cohort_hint: int | None,
+    listed: bool = False,
 ) -> Finding:
     start, end = quote_span(env.text, clause, place, env.sentence)
+    edition, unclear = env.edition_at(v, clause)
+    g = env.lex.guards
+    value = (v.start, v.measure, listed)
+    why = unclear or refusal(
+        env.text, env.sentence, clause, value, g, _states_edition(env.lex), _names_dti(env.lex)
+    )
+    subject = other_subject(env.text, env.sentence, clause, g)
+    if subject is None and env.continued:
+        subject = "a sentence without a DTI word"
     return Finding(
         indicator=indicator,
         measure=v.measure,  # type: ignore[arg-type]
@@ -527,7 +598,7 @@ def _finding(
         span=span_of(env.text, start, end),
         rule=v.rule,
         sentence=env.sentence,
-        edition=env.edition,
+        edition=edition,
         cohort=v.cohort,
         compared_to=v.compared_to,
         place=place,
@@ -535,6 +606,8 @@ def _finding(
         bare_province=env.bare,
         cohort_hint=cohort_hint,
         ambiguous_place=place is None and env.names_places,
+        refusal=why,
+        other_subject=subject,
     )
 
 
