@@ -169,7 +169,7 @@ def _guards() -> Guards:
             r"\b(?:Vietnam|Viet\s+Nam|(?<!\b(?:in|across)\s+the\s+)country|nation(?:al)?|average|mean|median"
             r"|ministr(?:y|ies)(?!\s+of\s+(?:Information|Science))|ministerial|agencies|districts?|communes?|towns?"
             r"|wards?|enterprises?|business(?:es)?|compan(?:y|ies)|corporations?|firms?|banks?|top-?ranked|highest"
-            r"|lowest|leading|leader|best|worst|bottom|neighbo(?:u)?r(?:ing|s)?|other\s+provinces"
+            r"|lowest|leading|leader|capital|best|worst|bottom|neighbo(?:u)?r(?:ing|s)?|other\s+provinces"
             r"|(?<!\d\s)(?<!all\s)provinces|localities|regions?|regional|delta|highlands|coast(?:al)?|mountainous)\b",
             _I,
         ),

@@ -142,7 +142,8 @@ def _guards() -> Guards:
             r"|[Dd]oanh\s+nghiệp|[Tt]ập\s+đoàn|[Cc]ông\s+ty|[Nn]gân\s+hàng"
             r"|cao\s+nhất|thấp\s+nhất|dẫn\s+đầu|đứng\s+đầu|cuối\s+bảng|tỉnh\s+bạn|lân\s+cận|láng\s+giềng"
             r"|[Cc]ác\s+tỉnh(?!\s*,?\s*thành)|nhiều\s+tỉnh|một\s+số\s+tỉnh"
-            r"|[Vv]ùng|[Kk]hu\s+vực|[Mm]iền|Tây\s+Nguyên|[Đđ]ồng\s+bằng|[Tt]rung\s+du|[Dd]uyên\s+hải)" + _E
+            r"|[Tt]hủ\s+đô|[Vv]ùng|[Kk]hu\s+vực|[Mm]iền|Tây\s+Nguyên|[Đđ]ồng\s+bằng|[Tt]rung\s+du|[Dd]uyên\s+hải)"
+            + _E
         ),
         respectively=c(r"lần\s+lượt", _I),
     )

@@ -631,3 +631,15 @@ def test_regression_respectively_scores_that_do_not_pair_up(tmp_path: Path) -> N
 def test_regression_a_rate_is_not_a_dti_value(tmp_path: Path, lang: str, body: str) -> None:
     """Bug: a rate (0,85 of files online) and the rank that follows it were read as DTI values."""
     assert _claims(tmp_path, lang, body) == ([BN22] if "9th" in body else [])
+
+
+@pytest.mark.parametrize(
+    ("lang", "body"),
+    [
+        ("vi", "Theo DTI 2022, Thủ đô xếp thứ nhất."),
+        ("en", "According to the DTI 2022, the capital ranked 1st."),
+    ],
+)
+def test_regression_the_capital_is_not_the_title_province(tmp_path: Path, lang: str, body: str) -> None:
+    """Bug: "the capital ranked 1st" under a Bắc Ninh title gave Bắc Ninh rank 1."""
+    assert _claims(tmp_path, lang, body) == []
