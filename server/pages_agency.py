@@ -24,7 +24,7 @@ ORDER BY ?year
 AGENCY_EVENTS = (
     PREFIX_LINES
     + """
-SELECT ?agency ?event ?label ?started ?role ?other ?otherLabel WHERE {
+SELECT DISTINCT ?agency ?event ?label ?started ?role ?other ?otherLabel WHERE {
   { ?agency org:changedBy ?event . BIND("changed-by" AS ?role) }
   UNION { ?agency org:resultedFrom ?event . BIND("resulted-from" AS ?role) }
   OPTIONAL { ?event rdfs:label ?label FILTER(LANG(?label) = "vi") }

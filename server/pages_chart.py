@@ -39,7 +39,7 @@ def rank_chart(pivot: dict, *, width: int = 560, height: int = 280) -> dict:
         return {}  # one point is no trend: the table says it better
     # Room below the worst rank, so its point does not sit on the axis.
     worst = max(10, -(-max(p["rank"] for pts in series.values() for p in pts) // 5) * 5)
-    left, right, top, bottom = 48, 24, 16, 52
+    left, right, top, bottom = 48, 24, 30, 52
     plot_w, plot_h = width - left - right, height - top - bottom
     names = sorted(series, key=lambda n: (n == "?", n))
 

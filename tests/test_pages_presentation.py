@@ -251,3 +251,14 @@ def test_home_lists_provinces_in_vietnamese_alphabetical_order(client) -> None:
     for earlier, later in (("Bạc Liêu", "Bắc Giang"), ("Cà Mau", "Cần Thơ"), ("Đắk Lắk", "Gia Lai")):
         assert names.index(earlier) < names.index(later), (earlier, later)
     assert names.index("Yên Bái") == 62 and names[0] == "An Giang"
+
+
+def test_agency_page_lists_the_merger_event_once(client) -> None:
+    html = page(client, "/doc/agency/bo-tttt")
+    succession = html.split("Succession", 1)[1].split("</section>", 1)[0]
+    assert succession.count('href="/doc/event/ministry-merger-2025"') == 1
+
+
+def test_query_editor_says_when_there_are_no_results(client) -> None:
+    html = page(client, "/query?canned=edition-top&run=1")  # its required parameters stay unbound
+    assert "0 dòng" in html and "No results" in html
