@@ -117,3 +117,26 @@ def test_audit_trail_reaches_the_validation_report(server: str) -> None:
     assert rows
     assert all(r["conforms"]["value"] == "true" for r in rows if "conforms" in r)
     assert any("validation" in r for r in rows), "the audit trail links each claim to its validation report"
+
+
+def test_derived_ranks_are_flagged_in_canned_results(server: str) -> None:
+    """DTI 2023 published ranks 1–12 (and a few more); the rest are derived from scores and must say so."""
+    data = requests.get(
+        f"{server}/queries/edition-top.json",
+        params={"year": "2023", "cohort": "63", "limit": "20"},
+        timeout=30,
+    ).json()
+    derived = {int(r["rank"]["value"]): r["derived"]["value"] for r in data["results"]["bindings"]}
+    assert derived[1] == "false" and derived[12] == "false"
+    assert derived[16] == "true"  # Thái Nguyên, ranked from its score
+    trajectory = requests.get(
+        f"{server}/queries/province-trajectory.json", params={"province": "province/thai-nguyen"}, timeout=30
+    ).json()["results"]["bindings"]
+    flags = {
+        (r["year"]["value"], r["origin"]["value"], r["value"]["value"]): r["derived"]["value"]
+        for r in trajectory
+        if r["indicator"]["value"] == "overall" and r["measure"]["value"] == "rank"
+    }
+    assert flags[("2023", "official", "16")] == "true"
+    assert flags[("2021", "official", "8")] == "false"
+    assert flags[("2020", "claim", "12")] == "true"  # derived from "+4 places since 2020"
