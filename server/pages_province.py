@@ -28,11 +28,18 @@ from dti_kg.server.pages_common import (
 from dti_kg.server.pages_unit_history import predecessor_history
 from dti_kg.server.results import Table, Term, iri, select
 
+# Reconciliation of a news claim with the official tables (dti:status), as shown beside the claim.
+STATUS_LABELS = {
+    "confirmed": ("khớp bảng chính thức", "confirmed by the official table"),
+    "contradicted": ("trái với bảng chính thức", "contradicted by the official table"),
+    "unverifiable": ("chưa có số liệu chính thức", "no official figure to check"),
+}
+
 PROVINCE_VALUES = (
     PREFIX_LINES
     + """
 SELECT ?province ?unit ?unitLabel ?postMerger ?year ?indicator ?measure ?value ?derived ?cohort ?origin ?obs
-       ?source ?title ?quote ?note
+       ?source ?title ?quote ?note ?status
 WHERE {
   ?province dti:mergedInto? ?unit .
   ?obs dti:province ?unit ; dti:edition ?edition ; dti:indicator ?ind ; qb:measureType ?m ; ?m ?value .
@@ -48,6 +55,10 @@ WHERE {
   {
     ?obs a dti:Claim . BIND("claim" AS ?origin)
     OPTIONAL { ?obs dti:evidence/oa:hasSelector/oa:exact ?quote }
+    OPTIONAL {
+      ?reconciliation dti:claim ?obs ; dti:status ?statusConcept .
+      BIND(LCASE(STRAFTER(STR(?statusConcept), "#")) AS ?status)
+    }
   }
   OPTIONAL { ?edition dti:framework/dti:comparabilityNote ?note }
   OPTIONAL { ?unit skos:prefLabel ?unitLabel FILTER(LANG(?unitLabel) = "vi") }
@@ -103,6 +114,7 @@ class Evidence:
     quote: str = ""
     source: str = ""
     title: str = ""
+    status: str = ""  # reconciliation with the official tables: confirmed, contradicted, unverifiable
 
 
 @dataclass(frozen=True)
@@ -176,6 +188,7 @@ def province_table(table: Table) -> dict:
             ev.quote = ev.quote or (str(r["quote"]) if r.get("quote") else "")
             ev.source = ev.source or (str(r["source"]) if r.get("source") else "")
             ev.title = ev.title or (str(r["title"]) if r.get("title") else "")
+            ev.status = ev.status or (str(r["status"]) if r.get("status") else "")
     columns = sorted({c for row in cells.values() for c in row}, key=_column_key)
     rows = []
     for y, c, u in sorted(cells, key=lambda k: (k[0], k[1] or "~", k[2])):
@@ -238,6 +251,7 @@ def province_page(thing: str, graph: Graph) -> str:
     merged_unit = (node, RDF.type, DTI.PostMergerProvince) in graph
     return render_template(
         "province.html",
+        status_labels=STATUS_LABELS,
         rank_changes=rank_changes(pivot),
         predecessors=predecessor_history(thing) if merged_unit else None,
         post_merger=merged_unit,

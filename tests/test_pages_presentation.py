@@ -262,3 +262,12 @@ def test_agency_page_lists_the_merger_event_once(client) -> None:
 def test_query_editor_says_when_there_are_no_results(client) -> None:
     html = page(client, "/query?canned=edition-top&run=1")  # its required parameters stay unbound
     assert "0 dòng" in html and "No results" in html
+
+
+def test_province_page_shows_each_claims_reconciliation(client) -> None:
+    """Issue 4: the status of each claim is shown on the province page, not only on the claim page."""
+    html = page(client, "/doc/province/thai-nguyen")
+    confirmed = html.split('id="v-2021-63-thai-nguyen-overall-rank"', 1)[1].split("</div>", 1)[0]
+    assert confirmed.count('class="status status-confirmed"') == 2  # rank 8, stated by two seed articles
+    unverifiable = html.split('id="v-2020-63-thai-nguyen-overall-rank"', 1)[1].split("</div>", 1)[0]
+    assert 'class="status status-unverifiable"' in unverifiable  # no official DTI 2020 figure for Thái Nguyên
