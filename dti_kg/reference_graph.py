@@ -350,3 +350,27 @@ def _add_dataset(graph: Graph, minter: Minter) -> None:
     sources |= {url for ag in agencies().values() for url in ag.sources}
     for url in sorted(sources):
         graph.add((node, DCTERMS.source, URIRef(url)))
+    for name, (vi, en) in NAMED_GRAPHS.items():
+        subset = minter.graph(name)
+        graph.add((node, VOID.subset, subset))
+        graph.add((subset, RDF.type, VOID.Dataset))
+        graph.add((subset, RDFS.label, Literal(vi, lang="vi")))
+        graph.add((subset, RDFS.label, Literal(en, lang="en")))
+
+
+# The named graphs every build has (articles each add their own): described so that their IRIs dereference.
+NAMED_GRAPHS = {
+    "reference": (
+        "Dữ liệu tham chiếu: đơn vị hành chính, kỳ đánh giá, bộ chỉ số, cơ quan",
+        "Reference data: units, editions, frameworks, agencies",
+    ),
+    "official": ("Bảng xếp hạng chính thức", "Official ranking tables"),
+    "reconciliation": (
+        "Đối chiếu tin báo với bảng chính thức và kiểm tra chất lượng",
+        "Reconciliation of news claims with the official tables, and data-quality checks",
+    ),
+    "validation": (
+        "Kết quả kiểm định SHACL của các đồ thị được phục vụ",
+        "SHACL validation reports of the served graphs",
+    ),
+}

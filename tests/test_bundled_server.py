@@ -140,3 +140,44 @@ def test_derived_ranks_are_flagged_in_canned_results(server: str) -> None:
     assert flags[("2023", "official", "16")] == "true"
     assert flags[("2021", "official", "8")] == "false"
     assert flags[("2020", "claim", "12")] == "true"  # derived from "+4 places since 2020"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "id/graph/reference",
+        "id/graph/official",
+        "id/graph/reconciliation",
+        "id/graph/validation",
+        "id/dataset",
+        "id/edition/2024/cohort/34",
+        "id/agency/bo-khcn",
+        "id/event/ministry-merger-2025",
+        "id/observation/2024/34/thai-nguyen-2025/overall/rank",
+    ],
+)
+def test_minted_iris_dereference(server: str, path: str) -> None:
+    response = requests.get(f"{server}/{path}", headers={"Accept": "text/turtle"}, timeout=30)
+    assert response.status_code == 200, path
+    assert response.history[0].status_code == 303
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    assert (rdflib.URIRef(BASE + path), None, None) in graph
+
+
+def test_every_claim_span_and_source_dereferences(server: str) -> None:
+    """Every IRI the article graphs mint (claims, spans, selectors, sources, activities) has a document."""
+    data = requests.get(
+        f"{server}/sparql",
+        params={
+            # article graphs are named by their 16-hex-digit source id
+            "query": 'SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER(REGEX(STR(?g), "/id/graph/[0-9a-f]{16}$")) }'
+        },
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    ).json()
+    subjects = [b["s"]["value"] for b in data["results"]["bindings"]]
+    assert len(subjects) > 100
+    for iri in subjects:
+        path = iri.removeprefix(BASE)
+        response = requests.get(f"{server}/{path}", headers={"Accept": "application/n-triples"}, timeout=30)
+        assert response.status_code == 200, iri
