@@ -170,7 +170,8 @@ def test_every_claim_span_and_source_dereferences(server: str) -> None:
         f"{server}/sparql",
         params={
             # article graphs are named by their 16-hex-digit source id
-            "query": 'SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER(REGEX(STR(?g), "/id/graph/[0-9a-f]{16}$")) }'
+            "query": "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o }"
+            ' FILTER(REGEX(STR(?g), "/id/graph/[0-9a-f]{16}$")) }'
         },
         headers={"Accept": "application/sparql-results+json"},
         timeout=30,
