@@ -125,10 +125,6 @@ class Gazetteer:
     def predecessors(self, unit: Unit) -> list[Unit]:
         return [self.by_slug[s] for s in unit.predecessors]
 
-    def all_names(self, era: str) -> dict[str, Unit]:
-        """Every known spelling (not folded) -> unit, for building text matchers."""
-        return {n: u for u in self.units(era) for n in u.names}
-
 
 @cache
 def gazetteer() -> Gazetteer:

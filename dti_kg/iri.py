@@ -80,8 +80,3 @@ class Minter:
     def edition_fact(self, source_id: str, *key: object) -> URIRef:
         digest = hashlib.sha256("|".join([source_id, *map(str, key)]).encode("utf-8")).hexdigest()[:16]
         return self._id("fact", digest)
-
-    def doc_for(self, iri: str) -> str | None:
-        """The document URL of an ``id`` IRI under this base, else None."""
-        prefix = self.base + "id/"
-        return self.base + "doc/" + iri[len(prefix) :] if iri.startswith(prefix) else None

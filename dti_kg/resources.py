@@ -6,9 +6,8 @@ checkout.
 
 from __future__ import annotations
 
-from importlib.resources import as_file, files
+from importlib.resources import files
 from importlib.resources.abc import Traversable
-from pathlib import Path
 
 
 def data_file(name: str) -> Traversable:
@@ -34,9 +33,3 @@ def query_files() -> list[Traversable]:
 
 def read_text(resource: Traversable) -> str:
     return resource.read_text(encoding="utf-8")
-
-
-def local_path(resource: Traversable) -> Path:
-    """A real filesystem path for a packaged resource (packages here are never zipped)."""
-    with as_file(resource) as path:
-        return Path(path)

@@ -73,10 +73,6 @@ def strip_diacritics(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", strip_diacritics(text).lower()).strip("-")
-
-
 class NumberFormatError(ValueError):
     """A string that is not a Vietnamese (or English) number."""
 

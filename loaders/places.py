@@ -128,9 +128,3 @@ def _same_place(old: Unit, new: Unit) -> bool:
 def is_known(name: str) -> bool:
     gaz = gazetteer()
     return any(gaz.lookup(name, era, ascii_fallback=True) for era in (PRE_MERGER, POST_MERGER))
-
-
-def same_unit_key(name: str) -> str:
-    """A key under which two spellings of one province compare equal."""
-    unit = resolve(name, 2020, None) or resolve(name, 2025, 34)
-    return unit.slug if unit else name_key(name)

@@ -22,7 +22,6 @@ from dti_kg.server.results import construct, iri
 
 # Extensions of /doc and /def documents and the media type each fixes.
 EXTENSIONS = {".html": HTML, ".ttl": TURTLE, ".jsonld": JSON_LD, ".nt": N_TRIPLES}
-RDF_FORMATS = {TURTLE: "turtle", JSON_LD: "json-ld", N_TRIPLES: "nt"}
 DOC_OFFERS = (HTML, TURTLE, JSON_LD, N_TRIPLES)
 
 # Characters that may not appear in an IRI (RFC 3987) or that SPARQL forbids in IRIREF.

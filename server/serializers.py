@@ -18,7 +18,6 @@ from dti_kg.namespaces import PREFIXES
 from dti_kg.server import conneg
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 TRUNCATED_FLAG = "dti:truncated"
 
 Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple
