@@ -91,6 +91,11 @@ def ascii_key(name: str) -> str:
     return strip_diacritics(name_key(name))
 
 
+def same_place(old: Unit, new: Unit) -> bool:
+    """Whether 34-era ``new`` is 63-era ``old`` renewed: same name, or ``old`` is its sole predecessor."""
+    return name_key(old.name_vi) == name_key(new.name_vi) or new.predecessors == (old.slug,)
+
+
 class Gazetteer:
     """Lookup of units by slug, GSO code and (folded) name, per era."""
 

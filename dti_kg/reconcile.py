@@ -19,7 +19,7 @@ from rdflib import Graph, URIRef
 from rdflib import Literal as RdfLiteral
 
 from dti_kg.errors import InputError
-from dti_kg.gazetteer import POST_MERGER, PRE_MERGER, Unit, gazetteer, name_key
+from dti_kg.gazetteer import POST_MERGER, PRE_MERGER, Unit, gazetteer, same_place
 from dti_kg.iri import Minter
 from dti_kg.loaders.official import Observation, OfficialData, observation_iri, value_literal
 from dti_kg.namespaces import DTI, PREFIXES, RDF, XSD
@@ -152,10 +152,6 @@ def _parse_claim(claim: Mapping[str, Any], index: int) -> _Claim:
     )
 
 
-def _same_place(old: Unit, new: Unit) -> bool:
-    return name_key(old.name_vi) == name_key(new.name_vi) or new.predecessors == (old.slug,)
-
-
 def unit_in_cohort(unit: Unit, cohort: int) -> Unit | None:
     """The unit standing for ``unit`` in a cohort of the other era, when it is the same place."""
     gaz = gazetteer()
@@ -164,8 +160,8 @@ def unit_in_cohort(unit: Unit, cohort: int) -> Unit | None:
         return unit
     if era == POST_MERGER:
         new = gaz.successor(unit)
-        return new if new is not None and _same_place(unit, new) else None
-    return next((old for old in gaz.predecessors(unit) if _same_place(old, unit)), None)
+        return new if new is not None and same_place(unit, new) else None
+    return next((old for old in gaz.predecessors(unit) if same_place(old, unit)), None)
 
 
 def _scores_agree(claimed: Decimal, places: int | None, official: Decimal) -> bool:

@@ -7,7 +7,7 @@ from functools import cache
 
 import regex
 
-from dti_kg.gazetteer import POST_MERGER, PRE_MERGER, Unit, gazetteer, name_key
+from dti_kg.gazetteer import POST_MERGER, PRE_MERGER, Unit, gazetteer, same_place
 from dti_kg.text import strip_diacritics
 
 _SEP = r"[\s\-–.]*"  # "Thừa Thiên - Huế", "TP.HCM", "TP. HCM": separators vary between spellings
@@ -112,17 +112,13 @@ def resolve(name: str, edition: int, cohort: int | None) -> Unit | None:
             return unit
         old = gaz.lookup(name, PRE_MERGER, ascii_fallback=True)
         new = gaz.successor(old) if old is not None else None
-        return new if new is not None and old is not None and _same_place(old, new) else None
+        return new if new is not None and old is not None and same_place(old, new) else None
     order = (PRE_MERGER, POST_MERGER) if edition >= 2024 else (PRE_MERGER,)
     for era in order:
         unit = gaz.lookup(name, era, ascii_fallback=True)
         if unit is not None:
             return unit
     return None
-
-
-def _same_place(old: Unit, new: Unit) -> bool:
-    return name_key(old.name_vi) == name_key(new.name_vi) or new.predecessors == (old.slug,)
 
 
 def is_known(name: str) -> bool:
