@@ -117,10 +117,7 @@ def check_reference(
     from dti_kg.validate import ShapeGate
 
     say("validating the shipped reference data and official tables (once per version)")
-    context = rdflib.Graph()
-    for g in reference.values():
-        context += g
-    found = ShapeGate(context).validate(reference)
+    found = ShapeGate(union(reference.values())).validate(reference)
     failing = [f"{g}: {r.as_text()}" for g, r in sorted(found.items()) if not r.conforms]
     if failing:
         raise DtiError("the shipped reference data violates the shapes:\n" + "\n".join(failing))
@@ -152,7 +149,7 @@ def build_store(
         outcomes, graphs, reports = gather_sources(sources, minter, cache, reference, say)
         served = {o.graph: graphs[o.graph] for o in outcomes if o.status == "served" and o.graph}
         say("reconciling claims with the official tables")
-        derived = _derived_graphs(minter, reference, served)
+        derived = _derived_graphs(minter, served)
         derived[str(minter.graph("validation"))] = validation_graph(
             minter, {**reference_reports, **{g: reports[g] for g in served}}
         )
@@ -230,10 +227,7 @@ def gather_sources(
         from dti_kg.validate import ShapeGate
 
         say(f"validating {len(fresh)} new source graph(s)")
-        context = rdflib.Graph()
-        for g in reference.values():
-            context += g
-        found = ShapeGate(context).validate({iri: graphs[iri] for iri in fresh})
+        found = ShapeGate(union(reference.values())).validate({iri: graphs[iri] for iri in fresh})
         for iri, (outcome, key) in fresh.items():
             report = found[iri]
             outcome.status = "served" if report.conforms else "quarantined"
@@ -269,19 +263,25 @@ def validation_graph(minter: Minter, reports: dict[str, rdflib.Graph]) -> rdflib
     return graph
 
 
-def _derived_graphs(
-    minter: Minter, reference: dict[str, rdflib.Graph], served: dict[str, rdflib.Graph]
-) -> dict[str, rdflib.Graph]:
+def _derived_graphs(minter: Minter, served: dict[str, rdflib.Graph]) -> dict[str, rdflib.Graph]:
     from dti_kg.graph import claims_from_graph
     from dti_kg.loaders.official import official_observations
     from dti_kg.quality import quality_graph
     from dti_kg.reconcile import reconcile, reconciliation_graph
 
+    official = official_observations()
     claims = [c for g in served.values() for c in claims_from_graph(g)]
-    results = reconcile(claims, official_observations())
-    graph = reconciliation_graph(results, minter)
-    graph += quality_graph(official_observations(), minter)
+    graph = reconciliation_graph(reconcile(claims, official), minter)
+    graph += quality_graph(official, minter)
     return {str(minter.graph("reconciliation")): graph}
+
+
+def union(graphs: Iterable[rdflib.Graph]) -> rdflib.Graph:
+    """One graph holding the triples of all ``graphs``."""
+    merged = rdflib.Graph()
+    for g in graphs:
+        merged += g
+    return merged
 
 
 def graph_quads(graphs: dict[str, rdflib.Graph]) -> Iterable[pyoxigraph.Quad]:
@@ -324,10 +324,7 @@ def _write_reports(
             lines.append(f"    {o.reason}")
         lines.extend("    " + line for line in o.report.splitlines())
     (build_dir / "report.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    every_report = rdflib.Graph()
-    for g in reports.values():
-        every_report += g
-    every_report.serialize(build_dir / "report.ttl", format="turtle")
+    union(reports.values()).serialize(build_dir / "report.ttl", format="turtle")
     quarantine = build_dir / "quarantine"
     for o in outcomes:
         if o.status == "quarantined" and o.graph:
