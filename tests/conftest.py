@@ -54,6 +54,17 @@ def seed_files(corpus_dir: Path) -> list[Path]:
     return files
 
 
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
+    """A store built from the seed corpus, built once per session: tests only read it."""
+    from dti_kg.build import build_store
+
+    link = tmp_path_factory.mktemp("seed") / "store"
+    result = build_store(link, [corpus_dir])
+    assert result.ok, [o.as_json() for o in result.quarantined]
+    return link
+
+
 # ---- server pages & linked data fixtures (owner: pages engineer) -------------------------------
 SERVER_SAMPLE = REPO / "tests" / "fixtures" / "server" / "sample.trig"
 

@@ -6,22 +6,12 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
-from dti_kg.build import build_store
 from dti_kg.cli import main
 
 TAMPERED_FILE = "004_a227b877d161f5a7.txt"
 TAMPERED_QUOTE = "với chỉ số giá trị DTI đạt 0,3215"
-
-
-@pytest.fixture(scope="module")
-def seed_store(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("audit") / "store"
-    result = build_store(store, [corpus_dir])
-    assert result.ok, [o.as_json() for o in result.quarantined]
-    return store
 
 
 def audit(store: Path, *args: str) -> tuple[int, str]:

@@ -7,20 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from dti_kg.build import build_store
-
 ID = "https://w3id.org/dti-kg/id/"
 HTML = {"Accept": "text/html"}
 SEED_001_RANK = "claim/e82d3b81853a1036"  # seed 001: Thái Nguyên 8th in DTI 2024 (cohort 34)
 
 
 @pytest.fixture(scope="module")
-def seed_app(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+def seed_app(seed_store: Path):
     from dti_kg.server import create_app
 
-    store = tmp_path_factory.mktemp("audit-pages") / "store"
-    assert build_store(store, [corpus_dir]).ok
-    app = create_app({"STORE": str(store), "TESTING": True, "QUERY_WORKERS": 1, "QUERY_TIMEOUT": 20})
+    app = create_app({"STORE": str(seed_store), "TESTING": True, "QUERY_WORKERS": 1, "QUERY_TIMEOUT": 20})
     yield app
     app.extensions["dti_executor"].close()
 

@@ -26,14 +26,6 @@ def dti(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*DTI, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
-@pytest.fixture(scope="module")
-def seed_store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
-    link = tmp_path_factory.mktemp("seed") / "store"
-    result = build_store(link, [corpus_dir])
-    assert result.ok, [o.as_json() for o in result.quarantined]
-    return link
-
-
 def test_seed_build_serves_the_27_expected_claims(seed_store: Path, expected_claims: list[dict]) -> None:
     info = store.read_build_info(seed_store)
     assert info["served"] == 5 and info["quarantined"] == 0 and info["rejected"] == 0
