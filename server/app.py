@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from dti_kg.server.errors import register_error_handlers
-from dti_kg.server.executor import Executor
+from dti_kg.server.executor import EXECUTOR_KEY, Executor
 from dti_kg.server.settings import load_settings
 
 BLUEPRINTS: list[tuple[str, str]] = [
@@ -21,8 +21,6 @@ BLUEPRINTS: list[tuple[str, str]] = [
     ("dti_kg.server.void", "bp"),
     ("dti_kg.server.audit", "bp"),
 ]
-
-EXECUTOR_KEY = "dti_executor"
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -108,6 +108,9 @@ class _Worker:
         self.conn.close()
 
 
+EXECUTOR_KEY = "dti_executor"  # where create_app keeps the Executor: app.extensions[EXECUTOR_KEY]
+
+
 class Executor:
     """Runs queries against the store named in ``settings`` in a pool of killable worker processes."""
 

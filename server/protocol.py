@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 from dti_kg.server import conneg, guard, service_description
 from dti_kg.server.caching import current_stamp, etag_for, not_modified
 from dti_kg.server.errors import NotAcceptable, QueryRejected, UnsupportedMediaType, UpdateRefused
-from dti_kg.server.executor import Executor
+from dti_kg.server.results import executor
 
 bp = Blueprint("sparql", __name__)
 
@@ -146,8 +146,7 @@ def sparql() -> Response:
     if not_modified(request, etag, stamp):
         response = Response(status=304)
     else:
-        executor: Executor = current_app.extensions["dti_executor"]
-        result = executor.run(
+        result = executor().run(
             req.query,
             accept=req.accept,
             default_graph_uris=req.default_graph_uris,

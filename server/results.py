@@ -1,6 +1,6 @@
 """Running the pages' own queries through the executor and decoding what comes back.
 
-The web process never opens the store: every query goes to ``current_app.extensions["dti_executor"]``.
+The web process never opens the store: every query goes to :func:`executor`.
 SELECT results are asked for as SPARQL JSON and decoded into :class:`Term` rows; graphs as N-Triples
 and parsed with rdflib.
 """
@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from flask import current_app
 from rdflib import Graph
+
+from dti_kg.server.executor import EXECUTOR_KEY, Executor
 
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -58,8 +59,9 @@ class Table:
     build_id: str
 
 
-def executor() -> Any:
-    return current_app.extensions["dti_executor"]
+def executor() -> Executor:
+    """This web process's query executor."""
+    return current_app.extensions[EXECUTOR_KEY]
 
 
 def iri(value: str) -> tuple[str, str]:
