@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph
 
 from dti_kg.errors import InputError
-from dti_kg.namespaces import PREFIXES
+from dti_kg.query import run_query
 
 STATUSES = ("confirmed", "contradicted", "unverifiable")
 
@@ -115,9 +115,7 @@ class _Span:
 
 def _select(store: pyoxigraph.Store, query: str) -> list[dict[str, str]]:
     """Rows of a SELECT as plain strings (unbound variables left out)."""
-    solutions = store.query(
-        query, prefixes={k: str(v) for k, v in PREFIXES.items()}, use_default_graph_as_union=True
-    )
+    solutions = run_query(store, query)
     names = [v.value for v in solutions.variables]
     return [
         {n: row[i].value for i, n in enumerate(names) if row[i] is not None}
