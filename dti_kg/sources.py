@@ -19,6 +19,7 @@ from dti_kg.config import DEFAULT_BASE_IRI
 from dti_kg.errors import InputError
 from dti_kg.iri import Minter
 from dti_kg.model import SourceDocument
+from dti_kg.namespaces import DTI
 from dti_kg.resources import data_file
 
 SNAPSHOT = "seed-articles.nq"  # in dti_kg/data: the article graphs of the seed corpus
@@ -88,12 +89,11 @@ class SnapshotSource:
     def extract(self, minter: Minter) -> tuple[rdflib.Graph, int, list[str]]:
         graph = rdflib.Graph()
         graph.parse(data=self.ntriples, format="nt")
-        claims = sum(1 for _ in graph.subjects(rdflib.RDF.type, rdflib.URIRef(_DTI_CLAIM)))
+        claims = sum(1 for _ in graph.subjects(rdflib.RDF.type, DTI.Claim))
         return graph, claims, []
 
 
-_DTI_CLAIM = "https://w3id.org/dti-kg/def#Claim"
-_FILE_NAME = "<https://w3id.org/dti-kg/def#fileName>"
+_FILE_NAME = DTI.fileName.n3()  # as it stands in N-Triples
 
 
 def article_sources(paths: Sequence[Path]) -> list[ArticleSource]:
