@@ -58,12 +58,8 @@ def activity_time_from_env() -> datetime:
 
 
 def _integer(value: int) -> Literal:
-    return Literal(str(value), datatype=XSD.integer)
-
-
-def _offset(value: int) -> Literal:
-    # xsd:integer, not xsd:nonNegativeInteger: Oxigraph stores derived integer types as xsd:integer,
-    # so anything read back from a store or the snapshot would differ from what was written.
+    # Offsets too are xsd:integer, not xsd:nonNegativeInteger: Oxigraph stores derived integer types as
+    # xsd:integer, so anything read back from a store or the snapshot would differ from what was written.
     return Literal(str(value), datatype=XSD.integer)
 
 
@@ -191,8 +187,8 @@ def _add_span(graph: Graph, minter: Minter, doc: SourceDocument, span: Span) -> 
     if suffix:
         graph.add((quote, OA.suffix, Literal(suffix)))
     graph.add((position, RDF.type, OA.TextPositionSelector))
-    graph.add((position, OA.start, _offset(span.start)))
-    graph.add((position, OA.end, _offset(span.end)))
+    graph.add((position, OA.start, _integer(span.start)))
+    graph.add((position, OA.end, _integer(span.end)))
     return node
 
 
