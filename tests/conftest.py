@@ -89,11 +89,10 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def pages_app(sample_store: Path):
     """The real app over the sample store, one query worker; its workers stop at the end."""
-    from dti_kg.server import create_app
+    from server_helpers import app_over
 
-    app = create_app({"STORE": str(sample_store), "TESTING": True, "QUERY_WORKERS": 1, "QUERY_TIMEOUT": 20})
-    yield app
-    app.extensions["dti_executor"].close()
+    with app_over(sample_store, QUERY_TIMEOUT=20) as app:
+        yield app
 
 
 @pytest.fixture()

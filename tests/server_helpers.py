@@ -14,12 +14,27 @@ from pathlib import Path
 
 import pyoxigraph
 import requests
+from flask import Flask
 
 from dti_kg import store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sparql" / "dti_small.trig"
 BASE = "https://w3id.org/dti-kg/"
 DTI_EXE = Path(sys.executable).with_name("dti")
+
+
+@contextlib.contextmanager
+def app_over(store_link: Path, **settings: object) -> Iterator[Flask]:
+    """The real app over ``store_link`` in this process (one query worker unless set); its worker
+    processes are stopped on exit."""
+    from dti_kg.server import create_app
+    from dti_kg.server.executor import EXECUTOR_KEY
+
+    app = create_app({"STORE": str(store_link), "TESTING": True, "QUERY_WORKERS": 1, **settings})
+    try:
+        yield app
+    finally:
+        app.extensions[EXECUTOR_KEY].close()
 
 
 def fixture_quads() -> list[pyoxigraph.Quad]:

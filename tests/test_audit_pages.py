@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from server_helpers import app_over
 
 ID = "https://w3id.org/dti-kg/id/"
 HTML = {"Accept": "text/html"}
@@ -14,11 +15,8 @@ SEED_001_RANK = "claim/e82d3b81853a1036"  # seed 001: Thái Nguyên 8th in DTI 2
 
 @pytest.fixture(scope="module")
 def seed_app(seed_store: Path):
-    from dti_kg.server import create_app
-
-    app = create_app({"STORE": str(seed_store), "TESTING": True, "QUERY_WORKERS": 1, "QUERY_TIMEOUT": 20})
-    yield app
-    app.extensions["dti_executor"].close()
+    with app_over(seed_store, QUERY_TIMEOUT=20) as app:
+        yield app
 
 
 @pytest.fixture()

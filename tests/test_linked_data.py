@@ -11,11 +11,10 @@ import requests
 from conftest import SERVER_SAMPLE
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS, VOID
-from server_helpers import dti_serve
+from server_helpers import app_over, dti_serve
 
 from dti_kg.namespaces import DTI
 from dti_kg.serialize import dump_nquads
-from dti_kg.server import create_app
 
 BASE = "https://w3id.org/dti-kg/"
 THAI_NGUYEN = URIRef(BASE + "id/province/thai-nguyen")
@@ -149,11 +148,8 @@ def test_dump_is_the_sorted_nquads_of_the_store(pages_client) -> None:
 
 
 def test_dump_pages_below_the_row_cap(sample_store: Path) -> None:
-    app = create_app({"STORE": str(sample_store), "TESTING": True, "QUERY_WORKERS": 1, "MAX_ROWS": 40})
-    try:
+    with app_over(sample_store, MAX_ROWS=40) as app:
         body = app.test_client().get("/dump.nq").data.decode("utf-8")
-    finally:
-        app.extensions["dti_executor"].close()
     assert body == dump_nquads(_sample_quads()), "paging with a small MAX_ROWS loses or repeats quads"
 
 

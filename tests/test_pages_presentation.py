@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from server_helpers import app_over
 
 from dti_kg.build import build_store
 from dti_kg.server.pages_common import indicator_label, measure_text, score_text
@@ -21,15 +22,12 @@ DERIVED = re.compile(r'<em class="derived"[^>]*>([^<]*)\*</em>')
 
 @pytest.fixture(scope="module")
 def app(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory):
-    from dti_kg.server import create_app
-
     # The English article says Thái Nguyên was 8th of 63 in DTI 2024, four places up: both are compared
     # with official ranks derived from the scores (2023: 16, 2024/63: 6).
     store = tmp_path_factory.mktemp("pages-presentation") / "store"
     assert build_store(store, [corpus_dir, ENGLISH_ARTICLE]).ok
-    app = create_app({"STORE": str(store), "TESTING": True, "QUERY_WORKERS": 1, "QUERY_TIMEOUT": 20})
-    yield app
-    app.extensions["dti_executor"].close()
+    with app_over(store, QUERY_TIMEOUT=20) as app:
+        yield app
 
 
 @pytest.fixture()
