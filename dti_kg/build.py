@@ -13,6 +13,7 @@ One build:
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -78,8 +79,13 @@ class BuildResult:
 
 def gate_fingerprint(minter: Minter) -> str:
     """Changes whenever validation could judge a cached source differently."""
+    return _gate_fingerprint(minter.base)
+
+
+@functools.cache  # packaged files: they cannot change while the process runs
+def _gate_fingerprint(base: str) -> str:
     h = hashlib.sha256()
-    h.update(minter.base.encode())
+    h.update(base.encode())
     h.update(read_text(ontology_file()).encode())
     for f in shape_files():
         h.update(f.name.encode() + read_text(f).encode())
