@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import os
-import sys
 
 import click
 
@@ -63,14 +61,3 @@ def main() -> None:
       dti query "SELECT ..." --store store --format csv
       dti serve --store store          SPARQL endpoint and linked-data pages
     """
-
-
-def run() -> None:  # pragma: no cover - console entry for python -m
-    if os.environ.get("DTI_KG_DEBUG"):
-        main()
-    else:
-        try:
-            main()
-        except DtiError as exc:
-            click.secho(f"error: {exc}", err=True, fg="red")
-            sys.exit(exc.exit_code)
