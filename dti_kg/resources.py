@@ -16,19 +16,22 @@ def data_file(name: str) -> Traversable:
 
 
 def ontology_file() -> Traversable:
-    return files("dti_kg.ontology").joinpath("dti.ttl")
+    return files("dti_kg").joinpath("ontology", "dti.ttl")
+
+
+def _files_in(folder: str, suffix: str) -> list[Traversable]:
+    return sorted(
+        (f for f in files("dti_kg").joinpath(folder).iterdir() if f.name.endswith(suffix)),
+        key=lambda f: f.name,
+    )
 
 
 def shape_files() -> list[Traversable]:
-    return sorted(
-        (f for f in files("dti_kg.shapes").iterdir() if f.name.endswith(".ttl")), key=lambda f: f.name
-    )
+    return _files_in("shapes", ".ttl")
 
 
 def query_files() -> list[Traversable]:
-    return sorted(
-        (f for f in files("dti_kg.queries").iterdir() if f.name.endswith(".rq")), key=lambda f: f.name
-    )
+    return _files_in("queries", ".rq")
 
 
 def read_text(resource: Traversable) -> str:

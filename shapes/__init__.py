@@ -1,1 +1,0 @@
-"""dti_kg.shapes"""
