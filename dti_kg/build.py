@@ -43,6 +43,9 @@ REFERENCE_FILES = (
     "outlets.csv",
     "official_provincial.csv",
 )
+# A build serving fewer than this share of the current build's sources (or none at all) is not
+# switched in without --allow-shrink: a mistyped --articles path must not empty the served store.
+MIN_SERVED_RATIO = 0.5
 
 
 @dataclass
@@ -67,6 +70,8 @@ class BuildResult:
     build_dir: Path
     outcomes: list[SourceOutcome] = field(default_factory=list)
     quads: int = 0
+    kept: list[Path] = field(default_factory=list)  # builds on disk after this one, newest first
+    refused: str = ""  # why the store was not switched to this build ("" when it was)
 
     @property
     def quarantined(self) -> list[SourceOutcome]:
@@ -74,7 +79,24 @@ class BuildResult:
 
     @property
     def ok(self) -> bool:
-        return not self.quarantined
+        return not self.quarantined and not self.refused
+
+
+def shrink_refusal(served: int, previous: int | None) -> str:
+    """Why a build serving ``served`` sources must not replace one serving ``previous`` ("" if it may)."""
+    if served == 0:
+        return "it serves no source"
+    if previous is not None and served < previous * MIN_SERVED_RATIO:
+        return f"it serves {served} source(s), under half of the {previous} the current build serves"
+    return ""
+
+
+def _served_now(p: store.StorePaths) -> int | None:
+    """How many sources the current build serves; None when there is no readable current build."""
+    try:
+        return int(store.read_build_info(p.link)["served"])
+    except (DtiError, OSError, ValueError, KeyError, TypeError):
+        return None  # no build yet, or one this guard cannot read: nothing to compare with
 
 
 def gate_fingerprint(minter: Minter) -> str:
@@ -138,8 +160,13 @@ def build_store(
     articles: Sequence[Path] | None = None,
     *,
     progress: Progress | None = None,
+    allow_shrink: bool = False,
 ) -> BuildResult:
-    """Build a new store at ``store_path`` from ``articles`` (files, folders) or the bundled snapshot."""
+    """Build a new store at ``store_path`` from ``articles`` (files, folders) or the bundled snapshot.
+
+    A build that serves no source, or under MIN_SERVED_RATIO of the current build's, is written
+    (reports only) but not switched in unless ``allow_shrink``; ``BuildResult.refused`` says why.
+    """
     say: Progress = progress or _silent
     minter = Minter(base_iri())
     with store.build_lock(store_path) as p:
@@ -154,6 +181,13 @@ def build_store(
         )
         outcomes, graphs, reports = gather_sources(sources, minter, cache, reference, say)
         served = {o.graph: graphs[o.graph] for o in outcomes if o.status == "served" and o.graph}
+        info = _build_info(minter, LOADER_VERSION, articles, outcomes)
+        refusal = "" if allow_shrink else shrink_refusal(len(served), _served_now(p))
+        if refusal:
+            build_dir = store.create_refused(p, {**info, "refused": refusal})
+            _write_reports(build_dir, outcomes, graphs, reports)
+            kept = store.prune(p, also_keep=build_dir)
+            return BuildResult(p.link, build_dir, outcomes, 0, kept, refusal)
         say("reconciling claims with the official tables")
         derived = _derived_graphs(minter, served)
         derived[str(minter.graph("validation"))] = validation_graph(
@@ -162,11 +196,11 @@ def build_store(
         build_dir = store.create_build(
             p,
             list(graph_quads({**reference, **served, **derived})),
-            _build_info(minter, LOADER_VERSION, articles, outcomes),
+            info,
         )
         _write_reports(build_dir, outcomes, graphs, reports)
-        store.publish(p, build_dir)
-        result = BuildResult(p.link, build_dir, outcomes, store.read_build_info(p.link)["quads"])
+        kept = store.publish(p, build_dir)
+        result = BuildResult(p.link, build_dir, outcomes, store.read_build_info(p.link)["quads"], kept)
     say(f"built {p.link} -> {build_dir.name}: {result.quads} quads")
     return result
 

@@ -13,3 +13,9 @@ class InputError(DtiError):
 
 class StoreError(DtiError):
     """The store is missing, locked by another build, or unreadable."""
+
+
+class BuildRefused(DtiError):
+    """A build was not switched in (the shrink guard); the previous build is still served."""
+
+    exit_code = 4

@@ -103,24 +103,46 @@ def new_build_dir(p: StorePaths) -> Path:
     return d
 
 
-def publish(p: StorePaths, build_dir: Path) -> None:
-    """Point the store link at ``build_dir`` with one atomic rename, then prune old builds."""
-    if not (build_dir / BUILD_INFO).is_file():
-        raise StoreError(f"refusing to publish {build_dir}: it has no {BUILD_INFO}")
+def publish(p: StorePaths, build_dir: Path) -> list[Path]:
+    """Point the store link at ``build_dir`` with one atomic rename, then prune old builds.
+
+    Returns the builds kept on disk, newest first (``build_dir`` first).
+    """
+    if not is_complete(build_dir):
+        raise StoreError(f"refusing to publish {build_dir}: it is not a complete build")
     tmp = p.link.with_name(f".{p.link.name}.{os.getpid()}.tmp")
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
     # A relative target keeps the store movable as a whole.
     os.symlink(os.path.relpath(build_dir, p.link.parent), tmp)
     os.replace(tmp, p.link)
-    _prune(p, keep=build_dir)
+    return prune(p)
 
 
-def _prune(p: StorePaths, keep: Path) -> None:
-    builds = sorted(d for d in p.builds.iterdir() if d.is_dir() and d.name not in {"cache"})
-    old = [d for d in builds if d != keep][: max(0, len(builds) - KEEP_BUILDS)]
-    for d in old:
-        shutil.rmtree(d, ignore_errors=True)
+def is_complete(build_dir: Path) -> bool:
+    """A build that was written to the end: its store and its build.json (written last) are there.
+
+    A crashed build lacks build.json; a build refused by the shrink guard has no store.
+    """
+    return (build_dir / BUILD_INFO).is_file() and (build_dir / OXIGRAPH_DIR).is_dir()
+
+
+def prune(p: StorePaths, also_keep: Path | None = None) -> list[Path]:
+    """Keep the current build and the newest complete ones, KEEP_BUILDS in all; returns them, newest first.
+
+    Failed, partial or refused builds never take one of those places: they are removed, except
+    ``also_keep`` (the report of a build just refused, for the user to read).
+    """
+    current = p.link.resolve().name if p.link.is_symlink() else None
+    builds = sorted((d for d in p.builds.iterdir() if d.is_dir() and d.name != "cache"), reverse=True)
+    complete = [d for d in builds if is_complete(d)]
+    kept = ([d for d in complete if d.name == current] + [d for d in complete if d.name != current])[
+        :KEEP_BUILDS
+    ]
+    for d in builds:
+        if d not in kept and (also_keep is None or d.name != also_keep.name):
+            shutil.rmtree(d, ignore_errors=True)
+    return kept
 
 
 def current_build_dir(store: str | os.PathLike[str]) -> Path:
@@ -159,8 +181,23 @@ def create_build(
     store.flush()
     count = len(store)
     del store  # releases the store's lock before anyone opens it read-only
-    info = {**info, "build_id": d.name, "quads": count}
-    (d / BUILD_INFO).write_text(
-        json.dumps(info, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    write_build_info(d, {**info, "quads": count})
     return d
+
+
+def create_refused(p: StorePaths, info: dict[str, Any]) -> Path:
+    """A build directory holding only ``build.json`` (plus the reports the caller adds): what a
+    refused build would have served, for the user to read. It has no store, so it is never published."""
+    d = new_build_dir(p)
+    write_build_info(d, info)
+    return d
+
+
+def write_build_info(d: Path, info: dict[str, Any]) -> None:
+    """Write ``build.json`` (with ``build_id``) atomically: it is the mark of a complete build."""
+    tmp = d / (BUILD_INFO + ".tmp")
+    tmp.write_text(
+        json.dumps({**info, "build_id": d.name}, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    tmp.replace(d / BUILD_INFO)

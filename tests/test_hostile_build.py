@@ -1,0 +1,73 @@
+"""Careless operation of ``dti build`` (issue 10): real builds on a real on-disk store."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dti_kg import store
+from dti_kg.build import build_store
+
+pytestmark = pytest.mark.hostile
+DTI = str(Path(sys.executable).parent / "dti")
+
+
+def dti(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([DTI, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_builds_that_serve_nothing_never_replace_the_served_store(tmp_path: Path, corpus_dir: Path) -> None:
+    link = tmp_path / "store"
+    good = build_store(link, [corpus_dir])
+    assert good.ok and store.read_build_info(link)["served"] == 5
+    # A crashed build left a partial directory behind (no build.json): it must not take a kept place.
+    partial = store.paths(link).builds / "29990101T000000-1"
+    (partial / "oxigraph").mkdir(parents=True)
+    rejected_only = tmp_path / "rejected"
+    rejected_only.mkdir()
+    (rejected_only / "weather.txt").write_text("Thời tiết\n\nTrời nắng, 28 độ.\n", encoding="utf-8")
+    for attempt in ("typo-in-path", rejected_only, "typo-in-path", rejected_only):
+        run = dti("build", "--articles", attempt, "--store", link, cwd=tmp_path)
+        assert run.returncode == 4, run.stderr
+        assert "Traceback" not in run.stderr
+        (error,) = [line for line in run.stderr.splitlines() if line.startswith("error:")]
+        assert "serves no source" in error and "--allow-shrink" in error
+        assert store.current_build_dir(link) == good.build_dir, "the served store was replaced"
+        assert len(store.open_read_only(link)) == good.quads
+    assert good.build_dir.is_dir(), "refused builds pushed the last good build out"
+    assert not partial.exists(), "a partial build is removed, not kept"
+    complete = [d for d in store.paths(link).builds.iterdir() if store.is_complete(d)]
+    assert complete == [good.build_dir]
+    assert f"builds kept in {good.build_dir.parent}: {good.build_dir.name} (served)" in run.stderr
+    forced = dti("build", "--articles", "typo-in-path", "--store", link, "--allow-shrink", cwd=tmp_path)
+    assert forced.returncode == 1, forced.stderr  # switched; the one input was rejected
+    assert store.read_build_info(link)["served"] == 0
+    assert good.build_dir.is_dir(), "the previous build is still kept after an allowed shrink"
+
+
+def test_a_build_losing_over_half_the_sources_needs_allow_shrink(tmp_path: Path, corpus_dir: Path) -> None:
+    link = tmp_path / "store"
+    assert build_store(link, [corpus_dir]).ok
+    files = sorted(corpus_dir.glob("*.txt"))
+    shrunk = build_store(link, files[:2])
+    assert "under half of the 5" in shrunk.refused and not shrunk.ok
+    assert store.read_build_info(link)["served"] == 5
+    assert (shrunk.build_dir / "report.txt").is_file(), "the refused build's report is kept to read"
+    assert build_store(link, files[:3]).ok, "3 of 5 is within the threshold"
+    assert store.read_build_info(link)["served"] == 3
+    assert build_store(link, files[:1], allow_shrink=True).ok
+    assert store.read_build_info(link)["served"] == 1
+
+
+def test_pruning_keeps_complete_builds_only(tmp_path: Path, corpus_dir: Path) -> None:
+    link = tmp_path / "store"
+    one = corpus_dir / "000_2115fb3839d4d7c3.txt"
+    builds = [build_store(link, [one]).build_dir for _ in range(store.KEEP_BUILDS)]
+    shutil.rmtree(builds[-1] / "oxigraph")  # damaged after the fact: no longer complete
+    result = build_store(link, [one])
+    assert result.kept == [result.build_dir, builds[1], builds[0]]
+    assert not builds[-1].exists()
