@@ -29,6 +29,7 @@ from dti_kg import __version__, store
 from dti_kg.config import base_iri
 from dti_kg.errors import DtiError, InputError
 from dti_kg.iri import Minter
+from dti_kg.names import shown
 from dti_kg.resources import data_file, ontology_file, read_text, shape_files
 from dti_kg.sources import Source, article_sources, snapshot_sources
 
@@ -259,7 +260,8 @@ def gather_sources(
                 )
                 fresh[graph_iri] = (outcome, key)
         except InputError as exc:
-            outcomes.append(SourceOutcome(source.name, None, "rejected", reason=str(exc)))
+            # The reason names the file: escaped, it stays one line of the report and valid UTF-8.
+            outcomes.append(SourceOutcome(source.name, None, "rejected", reason=shown(str(exc))))
             continue
         graphs[graph_iri] = graph
         outcomes.append(outcome)

@@ -19,6 +19,7 @@ from dti_kg.config import DEFAULT_BASE_IRI
 from dti_kg.errors import InputError
 from dti_kg.iri import Minter
 from dti_kg.model import SourceDocument
+from dti_kg.names import shown
 from dti_kg.namespaces import DTI
 from dti_kg.resources import data_file
 
@@ -46,7 +47,7 @@ class ArticleSource:
     _doc: SourceDocument | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self.name = self.name or self.path.name
+        self.name = self.name or shown(self.path.name)
 
     def identify(self) -> str:
         from dti_kg.loaders.documents import load_document

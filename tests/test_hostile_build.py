@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -71,3 +72,35 @@ def test_pruning_keeps_complete_builds_only(tmp_path: Path, corpus_dir: Path) ->
     result = build_store(link, [one])
     assert result.kept == [result.build_dir, builds[1], builds[0]]
     assert not builds[-1].exists()
+
+
+def _copy_good(corpus_dir: Path, target: Path, salt: str = "") -> None:
+    """A seed article under another name; ``salt`` changes its text (so its hash) without its claims."""
+    text = (corpus_dir / "000_2115fb3839d4d7c3.txt").read_text(encoding="utf-8")
+    target.write_text(text + salt, encoding="utf-8")
+
+
+def test_non_utf8_file_names_are_reported_escaped_and_the_build_goes_on(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    articles = tmp_path / "in"
+    articles.mkdir()
+    _copy_good(corpus_dir, articles / os.fsdecode(b"caf\xe9.txt"))
+    (articles / os.fsdecode(b"bad\xff.txt")).write_bytes(b"")
+    run = dti("build", "--articles", articles, "--store", "store", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr  # one input rejected, the rest served
+    assert "Traceback" not in run.stderr
+    assert "rejected: bad\\xff.txt: " in run.stderr and "empty file" in run.stderr
+    report = (store.current_build_dir(tmp_path / "store") / "report.txt").read_text(encoding="utf-8")
+    assert "SERVED       caf\\xe9.txt  (6 claims)" in report
+    assert "REJECTED     bad\\xff.txt" in report
+    names = {
+        str(row[0].value)
+        for row in store.open_read_only(tmp_path / "store").query(
+            "SELECT ?n { GRAPH ?g { ?s <https://w3id.org/dti-kg/def#fileName> ?n } }"
+        )
+    }
+    assert names == {"caf\\xe9.txt"}
+    extract = dti("extract", articles / os.fsdecode(b"bad\xff.txt"), cwd=tmp_path)
+    assert extract.returncode == 1 and "bad\\xff.txt: empty file" in extract.stderr
+    assert "Traceback" not in extract.stderr

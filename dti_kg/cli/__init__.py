@@ -8,6 +8,7 @@ import click
 
 from dti_kg import __version__
 from dti_kg.errors import DtiError
+from dti_kg.names import shown
 
 # module name -> attribute holding the click command; one line per subcommand.
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -42,7 +43,9 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except DtiError as exc:
-            click.secho(f"error: {exc}", err=True, fg="red")
+            # Messages quote file names, which may hold any bytes: escape each line so it prints.
+            message = "\n".join(shown(line) for line in str(exc).splitlines())
+            click.secho(f"error: {message}", err=True, fg="red")
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)

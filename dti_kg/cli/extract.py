@@ -12,6 +12,7 @@ from dti_kg.errors import DtiError
 from dti_kg.loaders.documents import expand_paths
 from dti_kg.loaders.extract import extract_path
 from dti_kg.loaders.records import claim_record, record_sort_key
+from dti_kg.names import shown
 
 _TABLE_COLUMNS = ("source", "province", "edition", "indicator", "measure", "value", "out_of", "derived")
 _QUOTE_WIDTH = 60
@@ -51,17 +52,17 @@ def extract_command(paths: tuple[Path, ...], fmt: str) -> None:
         try:
             files.extend(expand_paths([path]))
         except DtiError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {shown(str(exc))}", err=True)
             failed = True
     for file in files:
         try:
             extraction = extract_path(file)
         except DtiError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {shown(str(exc))}", err=True)
             failed = True
             continue
         for note in extraction.notes:
-            click.echo(f"note: {file}: {note}", err=True)
+            click.echo(f"note: {shown(file)}: {note}", err=True)
         records.extend(claim_record(c, extraction.source) for c in extraction.claims)
     records.sort(key=record_sort_key)
     if fmt == "jsonl":

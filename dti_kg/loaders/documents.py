@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from dti_kg.errors import InputError
 from dti_kg.loaders import metadata
 from dti_kg.model import SourceDocument
+from dti_kg.names import shown
 from dti_kg.reference import outlet_for_domain, outlets
 from dti_kg.text import normalise_text, sha256_hex
 
@@ -203,7 +204,7 @@ def load_document(path: Path) -> SourceDocument:
         language, basis["language"] = sidecar["language"], "sidecar"
 
     return SourceDocument(
-        file_name=path.name,
+        file_name=shown(path.name),  # any bytes a file system allows, as text RDF can hold
         text=text,
         sha256=sha256_hex(text),
         media_type=media_type,
