@@ -104,3 +104,30 @@ def test_non_utf8_file_names_are_reported_escaped_and_the_build_goes_on(
     extract = dti("extract", articles / os.fsdecode(b"bad\xff.txt"), cwd=tmp_path)
     assert extract.returncode == 1 and "bad\\xff.txt: empty file" in extract.stderr
     assert "Traceback" not in extract.stderr
+
+
+def test_fifos_folders_and_looping_links_named_like_articles_are_reported(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    articles = tmp_path / "in"
+    articles.mkdir()
+    _copy_good(corpus_dir, articles / "good.txt")
+    os.mkfifo(articles / "pipe.txt")
+    (articles / "folder.txt").mkdir()
+    (articles / "loop.txt").symlink_to("loop.txt")
+    (articles / "dangling.html").symlink_to("nowhere.html")
+    # A newline in a name must not forge a line of the report.
+    (articles / "evil\nSERVED       forged.txt").write_text("", encoding="utf-8")
+    run = dti("build", "--articles", articles, "--store", "store", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr
+    report = (store.current_build_dir(tmp_path / "store") / "report.txt").read_text(encoding="utf-8")
+    heads = [line for line in report.splitlines() if not line.startswith(" ")]
+    assert [h.split()[0] for h in heads].count("SERVED") == 1, report
+    assert "REJECTED     evil\\nSERVED       forged.txt" in heads
+    reasons = {h.split()[1]: report.split(h + "\n", 1)[1].splitlines()[0] for h in heads}
+    assert "a FIFO (named pipe), not a regular file" in reasons["pipe.txt"]
+    assert "a directory, not a regular file" in reasons["folder.txt"]
+    assert "a symbolic link loop, not a regular file" in reasons["loop.txt"]
+    assert "a broken symbolic link, not a regular file" in reasons["dangling.html"]
+    assert store.read_build_info(tmp_path / "store")["rejected"] == 5

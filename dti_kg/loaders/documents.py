@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -36,16 +38,19 @@ class _Page:
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files to read: each file as given; each directory's .txt/.html files (sorted, not recursive),
-    leaving out sidecars, READMEs and JSON Lines files."""
+    """Files to read: each file as given; each directory's .txt/.html entries (sorted, not recursive),
+    leaving out sidecars and READMEs.
+
+    Entries named like articles that are not regular files (a FIFO, a folder named ``x.txt``, a
+    looping or broken symlink) are kept, so that reading them reports them instead of a silent skip.
+    """
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
             found = sorted(
                 p
                 for p in path.iterdir()
-                if p.is_file()
-                and p.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES
+                if p.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES
                 and not p.name.endswith(SIDECAR_SUFFIX)
                 and not p.name.upper().startswith("README")
             )
@@ -57,11 +62,31 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     return out
 
 
+def _not_a_file(path: Path) -> str:
+    """What ``path`` is when it is not a regular file ("" when it is one)."""
+    try:
+        mode = path.stat().st_mode  # follows symlinks: a link to an article is read
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link loop"
+        return "a broken symbolic link" if path.is_symlink() else "no such file"
+    kinds = (
+        (stat.S_ISREG, ""),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    )
+    return next((kind for test, kind in kinds if test(mode)), "not a regular file")
+
+
 def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
+    kind = _not_a_file(path)
+    if kind == "no such file":
         raise InputError(f"{path}: no such file")
-    if not path.is_file():
-        raise InputError(f"{path}: not a regular file")
+    if kind:
+        raise InputError(f"{path}: {kind}, not a regular file: skipped")
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise InputError(f"{path}: file is {size} bytes, over the {MAX_BYTES // (1024 * 1024)} MB limit")
