@@ -18,6 +18,8 @@ MAX_DEPTH              40         nesting of ``{}`` and ``()`` together, and of 
 MAX_TRIPLE_PATTERNS    400        triple patterns (counted by ``.`` ``;`` ``,`` separators)
 MAX_PATH_LENGTH        16         steps in one property path (IRIs chained by ``/`` ``|``)
 MAX_UNIONS             128        ``UNION`` and ``MINUS`` operators
+MAX_OPERATORS          256        expression operators (``||`` ``+`` ``<`` …) in the whole query
+MAX_LIST_ITEMS         256        items in one ``( )`` group without commas: a collection, a VALUES row
 WORKER_MEMORY_MB       1024       heap and private mappings of one worker process (RLIMIT_DATA)
 =====================  =========  ===========================================================
 
@@ -50,6 +52,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_TRIPLE_PATTERNS": 400,
     "MAX_PATH_LENGTH": 16,
     "MAX_UNIONS": 128,
+    # pyoxigraph 0.5.13 crashes on ~10,000-long operator chains and few-thousand-item collections.
+    "MAX_OPERATORS": 256,
+    "MAX_LIST_ITEMS": 256,
     "WORKER_MEMORY_MB": 1024,
 }
 
