@@ -107,7 +107,9 @@ def run_query(job: dict[str, Any], opened: OpenStore) -> dict[str, Any]:
     except (ValueError, TypeError) as exc:
         raise JobError("QueryRejected", f"bad query argument: {exc}") from None
     try:
-        result = store.query(job["query"], substitutions=substitutions, **dataset)
+        result = store.query(
+            job["query"], substitutions=substitutions, base_iri=job.get("base_iri"), **dataset
+        )
     except SyntaxError as exc:
         raise JobError("QueryRejected", f"the query is not valid SPARQL 1.1: {exc}", "query") from None
     except (RuntimeError, ValueError, TypeError) as exc:  # e.g. a substituted variable not projected
