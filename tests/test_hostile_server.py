@@ -3,6 +3,11 @@ server must go on answering ordinary requests."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import socket
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -16,7 +21,8 @@ ASK = "ASK { ?s ?p ?o }"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     d = tmp_path_factory.mktemp("hostile")
-    with dti_serve(make_store(d / "store"), {"QUERY_TIMEOUT": "10"}, d / "serve.log") as (url, _process):
+    settings = {"QUERY_TIMEOUT": "10", "CLIENT_READ_TIMEOUT": "6"}
+    with dti_serve(make_store(d / "store"), settings, d / "serve.log") as (url, _process):
         yield url
 
 
@@ -100,3 +106,75 @@ def test_invalid_utf8_in_the_url_is_400(server: str, path: str) -> None:
     assert reply.status_code == 400, reply.text
     assert "not valid UTF-8" in reply.json()["error"]["detail"]
     assert requests.get(server + "/sparql?query=ASK%20%7B%7D", timeout=30).status_code == 200
+
+
+def _raw_exchange(url: str, request: bytes, timeout: float = 10) -> bytes:
+    """Send ``request`` as-is on a fresh connection (from a thread: the server may stop reading it);
+    what the server answers before closing."""
+    port = int(url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+
+        def send() -> None:
+            with contextlib.suppress(OSError):  # the server may close before it has read everything
+                s.sendall(request)
+
+        threading.Thread(target=send, daemon=True).start()
+        chunks = []
+        with contextlib.suppress(OSError):
+            while chunk := s.recv(65536):
+                chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_a_huge_request_line_is_414_at_once(server: str) -> None:
+    started = time.monotonic()
+    answer = _raw_exchange(server, b"GET /sparql?query=" + b"A" * (16 * 1024 * 1024) + b" HTTP/1.1\r\n\r\n")
+    assert time.monotonic() - started < 5, "the server read the whole 16 MB line"
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 414 "), answer[:200]
+    assert "POST body" in json.loads(body)["error"]["detail"]
+    huge_headers = b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"X-Big: " + b"b" * 8000 + b"\r\n"
+    assert _raw_exchange(server, huge_headers * 40).startswith(b"HTTP/1.1 4")  # 431 or gunicorn's 400
+    # A long query still fits in a URL (the guard's own limit answers past MAX_QUERY_BYTES).
+    long_ask = "ASK { ?s ?p ?o } #" + "x" * 20000
+    assert requests.get(server + "/sparql", params={"query": long_ask}, timeout=30).status_code == 200
+    assert_still_answers(server)
+
+
+def test_slow_clients_cannot_take_the_server(server: str) -> None:
+    """12 clients sending one byte every 2 s, reconnecting when cut off, while ordinary requests
+    must still be answered promptly."""
+    port = int(server.rsplit(":", 1)[1])
+    stop = threading.Event()
+    timeouts: list[bytes] = []
+
+    def slow_client() -> None:
+        while not stop.is_set():
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+                try:
+                    for byte in b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100:
+                        s.sendall(bytes([byte]))
+                        if stop.wait(2):
+                            return
+                except OSError:
+                    with contextlib.suppress(OSError):
+                        timeouts.append(s.recv(200))
+
+    clients = [threading.Thread(target=slow_client, daemon=True) for _ in range(12)]
+    for c in clients:
+        c.start()
+    try:
+        deadline = time.monotonic() + 25
+        latencies = []
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            reply = requests.get(server + "/sparql", params={"query": ASK}, timeout=10)
+            latencies.append(time.monotonic() - started)
+            assert reply.status_code == 200
+            time.sleep(1)
+    finally:
+        stop.set()
+        for c in clients:
+            c.join(timeout=10)
+    assert max(latencies) < 3, latencies
+    assert any(t.startswith(b"HTTP/1.1 408 ") for t in timeouts), timeouts

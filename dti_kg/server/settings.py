@@ -21,6 +21,7 @@ MAX_UNIONS             128        ``UNION`` and ``MINUS`` operators
 MAX_OPERATORS          256        expression operators (``||`` ``+`` ``<`` …) in the whole query
 MAX_LIST_ITEMS         256        items in one ``( )`` group without commas: a collection, a VALUES row
 WORKER_MEMORY_MB       1024       heap and private mappings of one worker process (RLIMIT_DATA)
+CLIENT_READ_TIMEOUT    10         seconds a client has to send one whole request (else 408)
 =====================  =========  ===========================================================
 
 The settings file named by ``DTI_KG_SETTINGS`` is TOML with the same upper-case keys; when it is set,
@@ -56,6 +57,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_OPERATORS": 256,
     "MAX_LIST_ITEMS": 256,
     "WORKER_MEMORY_MB": 1024,
+    "CLIENT_READ_TIMEOUT": 10.0,  # slow clients must not hold the web threads (dti_kg.server.gunicorn_worker)
 }
 
 CAN_BE_ZERO = frozenset({"QUEUE_SIZE"})  # 0: no query waits, busy workers mean 503 at once
