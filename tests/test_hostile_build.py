@@ -131,3 +131,21 @@ def test_fifos_folders_and_looping_links_named_like_articles_are_reported(
     assert "a symbolic link loop, not a regular file" in reasons["loop.txt"]
     assert "a broken symbolic link, not a regular file" in reasons["dangling.html"]
     assert store.read_build_info(tmp_path / "store")["rejected"] == 5
+
+
+def test_a_javascript_url_in_a_sidecar_rejects_the_article(tmp_path: Path, corpus_dir: Path) -> None:
+    articles = tmp_path / "in"
+    articles.mkdir()
+    _copy_good(corpus_dir, articles / "good.txt")
+    _copy_good(corpus_dir, articles / "bad.txt", salt="\n")
+    (articles / "bad.txt.meta.json").write_text('{"url": "javascript:alert(1)"}', encoding="utf-8")
+    run = dti("build", "--articles", articles, "--store", "store", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert "'url' must be an http:// or https:// URL" in run.stderr
+    urls = {
+        str(row[0].value)
+        for row in store.open_read_only(tmp_path / "store").query(
+            "SELECT ?u { GRAPH ?g { ?s <https://schema.org/url> ?u } }"
+        )
+    }
+    assert urls and all(u.startswith(("http://", "https://")) for u in urls), urls

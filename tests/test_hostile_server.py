@@ -178,3 +178,26 @@ def test_slow_clients_cannot_take_the_server(server: str) -> None:
             c.join(timeout=10)
     assert max(latencies) < 3, latencies
     assert any(t.startswith(b"HTTP/1.1 408 ") for t in timeouts), timeouts
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/query", "/queries", "/doc/edition/2021", "/sparql?query=ASK%7B%7D", "/no/such/page"]
+)
+def test_every_response_carries_the_security_headers(server: str, path: str) -> None:
+    reply = requests.get(server + path, headers={"Accept": "text/html"}, timeout=30)
+    csp = reply.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "object-src 'none'" in csp
+    assert reply.headers["X-Content-Type-Options"] == "nosniff"
+    assert reply.headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_javascript_iri_in_a_query_result_is_not_a_link(server: str) -> None:
+    query = (
+        'SELECT ?x ?y WHERE { BIND(IRI("javascript:alert(document.domain)") AS ?x) '
+        "BIND(<https://e.org/a> AS ?y) }"
+    )
+    reply = requests.get(server + "/query", params={"query": query, "run": "1"}, timeout=30)
+    assert reply.status_code == 200, reply.text
+    assert "javascript:alert(document.domain)" in reply.text, "the value is still shown"
+    assert 'href="javascript:' not in reply.text.lower()
+    assert 'href="https://e.org/a"' in reply.text, "http(s) IRIs stay links"

@@ -154,9 +154,21 @@ def _read_sidecar(path: Path) -> dict[str, str]:
             date.fromisoformat(data["published"])
         except ValueError as exc:
             raise InputError(f"{sidecar}: 'published' must be an ISO date (YYYY-MM-DD)") from exc
+    if data.get("url") and not web_url(data["url"]):
+        raise InputError(f"{sidecar}: 'url' must be an http:// or https:// URL with a host")
     if data.get("language") and data["language"] not in LANGUAGES:
         raise InputError(f"{sidecar}: 'language' must be one of {list(LANGUAGES)}")
     return {k: v for k, v in data.items() if v}
+
+
+def web_url(url: str) -> bool:
+    """An absolute http(s) URL with a host: the only kind of source URL the graph (and its pages,
+    which make it a link) accepts. ``javascript:``, ``data:`` or relative URLs are not sources."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in url)
 
 
 def _outlet_slug(name: str) -> str | None:
@@ -191,7 +203,7 @@ def load_document(path: Path) -> SourceDocument:
             basis["title"] = "html"
         if page.published:
             published, basis["published"] = page.published, "html"
-        if page.url:
+        if page.url and web_url(page.url):  # a page's own claim: ignored unless a web URL
             url, basis["url"] = page.url, "html"
         slug = _outlet_slug(page.site_name) if page.site_name else None
         if slug is None and url:
@@ -206,8 +218,8 @@ def load_document(path: Path) -> SourceDocument:
         basis["title"] = "text"
     if published is None and (published := metadata.find_published(text)):
         basis["published"] = "text"
-    if url is None and (url := metadata.find_url(text)):
-        basis["url"] = "text"
+    if url is None and (found_url := metadata.find_url(text)) and web_url(found_url):
+        url, basis["url"] = found_url, "text"
     if outlet is None:
         found, _kind = metadata.find_outlet(text, url)
         if found:

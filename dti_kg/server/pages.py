@@ -29,6 +29,7 @@ from dti_kg.server.pages_common import (
     href,
     html_response,
     indicator_label,
+    linkable,
     measure_text,
     score_text,
     term_text,
@@ -58,6 +59,7 @@ def register_template_helpers(state: object) -> None:
     app = state.app  # type: ignore[attr-defined]
     app.jinja_env.globals.update(
         href=href,
+        linkable=linkable,
         curie=curie,
         derived_iri=DERIVED,
         indicator_label=indicator_label,
