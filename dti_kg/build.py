@@ -27,7 +27,7 @@ import rdflib
 
 from dti_kg import __version__, store
 from dti_kg.config import base_iri
-from dti_kg.errors import DtiError, InputError
+from dti_kg.errors import DtiError, InputError, StorageFailure, first_line
 from dti_kg.iri import Minter
 from dti_kg.names import shown
 from dti_kg.resources import data_file, ontology_file, read_text, shape_files
@@ -184,23 +184,30 @@ def build_store(
         served = {o.graph: graphs[o.graph] for o in outcomes if o.status == "served" and o.graph}
         info = _build_info(minter, LOADER_VERSION, articles, outcomes)
         refusal = "" if allow_shrink else shrink_refusal(len(served), _served_now(p))
-        if refusal:
-            build_dir = store.create_refused(p, {**info, "refused": refusal})
+        try:
+            if refusal:
+                build_dir = store.create_refused(p, {**info, "refused": refusal})
+                _write_reports(build_dir, outcomes, graphs, reports)
+                kept = store.prune(p, also_keep=build_dir)
+                return BuildResult(p.link, build_dir, outcomes, 0, kept, refusal)
+            say("reconciling claims with the official tables")
+            derived = _derived_graphs(minter, served)
+            derived[str(minter.graph("validation"))] = validation_graph(
+                minter, {**reference_reports, **{g: reports[g] for g in served}}
+            )
+            build_dir = store.create_build(
+                p,
+                list(graph_quads({**reference, **served, **derived})),
+                info,
+            )
             _write_reports(build_dir, outcomes, graphs, reports)
-            kept = store.prune(p, also_keep=build_dir)
-            return BuildResult(p.link, build_dir, outcomes, 0, kept, refusal)
-        say("reconciling claims with the official tables")
-        derived = _derived_graphs(minter, served)
-        derived[str(minter.graph("validation"))] = validation_graph(
-            minter, {**reference_reports, **{g: reports[g] for g in served}}
-        )
-        build_dir = store.create_build(
-            p,
-            list(graph_quads({**reference, **served, **derived})),
-            info,
-        )
-        _write_reports(build_dir, outcomes, graphs, reports)
-        kept = store.publish(p, build_dir)
+            kept = store.publish(p, build_dir)
+        except OSError as exc:  # disk full, I/O error: nothing was switched, so say so and clean up
+            store.prune(p)
+            raise StorageFailure(
+                f"cannot write the new build under {p.builds}: {first_line(exc)}; "
+                f"{p.link} still serves its previous build"
+            ) from None
         result = BuildResult(p.link, build_dir, outcomes, store.read_build_info(p.link)["quads"], kept)
     say(f"built {p.link} -> {build_dir.name}: {result.quads} quads")
     return result
@@ -275,16 +282,17 @@ def gather_sources(
             outcome.status = "served" if report.conforms else "quarantined"
             outcome.report = "\n".join(x for x in (outcome.report, report.as_text()) if x)
             reports[iri] = report.report_graph
-            cache.put(
-                key,
-                {
-                    "status": outcome.status,
-                    "report": outcome.report,
-                    "claims": outcome.claims,
-                    "graph": graphs[iri].serialize(format="nt"),
-                    "validation": reports[iri].serialize(format="nt"),
-                },
-            )
+            with contextlib.suppress(OSError):  # the cache is an optimisation: a full disk only skips it
+                cache.put(
+                    key,
+                    {
+                        "status": outcome.status,
+                        "report": outcome.report,
+                        "claims": outcome.claims,
+                        "graph": graphs[iri].serialize(format="nt"),
+                        "validation": reports[iri].serialize(format="nt"),
+                    },
+                )
     return outcomes, graphs, reports
 
 

@@ -32,7 +32,7 @@ from typing import Any
 
 import pyoxigraph
 
-from dti_kg.errors import StoreError
+from dti_kg.errors import StoreDamaged, StoreError, first_line
 
 KEEP_BUILDS = 3  # the current build and two before it, for servers still reading them
 BUILD_INFO = "build.json"
@@ -164,8 +164,25 @@ def open_read_only(store: str | os.PathLike[str]) -> pyoxigraph.Store:
     directory = current_build_dir(store) / OXIGRAPH_DIR
     try:
         return pyoxigraph.Store.read_only(str(directory))
-    except OSError as exc:
-        raise StoreError(f"cannot open the store at {directory}: {exc}") from exc
+    except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as a RuntimeError
+        raise read_failure(directory, exc) from None
+
+
+@contextlib.contextmanager
+def reading(store: str | os.PathLike[str]) -> Iterator[None]:
+    """Turn a store failing while it is read (a damaged block met mid-query) into a one-line error."""
+    try:
+        yield
+    except (OSError, RuntimeError) as exc:
+        raise read_failure(Path(store), exc) from None
+
+
+def read_failure(directory: Path, exc: BaseException) -> StoreError:
+    """The one-line error for a store that cannot be read: damaged (exit 3) or unreadable (exit 2)."""
+    first = first_line(exc)
+    if "Corruption" in first or "checksum" in first:
+        return StoreDamaged(f"the store at {directory} is damaged ({first}); rebuild it with dti build")
+    return StoreError(f"cannot read the store at {directory}: {first}")
 
 
 def create_build(

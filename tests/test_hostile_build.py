@@ -149,3 +149,66 @@ def test_a_javascript_url_in_a_sidecar_rejects_the_article(tmp_path: Path, corpu
         )
     }
     assert urls and all(u.startswith(("http://", "https://")) for u in urls), urls
+
+
+def test_a_full_disk_is_one_line_exit_3_and_the_previous_build_stays(tmp_path: Path) -> None:
+    """A real full disk: a 12 MB tmpfs in a private mount namespace (unshare, no root needed)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    script = f"""
+set -e
+mount -t tmpfs -o size=12m tmpfs {disk}
+cd {disk}
+{DTI} build --store store > first.out 2> first.err
+before=$(readlink store)
+# Fill what is left, leaving a few KB so the next build gets as far as writing its store.
+head -c 100000000 /dev/zero > filler 2>/dev/null || true
+rm filler; head -c $(( $(stat -f -c '%a*%S' . ) - 200000 )) /dev/zero > filler
+set +e
+{DTI} build --store store > second.out 2> second.err
+echo "exit=$?"
+echo "before=$before after=$(readlink store)"
+echo "builds=$(ls store.builds | grep -v -e cache -e lock | wc -l)"
+cat second.err
+"""
+    run = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, timeout=300)
+    assert "exit=3" in run.stdout, run.stdout + run.stderr
+    before, after = run.stdout.split("before=")[1].split()[0], run.stdout.split("after=")[1].split()[0]
+    assert before == after, "the store switched to a build that could not be written"
+    assert "builds=1" in run.stdout, "the unfinished build was left behind, filling the disk"
+    errors = [line for line in run.stdout.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "No space left on device" in errors[0], run.stdout
+    assert "still serves its previous build" in errors[0]
+    assert "Traceback" not in run.stdout
+
+
+def test_a_damaged_store_is_one_line_exit_3(tmp_path: Path, seed_store: Path) -> None:
+    damaged = tmp_path / "store"
+    shutil.copytree(seed_store.resolve(), tmp_path / "store.builds" / "b1")
+    damaged.symlink_to("store.builds/b1")
+    for table in (tmp_path / "store.builds" / "b1" / "oxigraph").glob("*.sst"):
+        data = bytearray(table.read_bytes())
+        for i in range(100, len(data), 97):
+            data[i] ^= 0xFF
+        table.write_bytes(data)
+    for args in (["stats"], ["query", "ASK { ?s ?p ?o }"], ["export", "--format", "nq"]):
+        run = dti(*args, "--store", damaged, cwd=tmp_path)
+        assert run.returncode == 3, (args, run.stderr)
+        assert "Traceback" not in run.stderr
+        (line,) = run.stderr.strip().splitlines()
+        assert line.startswith("error: the store at ") and "is damaged" in line and "dti build" in line
+
+
+def test_the_cli_reads_a_store_under_the_worker_memory_cap(tmp_path: Path, seed_store: Path) -> None:
+    # A cross product sorted in memory: far past 300 MB, so capped it must fail, not grow.
+    query = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i LIMIT 1"
+    run = subprocess.run(
+        [DTI, "query", query, "--store", str(seed_store)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DTI_KG_WORKER_MEMORY_MB": "300"},
+    )
+    assert run.returncode != 0, "the query finished: it did not need more than the cap"
+    assert "Traceback" not in run.stderr
+    assert "memory" in run.stderr.lower(), run.stderr[-500:]

@@ -7,7 +7,8 @@ import importlib
 import click
 
 from dti_kg import __version__
-from dti_kg.errors import DtiError
+from dti_kg.errors import DtiError, StorageFailure, first_line
+from dti_kg.limits import MEMORY_NOTE
 from dti_kg.names import shown
 
 # module name -> attribute holding the click command; one line per subcommand.
@@ -47,6 +48,12 @@ class _Group(click.Group):
             message = "\n".join(shown(line) for line in str(exc).splitlines())
             click.secho(f"error: {message}", err=True, fg="red")
             ctx.exit(exc.exit_code)
+        except OSError as exc:  # the machine, not the input: disk full, I/O error
+            click.secho(f"error: {shown(first_line(exc))}", err=True, fg="red")
+            ctx.exit(StorageFailure.exit_code)
+        except MemoryError:
+            click.secho(f"error: out of memory ({MEMORY_NOTE})", err=True, fg="red")
+            ctx.exit(StorageFailure.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
