@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import signal
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -201,3 +204,61 @@ def test_a_javascript_iri_in_a_query_result_is_not_a_link(server: str) -> None:
     assert "javascript:alert(document.domain)" in reply.text, "the value is still shown"
     assert 'href="javascript:' not in reply.text.lower()
     assert 'href="https://e.org/a"' in reply.text, "http(s) IRIs stay links"
+
+
+def _descendants(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found += [int(child), *_descendants(int(child))]
+    return found
+
+
+@pytest.fixture(scope="module")
+def unguarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """A server whose guard lets the known crashers through and whose workers have 200 MB: to see
+    what the client is told when a worker dies."""
+    d = tmp_path_factory.mktemp("unguarded")
+    settings = {
+        "QUERY_TIMEOUT": "20",
+        "MAX_DEPTH": "100000",
+        "MAX_OPERATORS": "100000",
+        "MAX_LIST_ITEMS": "100000",
+        "WORKER_MEMORY_MB": "200",
+        "QUERY_WORKERS": "1",
+    }
+    with dti_serve(make_store(d / "store"), settings, d / "serve.log") as (url, process):
+        yield url, process.pid
+
+
+def test_a_worker_segfault_is_reported_as_a_crash(unguarded: tuple[str, int]) -> None:
+    url, _ = unguarded
+    reply = post_query(url, CRASHERS["parentheses inside an IRI"])
+    assert reply.status_code == 503, reply.text
+    detail = reply.json()["error"]["detail"]
+    assert "SIGSEGV" in detail and "crash in the query engine" in detail and "needed more" not in detail
+    assert_still_answers(url)
+
+
+def test_a_worker_out_of_memory_is_reported_as_memory(unguarded: tuple[str, int]) -> None:
+    url, _ = unguarded
+    reply = post_query(url, "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i LIMIT 1")
+    assert reply.status_code == 503, reply.text
+    detail = reply.json()["error"]["detail"]
+    assert "SIGABRT" in detail and "200 MB" in detail, detail
+    assert_still_answers(url)
+
+
+def test_a_worker_killed_from_outside_is_reported_as_killed(unguarded: tuple[str, int]) -> None:
+    url, pid = unguarded
+    assert_still_answers(url)  # the worker is up
+    workers = [
+        p for p in _descendants(pid) if "dti_kg.server.worker" in Path(f"/proc/{p}/cmdline").read_text()
+    ]
+    slow = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    killer = threading.Timer(1.5, lambda: [os.kill(w, signal.SIGKILL) for w in workers])
+    killer.start()
+    reply = post_query(url, slow)
+    killer.join()
+    assert reply.status_code == 503, reply.text
+    assert "SIGKILL" in reply.json()["error"]["detail"]
