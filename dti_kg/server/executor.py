@@ -59,7 +59,7 @@ def death_cause(code: int, memory_mb: int) -> str:
     except ValueError:
         name = f"signal {-code}"
     meaning = {
-        "SIGABRT": f"most likely the query needed more than the {memory_mb} MB a worker may use",
+        "SIGABRT": f"most likely the query needed more than the {memory_mb} MB of memory a worker may use",
         "SIGSEGV": "a crash in the query engine (pyoxigraph), not a memory limit",
         "SIGBUS": "a crash in the query engine or a damaged store file",
         "SIGKILL": "killed from outside: the kernel's out-of-memory killer or an operator",
