@@ -21,6 +21,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("serve", "serve_command"),
     ("extract", "extract_command"),
     ("audit", "audit_command"),
+    ("publish", "publish_command"),
 )
 
 
