@@ -38,6 +38,8 @@ from server_helpers import dti_serve
 
 from dti_kg.build import build_store
 
+# How a connection closed by gunicorn's keep-alive timeout just as the client reuses it shows up.
+KEEPALIVE_RACE = ("without response", "Connection reset by peer")
 MEMORY_GROWTH_LIMIT = 1.25  # end of run / end of warm-up
 WARM_UP_SHARE = 0.25  # of the run
 
@@ -99,11 +101,12 @@ def _shed(reply: requests.Response) -> bool:
 
 def one_request(session: requests.Session, url: str, rng: random.Random) -> Outcome:
     """One request of a random kind. A kept-alive connection the server closed as it was reused
-    (gunicorn's keep-alive timeout racing the client: "closed without response") is retried once on
-    a new connection, as browsers do; such retries are counted, not hidden."""
+    (gunicorn's keep-alive timeout racing the client: "closed without response", or a reset when
+    the request reached the closed socket) is retried once on a new connection, as browsers do;
+    such retries are counted, not hidden, and a second failure counts as unexpected."""
     state = rng.getstate()
     outcome = _one_request(session, url, rng)
-    if outcome.status == 0 and "without response" in outcome.note:
+    if outcome.status == 0 and any(race in outcome.note for race in KEEPALIVE_RACE):
         rng.setstate(state)  # the same request again
         again = _one_request(session, url, rng)
         again.retried = True
