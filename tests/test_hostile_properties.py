@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 import rdflib
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dti_kg.build import Cache, gather_sources, reference_graphs
@@ -169,6 +169,7 @@ def _document(text: str) -> SourceDocument:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(article_text)
+@example("Chuyển đổi số DTI\n\nTheo DTI 2021, tỉnh Thái Nguyên xếp thứ 8/63. Thái Nguyên tăng 63 bậc.")
 def test_any_text_extracts_without_crash_and_every_value_is_in_range(text: str) -> None:
     doc = _document(text)
     extraction = extract_document(doc)
