@@ -3,18 +3,16 @@ every canned query returns the same rows there as from ``dti serve``."""
 
 from __future__ import annotations
 
-import contextlib
 import re
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
-from server_helpers import dti_serve, free_port, make_store
+from server_helpers import dti_serve, free_port, http_process, make_store
 
 from dti_kg import store
 from dti_kg.server.canned import canned_queries
@@ -40,35 +38,14 @@ EXAMPLES = {
 def oxigraph(tmp_path: Path) -> Iterator[str]:
     """``oxigraph serve`` on a free loopback port, union default graph like ``dti serve``."""
     port = free_port()
-    log = (tmp_path / "oxigraph.log").open("wb")
-    process = subprocess.Popen(
-        [
-            str(OXIGRAPH),
-            "serve",
-            "--location",
-            str(tmp_path / "oxi"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, (tmp_path / "oxigraph.log").read_text()
-            with contextlib.suppress(requests.ConnectionError):
-                if requests.get(url + "/query", params={"query": "ASK {}"}, timeout=5).ok:
-                    break
-            assert time.monotonic() < deadline, "oxigraph serve did not start"
-            time.sleep(0.1)
+    command = [str(OXIGRAPH), "serve", "--location", str(tmp_path / "oxi"), "--bind", f"127.0.0.1:{port}"]
+    with http_process(
+        [*command, "--union-default-graph"], port, "/query?query=ASK%7B%7D", tmp_path / "oxi.log"
+    ) as (
+        url,
+        _process,
+    ):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        log.close()
 
 
 def _publish(store_link: Path, to: str) -> subprocess.CompletedProcess[str]:
