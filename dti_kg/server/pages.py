@@ -58,6 +58,7 @@ def register_template_helpers(state: object) -> None:
     app = state.app  # type: ignore[attr-defined]
     app.jinja_env.globals.update(
         href=href,
+        canned_queries=canned_queries,  # the error page puts a canned query's form back
         curie=curie,
         derived_iri=DERIVED,
         indicator_label=indicator_label,
