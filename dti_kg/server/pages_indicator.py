@@ -8,10 +8,12 @@ Without them an indicator fell to the generic page: hundreds of unlabelled "link
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from flask import render_template
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
+from rdflib.term import Node
 
 from dti_kg.namespaces import DTI
 from dti_kg.server.pages_common import (
@@ -108,17 +110,20 @@ ORDER BY DESC(?year)
 )
 
 
-def kind_of(types: set[URIRef]) -> tuple[str, str] | None:
+def kind_of(types: Iterable[Node]) -> tuple[str, str] | None:
     """The (Vietnamese, English) name of the indicator's kind, or None."""
-    return next((singular for cls, singular, _ in KINDS if cls in types), None)
+    present = set(types)
+    return next((singular for cls, singular, _ in KINDS if cls in present), None)
+
+
+def _iris(nodes: Iterable[Node | None]) -> list[URIRef]:
+    return sorted(n for n in nodes if isinstance(n, URIRef))
 
 
 def indicator_page(thing: str, graph: Graph) -> str:
     node = URIRef(thing)
     subs = {"indicator": iri(thing)}
-    types = set(graph.objects(node, RDF.type))
-    pillar = graph.value(node, DTI.pillar)
-    frameworks = sorted(graph.subjects(DTI.includesIndicator, node))
+    pillar = _iris([graph.value(node, DTI.pillar)])
     official = select(OFFICIAL_VALUES, subs)
     claims = select(CLAIMS, subs)
     checks = select(QUALITY_CHECKS, subs)
@@ -126,13 +131,13 @@ def indicator_page(thing: str, graph: Graph) -> str:
         "indicator.html",
         thing=thing,
         labels=labels(graph, node),
-        kind=kind_of(types),
+        kind=kind_of(graph.objects(node, RDF.type)),
         notation=graph.value(node, SKOS.notation),
         alt_labels=sorted({str(v) for v in graph.objects(node, SKOS.altLabel)}),
         scheme=graph.value(node, SKOS.inScheme),
-        pillar=(pillar, labels(graph, pillar)) if pillar else None,
-        indices=[(i, labels(graph, i)) for i in sorted(graph.subjects(DTI.pillar, node))],
-        frameworks=[(f, labels(graph, f)) for f in frameworks],
+        pillar=(pillar[0], labels(graph, pillar[0])) if pillar else None,
+        indices=[(i, labels(graph, i)) for i in _iris(graph.subjects(DTI.pillar, node))],
+        frameworks=[(f, labels(graph, f)) for f in _iris(graph.subjects(DTI.includesIndicator, node))],
         official=official_groups(official.rows),
         claims=claims.rows,
         checks=check_groups(checks.rows),
