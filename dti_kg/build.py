@@ -149,7 +149,7 @@ def build_store(
         reference = reference_graphs(minter)
         reference_reports = check_reference(reference, minter, say)
         cache = Cache(p.cache, f"{LOADER_VERSION}-{gate_fingerprint(minter)}")
-        sources: list[Source] = (
+        sources: Sequence[Source] = (
             article_sources(articles) if articles is not None else snapshot_sources(minter)
         )
         outcomes, graphs, reports = gather_sources(sources, minter, cache, reference, say)
@@ -182,7 +182,7 @@ def reference_graphs(minter: Minter) -> dict[str, rdflib.Graph]:
 
 
 def gather_sources(
-    sources: list[Source],
+    sources: Sequence[Source],
     minter: Minter,
     cache: Cache,
     reference: dict[str, rdflib.Graph],

@@ -270,9 +270,10 @@ def _add_fact(graph: Graph, minter: Minter, doc: SourceDocument, fact: EditionFa
 
 # --- reading back ------------------------------------------------------------------------------
 
-_MEASURE_KEYS = {iri: key for key, iri in _MEASURES.items()}
-_EDITION_BASIS_KEYS = {iri: key for key, iri in _EDITION_BASES.items()}
-_PROVINCE_BASIS_KEYS = {iri: key for key, iri in _PROVINCE_BASES.items()}
+# Keyed by Node: they look up whatever the graph holds, which may be no key at all.
+_MEASURE_KEYS: dict[Node, str] = {iri: key for key, iri in _MEASURES.items()}
+_EDITION_BASIS_KEYS: dict[Node, str] = {iri: key for key, iri in _EDITION_BASES.items()}
+_PROVINCE_BASIS_KEYS: dict[Node, str] = {iri: key for key, iri in _PROVINCE_BASES.items()}
 
 
 def _tail(iri: Node) -> str:
@@ -292,8 +293,8 @@ def _spans(graph: Graph, claim: Node) -> list[dict[str, object]]:
         start = end = quote = None
         for selector in graph.objects(span, OA.hasSelector):
             if (selector, RDF.type, OA.TextPositionSelector) in graph:
-                start = int(_one(graph, selector, OA.start))
-                end = int(_one(graph, selector, OA.end))
+                start = int(str(_one(graph, selector, OA.start)))
+                end = int(str(_one(graph, selector, OA.end)))
             elif (selector, RDF.type, OA.TextQuoteSelector) in graph:
                 quote = str(_one(graph, selector, OA.exact))
         if start is None or end is None or quote is None:

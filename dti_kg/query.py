@@ -20,6 +20,14 @@ def run_query(store: pyoxigraph.Store, query: str) -> QueryResult:
         raise InputError(f"the query is not valid SPARQL: {exc}") from exc
 
 
+def run_select(store: pyoxigraph.Store, query: str) -> pyoxigraph.QuerySolutions:
+    """:func:`run_query` for a SELECT of our own (audit, stats): any other form is a programming error."""
+    result = run_query(store, query)
+    if not isinstance(result, pyoxigraph.QuerySolutions):
+        raise TypeError(f"not a SELECT query: {query[:80]!r}")
+    return result
+
+
 def term_text(term: object) -> str:
     """A cell's text: the IRI, the literal's lexical form, or empty for an unbound variable."""
     if term is None:

@@ -116,7 +116,7 @@ def snapshot_sources(minter: Minter) -> list[SnapshotSource]:
         triple, graph = _split_quad(line)
         by_graph[graph].append(triple)
         if f" {_FILE_NAME} " in triple:
-            names[graph] = rdflib.util.from_n3(triple.split(f" {_FILE_NAME} ", 1)[1].rstrip(" .")).toPython()
+            names[graph] = str(rdflib.util.from_n3(triple.split(f" {_FILE_NAME} ", 1)[1].rstrip(" .")))
     return [
         SnapshotSource(names.get(g, g.rsplit("/", 1)[-1]), g, "\n".join(sorted(lines)) + "\n")
         for g, lines in sorted(by_graph.items())

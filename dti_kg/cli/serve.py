@@ -44,7 +44,7 @@ def _run_gunicorn(options: dict[str, Any], config: dict[str, Any]) -> None:
 
     from dti_kg.server import create_app
 
-    class _Application(BaseApplication):  # type: ignore[misc]
+    class _Application(BaseApplication):
         def load_config(self) -> None:
             for key, value in options.items():
                 self.cfg.set(key, value)

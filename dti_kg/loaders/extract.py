@@ -211,10 +211,10 @@ def _merge(claims: list[Claim]) -> tuple[list[Claim], list[str]]:
         slot = (claim.province, claim.edition, claim.indicator, claim.measure, claim.compared_to)
         slots.setdefault(slot, []).append(claim)
     out = []
-    for slot, group in slots.items():
+    for where, group in slots.items():
         if len(group) > 1:
             values = sorted(str(c.value) for c in group)
-            notes.append(f"conflicting values {values} for {slot}: none kept")
+            notes.append(f"conflicting values {values} for {where}: none kept")
             continue
         out.extend(group)
     return out, notes

@@ -279,7 +279,7 @@ def run_query(name: str) -> Response | str:
 
 
 def _alternates(name: str) -> list[tuple[str, str]]:
-    args = {k: v for k, v in request.args.items() if k != "format"}
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "format"}
     return [
         (fmt.upper(), url_for("canned.run_query", name=name, format=fmt, **args)) for fmt in ("csv", "json")
     ]

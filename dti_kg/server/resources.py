@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, redirect, request
 from rdflib import Graph, URIRef
+from werkzeug.wrappers import Response as BaseResponse
 
 from dti_kg.namespaces import PREFIXES
 from dti_kg.resources import ontology_file, read_text
@@ -145,7 +146,7 @@ bp = Blueprint("resources", __name__)
 
 
 @bp.get("/id/<path:rest>")
-def thing(rest: str) -> Response:
+def thing(rest: str) -> BaseResponse:  # flask's redirect() is typed as werkzeug's Response
     """The IRI names a thing, not a document: 303 See Other to its description (httpRange-14)."""
     response = redirect("/doc/" + rest, code=303)
     response.headers["Vary"] = "Accept"

@@ -102,11 +102,14 @@ def void(ext: str | None = None) -> Response:
     return rdf_response(graph, media_type)
 
 
+def _resource(t: Term) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode:
+    """A subject or graph name: the store holds no literals there."""
+    return pyoxigraph.BlankNode(t.value) if t.kind == "bnode" else pyoxigraph.NamedNode(t.value)
+
+
 def _term(t: Term) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal:
-    if t.kind == "uri":
-        return pyoxigraph.NamedNode(t.value)
-    if t.kind == "bnode":
-        return pyoxigraph.BlankNode(t.value)
+    if t.kind in ("uri", "bnode"):
+        return _resource(t)
     if t.lang:
         return pyoxigraph.Literal(t.value, language=t.lang)
     if t.datatype:
@@ -128,7 +131,10 @@ def all_quads(max_rows: int) -> tuple[list[pyoxigraph.Quad], str]:
             )
         build_id = table.build_id
         quads.extend(
-            pyoxigraph.Quad(_term(r["s"]), _term(r["p"]), _term(r["o"]), _term(r["g"])) for r in table.rows
+            pyoxigraph.Quad(
+                _resource(r["s"]), pyoxigraph.NamedNode(r["p"].value), _term(r["o"]), _resource(r["g"])
+            )
+            for r in table.rows
         )
         if len(table.rows) < size:
             return quads, build_id

@@ -100,9 +100,11 @@ def _not_acceptable(kind: str, accept: str) -> JobError:
 def run_query(job: dict[str, Any], opened: OpenStore) -> dict[str, Any]:
     store = opened.get()
     try:
-        substitutions = {
-            pyoxigraph.Variable(k): _term(v) for k, v in (job.get("substitutions") or {}).items()
-        }
+        # Store.query's own (invariant) parameter type; we only ever bind IRIs and literals.
+        substitutions: dict[
+            pyoxigraph.Variable,
+            pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple,
+        ] = {pyoxigraph.Variable(k): _term(v) for k, v in (job.get("substitutions") or {}).items()}
         dataset = _dataset_arguments(job)
     except (ValueError, TypeError) as exc:
         raise JobError("QueryRejected", f"bad query argument: {exc}") from None
