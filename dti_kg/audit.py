@@ -22,6 +22,7 @@ from pathlib import Path
 import pyoxigraph
 
 from dti_kg.errors import InputError
+from dti_kg.loaders.documents import load_document
 from dti_kg.query import run_select
 
 STATUSES = ("confirmed", "contradicted", "unverifiable")
@@ -174,7 +175,6 @@ def _check_spans(text: str, spans: Iterable[_Span]) -> list[SpanProblem]:
 
 def verify_spans(store: pyoxigraph.Store, folders: Sequence[Path]) -> list[SourceCheck]:
     """Every source of the store checked against its file in ``folders`` (sorted by file name)."""
-    from dti_kg.loaders.documents import load_document
 
     for folder in folders:
         if not folder.is_dir():

@@ -28,9 +28,17 @@ import rdflib
 from dti_kg import __version__, store
 from dti_kg.config import base_iri
 from dti_kg.errors import DtiError, InputError
+from dti_kg.graph import claims_from_graph
 from dti_kg.iri import Minter
+from dti_kg.loaders import LOADER_VERSION
+from dti_kg.loaders.official import official_graph, official_observations
+from dti_kg.namespaces import DTI, SH
+from dti_kg.quality import quality_graph
+from dti_kg.reconcile import reconcile, reconciliation_graph
+from dti_kg.reference_graph import reference_graph
 from dti_kg.resources import data_file, ontology_file, read_text, shape_files
 from dti_kg.sources import Source, article_sources, snapshot_sources
+from dti_kg.validate import ShapeGate
 
 Progress = Callable[[str], None]
 # Shipped data files a validation verdict depends on.
@@ -120,7 +128,6 @@ def check_reference(
     hit = cache.get("reference")
     if hit is not None:
         return {g: rdflib.Graph().parse(data=nt, format="nt") for g, nt in hit["reports"].items()}
-    from dti_kg.validate import ShapeGate
 
     say("validating the shipped reference data and official tables (once per version)")
     found = ShapeGate(union(reference.values())).validate(reference)
@@ -143,8 +150,6 @@ def build_store(
     say: Progress = progress or _silent
     minter = Minter(base_iri())
     with store.build_lock(store_path) as p:
-        from dti_kg.loaders import LOADER_VERSION
-
         say("preparing reference data and shapes")
         reference = reference_graphs(minter)
         reference_reports = check_reference(reference, minter, say)
@@ -172,9 +177,6 @@ def build_store(
 
 
 def reference_graphs(minter: Minter) -> dict[str, rdflib.Graph]:
-    from dti_kg.loaders.official import official_graph
-    from dti_kg.reference_graph import reference_graph
-
     return {
         str(minter.graph("reference")): reference_graph(minter),
         str(minter.graph("official")): official_graph(minter),
@@ -230,8 +232,6 @@ def gather_sources(
         graphs[graph_iri] = graph
         outcomes.append(outcome)
     if fresh:
-        from dti_kg.validate import ShapeGate
-
         say(f"validating {len(fresh)} new source graph(s)")
         found = ShapeGate(union(reference.values())).validate({iri: graphs[iri] for iri in fresh})
         for iri, (outcome, key) in fresh.items():
@@ -255,7 +255,6 @@ def gather_sources(
 def validation_graph(minter: Minter, reports: dict[str, rdflib.Graph]) -> rdflib.Graph:
     """The served graphs' SHACL reports, linked by dti:validationReport from the article (for an
     article's graph) or from the named graph itself (reference data, official tables)."""
-    from dti_kg.namespaces import DTI, SH
 
     named = {str(minter.graph(name)) for name in ("reference", "official")}
     graph = rdflib.Graph()
@@ -270,11 +269,6 @@ def validation_graph(minter: Minter, reports: dict[str, rdflib.Graph]) -> rdflib
 
 
 def _derived_graphs(minter: Minter, served: dict[str, rdflib.Graph]) -> dict[str, rdflib.Graph]:
-    from dti_kg.graph import claims_from_graph
-    from dti_kg.loaders.official import official_observations
-    from dti_kg.quality import quality_graph
-    from dti_kg.reconcile import reconcile, reconciliation_graph
-
     official = official_observations()
     claims = [c for g in served.values() for c in claims_from_graph(g)]
     graph = reconciliation_graph(reconcile(claims, official), minter)

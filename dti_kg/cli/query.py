@@ -14,6 +14,7 @@ from dti_kg.cli.options import store_option
 from dti_kg.errors import InputError
 from dti_kg.namespaces import PREFIXES
 from dti_kg.query import format_table, run_query, run_select
+from dti_kg.serialize import dump_nquads, dump_trig, dump_turtle
 
 
 @click.command("query")
@@ -74,7 +75,6 @@ def _query_text(query: str) -> str:
 @store_option
 def export_command(fmt: str, output: Path | None, store_path: Path) -> None:
     """Dump the whole store deterministically (sorted; the same build gives the same bytes)."""
-    from dti_kg.serialize import dump_nquads, dump_trig, dump_turtle
 
     quads = store.open_read_only(store_path).quads_for_pattern(None, None, None, None)
     dump = {"nq": dump_nquads, "trig": dump_trig, "ttl": dump_turtle}[fmt]

@@ -16,6 +16,7 @@ from rdflib.term import Node
 from dti_kg.namespaces import DTI, PREFIXES
 from dti_kg.rdfnodes import term
 from dti_kg.reference import indicators
+from dti_kg.server.links import local_href
 from dti_kg.server.results import XSD, Term
 
 PREFIX_LINES = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in sorted(PREFIXES.items()))
@@ -36,8 +37,6 @@ _QUANTUM_EXPONENT = -4  # SCORE_QUANTUM's
 
 
 def href(target: str | Term | URIRef) -> str:
-    from dti_kg.server.resources import local_href
-
     return local_href(str(target))
 
 

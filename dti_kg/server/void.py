@@ -19,7 +19,16 @@ from dti_kg.namespaces import DTI
 from dti_kg.serialize import dump_nquads
 from dti_kg.server.caching import current_stamp, etag_for, not_modified
 from dti_kg.server.errors import ServiceUnavailable
-from dti_kg.server.resources import HTML, JSON_LD, N_TRIPLES, TURTLE, choose_media_type, rdf_response
+from dti_kg.server.pages_resource import generic_page
+from dti_kg.server.resources import (
+    HTML,
+    JSON_LD,
+    N_TRIPLES,
+    TURTLE,
+    choose_media_type,
+    rdf_response,
+    sorted_graph,
+)
 from dti_kg.server.results import Term, construct, iri, select
 
 N_QUADS = "application/n-quads"
@@ -89,9 +98,6 @@ def void_graph(base: str, host_root: str) -> Graph:
 @bp.get("/.well-known/void")
 @bp.get("/.well-known/void<any('.ttl', '.nt', '.jsonld'):ext>")
 def void(ext: str | None = None) -> Response:
-    from dti_kg.server.pages import generic_page
-    from dti_kg.server.resources import sorted_graph
-
     media_type = choose_media_type(ext, offers=(TURTLE, HTML, JSON_LD, N_TRIPLES))
     base = current_app.config["BASE_IRI"]
     graph = sorted_graph(void_graph(base, request.host_url))
