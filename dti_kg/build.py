@@ -16,7 +16,6 @@ import contextlib
 import functools
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ import pyoxigraph
 import rdflib
 
 from dti_kg import __version__, store
-from dti_kg.config import base_iri
+from dti_kg.config import base_iri, cache_dir
 from dti_kg.errors import DtiError, InputError
 from dti_kg.graph import claims_from_graph
 from dti_kg.iri import Minter
@@ -102,15 +101,6 @@ def _gate_fingerprint(base: str) -> str:
     return h.hexdigest()[:16]
 
 
-def user_cache_dir() -> Path:
-    """Where verdicts that hold for every store of this machine are kept (``DTI_KG_CACHE`` overrides)."""
-    explicit = os.environ.get("DTI_KG_CACHE")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "dti-kg"
-
-
 def check_reference(
     reference: dict[str, rdflib.Graph], minter: Minter, say: Progress
 ) -> dict[str, rdflib.Graph]:
@@ -124,7 +114,7 @@ def check_reference(
     for name in sorted(reference):  # the graphs themselves: the code that builds them counts too
         content.update(name.encode())
         content.update("\n".join(sorted(reference[name].serialize(format="nt").splitlines())).encode())
-    cache = Cache(user_cache_dir() / "reference", content.hexdigest()[:16])
+    cache = Cache(cache_dir() / "reference", content.hexdigest()[:16])
     hit = cache.get("reference")
     if hit is not None:
         return {g: rdflib.Graph().parse(data=nt, format="nt") for g, nt in hit["reports"].items()}

@@ -80,7 +80,7 @@ def serve_command(store_path: Path | None, host: str, port: int, workers: int, d
     """Serve the SPARQL 1.1 endpoint (/sparql), linked-data pages and /healthz.
 
     Limits (QUERY_TIMEOUT, MAX_ROWS, QUERY_WORKERS, ...) come from DTI_KG_* environment variables
-    or the TOML file named by DTI_KG_SETTINGS; see dti_kg/server/settings.py.
+    or the TOML file named by DTI_KG_SETTINGS; docs/settings.md lists them.
     """
     settings = load_settings({"STORE": str(store_path)} if store_path else None)
     store_path = Path(settings["STORE"])
