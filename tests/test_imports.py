@@ -90,3 +90,83 @@ def test_each_cli_command_is_found_under_its_name() -> None:
     for name in COMMANDS:
         command = main.get_command(ctx, name)
         assert command is not None and command.name == name
+
+
+# The layers of docs/architecture.md, lowest first. A module imports only from the layers its own
+# layer lists: the server reads a built store and never loads the extraction or the build stack.
+LAYERS: dict[str, set[str]] = {
+    "foundation": {
+        "dti_kg",
+        "dti_kg.errors",
+        "dti_kg.text",
+        "dti_kg.model",
+        "dti_kg.namespaces",
+        "dti_kg.resources",
+        "dti_kg.rdfnodes",
+        "dti_kg.ranking",
+        "dti_kg.config",
+        "dti_kg.store",
+    },
+    "reference": {"dti_kg.reference", "dti_kg.gazetteer", "dti_kg.iri"},
+    "read": {"dti_kg.query", "dti_kg.serialize"},
+    "loaders": {"dti_kg.loaders"},
+    "graph": {
+        "dti_kg.graph",
+        "dti_kg.reference_graph",
+        "dti_kg.quality",
+        "dti_kg.reconcile",
+        "dti_kg.validate",
+        "dti_kg.sources",
+    },
+    "build": {"dti_kg.build", "dti_kg.snapshot", "dti_kg.audit"},
+    "server": {"dti_kg.server"},
+    "cli": {"dti_kg.cli", "dti_kg.__main__"},
+}
+MAY_IMPORT: dict[str, set[str]] = {
+    "foundation": {"foundation"},
+    "reference": {"foundation", "reference"},
+    "read": {"foundation", "read"},
+    "loaders": {"foundation", "reference", "loaders"},
+    "graph": {"foundation", "reference", "read", "loaders", "graph"},
+    "build": {"foundation", "reference", "read", "loaders", "graph", "build"},
+    "server": {"foundation", "reference", "read", "server"},
+    "cli": set(LAYERS),
+}
+
+
+def _layer(module: str) -> str:
+    for layer, members in LAYERS.items():
+        # Packages (loaders, server, cli) hold their submodules; "dti_kg" itself only the package root.
+        if module in members or any(module.startswith(m + ".") for m in members if m != "dti_kg"):
+            return layer
+    raise AssertionError(f"{module} is in no layer: add it to LAYERS here and to docs/architecture.md")
+
+
+def _module_imports(path: Path) -> set[str]:
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            for alias in node.names:  # `from dti_kg import store` imports the module dti_kg.store
+                target = REPO.joinpath(*node.module.split("."), alias.name)
+                is_module = target.is_dir() or target.with_suffix(".py").is_file()
+                out.add(f"{node.module}.{alias.name}" if is_module else node.module)
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+    return {m for m in out if m == "dti_kg" or m.startswith("dti_kg.")}
+
+
+def test_imports_follow_the_layers() -> None:
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = list(path.relative_to(REPO).with_suffix("").parts)
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        layer = _layer(module)
+        for imported in sorted(_module_imports(path)):
+            if _layer(imported) not in MAY_IMPORT[layer]:
+                wrong.append(f"{module} ({layer}) imports {imported} ({_layer(imported)})")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_layer_check_sees_a_server_module_loading_the_build() -> None:
+    assert _layer("dti_kg.server.pages") == "server" and _layer("dti_kg.build") == "build"
+    assert "build" not in MAY_IMPORT["server"] and "loaders" not in MAY_IMPORT["server"]
