@@ -9,7 +9,6 @@ compared with ``expected_claims.jsonl``.
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -17,6 +16,7 @@ from decimal import Decimal
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from dti_kg import config
 from dti_kg.errors import DtiError, InputError
 from dti_kg.gazetteer import gazetteer
 from dti_kg.iri import Minter
@@ -43,16 +43,10 @@ _PROVINCE_BASES = {
 
 def activity_time_from_env() -> datetime:
     """The extraction time to record: ``SOURCE_DATE_EPOCH`` (seconds, UTC) if set, else RELEASE_TIMESTAMP."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not raw:
+    epoch = config.read("SOURCE_DATE_EPOCH")
+    if epoch is None:
         return RELEASE_TIMESTAMP
-    try:
-        epoch = int(raw)
-    except ValueError:
-        raise InputError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, got {raw!r}") from None
-    if epoch < 0:
-        raise InputError(f"SOURCE_DATE_EPOCH must not be negative, got {raw!r}")
-    return datetime.fromtimestamp(epoch, tz=UTC)
+    return datetime.fromtimestamp(float(epoch), tz=UTC)
 
 
 # --- literals in the forms the store keeps (so graph and store agree) ---------------------------
@@ -304,9 +298,10 @@ def _add_fact(graph: Graph, minter: Minter, doc: SourceDocument, fact: EditionFa
 
 # --- reading back ------------------------------------------------------------------------------
 
-_MEASURE_KEYS = {iri: key for key, iri in _MEASURES.items()}
-_EDITION_BASIS_KEYS = {iri: key for key, iri in _EDITION_BASES.items()}
-_PROVINCE_BASIS_KEYS = {iri: key for key, iri in _PROVINCE_BASES.items()}
+# Keyed by Node: they look up whatever the graph holds, which may be no key at all.
+_MEASURE_KEYS: dict[Node, str] = {iri: key for key, iri in _MEASURES.items()}
+_EDITION_BASIS_KEYS: dict[Node, str] = {iri: key for key, iri in _EDITION_BASES.items()}
+_PROVINCE_BASIS_KEYS: dict[Node, str] = {iri: key for key, iri in _PROVINCE_BASES.items()}
 
 
 def _tail(iri: Node) -> str:
@@ -326,8 +321,8 @@ def _spans(graph: Graph, claim: Node) -> list[dict[str, object]]:
         start = end = quote = None
         for selector in graph.objects(span, OA.hasSelector):
             if (selector, RDF.type, OA.TextPositionSelector) in graph:
-                start = int(_one(graph, selector, OA.start))
-                end = int(_one(graph, selector, OA.end))
+                start = int(str(_one(graph, selector, OA.start)))
+                end = int(str(_one(graph, selector, OA.end)))
             elif (selector, RDF.type, OA.TextQuoteSelector) in graph:
                 quote = str(_one(graph, selector, OA.exact))
         if start is None or end is None or quote is None:

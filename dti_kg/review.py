@@ -190,8 +190,9 @@ def _accepted_claim(
         for value in review.objects(candidate, prop):
             graph.add((claim, prop, value))
     measure = review.value(candidate, QB.measureType)
-    for value in review.objects(candidate, measure):
-        graph.add((claim, measure, value))
+    if measure is not None:  # the gate made sure every candidate has one
+        for value in review.objects(candidate, measure):
+            graph.add((claim, measure, value))
     edition, cohort = review.value(candidate, DTI.edition), review.value(candidate, DTI.cohort)
     if cohort is not None:
         graph.add((claim, DTI.cohort, cohort))

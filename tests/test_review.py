@@ -16,7 +16,7 @@ import pytest
 
 from dti_kg import store
 from dti_kg.loaders.extract import extract_path
-from dti_kg.query import run_query
+from dti_kg.query import run_select
 
 DTI = str(Path(sys.executable).parent / "dti")
 # Vietnam News on the 2024 rankings: "… was fourth with 0.7770 points" follows a sentence naming four units.
@@ -29,9 +29,9 @@ def dti(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def rows(link: Path, query: str) -> list[dict[str, str]]:
-    solutions = run_query(store.open_read_only(link), query)
-    names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
-    return [{n: r[i].value for i, n in enumerate(names) if r[i] is not None} for r in solutions]  # type: ignore[union-attr]
+    solutions = run_select(store.open_read_only(link), query)
+    names = [v.value for v in solutions.variables]
+    return [{n: r[i].value for i, n in enumerate(names) if r[i] is not None} for r in solutions]
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import click
 
 from dti_kg.build import BuildResult, build_store
 from dti_kg.cli.options import store_option
+from dti_kg.snapshot import write_snapshot
 
 
 def _progress(message: str) -> None:
@@ -73,7 +74,6 @@ def snapshot_command(articles: Path, output: Path) -> None:
 
     Run from the checkout; commit the result. The same corpus gives the same bytes.
     """
-    from dti_kg.snapshot import write_snapshot
 
     count = write_snapshot(articles, output)
     click.echo(f"wrote {count} quads to {output}")

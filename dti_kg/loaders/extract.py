@@ -270,10 +270,10 @@ def _merge(claims: list[Claim]) -> tuple[list[Claim], list[str], list[Candidate]
         slot = (claim.province, claim.edition, claim.indicator, claim.measure, claim.compared_to)
         slots.setdefault(slot, []).append(claim)
     out = []
-    for slot, group in slots.items():
+    for where, group in slots.items():
         if len(group) > 1:
             values = sorted(str(c.value) for c in group)
-            note = f"conflicting values {values} for {slot}: none kept"
+            note = f"conflicting values {values} for {where}: none kept"
             notes.append(f"{note}, sent to review")
             candidates.extend(_conflict_candidates(group, note))
             continue

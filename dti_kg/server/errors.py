@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 
 from flask import Flask, Response, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.wrappers import Response as BaseResponse
 
 from dti_kg.server.conneg import negotiate
 
@@ -165,10 +166,10 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(exc.status, exc.title, exc.detail, exc.parameter, exc.headers)
 
     @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException) -> Response:
+    def _http_error(exc: HTTPException) -> BaseResponse:
         if exc.code is None or exc.code < 400:  # redirects raised as exceptions pass through
             return exc.get_response()
         response = error_response(exc.code, exc.name, exc.description or exc.name)
-        if exc.code == 405 and exc.valid_methods:
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import Graph
 
+from dti_kg.server import guard
 from dti_kg.server.canned import canned_queries, rows_as_csv
 from dti_kg.server.pages_agency import agency_page
 from dti_kg.server.pages_claim import claim_page
@@ -188,8 +189,6 @@ def _default_query() -> str:
 
 def _run_for_page(text: str) -> dict:
     """Run the editor's query through the executor, after the same guard as /sparql."""
-    from dti_kg.server import guard
-
     guard.check(text, guard.Limits.from_settings(current_app.config), in_url=True)
     result = executor().run(text, accept=QUERY_PAGE_ACCEPT)
     if result.media_type.startswith(SPARQL_JSON):

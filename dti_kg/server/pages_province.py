@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
 from flask import render_template
 from rdflib import Graph, URIRef
@@ -186,7 +187,13 @@ def province_table(table: Table) -> dict:
     columns = sorted({c for row in cells.values() for c in row}, key=_column_key)
     rows = []
     for y, c, u in sorted(cells, key=lambda k: (k[0], k[1] or "~", k[2])):
-        row = {"year": y, "cohort": c, "unit": u, "cells": cells[(y, c, u)], "sources": sources[(y, c, u)]}
+        row: dict[str, Any] = {
+            "year": y,
+            "cohort": c,
+            "unit": u,
+            "cells": cells[(y, c, u)],
+            "sources": sources[(y, c, u)],
+        }
         row["unit_label"], row["post_merger"] = units[u]
         row["anchor"] = anchor(row)
         rows.append(row)
