@@ -27,6 +27,7 @@ import rdflib
 
 from dti_kg import __version__, store
 from dti_kg.config import base_iri
+from dti_kg.cube import vocabulary_graphs
 from dti_kg.errors import DtiError, InputError
 from dti_kg.iri import Minter
 from dti_kg.resources import data_file, ontology_file, read_text, shape_files
@@ -178,6 +179,7 @@ def reference_graphs(minter: Minter) -> dict[str, rdflib.Graph]:
     return {
         str(minter.graph("reference")): reference_graph(minter),
         str(minter.graph("official")): official_graph(minter),
+        **vocabulary_graphs(minter),
     }
 
 
