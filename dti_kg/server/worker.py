@@ -29,9 +29,10 @@ import pyoxigraph
 
 from dti_kg import store as dti_store
 from dti_kg.errors import StoreError
-from dti_kg.query import query_store
+from dti_kg.query import QUERY_PREFIXES, query_store
 from dti_kg.server import conneg
 from dti_kg.server.serializers import write_boolean, write_solutions, write_triples
+from dti_kg.sparql_errors import describe
 
 
 class JobError(Exception):
@@ -102,7 +103,8 @@ def run_query(job: dict[str, Any], opened: OpenStore) -> dict[str, Any]:
             store, job["query"], substitutions=substitutions, default_graphs=default, named_graphs=named
         )
     except SyntaxError as exc:
-        raise JobError("QueryRejected", f"the query is not valid SPARQL 1.1: {exc}", "query") from None
+        detail = describe(job["query"], str(exc), QUERY_PREFIXES)
+        raise JobError("QueryRejected", f"the query is not valid SPARQL 1.1: {detail}", "query") from None
     except (RuntimeError, ValueError, TypeError) as exc:  # e.g. a substituted variable not projected
         raise JobError("QueryRejected", f"the query cannot be run: {exc}", "query") from None
     max_rows = job["max_rows"]
