@@ -234,3 +234,17 @@ def test_malformed_headers_are_errors_naming_the_file(header: str, problem: str)
     with pytest.raises((DtiError, QueryRejected), match=problem) as info:
         parse_query("broken", header)
     assert "broken" in str(info.value) or problem == "edition year"
+
+
+def test_with_more_iris_than_max_rows_a_miss_is_confirmed_by_an_ask(sample_store) -> None:
+    from server_helpers import app_over
+
+    from dti_kg.server.known import KNOWN_KEY
+
+    with app_over(sample_store, MAX_ROWS=5) as app:
+        client = app.test_client()
+        good = client.get("/queries/claims-about.csv?province=province/thai-nguyen&year=2021")
+        assert good.status_code == 200 and len(good.text.splitlines()) > 1
+        assert app.extensions[KNOWN_KEY].complete is False  # the list of known IRIs was cut at 5
+        bad = client.get("/queries/claims-about?province=province/nowhere&year=2021&format=json")
+        assert bad.status_code == 400 and bad.get_json()["error"]["parameter"] == "province"
