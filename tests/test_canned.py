@@ -7,12 +7,13 @@ import io
 
 import pyoxigraph
 import pytest
+from server_helpers import app_over
 
 from dti_kg.errors import DtiError
 from dti_kg.server.bindings import inline
 from dti_kg.server.canned import Param, canned_queries, parse_query, validate
 from dti_kg.server.errors import QueryRejected
-from dti_kg.server.known import closest
+from dti_kg.server.known import KNOWN_KEY, closest
 
 BASE = "https://w3id.org/dti-kg/"
 ID = BASE + "id/"
@@ -30,6 +31,7 @@ SAMPLE_ARGS = {
     "conflicts": {},
     "unverifiable-claims": {},
     "unit-predecessors-scores": {"unit": "province/thai-nguyen-2025"},
+    "review-candidates": {},
 }
 
 
@@ -237,10 +239,6 @@ def test_malformed_headers_are_errors_naming_the_file(header: str, problem: str)
 
 
 def test_with_more_iris_than_max_rows_a_miss_is_confirmed_by_an_ask(sample_store) -> None:
-    from server_helpers import app_over
-
-    from dti_kg.server.known import KNOWN_KEY
-
     with app_over(sample_store, MAX_ROWS=5) as app:
         client = app.test_client()
         good = client.get("/queries/claims-about.csv?province=province/thai-nguyen&year=2021")
