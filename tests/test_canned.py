@@ -7,12 +7,13 @@ import io
 
 import pyoxigraph
 import pytest
+from server_helpers import app_over
 
 from dti_kg.errors import DtiError
 from dti_kg.server.bindings import inline
 from dti_kg.server.canned import Param, canned_queries, parse_query, validate
 from dti_kg.server.errors import QueryRejected
-from dti_kg.server.known import closest
+from dti_kg.server.known import KNOWN_KEY, closest
 
 BASE = "https://w3id.org/dti-kg/"
 ID = BASE + "id/"
@@ -235,3 +236,13 @@ def test_malformed_headers_are_errors_naming_the_file(header: str, problem: str)
     with pytest.raises((DtiError, QueryRejected), match=problem) as info:
         parse_query("broken", header)
     assert "broken" in str(info.value) or problem == "edition year"
+
+
+def test_with_more_iris_than_max_rows_a_miss_is_confirmed_by_an_ask(sample_store) -> None:
+    with app_over(sample_store, MAX_ROWS=5) as app:
+        client = app.test_client()
+        good = client.get("/queries/claims-about.csv?province=province/thai-nguyen&year=2021")
+        assert good.status_code == 200 and len(good.text.splitlines()) > 1
+        assert app.extensions[KNOWN_KEY].complete is False  # the list of known IRIs was cut at 5
+        bad = client.get("/queries/claims-about?province=province/nowhere&year=2021&format=json")
+        assert bad.status_code == 400 and bad.get_json()["error"]["parameter"] == "province"

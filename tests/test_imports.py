@@ -108,7 +108,7 @@ LAYERS: dict[str, set[str]] = {
         "dti_kg.store",
     },
     "reference": {"dti_kg.reference", "dti_kg.gazetteer", "dti_kg.iri"},
-    "read": {"dti_kg.query", "dti_kg.serialize", "dti_kg.sparql_errors"},
+    "read": {"dti_kg.query", "dti_kg.serialize", "dti_kg.sparql_errors", "dti_kg.cube_integrity"},
     "loaders": {"dti_kg.loaders"},
     "graph": {
         "dti_kg.graph",
@@ -119,7 +119,6 @@ LAYERS: dict[str, set[str]] = {
         "dti_kg.sources",
         "dti_kg.review",
         "dti_kg.cube",
-        "dti_kg.cube_integrity",
     },
     "build": {"dti_kg.build", "dti_kg.snapshot", "dti_kg.audit"},
     "server": {"dti_kg.server"},

@@ -63,7 +63,8 @@ def test_candidates_sit_in_the_review_graph_and_no_claim_query_sees_them(built: 
     found = rows(link, "SELECT ?g ?c WHERE { GRAPH ?g { ?c a dti:CandidateClaim } }")
     assert len(found) == 2 and {r["g"] for r in found} == {"https://w3id.org/dti-kg/id/graph/review"}
     assert not rows(
-        link, "SELECT ?c WHERE { ?c a dti:Claim ; dti:rank 4 ; dti:edition/dti:yearAssessed 2024 }"
+        link,
+        "SELECT ?c WHERE { ?c a dti:Claim ; dti:rank 4 ; dti:edition/dti:year 2024 }",  # an integer year
     )
     listing = dti("review", "--store", "store", cwd=built)
     assert listing.returncode == 0 and "was fourth with 0.7770 points" in listing.stdout

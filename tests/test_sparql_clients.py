@@ -60,20 +60,14 @@ def test_a_table_of_a_graph_asked_by_name_is_still_refused(server: str) -> None:
     ("query", "value"), [("ASK { ?e a dti:Edition }", True), ("ASK { ?e a dti:Nothing }", False)]
 )
 def test_ask_results_are_the_w3c_forms(server: str, query: str, value: bool) -> None:
-    as_json = requests.get(
-        server + "/sparql",
-        params={"query": query},
-        headers={"Accept": "application/sparql-results+json"},
-        timeout=30,
-    )
+    def ask(accept: str) -> requests.Response:
+        headers = {"Accept": accept}
+        return requests.get(server + "/sparql", params={"query": query}, headers=headers, timeout=30)
+
+    as_json = ask("application/sparql-results+json")
     assert as_json.headers["Content-Type"].startswith("application/sparql-results+json")
     assert json.loads(as_json.content) == {"head": {}, "boolean": value}  # SPARQL 1.1 JSON Results §3.2.2
-    as_xml = requests.get(
-        server + "/sparql",
-        params={"query": query},
-        headers={"Accept": "application/sparql-results+xml"},
-        timeout=30,
-    )
+    as_xml = ask("application/sparql-results+xml")
     assert as_xml.headers["Content-Type"].startswith("application/sparql-results+xml")
     root = ET.fromstring(as_xml.content)  # SPARQL Query Results XML Format §2.3.2
     assert root.tag == RESULTS + "sparql"
