@@ -36,6 +36,7 @@ from dti_kg.quality import quality_graph
 from dti_kg.reconcile import reconcile, reconciliation_graph
 from dti_kg.reference_graph import reference_graph
 from dti_kg.resources import data_file, ontology_file, read_text, shape_files
+from dti_kg.review import DECISIONS_GRAPH, decisions_graph, read_decisions, split_review, with_sources
 from dti_kg.sources import Source, article_sources, snapshot_sources
 from dti_kg.validate import ShapeGate
 
@@ -135,8 +136,10 @@ def build_store(
     articles: Sequence[Path] | None = None,
     *,
     progress: Progress | None = None,
+    decisions: Path | None = None,
 ) -> BuildResult:
-    """Build a new store at ``store_path`` from ``articles`` (files, folders) or the bundled snapshot."""
+    """Build a new store at ``store_path`` from ``articles`` (files, folders) or the bundled snapshot;
+    ``decisions`` is a reviewer's CSV of accept/reject decisions on candidate claims (``dti review``)."""
     say: Progress = progress or _silent
     minter = Minter(base_iri())
     with store.build_lock(store_path) as p:
@@ -149,11 +152,23 @@ def build_store(
         )
         outcomes, graphs, reports = gather_sources(sources, minter, cache, reference, say)
         served = {o.graph: graphs[o.graph] for o in outcomes if o.status == "served" and o.graph}
+        served, review_graph = split_review(served, minter)
+        if decisions is not None:
+            outcome, decided, report, bad_rows = _review_decisions(
+                decisions, review_graph, served, reference, minter, say
+            )
+            outcomes.append(outcome)
+            outcomes.extend(SourceOutcome(decisions.name, None, "rejected", reason=row) for row in bad_rows)
+            if decided is not None:
+                graphs[str(decided.identifier)], reports[str(decided.identifier)] = decided, report
+                if outcome.status == "served":
+                    served[str(decided.identifier)] = decided
         say("reconciling claims with the official tables")
         derived = _derived_graphs(minter, served)
         derived[str(minter.graph("validation"))] = validation_graph(
             minter, {**reference_reports, **{g: reports[g] for g in served}}
         )
+        derived[str(review_graph.identifier)] = review_graph
         build_dir = store.create_build(
             p,
             list(graph_quads({**reference, **served, **derived})),
@@ -164,6 +179,30 @@ def build_store(
         result = BuildResult(p.link, build_dir, outcomes, store.read_build_info(p.link)["quads"])
     say(f"built {p.link} -> {build_dir.name}: {result.quads} quads")
     return result
+
+
+def _review_decisions(
+    path: Path,
+    review_graph: rdflib.Graph,
+    served: dict[str, rdflib.Graph],
+    reference: dict[str, rdflib.Graph],
+    minter: Minter,
+    say: Progress,
+) -> tuple[SourceOutcome, rdflib.Graph | None, rdflib.Graph, list[str]]:
+    """The decisions file as one more source: its graph goes through the gate like an article's.
+    Unusable rows (returned last, one line each) are left out; the rest of the file is used."""
+    try:
+        rows, problems = read_decisions(path)
+    except InputError as exc:
+        return SourceOutcome(path.name, None, "rejected", reason=str(exc)), None, rdflib.Graph(), []
+    decided, unknown = decisions_graph(rows, review_graph, served, minter)
+    iri = str(decided.identifier)
+    say(f"validating {len(rows) - len(unknown)} review decision(s)")
+    found = ShapeGate(union(reference.values())).validate({iri: with_sources(decided, served)})[iri]
+    claims = sum(1 for _ in decided.subjects(rdflib.RDF.type, DTI.Claim))
+    status = "served" if found.conforms else "quarantined"
+    outcome = SourceOutcome(path.name, iri, status, claims=claims, report=found.as_text())
+    return outcome, decided, found.report_graph, [*problems, *unknown]
 
 
 def reference_graphs(minter: Minter) -> dict[str, rdflib.Graph]:
@@ -260,7 +299,13 @@ def validation_graph(minter: Minter, reports: dict[str, rdflib.Graph]) -> rdflib
 
 def _derived_graphs(minter: Minter, served: dict[str, rdflib.Graph]) -> dict[str, rdflib.Graph]:
     official = official_observations()
-    claims = [c for g in served.values() for c in claims_from_graph(g)]
+    decisions_iri = str(minter.graph(DECISIONS_GRAPH))
+    claims = [c for iri, g in served.items() if iri != decisions_iri for c in claims_from_graph(g)]
+    if decisions_iri in served:  # accepted candidates: read with the sources they cite
+        accepted = {str(c) for c in served[decisions_iri].subjects(rdflib.RDF.type, DTI.Claim)}
+        claims += [
+            c for c in claims_from_graph(with_sources(served[decisions_iri], served)) if c["iri"] in accepted
+        ]
     graph = reconciliation_graph(reconcile(claims, official), minter)
     graph += quality_graph(official, minter)
     return {str(minter.graph("reconciliation")): graph}

@@ -20,7 +20,7 @@ from dti_kg import config
 from dti_kg.errors import DtiError, InputError
 from dti_kg.gazetteer import gazetteer
 from dti_kg.iri import Minter
-from dti_kg.model import Claim, EditionFact, Extraction, SourceDocument, Span
+from dti_kg.model import Candidate, Claim, EditionFact, Extraction, SourceDocument, Span
 from dti_kg.namespaces import DCTERMS, DTI, OA, PROV, QB, RDF, RDFS, SCHEMA, XSD
 from dti_kg.reference import indicators, outlets
 from dti_kg.text import sha256_hex
@@ -37,6 +37,7 @@ _PROVINCE_BASES = {
     "text": DTI.ProvinceNamedInText,
     "title": DTI.ProvinceNamedInTitle,
     "outlet": DTI.ProvinceImpliedByOutlet,
+    "review": DTI.ProvinceChosenByReviewer,
 }
 
 
@@ -112,6 +113,8 @@ def extraction_graph(
         _add_claim(graph, minter, doc, claim, written)
     for fact in extraction.facts:
         _add_fact(graph, minter, doc, fact)
+    for candidate in extraction.candidates:
+        _add_candidate(graph, minter, doc, candidate)
     return graph
 
 
@@ -190,14 +193,15 @@ def _add_span(graph: Graph, minter: Minter, doc: SourceDocument, found: Span) ->
     return node
 
 
-def _measure_value(claim: Claim, file_name: str) -> Literal:
+def _measure_value(claim: Claim | Candidate, file_name: str) -> Literal:
     value = claim.value
+    whose = claim.province if isinstance(claim, Claim) else "a candidate"
     if claim.measure == "score":
         if isinstance(value, bool) or not isinstance(value, Decimal | int):
-            raise DtiError(f"{file_name}: score of {claim.province} must be a Decimal, got {value!r}")
+            raise DtiError(f"{file_name}: score of {whose} must be a Decimal, got {value!r}")
         return _decimal(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise DtiError(f"{file_name}: {claim.measure} of {claim.province} must be an int, got {value!r}")
+        raise DtiError(f"{file_name}: {claim.measure} of {whose} must be an int, got {value!r}")
     return _integer(value)
 
 
@@ -239,6 +243,32 @@ def _add_claim(
     graph.add((node, DCTERMS.source, minter.source(sid)))
     graph.add((node, PROV.wasGeneratedBy, minter.activity(sid)))
     graph.add((node, DTI.extractionRule, Literal(claim.rule)))
+
+
+def _add_candidate(graph: Graph, minter: Minter, doc: SourceDocument, candidate: Candidate) -> None:
+    """An uncertain attribution: what the value is, why its subject is unclear, who it could be.
+    A dti:CandidateClaim is no dti:Claim, so no claim query sees it until a person accepts it."""
+    sid = doc.source_id
+    node = minter.candidate(sid, *candidate.key())
+    measure = _MEASURES[candidate.measure]
+    graph.add((node, RDF.type, DTI.CandidateClaim))
+    graph.add((node, DTI.edition, minter.edition(candidate.edition)))
+    graph.add((node, DTI.indicator, minter.indicator(candidate.indicator)))
+    graph.add((node, QB.measureType, measure))
+    graph.add((node, measure, _measure_value(candidate, doc.file_name)))
+    if candidate.compared_to is not None:
+        graph.add((node, DTI.comparedTo, minter.edition(candidate.compared_to)))
+    if candidate.cohort is not None:
+        graph.add((node, DTI.cohort, minter.cohort(candidate.edition, candidate.cohort)))
+    graph.add((node, DTI.editionBasis, _EDITION_BASES[candidate.edition_basis]))
+    graph.add((node, DTI.reviewReason, Literal(candidate.reason)))
+    for slug in candidate.rivals:
+        graph.add((node, DTI.rivalProvince, minter.province(slug)))
+    for span in candidate.evidence:
+        graph.add((node, DTI.evidence, _add_span(graph, minter, doc, span)))
+    graph.add((node, DCTERMS.source, minter.source(sid)))
+    graph.add((node, PROV.wasGeneratedBy, minter.activity(sid)))
+    graph.add((node, DTI.extractionRule, Literal(candidate.rule)))
 
 
 def _add_fact(graph: Graph, minter: Minter, doc: SourceDocument, fact: EditionFact) -> None:

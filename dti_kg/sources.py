@@ -63,7 +63,7 @@ class ArticleSource:
     def extract(self, minter: Minter) -> tuple[rdflib.Graph, int, list[str]]:
         assert self._doc is not None, "identify() first"
         extraction = extract_document(self._doc)
-        if not extraction.claims:
+        if not extraction.claims and not extraction.candidates:
             reason = "; ".join(extraction.notes) or "no DTI claims found"
             raise InputError(f"{self.path}: no DTI content ({reason})")
         graph = extraction_graph(extraction, minter, LOADER_VERSION, activity_time_from_env())

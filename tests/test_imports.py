@@ -117,6 +117,7 @@ LAYERS: dict[str, set[str]] = {
         "dti_kg.reconcile",
         "dti_kg.validate",
         "dti_kg.sources",
+        "dti_kg.review",
     },
     "build": {"dti_kg.build", "dti_kg.snapshot", "dti_kg.audit"},
     "server": {"dti_kg.server"},

@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("serve", "serve_command"),
     "extract": ("extract", "extract_command"),
     "audit": ("audit", "audit_command"),
+    "review": ("review", "review_command"),
 }
 
 

@@ -28,6 +28,12 @@ MEASURE_LABELS = {
     "rankChange": ("Thay đổi hạng", "Rank change"),
 }
 DERIVED = str(DTI.Derived)
+# Reconciliation of a news claim with the official tables (dti:status), as shown beside the claim.
+STATUS_LABELS = {
+    "confirmed": ("khớp bảng chính thức", "confirmed by the official table"),
+    "contradicted": ("trái với bảng chính thức", "contradicted by the official table"),
+    "unverifiable": ("chưa có số liệu chính thức", "no official figure to check"),
+}
 # The official tables print scores with four decimals; the store keeps canonical decimals ("0.496", "1").
 SCORE_QUANTUM = Decimal("0.0001")
 _QUANTUM_EXPONENT = -4  # SCORE_QUANTUM's

@@ -20,6 +20,7 @@ from dti_kg.server.pages_common import (
     MEASURE_ORDER,
     PILLAR_ORDER,
     PREFIX_LINES,
+    STATUS_LABELS,
     alternates,
     column_groups,
     facts,
@@ -28,13 +29,6 @@ from dti_kg.server.pages_common import (
 )
 from dti_kg.server.pages_unit_history import predecessor_history
 from dti_kg.server.results import Table, Term, iri, select
-
-# Reconciliation of a news claim with the official tables (dti:status), as shown beside the claim.
-STATUS_LABELS = {
-    "confirmed": ("khớp bảng chính thức", "confirmed by the official table"),
-    "contradicted": ("trái với bảng chính thức", "contradicted by the official table"),
-    "unverifiable": ("chưa có số liệu chính thức", "no official figure to check"),
-}
 
 PROVINCE_VALUES = (
     PREFIX_LINES
