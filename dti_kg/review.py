@@ -190,8 +190,7 @@ def _accepted_claim(
         for value in review.objects(candidate, prop):
             graph.add((claim, prop, value))
     measure = review.value(candidate, QB.measureType)
-    # objects(candidate, None) would be every object; a claim without its measure fails the gate.
-    if measure is not None:
+    if measure is not None:  # the gate made sure every candidate has one
         for value in review.objects(candidate, measure):
             graph.add((claim, measure, value))
     edition, cohort = review.value(candidate, DTI.edition), review.value(candidate, DTI.cohort)

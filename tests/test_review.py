@@ -20,7 +20,7 @@ from dti_kg.iri import Minter
 from dti_kg.loaders.extract import extract_path
 from dti_kg.namespaces import DCTERMS
 from dti_kg.namespaces import DTI as DTI_NS
-from dti_kg.query import run_query
+from dti_kg.query import run_select
 from dti_kg.review import _accepted_claim
 
 DTI = str(Path(sys.executable).parent / "dti")
@@ -34,9 +34,9 @@ def dti(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def rows(link: Path, query: str) -> list[dict[str, str]]:
-    solutions = run_query(store.open_read_only(link), query)
-    names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
-    return [{n: r[i].value for i, n in enumerate(names) if r[i] is not None} for r in solutions]  # type: ignore[union-attr]
+    solutions = run_select(store.open_read_only(link), query)
+    names = [v.value for v in solutions.variables]
+    return [{n: r[i].value for i, n in enumerate(names) if r[i] is not None} for r in solutions]
 
 
 @pytest.fixture(scope="module")
