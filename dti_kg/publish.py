@@ -94,7 +94,7 @@ def _graph_ntriples(source: pyoxigraph.Store, graph: str) -> bytes:
     """One graph as sorted N-Triples (deterministic: the same build sends the same bytes)."""
     quads = source.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(graph))
     triples = [pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads]
-    lines = sorted(pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES).splitlines())
+    lines = sorted(_ntriples(triples).splitlines())
     return b"\n".join(lines) + b"\n" if lines else b""
 
 
@@ -109,7 +109,11 @@ def _manifest(manifest_iri: str, info: dict, graphs: list[str]) -> bytes:
             for g in graphs
         ),
     ]
-    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return _ntriples(triples)
+
+
+def _ntriples(triples: list[pyoxigraph.Triple]) -> bytes:
+    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
 
 
 def _previous_release(target: str, manifest_iri: str) -> tuple[str | None, set[str]]:

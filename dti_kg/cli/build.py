@@ -9,6 +9,7 @@ import click
 from dti_kg.build import BuildResult, build_store
 from dti_kg.cli.options import store_option
 from dti_kg.errors import BuildRefused
+from dti_kg.snapshot import write_snapshot
 
 
 def _progress(message: str) -> None:
@@ -37,12 +38,20 @@ def _summary(result: BuildResult) -> None:
     help="Article file or folder (.txt, .html); repeatable. Without it: the bundled snapshot.",
 )
 @click.option(
+    "--decisions",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A reviewer's CSV of accept/reject decisions on candidate claims (see `dti review`).",
+)
+@click.option(
     "--allow-shrink",
     is_flag=True,
     help="Switch to the new build even if it serves no source or under half of the current build's.",
 )
 @store_option
-def build_command(articles: tuple[Path, ...], allow_shrink: bool, store_path: Path) -> None:
+def build_command(
+    articles: tuple[Path, ...], store_path: Path, decisions: Path | None, allow_shrink: bool
+) -> None:
     """Build a validated store and switch to it atomically.
 
     Each source becomes its own named graph, validated with the SHACL shapes against the
@@ -52,7 +61,11 @@ def build_command(articles: tuple[Path, ...], allow_shrink: bool, store_path: Pa
     under half of the current build's: pass --allow-shrink), 0 otherwise.
     """
     result = build_store(
-        store_path, list(articles) if articles else None, progress=_progress, allow_shrink=allow_shrink
+        store_path,
+        list(articles) if articles else None,
+        progress=_progress,
+        decisions=decisions,
+        allow_shrink=allow_shrink,
     )
     _summary(result)
     if result.refused:
@@ -83,7 +96,6 @@ def snapshot_command(articles: Path, output: Path) -> None:
 
     Run from the checkout; commit the result. The same corpus gives the same bytes.
     """
-    from dti_kg.snapshot import write_snapshot
 
     count = write_snapshot(articles, output)
     click.echo(f"wrote {count} quads to {output}")

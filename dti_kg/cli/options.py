@@ -8,13 +8,14 @@ import click
 import pyoxigraph
 
 from dti_kg import store
+from dti_kg.config import BY_NAME
 from dti_kg.limits import cap_memory
 from dti_kg.server.settings import load_settings
 
 store_option = click.option(
     "--store",
     "store_path",
-    default="store",
+    default=BY_NAME["STORE"].default,
     show_default=True,
     type=click.Path(path_type=Path),
     help="Store path: a link to the current build, made by `dti build`.",
