@@ -132,7 +132,7 @@ SETTINGS: tuple[Setting, ...] = (
         1024,
         int,
         "heap and private mappings of one query worker process (RLIMIT_DATA); "
-        "dti query, export and stats run under the same cap",
+        "dti query, export, stats, audit and review run under the same cap",
         _SERVER,
     ),
     Setting(
