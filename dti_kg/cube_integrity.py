@@ -20,8 +20,6 @@ from collections.abc import Iterable
 
 import pyoxigraph
 
-from dti_kg.query import query_store
-
 PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -29,20 +27,13 @@ PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 
-# Phase 1 of the specification's normalization, each rule reading one triple in any graph and writing
-# into a graph of its own (queries run on the union of named graphs, see dti_kg.query).
-NORMALIZED = "urn:dti-kg:cube-normalization"
-_RULES = (
-    ("?o rdf:type qb:Observation", "[] qb:observation ?o"),
-    ("?o rdf:type qb:Observation", "?o qb:dataSet []"),
-    ("?s rdf:type qb:Slice", "[] qb:slice ?s"),
-    ("?cs qb:componentProperty ?p . ?p rdf:type qb:DimensionProperty", "?cs qb:dimension ?p"),
-    ("?cs qb:componentProperty ?p . ?p rdf:type qb:MeasureProperty", "?cs qb:measure ?p"),
-    ("?cs qb:componentProperty ?p . ?p rdf:type qb:AttributeProperty", "?cs qb:attribute ?p"),
-)
-NORMALIZE = tuple(
-    f"INSERT {{ GRAPH <{NORMALIZED}> {{ {insert} }} }} WHERE {{ GRAPH ?g {{ {where} }} }}"
-    for insert, where in _RULES
+NORMALIZE = (
+    "INSERT { ?o rdf:type qb:Observation } WHERE { [] qb:observation ?o }",
+    "INSERT { ?o rdf:type qb:Observation } WHERE { ?o qb:dataSet [] }",
+    "INSERT { ?s rdf:type qb:Slice } WHERE { [] qb:slice ?s }",
+    "INSERT { ?cs qb:componentProperty ?p . ?p rdf:type qb:DimensionProperty } WHERE { ?cs qb:dimension ?p }",
+    "INSERT { ?cs qb:componentProperty ?p . ?p rdf:type qb:MeasureProperty } WHERE { ?cs qb:measure ?p }",
+    "INSERT { ?cs qb:componentProperty ?p . ?p rdf:type qb:AttributeProperty } WHERE { ?cs qb:attribute ?p }",
 )
 
 CONSTRAINTS: dict[str, str] = {
@@ -123,7 +114,7 @@ def _no_duplicates(dsd: str, dims: list[str]) -> str:
     pattern = " ".join(f"<{d}> ?d{i} ;" for i, d in enumerate(dims))
     return f"""ASK {{ {{ SELECT ?dataset {variables} WHERE {{
   ?dataset qb:structure <{dsd}> . ?obs qb:dataSet ?dataset ; {pattern} a qb:Observation . }}
-  GROUP BY ?dataset {variables} HAVING (COUNT(DISTINCT ?obs) > 1) }} }}"""
+  GROUP BY ?dataset {variables} HAVING (COUNT(?obs) > 1) }} }}"""
 
 
 def _all_measures(dsd: str, dims: list[str], measures: int) -> str:
@@ -138,41 +129,42 @@ def _all_measures(dsd: str, dims: list[str], measures: int) -> str:
 
 def _normalized_copy(quads: Iterable[pyoxigraph.Quad]) -> pyoxigraph.Store:
     copy = pyoxigraph.Store()
-    copy.extend(quads)
+    copy.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object) for q in quads)  # the union graph
     for update in NORMALIZE:
         copy.update(PREFIXES + update)
     return copy
 
 
-def _ask(store: pyoxigraph.Store, query: str) -> bool:
-    return bool(query_store(store, query))
-
-
 def _select(store: pyoxigraph.Store, query: str) -> pyoxigraph.QuerySolutions:
-    result = query_store(store, query)
+    result = store.query(PREFIXES + query)
     if not isinstance(result, pyoxigraph.QuerySolutions):
-        raise TypeError(f"not a SELECT query: {query[:60]!r}")
+        raise TypeError(f"not a SELECT query: {query[:80]!r}")
     return result
 
 
 def check(store: pyoxigraph.Store) -> dict[str, bool]:
     """``{constraint: violated}`` for every applicable constraint (IC-12 and IC-17 once per DSD)."""
     copy = _normalized_copy(store.quads_for_pattern(None, None, None, None))
-    results = {name: _ask(copy, ask) for name, ask in CONSTRAINTS.items()}
+    results = {name: bool(copy.query(PREFIXES + ask)) for name, ask in CONSTRAINTS.items()}
     dims: dict[str, list[str]] = {}
     for row in _select(copy, _DSD_DIMENSIONS):
         dims.setdefault(row["dsd"].value, []).append(row["dim"].value)
     measures = {row["dsd"].value: int(row["n"].value) for row in _select(copy, _DSD_MEASURES)}
     for dsd, dimensions in sorted(dims.items()):
         name = dsd.rsplit("#", 1)[-1]
-        results[f"IC-12 no duplicate observations ({name})"] = _ask(copy, _no_duplicates(dsd, dimensions))
+        results[f"IC-12 no duplicate observations ({name})"] = bool(
+            copy.query(PREFIXES + _no_duplicates(dsd, dimensions))
+        )
         if "http://purl.org/linked-data/cube#measureType" in dimensions:
-            results[f"IC-17 all measures present ({name})"] = _ask(
-                copy, _all_measures(dsd, dimensions, measures.get(dsd, 0))
+            results[f"IC-17 all measures present ({name})"] = bool(
+                copy.query(PREFIXES + _all_measures(dsd, dimensions, measures.get(dsd, 0)))
             )
     return results
 
 
 def not_applicable(store: pyoxigraph.Store) -> dict[str, bool]:
     """``{constraint: True when it would apply after all}`` for the constraints listed as not applicable."""
-    return {name: _ask(store, ask) for name, ask in NOT_APPLICABLE.items()}
+    return {
+        name: bool(store.query(PREFIXES + ask, use_default_graph_as_union=True))
+        for name, ask in NOT_APPLICABLE.items()
+    }

@@ -90,7 +90,6 @@ def test_a_broken_cube_is_caught() -> None:
             @prefix qb: <http://purl.org/linked-data/cube#> .
             @prefix ex: <https://example.org/> .
             @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-            ex:g {
             ex:dsd a qb:DataStructureDefinition ; qb:component ex:c1, ex:c2 .
             ex:c1 qb:dimension ex:area . ex:c2 qb:measure ex:count .
             ex:area rdfs:range ex:Area .
@@ -99,9 +98,8 @@ def test_a_broken_cube_is_caught() -> None:
             ex:o2 qb:dataSet ex:ds ; ex:area ex:north ; ex:count 2 .
             ex:o3 qb:dataSet ex:ds ; ex:count 3 .
             ex:lost a qb:Observation ; ex:count 4 .
-            }
             """,
-            format=pyoxigraph.RdfFormat.TRIG,
+            format=pyoxigraph.RdfFormat.TURTLE,
         )
     )
     violated = {name.split()[0] for name, bad in check(broken).items() if bad}
