@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from dti_kg.evaluation import comparable
 from dti_kg.loaders.extract import extract_path
 from dti_kg.loaders.records import claim_record
 from dti_kg.model import Extraction
@@ -66,10 +67,7 @@ KNOWN_MISSES |= {
 
 
 def _comparable(record: dict) -> str:
-    fields = {k: record[k] for k in FIELDS}
-    if record["measure"] == "rank_change":
-        fields["compared_to_edition"] = record["compared_to_edition"]
-    return json.dumps(fields, sort_keys=True, ensure_ascii=False)
+    return comparable(record, FIELDS)
 
 
 def _expected(name: str) -> list[dict]:
