@@ -29,10 +29,11 @@ from dti_kg.loaders.documents import SIDECAR_KEYS
 CORPUS = Path(__file__).parent / "real_corpus"
 SPLITS = ("dev", "test")
 
-# (language, split) -> (precision, recall) at least. Baseline before any rule change (loader
-# 0.2.x, commit a702171): vi dev 0.879 / 0.256, vi test 0.970 / 0.390.
+# (language, split) -> (precision, recall) at least, rounded down from the last measurement.
+# Baseline before any rule change (commit a702171): vi dev 0.879 / 0.256, vi test 0.970 / 0.390.
+# + flattened tables (loaders/tables.py): vi dev 0.945 / 0.601, vi test 0.970 / 0.390.
 FLOORS: dict[tuple[str, str], tuple[float, float]] = {
-    ("vi", "dev"): (0.879, 0.255),
+    ("vi", "dev"): (0.945, 0.600),
     ("vi", "test"): (0.969, 0.390),
 }
 
