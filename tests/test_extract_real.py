@@ -33,7 +33,7 @@ SPLITS = ("dev", "test")
 # Baseline before any rule change (commit a702171): vi dev 0.879 / 0.256, vi test 0.970 / 0.390.
 # + flattened tables (loaders/tables.py): vi dev 0.945 / 0.601, vi test 0.970 / 0.390.
 FLOORS: dict[tuple[str, str], tuple[float, float]] = {
-    ("vi", "dev"): (0.945, 0.600),
+    ("vi", "dev"): (0.944, 0.600),
     ("vi", "test"): (0.969, 0.390),
 }
 
