@@ -174,7 +174,9 @@ def lexicon() -> Lexicon:
             r"|thứ\s+hạng|(?<!bảng\s)(?<!thăng\s)(?<!tăng\s)(?<!nâng\s)(?<!xếp\s)hạng(?:\s+thứ)?"
             r"|vị\s+trí(?:\s+thứ)?)"
             r"\s+(?:(?P<n>\d{1,2})(?!\d|[.,]\d)(?:\s*/\s*(?P<of>\d{1,3})(?!\d))?"
-            r"|(?<=thứ\s+)(?P<n>nhất|nhì|hai|ba|tư|sáu|bảy|tám|chín|mười)(?![\p{L}\d]))",
+            r"|(?<=thứ\s+)(?P<n>nhất|nhì|hai|ba|tư|sáu|bảy|tám|chín|mười)(?![\p{L}\d])"
+            r"|(?<=hạng\s+)(?P<n>nhất|nhì)(?![\p{L}\d]))"
+            r"|" + _W + r"xếp\s+(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)",
             _I,
         ),
         # After a rank come its cohort, scope or indicator; any other word ("thứ 2 năm liên tiếp",
@@ -221,10 +223,10 @@ def lexicon() -> Lexicon:
             c(r"DTI\)?\s*(?:\([^()]{0,200}\)\s*)?(?:năm\s+)?(?P<year>20\d\d)(?!\d)", _I),  # also "(DTI) 2022"
             c(
                 r"(?:chỉ\s+số|báo\s+cáo|bảng\s+xếp\s+hạng|xếp\s+hạng|kết\s+quả)[^.;\n]{0,80}?"
-                r"(?:chuyển\s+đổi\s+số|DTI|CĐS)[^.;\n]{0,60}?năm\s+(?P<year>20\d\d)(?!\d)",
+                r"(?:chuyển\s+đổi\s+số|DTI|CĐS)[^.;\n]{0,150}?năm\s+(?P<year>20\d\d)(?!\d)(?!\s*[-–]\s*20\d\d)",
                 _I,
             ),
-            c(r"(?:chuyển\s+đổi\s+số|CĐS)\s*(?:\([^()]{0,200}\)\s*)?năm\s+(?P<year>20\d\d)(?!\d)", _I),
+            c(r"(?:chuyển\s+đổi\s+số|CĐS)\s*(?:\([^()]{0,200}\)\s*)?(?:năm\s+)?(?P<year>20\d\d)(?!\d)(?!\s*[-–]\s*20\d\d)", _I),
         ),
         edition_loose=c(_W + r"năm\s+(?P<year>20\d\d)(?!\d)(?!\s*[-–]\s*20\d\d)", _I),
         not_edition_before=c(r"(?:so\s+với|giai\s+đoạn|nhiệm\s+kỳ|đến|tới|từ)\s+(?:năm\s+|DTI\s+)?$", _I),

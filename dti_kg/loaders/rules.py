@@ -313,7 +313,10 @@ def _leaders(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMention])
     out = []
     for m in lex.leader.finditer(text, clause.start, clause.end):
         subject = [p for p in places if clause.start <= p.start and p.end <= m.start()]
-        if subject and _ERA_GAP.fullmatch(text, subject[-1].end, m.start()):
+        if subject and (
+            _ERA_GAP.fullmatch(text, subject[-1].end, m.start())
+            or _LEADER_GAP.fullmatch(text, subject[-1].end, m.start())
+        ):
             c = lex.cohort.search(text, m.end(), clause.end)
             cohort = int(c.group("of")) if c else None
             out.append(_Value("rank", 1, m.start(), m.end(), f"{lex.rule_prefix}.rank.leader", cohort=cohort))
@@ -322,6 +325,11 @@ def _leaders(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMention])
 
 # Between a name and what follows it: spaces and an era mark at most ("Thái Nguyên (mới) xếp …").
 _ERA_GAP = regex.compile(r"\s*(?:\((?:mới|cũ|new|former|old)\)\s*)?,?\s*", regex.IGNORECASE)
+# "Đà Nẵng tiếp tục là địa phương dẫn đầu", "Hà Nội lần đầu tiên đứng đầu": the name is the subject.
+_LEADER_GAP = regex.compile(
+    r"\s+(?:(?:tiếp\s+tục|vẫn|cũng|lần\s+đầu\s+tiên|đã)\s+)*(?:là\s+(?:địa\s+phương|tỉnh|thành\s+phố)\s*)?",
+    regex.IGNORECASE,
+)
 
 
 def _respectively(
@@ -539,6 +547,9 @@ def _sentence_indicator(sentence: Piece, lex: Lexicon, overall: bool) -> str | N
     return "overall" if overall and not keys else None
 
 
+_CONTRAST = regex.compile(r"(?<![\p{L}])(?:trong\s+khi|còn|whereas|while)(?![\p{L}])", regex.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class _Env:
     """What every finding of one sentence shares."""
@@ -559,6 +570,11 @@ class _Env:
         change: "up from 24th in 2022" is the comparison) after it, else the last one named before
         it in the sentence; none of these: unclear."""
         if len({y for _, y in self.years}) < 2:
+            # "… xếp thứ 24/63, …, trong khi năm 2020 thì …": the one year the sentence names
+            # starts a contrast after this value's clause; it is not this value's edition.
+            later = [p for p, _ in self.years if p >= clause.end]
+            if later and len(later) == len(self.years) and _CONTRAST.search(self.text, clause.end, later[0]):
+                return None, None
             return self.edition, None
         own_before = [y for p, y in self.years if clause.start <= p < v.start]
         own_after = [y for p, y in self.years if v.start < p < clause.end]
