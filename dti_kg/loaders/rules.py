@@ -266,25 +266,36 @@ class Context:
     continued: bool = False
     overall: bool = False
     cohort: int | None = None  # the one cohort the sentence before spoke of ("among the 34 …")
+    subject: str | None = None  # the one province the sentence before named ("Đây" may mean it)
 
 
 def dti_sentences(text: str, lex: Lexicon) -> Iterator[tuple[Piece, Context]]:
-    """DTI sentences and the sentences that continue them, each with its context."""
+    """DTI sentences and the sentences that continue them, each with its context. Within a
+    paragraph, a sentence also inherits the cohort the sentence before spoke of ("Trong số 34 tỉnh
+    …, Hà Nội dẫn đầu. Đứng thứ hai là TP Huế …") and the one province it named ("Đây")."""
     previous: Context | None = None  # the context a next sentence would continue, if any
+    carried = Context()  # what the previous sentence of the same paragraph passes on
+    end = 0
     for sentence in sentences(text):
+        if "\n" in text[end : sentence.start]:
+            carried = Context()
+        end = sentence.end
+        names = {p.name for p in places_in(text, sentence.start, sentence.end, lex.language).places}
+        subject = next(iter(names)) if len(names) == 1 else None
+        cohort = _sentence_cohort(text, sentence, lex, [])
         if lex.dti_mark.search(sentence.text) or clause_indicators(sentence.text, lex):
-            yield sentence, Context()
+            yield sentence, Context(cohort=carried.cohort, subject=carried.subject)
             # A bare rank after a DTI sentence is the overall index, unless that sentence made one
             # indicator the topic ("In the digital economy pillar, …. Lang Son came 5th.").
             keys = {k for _, _, k in clause_indicators(sentence.text, lex)}
-            cohort = _sentence_cohort(text, sentence, lex, [])
             previous = Context(continued=True, overall=len(keys) != 1, cohort=cohort)
         elif previous is not None and _may_continue(sentence, lex):
-            yield sentence, previous
+            yield sentence, replace(previous, subject=carried.subject)
             # "…among the 34 provinces. Huế came second. Under the ranking of the 63 former …"
-            previous = replace(previous, cohort=_sentence_cohort(text, sentence, lex, []) or previous.cohort)
+            previous = replace(previous, cohort=cohort or previous.cohort)
         else:
             previous = None
+        carried = Context(cohort=cohort or carried.cohort, subject=subject or (None if names else carried.subject))
 
 
 def _may_continue(sentence: Piece, lex: Lexicon) -> bool:
@@ -304,7 +315,20 @@ def _sentence_cohort(text: str, sentence: Piece, lex: Lexicon, places: list[Plac
     items = lex.rank_list_item.finditer(text, sentence.start, sentence.end)
     found |= {int(m.group("of")) for m in items if m.group("of")}
     found |= {c for c in (_era_cohort(p) for p in places) if c is not None}
+    found |= {34 if m.group("after") else 63 for m in _MERGER_CUE.finditer(text, sentence.start, sentence.end)}
     return found.pop() if len(found) == 1 else None
+
+
+# "sau sáp nhập" / "after the merger": the 34 units; "trước (khi) sáp nhập": the 63 provinces.
+_MERGER_CUE = regex.compile(
+    r"(?<![\p{L}])(?:(?P<after>sau\s+(?:khi\s+)?(?:sáp\s+nhập|sắp\s+xếp|hợp\s+nhất)|after\s+the\s+merger)"
+    r"|trước\s+(?:khi\s+)?(?:sáp\s+nhập|sắp\s+xếp|hợp\s+nhất)|before\s+the\s+merger)(?![\p{L}])",
+    regex.IGNORECASE,
+)
+# A sentence that opens on "this one": its subject is the province the sentence before named.
+_ANAPHOR = regex.compile(
+    r"(?:Trong\s+đó,\s*)?(?P<a>Đây|Địa\s+phương\s+này|Tỉnh\s+này|Thành\s+phố\s+này)(?![\p{L}])"
+)
 
 
 def _leaders(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMention]) -> list[_Value]:
@@ -379,6 +403,9 @@ def find_in_sentence(
     context = context or Context()
     found = places_in(text, sentence.start, sentence.end, lex.language)
     places = found.places
+    anaphor = _ANAPHOR.match(text, sentence.start, sentence.end)
+    if not places and anaphor and context.subject:
+        places = [PlaceMention(anaphor.start("a"), anaphor.end("a"), context.subject)]
     parts = clauses(text, sentence)
     sentence_has_indicator = bool(clause_indicators(sentence.text, lex))
     sentence_overall = bool(lex.overall.search(sentence.text)) or context.overall
@@ -388,6 +415,7 @@ def find_in_sentence(
     bare = bool(lex.bare_province.search(sentence.text))
     sentence_cohort = _sentence_cohort(text, sentence, lex, places) or context.cohort
     several_years = bool(lex.several_years.search(sentence.text))
+    shared = _SHARED.search(sentence.text)
 
     # "Về trụ cột kinh tế số, tỉnh đạt 0,4512 điểm, xếp hạng 15/63": a leading clause naming one
     # indicator and no value is the topic of the clauses after it that name none themselves.
@@ -445,6 +473,15 @@ def find_in_sentence(
         indicator: str | None
         if len(keys) == 1:
             indicator = keys[0]
+        elif keys and shared is not None and all(v.measure == "rank" for v in values) and len(values) == 1:
+            # "cả 3 trụ cột, gồm: Chính quyền số, kinh tế số và xã hội số đều xếp vị trí thứ 2/63":
+            # one rank shared by every indicator the clause names.
+            place = cursor.place_for(values[0], clause)
+            hint = values[0].cohort or _era_cohort(place) or sentence_cohort
+            v = replace(values[0], cohort=values[0].cohort or hint, rule=f"{lex.rule_prefix}.rank.shared")
+            findings.extend(_finding(env, clause, v, k, place, hint) for k in keys)
+            previous = None
+            continue
         elif keys:
             previous = None
             continue  # two indicators in one clause: which value belongs to which is a guess
@@ -487,9 +524,48 @@ def find_in_sentence(
             v = _Value("rank", n, start, end, f"{lex.rule_prefix}.rank.respectively", cohort=cohort)
             piece = Piece(start, end, text[start:end])
             findings.append(_finding(env, piece, v, listed_indicator, place, cohort, listed=True))
+    if shared is not None:
+        findings.extend(_shared_indicators(text, sentence, lex, shared, findings))
     for rule in lex.extra_rules:
         findings.extend(rule(text, sentence, lex))
     return findings
+
+
+# One value for several indicators: "đều"/"cùng" (each named one has it), "dẫn đầu … ở/với (cả) 3
+# trụ cột", "đứng đầu về 4 chỉ số chính gồm …", "leads all three pillars".
+_SHARED = regex.compile(
+    r"(?<![\p{L}])(?:đều|cùng"
+    r"|(?:ở|với|về|trên|tại)\s+(?:cả\s+)?(?P<count>\d|hai|ba|bốn|năm|sáu|bảy|tám)\s*(?:/\s*\d\s*)?"
+    r"(?P<kind>trụ\s+cột|chỉ\s+số(?:\s+chính)?)"
+    r"|in\s+all\s+(?P<count_en>three|3)\s+(?P<kind_en>pillars))(?![\p{L}])",
+    regex.IGNORECASE,
+)
+_COUNT_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "three": 3}
+_PILLARS = ("digital_government", "digital_economy", "digital_society")
+
+
+def _shared_indicators(
+    text: str, sentence: Piece, lex: Lexicon, shared: regex.Match[str], findings: list[Finding]
+) -> list[Finding]:
+    """The rank a province gets right before "ở 3 trụ cột, gồm A, B và C" is its rank in each of
+    them; the listed indicators must be as many as the count says ("3 trụ cột" alone: the pillars)."""
+    token = shared.group("count") or shared.group("count_en")
+    if token is None:
+        return []
+    count = int(token) if token.isdigit() else _COUNT_WORDS.get(token.lower())
+    at = sentence.start + shared.end()
+    keys = list(dict.fromkeys(k for _, _, k in clause_indicators(text[at : sentence.end], lex)))
+    pillars = (shared.group("kind") or shared.group("kind_en") or "").lower().startswith(("trụ", "pillar"))
+    if not keys and pillars and count == 3:
+        keys = list(_PILLARS)
+    if count is None or len(keys) != count:
+        return []
+    anchor = sentence.start + shared.start()
+    out = []
+    for f in findings:
+        if f.measure == "rank" and f.indicator == "overall" and f.span.start < anchor and f.refusal is None:
+            out.extend(replace(f, indicator=k, rule=f"{lex.rule_prefix}.rank.shared") for k in keys)
+    return out
 
 
 class _PlaceCursor:
