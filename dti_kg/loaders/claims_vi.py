@@ -226,7 +226,11 @@ def lexicon() -> Lexicon:
                 r"(?:chuyển\s+đổi\s+số|DTI|CĐS)[^.;\n]{0,150}?năm\s+(?P<year>20\d\d)(?!\d)(?!\s*[-–]\s*20\d\d)",
                 _I,
             ),
-            c(r"(?:chuyển\s+đổi\s+số|CĐS)\s*(?:\([^()]{0,200}\)\s*)?(?:năm\s+)?(?P<year>20\d\d)(?!\d)(?!\s*[-–]\s*20\d\d)", _I),
+            c(
+                r"(?:chuyển\s+đổi\s+số|CĐS)\s*(?:\([^()]{0,200}\)\s*)?(?:năm\s+)?"
+                r"(?P<year>20\d\d)(?!\d)(?!\s*[-–]\s*20\d\d)",
+                _I,
+            ),
         ),
         edition_loose=c(_W + r"năm\s+(?P<year>20\d\d)(?!\d)(?!\s*[-–]\s*20\d\d)", _I),
         not_edition_before=c(r"(?:so\s+với|giai\s+đoạn|nhiệm\s+kỳ|đến|tới|từ)\s+(?:năm\s+|DTI\s+)?$", _I),

@@ -295,7 +295,8 @@ def dti_sentences(text: str, lex: Lexicon) -> Iterator[tuple[Piece, Context]]:
             previous = replace(previous, cohort=cohort or previous.cohort)
         else:
             previous = None
-        carried = Context(cohort=cohort or carried.cohort, subject=subject or (None if names else carried.subject))
+        subject = subject or (None if names else carried.subject)
+        carried = Context(cohort=cohort or carried.cohort, subject=subject)
 
 
 def _may_continue(sentence: Piece, lex: Lexicon) -> bool:
@@ -315,7 +316,8 @@ def _sentence_cohort(text: str, sentence: Piece, lex: Lexicon, places: list[Plac
     items = lex.rank_list_item.finditer(text, sentence.start, sentence.end)
     found |= {int(m.group("of")) for m in items if m.group("of")}
     found |= {c for c in (_era_cohort(p) for p in places) if c is not None}
-    found |= {34 if m.group("after") else 63 for m in _MERGER_CUE.finditer(text, sentence.start, sentence.end)}
+    cues = _MERGER_CUE.finditer(text, sentence.start, sentence.end)
+    found |= {34 if m.group("after") else 63 for m in cues}
     return found.pop() if len(found) == 1 else None
 
 
