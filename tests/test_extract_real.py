@@ -32,9 +32,10 @@ SPLITS = ("dev", "test")
 # (language, split) -> (precision, recall) at least, rounded down from the last measurement.
 # Baseline before any rule change (commit a702171): vi dev 0.879 / 0.256, vi test 0.970 / 0.390.
 # + flattened tables (loaders/tables.py): vi dev 0.945 / 0.601, vi test 0.970 / 0.390.
+# + shared values, sequences, cohort cues, anaphora: vi dev 0.987 / 0.751, vi test 0.973 / 0.439.
 FLOORS: dict[tuple[str, str], tuple[float, float]] = {
-    ("vi", "dev"): (0.944, 0.600),
-    ("vi", "test"): (0.969, 0.390),
+    ("vi", "dev"): (0.986, 0.750),
+    ("vi", "test"): (0.972, 0.439),
 }
 
 

@@ -19,6 +19,7 @@ from dti_kg.loaders.guards import Guards, other_subject, refusal
 from dti_kg.loaders.places import PlaceMention, is_known, places_in
 from dti_kg.loaders.segments import Piece, clauses, sentences
 from dti_kg.reference import editions
+from dti_kg.text import parse_score
 
 # Group names the lexicon patterns use: rank "n" (and "of" for "8/63"); score "x"; change "up" or
 # "down" and "n"; cohort "of"; edition and comparison "year"; unknown province "name".
@@ -270,15 +271,15 @@ class Context:
 
 
 def dti_sentences(text: str, lex: Lexicon) -> Iterator[tuple[Piece, Context]]:
-    """DTI sentences and the sentences that continue them, each with its context. Within a
-    paragraph, a sentence also inherits the cohort the sentence before spoke of ("Trong số 34 tỉnh
-    …, Hà Nội dẫn đầu. Đứng thứ hai là TP Huế …") and the one province it named ("Đây")."""
+    """DTI sentences and the sentences that continue them, each with its context. A sentence also
+    inherits the cohort the text spoke of last ("Trong số 34 tỉnh …, Hà Nội dẫn đầu. Đứng thứ hai
+    là TP Huế …") and, within a paragraph, the one province the sentence before named ("Đây")."""
     previous: Context | None = None  # the context a next sentence would continue, if any
     carried = Context()  # what the previous sentence of the same paragraph passes on
     end = 0
     for sentence in sentences(text):
         if "\n" in text[end : sentence.start]:
-            carried = Context()
+            carried = Context(cohort=carried.cohort)  # the subject stays in its paragraph, a cohort does not
         end = sentence.end
         names = {p.name for p in places_in(text, sentence.start, sentence.end, lex.language).places}
         subject = next(iter(names)) if len(names) == 1 else None
@@ -309,6 +310,26 @@ def _era_cohort(place: PlaceMention | None) -> int | None:
     return None if place is None or place.era is None else int(place.era)
 
 
+def document_cohorts(text: str, lex: Lexicon) -> set[int]:
+    """Every cohort the text speaks of ("34 tỉnh", "sau sáp nhập", "among the 63 …")."""
+    found = {int(m.group("of")) for m in lex.cohort.finditer(text)}
+    for sentence in sentences(text):
+        found |= _merger_cohorts(sentence.text)
+    return found
+
+
+def _merger_cohorts(sentence: str) -> set[int]:
+    """ "sau sáp nhập": 34; "trước khi sáp nhập": 63 — but the sentence that says how the merged
+    units were scored ("…trung bình cộng các chỉ số của DTI các tỉnh trước sáp nhập") is about the 34."""
+    cues = {34 if m.group("after") else 63 for m in _MERGER_CUE.finditer(sentence)}
+    if cues and (34 in cues or _MERGED_SCORING.search(sentence)):
+        return {34}
+    return cues
+
+
+_MERGED_SCORING = regex.compile(r"trung\s+bình\s+cộng|average\s+of", regex.IGNORECASE)
+
+
 def _sentence_cohort(text: str, sentence: Piece, lex: Lexicon, places: list[PlaceMention]) -> int | None:
     """The one cohort a sentence speaks of ("Nếu tính theo 63 tỉnh, thành phố …", "among the 34
     provinces", "Thái Nguyên (mới)"), or None when it names none or both."""
@@ -316,8 +337,7 @@ def _sentence_cohort(text: str, sentence: Piece, lex: Lexicon, places: list[Plac
     items = lex.rank_list_item.finditer(text, sentence.start, sentence.end)
     found |= {int(m.group("of")) for m in items if m.group("of")}
     found |= {c for c in (_era_cohort(p) for p in places) if c is not None}
-    cues = _MERGER_CUE.finditer(text, sentence.start, sentence.end)
-    found |= {34 if m.group("after") else 63 for m in cues}
+    found |= _merger_cohorts(sentence.text)
     return found.pop() if len(found) == 1 else None
 
 
@@ -707,6 +727,101 @@ def _finding(
 
 def find_all(text: str, lex: Lexicon) -> list[Finding]:
     out: list[Finding] = []
+    ranks: dict[str, Finding] = {}  # overall ranks stated so far in the paragraph, by name
+    end = 0
     for sentence, context in dti_sentences(text, lex):
-        out.extend(find_in_sentence(text, sentence, lex, context))
+        if "\n" in text[end : sentence.start]:
+            ranks = {}
+        end = sentence.end
+        found = find_in_sentence(text, sentence, lex, context)
+        found += _sequence(text, sentence, lex, found, ranks)
+        for f in found:
+            if f.measure == "rank" and f.indicator == "overall" and f.place and f.refusal is None:
+                ranks[f.place.name] = f
+        out.extend(found)
+    return out
+
+
+# "X dẫn đầu, tiếp theo là A, B và C", "thứ 2 là A, tiếp đó là B", "Sau X là A, B, C": the names
+# that follow take the ranks after X's, in order.
+_SEQUENCE = regex.compile(
+    r"(?<![\p{L}])(?:(?:tiếp\s+theo|tiếp\s+đó|theo\s+sau|kế\s+đến|kế\s+tiếp)(?:\s+(?:đó|lần\s+lượt))*\s+(?:là|có)"
+    r"|[Ss]au\s+(?P<after>\p{Lu}[\p{L}.\s-]{1,30}?)\s+là|followed\s+by)(?![\p{L}])\s*:?\s*",
+    regex.IGNORECASE,
+)
+_ITEM_PREFIX = r"(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?"
+_ITEM_GAP = regex.compile(r"\s*,\s*(?:và\s+|and\s+)?" + _ITEM_PREFIX + r"|\s+(?:và|and)\s+" + _ITEM_PREFIX)
+_ITEM_SCORE = regex.compile(r"\s*\(\s*(?P<x>[01][.,]\d{2,4})(?:\s*điểm|\s*points?)?\s*\)")
+
+
+def _sequence(
+    text: str, sentence: Piece, lex: Lexicon, found: list[Finding], known: dict[str, Finding]
+) -> list[Finding]:
+    m = _SEQUENCE.search(text, sentence.start, sentence.end)
+    if m is None:
+        return []
+    anchors = [
+        f
+        for f in found
+        if f.measure == "rank"
+        and f.indicator == "overall"
+        and f.place
+        and f.refusal is None
+        and f.span.start < m.start()
+    ]
+    if m.group("after"):
+        named = [p for p in places_in(text, m.start("after"), m.end("after"), lex.language).places]
+        anchor = known.get(named[0].name) if len(named) == 1 else None
+        anchor = next((f for f in reversed(anchors) if named and f.place.name == named[0].name), anchor)
+    else:
+        anchor = anchors[-1] if anchors else None
+    if anchor is None:
+        return []
+    places = places_in(text, m.end(), sentence.end, lex.language).places
+    chain: list[tuple[PlaceMention, Decimal | None, int]] = []
+    pos = m.end()
+    prefix = regex.compile(_ITEM_PREFIX)
+    for p in places:
+        gap = text[pos : p.start]
+        if not (prefix.fullmatch(gap) if not chain else _ITEM_GAP.fullmatch(gap)):
+            break
+        score = _ITEM_SCORE.match(text, p.end, sentence.end)
+        value = parse_score(score.group("x")) if score else None
+        pos = score.end() if score else p.end
+        chain.append((p, value, pos))
+    out = []
+    for i, (p, score, end) in enumerate(chain, start=1):
+        rank = int(anchor.value) + i
+        cohort = anchor.cohort or anchor.cohort_hint
+        if not 1 < rank <= (cohort or 63):
+            break
+        span = span_of(text, p.start, end)
+        common = {
+            "span": span,
+            "sentence": sentence,
+            "edition": anchor.edition,
+            "place": p,
+            "cohort_hint": cohort,
+            "bare_province": False,
+        }
+        out.append(
+            Finding(
+                indicator="overall",
+                measure="rank",
+                value=rank,
+                rule=f"{lex.rule_prefix}.rank.sequence",
+                cohort=anchor.cohort,
+                **common,
+            )
+        )
+        if score is not None:
+            out.append(
+                Finding(
+                    indicator="overall",
+                    measure="score",
+                    value=score.normalize(),
+                    rule=f"{lex.rule_prefix}.score.sequence",
+                    **common,
+                )
+            )
     return out
