@@ -373,7 +373,8 @@ def _leaders(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMention])
 _ERA_GAP = regex.compile(r"\s*(?:\((?:mới|cũ|new|former|old)\)\s*)?,?\s*", regex.IGNORECASE)
 # "Đà Nẵng tiếp tục là địa phương dẫn đầu", "Hà Nội lần đầu tiên đứng đầu": the name is the subject.
 _LEADER_GAP = regex.compile(
-    r"\s+(?:(?:tiếp\s+tục|vẫn|cũng|lần\s+đầu\s+tiên|đã)\s+)*(?:là\s+(?:địa\s+phương|tỉnh|thành\s+phố)\s*)?",
+    r"\s+(?:(?:tiếp\s+tục|vẫn|cũng|lần\s+đầu\s+tiên|đã|có\s+năm\s+thứ\s+\w+\s+liên\s+tiếp)\s+)*"
+    r"(?:là\s+(?:địa\s+phương|tỉnh|thành\s+phố)\s*)?",
     regex.IGNORECASE,
 )
 
@@ -507,20 +508,25 @@ def find_in_sentence(
         elif keys:
             previous = None
             continue  # two indicators in one clause: which value belongs to which is a guess
+        elif topic and overall_here and _SCOPE_ONLY.fullmatch(lex.overall.search(clause.text).group(0)):
+            indicator = topic  # "Ở trụ cột xã hội số, tỉnh đạt 0,6864 điểm, xếp hạng 2 toàn quốc"
         elif overall_here or (sentence_overall and not sentence_has_indicator):
             indicator = "overall"
         elif (
             previous is not None
-            and previous[1]
-            and all(v.measure == "score" for v in values)
+            and (previous[1] or all(v.measure == "rank" for v in values))
+            and (all(v.measure == "score" for v in values) or all(v.measure == "rank" for v in values))
             and not any(clause.start <= p.start < clause.end for p in places)
         ):
-            indicator = previous[0]  # "trụ cột kinh tế số xếp thứ 22, đạt 0,4552 điểm"
+            # "trụ cột kinh tế số xếp thứ 22, đạt 0,4552 điểm", "kinh tế số đạt 0,6647 điểm, xếp thứ 27"
+            indicator = previous[0]
         elif topic:
             indicator = topic
         else:
             indicator = None
-        previous = (indicator, any(v.measure == "rank" for v in values)) if indicator else None
+        had_rank = any(v.measure == "rank" for v in values)
+        # A clause that took the previous clause's indicator for its rank ends the pairing.
+        previous = (indicator, had_rank) if indicator and not (previous and had_rank and not keys) else None
         clause_cohorts = {v.cohort for v in values if v.cohort is not None}
         for v in values:
             place = cursor.place_for(v, clause)
@@ -645,6 +651,7 @@ def _sentence_indicator(sentence: Piece, lex: Lexicon, overall: bool) -> str | N
     return "overall" if overall and not keys else None
 
 
+_SCOPE_ONLY = regex.compile(r"cả\s+nước|toàn\s+quốc|nationwide", regex.IGNORECASE)
 _CONTRAST = regex.compile(r"(?<![\p{L}])(?:trong\s+khi|còn|whereas|while)(?![\p{L}])", regex.IGNORECASE)
 
 
