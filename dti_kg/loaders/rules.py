@@ -85,9 +85,24 @@ def known_year(year: int) -> bool:
     return year in editions()
 
 
+# "Đây là năm thứ ba Bộ TT&TT tổ chức đánh giá …", "lần thứ 4 liên tiếp … đánh giá", "năm thứ năm
+# chỉ số DTI được công bố": the n-th edition is DTI 2019 + n (the first was DTI 2020).
+_ORDINAL_EDITION = regex.compile(
+    r"(?<![\p{L}])(?:năm|lần)\s+thứ\s+(?P<n>\d|nhất|hai|ba|tư|năm|sáu|bảy)(?:\s+liên\s+tiếp)?,?\s+"
+    r"(?:[^.;\n]{0,60}?\s)?(?:tổ\s+chức\s+)?(?:đánh\s+giá|(?:được\s+)?công\s+bố|xác\s+định)(?![\p{L}])",
+    regex.IGNORECASE,
+)
+_ORDINALS = {"nhất": 1, "hai": 2, "ba": 3, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7}
+
+
 def edition_mentions(text: str, lex: Lexicon) -> list[EditionMention]:
     """Every edition the text names in DTI context, in text order."""
     found: dict[int, EditionMention] = {}
+    for m in _ORDINAL_EDITION.finditer(text):
+        token = m.group("n").lower()
+        year = 2019 + (int(token) if token.isdigit() else _ORDINALS[token])
+        if known_year(year) and lex.dti_mark.search(text, max(0, m.start() - 200), m.end() + 200):
+            found.setdefault(m.start("n"), EditionMention(m.start("n"), year))
     for pattern in lex.edition_anchored:
         for m in pattern.finditer(text):
             year = int(m.group("year"))
@@ -530,6 +545,9 @@ def find_in_sentence(
         clause_cohorts = {v.cohort for v in values if v.cohort is not None}
         for v in values:
             place = cursor.place_for(v, clause)
+            if v.rule.endswith(".rank.bracketed"):
+                # "… như Hà Nội (thứ 43), Nghệ An (thứ 36)": the name right before the bracket.
+                place = next((p for p in reversed(places) if p.end <= v.start), place)
             hint = v.cohort or (next(iter(clause_cohorts)) if len(clause_cohorts) == 1 else None)
             hint = hint or _era_cohort(place) or sentence_cohort
             if v.measure == "rank" and v.cohort is None and hint is not None:
