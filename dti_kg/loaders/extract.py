@@ -105,6 +105,14 @@ def resolve_province(
         if edition >= 2025 or cohort == 34:
             unit = gazetteer().successor(unit) or unit
         return unit, "outlet", None
+    if finding.bare_province:
+        # "chỉ số DTI của tỉnh năm 2024 xếp hạng thứ 24/63" in an article that has named one
+        # province only, before this sentence: "tỉnh" is that province.
+        names = {p.name for p in find_places(doc.text[: finding.sentence.start], doc.language)}
+        if len(names) == 1:
+            name = names.pop()
+            unit = resolve(name, edition, cohort)
+            return unit, "text", None if unit else f"{name!r} was not ranked in DTI {edition}"
     return None, "text", "the province is not named"
 
 
