@@ -527,6 +527,7 @@ def find_in_sentence(
             indicator = topic  # "Ở trụ cột xã hội số, tỉnh đạt 0,6864 điểm, xếp hạng 2 toàn quốc"
         elif overall_here or (sentence_overall and not sentence_has_indicator):
             indicator = "overall"
+
         elif (
             previous is not None
             and (previous[1] or all(v.measure == "rank" for v in values))
@@ -669,6 +670,11 @@ def _sentence_indicator(sentence: Piece, lex: Lexicon, overall: bool) -> str | N
     return "overall" if overall and not keys else None
 
 
+_COMPARED_BRACKET = regex.compile(
+    r"(?:so\s+với|compared\s+with|from)\s+(?:năm\s+|DTI\s+)?(?P<year>20\d\d)\s*\(\s*"
+    r"(?:(?:xếp|đứng)\s+(?:thứ|hạng)\s+|hạng\s+|thứ\s+|vị\s+trí\s+)?$",
+    regex.IGNORECASE,
+)
 _SCOPE_ONLY = regex.compile(r"cả\s+nước|toàn\s+quốc|nationwide", regex.IGNORECASE)
 _CONTRAST = regex.compile(r"(?<![\p{L}])(?:trong\s+khi|còn|whereas|while)(?![\p{L}])", regex.IGNORECASE)
 
@@ -692,6 +698,9 @@ class _Env:
         2022 xếp thứ 9, DTI 2021 xếp thứ 21"), the one its clause names before it, else (not for a
         change: "up from 24th in 2022" is the comparison) after it, else the last one named before
         it in the sentence; none of these: unclear."""
+        earlier = _COMPARED_BRACKET.search(self.text, max(0, v.start - 60), v.start)
+        if earlier and known_year(int(earlier.group("year"))):
+            return int(earlier.group("year")), None  # "tăng 17 bậc so với năm 2020 (xếp thứ 40/63)"
         if len({y for _, y in self.years}) < 2:
             # "… xếp thứ 24/63, …, trong khi năm 2020 thì …": the one year the sentence names
             # starts a contrast after this value's clause; it is not this value's edition.
