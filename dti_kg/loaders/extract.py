@@ -259,6 +259,8 @@ def derive_previous_ranks(claims: list[Claim]) -> list[Claim]:
     for change in claims:
         if change.measure != "rank_change" or change.compared_to is None:
             continue
+        if (change.province, change.compared_to, change.indicator) in ranks:
+            continue  # the text states that rank itself ("tăng 17 bậc so với năm 2020 (xếp thứ 40/63)")
         rank = ranks.get((change.province, change.edition, change.indicator))
         if rank is None or rank.cohort is None or rank.cohort not in editions()[change.compared_to].cohorts:
             continue

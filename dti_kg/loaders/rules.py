@@ -215,6 +215,8 @@ def _changes(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
         sign = 1 if m.group("up") else -1
         c = lex.compared.search(text, m.end(), clause.end)
         compared = int(c.group("year")) if c and c.group("year") else None
+        if c is None and _CUT_COMPARISON.match(text, m.end()):
+            continue  # "tăng một bậc so với năm" and the text ends: compared with what is cut off
         out.append(
             _Value(
                 "rank_change",
@@ -532,7 +534,11 @@ def find_in_sentence(
             previous is not None
             and (previous[1] or all(v.measure == "rank" for v in values))
             and (all(v.measure == "score" for v in values) or all(v.measure == "rank" for v in values))
-            and not any(clause.start <= p.start < clause.end for p in places)
+            and (
+                not any(clause.start <= p.start < clause.end for p in places)
+                # "Hà Nội dẫn đầu cả nước, thứ 2 là TP Huế": a rank after a rank, another province
+                or (previous[1] and all(v.measure == "rank" for v in values))
+            )
         ):
             # "trụ cột kinh tế số xếp thứ 22, đạt 0,4552 điểm", "kinh tế số đạt 0,6647 điểm, xếp thứ 27"
             indicator = previous[0]
@@ -540,9 +546,7 @@ def find_in_sentence(
             indicator = topic
         else:
             indicator = None
-        had_rank = any(v.measure == "rank" for v in values)
-        # A clause that took the previous clause's indicator for its rank ends the pairing.
-        previous = (indicator, had_rank) if indicator and not (previous and had_rank and not keys) else None
+        previous = (indicator, any(v.measure == "rank" for v in values)) if indicator else None
         clause_cohorts = {v.cohort for v in values if v.cohort is not None}
         for v in values:
             place = cursor.place_for(v, clause)
@@ -674,6 +678,9 @@ _COMPARED_BRACKET = regex.compile(
     r"(?:so\s+với|compared\s+with|from)\s+(?:năm\s+|DTI\s+)?(?P<year>20\d\d)\s*\(\s*"
     r"(?:(?:xếp|đứng)\s+(?:thứ|hạng)\s+|hạng\s+|thứ\s+|vị\s+trí\s+)?$",
     regex.IGNORECASE,
+)
+_CUT_COMPARISON = regex.compile(
+    r"[\p{L}\s]{0,30}?so\s+với\s+(?:năm|DTI)?\s*$|[\p{L}\s]{0,30}?compared\s+(?:with|to)\s*$"
 )
 _SCOPE_ONLY = regex.compile(r"cả\s+nước|toàn\s+quốc|nationwide", regex.IGNORECASE)
 _CONTRAST = regex.compile(r"(?<![\p{L}])(?:trong\s+khi|còn|whereas|while)(?![\p{L}])", regex.IGNORECASE)
