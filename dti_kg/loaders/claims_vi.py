@@ -59,6 +59,10 @@ _INDICATORS = (
     (r"chính\s+quyền\s+số", "digital_government"),
     (r"kinh\s+tế\s+số", "digital_economy"),
     (r"xã\s+hội\s+số", "digital_society"),
+    # The pillars' abbreviations, capitals only ("CQS xếp thứ 40/63; KTS xếp thứ 18/63").
+    (r"(?-i:CQS)", "digital_government"),
+    (r"(?-i:KTS)", "digital_economy"),
+    (r"(?-i:XHS)", "digital_society"),
 )
 MAIN_INDEX_KEYS = frozenset(k for _, k in _INDICATORS[:9])
 PILLAR_KEYS = ("digital_government", "digital_economy", "digital_society")

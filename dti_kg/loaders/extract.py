@@ -19,6 +19,8 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import regex
+
 from dti_kg.gazetteer import Unit, gazetteer
 from dti_kg.loaders import claims_en, claims_vi, facts, tables
 from dti_kg.loaders.documents import load_document
@@ -29,6 +31,7 @@ from dti_kg.model import Claim, EditionBasis, Extraction, ProvinceBasis, SourceD
 from dti_kg.reference import edition_in_force, editions, outlets
 
 _BASIS_RANK = {"text": 0, "title": 1, "outlet": 2}
+_OF_WHICH = regex.compile(r"Trong\s+đó\s*,")
 
 
 def _lexicon(language: str) -> Lexicon:
@@ -105,9 +108,9 @@ def resolve_province(
         if edition >= 2025 or cohort == 34:
             unit = gazetteer().successor(unit) or unit
         return unit, "outlet", None
-    if finding.bare_province:
-        # "chỉ số DTI của tỉnh năm 2024 xếp hạng thứ 24/63" in an article that has named one
-        # province only, before this sentence: "tỉnh" is that province.
+    if finding.bare_province or _OF_WHICH.match(finding.sentence.text):
+        # "chỉ số DTI của tỉnh năm 2024 xếp hạng thứ 24/63", "Trong đó, …" in an article that has
+        # named one province only, before this sentence: the value is that province's.
         names = {p.name for p in find_places(doc.text[: finding.sentence.start], doc.language)}
         if len(names) == 1:
             name = names.pop()

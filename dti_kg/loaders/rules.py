@@ -184,6 +184,15 @@ def _ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
 
 def _list_ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
     out = []
+    # "…lần lượt là: Nhận thức số - xếp thứ 36; Thể chế số - 57": a number right after "<index> -".
+    for _, end, _ in clause_indicators(clause.text, lex):
+        m = _AFTER_INDEX.match(text, clause.start + end, clause.end)
+        if m:
+            out.append(
+                _Value(
+                    "rank", int(m.group("n")), m.start("n"), m.end("n"), f"{lex.rule_prefix}.rank.list-item"
+                )
+            )
     for m in lex.rank_list_item.finditer(text, clause.start, clause.end):
         n = lex.number(m.group("n"))
         if n is None:
@@ -367,6 +376,8 @@ _MERGER_CUE = regex.compile(
 # A sentence that opens on "this one": its subject is the province the sentence before named.
 _ANAPHOR = regex.compile(
     r"(?:Trong\s+đó,\s*)?(?P<a>Đây|Địa\s+phương\s+này|Tỉnh\s+này|Thành\s+phố\s+này)(?![\p{L}])"
+    # "… Hà Nội xếp thứ 24/63. Trong đó, CQS xếp thứ 40/63": the parts of the province just named.
+    r"|(?P<a>Trong\s+đó)(?=,)"
 )
 
 
@@ -561,7 +572,21 @@ def find_in_sentence(
                 if v.measure == "rank_change":
                     pending_changes.append((clause, v, place))
                 continue
-            findings.append(_finding(env, clause, v, indicator, place, hint))
+            # "Thể chế số - 57" in a "lần lượt là: …" list: the clause pairs index and value itself.
+            paired = bool(keys) and all(
+                clause.start + e <= v.start for _, e, _ in clause_indicators(clause.text, lex)
+            )
+            findings.append(
+                _finding(
+                    env,
+                    clause,
+                    v,
+                    indicator,
+                    place,
+                    hint,
+                    listed=paired and not inside_places(places, clause),
+                )
+            )
     # A rank change with no indicator of its own ("tăng 4 bậc, đứng thứ 8 về …") shares the rank's.
     rank_indicators = {f.indicator for f in findings if f.measure == "rank"}
     if len(rank_indicators) == 1:
@@ -655,6 +680,10 @@ class _PlaceCursor:
         return self.current
 
 
+def inside_places(places: list[PlaceMention], clause: Piece) -> bool:
+    return any(clause.start <= p.start < clause.end for p in places)
+
+
 def _named_ranks(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMention]) -> list[_Value]:
     """ "Thừa Thiên Huế (thứ 4)": a rank in brackets right after a province's name."""
     out = []
@@ -682,6 +711,7 @@ _COMPARED_BRACKET = regex.compile(
 _CUT_COMPARISON = regex.compile(
     r"[\p{L}\s]{0,30}?so\s+với\s+(?:năm|DTI)?\s*$|[\p{L}\s]{0,30}?compared\s+(?:with|to)\s*$"
 )
+_AFTER_INDEX = regex.compile(r"\s*[-–]\s*(?P<n>\d{1,2})(?![\d/.,%])\s*$")
 _SCOPE_ONLY = regex.compile(r"cả\s+nước|toàn\s+quốc|nationwide", regex.IGNORECASE)
 _CONTRAST = regex.compile(r"(?<![\p{L}])(?:trong\s+khi|còn|whereas|while)(?![\p{L}])", regex.IGNORECASE)
 
@@ -711,8 +741,8 @@ class _Env:
         if len({y for _, y in self.years}) < 2:
             # "… xếp thứ 24/63, …, trong khi năm 2020 thì …": the one year the sentence names
             # starts a contrast after this value's clause; it is not this value's edition.
-            later = [p for p, _ in self.years if p >= clause.end]
-            if later and len(later) == len(self.years) and _CONTRAST.search(self.text, clause.end, later[0]):
+            later = [p for p, _ in self.years if p >= v.end]
+            if later and len(later) == len(self.years) and _CONTRAST.search(self.text, v.end, later[0]):
                 return None, None
             return self.edition, None
         own_before = [y for p, y in self.years if clause.start <= p < v.start]
