@@ -518,6 +518,8 @@ def find_in_sentence(
             # is the topic of the clauses after it.
             if len(keys) == 1:
                 topic = keys[0]
+            elif not keys and overall_here and text[clause.end : clause.end + 1] == ":":
+                topic = "overall"  # "Đối với xếp hạng chuyển đổi số cấp tỉnh DTI năm 2022: A xếp thứ nhất, …"
             previous = None
             continue
         values.sort(key=lambda v: v.start)
