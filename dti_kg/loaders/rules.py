@@ -373,6 +373,10 @@ _MERGER_CUE = regex.compile(
     r"|trước\s+(?:khi\s+)?(?:sáp\s+nhập|sắp\s+xếp|hợp\s+nhất)|before\s+the\s+merger)(?![\p{L}])",
     regex.IGNORECASE,
 )
+# "Tổng điểm trung bình của địa phương này là 0,5064 điểm": "this locality" inside the sentence.
+_ANAPHOR_INNER = regex.compile(
+    r"(?<=(?:của|với)\s+)(?P<a>(?:địa\s+phương|tỉnh|thành\s+phố)\s+này)(?![\p{L}])"
+)
 # A sentence that opens on "this one": its subject is the province the sentence before named.
 _ANAPHOR = regex.compile(
     r"(?:Trong\s+đó,\s*)?(?P<a>Đây|Địa\s+phương\s+này|Tỉnh\s+này|Thành\s+phố\s+này)(?![\p{L}])"
@@ -454,7 +458,9 @@ def find_in_sentence(
     context = context or Context()
     found = places_in(text, sentence.start, sentence.end, lex.language)
     places = found.places
-    anaphor = _ANAPHOR.match(text, sentence.start, sentence.end)
+    anaphor = _ANAPHOR.match(text, sentence.start, sentence.end) or _ANAPHOR_INNER.search(
+        text, sentence.start, sentence.end
+    )
     if not places and anaphor and context.subject:
         places = [PlaceMention(anaphor.start("a"), anaphor.end("a"), context.subject)]
     parts = clauses(text, sentence)
