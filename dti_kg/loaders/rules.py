@@ -502,6 +502,11 @@ def find_in_sentence(
             previous = None
             continue
         keys = sorted({k for _, _, k in clause_indicators(clause.text, lex)})
+        listing = _listing_in(shared, sentence, clause)
+        if listing is not None:
+            # "… dẫn đầu cả nước về chuyển đổi số với 3 trụ cột chính quyền số (CQS), …": the indices
+            # after "với 3 trụ cột" are the list the value is shared by, not the clause's own.
+            keys = sorted({k for _, _, k in clause_indicators(text[clause.start : listing], lex)})
         overall_here = bool(lex.overall.search(clause.text))
         if other_in_sentence and not (keys or overall_here):
             previous = None
@@ -565,6 +570,16 @@ def find_in_sentence(
             indicator = topic
         else:
             indicator = None
+        if indicator is None and listing is not None and all(v.measure == "rank" for v in values):
+            # "Đây cũng là địa phương xếp hạng nhất ở cả 3 trụ cột Chính quyền số, …": the value is
+            # each listed index's (the count must match, see _shared_indicators).
+            for v in values:
+                place = cursor.place_for(v, clause)
+                hint = v.cohort or _era_cohort(place) or sentence_cohort
+                probe = _finding(env, clause, replace(v, cohort=v.cohort or hint), "overall", place, hint)
+                findings.extend(_shared_indicators(text, sentence, lex, shared, [probe], include_self=False))
+            previous = None
+            continue
         previous = (indicator, any(v.measure == "rank" for v in values)) if indicator else None
         clause_cohorts = {v.cohort for v in values if v.cohort is not None}
         for v in values:
@@ -628,8 +643,21 @@ _COUNT_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
 _PILLARS = ("digital_government", "digital_economy", "digital_society")
 
 
+def _listing_in(shared: regex.Match[str] | None, sentence: Piece, clause: Piece) -> int | None:
+    """Where a counted list ("ở cả 3 trụ cột …") starts, when it starts inside ``clause``."""
+    if shared is None or not (shared.group("count") or shared.group("count_en")):
+        return None
+    at = sentence.start + shared.start()
+    return at if clause.start <= at < clause.end else None
+
+
 def _shared_indicators(
-    text: str, sentence: Piece, lex: Lexicon, shared: regex.Match[str], findings: list[Finding]
+    text: str,
+    sentence: Piece,
+    lex: Lexicon,
+    shared: regex.Match[str],
+    findings: list[Finding],
+    include_self: bool = True,
 ) -> list[Finding]:
     """The rank a province gets right before "ở 3 trụ cột, gồm A, B và C" is its rank in each of
     them; the listed indicators must be as many as the count says ("3 trụ cột" alone: the pillars)."""
@@ -647,7 +675,12 @@ def _shared_indicators(
     anchor = sentence.start + shared.start()
     out = []
     for f in findings:
-        if f.measure == "rank" and f.indicator == "overall" and f.span.start < anchor and f.refusal is None:
+        if (
+            f.measure == "rank"
+            and f.indicator == "overall"
+            and (f.span.start < anchor or not include_self)
+            and f.refusal is None
+        ):
             out.extend(replace(f, indicator=k, rule=f"{lex.rule_prefix}.rank.shared") for k in keys)
     return out
 
