@@ -643,6 +643,22 @@ _COUNT_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
 _PILLARS = ("digital_government", "digital_economy", "digital_society")
 
 
+def _each_listed(
+    text: str, sentence: Piece, lex: Lexicon, shared: regex.Match[str], findings: list[Finding]
+) -> list[Finding]:
+    """ "cả 3 trụ cột, gồm: Chính quyền số, kinh tế số và xã hội số đều xếp vị trí thứ 2/63": the
+    rank the "đều"/"cùng" clause states is also each index listed before it (back to a ";")."""
+    at = sentence.start + shared.start()
+    start = max(sentence.start, text.rfind(";", sentence.start, at) + 1)
+    keys = list(dict.fromkeys(k for _, _, k in clause_indicators(text[start:at], lex)))
+    out = []
+    for f in findings:
+        if f.measure == "rank" and f.span.start <= at < f.span.end and f.refusal is None and len(keys) > 1:
+            rule = f"{lex.rule_prefix}.rank.shared"
+            out.extend(replace(f, indicator=k, rule=rule) for k in keys if k != f.indicator)
+    return out
+
+
 def _listing_in(shared: regex.Match[str] | None, sentence: Piece, clause: Piece) -> int | None:
     """Where a counted list ("ở cả 3 trụ cột …") starts, when it starts inside ``clause``."""
     if shared is None or not (shared.group("count") or shared.group("count_en")):
@@ -663,7 +679,7 @@ def _shared_indicators(
     them; the listed indicators must be as many as the count says ("3 trụ cột" alone: the pillars)."""
     token = shared.group("count") or shared.group("count_en")
     if token is None:
-        return []
+        return _each_listed(text, sentence, lex, shared, findings)
     count = int(token) if token.isdigit() else _COUNT_WORDS.get(token.lower())
     at = sentence.start + shared.end()
     keys = list(dict.fromkeys(k for _, _, k in clause_indicators(text[at : sentence.end], lex)))
