@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from dti_kg.loaders.extract import extract_path
 
 HEAD = "Tin chuyển đổi số\n\n"
@@ -143,12 +145,29 @@ def test_index_dash_rank_items_after_lan_luot_la(tmp_path):
     }
 
 
-def test_an_ordinal_year_of_the_assessment_names_the_edition(tmp_path):
-    got = _claims(
-        tmp_path,
+# (body, the only claims it gives): an ordinal year of the assessment names the edition; a
+# comparison cut off by the excerpt gives no rank change; a bare "tỉnh" is the one province the
+# article named.
+EXACT = [
+    (
         "Đây là năm thứ ba Bộ TT&TT tổ chức đánh giá chuyển đổi số. Hà Nội có chỉ số DTI xếp thứ 24/63.",
-    )
-    assert got == {("ha-noi", 2022, "overall", "rank", 24, 63)}
+        {("ha-noi", 2022, "overall", "rank", 24, 63)},
+    ),
+    (
+        "Theo DTI 2022, ở trụ cột xã hội số, Quảng Ninh xếp thứ hai toàn quốc, tăng một bậc so với năm",
+        {("quang-ninh", 2022, "digital_society", "rank", 2, 63)},
+    ),
+    (
+        "Điện Biên xác định chuyển đổi số là nhiệm vụ trọng tâm.\nTheo đánh giá DTI, chỉ số DTI của tỉnh "
+        "năm 2023 xếp hạng thứ 24/63 tỉnh, thành phố.",
+        {("dien-bien", 2023, "overall", "rank", 24, 63)},
+    ),
+]
+
+
+@pytest.mark.parametrize("body, expected", EXACT)
+def test_exactly_these_claims(tmp_path, body, expected):
+    assert _claims(tmp_path, body) == expected
 
 
 def test_a_rank_in_brackets_after_the_compared_year_is_that_years_and_is_not_derived_again(tmp_path):
@@ -160,21 +179,3 @@ def test_a_rank_in_brackets_after_the_compared_year_is_that_years_and_is_not_der
     assert ("yen-bai", 2021, "overall", "rank", 27, 63) in got
     assert ("yen-bai", 2020, "overall", "rank", 40, 63) in got
     assert not any(e == 2020 and v == 44 for _, e, _, _, v, _ in got)
-
-
-def test_a_comparison_cut_off_by_the_excerpt_gives_no_rank_change(tmp_path):
-    got = _claims(
-        tmp_path,
-        "Theo DTI 2022, ở trụ cột xã hội số, Quảng Ninh xếp thứ hai toàn quốc, tăng một bậc so với năm",
-    )
-    assert got == {("quang-ninh", 2022, "digital_society", "rank", 2, 63)}
-
-
-def test_a_bare_tinh_is_the_one_province_the_article_named(tmp_path):
-    got = _claims(
-        tmp_path,
-        "Điện Biên xác định chuyển đổi số là nhiệm vụ trọng tâm.\nTheo đánh giá DTI, chỉ số DTI của "
-        "tỉnh năm 2023 "
-        "xếp hạng thứ 24/63 tỉnh, thành phố.",
-    )
-    assert got == {("dien-bien", 2023, "overall", "rank", 24, 63)}
