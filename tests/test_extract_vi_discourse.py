@@ -137,6 +137,10 @@ EXACT = [
         "Theo DTI 2022, ở trụ cột xã hội số, Quảng Ninh xếp thứ hai toàn quốc, tăng một bậc so với năm",
         {("quang-ninh", 2022, "digital_society", "rank", 2, 63)},
     ),
+    (  # a rank over the 63 in a DTI sentence naming no index is the overall rank
+        "Theo kết quả đánh giá mức độ chuyển đổi số năm 2020, Thừa Thiên Huế xếp thứ 2/63 tỉnh thành.",
+        {("thua-thien-hue", 2020, "overall", "rank", 2, 63)},
+    ),
     (  # a tie: one rank for every listed name
         "Theo DTI 2022, Phú Thọ và Yên Bái cùng xếp thứ 17 cả nước.",
         {("phu-tho", 2022, "overall", "rank", 17, 63), ("yen-bai", 2022, "overall", "rank", 17, 63)},

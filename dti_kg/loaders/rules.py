@@ -562,6 +562,12 @@ def find_in_sentence(
             indicator = topic  # "Ở trụ cột xã hội số, tỉnh đạt 0,6864 điểm, xếp hạng 2 toàn quốc"
         elif overall_here or (sentence_overall and not sentence_has_indicator):
             indicator = "overall"
+        elif (
+            not sentence_has_indicator
+            and lex.dti_mark.search(sentence.text)
+            and any(v.measure == "rank" and v.cohort for v in values)
+        ):
+            indicator = "overall"  # "…mức độ chuyển đổi số…, Thừa Thiên Huế xếp thứ 2/63 tỉnh thành"
 
         elif (
             previous is not None
