@@ -9,6 +9,7 @@ import pyoxigraph
 
 from dti_kg.errors import InputError
 from dti_kg.namespaces import PREFIXES
+from dti_kg.sparql_errors import describe
 
 QueryResult = pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples
 # Predeclared in every query: dti:, skos:, qb:, prov:, ... (dti_kg.namespaces.PREFIXES).
@@ -58,7 +59,8 @@ def run_query(store: pyoxigraph.Store, query: str) -> QueryResult:
     try:
         return query_store(store, query)
     except SyntaxError as exc:
-        raise InputError(f"the query is not valid SPARQL: {exc}") from exc
+        detail = describe(query, str(exc), QUERY_PREFIXES)
+        raise InputError(f"the query is not valid SPARQL: {detail}") from exc
 
 
 def run_select(store: pyoxigraph.Store, query: str) -> pyoxigraph.QuerySolutions:
