@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "extract": ("extract", "extract_command"),
     "audit": ("audit", "audit_command"),
     "review": ("review", "review_command"),
+    "evaluate": ("evaluate", "evaluate_command"),
 }
 
 

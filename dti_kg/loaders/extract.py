@@ -19,16 +19,19 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import regex
+
 from dti_kg.gazetteer import Unit, gazetteer
-from dti_kg.loaders import claims_en, claims_vi, facts
+from dti_kg.loaders import claims_en, claims_vi, facts, tables
 from dti_kg.loaders.documents import load_document
 from dti_kg.loaders.findings import EditionMention, Finding
 from dti_kg.loaders.places import find_places, resolve
-from dti_kg.loaders.rules import Lexicon, edition_mentions
+from dti_kg.loaders.rules import Lexicon, document_cohorts, edition_mentions
 from dti_kg.model import Candidate, Claim, EditionBasis, Extraction, ProvinceBasis, SourceDocument
 from dti_kg.reference import edition_in_force, editions, outlets
 
 _BASIS_RANK = {"text": 0, "title": 1, "outlet": 2}
+_OF_WHICH = regex.compile(r"Trong\s+đó\s*,")
 
 
 def _lexicon(language: str) -> Lexicon:
@@ -36,7 +39,8 @@ def _lexicon(language: str) -> Lexicon:
 
 
 def _find(doc: SourceDocument) -> list[Finding]:
-    return claims_en.find_claims(doc.text) if doc.language == "en" else claims_vi.find_claims(doc.text)
+    found = claims_en.find_claims(doc.text) if doc.language == "en" else claims_vi.find_claims(doc.text)
+    return found + tables.find_table_findings(doc.text, _lexicon(doc.language))
 
 
 def inferred_edition(published: date | None) -> int | None:
@@ -104,6 +108,14 @@ def resolve_province(
         if edition >= 2025 or cohort == 34:
             unit = gazetteer().successor(unit) or unit
         return unit, "outlet", None
+    if finding.bare_province or _OF_WHICH.match(finding.sentence.text):
+        # "chỉ số DTI của tỉnh năm 2024 xếp hạng thứ 24/63", "Trong đó, …" in an article that has
+        # named one province only, before this sentence: the value is that province's.
+        names = {p.name for p in find_places(doc.text[: finding.sentence.start], doc.language)}
+        if len(names) == 1:
+            name = names.pop()
+            unit = resolve(name, edition, cohort)
+            return unit, "text", None if unit else f"{name!r} was not ranked in DTI {edition}"
     return None, "text", "the province is not named"
 
 
@@ -240,6 +252,28 @@ def _adopt_stated_cohorts(claims: list[Claim]) -> list[Claim]:
     return out
 
 
+def _adopt_document_cohort(claims: list[Claim], cohorts: set[int]) -> list[Claim]:
+    """A DTI 2024 claim whose sentence names no cohort, in an article that speaks of one cohort
+    only ("… kết quả DTI của các tỉnh, thành sau sáp nhập"): that cohort, and its unit."""
+    if len(cohorts) != 1:
+        return claims
+    cohort = next(iter(cohorts))
+    out = []
+    for claim in claims:
+        sizes = editions()[claim.edition].cohorts
+        unit = gazetteer().by_slug[claim.province]
+        if len(sizes) > 1 and cohort in sizes and claim.cohort is None:
+            if cohort == 34 and not unit.slug.endswith("-2025"):
+                successor = _successor_slug(unit)
+                if successor is None:
+                    out.append(claim)
+                    continue
+                claim = replace(claim, province=successor)
+            claim = replace(claim, cohort=cohort if claim.measure == "rank" else None)
+        out.append(claim)
+    return out
+
+
 def _successor_slug(unit: Unit) -> str | None:
     """The 34-era unit that is the same place as ``unit`` (same name or sole predecessor)."""
     new = gazetteer().successor(unit)
@@ -289,6 +323,8 @@ def derive_previous_ranks(claims: list[Claim]) -> list[Claim]:
     for change in claims:
         if change.measure != "rank_change" or change.compared_to is None:
             continue
+        if (change.province, change.compared_to, change.indicator) in ranks:
+            continue  # the text states that rank itself ("tăng 17 bậc so với năm 2020 (xếp thứ 40/63)")
         rank = ranks.get((change.province, change.edition, change.indicator))
         if rank is None or rank.cohort is None or rank.cohort not in editions()[change.compared_to].cohorts:
             continue
@@ -346,6 +382,7 @@ def extract_document(doc: SourceDocument) -> Extraction:
                 candidates.append(candidate)
                 note = f"{note} (sent to review)"
             notes.append(note)
+    claims = _adopt_document_cohort(claims, document_cohorts(doc.text, lex))
     claims, conflict_notes, conflicts = _merge(_adopt_stated_cohorts(claims))
     notes.extend(conflict_notes)
     candidates.extend(conflicts)
