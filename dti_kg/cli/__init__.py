@@ -19,6 +19,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("serve", "serve_command"),
     ("extract", "extract_command"),
     ("audit", "audit_command"),
+    ("diff", "diff_command"),
+    ("diff", "releases_command"),
 )
 
 
