@@ -337,3 +337,19 @@ def test_timemap_lists_the_releases_holding_a_thing(server: str, two_releases: d
     assert r.text.count('rel="') == 4 and f"release={a.release_id}" in r.text and b.release_id not in r.text
     province = requests.get(f"{server}/timemap/id/province/thai-nguyen").text
     assert f"release={a.release_id}" in province and f"release={b.release_id}" in province
+
+
+def test_a_thing_page_links_its_versions(server: str, two_releases: dict) -> None:
+    a, b = two_releases["a"], two_releases["b"]
+    page = requests.get(f"{server}/doc/province/thai-nguyen", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert f'href="/doc/province/thai-nguyen?release={a.release_id}"' in page.text
+    assert f"<strong>{b.release_id}</strong>" in page.text  # the version shown
+    assert 'href="/timemap/id/province/thai-nguyen"' in page.text
+    pinned = requests.get(
+        f"{server}/doc/province/thai-nguyen",
+        params={"release": a.release_id},
+        headers={"Accept": "text/html"},
+    )
+    assert f"<strong>{a.release_id}</strong>" in pinned.text
+    assert pinned.headers["Memento-Datetime"] and pinned.headers["X-DTI-Release"] == a.release_id

@@ -80,6 +80,33 @@ def _find(release_id: str, parameter: str | None = None) -> rel.Release:
     return found
 
 
+def page_versions() -> dict | None:
+    """For the footer of an HTML page of a thing: its TimeMap and, per kept release (newest first), the
+    release id, the URL of the thing's version in it and whether that is the version shown."""
+    if not request.path.startswith("/doc/"):
+        return None
+    rest = quote(_thing_path(request.path))
+    shown = g.get("release") or rel.current_release(_store())
+    shown_id = shown.release_id if shown else None
+    versions = [
+        (r.release_id, f"/doc/{rest}?{RELEASE_PARAM}={r.release_id}", r.release_id == shown_id)
+        for r in reversed(_kept())
+    ]
+    return {"versions": versions, "timemap": f"/timemap/id/{rest}"} if versions else None
+
+
+def _thing_path(path: str) -> str:
+    rest = path[len("/doc/") :]
+    for ext in (".html", ".ttl", ".jsonld", ".nt"):
+        rest = rest.removesuffix(ext)
+    return rest
+
+
+@bp.record_once
+def _register_template_helpers(state: object) -> None:
+    state.app.jinja_env.globals["page_versions"] = page_versions  # type: ignore[attr-defined]
+
+
 # ---------------------------------------------------------------- pinning and the TimeGate
 
 
@@ -136,9 +163,7 @@ def _memento_headers(response: Response) -> Response:
         response.headers["X-DTI-Release"] = g.release.release_id
     if not request.path.startswith("/doc/") or response.status_code >= 400:
         return response
-    rest = request.path[len("/doc/") :]
-    for ext in (".html", ".ttl", ".jsonld", ".nt"):
-        rest = rest.removesuffix(ext)
+    rest = _thing_path(request.path)
     release = g.get("release")
     if release is None:
         current = rel.current_release(_store())
@@ -199,9 +224,7 @@ def _holds(release: rel.Release, thing: str) -> bool:
 def _not_found(exc: NotFound) -> Response:
     """A /doc/… that an older kept release holds is Gone, not Not Found."""
     if request.path.startswith("/doc/") and g.get("release") is None:
-        rest = request.path[len("/doc/") :]
-        for ext in (".html", ".ttl", ".jsonld", ".nt"):
-            rest = rest.removesuffix(ext)
+        rest = _thing_path(request.path)
         gone = _withdrawn(f"{_base()}id/{rest}")
         if gone is not None:
             return gone
