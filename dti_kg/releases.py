@@ -30,6 +30,7 @@ from dti_kg.diff import DIFF_FILE, claims_of, diff_claims, write_diff
 from dti_kg.errors import InputError, StoreError
 from dti_kg.namespaces import DTI, PREFIXES
 from dti_kg.query import run_query
+from dti_kg.release_zip import ZIP_NAME, release_files, write_release_zip
 from dti_kg.serialize import dump_nquads
 
 DCAT = PREFIXES["dcat"]  # DCAT 3 terms (version, previousVersion, ...) that rdflib's DCAT lacks
@@ -123,6 +124,13 @@ def current_release(store_link: str | os.PathLike[str]) -> Release | None:
         return None
 
 
+def release_of_build(store_link: str | os.PathLike[str], build_id: str) -> Release | None:
+    """The release a kept build was recorded as (None for a build without a record)."""
+    if "/" in build_id or build_id.startswith(".") or not build_id:
+        return None
+    return _read(store.paths(store_link).builds / build_id)
+
+
 def find_release(store_link: str | os.PathLike[str], release_id: str) -> Release | None:
     for release in kept_releases(store_link):
         if release.release_id == release_id:
@@ -191,6 +199,7 @@ def record_release(p: store.StorePaths, build_dir: Path, *, now: datetime | None
             old = pyoxigraph.Store.read_only(str(previous.build_dir / store.OXIGRAPH_DIR))
             changes = diff_claims(claims_of(old), claims_of(opened), previous.info, info)
             write_diff(build_dir, previous.release_id, info["release_id"], changes)
+    write_release_zip(build_dir / ZIP_NAME, release_files(opened, info))
     (build_dir / RELEASE_INFO).write_text(
         json.dumps(info, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )
@@ -243,6 +252,15 @@ def release_graph(releases: list[Release], base: str, current: str | None = None
             entity = URIRef(source["iri"])
             g.add((activity, PROV.used, entity))
             g.add((entity, DTI.sha256, Literal(source["sha256"])))
+        if (r.build_dir / ZIP_NAME).is_file():
+            dist = URIRef(f"{base}releases/{r.release_id}/dti.zip")
+            g.add((node, DCAT.distribution, dist))
+            g.add((dist, RDF.type, DCAT.Distribution))
+            g.add((dist, DCAT.downloadURL, dist))
+            g.add(
+                (dist, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/application/zip"))
+            )
+            g.add((dist, DCTERMS.conformsTo, URIRef("http://www.w3.org/ns/csvw")))
         if r.release_id == current:
             g.add((dataset, DCAT.hasCurrentVersion, node))
         g.add((dataset, DCAT.hasVersion, node))

@@ -21,6 +21,7 @@ BLUEPRINTS: list[tuple[str, str]] = [
     ("dti_kg.server.void", "bp"),
     ("dti_kg.server.audit", "bp"),
     ("dti_kg.server.releases", "bp"),
+    ("dti_kg.server.downloads", "bp"),
 ]
 
 

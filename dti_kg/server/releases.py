@@ -20,12 +20,13 @@ import json
 from datetime import UTC, datetime
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, g, redirect, render_template, request
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, send_file
 from werkzeug.exceptions import NotFound
 from werkzeug.http import http_date, parse_date
 
 from dti_kg import releases as rel
 from dti_kg.diff import COLUMNS, diff_csv, diff_graph, read_diff
+from dti_kg.release_zip import ZIP_NAME
 from dti_kg.serialize import dump_turtle
 from dti_kg.server.conneg import HTML, JSON_LD, TURTLE, negotiate
 from dti_kg.server.errors import ApiError, NotAcceptable, error_response
@@ -317,6 +318,7 @@ def _release_json(r: rel.Release, current: str | None) -> dict:
         "not_served": r.info.get("not_served", []),
         "sparql": f"/sparql?{RELEASE_PARAM}={r.release_id}",
         "diff": f"/releases/{r.release_id}/diff" if r.predecessor else None,
+        "download": f"/releases/{r.release_id}/dti.zip" if (r.build_dir / ZIP_NAME).is_file() else None,
     }
 
 
@@ -340,6 +342,20 @@ def release_list(ext: str | None = None) -> Response:
         )
         response = Response(html, content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.get("/releases/<release_id>/dti.zip")
+def release_zip(release_id: str) -> Response:
+    """The release's tables (CSV + CSVW metadata + README), the same bytes for the same release."""
+    release = _find(release_id)
+    path = release.build_dir / ZIP_NAME
+    if not path.is_file():
+        raise NotFound(f"release {release_id} was recorded without a download")
+    response = send_file(
+        path, mimetype="application/zip", download_name=f"dti-kg-{release_id}.zip", etag=True
+    )
+    response.headers["Link"] = f'<{release.iri(_base())}>; rel="describedby"'
     return response
 
 
