@@ -22,6 +22,8 @@ BLUEPRINTS: list[tuple[str, str]] = [
     ("dti_kg.server.audit", "bp"),
     ("dti_kg.server.releases", "bp"),
     ("dti_kg.server.downloads", "bp"),
+    ("dti_kg.server.signposting", "bp"),
+    ("dti_kg.server.claim_review", "bp"),
 ]
 
 

@@ -30,6 +30,7 @@ from dti_kg.release_zip import ZIP_NAME
 from dti_kg.serialize import dump_turtle
 from dti_kg.server.conneg import HTML, JSON_LD, TURTLE, negotiate
 from dti_kg.server.errors import ApiError, NotAcceptable, error_response
+from dti_kg.server.resources import split_extension
 from dti_kg.server.results import executor, iri
 
 bp = Blueprint("releases", __name__)
@@ -97,10 +98,8 @@ def page_versions() -> dict | None:
 
 
 def _thing_path(path: str) -> str:
-    rest = path[len("/doc/") :]
-    for ext in (".html", ".ttl", ".jsonld", ".nt"):
-        rest = rest.removesuffix(ext)
-    return rest
+    """``/doc/<rest>[.ext]`` -> ``rest``."""
+    return split_extension(path[len("/doc/") :])[0]
 
 
 @bp.record_once
