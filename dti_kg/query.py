@@ -6,6 +6,7 @@ import pyoxigraph
 
 from dti_kg.errors import InputError
 from dti_kg.namespaces import PREFIXES
+from dti_kg.sparql_errors import describe
 
 QueryResult = pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples
 
@@ -17,7 +18,7 @@ def run_query(store: pyoxigraph.Store, query: str) -> QueryResult:
             query, prefixes={k: str(v) for k, v in PREFIXES.items()}, use_default_graph_as_union=True
         )
     except SyntaxError as exc:
-        raise InputError(f"the query is not valid SPARQL: {exc}") from exc
+        raise InputError(f"the query is not valid SPARQL: {describe(query, str(exc), PREFIXES)}") from exc
 
 
 def term_text(term: object) -> str:

@@ -1,15 +1,18 @@
-"""Canned queries: headers, typed parameters bound by substitution, and every query run on a real store."""
+"""Canned queries: headers, typed parameters written as escaped terms, and every query run on a real store."""
 
 from __future__ import annotations
 
 import csv
 import io
 
+import pyoxigraph
 import pytest
 
 from dti_kg.errors import DtiError
+from dti_kg.server.bindings import inline
 from dti_kg.server.canned import Param, canned_queries, parse_query, validate
 from dti_kg.server.errors import QueryRejected
+from dti_kg.server.known import closest
 
 BASE = "https://w3id.org/dti-kg/"
 ID = BASE + "id/"
@@ -125,13 +128,57 @@ def test_an_iri_parameter_cannot_break_out_of_the_query(pages_client) -> None:
     assert response.get_json()["error"]["parameter"] == "province"
 
 
-def test_an_unknown_iri_is_bound_not_pasted_and_simply_matches_nothing(pages_client) -> None:
+@pytest.mark.parametrize(
+    ("value", "suggested"),
+    [
+        ("thai-nguyen", ID + "province/thai-nguyen"),  # the kind left out
+        ("province/Thai-Nguyen", ID + "province/thai-nguyen"),  # wrong case
+        ("province/thai-nguyen-2026", ID + "province/thai-nguyen-2025"),
+        ("https://example.org/a?b=c#d", None),
+    ],
+)
+def test_an_iri_that_names_nothing_is_a_400_with_the_closest_iris(pages_client, value, suggested) -> None:
     response = pages_client.get(
         "/queries/claims-about",
-        query_string={"province": "https://example.org/a?b=c#d", "year": "2021", "format": "json"},
+        query_string={"province": value, "year": "2021", "format": "csv"},
+        headers={"Accept": "application/json"},
     )
-    assert response.status_code == 200
-    assert response.get_json()["results"]["bindings"] == []
+    assert response.status_code == 400, response.get_data(as_text=True)
+    error = response.get_json()["error"]
+    assert error["parameter"] == "province"
+    assert "names nothing in the graph" in error["detail"] and "\n" not in error["detail"]
+    if suggested:
+        assert f"did you mean {suggested}" in error["detail"]
+
+
+def test_a_known_iri_in_any_accepted_form_runs(pages_client) -> None:
+    for value in ("province/thai-nguyen", "id/province/thai-nguyen", ID + "province/thai-nguyen"):
+        response = pages_client.get(
+            "/queries/claims-about", query_string={"province": value, "year": "2021", "format": "json"}
+        )
+        assert response.status_code == 200 and response.get_json()["results"]["bindings"], value
+
+
+def test_values_are_written_as_escaped_terms_at_the_head_of_the_outer_where() -> None:
+    query = (
+        "# WHERE { in a comment\nSELECT ?a ?s WHERE { ?a ?p ?s OPTIONAL { SELECT ?x WHERE { ?x ?q ?r } } }"
+    )
+    query = query.replace("?r } } }", "?r }\n} }")
+    text = inline(query, {"s": ("literal", 'x" } DROP ALL {\n', None, None), "a": ("iri", ID + "a")})
+    assert text.startswith("# WHERE { in a comment\nSELECT ?a ?s WHERE {\n  VALUES (?a ?s) {")
+    assert f'(<{ID}a> "x\\" }} DROP ALL {{\\n")' in text
+    assert pyoxigraph.Store().query(text, use_default_graph_as_union=True).variables  # it parses
+    assert inline(query, {}) == query
+    for bad in ({"s": ("iri", "x> ?p ?o } #")}, {"s p": ("iri", ID)}, {"s": ("blank", "b")}):
+        with pytest.raises(ValueError):
+            inline(query, bad)
+
+
+def test_closest_prefers_the_same_last_segment() -> None:
+    known = frozenset({ID + "province/thai-nguyen", ID + "province/thai-binh", ID + "edition/2021"})
+    assert closest(ID + "thai-nguyen", known)[0] == ID + "province/thai-nguyen"
+    assert closest(ID + "PROVINCE/THAI-NGUYEN", known)[0] == ID + "province/thai-nguyen"
+    assert closest("https://example.org/zzz", known) == []
 
 
 def test_validate_types() -> None:

@@ -8,9 +8,9 @@ Each file starts with comment lines that describe it::
     # param: limit integer optional default=10 "Ranks up to this one"
     # columns: province edition rank score
 
-Parameters are validated by type and bound with the executor's substitutions, never pasted into
-the query text. pyoxigraph only substitutes variables the SELECT projects, so every parameter is
-also a column.
+Parameters are validated by type (an IRI must also name something in the graph) and written into
+the query text as typed, escaped terms by ``dti_kg.server.bindings``, never pasted as they came.
+Every parameter is also a column, so a result says what it was asked for.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from dti_kg.errors import DtiError
 from dti_kg.resources import query_files, read_text
+from dti_kg.server.bindings import inline
 from dti_kg.server.errors import NotAcceptable, QueryRejected
+from dti_kg.server.known import closest, known_iris, names_something
 from dti_kg.server.results import SPARQL_JSON, XSD, decode_sparql_json, executor, iri, literal
 
 PARAM_TYPES = ("iri", "integer", "year", "string")
@@ -121,7 +123,7 @@ def parse_query(name: str, text: str) -> CannedQuery:
     columns = tuple(fields["columns"].split())
     for p in params:
         if p.name not in columns:
-            raise DtiError(f"{where}: parameter {p.name} must be a column (pyoxigraph binds projected ones)")
+            raise DtiError(f"{where}: parameter {p.name} must be a column (a result names what it answers)")
         if p.default is not None:
             validate(p, p.default, base="https://example.org/")  # a bad default fails at load time
     return CannedQuery(name, fields["title"], fields.get("description", ""), tuple(params), columns, text)
@@ -180,6 +182,22 @@ def bind(query: CannedQuery, args: Any, *, base: str, host_root: str | None = No
             raw = p.default
         substitutions[p.name] = validate(p, raw, base=base, host_root=host_root)
     return substitutions
+
+
+def require_named(query: CannedQuery, values: dict[str, tuple]) -> None:
+    """QueryRejected (400) naming the first IRI parameter whose value names nothing in the graph,
+    with the closest IRIs that do (a typo would otherwise be a 200 with no rows)."""
+    asked = [p.name for p in query.params if p.type == "iri" and p.name in values]
+    if not asked:
+        return
+    known = known_iris()
+    for name in asked:
+        value = values[name][1]
+        if not names_something(value, known):
+            hints = closest(value, known.iris)
+            hint = f"; did you mean {' or '.join(hints)}?" if hints else ""
+            detail = f"parameter {name!r}: {value} names nothing in the graph{hint}"
+            raise QueryRejected(detail, parameter=name)
 
 
 # ---------------------------------------------------------------- HTTP
@@ -251,9 +269,10 @@ def run_query(name: str) -> Response | str:
     if query is None:
         abort(404, f"no canned query named {name!r}; see /queries")
     fmt = _choose_format(extension=extension or None)
-    substitutions = bind(query, request.args, base=current_app.config["BASE_IRI"], host_root=_host_root())
+    values = bind(query, request.args, base=current_app.config["BASE_IRI"], host_root=_host_root())
+    require_named(query, values)
     accept = SPARQL_JSON if fmt == "html" else FORMATS[fmt]
-    result = executor().run(query.text, substitutions=substitutions, accept=accept)
+    result = executor().run(inline(query.text, values), accept=accept)
     if fmt != "html":
         response = Response(result.body, content_type=result.media_type)
         if fmt == "csv":

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from dti_kg import releases as rel
 from dti_kg.csvw import Column, infer_columns, table_metadata
+from dti_kg.server.bindings import inline
 from dti_kg.server.canned import bind, canned_queries
 from dti_kg.server.results import SPARQL_JSON, executor, pinned_build
 
@@ -45,8 +46,8 @@ def canned_csv_metadata(name: str) -> Response:
     if query is None:
         abort(404, f"no canned query named {name!r}; see /queries")
     base = current_app.config["BASE_IRI"]
-    substitutions = bind(query, request.args, base=base, host_root=request.host_url)
-    result = executor().run(query.text, substitutions=substitutions, accept=SPARQL_JSON, build=pinned_build())
+    values = bind(query, request.args, base=base, host_root=request.host_url)
+    result = executor().run(inline(query.text, values), accept=SPARQL_JSON, build=pinned_build())
     data = json.loads(result.body)
     columns = [
         Column(c.name, c.datatype, _label(c.name), f"Column {c.name} of the canned query {name}.")

@@ -28,6 +28,7 @@ from dti_kg import releases as rel
 from dti_kg.diff import COLUMNS, diff_csv, diff_graph, read_diff
 from dti_kg.release_zip import ZIP_NAME
 from dti_kg.serialize import dump_turtle
+from dti_kg.server.bindings import inline
 from dti_kg.server.conneg import HTML, JSON_LD, TURTLE, negotiate
 from dti_kg.server.errors import ApiError, NotAcceptable, error_response
 from dti_kg.server.resources import split_extension
@@ -204,16 +205,12 @@ def timemap(rest: str) -> Response:
     return response
 
 
-HOLDS = "ASK { { ?this ?p ?o } UNION { ?s ?p ?this } }"
+HOLDS = "ASK WHERE { { ?this ?p ?o } UNION { ?s ?p ?this } }"
 
 
 def _holds(release: rel.Release, thing: str) -> bool:
-    result = executor().run(
-        HOLDS,
-        substitutions={"this": iri(thing)},
-        accept="application/sparql-results+json",
-        build=release.build_id,
-    )
+    query = inline(HOLDS, {"this": iri(thing)})
+    result = executor().run(query, accept="application/sparql-results+json", build=release.build_id)
     return bool(json.loads(result.body)["boolean"])
 
 

@@ -29,8 +29,10 @@ import pyoxigraph
 
 from dti_kg import store as dti_store
 from dti_kg.errors import StoreError
+from dti_kg.namespaces import PREFIXES
 from dti_kg.server import conneg
 from dti_kg.server.serializers import write_boolean, write_solutions, write_triples
+from dti_kg.sparql_errors import describe
 
 
 class JobError(Exception):
@@ -102,6 +104,10 @@ def _term(value: tuple) -> pyoxigraph.NamedNode | pyoxigraph.Literal:
     )
 
 
+# The prefixes the CLI predeclares (dti_kg.query), so the README's queries run unchanged at /sparql.
+_PREFIXES = {name: str(namespace) for name, namespace in PREFIXES.items()}
+
+
 def _dataset_arguments(job: dict[str, Any]) -> dict[str, Any]:
     """Protocol dataset -> pyoxigraph arguments. Without one, the default graph is the union of all graphs."""
     default = [pyoxigraph.NamedNode(iri) for iri in job.get("default_graph_uris", ())]
@@ -129,9 +135,10 @@ def run_query(job: dict[str, Any], opened: OpenStore) -> dict[str, Any]:
     except (ValueError, TypeError) as exc:
         raise JobError("QueryRejected", f"bad query argument: {exc}") from None
     try:
-        result = store.query(job["query"], substitutions=substitutions, **dataset)
+        result = store.query(job["query"], substitutions=substitutions, prefixes=_PREFIXES, **dataset)
     except SyntaxError as exc:
-        raise JobError("QueryRejected", f"the query is not valid SPARQL 1.1: {exc}", "query") from None
+        detail = describe(job["query"], str(exc), _PREFIXES)
+        raise JobError("QueryRejected", f"the query is not valid SPARQL 1.1: {detail}", "query") from None
     except (RuntimeError, ValueError, TypeError) as exc:  # e.g. a substituted variable not projected
         raise JobError("QueryRejected", f"the query cannot be run: {exc}", "query") from None
     max_rows = job["max_rows"]
