@@ -170,12 +170,13 @@ def validate(param: Param, value: str, *, base: str, host_root: str | None = Non
 
 
 def bind(query: CannedQuery, args: Any, *, base: str, host_root: str | None = None) -> dict[str, tuple]:
-    """Substitutions for a request's arguments: required ones present, defaults applied, all typed."""
+    """Substitutions for a request's arguments: defaults applied (so a bare ``/queries/<name>`` runs on
+    its defaults), a required parameter with no value and no default refused, all typed."""
     substitutions = {}
     for p in query.params:
         raw = args.get(p.name)
         if raw is None or raw.strip() == "":
-            if p.required:
+            if p.default is None and p.required:
                 raise QueryRejected(f"parameter {p.name!r} is required ({p.description})", parameter=p.name)
             if p.default is None:
                 continue

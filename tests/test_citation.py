@@ -1,5 +1,6 @@
-"""Signposting headers read by the `signposting` client, and ClaimReview JSON-LD on every claim page,
-over a real `dti serve` of the seed corpus."""
+"""Citing and reusing over a real `dti serve` of the seed corpus: Signposting headers read by the
+`signposting` client, ClaimReview JSON-LD on every claim page, the canned queries' OpenAPI document
+(checked with openapi-spec-validator) and their defaults."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import pytest
 import rdflib
 import requests
 import signposting
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 from server_helpers import BASE, dti_serve
 
 from dti_kg import releases, store
@@ -73,3 +76,36 @@ def test_every_claim_page_carries_its_verdict_as_claim_review(server: str, seed_
         assert (value.toPython() if value is not None else None) == ratings[verdict], claim
         assert str(g.value(review, SCHEMA.claimReviewed)).strip(), "the quote under review"
     assert set(verdicts.values()) >= {"Confirmed", "Unverifiable"}
+
+
+def test_the_openapi_document_of_the_canned_queries_is_valid(server: str) -> None:
+    document = requests.get(f"{server}/openapi.json").json()
+    validate(document)  # raises on an invalid document
+    queries = requests.get(f"{server}/queries.json").json()["queries"]
+    assert set(document["paths"]) == {f"/queries/{q['name']}" for q in queries}
+    top = {p["name"]: p for p in document["paths"]["/queries/edition-top"]["get"]["parameters"]}
+    assert top["year"]["schema"] == {
+        "type": "integer",
+        "enum": [2020, 2021, 2022, 2023, 2024],
+        "default": 2024,
+    }
+    assert top["cohort"]["schema"]["default"] == 63 and top["format"]["schema"]["enum"][0] == "html"
+    broken = {**document, "paths": {"/queries/x": {"get": {"parameters": [{"name": "y"}]}}}}
+    with pytest.raises(OpenAPIValidationError):
+        validate(broken)
+
+
+def test_a_canned_query_without_parameters_runs_on_its_defaults(server: str) -> None:
+    document = requests.get(f"{server}/openapi.json").json()
+    for path, item in document["paths"].items():
+        defaults = {
+            p["name"]: str(p["schema"]["default"])
+            for p in item["get"]["parameters"]
+            if "default" in p["schema"]
+        }
+        bare = requests.get(f"{server}{path}.csv")
+        assert bare.status_code == 200, (path, bare.text)
+        explicit = requests.get(f"{server}{path}.csv", params=defaults)
+        assert bare.text == explicit.text, path
+    trajectory = requests.get(f"{server}/queries/province-trajectory.csv").text
+    assert "thai-nguyen" in trajectory and len(trajectory.splitlines()) > 5
