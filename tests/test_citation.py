@@ -109,3 +109,23 @@ def test_a_canned_query_without_parameters_runs_on_its_defaults(server: str) -> 
         assert bare.text == explicit.text, path
     trajectory = requests.get(f"{server}/queries/province-trajectory.csv").text
     assert "thai-nguyen" in trajectory and len(trajectory.splitlines()) > 5
+
+
+def test_every_value_on_a_province_page_has_a_cite_link_that_cites_it(server: str, seed_store: Path) -> None:
+    html = requests.get(f"{server}/doc/province/thai-nguyen", headers={"Accept": "text/html"}).text
+    audits = re.findall(r'<a class="audit" href="/audit/([^"]+)"', html)
+    cites = set(re.findall(r'<a class="cite" href="/cite/([^"]+)"', html))
+    assert audits and set(audits) == cites, "every audited value can be cited"
+    release = releases.current_release(seed_store)
+    assert release is not None
+    claim = next(path for path in audits if path.startswith("claim/"))
+    cited = requests.get(f"{server}/cite/{claim}", headers={"Accept": "application/json"}).json()
+    assert cited["iri"] == BASE + "id/" + claim and cited["release"] == release.release_id
+    assert cited["quote"] and cited["quote"] in html and cited["source"].startswith(BASE + "id/source/")
+    text = requests.get(f"{server}/cite/{claim}", headers={"Accept": "text/plain"}).text
+    assert text.startswith(f"DTI-KG release {release.release_id}.") and cited["quote"] in text
+    official = next(path for path in audits if path.startswith("observation/"))
+    assert (
+        "official table" in requests.get(f"{server}/cite/{official}", headers={"Accept": "text/plain"}).text
+    )
+    assert requests.get(f"{server}/cite/province/thai-nguyen").status_code == 404

@@ -25,6 +25,7 @@ BLUEPRINTS: list[tuple[str, str]] = [
     ("dti_kg.server.signposting", "bp"),
     ("dti_kg.server.claim_review", "bp"),
     ("dti_kg.server.openapi", "bp"),
+    ("dti_kg.server.cite", "bp"),
 ]
 
 
