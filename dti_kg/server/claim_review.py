@@ -72,7 +72,9 @@ def claim_review_script(*args: object) -> Markup:
     review = claim_review(*args)  # type: ignore[arg-type]
     if review is None:
         return Markup("")
-    body = json.dumps(review, ensure_ascii=False, indent=1).replace("</", "<\\/")  # no early </script>
+    body = json.dumps(review, ensure_ascii=False, indent=1)
+    # Markup from the sources stays inert inside <script>: JSON escapes, not HTML entities.
+    body = body.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return Markup('<script type="application/ld+json">\n') + Markup(body) + Markup("\n</script>")
 
 
