@@ -226,6 +226,14 @@ def test_sparql_runs_on_the_pinned_release(server: str, two_releases: dict) -> N
     assert _ranks(server, two_releases["a"].release_id) == ["8"]
     assert _ranks(server, two_releases["b"].release_id) == ["7"]
     assert _ranks(server, None) == ["7"]
+    canned = requests.get(
+        server + "/queries/claims-about.csv",
+        params={"province": "province/thai-nguyen", "year": "2021", "release": two_releases["a"].release_id},
+    )
+    assert canned.status_code == 200 and canned.headers["X-DTI-Release"] == two_releases["a"].release_id
+    rows = _diff_rows(canned.content.decode("utf-8"))
+    overall = {r["value"] for r in rows if r["indicator"] == "overall" and r["measure"] == "rank"}
+    assert "8" in overall and "7" not in overall
 
 
 @pytest.mark.parametrize(

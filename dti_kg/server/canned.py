@@ -30,7 +30,7 @@ from dti_kg.resources import query_files, read_text
 from dti_kg.server.bindings import inline
 from dti_kg.server.errors import NotAcceptable, QueryRejected
 from dti_kg.server.known import closest, known_iris, names_something
-from dti_kg.server.results import SPARQL_JSON, XSD, decode_sparql_json, executor, iri, literal
+from dti_kg.server.results import SPARQL_JSON, XSD, decode_sparql_json, executor, iri, literal, pinned_build
 
 PARAM_TYPES = ("iri", "integer", "year", "string")
 YEARS = range(2020, 2025)  # the editions assessed so far
@@ -273,7 +273,7 @@ def run_query(name: str) -> Response | str:
     values = bind(query, request.args, base=current_app.config["BASE_IRI"], host_root=_host_root())
     require_named(query, values)
     accept = SPARQL_JSON if fmt == "html" else FORMATS[fmt]
-    result = executor().run(inline(query.text, values), accept=accept)
+    result = executor().run(inline(query.text, values), accept=accept, build=pinned_build())
     if fmt != "html":
         response = Response(result.body, content_type=result.media_type)
         if fmt == "csv":

@@ -2,8 +2,9 @@
 
 - ``/releases`` (HTML, JSON, Turtle): the kept releases, described in DCAT and PROV.
 - ``/releases/<id>/diff`` (HTML, CSV, Turtle, JSON): the claims changed from its predecessor, with reasons.
-- ``?release=<id>`` on ``/sparql`` and ``/doc/…`` runs the request on that kept release (read-only, like
-  any build); an unknown id is 404, a malformed one 400, both in the error shape of ``errors.py``.
+- ``?release=<id>`` on ``/sparql``, ``/doc/…`` and ``/queries/…`` runs the request on that kept release
+  (read-only, like any build); an unknown id is 404, a malformed one 400, both in the error shape of
+  ``errors.py``.
 - ``/id/…`` with ``Accept-Datetime`` is its own TimeGate (RFC 7089 pattern 2.2): 302 to the description
   in the release that was current at that time, ``/doc/…?release=<id>``, which carries
   ``Memento-Datetime``. ``/timemap/id/…`` lists the versions as ``application/link-format``.
@@ -41,7 +42,7 @@ CSV = "text/csv"
 LINK_FORMAT = "application/link-format"
 RELEASE_PARAM = "release"
 # Paths whose queries may be pinned to a release with ?release=ID.
-PINNABLE = ("/sparql", "/doc/")
+PINNABLE = ("/sparql", "/doc/", "/queries/")
 
 
 class ReleaseNotFound(ApiError):
