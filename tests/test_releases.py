@@ -122,27 +122,19 @@ def test_the_release_graph_is_dcat_and_prov(two_releases: dict) -> None:
     assert g.value(node_b, DTI.referenceDataVersion) is not None
 
 
+def _dti_diff(two_releases: dict, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real `dti diff` command on the releases' store."""
+    command = [DTI_EXE, "diff", *args, "--store", str(two_releases["link"])]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
 def _diff_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
 def test_dti_diff_lists_exactly_the_changed_claims_with_reasons(two_releases: dict) -> None:
     a, b = two_releases["a"], two_releases["b"]
-    run = subprocess.run(
-        [
-            DTI_EXE,
-            "diff",
-            a.release_id,
-            b.release_id,
-            "--store",
-            str(two_releases["link"]),
-            "--format",
-            "csv",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = _dti_diff(two_releases, a.release_id, b.release_id, "--format", "csv")
     assert run.returncode == 0, run.stderr
     rows = _diff_rows(run.stdout)
     by_reason = Counter((r["change"], r["reason"], r["source_file"]) for r in rows)
@@ -164,19 +156,7 @@ def test_dti_diff_lists_exactly_the_changed_claims_with_reasons(two_releases: di
 
 
 def test_dti_diff_unknown_release_is_one_line(two_releases: dict) -> None:
-    run = subprocess.run(
-        [
-            DTI_EXE,
-            "diff",
-            "2000-01-01-00000000",
-            two_releases["b"].release_id,
-            "--store",
-            str(two_releases["link"]),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = _dti_diff(two_releases, "2000-01-01-00000000", two_releases["b"].release_id)
     assert run.returncode == 2
     assert run.stderr.startswith("error: OLD: no kept release '2000-01-01-00000000'")
     assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
@@ -251,21 +231,7 @@ def test_sparql_unknown_release_is_an_error_in_the_project_shape(
 
 def test_release_diff_as_csv_turtle_and_html(server: str, two_releases: dict) -> None:
     a, b = two_releases["a"], two_releases["b"]
-    cli = subprocess.run(
-        [
-            DTI_EXE,
-            "diff",
-            a.release_id,
-            b.release_id,
-            "--store",
-            str(two_releases["link"]),
-            "--format",
-            "csv",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    cli = _dti_diff(two_releases, a.release_id, b.release_id, "--format", "csv").stdout
     r = requests.get(server + f"/releases/{b.release_id}/diff", headers={"Accept": "text/csv"})
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/csv")
     assert _diff_rows(r.text) == _diff_rows(cli)
@@ -361,3 +327,15 @@ def test_a_thing_page_links_its_versions(server: str, two_releases: dict) -> Non
     )
     assert f"<strong>{a.release_id}</strong>" in pinned.text
     assert pinned.headers["Memento-Datetime"] and pinned.headers["X-DTI-Release"] == a.release_id
+
+
+def test_a_release_iri_dereferences(server: str, two_releases: dict) -> None:
+    b = two_releases["b"]
+    ttl = requests.get(f"{server}/id/release/{b.release_id}", headers={"Accept": "text/turtle"})
+    assert ttl.status_code == 200 and ttl.url.endswith(f"/doc/release/{b.release_id}")
+    g = rdflib.Graph().parse(data=ttl.text, format="turtle")
+    node = rdflib.URIRef(b.iri(BASE))
+    assert (node, rdflib.URIRef("http://www.w3.org/ns/dcat#version"), rdflib.Literal(b.release_id)) in g
+    html = requests.get(f"{server}/doc/release/{b.release_id}.html")
+    assert html.status_code == 200 and b.release_id in html.text
+    assert requests.get(f"{server}/doc/release/2000-01-01-00000000").status_code == 404

@@ -30,9 +30,10 @@ from dti_kg.diff import COLUMNS, diff_csv, diff_graph, read_diff
 from dti_kg.release_zip import ZIP_NAME
 from dti_kg.serialize import dump_turtle
 from dti_kg.server.bindings import inline
-from dti_kg.server.conneg import HTML, JSON_LD, TURTLE, negotiate
-from dti_kg.server.errors import ApiError, NotAcceptable, error_response
-from dti_kg.server.resources import split_extension
+from dti_kg.server.conneg import HTML, JSON_LD, TURTLE
+from dti_kg.server.errors import ApiError, error_response
+from dti_kg.server.pages_common import alternates
+from dti_kg.server.resources import choose_media_type, rdf_response, sorted_graph, split_extension
 from dti_kg.server.results import executor, iri
 
 bp = Blueprint("releases", __name__)
@@ -289,10 +290,7 @@ def _choose(ext: str | None, offers: tuple[str, ...]) -> str:
         if by_ext.get(ext) not in offers:
             raise NotFound(f"no {ext} form of this resource")
         return by_ext[ext]
-    chosen = negotiate(request.headers.get("Accept"), offers)
-    if chosen is None:
-        raise NotAcceptable(f"available as {', '.join(offers)}")
-    return chosen
+    return choose_media_type(None, offers)
 
 
 def _rdf(graph_turtle: str, media_type: str) -> Response:
@@ -340,6 +338,24 @@ def release_list(ext: str | None = None) -> Response:
         response = Response(html, content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept"
     return response
+
+
+@bp.get("/doc/release/<release_id>")
+def release_document(release_id: str) -> Response:
+    """The description of ``{BASE}id/release/<id>`` (its IRI dereferences like every minted IRI)."""
+    release_id, ext = split_extension(release_id)
+    release = _find(release_id)
+    media_type = choose_media_type(ext)
+    current = rel.current_release(_store())
+    if media_type == HTML:
+        html = render_template(
+            "releases.html",
+            releases=[_release_json(release, current.release_id if current else None)],
+            alternates=alternates(release.iri(_base())),
+        )
+        return Response(html, content_type="text/html; charset=utf-8")
+    graph = rel.release_graph([release], _base(), current.release_id if current else None)
+    return rdf_response(sorted_graph(graph), media_type)
 
 
 @bp.get("/releases/<release_id>/dti.zip")
