@@ -86,10 +86,12 @@ def table_metadata(
     release: str | None = None,
     release_iri: str | None = None,
     sources: Sequence[str] = (),
+    context: bool = True,
 ) -> dict[str, Any]:
-    """CSVW metadata of one table (``url`` relative to the metadata file or absolute)."""
-    meta: dict[str, Any] = {
-        "@context": [CSVW_CONTEXT, {"@language": "en"}],
+    """CSVW metadata of one table (``url`` relative to the metadata file or absolute); without
+    ``context`` for a table inside a table group, which holds the context."""
+    meta: dict[str, Any] = {"@context": [CSVW_CONTEXT, {"@language": "en"}]} if context else {}
+    meta |= {
         "url": url,
         "dc:title": title,
         "dc:license": {"@id": LICENSE},

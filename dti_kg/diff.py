@@ -10,7 +10,8 @@ Reasons, checked in this order from the two releases' records (``release.json``)
 
 - ``new source``: the claim's source file is not in the older release;
 - ``source removed``: the source is in neither the newer release nor its not-served list;
-- ``review decision``: the source was kept out of the newer release by the validation gate
+- ``review decision``: a person's review decision made the claim (``dti build --decisions``, see
+  :mod:`dti_kg.review`), or the source was kept out of the newer release by the validation gate
   (quarantined) or rejected;
 - ``source changed``: the source file's text hash differs;
 - ``loader version``: the extraction loader's version differs;
@@ -41,7 +42,7 @@ from dti_kg.query import run_query
 DIFF_FILE = "diff.json"
 
 CLAIMS_QUERY = """
-SELECT ?claim ?province ?edition ?indicator ?measure ?value ?compared ?file ?status
+SELECT ?claim ?province ?edition ?indicator ?measure ?value ?compared ?file ?status ?reviewed
        (MIN(?exact) AS ?quote)
 WHERE {
   ?claim a dti:Claim ; dti:province ?province ; dti:edition ?edition ; dti:indicator ?indicator ;
@@ -49,8 +50,9 @@ WHERE {
   OPTIONAL { ?claim dti:comparedTo ?compared }
   OPTIONAL { ?check a dti:Reconciliation ; dti:claim ?claim ; dti:status ?status }
   OPTIONAL { ?claim dti:evidence/oa:hasSelector/oa:exact ?exact }
+  OPTIONAL { ?claim prov:wasGeneratedBy/a dti:ReviewDecision . BIND(true AS ?reviewed) }
 }
-GROUP BY ?claim ?province ?edition ?indicator ?measure ?value ?compared ?file ?status
+GROUP BY ?claim ?province ?edition ?indicator ?measure ?value ?compared ?file ?status ?reviewed
 """
 
 
@@ -66,6 +68,7 @@ class ClaimRow:
     file: str
     verdict: str
     quote: str
+    reviewed: bool = False  # made a claim by a person's review decision (dti_kg.review)
 
     @property
     def slot(self) -> tuple[str, ...]:
@@ -119,6 +122,7 @@ def claims_of(opened: pyoxigraph.Store) -> list[ClaimRow]:
                 file=_value(row["file"]),
                 verdict=verdict.rsplit("#", 1)[-1].lower() if verdict else "",
                 quote=_value(row["quote"]),
+                reviewed=row["reviewed"] is not None,
             )
         )
     return sorted(rows, key=lambda r: (r.slot, r.value, r.claim))
@@ -149,12 +153,19 @@ def _by_file(info: Mapping[str, Any], key: str) -> dict[str, Any]:
     return {entry.get("file") or entry.get("name"): entry for entry in info.get(key, [])}
 
 
-def _reason(file: str, kind: str, old_info: Mapping[str, Any], new_info: Mapping[str, Any]) -> str:
+def _reason(
+    old: ClaimRow | None, new: ClaimRow | None, old_info: Mapping[str, Any], new_info: Mapping[str, Any]
+) -> str:
+    either = new or old
+    assert either is not None
+    file, kind = either.file, "added" if old is None else "removed" if new is None else "changed"
     old_sources, new_sources = _by_file(old_info, "sources"), _by_file(new_info, "sources")
     if kind == "added" and file not in old_sources:
         return "new source"
     if kind == "removed" and file not in new_sources:
         return "review decision" if file in _by_file(new_info, "not_served") else "source removed"
+    if any(row is not None and row.reviewed for row in (old, new)):
+        return "review decision"  # a person accepted (or no longer accepts) a candidate claim
     old_sha = old_sources.get(file, {}).get("sha256")
     if old_sha and file in new_sources and old_sha != new_sources[file]["sha256"]:
         return "source changed"
@@ -188,7 +199,7 @@ def diff_claims(
             changes.append(
                 Change(
                     change=kind,
-                    reason=_reason(either.file, kind, old_info, new_info),
+                    reason=_reason(o, n, old_info, new_info),
                     province=either.province,
                     edition=either.edition,
                     indicator=either.indicator,

@@ -373,4 +373,8 @@ NAMED_GRAPHS = {
         "Kết quả kiểm định SHACL của các đồ thị được phục vụ",
         "SHACL validation reports of the served graphs",
     ),
+    "review": (
+        "Giá trị chưa rõ thuộc tỉnh nào, chờ người xem xét",
+        "Candidate claims awaiting review: values whose province is uncertain",
+    ),
 }

@@ -195,6 +195,7 @@ def release_files(opened: pyoxigraph.Store, info: Mapping[str, Any]) -> dict[str
                 release=info["release_id"],
                 release_iri=release_iri,
                 sources=article_sources,
+                context=False,  # one context for the group
             ),
             table_metadata(
                 "official.csv",
@@ -202,11 +203,10 @@ def release_files(opened: pyoxigraph.Store, info: Mapping[str, Any]) -> dict[str
                 title="Official provincial DTI ranks and scores",
                 release=info["release_id"],
                 release_iri=release_iri,
+                context=False,
             ),
         ],
     }
-    for table in metadata["tables"]:
-        del table["@context"]  # one context for the group
     return {
         "README.md": _readme(info).encode("utf-8"),
         "claims.csv": _table(opened, CLAIMS_QUERY, CLAIM_COLUMNS).encode("utf-8"),

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +26,7 @@ import pyoxigraph
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from dti_kg import store
+from dti_kg import config, store
 from dti_kg.diff import DIFF_FILE, claims_of, diff_claims, write_diff
 from dti_kg.errors import InputError, StoreError
 from dti_kg.namespaces import DTI, PREFIXES
@@ -35,8 +36,6 @@ from dti_kg.serialize import dump_nquads
 
 DCAT = PREFIXES["dcat"]  # DCAT 3 terms (version, previousVersion, ...) that rdflib's DCAT lacks
 RELEASE_INFO = "release.json"
-KEEP_RELEASES_VAR = "DTI_KG_KEEP_RELEASES"
-DEFAULT_KEEP_RELEASES = 5
 RELEASE_ID = re.compile(r"\d{4}-\d{2}-\d{2}-[0-9a-f]{8}")
 
 SOURCES_QUERY = """
@@ -70,18 +69,11 @@ class Release:
         return f"{base}id/release/{self.release_id}"
 
 
-def keep_releases(environ: os._Environ[str] | dict[str, str] | None = None) -> int:
-    """How many builds (releases) a store keeps readable: DTI_KG_KEEP_RELEASES, default 5, at least 2."""
-    env = os.environ if environ is None else environ
-    raw = env.get(KEEP_RELEASES_VAR, "")
-    if not raw:
-        return DEFAULT_KEEP_RELEASES
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InputError(f"{KEEP_RELEASES_VAR} must be a whole number, got {raw!r}") from None
+def keep_releases(environ: Mapping[str, str] | None = None) -> int:
+    """How many builds (releases) a store keeps readable: DTI_KG_KEEP_RELEASES (default 5), at least 2."""
+    value = int(config.read("KEEP_RELEASES", environ) or 0)
     if value < 2:  # the current release and the one a running server may still read
-        raise InputError(f"{KEEP_RELEASES_VAR} must be at least 2, got {value}")
+        raise InputError(f"{config.BY_NAME['KEEP_RELEASES'].env} must be at least 2, got {value}")
     return value
 
 

@@ -30,6 +30,7 @@ SAMPLE_ARGS = {
     "conflicts": {},
     "unverifiable-claims": {},
     "unit-predecessors-scores": {"unit": "province/thai-nguyen-2025"},
+    "review-candidates": {},
 }
 
 

@@ -129,7 +129,7 @@ def test_void_counts_the_triples_of_every_named_graph(pages_client) -> None:
     for quad in _sample_quads():
         counts[quad.graph_name.value] = counts.get(quad.graph_name.value, 0) + 1
     dataset = URIRef(BASE + "id/dataset")
-    assert len(counts) == 5
+    assert len(counts) == 6  # reference, official, two articles, reconciliation, review
     for name, count in counts.items():
         assert (dataset, VOID.subset, URIRef(name)) in void
         assert (URIRef(name), VOID.triples, Literal(count)) in void

@@ -339,3 +339,35 @@ def test_a_release_iri_dereferences(server: str, two_releases: dict) -> None:
     html = requests.get(f"{server}/doc/release/{b.release_id}.html")
     assert html.status_code == 200 and b.release_id in html.text
     assert requests.get(f"{server}/doc/release/2000-01-01-00000000").status_code == 404
+
+
+# Vietnam News on 2024: "… was fourth with 0.7770 points" after four units: a candidate for review.
+REVIEW_ARTICLE = (
+    Path(__file__).parent / "fixtures" / "articles" / "unseen" / "en_vietnamnews_2024_cohorts.txt"
+)
+
+
+def test_a_claim_accepted_by_a_reviewer_is_listed_with_that_reason(tmp_path: Path) -> None:
+    """Release A has a candidate waiting for review; in B a person accepts it (dti build --decisions)."""
+    link = tmp_path / "store"
+    build_store(link, [REVIEW_ARTICLE])
+    a = releases.current_release(link)
+    template = subprocess.run(
+        [DTI_EXE, "review", "--template", "--store", str(link)], capture_output=True, text=True, check=True
+    )
+    candidate = next(csv.DictReader(io.StringIO(template.stdout)))["candidate"]
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text(
+        "candidate,decision,province,author,date,comment\n"
+        f"{candidate},accept,hai-phong-2025,Nguyễn Văn A,2026-11-30,checked\n",
+        encoding="utf-8",
+    )
+    build_store(link, [REVIEW_ARTICLE], decisions=decisions)
+    b = releases.current_release(link)
+    assert a is not None and b is not None and a.release_id != b.release_id
+    rows = _diff_rows(_dti_diff({"link": link}, a.release_id, b.release_id, "--format", "csv").stdout)
+    added = [r for r in rows if r["change"] == "added"]
+    assert [(r["reason"], r["province"].rsplit("/", 1)[-1]) for r in added] == [
+        ("review decision", "hai-phong-2025")
+    ]
+    assert all(r["reason"] == "review decision" for r in rows), rows

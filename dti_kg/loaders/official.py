@@ -196,7 +196,7 @@ def _stated(source: Traversable | Path) -> tuple[list[Observation], dict[tuple[i
                         measure=measure,
                         value=_parse(cell, measure, f"{where}, column {column}"),
                         sources=urls,
-                        source_kind=kind,  # type: ignore[arg-type]  # checked against SOURCE_KINDS
+                        source_kind=kind,  # narrowed by the SOURCE_KINDS check above
                         published_name=name,
                     )
                 )

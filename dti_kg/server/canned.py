@@ -28,8 +28,10 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from dti_kg.errors import DtiError
 from dti_kg.resources import query_files, read_text
 from dti_kg.server.bindings import inline
+from dti_kg.server.conneg import negotiate
 from dti_kg.server.errors import NotAcceptable, QueryRejected
 from dti_kg.server.known import closest, known_iris, names_something
+from dti_kg.server.links import resolve_iri
 from dti_kg.server.results import SPARQL_JSON, XSD, decode_sparql_json, executor, iri, literal, pinned_build
 
 PARAM_TYPES = ("iri", "integer", "year", "string")
@@ -147,8 +149,6 @@ def validate(param: Param, value: str, *, base: str, host_root: str | None = Non
 
     value = value.strip()
     if param.type == "iri":
-        from dti_kg.server.resources import resolve_iri  # resources imports results only; no cycle at import
-
         resolved = resolve_iri(value, base=base, host_root=host_root)
         if resolved is None:
             raise bad(f"{value!r} is not an IRI under {base} nor an absolute http(s) IRI")
@@ -210,8 +210,6 @@ FORMATS = {"html": "text/html", "json": SPARQL_JSON, "csv": "text/csv", "tsv": "
 
 
 def _choose_format(default: str = "html", extension: str | None = None) -> str:
-    from dti_kg.server.conneg import negotiate
-
     fmt = extension or request.args.get("format")
     if fmt:
         if fmt not in FORMATS:
@@ -246,8 +244,6 @@ def list_queries(ext: str | None = None) -> Response | str:
 
 
 def _choose_listing() -> str:
-    from dti_kg.server.conneg import negotiate
-
     media_type = negotiate(request.headers.get("Accept"), ["text/html", "application/json"])
     return "json" if media_type == "application/json" else "html"
 
@@ -299,7 +295,7 @@ def run_query(name: str) -> Response | str:
 
 
 def _alternates(name: str) -> list[tuple[str, str]]:
-    args = {k: v for k, v in request.args.items() if k != "format"}
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "format"}
     return [
         (fmt.upper(), url_for("canned.run_query", name=name, format=fmt, **args)) for fmt in ("csv", "json")
     ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, redirect, request
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response as BaseResponse
 
 from dti_kg.server import conneg, guard, service_description
 from dti_kg.server.caching import current_stamp, etag_for, not_modified
@@ -111,7 +112,7 @@ def _read_request() -> QueryRequest | None:
     )
 
 
-def _service_description() -> Response:
+def _service_description() -> BaseResponse:  # flask's redirect() is typed as werkzeug's Response
     accept = request.headers.get("Accept")
     if conneg.prefers_html(accept, conneg.GRAPH_TYPES):
         return redirect(request.script_root + QUERY_PAGE, code=303)
@@ -129,7 +130,7 @@ def _content_type(media_type: str) -> str:
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
-def sparql() -> Response:
+def sparql() -> BaseResponse:
     req = _read_request()
     if req is None:
         return _service_description()

@@ -24,6 +24,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, send_file
 from werkzeug.exceptions import NotFound
 from werkzeug.http import http_date, parse_date
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from dti_kg import releases as rel
 from dti_kg.diff import COLUMNS, diff_csv, diff_graph, read_diff
@@ -114,7 +115,7 @@ def _register_template_helpers(state: object) -> None:
 
 
 @bp.before_app_request
-def _pin_release() -> Response | None:
+def _pin_release() -> WerkzeugResponse | None:
     path = request.path
     if path.startswith("/id/") and "Accept-Datetime" in request.headers:
         return _timegate(path[len("/id/") :])
@@ -133,7 +134,7 @@ def _pin_release() -> Response | None:
     return None
 
 
-def _timegate(rest: str) -> Response:
+def _timegate(rest: str) -> WerkzeugResponse:
     raw = request.headers["Accept-Datetime"]
     moment = parse_date(raw)
     if moment is None:

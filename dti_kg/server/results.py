@@ -74,7 +74,9 @@ def iri(value: str) -> tuple[str, str]:
     return ("iri", value)
 
 
-def literal(lexical: str, datatype: str | None = None, lang: str | None = None) -> tuple[str, ...]:
+def literal(
+    lexical: str, datatype: str | None = None, lang: str | None = None
+) -> tuple[str, str, str | None, str | None]:
     return ("literal", lexical, datatype, lang)
 
 

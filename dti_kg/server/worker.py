@@ -30,6 +30,7 @@ import pyoxigraph
 from dti_kg import store as dti_store
 from dti_kg.errors import StoreError
 from dti_kg.namespaces import PREFIXES
+from dti_kg.query import query_store
 from dti_kg.server import conneg
 from dti_kg.server.serializers import write_boolean, write_solutions, write_triples
 from dti_kg.sparql_errors import describe
@@ -104,20 +105,8 @@ def _term(value: tuple) -> pyoxigraph.NamedNode | pyoxigraph.Literal:
     )
 
 
-# The prefixes the CLI predeclares (dti_kg.query), so the README's queries run unchanged at /sparql.
+# The prefixes the CLI predeclares (dti_kg.query), named in parse errors (dti_kg.sparql_errors).
 _PREFIXES = {name: str(namespace) for name, namespace in PREFIXES.items()}
-
-
-def _dataset_arguments(job: dict[str, Any]) -> dict[str, Any]:
-    """Protocol dataset -> pyoxigraph arguments. Without one, the default graph is the union of all graphs."""
-    default = [pyoxigraph.NamedNode(iri) for iri in job.get("default_graph_uris", ())]
-    named = [pyoxigraph.NamedNode(iri) for iri in job.get("named_graph_uris", ())]
-    if not default and not named:
-        return {"use_default_graph_as_union": True}
-    args: dict[str, Any] = {"default_graph": default or pyoxigraph.DefaultGraph()}
-    if named:
-        args["named_graphs"] = named
-    return args
 
 
 def _not_acceptable(kind: str, accept: str) -> JobError:
@@ -131,11 +120,15 @@ def run_query(job: dict[str, Any], opened: OpenStore) -> dict[str, Any]:
         substitutions = {
             pyoxigraph.Variable(k): _term(v) for k, v in (job.get("substitutions") or {}).items()
         }
-        dataset = _dataset_arguments(job)
+        # The protocol's dataset (default-graph-uri, named-graph-uri); none means the union of all graphs.
+        default = [pyoxigraph.NamedNode(iri) for iri in job.get("default_graph_uris", ())]
+        named = [pyoxigraph.NamedNode(iri) for iri in job.get("named_graph_uris", ())]
     except (ValueError, TypeError) as exc:
         raise JobError("QueryRejected", f"bad query argument: {exc}") from None
     try:
-        result = store.query(job["query"], substitutions=substitutions, prefixes=_PREFIXES, **dataset)
+        result = query_store(
+            store, job["query"], substitutions=substitutions, default_graphs=default, named_graphs=named
+        )
     except SyntaxError as exc:
         detail = describe(job["query"], str(exc), _PREFIXES)
         raise JobError("QueryRejected", f"the query is not valid SPARQL 1.1: {detail}", "query") from None
