@@ -59,9 +59,10 @@ def main() -> None:
         build_store(link, files)
         cached = time.perf_counter() - start
     record = hashing + diffing + zipping
-    print(f"build of B {build_b:.2f} s (cached rebuild {cached:.2f} s); recording B: hash {hashing:.3f} s, ")
-    print(f"  diff {diffing:.3f} s, zip {zipping:.3f} s = {record:.3f} s")
-    print(f"recording / build of B = {record / build_b:.3f}; recording / cached rebuild = {record / cached:.3f}")
+    print(f"build of B {build_b:.2f} s (cached rebuild {cached:.2f} s)")
+    print(f"recording B: hash {hashing:.3f} s, diff {diffing:.3f} s, zip {zipping:.3f} s = {record:.3f} s")
+    print(f"recording / build of B = {record / build_b:.3f}")
+    print(f"recording / cached rebuild = {record / cached:.3f}")
 
 
 if __name__ == "__main__":
