@@ -113,3 +113,22 @@ def test_canned_query_csv_has_csvw_metadata_that_validates(
     assert len(rows) == len(r.text.strip().splitlines()) - 1 > 0
     bad = requests.get(f"{server}/queries/province-trajectory.csv-metadata.json?province=%3Cbad")
     assert bad.status_code == 400 and bad.json()["error"]["parameter"] == "province"
+
+
+def test_a_page_table_csv_has_csvw_metadata_that_validates(
+    server: str, two_stores: tuple[Path, Path]
+) -> None:
+    csv_page = requests.get(f"{server}/doc/province/thai-nguyen.csv")
+    assert csv_page.status_code == 200
+    meta_url = f"{server}/doc/province/thai-nguyen.csv-metadata.json"
+    assert '</doc/province/thai-nguyen.csv-metadata.json>; rel="describedby"' in csv_page.headers["Link"]
+    meta = requests.get(meta_url).json()
+    release = releases.current_release(two_stores[0])
+    assert release is not None and meta["dc:hasVersion"] == release.release_id
+    assert meta["url"] == "thai-nguyen.csv"
+    assert "anyURI" in {c["datatype"] for c in meta["tableSchema"]["columns"]}
+    checked = csvw.CSVW(meta_url, validate=True)
+    assert checked.is_valid
+    rows = list(checked.tablegroup.tables[0].iterdicts(strict=True))
+    assert len(rows) == len(csv_page.content.decode("utf-8").strip().splitlines()) - 1 > 0
+    assert requests.get(f"{server}/doc/agency/bo-tttt.csv-metadata.json").status_code == 404

@@ -91,7 +91,7 @@ def page_versions() -> dict | None:
     release id, the URL of the thing's version in it and whether that is the version shown."""
     if not request.path.startswith("/doc/"):
         return None
-    rest = quote(_thing_path(request.path))
+    rest = quote(thing_path(request.path))
     shown = g.get("release") or rel.current_release(_store())
     shown_id = shown.release_id if shown else None
     versions = [
@@ -101,9 +101,9 @@ def page_versions() -> dict | None:
     return {"versions": versions, "timemap": f"/timemap/id/{rest}"} if versions else None
 
 
-def _thing_path(path: str) -> str:
-    """``/doc/<rest>[.ext]`` -> ``rest``."""
-    return split_extension(path[len("/doc/") :])[0]
+def thing_path(path: str) -> str:
+    """``/doc/<rest>[.ext]`` (or ``.csv-metadata.json``) -> ``rest``."""
+    return split_extension(path[len("/doc/") :].removesuffix(".csv-metadata.json"))[0]
 
 
 @bp.record_once
@@ -167,7 +167,7 @@ def _memento_headers(response: Response) -> Response:
         response.headers["X-DTI-Release"] = g.release.release_id
     if not request.path.startswith("/doc/") or response.status_code >= 400:
         return response
-    rest = _thing_path(request.path)
+    rest = thing_path(request.path)
     release = g.get("release")
     if release is None:
         current = rel.current_release(_store())
@@ -224,7 +224,7 @@ def _holds(release: rel.Release, thing: str) -> bool:
 def _not_found(exc: NotFound) -> Response:
     """A /doc/… that an older kept release holds is Gone, not Not Found."""
     if request.path.startswith("/doc/") and g.get("release") is None:
-        rest = _thing_path(request.path)
+        rest = thing_path(request.path)
         gone = _withdrawn(f"{_base()}id/{rest}")
         if gone is not None:
             return gone

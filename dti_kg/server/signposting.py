@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, g, request
 from dti_kg import releases as rel
 from dti_kg.csvw import LICENSE
 from dti_kg.release_zip import ZIP_NAME
-from dti_kg.server.resources import split_extension
+from dti_kg.server.releases import thing_path
 
 bp = Blueprint("signposting", __name__)
 
@@ -38,7 +38,7 @@ def signposts(rest: str) -> list[str]:
 def _signpost(response: Response) -> Response:
     if not request.path.startswith("/doc/") or response.status_code != 200:
         return response
-    links = ", ".join(signposts(split_extension(request.path[len("/doc/") :])[0]))
+    links = ", ".join(signposts(thing_path(request.path)))
     existing = response.headers.get("Link")
     response.headers["Link"] = f"{existing}, {links}" if existing else links
     return response
