@@ -26,6 +26,7 @@ import rdflib
 
 from dti_kg import __version__, releases, store
 from dti_kg.config import base_iri, cache_dir
+from dti_kg.cube import vocabulary_graphs
 from dti_kg.errors import DtiError, InputError
 from dti_kg.graph import claims_from_graph
 from dti_kg.iri import Minter
@@ -218,6 +219,7 @@ def reference_graphs(minter: Minter) -> dict[str, rdflib.Graph]:
     return {
         str(minter.graph("reference")): reference_graph(minter),
         str(minter.graph("official")): official_graph(minter),
+        **vocabulary_graphs(minter),
     }
 
 

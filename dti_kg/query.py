@@ -59,7 +59,8 @@ def run_query(store: pyoxigraph.Store, query: str) -> QueryResult:
     try:
         return query_store(store, query)
     except SyntaxError as exc:
-        raise InputError(f"the query is not valid SPARQL: {describe(query, str(exc), PREFIXES)}") from exc
+        detail = describe(query, str(exc), QUERY_PREFIXES)
+        raise InputError(f"the query is not valid SPARQL: {detail}") from exc
 
 
 def run_select(store: pyoxigraph.Store, query: str) -> pyoxigraph.QuerySolutions:

@@ -83,4 +83,7 @@ def test_no_other_module_reads_the_environment() -> None:
                 and node.value.id == "os"
             ):
                 readers.append(f"{rel}:{node.lineno}")
-    assert readers == [], readers
+    assert readers == [], (
+        f"{readers}: declare the setting in dti_kg/config.py's SETTINGS (and a row in docs/settings.md) "
+        "and read it with config.read(NAME)"
+    )

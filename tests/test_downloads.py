@@ -104,7 +104,8 @@ def test_canned_query_csv_has_csvw_metadata_that_validates(
     release = releases.current_release(two_stores[0])
     assert release is not None and meta["dc:hasVersion"] == release.release_id
     types = {c["name"]: c["datatype"] for c in meta["tableSchema"]["columns"]}
-    assert types["province"] == "anyURI" and types["year"] == "gYear" and types["value"] == "decimal"
+    assert types["province"] == "anyURI" and types["year"] == "integer" and types["score"] == "decimal"
+    assert types["rank"] == "integer" and types["label_vi"] == "string"
     assert all(c["titles"] for c in meta["tableSchema"]["columns"])
     assert meta["dc:source"], "the release's sources are named"
     checked = csvw.CSVW(meta_url, validate=True)

@@ -13,10 +13,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from rdflib import Graph, Literal, URIRef
 
 from dti_kg import store
+from dti_kg.iri import Minter
 from dti_kg.loaders.extract import extract_path
+from dti_kg.namespaces import DCTERMS
+from dti_kg.namespaces import DTI as DTI_NS
 from dti_kg.query import run_select
+from dti_kg.review import _accepted_claim
 
 DTI = str(Path(sys.executable).parent / "dti")
 # Vietnam News on the 2024 rankings: "… was fourth with 0.7770 points" follows a sentence naming four units.
@@ -63,7 +68,8 @@ def test_candidates_sit_in_the_review_graph_and_no_claim_query_sees_them(built: 
     found = rows(link, "SELECT ?g ?c WHERE { GRAPH ?g { ?c a dti:CandidateClaim } }")
     assert len(found) == 2 and {r["g"] for r in found} == {"https://w3id.org/dti-kg/id/graph/review"}
     assert not rows(
-        link, "SELECT ?c WHERE { ?c a dti:Claim ; dti:rank 4 ; dti:edition/dti:yearAssessed 2024 }"
+        link,
+        "SELECT ?c WHERE { ?c a dti:Claim ; dti:rank 4 ; dti:edition/dti:year 2024 }",  # an integer year
     )
     listing = dti("review", "--store", "store", cwd=built)
     assert listing.returncode == 0 and "was fourth with 0.7770 points" in listing.stdout
@@ -114,3 +120,17 @@ def test_a_decisions_file_with_a_wrong_header_is_one_clear_error(built: Path) ->
     assert run.returncode == 1
     assert "bad.csv: the header must be candidate,decision,province,author,date,comment" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_an_accepted_candidate_without_a_measure_type_leaves_the_gate_to_say_so() -> None:
+    # Regression (found by mypy): with no qb:measureType, objects(candidate, None) copied every object
+    # of the candidate under a None predicate, which rdflib refuses with an AssertionError.
+    minter = Minter("https://w3id.org/dti-kg/")
+    candidate = URIRef("https://w3id.org/dti-kg/id/candidate/x")
+    review = Graph()
+    review.add((candidate, DCTERMS.source, minter.source("a")))
+    review.add((candidate, DTI_NS.rank, Literal(8)))
+    graph = Graph()
+    _accepted_claim(graph, review, candidate, URIRef("urn:decision"), "thai-nguyen", minter)
+    claim = minter.claim(str(candidate), "accepted", "thai-nguyen")
+    assert (claim, DTI_NS.rank, None) not in graph and (claim, DTI_NS.province, None) in graph

@@ -43,6 +43,7 @@ def _gunicorn_options(host: str, port: int, workers: int, settings: dict[str, An
 
 
 def _run_gunicorn(options: dict[str, Any], config: dict[str, Any]) -> None:
+    # Lazy: only the production server needs gunicorn (--debug runs Flask's own).
     from gunicorn.app.base import BaseApplication
 
     class _Application(BaseApplication):

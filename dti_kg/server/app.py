@@ -26,6 +26,7 @@ BLUEPRINTS: list[tuple[str, str]] = [
     ("dti_kg.server.claim_review", "bp"),
     ("dti_kg.server.openapi", "bp"),
     ("dti_kg.server.cite", "bp"),
+    ("dti_kg.server.validators", "bp"),  # CORS, ETag and Last-Modified on every route
 ]
 
 

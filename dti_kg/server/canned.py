@@ -27,6 +27,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from dti_kg.errors import DtiError
 from dti_kg.resources import query_files, read_text
+from dti_kg.server import tables
 from dti_kg.server.bindings import inline
 from dti_kg.server.conneg import negotiate
 from dti_kg.server.errors import NotAcceptable, QueryRejected
@@ -160,7 +161,7 @@ def validate(param: Param, value: str, *, base: str, host_root: str | None = Non
         if param.type == "year":
             if number not in YEARS:
                 raise bad(f"{number} is not an edition year ({YEARS.start}–{YEARS.stop - 1})")
-            return literal(str(number), XSD + "gYear")
+            return literal(str(number), XSD + "integer")  # matched against dti:year (an xsd:integer)
         if not 0 <= number <= MAX_INTEGER:
             raise bad(f"{number} is outside 0–{MAX_INTEGER}")
         return literal(str(number), XSD + "integer")
@@ -205,8 +206,16 @@ def require_named(query: CannedQuery, values: dict[str, tuple]) -> None:
 
 bp = Blueprint("canned", __name__)
 
-# format parameter -> media type of the answer; HTML is rendered here from SPARQL JSON.
-FORMATS = {"html": "text/html", "json": SPARQL_JSON, "csv": "text/csv", "tsv": "text/tab-separated-values"}
+# format parameter -> media type of the answer. HTML, JSON records and plain TSV are made here from the
+# worker's SPARQL JSON; "srj" (or Accept: application/sparql-results+json) is SPARQL JSON itself.
+FORMATS = {
+    "html": "text/html",
+    "json": "application/json",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "srj": SPARQL_JSON,
+}
+_WRITERS = {"json": tables.records, "tsv": tables.tsv}
 
 
 def _choose_format(default: str = "html", extension: str | None = None) -> str:
@@ -216,14 +225,15 @@ def _choose_format(default: str = "html", extension: str | None = None) -> str:
             raise NotAcceptable(
                 f"format {fmt!r} is not offered; use one of {', '.join(FORMATS)}", parameter="format"
             )
+        # SPARQL clients (SPARQLWrapper) send format=json and ask for SPARQL JSON by name: give them that.
+        if fmt == "json" and not extension and SPARQL_JSON in request.headers.get("Accept", ""):
+            return "srj"
         return fmt
-    offered = [FORMATS[default], *(m for k, m in FORMATS.items() if k != default), "application/json"]
+    offered = [FORMATS[default], *(m for k, m in FORMATS.items() if k != default)]
     media_type = negotiate(request.headers.get("Accept"), offered)
     if media_type is None:
         raise NotAcceptable(f"none of {', '.join(offered)} is acceptable")
-    return (
-        "json" if media_type == "application/json" else next(k for k, m in FORMATS.items() if m == media_type)
-    )
+    return next(k for k, m in FORMATS.items() if m == media_type)
 
 
 def _host_root() -> str:
@@ -268,9 +278,11 @@ def run_query(name: str) -> Response | str:
     fmt = _choose_format(extension=extension or None)
     values = bind(query, request.args, base=current_app.config["BASE_IRI"], host_root=_host_root())
     require_named(query, values)
-    accept = SPARQL_JSON if fmt == "html" else FORMATS[fmt]
+    accept = FORMATS[fmt] if fmt in {"csv", "srj"} else SPARQL_JSON
     result = executor().run(inline(query.text, values), accept=accept, build=pinned_build())
-    if fmt != "html":
+    if fmt in _WRITERS:
+        response = Response(_WRITERS[fmt](result.body), content_type=f"{FORMATS[fmt]}; charset=utf-8")
+    elif fmt != "html":
         response = Response(result.body, content_type=result.media_type)
         if fmt == "csv":
             response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'

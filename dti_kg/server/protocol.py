@@ -31,14 +31,6 @@ BUILD_HEADER = "X-DTI-Build"
 
 _FORM_KIND = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 
-CORS_HEADERS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Modified-Since",
-    "Access-Control-Expose-Headers": f"ETag, Last-Modified, Retry-After, {TRUNCATED_HEADER}, {BUILD_HEADER}",
-    "Access-Control-Max-Age": "600",
-}
-
 
 @dataclass(frozen=True)
 class QueryRequest:
@@ -165,10 +157,4 @@ def sparql() -> BaseResponse:
     response.headers[BUILD_HEADER] = stamp.build_id
     response.cache_control.no_cache = True  # reuse only after revalidation (cheap: no query runs)
     response.vary.add("Accept")
-    return response
-
-
-@bp.after_request
-def _cors(response: Response) -> Response:
-    response.headers.update(CORS_HEADERS)
     return response
