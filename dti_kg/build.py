@@ -24,7 +24,7 @@ from typing import Any
 import pyoxigraph
 import rdflib
 
-from dti_kg import __version__, store
+from dti_kg import __version__, releases, store
 from dti_kg.config import base_iri, cache_dir
 from dti_kg.cube import vocabulary_graphs
 from dti_kg.errors import DtiError, InputError
@@ -89,6 +89,15 @@ class BuildResult:
 def gate_fingerprint(minter: Minter) -> str:
     """Changes whenever validation could judge a cached source differently."""
     return _gate_fingerprint(minter.base)
+
+
+@functools.cache  # packaged files: they cannot change while the process runs
+def reference_version() -> str:
+    """The version of the shipped reference data and official tables: a hash of their files."""
+    h = hashlib.sha256()
+    for name in REFERENCE_FILES:
+        h.update(name.encode() + b"\0" + read_text(data_file(name)).encode())
+    return h.hexdigest()[:16]
 
 
 @functools.cache  # packaged files: they cannot change while the process runs
@@ -176,7 +185,7 @@ def build_store(
             _build_info(minter, LOADER_VERSION, articles, outcomes),
         )
         _write_reports(build_dir, outcomes, graphs, reports)
-        store.publish(p, build_dir)
+        releases.publish_release(p, build_dir)
         result = BuildResult(p.link, build_dir, outcomes, store.read_build_info(p.link)["quads"])
     say(f"built {p.link} -> {build_dir.name}: {result.quads} quads")
     return result
@@ -335,6 +344,7 @@ def _build_info(
     return {
         "dti_kg_version": __version__,
         "loader_version": loader_version,
+        "reference_version": reference_version(),
         "base_iri": minter.base,
         "input": "articles" if articles is not None else "bundled snapshot",
         "sources": [o.as_json() for o in outcomes],

@@ -103,8 +103,8 @@ def new_build_dir(p: StorePaths) -> Path:
     return d
 
 
-def publish(p: StorePaths, build_dir: Path) -> None:
-    """Point the store link at ``build_dir`` with one atomic rename, then prune old builds."""
+def publish(p: StorePaths, build_dir: Path, keep: int = KEEP_BUILDS) -> None:
+    """Point the store link at ``build_dir`` with one atomic rename, then prune to ``keep`` builds."""
     if not (build_dir / BUILD_INFO).is_file():
         raise StoreError(f"refusing to publish {build_dir}: it has no {BUILD_INFO}")
     tmp = p.link.with_name(f".{p.link.name}.{os.getpid()}.tmp")
@@ -113,12 +113,12 @@ def publish(p: StorePaths, build_dir: Path) -> None:
     # A relative target keeps the store movable as a whole.
     os.symlink(os.path.relpath(build_dir, p.link.parent), tmp)
     os.replace(tmp, p.link)
-    _prune(p, keep=build_dir)
+    _prune(p, build_dir, keep)
 
 
-def _prune(p: StorePaths, keep: Path) -> None:
+def _prune(p: StorePaths, current: Path, keep: int) -> None:
     builds = sorted(d for d in p.builds.iterdir() if d.is_dir() and d.name not in {"cache"})
-    old = [d for d in builds if d != keep][: max(0, len(builds) - KEEP_BUILDS)]
+    old = [d for d in builds if d != current][: max(0, len(builds) - keep)]
     for d in old:
         shutil.rmtree(d, ignore_errors=True)
 

@@ -114,6 +114,7 @@ LAYERS: dict[str, set[str]] = {
     },
     "reference": {"dti_kg.reference", "dti_kg.gazetteer", "dti_kg.iri"},
     "read": {"dti_kg.query", "dti_kg.serialize", "dti_kg.sparql_errors", "dti_kg.cube_integrity"},
+    "releases": {"dti_kg.releases", "dti_kg.diff", "dti_kg.release_zip", "dti_kg.csvw"},
     "loaders": {"dti_kg.loaders"},
     "graph": {
         "dti_kg.graph",
@@ -133,10 +134,11 @@ MAY_IMPORT: dict[str, set[str]] = {
     "foundation": {"foundation"},
     "reference": {"foundation", "reference"},
     "read": {"foundation", "read"},
+    "releases": {"foundation", "read", "releases"},
     "loaders": {"foundation", "reference", "loaders"},
     "graph": {"foundation", "reference", "read", "loaders", "graph"},
-    "build": {"foundation", "reference", "read", "loaders", "graph", "build"},
-    "server": {"foundation", "reference", "read", "server"},
+    "build": {"foundation", "reference", "read", "releases", "loaders", "graph", "build"},
+    "server": {"foundation", "reference", "read", "releases", "server"},
     "cli": set(LAYERS),
 }
 

@@ -21,6 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("audit", "audit_command"),
     "review": ("review", "review_command"),
     "evaluate": ("evaluate", "evaluate_command"),
+    "diff": ("diff", "diff_command"),
+    "releases": ("diff", "releases_command"),
 }
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from dti_kg import releases
 from dti_kg.build import BuildResult, build_store
 from dti_kg.cli.options import store_option
 from dti_kg.snapshot import write_snapshot
@@ -22,6 +23,9 @@ def _summary(result: BuildResult) -> None:
         why = o.reason or (o.report.splitlines() or ["failed validation"])[0]
         click.echo(f"  {o.status}: {o.name}: {why}", err=True)
     click.echo(f"report: {result.build_dir / 'report.txt'}", err=True)
+    release = releases.current_release(result.store)
+    if release is not None:
+        click.echo(f"release {release.release_id} (previous: {release.predecessor or 'none'})", err=True)
 
 
 @click.command("build")
