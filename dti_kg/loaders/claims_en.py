@@ -78,9 +78,9 @@ _CARDINAL = r"(?:\d{1,2}|" + "|".join(_CARDINALS) + r")"
 
 _INDICATORS = (
     (r"digital\s+government\s+activit(?:y|ies)", "digital_government_activity"),
-    (r"digital\s+economy\s+activit(?:y|ies)", "digital_economy_activity"),
-    (r"digital\s+society\s+activit(?:y|ies)", "digital_society_activity"),
-    (r"digital\s+(?:transformation\s+)?awareness", "digital_awareness"),
+    (r"digital\s+econom(?:y|ic)\s+activit(?:y|ies)", "digital_economy_activity"),
+    (r"digital\s+soci(?:ety|al)\s+activit(?:y|ies)", "digital_society_activity"),
+    (r"digital\s+(?:transformation\s+)?(?:awareness|cognition)", "digital_awareness"),
     (r"digital\s+institutions?", "digital_institutions"),
     (r"digital\s+infrastructure", "digital_infrastructure"),
     (r"digital\s+human\s+resources|digital\s+workforce", "digital_human_resources"),
@@ -101,6 +101,8 @@ def _number(token: str) -> int | None:
 
 
 def _score_ok(text: str, m: regex.Match[str]) -> Decimal | None:
+    if m.group("x")[0].isalpha():  # "achieved maximum scores in …": the top of the 0..1 scale
+        return Decimal(1)
     try:
         value = Decimal(m.group("x"))
     except InvalidOperation:
@@ -193,14 +195,13 @@ def lexicon() -> Lexicon:
         indicators=tuple((c(_W + p + _E, _I), k) for p, k in _INDICATORS),
         overall=c(
             r"DTI|Digital\s+Transformation\s+Index|overall|nationwide|in\s+the\s+country|"
-            r"general\s+ranking|digital\s+transformation\s+(?:ranking|index)",
+            r"general\s+ranking|digital\s+transformation\s+(?:ranking|index)|\b(?:this|these)\s+rankings?\b",
             _I,
         ),
         rank=c(
-            _W + r"(?:ranked|ranks|ranking|came(?:\s+in)?|placed|finished|stood(?:\s+at)?|"
-            r"(?:was|is)(?:\s+ranked)?|took|in|at|to)\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>"
-            + _ORDINAL
-            + r"))"
+            _W + r"(?:ranked|ranks|ranking|came(?:\s+in(?:to)?)?|placed|finished|stood(?:\s+at)?|"
+            r"(?:was|is)(?:\s+ranked)?|took|in|at|to|reach(?:ed|ing)|secur(?:ed|ing)|claim(?:ed|ing)|held|holding"
+            r"|occup(?:ied|ying))\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>" + _ORDINAL + r"))"
             r"(?!\p{L})(?:\s+(?:place|position|spot))?(?:\s*/\s*(?P<of>\d{1,3})(?!\d))?",
             _I,
         ),
@@ -230,10 +231,19 @@ def lexicon() -> Lexicon:
             r"|thirteen|fourteen|fifteen)\s+(?:[\p{L}-]+\s+)?(?:provinces|cities|localities|units))\b",
             _I,
         ),
-        cohort=c(r"(?:out\s+of|among|of)\s+(?:the\s+)?(?:all\s+)?(?P<of>63|34)(?!\d)", _I),
+        cohort=c(
+            r"(?:out\s+of|among|of)\s+(?:the\s+)?(?:all\s+)?(?P<of>63|34)(?!\d)"
+            r"|(?<=\b(?:led|leads|leading|topped|tops|heads|headed))\s+(?:the\s+)?(?P<of>63|34)"
+            r"(?=\s+(?:provinces|cities|localities|units))",
+            _I,
+        ),
         score=c(
             r"(?:scor(?:ed|ing|e\s+of)|with|reach(?:ed|ing)|achiev(?:ed|ing)|at|of)\s+(?:a\s+score\s+of\s+)?"
-            r"(?P<x>0\.\d{1,4}|1\.0{1,4})(?![\d.])",
+            r"(?P<x>0\.\d{1,4}|1\.0{1,4})(?![\d.])"
+            # a list without verbs: "digital economy 0.3019 points"
+            r"|(?<=\p{L})\s+(?P<x>0\.\d{1,4})(?=\s+points?\b)"
+            # "achieved maximum scores in …": 1
+            r"|(?P<x>(?:maximum|perfect|full|absolute)\s+(?:scores?|marks))(?=\s+(?:in|on|for)\b)",
             _I,
         ),
         score_ok=_score_ok,
@@ -262,7 +272,10 @@ def lexicon() -> Lexicon:
         ),
         edition_anchored=(
             c(r"DTI\)?\s*(?:\([^()]{0,200}\)\s*)?(?P<year>20\d\d)(?!\d)", _I),  # also "(DTI) 2022"
-            c(r"(?P<year>20\d\d)\s+(?:DTI|Digital\s+Transformation\s+Index)", _I),
+            c(
+                r"(?P<year>20\d\d)\s+(?:provincial\s+)?(?:DTI|Digital\s+Transformation\s+(?:Index|rankings?))",
+                _I,
+            ),
             c(
                 r"(?:DTI|Digital\s+Transformation\s+Index)[^.;\n]{0,60}?\b(?:for|in|of)\s+(?P<year>20\d\d)(?!\d)",
                 _I,
@@ -297,6 +310,22 @@ def lexicon() -> Lexicon:
         other_topic=c(r"\bin\s+terms\s+of\b|(?:\p{Lu}\p{Ll}+\s+)+Ind(?:ex|ices)\b"),
         rule_prefix="en",
         guards=_guards(),
+        leader_gap=c(
+            r"\s*(?:\((?:new|former|old)\)\s*)?,?\s*(?:(?:has|have|had|once|again|also|still|continued|continues"
+            r"|continue)(?:\s+to)?\s+)*",
+            _I,
+        ),
+        all_pillars=c(
+            r"\b(?:all\s+)?(?:the\s+|its\s+)?(?:three|3)\s+(?:key\s+|main\s+|core\s+)?pillars\b", _I
+        ),
+        coordination=c(
+            r"(?:\s|,|:|\b(?:and|of|the|namely|including|key|main|core|pillars?|indicators?|ind(?:ex|ices))\b)*",
+            _I,
+        ),
+        followed_by=c(r",?\s*(?:and\s+)?followed\s+by\s+", _I),
+        reason=c(
+            r"\b(?:thanks\s+to|due\s+to|because|owing\s+to|growth|improvements?|progress|increases?)\b", _I
+        ),
     )
 
 

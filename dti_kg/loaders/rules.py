@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from itertools import pairwise
 
 import regex
 
@@ -67,6 +68,20 @@ class Lexicon:
     rule_prefix: str
     guards: Guards  # targets, last year's values, other indices, other subjects
     extra_rules: tuple[Callable[[str, Piece, Lexicon], list[Finding]], ...] = field(default=())
+    # Between a province and its leader verb: an era mark, and for English auxiliaries ("has topped",
+    # "continued to lead"); None: the era mark only.
+    leader_gap: regex.Pattern[str] | None = None
+    # "all three pillars", "cả ba trụ cột": the three pillars at once.
+    all_pillars: regex.Pattern[str] | None = None
+    # What may stand between indicators of one coordinated list ("Digital Economy and Digital Society
+    # both ranked 8th", "first position in digital institutions and digital infrastructure"): then
+    # the clause's one value is each listed indicator's. None: a clause naming two indicators is skipped.
+    coordination: regex.Pattern[str] | None = None
+    # "X ranked first, followed by A, B": A is second, B third.
+    followed_by: regex.Pattern[str] | None = None
+    # An indicator named after a value for a reason ("6th … with good growth in the Digital Economy")
+    # is not the value's indicator.
+    reason: regex.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +93,9 @@ class _Value:
     rule: str
     cohort: int | None = None
     compared_to: int | None = None
+    # A leader verb whose object is the DTI ranking itself ("topped the DTI rankings … in all three
+    # pillars"): rank 1 overall as well as in the indicators the clause lists.
+    overall_object: bool = False
 
 
 def known_year(year: int) -> bool:
@@ -138,13 +156,21 @@ def _names_dti(lex: Lexicon) -> Callable[[str, int, int], bool]:
     return probe
 
 
+PILLARS = ("digital_government", "digital_economy", "digital_society")
+
+
 def clause_indicators(clause: str, lex: Lexicon) -> list[tuple[int, int, str]]:
-    """Indicator names in a clause, longest first, without overlaps: (start, end, key)."""
+    """Indicator names in a clause, longest first, without overlaps: (start, end, key); "all three
+    pillars" stands for the three at its own position."""
     taken: list[tuple[int, int, str]] = []
     for pattern, key in lex.indicators:
         for m in pattern.finditer(clause):
             if all(m.end() <= s or m.start() >= e for s, e, _ in taken):
                 taken.append((m.start(), m.end(), key))
+    if lex.all_pillars is not None:
+        for m in lex.all_pillars.finditer(clause):
+            if all(m.end() <= s or m.start() >= e for s, e, _ in taken):
+                taken.extend((m.start(), m.end(), key) for key in PILLARS)
     return sorted(taken)
 
 
@@ -266,25 +292,40 @@ class Context:
     continued: bool = False
     overall: bool = False
     cohort: int | None = None  # the one cohort the sentence before spoke of ("among the 34 …")
+    # The sentence before named no province and spoke of the nation or an average ("the DTI averaged
+    # 0.6961. All three pillars improved, with digital government scoring 0.7582"): an unnamed subject
+    # here is that, not the title's province.
+    subject: str | None = None
 
 
 def dti_sentences(text: str, lex: Lexicon) -> Iterator[tuple[Piece, Context]]:
     """DTI sentences and the sentences that continue them, each with its context."""
     previous: Context | None = None  # the context a next sentence would continue, if any
+    subject: str | None = None  # what the last DTI sentence spoke of, when it named no province
     for sentence in sentences(text):
         if lex.dti_mark.search(sentence.text) or clause_indicators(sentence.text, lex):
-            yield sentence, Context()
+            yield sentence, Context(subject=subject)
             # A bare rank after a DTI sentence is the overall index, unless that sentence made one
             # indicator the topic ("In the digital economy pillar, …. Lang Son came 5th.").
             keys = {k for _, _, k in clause_indicators(sentence.text, lex)}
             cohort = _sentence_cohort(text, sentence, lex, [])
-            previous = Context(continued=True, overall=len(keys) != 1, cohort=cohort)
+            subject = _unnamed_subject(text, sentence, lex)
+            previous = Context(continued=True, overall=len(keys) != 1, cohort=cohort, subject=subject)
         elif previous is not None and _may_continue(sentence, lex):
             yield sentence, previous
             # "…among the 34 provinces. Huế came second. Under the ranking of the 63 former …"
             previous = replace(previous, cohort=_sentence_cohort(text, sentence, lex, []) or previous.cohort)
         else:
             previous = None
+            subject = None
+
+
+def _unnamed_subject(text: str, sentence: Piece, lex: Lexicon) -> str | None:
+    """The nation or an average a sentence speaks of, when it names no province."""
+    if places_in(text, sentence.start, sentence.end, lex.language).places:
+        return None
+    m = lex.guards.other_subject.search(text, sentence.start, sentence.end)
+    return None if m is None else m.group(0)
 
 
 def _may_continue(sentence: Piece, lex: Lexicon) -> bool:
@@ -311,12 +352,27 @@ def _leaders(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMention])
     """ "Đà Nẵng dẫn đầu với 0,8002 điểm", "HCM City led with 0.8373": rank 1, only when a province
     is the subject right before the verb (not "Bộ Tài chính dẫn đầu", "nhóm dẫn đầu")."""
     out = []
+    gap = lex.leader_gap or _ERA_GAP
     for m in lex.leader.finditer(text, clause.start, clause.end):
         subject = [p for p in places if clause.start <= p.start and p.end <= m.start()]
-        if subject and _ERA_GAP.fullmatch(text, subject[-1].end, m.start()):
+        if subject and gap.fullmatch(text, subject[-1].end, m.start()):
             c = lex.cohort.search(text, m.end(), clause.end)
             cohort = int(c.group("of")) if c else None
-            out.append(_Value("rank", 1, m.start(), m.end(), f"{lex.rule_prefix}.rank.leader", cohort=cohort))
+            # The verb's object up to the first indicator: "topped the DTI rankings … in all three pillars".
+            named = [s for s, _, _ in clause_indicators(text[m.end() : clause.end], lex)]
+            obj = text[m.end() : m.end() + (named[0] if named else clause.end - m.end())]
+            overall_object = bool(named) and bool(lex.dti_mark.search(obj) or lex.overall.search(obj))
+            out.append(
+                _Value(
+                    "rank",
+                    1,
+                    m.start(),
+                    m.end(),
+                    f"{lex.rule_prefix}.rank.leader",
+                    cohort=cohort,
+                    overall_object=overall_object,
+                )
+            )
     return out
 
 
@@ -393,13 +449,15 @@ def find_in_sentence(
     narrow = bool(lex.narrow_scope.search(sentence.text)) or found.names_city
 
     years = sentence_years(text, sentence, lex)
-    env = _Env(text, sentence, edition, unknown, bare, bool(places), lex, context.continued, years)
+    env = _Env(
+        text, sentence, edition, unknown, bare, bool(places), lex, context.continued, years, context.subject
+    )
     findings: list[Finding] = []
     listed = _respectively(text, sentence, lex, places)
     listed_span = (listed[0][2], listed[0][3]) if listed else None
     pending_changes: list[tuple[Piece, _Value, PlaceMention | None]] = []
     seen_rank_verb = False
-    previous: tuple[str, bool] | None = None  # the last clause's (indicator, had a rank)
+    previous: tuple[str, frozenset[str]] | None = None  # the last clause's indicator and measures
     asides = [(m.start(), m.end()) for m in lex.aside.finditer(text, sentence.start, sentence.end)]
     cursor = _PlaceCursor(
         [p for p in places if not any(a <= p.start < b for a, b in asides)], sentence, text, lex.bare_province
@@ -408,7 +466,9 @@ def find_in_sentence(
         if lex.other_index.search(clause.text):
             previous = None
             continue
-        keys = sorted({k for _, _, k in clause_indicators(clause.text, lex)})
+        named = clause_indicators(clause.text, lex)
+        mentions = [(clause.start + a, clause.start + b, k) for a, b, k in named]
+        keys = sorted({k for _, _, k in mentions})
         overall_here = bool(lex.overall.search(clause.text))
         if other_in_sentence and not (keys or overall_here):
             previous = None
@@ -434,26 +494,40 @@ def find_in_sentence(
             previous = None
             continue
         values.sort(key=lambda v: v.start)
-        indicator: str | None
+        mentions = _own_mentions(text, mentions, values, lex)
+        keys = sorted({k for _, _, k in mentions})
+        measures = frozenset(v.measure for v in values)
+        indicators: list[str] = []
         if len(keys) == 1:
-            indicator = keys[0]
+            indicators = keys
         elif keys:
-            previous = None
-            continue  # two indicators in one clause: which value belongs to which is a guess
-        elif overall_here or (sentence_overall and not sentence_has_indicator):
-            indicator = "overall"
+            if not _coordinated(text, mentions, values, lex):
+                previous = None
+                continue  # two indicators in one clause: which value belongs to which is a guess
+            # "Digital Economy and Digital Society both ranked 8th", "topped … in all three pillars"
+            indicators = keys + (["overall"] if any(v.overall_object for v in values) else [])
         elif (
             previous is not None
-            and previous[1]
+            and lex.coordination is not None
+            and not measures & previous[1]
+            and not any(clause.start <= p.start < clause.end for p in places)
+            and not lex.dti_mark.search(clause.text)
+        ):
+            # "digital government reached 0.4455 points, ranking 7th": the rank completes the
+            # indicator of the clause before ("nationwide" after it does not make it the overall index).
+            indicators = [previous[0]]
+        elif overall_here or (sentence_overall and not sentence_has_indicator):
+            indicators = ["overall"]
+        elif (
+            previous is not None
+            and "rank" in previous[1]
             and all(v.measure == "score" for v in values)
             and not any(clause.start <= p.start < clause.end for p in places)
         ):
-            indicator = previous[0]  # "trụ cột kinh tế số xếp thứ 22, đạt 0,4552 điểm"
+            indicators = [previous[0]]  # "trụ cột kinh tế số xếp thứ 22, đạt 0,4552 điểm"
         elif topic:
-            indicator = topic
-        else:
-            indicator = None
-        previous = (indicator, any(v.measure == "rank" for v in values)) if indicator else None
+            indicators = [topic]
+        previous = (indicators[0], measures) if len(indicators) == 1 else None
         clause_cohorts = {v.cohort for v in values if v.cohort is not None}
         for v in values:
             place = cursor.place_for(v, clause)
@@ -461,11 +535,12 @@ def find_in_sentence(
             hint = hint or _era_cohort(place) or sentence_cohort
             if v.measure == "rank" and v.cohort is None and hint is not None:
                 v = replace(v, cohort=hint)  # "Nếu tính theo 63 tỉnh, thành phố, X đứng thứ 6"
-            if indicator is None:
+            if not indicators:
                 if v.measure == "rank_change":
                     pending_changes.append((clause, v, place))
                 continue
-            findings.append(_finding(env, clause, v, indicator, place, hint))
+            findings.extend(_finding(env, clause, v, key, place, hint) for key in indicators)
+    findings.extend(_followed_by(env, places, findings))
     # A rank change with no indicator of its own ("tăng 4 bậc, đứng thứ 8 về …") shares the rank's.
     rank_indicators = {f.indicator for f in findings if f.measure == "rank"}
     if len(rank_indicators) == 1:
@@ -482,6 +557,70 @@ def find_in_sentence(
     for rule in lex.extra_rules:
         findings.extend(rule(text, sentence, lex))
     return findings
+
+
+def _own_mentions(
+    text: str, mentions: list[tuple[int, int, str]], values: list[_Value], lex: Lexicon
+) -> list[tuple[int, int, str]]:
+    """The indicator mentions that can be the values' own: not one named after a value for a reason
+    ("ranking 6th … with good growth in the Digital Economy")."""
+    if lex.reason is None:
+        return mentions
+    return [
+        m for m in mentions if not any(v.end <= m[0] and lex.reason.search(text, v.end, m[0]) for v in values)
+    ]
+
+
+def _coordinated(text: str, mentions: list[tuple[int, int, str]], values: list[_Value], lex: Lexicon) -> bool:
+    """Whether a clause's indicators form one list that shares its values: nothing but list words
+    between them, every value before or every value after the list, one value per measure."""
+    if lex.coordination is None or not mentions:
+        return False
+    ordered = sorted({(a, b) for a, b, _ in mentions})
+    if not all(lex.coordination.fullmatch(text, b1, a2) for (_, b1), (a2, _) in pairwise(ordered)):
+        return False
+    first, last = ordered[0][0], ordered[-1][1]
+    measures = [v.measure for v in values]
+    if len(measures) != len(set(measures)):
+        return False
+    return all(v.end <= first for v in values) or all(v.start >= last for v in values)
+
+
+def _followed_by(env: _Env, places: list[PlaceMention], findings: list[Finding]) -> list[Finding]:
+    """ "Hanoi ranked first, followed by Hue, Hai Phong": the provinces listed right after the
+    marker take the next ranks of the same indicator and cohort, in order; a score in brackets after
+    a name ("followed by Đà Nẵng (0.8335) and Hải Phòng (0.8253)") is that province's."""
+    lex, text, sentence = env.lex, env.text, env.sentence
+    if lex.followed_by is None:
+        return []
+    out = []
+    for m in lex.followed_by.finditer(text, sentence.start, sentence.end):
+        ranks = [f for f in findings if f.measure == "rank" and f.place and f.span.end <= m.start()]
+        if not ranks:
+            continue
+        anchor = max(ranks, key=lambda f: f.span.end)
+        cohort = anchor.cohort_hint or anchor.cohort
+        pos = m.end()
+        for i, p in enumerate([p for p in places if p.start >= m.end()], start=1):
+            gap = text[pos : p.start]
+            if not (gap.strip() == "" if i == 1 else lex.list_separator.fullmatch(gap)):
+                break
+            piece = Piece(m.start(), p.end, text[m.start() : p.end])
+            rule = f"{lex.rule_prefix}.rank.followed-by"
+            v = _Value("rank", int(anchor.value) + i, p.start, p.end, rule, cohort=anchor.cohort)
+            out.append(_finding(env, piece, v, anchor.indicator, p, cohort))
+            pos = p.end
+            b = _BRACKETED_SCORE.match(text, p.end, sentence.end)
+            if b:
+                score = Decimal(b.group("x").replace(",", "."))
+                piece = Piece(p.start, b.end(), text[p.start : b.end()])
+                v = _Value("score", score, b.start("x"), b.end("x"), f"{lex.rule_prefix}.score.bracketed")
+                out.append(_finding(env, piece, v, anchor.indicator, p, cohort))
+                pos = b.end()
+    return out
+
+
+_BRACKETED_SCORE = regex.compile(r"\s*\(\s*(?P<x>0[.,]\d{1,4}|1[.,]0{1,4})\s*(?:điểm|points?)?\s*\)")
 
 
 class _PlaceCursor:
@@ -552,6 +691,7 @@ class _Env:
     lex: Lexicon
     continued: bool  # a sentence without a DTI word that continues the one before it
     years: list[tuple[int, int]]  # (position, year) of the editions the sentence names
+    inherited_subject: str | None = None  # the nation or average the sentence before spoke of
 
     def edition_at(self, v: _Value, clause: Piece) -> tuple[int | None, str | None]:
         """The edition of a value: the sentence's own, or, where the sentence names several ("DTI
@@ -588,7 +728,7 @@ def _finding(
     why = unclear or refusal(
         env.text, env.sentence, clause, value, g, _states_edition(env.lex), _names_dti(env.lex)
     )
-    subject = other_subject(env.text, env.sentence, clause, g)
+    subject = other_subject(env.text, env.sentence, clause, g) or env.inherited_subject
     if subject is None and env.continued:
         subject = "a sentence without a DTI word"
     return Finding(
