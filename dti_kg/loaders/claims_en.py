@@ -168,7 +168,8 @@ def _guards() -> Guards:
         ),
         foreign_index=_foreign_index,
         other_subject=c(
-            r"\b(?:Vietnam|Viet\s+Nam|(?<!\b(?:in|across)\s+the\s+)country|nation(?:al)?|average|mean|median"
+            r"\b(?:Vietnam|Viet\s+Nam|(?<!\b(?:in|across)\s+the\s+)country|nation(?:al)?|averag(?:e|ed|ing)|mean"
+            r"|median"
             r"|ministr(?:y|ies)(?!\s+of\s+(?:Information|Science))|ministerial|agencies|districts?|communes?|towns?"
             r"|wards?|enterprises?|business(?:es)?|compan(?:y|ies)|corporations?|firms?|banks?|top-?ranked|highest"
             r"|lowest|leading|leader|capital|best|worst|bottom|neighbo(?:u)?r(?:ing|s)?|other\s+provinces"
@@ -195,7 +196,8 @@ def lexicon() -> Lexicon:
         indicators=tuple((c(_W + p + _E, _I), k) for p, k in _INDICATORS),
         overall=c(
             r"DTI|Digital\s+Transformation\s+Index|overall|nationwide|in\s+the\s+country|"
-            r"general\s+ranking|digital\s+transformation\s+(?:ranking|index)|\b(?:this|these)\s+rankings?\b",
+            r"general\s+ranking|digital\s+transformation\s+(?:ranking|index)|\b(?:this|these)\s+rankings?\b"
+            r"|(?:level|degree)\s+of\s+digital\s+transformation",
             _I,
         ),
         rank=c(
@@ -224,7 +226,7 @@ def lexicon() -> Lexicon:
         rank_from=c(r"(?:from|than|compared\s+(?:to|with))\s*(?:the\s+)?$", _I),
         narrow_scope=c(
             r"\b(?:region(?:al)?|districts?|communes?|towns?|wards?|ministries|ministerial|enterprises?"
-            r"|within\s+the\s+province|delta|highlands|coast(?:al)?|mountainous|(?<!provinces,?\s+(?:and\s+)?)centrally[-\s]run|municipalit(?:y|ies)"
+            r"|within\s+the\s+province|delta|highlands|coast(?:al)?(?!\s+(?:city|province)\s+of\b)|mountainous|(?<!provinces,?\s+(?:and\s+)?)centrally[-\s]run|municipalit(?:y|ies)"
             r"|(?:northern|southern|central)\s+(?:region|provinces)"
             # any group of provinces other than the 63 or the 34
             r"|among\s+(?:the\s+)?(?!63\b|34\b)(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
@@ -251,13 +253,15 @@ def lexicon() -> Lexicon:
         # index"), are nobody's province score.
         score_reject=c(
             r"average|\bmean\b|national(?:\s+[\w-]+){0,3}?\s+(?:score|index|DTI|level)"
-            r"|\b(?:country|nation)(?:'s)?(?:\s+[\w-]+){0,3}?\s+(?:score|index|DTI)|nationwide",
+            r"|\b(?:country|nation)(?:'s)?(?:\s+[\w-]+){0,3}?\s+(?:score|index|DTI)"
+            # "3rd place nationwide with a DTI value of 0.7857" is the province's
+            r"|(?<!(?:place|position|spot|ranked|ranking|\d(?:st|nd|rd|th)|first|second|third)\s+)nationwide",
             _I,
         ),
         change=c(
-            _W
-            + r"(?:(?P<up>rose|rising|climbed|climbing|jumped|jumping|up|gained|gaining|moved\s+up|advanced|"
-            r"advancing)|(?P<down>fell|falling|dropped|dropping|slipped|slipping|down|declined|lost|losing|moved\s+down))"
+            _W + r"(?:(?P<up>rose|risen|rising|climbed|climbing|jumped|jumping|up|gained|gaining|moved\s+up"
+            r"|advanced|increased|improved|advancing)"
+            r"|(?P<down>fell|falling|dropped|dropping|slipped|slipping|down|declined|lost|losing|moved\s+down))"
             r"\s+(?:by\s+)?(?P<n>"
             + _CARDINAL
             + r")\s+(?:places?|spots?|positions?|notch(?:es)?|ranks?|steps?)"
@@ -299,7 +303,8 @@ def lexicon() -> Lexicon:
         ),
         several_years=c(
             r"\b(?:for|in)\s+(?:\w+\s+)?(?:consecutive|straight|successive|many|several)\s+years"
-            r"|\bfrom\s+20\d\d\s+(?:to|through|until)|\bsince\s+20\d\d|\bbefore\s+the\b|\bthree\s+years|\byears\s+in\s+a\s+row",
+            r"|\bfrom\s+20\d\d\s+(?:to|through|until)|\bsince\s+20\d\d|\bbefore\s+the\b(?!\s+merger)"
+            r"|\bthree\s+years|\byears\s+in\s+a\s+row",
             _I,
         ),
         respectively_verb=c(r"(?:ranked|came|placed|finished|were)\s+(?:in\s+)?(?=\S)", _I),
@@ -311,18 +316,21 @@ def lexicon() -> Lexicon:
         rule_prefix="en",
         guards=_guards(),
         leader_gap=c(
-            r"\s*(?:\((?:new|former|old)\)\s*)?,?\s*(?:(?:has|have|had|once|again|also|still|continued|continues"
+            r"(?:\s+(?:city|province))?\s*(?:\((?:new|former|old)\)\s*)?,?\s*"
+            r"(?:(?:has|have|had|once|again|also|still|continued|continues"
             r"|continue)(?:\s+to)?\s+)*",
             _I,
         ),
         all_pillars=c(
-            r"\b(?:all\s+)?(?:the\s+|its\s+)?(?:three|3)\s+(?:key\s+|main\s+|core\s+)?pillars\b", _I
+            r"\b(?:all\s+(?:the\s+|its\s+)?|the\s+|its\s+|both\s+)(?:three|3)\s+(?:key\s+|main\s+|core\s+)?pillars\b",
+            _I,
         ),
         coordination=c(
             r"(?:\s|,|:|\b(?:and|of|the|namely|including|key|main|core|pillars?|indicators?|ind(?:ex|ices))\b)*",
             _I,
         ),
         followed_by=c(r",?\s*(?:and\s+)?followed\s+by\s+", _I),
+        previous_rank=True,
         reason=c(
             r"\b(?:thanks\s+to|due\s+to|because|owing\s+to|growth|improvements?|progress|increases?)\b", _I
         ),

@@ -126,6 +126,8 @@ def _claim(
     if finding.refusal:
         return None, f"skipped {where}: {finding.refusal}"
     edition, edition_basis = resolve_edition(finding, mentions, doc.published)
+    if finding.previous_edition and edition is not None:
+        edition = finding.compared_to or edition - 1  # "rose four places from fifth": the earlier rank
     if edition is None or edition not in editions():
         return None, f"skipped {where}: the edition is not stated and the publication date is unknown"
     cohort, problem = _cohort(finding, edition)

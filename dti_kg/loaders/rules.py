@@ -82,6 +82,8 @@ class Lexicon:
     # An indicator named after a value for a reason ("6th … with good growth in the Digital Economy")
     # is not the value's indicator.
     reason: regex.Pattern[str] | None = None
+    # Read "from fifth place" after a change as the previous edition's rank (else it is skipped).
+    previous_rank: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ class _Value:
     # A leader verb whose object is the DTI ranking itself ("topped the DTI rankings … in all three
     # pillars"): rank 1 overall as well as in the indicators the clause lists.
     overall_object: bool = False
+    previous: bool = False  # the rank of the edition compared with ("rose four places from fifth")
 
 
 def known_year(year: int) -> bool:
@@ -180,7 +183,8 @@ def _ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
         n = lex.number(m.group("n"))
         if n is None or lex.rank_reject_after.match(text, m.end(), clause.end):
             continue
-        if lex.rank_from.search(text, clause.start, m.start()):
+        previous = bool(lex.rank_from.search(text, clause.start, m.start()))
+        if previous and not lex.previous_rank:
             continue  # "tăng 21 bậc, từ vị trí 45 lên vị trí 24": 45 was the previous edition's
         of = int(m.group("of")) if m.groupdict().get("of") else None
         if of is None:
@@ -188,7 +192,8 @@ def _ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
             of = int(c.group("of")) if c else None
         if of is not None and of not in (63, 34):
             continue  # "2/8 chỉ số": a count of indices, not a rank among provinces
-        out.append(_Value("rank", n, m.start("n"), m.end("n"), f"{lex.rule_prefix}.rank", cohort=of))
+        rule = f"{lex.rule_prefix}.rank" + (".previous" if previous else "")
+        out.append(_Value("rank", n, m.start("n"), m.end("n"), rule, cohort=of, previous=previous))
     return out
 
 
@@ -355,7 +360,9 @@ def _leaders(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMention])
     gap = lex.leader_gap or _ERA_GAP
     for m in lex.leader.finditer(text, clause.start, clause.end):
         subject = [p for p in places if clause.start <= p.start and p.end <= m.start()]
-        if subject and gap.fullmatch(text, subject[-1].end, m.start()):
+        elided = not subject and bool(_ELIDED_SUBJECT.fullmatch(text, clause.start, m.start()))
+        elided = elided and any(p.end <= clause.start for p in places)
+        if elided or (subject and gap.fullmatch(text, subject[-1].end, m.start())):
             c = lex.cohort.search(text, m.end(), clause.end)
             cohort = int(c.group("of")) if c else None
             # The verb's object up to the first indicator: "topped the DTI rankings … in all three pillars".
@@ -376,6 +383,11 @@ def _leaders(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMention])
     return out
 
 
+# A clause that opens with the verb continues the subject of the clause before: ", and leads in …",
+# ", và tiếp tục dẫn đầu …".
+_ELIDED_SUBJECT = regex.compile(
+    r"(?:and|và|also|cũng|(?:has\s+|have\s+)?continued\s+to|tiếp\s+tục)?\s*", regex.IGNORECASE
+)
 # Between a name and what follows it: spaces and an era mark at most ("Thái Nguyên (mới) xếp …").
 _ERA_GAP = regex.compile(r"\s*(?:\((?:mới|cũ|new|former|old)\)\s*)?,?\s*", regex.IGNORECASE)
 
@@ -428,7 +440,7 @@ def find_in_sentence(
     found = places_in(text, sentence.start, sentence.end, lex.language)
     places = found.places
     parts = clauses(text, sentence)
-    sentence_has_indicator = bool(clause_indicators(sentence.text, lex))
+    sentence_has_indicator = any(_clause_mentions(text, c, lex) for c in parts)
     sentence_overall = bool(lex.overall.search(sentence.text)) or context.overall
     other_in_sentence = bool(lex.other_index.search(sentence.text))
     edition = sentence_edition(text, sentence, lex)
@@ -466,8 +478,7 @@ def find_in_sentence(
         if lex.other_index.search(clause.text):
             previous = None
             continue
-        named = clause_indicators(clause.text, lex)
-        mentions = [(clause.start + a, clause.start + b, k) for a, b, k in named]
+        mentions = _clause_mentions(text, clause, lex)
         keys = sorted({k for _, _, k in mentions})
         overall_here = bool(lex.overall.search(clause.text))
         if other_in_sentence and not (keys or overall_here):
@@ -494,8 +505,6 @@ def find_in_sentence(
             previous = None
             continue
         values.sort(key=lambda v: v.start)
-        mentions = _own_mentions(text, mentions, values, lex)
-        keys = sorted({k for _, _, k in mentions})
         measures = frozenset(v.measure for v in values)
         indicators: list[str] = []
         if len(keys) == 1:
@@ -506,6 +515,8 @@ def find_in_sentence(
                 continue  # two indicators in one clause: which value belongs to which is a guess
             # "Digital Economy and Digital Society both ranked 8th", "topped … in all three pillars"
             indicators = keys + (["overall"] if any(v.overall_object for v in values) else [])
+        elif listed_after := _listed_after(text, clause, sentence, values, lex):
+            indicators = listed_after  # "Hanoi led in four key indicators: A, B, C and D"
         elif (
             previous is not None
             and lex.coordination is not None
@@ -533,7 +544,11 @@ def find_in_sentence(
             place = cursor.place_for(v, clause)
             hint = v.cohort or (next(iter(clause_cohorts)) if len(clause_cohorts) == 1 else None)
             hint = hint or _era_cohort(place) or sentence_cohort
-            if v.measure == "rank" and v.cohort is None and hint is not None:
+            if v.previous:
+                changes = [c for c in values if c.measure == "rank_change"]
+                v = replace(v, compared_to=changes[0].compared_to if changes else None)
+                hint = None  # the cohorts of the article's edition are not the earlier one's
+            elif v.measure == "rank" and v.cohort is None and hint is not None:
                 v = replace(v, cohort=hint)  # "Nếu tính theo 63 tỉnh, thành phố, X đứng thứ 6"
             if not indicators:
                 if v.measure == "rank_change":
@@ -559,16 +574,35 @@ def find_in_sentence(
     return findings
 
 
-def _own_mentions(
-    text: str, mentions: list[tuple[int, int, str]], values: list[_Value], lex: Lexicon
-) -> list[tuple[int, int, str]]:
-    """The indicator mentions that can be the values' own: not one named after a value for a reason
-    ("ranking 6th … with good growth in the Digital Economy")."""
+def _clause_mentions(text: str, clause: Piece, lex: Lexicon) -> list[tuple[int, int, str]]:
+    """A clause's indicator mentions (absolute offsets) that can be its values' own: not one named
+    for a reason ("ranking 6th … with good growth in the Digital Economy")."""
+    named = [(clause.start + a, clause.start + b, k) for a, b, k in clause_indicators(clause.text, lex)]
     if lex.reason is None:
-        return mentions
-    return [
-        m for m in mentions if not any(v.end <= m[0] and lex.reason.search(text, v.end, m[0]) for v in values)
+        return named
+    return [m for m in named if not lex.reason.search(text, clause.start, m[0])]
+
+
+def _listed_after(text: str, clause: Piece, sentence: Piece, values: list[_Value], lex: Lexicon) -> list[str]:
+    """The indicators a clause without one of its own lists after it, up to the sentence's end
+    ("led in four key indicators: A, B, C and D", "topped 5 of the 8 indices, including A, B …")."""
+    if lex.coordination is None or len({v.measure for v in values}) != len(values):
+        return []
+    named = [
+        (clause.end + a, clause.end + b, k)
+        for a, b, k in clause_indicators(text[clause.end : sentence.end], lex)
     ]
+    if not named or not _LIST_INTRO.search(text, clause.end, named[0][0]):
+        return []
+    spans = sorted({(a, b) for a, b, _ in named})
+    bounds = [clause.end, *(x for a, b in spans for x in (a, b)), sentence.end]
+    gaps = list(zip(bounds[::2], bounds[1::2], strict=True))
+    if not all(lex.coordination.fullmatch(text, a, b) for a, b in gaps):
+        return []
+    return list(dict.fromkeys(k for _, _, k in named))
+
+
+_LIST_INTRO = regex.compile(r":|\b(?:including|namely|gồm)\b", regex.IGNORECASE)
 
 
 def _coordinated(text: str, mentions: list[tuple[int, int, str]], values: list[_Value], lex: Lexicon) -> bool:
@@ -745,6 +779,7 @@ def _finding(
         unknown_place=env.unknown if place is None else None,
         bare_province=env.bare,
         cohort_hint=cohort_hint,
+        previous_edition=v.previous,
         ambiguous_place=place is None and env.names_places,
         refusal=why,
         other_subject=subject,
