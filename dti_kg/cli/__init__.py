@@ -19,6 +19,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("serve", "serve_command"),
     ("extract", "extract_command"),
     ("audit", "audit_command"),
+    ("evaluate", "evaluate_command"),
 )
 
 

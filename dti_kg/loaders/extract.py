@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from dti_kg.gazetteer import Unit, gazetteer
-from dti_kg.loaders import claims_en, claims_vi, facts
+from dti_kg.loaders import claims_en, claims_vi, facts, tables
 from dti_kg.loaders.documents import load_document
 from dti_kg.loaders.findings import EditionMention, Finding
 from dti_kg.loaders.places import find_places, resolve
@@ -36,7 +36,8 @@ def _lexicon(language: str) -> Lexicon:
 
 
 def _find(doc: SourceDocument) -> list[Finding]:
-    return claims_en.find_claims(doc.text) if doc.language == "en" else claims_vi.find_claims(doc.text)
+    found = claims_en.find_claims(doc.text) if doc.language == "en" else claims_vi.find_claims(doc.text)
+    return found + tables.find_table_findings(doc.text, _lexicon(doc.language))
 
 
 def inferred_edition(published: date | None) -> int | None:
