@@ -32,9 +32,14 @@ SPLITS = ("dev", "test")
 # (language, split) -> (precision, recall) at least, rounded down from the last measurement.
 # Baseline before any rule change (commit a702171): vi dev 0.879 / 0.256, vi test 0.970 / 0.390.
 # + flattened tables (loaders/tables.py): vi dev 0.945 / 0.601, vi test 0.970 / 0.390.
+# English (corpus-en): baseline en dev 0.720 / 0.265, en test 0.909 / 0.182; after the English rules and
+# HTML tables en dev 0.984 / 0.882, en test 1.000 / 0.418. The dti.gov.vn 2021 table (141 claims in a
+# layout no rule reads yet, test split) brought vi test recall to 0.143.
 FLOORS: dict[tuple[str, str], tuple[float, float]] = {
     ("vi", "dev"): (0.944, 0.600),
-    ("vi", "test"): (0.969, 0.390),
+    ("vi", "test"): (0.969, 0.143),
+    ("en", "dev"): (0.983, 0.882),
+    ("en", "test"): (1.0, 0.418),
 }
 
 
@@ -46,6 +51,7 @@ def results():
 def test_every_article_has_a_valid_sidecar_labels_and_the_split_its_url_decides():
     articles = labelled_articles([CORPUS / s for s in SPLITS])
     assert len([a for a in articles if a.name.startswith("vi_")]) >= 55
+    assert len([a for a in articles if a.name.startswith("en_")]) >= 28
     for article in articles:
         meta = json.loads(article.with_suffix(".meta.json").read_text(encoding="utf-8"))
         assert set(meta) == SIDECAR_KEYS, article

@@ -204,6 +204,8 @@ def lexicon() -> Lexicon:
             _W + r"(?:ranked|ranks|ranking|came(?:\s+in(?:to)?)?|placed|finished|stood(?:\s+at)?|"
             r"(?:was|is)(?:\s+ranked)?|took|in|at|to|reach(?:ed|ing)|secur(?:ed|ing)|claim(?:ed|ing)|held|holding"
             r"|occup(?:ied|ying))\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>" + _ORDINAL + r"))"
+            # without a verb, in a list: "including first position in digital institutions"
+            r"|(?<![\p{L}\d])(?P<n>" + _ORDINAL + r")(?=\s+(?:place|position|spot)\s+(?:in|for)\s)"
             r"(?!\p{L})(?:\s+(?:place|position|spot))?(?:\s*/\s*(?P<of>\d{1,3})(?!\d))?",
             _I,
         ),
@@ -295,7 +297,7 @@ def lexicon() -> Lexicon:
             r"|(?!(?:The|This|That|Each|Every|Our|Its|Their|A|Any|Another|Which)\s)"
             r"(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,3})\s+(?:province|city)\b"
         ),
-        bare_province=c(r"\b[Tt]he\s+province\b(?!\s+of)"),
+        bare_province=c(r"\b[Tt]he\s+(?:province|city|locality)\b(?!\s+of)"),
         leader=c(
             r"(?:led|leads|leading|topped|tops|headed|heads)"
             r"(?!\s+(?:the\s+)?(?:ministr|group|region|district|commune|list\s+of\s+ministr))(?![\p{L}\d])",

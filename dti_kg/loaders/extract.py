@@ -10,7 +10,8 @@ stand in only when nothing else can be the subject: not when the sentence speaks
 region, an average, a ministry, a district, a firm or "the leading province", nor in a sentence
 that continues a DTI sentence without naming the DTI.
 cohort -- stated ("8/63"); else implied when the edition ranked one cohort (63 before DTI 2024);
-DTI 2024 ranked the 63 and the 34, so there it stays unknown unless stated.
+DTI 2024 ranked the 63 and the 34, so there it stays unknown unless stated, or unless the article
+states its DTI 2024 ranks over one cohort only (then its other DTI 2024 ranks are over that one).
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ def _lexicon(language: str) -> Lexicon:
 
 def _find(doc: SourceDocument) -> list[Finding]:
     found = claims_en.find_claims(doc.text) if doc.language == "en" else claims_vi.find_claims(doc.text)
-    return found + tables.find_table_findings(doc.text, _lexicon(doc.language))
+    lex = _lexicon(doc.language)
+    return found + tables.find_table_findings(doc.text, lex) + tables.find_grid_findings(doc.text, lex)
 
 
 def inferred_edition(published: date | None) -> int | None:
@@ -99,6 +101,9 @@ def resolve_province(
     if title_name:
         unit = resolve(title_name, edition, cohort)
         return unit, "title", None if unit else f"{title_name!r} was not ranked in DTI {edition}"
+    if finding.antecedent:  # "HCM City ranked second. … The city earned first position in …"
+        unit = resolve(finding.antecedent, edition, cohort)
+        return unit, "text", None if unit else f"{finding.antecedent!r} was not ranked in DTI {edition}"
     outlet = outlets().get(doc.outlet or "")
     if outlet and outlet.province and finding.bare_province:
         unit = gazetteer().by_slug[outlet.province]
@@ -181,6 +186,26 @@ def _adopt_stated_cohorts(claims: list[Claim]) -> list[Claim]:
             if len(same) == 1:
                 province, cohort = same.pop()
                 claim = replace(claim, province=province, cohort=cohort)
+        out.append(claim)
+    return out
+
+
+def _adopt_document_cohort(claims: list[Claim]) -> list[Claim]:
+    """A DTI 2024 rank without a cohort in an article that states ranks over one cohort only
+    ("Hanoi topped among 34 provinces … Hanoi led in four key indicators") is over that cohort."""
+    gaz = gazetteer()
+    stated: dict[int, set[int]] = {}
+    for c in claims:
+        if c.measure == "rank" and c.cohort is not None and len(editions()[c.edition].cohorts) > 1:
+            stated.setdefault(c.edition, set()).add(c.cohort)
+    out = []
+    for claim in claims:
+        cohorts = stated.get(claim.edition, set())
+        if claim.measure == "rank" and claim.cohort is None and len(cohorts) == 1:
+            cohort = next(iter(cohorts))
+            unit = resolve(gaz.by_slug[claim.province].name_vi, claim.edition, cohort)
+            if unit is not None:
+                claim = replace(claim, province=unit.slug, cohort=cohort)
         out.append(claim)
     return out
 
@@ -283,7 +308,7 @@ def extract_document(doc: SourceDocument) -> Extraction:
             claims.append(claim)
         elif note:
             notes.append(note)
-    claims, conflict_notes = _merge(_adopt_stated_cohorts(claims))
+    claims, conflict_notes = _merge(_adopt_document_cohort(_adopt_stated_cohorts(claims)))
     notes.extend(conflict_notes)
     derived = derive_previous_ranks(claims)
     known = {c.key() for c in claims}

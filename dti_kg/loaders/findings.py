@@ -41,6 +41,8 @@ class Finding:
     # "rose four ranks from fifth place": the rank is of the edition compared with (``compared_to``,
     # else the one before the finding's own), not of the article's edition.
     previous_edition: bool = False
+    # "The city earned …": the one province the last sentence naming provinces named.
+    antecedent: str | None = None
 
 
 @dataclass(frozen=True)

@@ -301,15 +301,20 @@ class Context:
     # 0.6961. All three pillars improved, with digital government scoring 0.7582"): an unnamed subject
     # here is that, not the title's province.
     subject: str | None = None
+    # The one province the last sentence that named provinces named ("HCM City ranked second. …
+    # The city earned …"): whom "the city"/"tỉnh" means when the sentence names none.
+    antecedent: str | None = None
 
 
 def dti_sentences(text: str, lex: Lexicon) -> Iterator[tuple[Piece, Context]]:
     """DTI sentences and the sentences that continue them, each with its context."""
     previous: Context | None = None  # the context a next sentence would continue, if any
     subject: str | None = None  # what the last DTI sentence spoke of, when it named no province
+    antecedent: str | None = None
     for sentence in sentences(text):
+        named = {p.name for p in places_in(text, sentence.start, sentence.end, lex.language).places}
         if lex.dti_mark.search(sentence.text) or clause_indicators(sentence.text, lex):
-            yield sentence, Context(subject=subject)
+            yield sentence, Context(subject=subject, antecedent=antecedent)
             # A bare rank after a DTI sentence is the overall index, unless that sentence made one
             # indicator the topic ("In the digital economy pillar, …. Lang Son came 5th.").
             keys = {k for _, _, k in clause_indicators(sentence.text, lex)}
@@ -317,12 +322,14 @@ def dti_sentences(text: str, lex: Lexicon) -> Iterator[tuple[Piece, Context]]:
             subject = _unnamed_subject(text, sentence, lex)
             previous = Context(continued=True, overall=len(keys) != 1, cohort=cohort, subject=subject)
         elif previous is not None and _may_continue(sentence, lex):
-            yield sentence, previous
+            yield sentence, replace(previous, antecedent=antecedent)
             # "…among the 34 provinces. Huế came second. Under the ranking of the 63 former …"
             previous = replace(previous, cohort=_sentence_cohort(text, sentence, lex, []) or previous.cohort)
         else:
             previous = None
             subject = None
+        if named:
+            antecedent = named.pop() if len(named) == 1 else None
 
 
 def _unnamed_subject(text: str, sentence: Piece, lex: Lexicon) -> str | None:
@@ -462,7 +469,17 @@ def find_in_sentence(
 
     years = sentence_years(text, sentence, lex)
     env = _Env(
-        text, sentence, edition, unknown, bare, bool(places), lex, context.continued, years, context.subject
+        text,
+        sentence,
+        edition,
+        unknown,
+        bare,
+        bool(places),
+        lex,
+        context.continued,
+        years,
+        context.subject,
+        context.antecedent,
     )
     findings: list[Finding] = []
     listed = _respectively(text, sentence, lex, places)
@@ -726,6 +743,7 @@ class _Env:
     continued: bool  # a sentence without a DTI word that continues the one before it
     years: list[tuple[int, int]]  # (position, year) of the editions the sentence names
     inherited_subject: str | None = None  # the nation or average the sentence before spoke of
+    antecedent: str | None = None
 
     def edition_at(self, v: _Value, clause: Piece) -> tuple[int | None, str | None]:
         """The edition of a value: the sentence's own, or, where the sentence names several ("DTI
@@ -780,6 +798,7 @@ def _finding(
         bare_province=env.bare,
         cohort_hint=cohort_hint,
         previous_edition=v.previous,
+        antecedent=env.antecedent if place is None and env.bare else None,
         ambiguous_place=place is None and env.names_places,
         refusal=why,
         other_subject=subject,
