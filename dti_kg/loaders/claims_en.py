@@ -206,6 +206,8 @@ def lexicon() -> Lexicon:
             r"|occup(?:ied|ying))\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>" + _ORDINAL + r"))"
             # without a verb, in a list: "including first position in digital institutions"
             r"|(?<![\p{L}\d])(?P<n>" + _ORDINAL + r")(?=\s+(?:place|position|spot)\s+(?:in|for)\s)"
+            # the rank a change started from: "rose four ranks from fifth place"
+            r"|(?<=\bfrom\s+(?:the\s+)?)(?P<n>" + _ORDINAL + r")(?=\s+(?:place|position|spot)\b)"
             r"(?!\p{L})(?:\s+(?:place|position|spot))?(?:\s*/\s*(?P<of>\d{1,3})(?!\d))?",
             _I,
         ),

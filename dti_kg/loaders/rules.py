@@ -555,6 +555,12 @@ def find_in_sentence(
             indicators = [previous[0]]  # "trụ cột kinh tế số xếp thứ 22, đạt 0,4552 điểm"
         elif topic:
             indicators = [topic]
+        elif lex.dti_mark.search(sentence.text) and not any(
+            _clause_mentions(text, c, lex) for c in parts if c.start < clause.start
+        ):
+            # "In the DTI 2023, Thanh Hoa ranked 11th, Digital Government ranked 9th": a value
+            # before any indicator is named, in a sentence about the DTI, is the overall index's.
+            indicators = ["overall"]
         previous = (indicators[0], measures) if len(indicators) == 1 else None
         clause_cohorts = {v.cohort for v in values if v.cohort is not None}
         for v in values:
