@@ -162,7 +162,11 @@ def test_from_fifth_place_is_the_earlier_editions_rank(tmp_path):
     )
     got = _claims(tmp_path, text)
     assert ("ha-noi", 2023, "overall", "rank", 5, 63) in got
-    assert ("ha-noi", 2024, "overall", "rank_change", 4, None) in got
+    # The change may name the 63-era unit or its successor (the article speaks of the 34 only).
+    assert {
+        ("ha-noi", 2024, "overall", "rank_change", 4, None),
+        ("ha-noi-2025", 2024, "overall", "rank_change", 4, None),
+    } & got
 
 
 def test_an_indicator_named_as_a_reason_is_not_the_ranks(tmp_path):

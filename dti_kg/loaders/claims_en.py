@@ -333,7 +333,6 @@ def lexicon() -> Lexicon:
             r"(?:\s|,|:|\b(?:and|of|the|namely|including|key|main|core|pillars?|indicators?|ind(?:ex|ices))\b)*",
             _I,
         ),
-        followed_by=c(r",?\s*(?:and\s+)?followed\s+by\s+", _I),
         previous_rank=True,
         reason=c(
             r"\b(?:thanks\s+to|due\s+to|because|owing\s+to|growth|improvements?|progress|increases?)\b", _I

@@ -174,7 +174,10 @@ def lexicon() -> Lexicon:
             r"|thứ\s+hạng|(?<!bảng\s)(?<!thăng\s)(?<!tăng\s)(?<!nâng\s)(?<!xếp\s)hạng(?:\s+thứ)?"
             r"|vị\s+trí(?:\s+thứ)?)"
             r"\s+(?:(?P<n>\d{1,2})(?!\d|[.,]\d)(?:\s*/\s*(?P<of>\d{1,3})(?!\d))?"
-            r"|(?<=thứ\s+)(?P<n>nhất|nhì|hai|ba|tư|sáu|bảy|tám|chín|mười)(?![\p{L}\d]))",
+            r"|(?<=thứ\s+)(?P<n>nhất|nhì|hai|ba|tư|sáu|bảy|tám|chín|mười)(?![\p{L}\d])"
+            r"|(?<=hạng\s+)(?P<n>nhất|nhì)(?![\p{L}\d]))"
+            r"|(?:(?<=^|[,;:]\s*)|(?<=\p{Ll}\s+))thứ\s+(?P<n>\d{1,2}|hai|ba|tư)(?=\s+là\s+(?:TP\.?\s*|tỉnh\s+)?\p{Lu})"
+            r"|" + _W + r"xếp\s+(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)",
             _I,
         ),
         # After a rank come its cohort, scope or indicator; any other word ("thứ 2 năm liên tiếp",
@@ -221,10 +224,14 @@ def lexicon() -> Lexicon:
             c(r"DTI\)?\s*(?:\([^()]{0,200}\)\s*)?(?:năm\s+)?(?P<year>20\d\d)(?!\d)", _I),  # also "(DTI) 2022"
             c(
                 r"(?:chỉ\s+số|báo\s+cáo|bảng\s+xếp\s+hạng|xếp\s+hạng|kết\s+quả)[^.;\n]{0,80}?"
-                r"(?:chuyển\s+đổi\s+số|DTI|CĐS)[^.;\n]{0,60}?năm\s+(?P<year>20\d\d)(?!\d)",
+                r"(?:chuyển\s+đổi\s+số|DTI|CĐS)[^.;\n]{0,150}?năm\s+(?P<year>20\d\d)(?!\d)(?!\s*[-–]\s*20\d\d)",
                 _I,
             ),
-            c(r"(?:chuyển\s+đổi\s+số|CĐS)\s*(?:\([^()]{0,200}\)\s*)?năm\s+(?P<year>20\d\d)(?!\d)", _I),
+            c(
+                r"(?:chuyển\s+đổi\s+số|CĐS)\s*(?:\([^()]{0,200}\)\s*)?(?:năm\s+)?"
+                r"(?P<year>20\d\d)(?!\d)(?!\s*[-–]\s*20\d\d)",
+                _I,
+            ),
         ),
         edition_loose=c(_W + r"năm\s+(?P<year>20\d\d)(?!\d)(?!\s*[-–]\s*20\d\d)", _I),
         not_edition_before=c(r"(?:so\s+với|giai\s+đoạn|nhiệm\s+kỳ|đến|tới|từ)\s+(?:năm\s+|DTI\s+)?$", _I),
@@ -236,7 +243,8 @@ def lexicon() -> Lexicon:
         ),
         leader=c(
             r"(?:tiếp\s+tục\s+|vẫn\s+|đã\s+)?(?:dẫn\s+đầu|đứng\s+đầu)"
-            r"(?!\s+(?:nhóm|khu\s+vực|vùng|miền|khối|các|trong\s+(?:nhóm|vùng|khu\s+vực)))(?![\p{L}\d])",
+            r"(?!\s+(?:nhóm|khu\s+vực|vùng|miền|khối|các(?!\s+tỉnh,?\s+thành)|trong\s+(?:nhóm|vùng|khu\s+vực)))"
+            r"(?![\p{L}\d])",
             _I,
         ),
         several_years=c(
@@ -245,7 +253,10 @@ def lexicon() -> Lexicon:
             _I,
         ),
         respectively_verb=c(
-            r"(?:đã\s+)?lần\s+lượt\s+(?:xếp|đứng)(?:\s+ở)?(?:\s+(?:vị\s+trí|hạng))?(?:\s+thứ)?\s+(?=\S)", _I
+            r"(?:đã\s+)?lần\s+lượt\s+(?:xếp|đứng)(?:\s+ở)?(?:\s+(?:vị\s+trí|hạng))?(?:\s+thứ)?\s+(?=\S)"
+            # "Thanh Hóa, Điện Biên, Hà Tĩnh giữ vị trí thứ 5, 6, 7": as many ranks as names.
+            r"|(?:giữ|xếp|đứng)(?:\s+ở)?(?:\s+(?:các\s+)?(?:vị\s+trí|hạng))?(?:\s+thứ)?\s+(?=\d{1,2}\s*(?:,|và)\s*\d)",
+            _I,
         ),
         ordinal=c(
             r"(?:thứ\s+)?(?P<n>\d{1,2}|nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)(?![\p{L}\d/])", _I

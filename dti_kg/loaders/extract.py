@@ -25,7 +25,7 @@ from dti_kg.loaders import claims_en, claims_vi, facts, tables
 from dti_kg.loaders.documents import load_document
 from dti_kg.loaders.findings import EditionMention, Finding
 from dti_kg.loaders.places import find_places, resolve
-from dti_kg.loaders.rules import Lexicon, edition_mentions
+from dti_kg.loaders.rules import Lexicon, document_cohorts, edition_mentions
 from dti_kg.model import Claim, EditionBasis, Extraction, ProvinceBasis, SourceDocument
 from dti_kg.reference import edition_in_force, editions, outlets
 
@@ -190,22 +190,24 @@ def _adopt_stated_cohorts(claims: list[Claim]) -> list[Claim]:
     return out
 
 
-def _adopt_document_cohort(claims: list[Claim]) -> list[Claim]:
-    """A DTI 2024 rank without a cohort in an article that states ranks over one cohort only
-    ("Hanoi topped among 34 provinces … Hanoi led in four key indicators") is over that cohort."""
-    gaz = gazetteer()
-    stated: dict[int, set[int]] = {}
-    for c in claims:
-        if c.measure == "rank" and c.cohort is not None and len(editions()[c.edition].cohorts) > 1:
-            stated.setdefault(c.edition, set()).add(c.cohort)
+def _adopt_document_cohort(claims: list[Claim], cohorts: set[int]) -> list[Claim]:
+    """A DTI 2024 claim whose sentence names no cohort, in an article that speaks of one cohort
+    only ("… kết quả DTI của các tỉnh, thành sau sáp nhập"): that cohort, and its unit."""
+    if len(cohorts) != 1:
+        return claims
+    cohort = next(iter(cohorts))
     out = []
     for claim in claims:
-        cohorts = stated.get(claim.edition, set())
-        if claim.measure == "rank" and claim.cohort is None and len(cohorts) == 1:
-            cohort = next(iter(cohorts))
-            unit = resolve(gaz.by_slug[claim.province].name_vi, claim.edition, cohort)
-            if unit is not None:
-                claim = replace(claim, province=unit.slug, cohort=cohort)
+        sizes = editions()[claim.edition].cohorts
+        unit = gazetteer().by_slug[claim.province]
+        if len(sizes) > 1 and cohort in sizes and claim.cohort is None:
+            if cohort == 34 and not unit.slug.endswith("-2025"):
+                successor = _successor_slug(unit)
+                if successor is None:
+                    out.append(claim)
+                    continue
+                claim = replace(claim, province=successor)
+            claim = replace(claim, cohort=cohort if claim.measure == "rank" else None)
         out.append(claim)
     return out
 
@@ -308,7 +310,8 @@ def extract_document(doc: SourceDocument) -> Extraction:
             claims.append(claim)
         elif note:
             notes.append(note)
-    claims, conflict_notes = _merge(_adopt_document_cohort(_adopt_stated_cohorts(claims)))
+    claims = _adopt_document_cohort(claims, document_cohorts(doc.text, lex))
+    claims, conflict_notes = _merge(_adopt_stated_cohorts(claims))
     notes.extend(conflict_notes)
     derived = derive_previous_ranks(claims)
     known = {c.key() for c in claims}

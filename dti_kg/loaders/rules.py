@@ -20,6 +20,7 @@ from dti_kg.loaders.guards import Guards, other_subject, refusal
 from dti_kg.loaders.places import PlaceMention, is_known, places_in
 from dti_kg.loaders.segments import Piece, clauses, sentences
 from dti_kg.reference import editions
+from dti_kg.text import parse_score
 
 # Group names the lexicon patterns use: rank "n" (and "of" for "8/63"); score "x"; change "up" or
 # "down" and "n"; cohort "of"; edition and comparison "year"; unknown province "name".
@@ -77,8 +78,6 @@ class Lexicon:
     # both ranked 8th", "first position in digital institutions and digital infrastructure"): then
     # the clause's one value is each listed indicator's. None: a clause naming two indicators is skipped.
     coordination: regex.Pattern[str] | None = None
-    # "X ranked first, followed by A, B": A is second, B third.
-    followed_by: regex.Pattern[str] | None = None
     # An indicator named after a value for a reason ("6th … with good growth in the Digital Economy")
     # is not the value's indicator.
     reason: regex.Pattern[str] | None = None
@@ -297,45 +296,57 @@ class Context:
     continued: bool = False
     overall: bool = False
     cohort: int | None = None  # the one cohort the sentence before spoke of ("among the 34 …")
+    subject: str | None = None  # the one province the sentence before named ("Đây" may mean it)
     # The sentence before named no province and spoke of the nation or an average ("the DTI averaged
     # 0.6961. All three pillars improved, with digital government scoring 0.7582"): an unnamed subject
     # here is that, not the title's province.
-    subject: str | None = None
-    # The one province the last sentence that named provinces named ("HCM City ranked second. …
-    # The city earned …"): whom "the city"/"tỉnh" means when the sentence names none.
+    about: str | None = None
+    # The one province the last sentence that named provinces named, across paragraphs ("HCM City
+    # ranked second. … The city earned …"): whom "the city"/"the province" means when nothing else does.
     antecedent: str | None = None
 
 
 def dti_sentences(text: str, lex: Lexicon) -> Iterator[tuple[Piece, Context]]:
-    """DTI sentences and the sentences that continue them, each with its context."""
+    """DTI sentences and the sentences that continue them, each with its context. A sentence also
+    inherits the cohort the text spoke of last ("Trong số 34 tỉnh …, Hà Nội dẫn đầu. Đứng thứ hai
+    là TP Huế …") and, within a paragraph, the one province the sentence before named ("Đây")."""
     previous: Context | None = None  # the context a next sentence would continue, if any
-    subject: str | None = None  # what the last DTI sentence spoke of, when it named no province
+    carried = Context()  # what the previous sentence of the same paragraph passes on
+    end = 0
+    about: str | None = None  # what the last DTI sentence spoke of, when it named no province
     antecedent: str | None = None
     for sentence in sentences(text):
-        named = {p.name for p in places_in(text, sentence.start, sentence.end, lex.language).places}
+        if "\n" in text[end : sentence.start]:
+            carried = Context(cohort=carried.cohort)  # the subject stays in its paragraph, a cohort does not
+        end = sentence.end
+        names = {p.name for p in places_in(text, sentence.start, sentence.end, lex.language).places}
+        subject = next(iter(names)) if len(names) == 1 else None
+        cohort = _sentence_cohort(text, sentence, lex, [])
         if lex.dti_mark.search(sentence.text) or clause_indicators(sentence.text, lex):
-            yield sentence, Context(subject=subject, antecedent=antecedent)
+            yield (
+                sentence,
+                Context(cohort=carried.cohort, subject=carried.subject, about=about, antecedent=antecedent),
+            )
             # A bare rank after a DTI sentence is the overall index, unless that sentence made one
             # indicator the topic ("In the digital economy pillar, …. Lang Son came 5th.").
             keys = {k for _, _, k in clause_indicators(sentence.text, lex)}
-            cohort = _sentence_cohort(text, sentence, lex, [])
-            subject = _unnamed_subject(text, sentence, lex)
-            previous = Context(continued=True, overall=len(keys) != 1, cohort=cohort, subject=subject)
+            about = None if names else _unnamed_subject(text, sentence, lex)
+            previous = Context(continued=True, overall=len(keys) != 1, cohort=cohort, about=about)
         elif previous is not None and _may_continue(sentence, lex):
-            yield sentence, replace(previous, antecedent=antecedent)
+            yield sentence, replace(previous, subject=carried.subject, antecedent=antecedent)
             # "…among the 34 provinces. Huế came second. Under the ranking of the 63 former …"
-            previous = replace(previous, cohort=_sentence_cohort(text, sentence, lex, []) or previous.cohort)
+            previous = replace(previous, cohort=cohort or previous.cohort)
         else:
             previous = None
-            subject = None
-        if named:
-            antecedent = named.pop() if len(named) == 1 else None
+            about = None
+        if names:
+            antecedent = subject
+        subject = subject or (None if names else carried.subject)
+        carried = Context(cohort=cohort or carried.cohort, subject=subject)
 
 
 def _unnamed_subject(text: str, sentence: Piece, lex: Lexicon) -> str | None:
-    """The nation or an average a sentence speaks of, when it names no province."""
-    if places_in(text, sentence.start, sentence.end, lex.language).places:
-        return None
+    """The nation or an average a sentence that names no province speaks of."""
     m = lex.guards.other_subject.search(text, sentence.start, sentence.end)
     return None if m is None else m.group(0)
 
@@ -350,6 +361,26 @@ def _era_cohort(place: PlaceMention | None) -> int | None:
     return None if place is None or place.era is None else int(place.era)
 
 
+def document_cohorts(text: str, lex: Lexicon) -> set[int]:
+    """Every cohort the text speaks of ("34 tỉnh", "sau sáp nhập", "among the 63 …")."""
+    found = {int(m.group("of")) for m in lex.cohort.finditer(text)}
+    for sentence in sentences(text):
+        found |= _merger_cohorts(sentence.text)
+    return found
+
+
+def _merger_cohorts(sentence: str) -> set[int]:
+    """ "sau sáp nhập": 34; "trước khi sáp nhập": 63 — but the sentence that says how the merged
+    units were scored ("…trung bình cộng các chỉ số của DTI các tỉnh trước sáp nhập") is about the 34."""
+    cues = {34 if m.group("after") else 63 for m in _MERGER_CUE.finditer(sentence)}
+    if cues and (34 in cues or _MERGED_SCORING.search(sentence)):
+        return {34}
+    return cues
+
+
+_MERGED_SCORING = regex.compile(r"trung\s+bình\s+cộng|average\s+of", regex.IGNORECASE)
+
+
 def _sentence_cohort(text: str, sentence: Piece, lex: Lexicon, places: list[PlaceMention]) -> int | None:
     """The one cohort a sentence speaks of ("Nếu tính theo 63 tỉnh, thành phố …", "among the 34
     provinces", "Thái Nguyên (mới)"), or None when it names none or both."""
@@ -357,7 +388,20 @@ def _sentence_cohort(text: str, sentence: Piece, lex: Lexicon, places: list[Plac
     items = lex.rank_list_item.finditer(text, sentence.start, sentence.end)
     found |= {int(m.group("of")) for m in items if m.group("of")}
     found |= {c for c in (_era_cohort(p) for p in places) if c is not None}
+    found |= _merger_cohorts(sentence.text)
     return found.pop() if len(found) == 1 else None
+
+
+# "sau sáp nhập" / "after the merger": the 34 units; "trước (khi) sáp nhập": the 63 provinces.
+_MERGER_CUE = regex.compile(
+    r"(?<![\p{L}])(?:(?P<after>sau\s+(?:khi\s+)?(?:sáp\s+nhập|sắp\s+xếp|hợp\s+nhất)|after\s+the\s+merger)"
+    r"|trước\s+(?:khi\s+)?(?:sáp\s+nhập|sắp\s+xếp|hợp\s+nhất)|before\s+the\s+merger)(?![\p{L}])",
+    regex.IGNORECASE,
+)
+# A sentence that opens on "this one": its subject is the province the sentence before named.
+_ANAPHOR = regex.compile(
+    r"(?:Trong\s+đó,\s*)?(?P<a>Đây|Địa\s+phương\s+này|Tỉnh\s+này|Thành\s+phố\s+này)(?![\p{L}])"
+)
 
 
 def _leaders(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMention]) -> list[_Value]:
@@ -369,7 +413,11 @@ def _leaders(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMention])
         subject = [p for p in places if clause.start <= p.start and p.end <= m.start()]
         elided = not subject and bool(_ELIDED_SUBJECT.fullmatch(text, clause.start, m.start()))
         elided = elided and any(p.end <= clause.start for p in places)
-        if elided or (subject and gap.fullmatch(text, subject[-1].end, m.start())):
+        named_subject = bool(subject) and bool(
+            gap.fullmatch(text, subject[-1].end, m.start())
+            or _LEADER_GAP.fullmatch(text, subject[-1].end, m.start())
+        )
+        if elided or named_subject:
             c = lex.cohort.search(text, m.end(), clause.end)
             cohort = int(c.group("of")) if c else None
             # The verb's object up to the first indicator: "topped the DTI rankings … in all three pillars".
@@ -397,6 +445,11 @@ _ELIDED_SUBJECT = regex.compile(
 )
 # Between a name and what follows it: spaces and an era mark at most ("Thái Nguyên (mới) xếp …").
 _ERA_GAP = regex.compile(r"\s*(?:\((?:mới|cũ|new|former|old)\)\s*)?,?\s*", regex.IGNORECASE)
+# "Đà Nẵng tiếp tục là địa phương dẫn đầu", "Hà Nội lần đầu tiên đứng đầu": the name is the subject.
+_LEADER_GAP = regex.compile(
+    r"\s+(?:(?:tiếp\s+tục|vẫn|cũng|lần\s+đầu\s+tiên|đã)\s+)*(?:là\s+(?:địa\s+phương|tỉnh|thành\s+phố)\s*)?",
+    regex.IGNORECASE,
+)
 
 
 def _respectively(
@@ -446,6 +499,9 @@ def find_in_sentence(
     context = context or Context()
     found = places_in(text, sentence.start, sentence.end, lex.language)
     places = found.places
+    anaphor = _ANAPHOR.match(text, sentence.start, sentence.end)
+    if not places and anaphor and context.subject:
+        places = [PlaceMention(anaphor.start("a"), anaphor.end("a"), context.subject)]
     parts = clauses(text, sentence)
     sentence_has_indicator = any(_clause_mentions(text, c, lex) for c in parts)
     sentence_overall = bool(lex.overall.search(sentence.text)) or context.overall
@@ -455,6 +511,7 @@ def find_in_sentence(
     bare = bool(lex.bare_province.search(sentence.text))
     sentence_cohort = _sentence_cohort(text, sentence, lex, places) or context.cohort
     several_years = bool(lex.several_years.search(sentence.text))
+    shared = _SHARED.search(sentence.text)
 
     # "Về trụ cột kinh tế số, tỉnh đạt 0,4512 điểm, xếp hạng 15/63": a leading clause naming one
     # indicator and no value is the topic of the clauses after it that name none themselves.
@@ -478,7 +535,7 @@ def find_in_sentence(
         lex,
         context.continued,
         years,
-        context.subject,
+        context.about,
         context.antecedent,
     )
     findings: list[Finding] = []
@@ -526,6 +583,15 @@ def find_in_sentence(
         indicators: list[str] = []
         if len(keys) == 1:
             indicators = keys
+        elif keys and shared is not None and all(v.measure == "rank" for v in values) and len(values) == 1:
+            # "cả 3 trụ cột, gồm: Chính quyền số, kinh tế số và xã hội số đều xếp vị trí thứ 2/63":
+            # one rank shared by every indicator the clause names.
+            place = cursor.place_for(values[0], clause)
+            hint = values[0].cohort or _era_cohort(place) or sentence_cohort
+            v = replace(values[0], cohort=values[0].cohort or hint, rule=f"{lex.rule_prefix}.rank.shared")
+            findings.extend(_finding(env, clause, v, k, place, hint) for k in keys)
+            previous = None
+            continue
         elif keys:
             if not _coordinated(text, mentions, values, lex):
                 previous = None
@@ -578,7 +644,6 @@ def find_in_sentence(
                     pending_changes.append((clause, v, place))
                 continue
             findings.extend(_finding(env, clause, v, key, place, hint) for key in indicators)
-    findings.extend(_followed_by(env, places, findings))
     # A rank change with no indicator of its own ("tăng 4 bậc, đứng thứ 8 về …") shares the rank's.
     rank_indicators = {f.indicator for f in findings if f.measure == "rank"}
     if len(rank_indicators) == 1:
@@ -592,6 +657,8 @@ def find_in_sentence(
             v = _Value("rank", n, start, end, f"{lex.rule_prefix}.rank.respectively", cohort=cohort)
             piece = Piece(start, end, text[start:end])
             findings.append(_finding(env, piece, v, listed_indicator, place, cohort, listed=True))
+    if shared is not None:
+        findings.extend(_shared_indicators(text, sentence, lex, shared, findings))
     for rule in lex.extra_rules:
         findings.extend(rule(text, sentence, lex))
     return findings
@@ -643,41 +710,41 @@ def _coordinated(text: str, mentions: list[tuple[int, int, str]], values: list[_
     return all(v.end <= first for v in values) or all(v.start >= last for v in values)
 
 
-def _followed_by(env: _Env, places: list[PlaceMention], findings: list[Finding]) -> list[Finding]:
-    """ "Hanoi ranked first, followed by Hue, Hai Phong": the provinces listed right after the
-    marker take the next ranks of the same indicator and cohort, in order; a score in brackets after
-    a name ("followed by Đà Nẵng (0.8335) and Hải Phòng (0.8253)") is that province's."""
-    lex, text, sentence = env.lex, env.text, env.sentence
-    if lex.followed_by is None:
+# One value for several indicators: "đều"/"cùng" (each named one has it), "dẫn đầu … ở/với (cả) 3
+# trụ cột", "đứng đầu về 4 chỉ số chính gồm …", "leads all three pillars".
+_SHARED = regex.compile(
+    r"(?<![\p{L}])(?:đều|cùng"
+    r"|(?:ở|với|về|trên|tại)\s+(?:cả\s+)?(?P<count>\d|hai|ba|bốn|năm|sáu|bảy|tám)\s*(?:/\s*\d\s*)?"
+    r"(?P<kind>trụ\s+cột|chỉ\s+số(?:\s+chính)?)"
+    r"|in\s+all\s+(?P<count_en>three|3)\s+(?P<kind_en>pillars))(?![\p{L}])",
+    regex.IGNORECASE,
+)
+_COUNT_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "three": 3}
+_PILLARS = ("digital_government", "digital_economy", "digital_society")
+
+
+def _shared_indicators(
+    text: str, sentence: Piece, lex: Lexicon, shared: regex.Match[str], findings: list[Finding]
+) -> list[Finding]:
+    """The rank a province gets right before "ở 3 trụ cột, gồm A, B và C" is its rank in each of
+    them; the listed indicators must be as many as the count says ("3 trụ cột" alone: the pillars)."""
+    token = shared.group("count") or shared.group("count_en")
+    if token is None:
         return []
+    count = int(token) if token.isdigit() else _COUNT_WORDS.get(token.lower())
+    at = sentence.start + shared.end()
+    keys = list(dict.fromkeys(k for _, _, k in clause_indicators(text[at : sentence.end], lex)))
+    pillars = (shared.group("kind") or shared.group("kind_en") or "").lower().startswith(("trụ", "pillar"))
+    if not keys and pillars and count == 3:
+        keys = list(_PILLARS)
+    if count is None or len(keys) != count:
+        return []
+    anchor = sentence.start + shared.start()
     out = []
-    for m in lex.followed_by.finditer(text, sentence.start, sentence.end):
-        ranks = [f for f in findings if f.measure == "rank" and f.place and f.span.end <= m.start()]
-        if not ranks:
-            continue
-        anchor = max(ranks, key=lambda f: f.span.end)
-        cohort = anchor.cohort_hint or anchor.cohort
-        pos = m.end()
-        for i, p in enumerate([p for p in places if p.start >= m.end()], start=1):
-            gap = text[pos : p.start]
-            if not (gap.strip() == "" if i == 1 else lex.list_separator.fullmatch(gap)):
-                break
-            piece = Piece(m.start(), p.end, text[m.start() : p.end])
-            rule = f"{lex.rule_prefix}.rank.followed-by"
-            v = _Value("rank", int(anchor.value) + i, p.start, p.end, rule, cohort=anchor.cohort)
-            out.append(_finding(env, piece, v, anchor.indicator, p, cohort))
-            pos = p.end
-            b = _BRACKETED_SCORE.match(text, p.end, sentence.end)
-            if b:
-                score = Decimal(b.group("x").replace(",", "."))
-                piece = Piece(p.start, b.end(), text[p.start : b.end()])
-                v = _Value("score", score, b.start("x"), b.end("x"), f"{lex.rule_prefix}.score.bracketed")
-                out.append(_finding(env, piece, v, anchor.indicator, p, cohort))
-                pos = b.end()
+    for f in findings:
+        if f.measure == "rank" and f.indicator == "overall" and f.span.start < anchor and f.refusal is None:
+            out.extend(replace(f, indicator=k, rule=f"{lex.rule_prefix}.rank.shared") for k in keys)
     return out
-
-
-_BRACKETED_SCORE = regex.compile(r"\s*\(\s*(?P<x>0[.,]\d{1,4}|1[.,]0{1,4})\s*(?:điểm|points?)?\s*\)")
 
 
 class _PlaceCursor:
@@ -735,6 +802,9 @@ def _sentence_indicator(sentence: Piece, lex: Lexicon, overall: bool) -> str | N
     return "overall" if overall and not keys else None
 
 
+_CONTRAST = regex.compile(r"(?<![\p{L}])(?:trong\s+khi|còn|whereas|while)(?![\p{L}])", regex.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class _Env:
     """What every finding of one sentence shares."""
@@ -757,6 +827,11 @@ class _Env:
         change: "up from 24th in 2022" is the comparison) after it, else the last one named before
         it in the sentence; none of these: unclear."""
         if len({y for _, y in self.years}) < 2:
+            # "… xếp thứ 24/63, …, trong khi năm 2020 thì …": the one year the sentence names
+            # starts a contrast after this value's clause; it is not this value's edition.
+            later = [p for p, _ in self.years if p >= clause.end]
+            if later and len(later) == len(self.years) and _CONTRAST.search(self.text, clause.end, later[0]):
+                return None, None
             return self.edition, None
         own_before = [y for p, y in self.years if clause.start <= p < v.start]
         own_after = [y for p, y in self.years if v.start < p < clause.end]
@@ -813,6 +888,101 @@ def _finding(
 
 def find_all(text: str, lex: Lexicon) -> list[Finding]:
     out: list[Finding] = []
+    ranks: dict[str, Finding] = {}  # overall ranks stated so far in the paragraph, by name
+    end = 0
     for sentence, context in dti_sentences(text, lex):
-        out.extend(find_in_sentence(text, sentence, lex, context))
+        if "\n" in text[end : sentence.start]:
+            ranks = {}
+        end = sentence.end
+        found = find_in_sentence(text, sentence, lex, context)
+        found += _sequence(text, sentence, lex, found, ranks)
+        for f in found:
+            if f.measure == "rank" and f.indicator == "overall" and f.place and f.refusal is None:
+                ranks[f.place.name] = f
+        out.extend(found)
+    return out
+
+
+# "X dẫn đầu, tiếp theo là A, B và C", "thứ 2 là A, tiếp đó là B", "Sau X là A, B, C": the names
+# that follow take the ranks after X's, in order.
+_SEQUENCE = regex.compile(
+    r"(?<![\p{L}])(?:(?:tiếp\s+theo|tiếp\s+đó|theo\s+sau|kế\s+đến|kế\s+tiếp)(?:\s+(?:đó|lần\s+lượt))*\s+(?:là|có)"
+    r"|[Ss]au\s+(?P<after>\p{Lu}[\p{L}.\s-]{1,30}?)\s+là|followed\s+by)(?![\p{L}])\s*:?\s*",
+    regex.IGNORECASE,
+)
+_ITEM_PREFIX = r"(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?"
+_ITEM_GAP = regex.compile(r"\s*,\s*(?:và\s+|and\s+)?" + _ITEM_PREFIX + r"|\s+(?:và|and)\s+" + _ITEM_PREFIX)
+_ITEM_SCORE = regex.compile(r"\s*\(\s*(?P<x>[01][.,]\d{2,4})(?:\s*điểm|\s*points?)?\s*\)")
+
+
+def _sequence(
+    text: str, sentence: Piece, lex: Lexicon, found: list[Finding], known: dict[str, Finding]
+) -> list[Finding]:
+    m = _SEQUENCE.search(text, sentence.start, sentence.end)
+    if m is None:
+        return []
+    anchors = [
+        f
+        for f in found
+        if f.measure == "rank"
+        and f.indicator == "overall"
+        and f.place
+        and f.refusal is None
+        and f.span.start < m.start()
+    ]
+    if m.group("after"):
+        named = [p for p in places_in(text, m.start("after"), m.end("after"), lex.language).places]
+        anchor = known.get(named[0].name) if len(named) == 1 else None
+        anchor = next((f for f in reversed(anchors) if named and f.place.name == named[0].name), anchor)
+    else:
+        anchor = anchors[-1] if anchors else None
+    if anchor is None:
+        return []
+    places = places_in(text, m.end(), sentence.end, lex.language).places
+    chain: list[tuple[PlaceMention, Decimal | None, int]] = []
+    pos = m.end()
+    prefix = regex.compile(_ITEM_PREFIX)
+    for p in places:
+        gap = text[pos : p.start]
+        if not (prefix.fullmatch(gap) if not chain else _ITEM_GAP.fullmatch(gap)):
+            break
+        score = _ITEM_SCORE.match(text, p.end, sentence.end)
+        value = parse_score(score.group("x")) if score else None
+        pos = score.end() if score else p.end
+        chain.append((p, value, pos))
+    out = []
+    for i, (p, score, end) in enumerate(chain, start=1):
+        rank = int(anchor.value) + i
+        cohort = anchor.cohort or anchor.cohort_hint
+        if not 1 < rank <= (cohort or 63):
+            break
+        span = span_of(text, p.start, end)
+        common = {
+            "span": span,
+            "sentence": sentence,
+            "edition": anchor.edition,
+            "place": p,
+            "cohort_hint": cohort,
+            "bare_province": False,
+        }
+        out.append(
+            Finding(
+                indicator="overall",
+                measure="rank",
+                value=rank,
+                rule=f"{lex.rule_prefix}.rank.sequence",
+                cohort=anchor.cohort,
+                **common,
+            )
+        )
+        if score is not None:
+            out.append(
+                Finding(
+                    indicator="overall",
+                    measure="score",
+                    value=score.normalize(),
+                    rule=f"{lex.rule_prefix}.score.sequence",
+                    **common,
+                )
+            )
     return out
