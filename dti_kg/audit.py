@@ -206,7 +206,7 @@ def verify_spans(store: pyoxigraph.Store, folders: Sequence[Path]) -> list[Sourc
         # Several files may share the name: the one whose text is unchanged wins.
         path, doc = next(((p, d) for p, d in documents if d.sha256 == check.stored_sha256), documents[0])
         check.path, check.file_sha256, check.reason = str(path), doc.sha256, ""
-        check.problems = _check_spans(doc.text, own)
+        check.problems = _check_spans(doc.cited_text, own)
         if check.hash_changed or check.problems:
             check.status = "drift"
     return checks

@@ -165,12 +165,16 @@ def _merge_repeated(claims: list[Claim], file_name: str) -> list[Claim]:
     return list(merged.values())
 
 
-def _add_span(graph: Graph, minter: Minter, doc: SourceDocument, span: Span) -> URIRef:
+def _add_span(graph: Graph, minter: Minter, doc: SourceDocument, found: Span) -> URIRef:
     sid = doc.source_id
-    if not 0 <= span.start < span.end <= len(doc.text) or doc.text[span.start : span.end] != span.quote:
+    if not 0 <= found.start < found.end <= len(doc.text) or doc.text[found.start : found.end] != found.quote:
         raise DtiError(
-            f"{doc.file_name}: span {span.start}-{span.end} does not match the text ({span.quote!r})"
+            f"{doc.file_name}: span {found.start}-{found.end} does not match the text ({found.quote!r})"
         )
+    # Published offsets and quotes are the source's own characters (after NFC only), so that an
+    # auditor's text search finds them; the rules matched on the normalised text.
+    span = doc.cite(found)
+    text = doc.cited_text
     node = minter.span(sid, span.start, span.end)
     quote = minter.selector(sid, span.start, span.end, "quote")
     position = minter.selector(sid, span.start, span.end, "position")
@@ -180,8 +184,8 @@ def _add_span(graph: Graph, minter: Minter, doc: SourceDocument, span: Span) -> 
     graph.add((node, OA.hasSelector, position))
     graph.add((quote, RDF.type, OA.TextQuoteSelector))
     graph.add((quote, OA.exact, Literal(span.quote)))
-    prefix = doc.text[max(0, span.start - CONTEXT_CHARS) : span.start]
-    suffix = doc.text[span.end : span.end + CONTEXT_CHARS]
+    prefix = text[max(0, span.start - CONTEXT_CHARS) : span.start]
+    suffix = text[span.end : span.end + CONTEXT_CHARS]
     if prefix:
         graph.add((quote, OA.prefix, Literal(prefix)))
     if suffix:

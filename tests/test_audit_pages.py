@@ -38,7 +38,8 @@ def canned(client, name: str, **args: str) -> list[dict]:
 
 def test_claim_audit_page_shows_every_step_of_the_trail(client) -> None:
     html = page(client, f"/audit/{SEED_001_RANK}")
-    assert "Tỉnh Thái Nguyên hiện xếp vị trí thứ 8 toàn quốc" in html  # the quote
+    # The quote, in the source's own characters (its no-break space included).
+    assert "Tỉnh Thái Nguyên hiện xếp\u00a0vị trí thứ 8 toàn quốc" in html
     assert re.search(r"characters</span> \d+–\d+", html)  # its offsets
     assert "<code>001_85e375d9b78ab4b3.txt</code>" in html and re.search(r"SHA-256: <code>[0-9a-f]{64}", html)
     assert "Outlet</span>: VOV5" in html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -150,7 +151,8 @@ def load_document(path: Path) -> SourceDocument:
     raw = _decode(path, _read_bytes(path))
     basis: dict[str, str] = {}
     page = _parse_html(path, raw) if suffix in HTML_SUFFIXES else None
-    text = normalise_text(page.text if page else raw)
+    original = unicodedata.normalize("NFC", page.text if page else raw)
+    text = normalise_text(original)
     if not text:
         raise InputError(f"{path}: empty file (no text)")
     title = url = outlet = outlet_name = None
@@ -161,6 +163,7 @@ def load_document(path: Path) -> SourceDocument:
             title = normalise_text(page.title).strip()
             # Offsets refer to the text, and the headline carries claims too: keep it in the text.
             if not text.startswith(title):
+                original = unicodedata.normalize("NFC", page.title + "\n\n") + original
                 text = normalise_text(title + "\n\n" + text)
             basis["title"] = "html"
         if page.published:
@@ -214,4 +217,5 @@ def load_document(path: Path) -> SourceDocument:
         outlet_name=outlet_name,
         published=published,
         metadata_basis=dict(sorted(basis.items())),
+        original=original,
     )

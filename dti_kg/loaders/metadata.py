@@ -99,13 +99,27 @@ def parse_date(text: str) -> date | None:
 
 
 def find_title(text: str) -> str | None:
-    """The first non-empty line that is not page furniture (a bare URL, a "slug - site" line or a
-    dateline)."""
+    """The first non-empty line that is not page furniture: a bare URL, a "slug - site" line or a
+    date line ("Thứ Hai, 08/08/2022 04:30", "Cập nhật ngày: 08/08/2022", "October 21, 2025"), or a
+    line that opens with a date or a time ("20:50, 09/11/2025", "date 2021-10-20 Illustrative …")."""
     for line in _lines(text):
-        if _URL.fullmatch(line) or _SLUG_LINE.match(line) or _DATE_LINE.match(line):
+        if _URL.fullmatch(line) or _SLUG_LINE.match(line) or is_date_line(line) or _DATE_LINE.match(line):
             continue
         return line
     return None
+
+
+# A date line keeps at most a weekday, a byline or a label ("Cập nhật ngày", "KIM DUNG") beside its date.
+_DATE_LINE_MAX = 60
+_DATE_LINE_WORDS = 3
+
+
+def is_date_line(line: str) -> bool:
+    """A short line that is a date with at most a few words around it, never a headline."""
+    if len(line) > _DATE_LINE_MAX or parse_date(line) is None:
+        return False
+    words = regex.findall(r"\p{L}+", _EN_MDY.sub(" ", _EN_DMY.sub(" ", line)))
+    return len(words) <= _DATE_LINE_WORDS
 
 
 def find_published(text: str) -> date | None:
