@@ -211,3 +211,27 @@ def test_the_coastal_city_of_is_a_description_not_a_region(tmp_path):
 )
 def test_a_dateline_is_not_the_title(text, title):
     assert find_title(text) == title
+
+
+def test_following_x_is_y_a_line_later_gives_y_the_next_rank(tmp_path):
+    text = (
+        "The 2023 DTI rankings were announced.\n"
+        "Accordingly, Da Nang leads this ranking for the fourth time.\n"
+        "Following Da Nang is Ho Chi Minh City."
+    )
+    got = _claims(tmp_path, text)
+    assert got == {
+        ("da-nang", 2023, "overall", "rank", 1, 63),
+        ("ho-chi-minh", 2023, "overall", "rank", 2, 63),
+    }
+
+
+def test_a_list_of_indicators_cut_by_and_keeps_sharing_the_rank(tmp_path):
+    # Why: the clause splitter cuts "… in digital institutions | and digital infrastructure".
+    text = (
+        "HCM City ranked second out of 63 provinces in the 2022 DTI, including first position in "
+        "digital institutions and digital infrastructure."
+    )
+    got = _claims(tmp_path, text)
+    assert ("ho-chi-minh", 2022, "digital_institutions", "rank", 1, 63) in got
+    assert ("ho-chi-minh", 2022, "digital_infrastructure", "rank", 1, 63) in got

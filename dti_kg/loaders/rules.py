@@ -548,11 +548,11 @@ def find_in_sentence(
     cursor = _PlaceCursor(
         [p for p in places if not any(a <= p.start < b for a, b in asides)], sentence, text, lex.bare_province
     )
-    for clause in parts:
+    for i, clause in enumerate(parts):
         if lex.other_index.search(clause.text):
             previous = None
             continue
-        mentions = _clause_mentions(text, clause, lex)
+        mentions = _clause_mentions(text, clause, lex) + _list_tail(text, clause, parts[i + 1 :], lex)
         keys = sorted({k for _, _, k in mentions})
         overall_here = bool(lex.overall.search(clause.text))
         if other_in_sentence and not (keys or overall_here):
@@ -693,6 +693,29 @@ def _listed_after(text: str, clause: Piece, sentence: Piece, values: list[_Value
 
 
 _LIST_INTRO = regex.compile(r":|\b(?:including|namely|gồm)\b", regex.IGNORECASE)
+
+
+def _list_tail(text: str, clause: Piece, after: list[Piece], lex: Lexicon) -> list[tuple[int, int, str]]:
+    """The indicators of a list that the clause splitter cut off after the clause's last indicator
+    ("first position in digital institutions | and digital infrastructure"): the clauses right after
+    it that hold nothing but indicator names and list words."""
+    own = _clause_mentions(text, clause, lex)
+    if lex.coordination is None or not own or text[own[-1][1] : clause.end].strip():
+        return []
+    out: list[tuple[int, int, str]] = []
+    pos = own[-1][1]
+    for piece in after:
+        named = _clause_mentions(text, piece, lex)
+        if not named or not lex.coordination.fullmatch(text, pos, named[0][0]):
+            break
+        spans = sorted({(a, b) for a, b, _ in named})
+        if not all(lex.coordination.fullmatch(text, b1, a2) for (_, b1), (a2, _) in pairwise(spans)):
+            break
+        if text[spans[-1][1] : piece.end].strip():
+            break
+        out.extend(named)
+        pos = piece.end
+    return out
 
 
 def _coordinated(text: str, mentions: list[tuple[int, int, str]], values: list[_Value], lex: Lexicon) -> bool:
@@ -889,16 +912,17 @@ def _finding(
 def find_all(text: str, lex: Lexicon) -> list[Finding]:
     out: list[Finding] = []
     ranks: dict[str, Finding] = {}  # overall ranks stated so far in the paragraph, by name
+    stated: dict[str, Finding] = {}  # … and in the whole text ("Following Da Nang is …" a line later)
     end = 0
     for sentence, context in dti_sentences(text, lex):
         if "\n" in text[end : sentence.start]:
             ranks = {}
         end = sentence.end
         found = find_in_sentence(text, sentence, lex, context)
-        found += _sequence(text, sentence, lex, found, ranks)
+        found += _sequence(text, sentence, lex, found, {**stated, **ranks})
         for f in found:
             if f.measure == "rank" and f.indicator == "overall" and f.place and f.refusal is None:
-                ranks[f.place.name] = f
+                ranks[f.place.name] = stated[f.place.name] = f
         out.extend(found)
     return out
 
@@ -907,7 +931,8 @@ def find_all(text: str, lex: Lexicon) -> list[Finding]:
 # that follow take the ranks after X's, in order.
 _SEQUENCE = regex.compile(
     r"(?<![\p{L}])(?:(?:tiếp\s+theo|tiếp\s+đó|theo\s+sau|kế\s+đến|kế\s+tiếp)(?:\s+(?:đó|lần\s+lượt))*\s+(?:là|có)"
-    r"|[Ss]au\s+(?P<after>\p{Lu}[\p{L}.\s-]{1,30}?)\s+là|followed\s+by)(?![\p{L}])\s*:?\s*",
+    r"|[Ss]au\s+(?P<after>\p{Lu}[\p{L}.\s-]{1,30}?)\s+là|followed\s+by"
+    r"|[Ff]ollowing\s+(?P<after>\p{Lu}[\p{L}.\s-]{1,30}?)\s+(?:is|was|were|are|came|comes))(?![\p{L}])\s*:?\s*",
     regex.IGNORECASE,
 )
 _ITEM_PREFIX = r"(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?"
