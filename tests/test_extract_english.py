@@ -235,3 +235,8 @@ def test_a_list_of_indicators_cut_by_and_keeps_sharing_the_rank(tmp_path):
     got = _claims(tmp_path, text)
     assert ("ho-chi-minh", 2022, "digital_institutions", "rank", 1, 63) in got
     assert ("ho-chi-minh", 2022, "digital_infrastructure", "rank", 1, 63) in got
+
+
+def test_the_scale_of_the_index_is_no_score(tmp_path):
+    text = "On a scale of 1.000 points, Bac Giang scored 0.3615 in the 2020 DTI, a maximum of 1.0 possible."
+    assert _claims(tmp_path, text) == {("bac-giang", 2020, "overall", "score", Decimal("0.3615"), None)}

@@ -119,7 +119,8 @@ def _score_ok(text: str, m: regex.Match[str]) -> Decimal | None:
 # ("above 0.5") or a rate ("a rate of 0.85") is not the score.
 _NOT_A_SCORE_BEFORE = regex.compile(
     r"\b(?:(?:increase|rise|gain|improvement|growth|jump|drop|decline|decrease|fall|gap|difference|margin|change"
-    r"|rate|ratio|share|threshold|target|goal)\s+(?:of|by)|by|from|than|above|below|over|under|about|around"
+    r"|rate|ratio|share|threshold|target|goal|scale|maximum|total)\s+(?:of|by)|by|from|than|above|below|over|under"
+    r"|about|around"
     r"|nearly|almost)\s+(?:a\s+score\s+of\s+)?$",
     _I,
 )
