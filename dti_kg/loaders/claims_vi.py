@@ -59,6 +59,10 @@ _INDICATORS = (
     (r"chính\s+quyền\s+số", "digital_government"),
     (r"kinh\s+tế\s+số", "digital_economy"),
     (r"xã\s+hội\s+số", "digital_society"),
+    # The pillars' abbreviations, capitals only ("CQS xếp thứ 40/63; KTS xếp thứ 18/63").
+    (r"(?-i:CQS)", "digital_government"),
+    (r"(?-i:KTS)", "digital_economy"),
+    (r"(?-i:XHS)", "digital_society"),
 )
 MAIN_INDEX_KEYS = frozenset(k for _, k in _INDICATORS[:9])
 PILLAR_KEYS = ("digital_government", "digital_economy", "digital_society")
@@ -209,7 +213,11 @@ def lexicon() -> Lexicon:
         cohort=c(r"(?<!\d)(?P<of>63|34)\s+(?:tỉnh|địa\s+phương)", _I),
         score=c(r"(?<![\d.,])(?P<x>[01][.,]\d{1,4})(?![.,]?\d)"),
         score_ok=_score_ok,
-        score_reject=c(r"trung\s+bình|bình\s+quân|quốc\s+gia|cả\s+nước", _I),
+        # "điểm trung bình của địa phương này" is the province's own (mean-of-indices) score.
+        score_reject=c(
+            r"trung\s+bình(?!\s+của\s+(?:địa\s+phương|tỉnh|thành\s+phố)\s+(?:này|ta))|bình\s+quân|quốc\s+gia|cả\s+nước",
+            _I,
+        ),
         change=c(
             _W + r"(?:(?P<up>tăng|thăng|lên)|(?P<down>giảm|tụt|xuống))\s+(?:hạng\s+)?"
             r"(?P<n>\d{1,2}|một|hai|ba|bốn|sáu|bảy|tám|chín|mười)\s+(?:bậc|hạng|vị\s+trí)" + _E,

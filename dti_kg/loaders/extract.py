@@ -20,6 +20,8 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import regex
+
 from dti_kg.gazetteer import Unit, gazetteer
 from dti_kg.loaders import claims_en, claims_vi, facts, tables
 from dti_kg.loaders.documents import load_document
@@ -30,6 +32,7 @@ from dti_kg.model import Claim, EditionBasis, Extraction, ProvinceBasis, SourceD
 from dti_kg.reference import edition_in_force, editions, outlets
 
 _BASIS_RANK = {"text": 0, "title": 1, "outlet": 2}
+_OF_WHICH = regex.compile(r"Trong\s+đó\s*,")
 
 
 def _lexicon(language: str) -> Lexicon:
@@ -110,6 +113,14 @@ def resolve_province(
         if edition >= 2025 or cohort == 34:
             unit = gazetteer().successor(unit) or unit
         return unit, "outlet", None
+    if finding.bare_province or _OF_WHICH.match(finding.sentence.text):
+        # "chỉ số DTI của tỉnh năm 2024 xếp hạng thứ 24/63", "Trong đó, …" in an article that has
+        # named one province only, before this sentence: the value is that province's.
+        names = {p.name for p in find_places(doc.text[: finding.sentence.start], doc.language)}
+        if len(names) == 1:
+            name = names.pop()
+            unit = resolve(name, edition, cohort)
+            return unit, "text", None if unit else f"{name!r} was not ranked in DTI {edition}"
     return None, "text", "the province is not named"
 
 
@@ -258,6 +269,8 @@ def derive_previous_ranks(claims: list[Claim]) -> list[Claim]:
     for change in claims:
         if change.measure != "rank_change" or change.compared_to is None:
             continue
+        if (change.province, change.compared_to, change.indicator) in ranks:
+            continue  # the text states that rank itself ("tăng 17 bậc so với năm 2020 (xếp thứ 40/63)")
         rank = ranks.get((change.province, change.edition, change.indicator))
         if rank is None or rank.cohort is None or rank.cohort not in editions()[change.compared_to].cohorts:
             continue

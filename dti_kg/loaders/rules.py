@@ -104,9 +104,24 @@ def known_year(year: int) -> bool:
     return year in editions()
 
 
+# "Đây là năm thứ ba Bộ TT&TT tổ chức đánh giá …", "lần thứ 4 liên tiếp … đánh giá", "năm thứ năm
+# chỉ số DTI được công bố": the n-th edition is DTI 2019 + n (the first was DTI 2020).
+_ORDINAL_EDITION = regex.compile(
+    r"(?<![\p{L}])(?:năm|lần)\s+thứ\s+(?P<n>\d|nhất|hai|ba|tư|năm|sáu|bảy)(?:\s+liên\s+tiếp)?,?\s+"
+    r"(?:[^.;\n]{0,60}?\s)?(?:tổ\s+chức\s+)?(?:đánh\s+giá|(?:được\s+)?công\s+bố|xác\s+định)(?![\p{L}])",
+    regex.IGNORECASE,
+)
+_ORDINALS = {"nhất": 1, "hai": 2, "ba": 3, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7}
+
+
 def edition_mentions(text: str, lex: Lexicon) -> list[EditionMention]:
     """Every edition the text names in DTI context, in text order."""
     found: dict[int, EditionMention] = {}
+    for m in _ORDINAL_EDITION.finditer(text):
+        token = m.group("n").lower()
+        year = 2019 + (int(token) if token.isdigit() else _ORDINALS[token])
+        if known_year(year) and lex.dti_mark.search(text, max(0, m.start() - 200), m.end() + 200):
+            found.setdefault(m.start("n"), EditionMention(m.start("n"), year))
     for pattern in lex.edition_anchored:
         for m in pattern.finditer(text):
             year = int(m.group("year"))
@@ -198,6 +213,15 @@ def _ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
 
 def _list_ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
     out = []
+    # "…lần lượt là: Nhận thức số - xếp thứ 36; Thể chế số - 57": a number right after "<index> -".
+    for _, end, _ in clause_indicators(clause.text, lex):
+        m = _AFTER_INDEX.match(text, clause.start + end, clause.end)
+        if m:
+            out.append(
+                _Value(
+                    "rank", int(m.group("n")), m.start("n"), m.end("n"), f"{lex.rule_prefix}.rank.list-item"
+                )
+            )
     for m in lex.rank_list_item.finditer(text, clause.start, clause.end):
         n = lex.number(m.group("n"))
         if n is None:
@@ -229,6 +253,8 @@ def _changes(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
         sign = 1 if m.group("up") else -1
         c = lex.compared.search(text, m.end(), clause.end)
         compared = int(c.group("year")) if c and c.group("year") else None
+        if c is None and _CUT_COMPARISON.match(text, m.end()):
+            continue  # "tăng một bậc so với năm" and the text ends: compared with what is cut off
         out.append(
             _Value(
                 "rank_change",
@@ -398,9 +424,15 @@ _MERGER_CUE = regex.compile(
     r"|trước\s+(?:khi\s+)?(?:sáp\s+nhập|sắp\s+xếp|hợp\s+nhất)|before\s+the\s+merger)(?![\p{L}])",
     regex.IGNORECASE,
 )
+# "Tổng điểm trung bình của địa phương này là 0,5064 điểm": "this locality" inside the sentence.
+_ANAPHOR_INNER = regex.compile(
+    r"(?<=(?:của|với)\s+)(?P<a>(?:địa\s+phương|tỉnh|thành\s+phố)\s+này)(?![\p{L}])"
+)
 # A sentence that opens on "this one": its subject is the province the sentence before named.
 _ANAPHOR = regex.compile(
     r"(?:Trong\s+đó,\s*)?(?P<a>Đây|Địa\s+phương\s+này|Tỉnh\s+này|Thành\s+phố\s+này)(?![\p{L}])"
+    # "… Hà Nội xếp thứ 24/63. Trong đó, CQS xếp thứ 40/63": the parts of the province just named.
+    r"|(?P<a>Trong\s+đó)(?=,)"
 )
 
 
@@ -447,7 +479,8 @@ _ELIDED_SUBJECT = regex.compile(
 _ERA_GAP = regex.compile(r"\s*(?:\((?:mới|cũ|new|former|old)\)\s*)?,?\s*", regex.IGNORECASE)
 # "Đà Nẵng tiếp tục là địa phương dẫn đầu", "Hà Nội lần đầu tiên đứng đầu": the name is the subject.
 _LEADER_GAP = regex.compile(
-    r"\s+(?:(?:tiếp\s+tục|vẫn|cũng|lần\s+đầu\s+tiên|đã)\s+)*(?:là\s+(?:địa\s+phương|tỉnh|thành\s+phố)\s*)?",
+    r"\s+(?:(?:tiếp\s+tục|vẫn|cũng|lần\s+đầu\s+tiên|đã|có\s+năm\s+thứ\s+\w+\s+liên\s+tiếp)\s+)*"
+    r"(?:là\s+(?:địa\s+phương|tỉnh|thành\s+phố)\s*)?",
     regex.IGNORECASE,
 )
 
@@ -499,7 +532,9 @@ def find_in_sentence(
     context = context or Context()
     found = places_in(text, sentence.start, sentence.end, lex.language)
     places = found.places
-    anaphor = _ANAPHOR.match(text, sentence.start, sentence.end)
+    anaphor = _ANAPHOR.match(text, sentence.start, sentence.end) or _ANAPHOR_INNER.search(
+        text, sentence.start, sentence.end
+    )
     if not places and anaphor and context.subject:
         places = [PlaceMention(anaphor.start("a"), anaphor.end("a"), context.subject)]
     parts = clauses(text, sentence)
@@ -553,6 +588,11 @@ def find_in_sentence(
             previous = None
             continue
         mentions = _clause_mentions(text, clause, lex) + _list_tail(text, clause, parts[i + 1 :], lex)
+        listing = _listing_in(shared, sentence, clause)
+        if listing is not None:
+            # "… dẫn đầu cả nước về chuyển đổi số với 3 trụ cột chính quyền số (CQS), …": the indices
+            # after "với 3 trụ cột" are the list the value is shared by, not the clause's own.
+            mentions = [m for m in mentions if m[0] < listing]
         keys = sorted({k for _, _, k in mentions})
         overall_here = bool(lex.overall.search(clause.text))
         if other_in_sentence and not (keys or overall_here):
@@ -576,6 +616,8 @@ def find_in_sentence(
             # is the topic of the clauses after it.
             if len(keys) == 1:
                 topic = keys[0]
+            elif not keys and overall_here and text[clause.end : clause.end + 1] == ":":
+                topic = "overall"  # "Đối với xếp hạng chuyển đổi số cấp tỉnh DTI năm 2022: A xếp thứ nhất, …"
             previous = None
             continue
         values.sort(key=lambda v: v.start)
@@ -610,17 +652,34 @@ def find_in_sentence(
             # "digital government reached 0.4455 points, ranking 7th": the rank completes the
             # indicator of the clause before ("nationwide" after it does not make it the overall index).
             indicators = [previous[0]]
+        elif topic and overall_here and _SCOPE_ONLY.fullmatch(lex.overall.search(clause.text).group(0)):
+            indicators = [topic]  # "Ở trụ cột xã hội số, tỉnh đạt 0,6864 điểm, xếp hạng 2 toàn quốc"
         elif overall_here or (sentence_overall and not sentence_has_indicator):
             indicators = ["overall"]
         elif (
             previous is not None
-            and "rank" in previous[1]
-            and all(v.measure == "score" for v in values)
-            and not any(clause.start <= p.start < clause.end for p in places)
+            and ("rank" in previous[1] or all(v.measure == "rank" for v in values))
+            and (all(v.measure == "score" for v in values) or all(v.measure == "rank" for v in values))
+            and (
+                not any(clause.start <= p.start < clause.end for p in places)
+                # "Hà Nội dẫn đầu cả nước, thứ 2 là TP Huế": a rank after a rank, another province
+                or ("rank" in previous[1] and all(v.measure == "rank" for v in values))
+            )
         ):
-            indicators = [previous[0]]  # "trụ cột kinh tế số xếp thứ 22, đạt 0,4552 điểm"
+            # "trụ cột kinh tế số xếp thứ 22, đạt 0,4552 điểm", "kinh tế số đạt 0,6647 điểm, xếp thứ 27"
+            indicators = [previous[0]]
         elif topic:
             indicators = [topic]
+        elif listing is not None and all(v.measure == "rank" for v in values):
+            # "Đây cũng là địa phương xếp hạng nhất ở cả 3 trụ cột Chính quyền số, …": the value is
+            # each listed index's (the count must match, see _shared_indicators).
+            for v in values:
+                place = cursor.place_for(v, clause)
+                hint = v.cohort or _era_cohort(place) or sentence_cohort
+                probe = _finding(env, clause, replace(v, cohort=v.cohort or hint), "overall", place, hint)
+                findings.extend(_shared_indicators(text, sentence, lex, shared, [probe], include_self=False))
+            previous = None
+            continue
         elif lex.dti_mark.search(sentence.text) and not any(
             _clause_mentions(text, c, lex) for c in parts if c.start < clause.start
         ):
@@ -631,6 +690,9 @@ def find_in_sentence(
         clause_cohorts = {v.cohort for v in values if v.cohort is not None}
         for v in values:
             place = cursor.place_for(v, clause)
+            if v.rule.endswith(".rank.bracketed"):
+                # "… như Hà Nội (thứ 43), Nghệ An (thứ 36)": the name right before the bracket.
+                place = next((p for p in reversed(places) if p.end <= v.start), place)
             hint = v.cohort or (next(iter(clause_cohorts)) if len(clause_cohorts) == 1 else None)
             hint = hint or _era_cohort(place) or sentence_cohort
             if v.previous:
@@ -643,7 +705,12 @@ def find_in_sentence(
                 if v.measure == "rank_change":
                     pending_changes.append((clause, v, place))
                 continue
-            findings.extend(_finding(env, clause, v, key, place, hint) for key in indicators)
+            # "Thể chế số - 57" in a "lần lượt là: …" list: the clause pairs index and value itself.
+            paired = bool(keys) and all(
+                clause.start + e <= v.start for _, e, _ in clause_indicators(clause.text, lex)
+            )
+            own_pair = paired and not inside_places(places, clause)
+            findings.extend(_finding(env, clause, v, key, place, hint, listed=own_pair) for key in indicators)
     # A rank change with no indicator of its own ("tăng 4 bậc, đứng thứ 8 về …") shares the rank's.
     rank_indicators = {f.indicator for f in findings if f.measure == "rank"}
     if len(rank_indicators) == 1:
@@ -746,14 +813,43 @@ _COUNT_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
 _PILLARS = ("digital_government", "digital_economy", "digital_society")
 
 
-def _shared_indicators(
+def _each_listed(
     text: str, sentence: Piece, lex: Lexicon, shared: regex.Match[str], findings: list[Finding]
+) -> list[Finding]:
+    """ "cả 3 trụ cột, gồm: Chính quyền số, kinh tế số và xã hội số đều xếp vị trí thứ 2/63": the
+    rank the "đều"/"cùng" clause states is also each index listed before it (back to a ";")."""
+    at = sentence.start + shared.start()
+    start = max(sentence.start, text.rfind(";", sentence.start, at) + 1)
+    keys = list(dict.fromkeys(k for _, _, k in clause_indicators(text[start:at], lex)))
+    out = []
+    for f in findings:
+        if f.measure == "rank" and f.span.start <= at < f.span.end and f.refusal is None and len(keys) > 1:
+            rule = f"{lex.rule_prefix}.rank.shared"
+            out.extend(replace(f, indicator=k, rule=rule) for k in keys if k != f.indicator)
+    return out
+
+
+def _listing_in(shared: regex.Match[str] | None, sentence: Piece, clause: Piece) -> int | None:
+    """Where a counted list ("ở cả 3 trụ cột …") starts, when it starts inside ``clause``."""
+    if shared is None or not (shared.group("count") or shared.group("count_en")):
+        return None
+    at = sentence.start + shared.start()
+    return at if clause.start <= at < clause.end else None
+
+
+def _shared_indicators(
+    text: str,
+    sentence: Piece,
+    lex: Lexicon,
+    shared: regex.Match[str],
+    findings: list[Finding],
+    include_self: bool = True,
 ) -> list[Finding]:
     """The rank a province gets right before "ở 3 trụ cột, gồm A, B và C" is its rank in each of
     them; the listed indicators must be as many as the count says ("3 trụ cột" alone: the pillars)."""
     token = shared.group("count") or shared.group("count_en")
     if token is None:
-        return []
+        return _each_listed(text, sentence, lex, shared, findings)
     count = int(token) if token.isdigit() else _COUNT_WORDS.get(token.lower())
     at = sentence.start + shared.end()
     keys = list(dict.fromkeys(k for _, _, k in clause_indicators(text[at : sentence.end], lex)))
@@ -765,7 +861,12 @@ def _shared_indicators(
     anchor = sentence.start + shared.start()
     out = []
     for f in findings:
-        if f.measure == "rank" and f.indicator == "overall" and f.span.start < anchor and f.refusal is None:
+        if (
+            f.measure == "rank"
+            and f.indicator == "overall"
+            and (f.span.start < anchor or not include_self)
+            and f.refusal is None
+        ):
             out.extend(replace(f, indicator=k, rule=f"{lex.rule_prefix}.rank.shared") for k in keys)
     return out
 
@@ -806,6 +907,10 @@ class _PlaceCursor:
         return self.current
 
 
+def inside_places(places: list[PlaceMention], clause: Piece) -> bool:
+    return any(clause.start <= p.start < clause.end for p in places)
+
+
 def _named_ranks(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMention]) -> list[_Value]:
     """ "Thừa Thiên Huế (thứ 4)": a rank in brackets right after a province's name."""
     out = []
@@ -825,6 +930,16 @@ def _sentence_indicator(sentence: Piece, lex: Lexicon, overall: bool) -> str | N
     return "overall" if overall and not keys else None
 
 
+_COMPARED_BRACKET = regex.compile(
+    r"(?:so\s+với|compared\s+with|from)\s+(?:năm\s+|DTI\s+)?(?P<year>20\d\d)\s*\(\s*"
+    r"(?:(?:xếp|đứng)\s+(?:thứ|hạng)\s+|hạng\s+|thứ\s+|vị\s+trí\s+)?$",
+    regex.IGNORECASE,
+)
+_CUT_COMPARISON = regex.compile(
+    r"[\p{L}\s]{0,30}?so\s+với\s+(?:năm|DTI)?\s*$|[\p{L}\s]{0,30}?compared\s+(?:with|to)\s*$"
+)
+_AFTER_INDEX = regex.compile(r"\s*[-–]\s*(?P<n>\d{1,2})(?![\d/.,%])\s*$")
+_SCOPE_ONLY = regex.compile(r"cả\s+nước|toàn\s+quốc|nationwide", regex.IGNORECASE)
 _CONTRAST = regex.compile(r"(?<![\p{L}])(?:trong\s+khi|còn|whereas|while)(?![\p{L}])", regex.IGNORECASE)
 
 
@@ -849,11 +964,14 @@ class _Env:
         2022 xếp thứ 9, DTI 2021 xếp thứ 21"), the one its clause names before it, else (not for a
         change: "up from 24th in 2022" is the comparison) after it, else the last one named before
         it in the sentence; none of these: unclear."""
+        earlier = _COMPARED_BRACKET.search(self.text, max(0, v.start - 60), v.start)
+        if earlier and known_year(int(earlier.group("year"))):
+            return int(earlier.group("year")), None  # "tăng 17 bậc so với năm 2020 (xếp thứ 40/63)"
         if len({y for _, y in self.years}) < 2:
             # "… xếp thứ 24/63, …, trong khi năm 2020 thì …": the one year the sentence names
             # starts a contrast after this value's clause; it is not this value's edition.
-            later = [p for p, _ in self.years if p >= clause.end]
-            if later and len(later) == len(self.years) and _CONTRAST.search(self.text, clause.end, later[0]):
+            later = [p for p, _ in self.years if p >= v.end]
+            if later and len(later) == len(self.years) and _CONTRAST.search(self.text, v.end, later[0]):
                 return None, None
             return self.edition, None
         own_before = [y for p, y in self.years if clause.start <= p < v.start]

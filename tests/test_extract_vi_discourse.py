@@ -1,0 +1,180 @@
+"""Vietnamese reporting patterns read since issue 7 (loader 0.4.0), one test each, on invented
+sentences shaped like the real-corpus articles they were missed in (tests/real_corpus/dev):
+one value for several indices, sequences, cohort cues, anaphora, ordinal editions, truncated
+comparisons. Each also checks what must not be read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dti_kg.loaders.extract import extract_path
+
+HEAD = "Tin chuyển đổi số\n\n"
+
+
+def _claims(tmp_path: Path, body: str, title: str = HEAD) -> set[tuple]:
+    path = tmp_path / "a.txt"
+    path.write_text(title + body + "\n", encoding="utf-8")
+    return {
+        (
+            c.province,
+            c.edition,
+            c.indicator,
+            c.measure,
+            float(c.value) if c.measure == "score" else int(c.value),
+            c.cohort,
+        )
+        for c in extract_path(path).claims
+    }
+
+
+def test_a_leader_over_three_listed_pillars_leads_each(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Theo DTI 2023, TP.Đà Nẵng tiếp tục là địa phương dẫn đầu cả nước về chuyển đổi số ở 3 trụ cột, "
+        "gồm: Chính quyền số, kinh tế số và xã hội số.",
+    )
+    assert {(i, v) for _, _, i, m, v, _ in got if m == "rank"} == {
+        ("overall", 1),
+        ("digital_government", 1),
+        ("digital_economy", 1),
+        ("digital_society", 1),
+    }
+
+
+def test_a_counted_list_must_match_its_count(tmp_path):
+    got = _claims(
+        tmp_path, "Theo DTI 2023, Đà Nẵng dẫn đầu cả nước ở 4 chỉ số chính gồm nhận thức số và thể chế số."
+    )
+    assert {i for _, _, i, m, _, _ in got if m == "rank"} == {"overall"}
+
+
+def test_each_pillar_shares_one_rank_with_deu(tmp_path):
+    got = _claims(
+        tmp_path,
+        "DTI 2023: Ở vị trí thứ 2 là TP.Hồ Chí Minh; trong đó, cả 3 trụ cột, gồm: Chính quyền số, kinh tế số "
+        "và xã hội số đều xếp vị trí thứ 2/63 tỉnh, thành phố.",
+    )
+    assert {
+        ("ho-chi-minh", 2023, k, "rank", 2, 63)
+        for k in ("digital_government", "digital_economy", "digital_society")
+    } <= got
+
+
+def test_a_sequence_after_the_leader_takes_the_next_ranks_and_bracketed_scores(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Kết quả DTI năm 2022: Đà Nẵng xếp hạng nhất, theo sau là Thành phố Hồ Chí Minh, tỉnh Quảng Ninh "
+        "(0,7024) và thành phố Cần Thơ.",
+    )
+    ranks = {(p, v) for p, _, _, m, v, _ in got if m == "rank"}
+    assert ranks == {("da-nang", 1), ("ho-chi-minh", 2), ("quang-ninh", 3), ("can-tho", 4)}
+    assert ("quang-ninh", 2022, "overall", "score", 0.7024, None) in got
+
+
+def test_no_sequence_without_an_anchor_rank_in_the_sentence(tmp_path):
+    got = _claims(tmp_path, "Kết quả DTI năm 2022 được công bố. Tiếp theo là Hà Nội, Hải Phòng và Cần Thơ.")
+    assert got == set()
+
+
+def test_names_and_ranks_pair_up_without_lan_luot(tmp_path):
+    got = _claims(tmp_path, "Theo DTI 2022, Thanh Hóa, Điện Biên, Hà Tĩnh giữ vị trí thứ 5, 6, 7 cả nước.")
+    assert {(p, v) for p, _, _, _, v, _ in got} == {("thanh-hoa", 5), ("dien-bien", 6), ("ha-tinh", 7)}
+
+
+def test_a_merger_cue_sets_the_2024_cohort_and_the_unit(tmp_path):
+    got = _claims(
+        tmp_path,
+        "DTI năm 2024 được công bố. Trong số 34 tỉnh, thành phố sau sáp nhập, TP Hà Nội dẫn đầu. "
+        "Đứng thứ hai là TP Huế với giá trị DTI đạt 0,7951.",
+    )
+    assert ("ha-noi-2025", 2024, "overall", "rank", 1, 34) in got
+    assert ("hue-2025", 2024, "overall", "rank", 2, 34) in got
+
+
+def test_the_scoring_of_merged_units_is_a_34_cue_not_a_63_one(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Huế vươn lên xếp vị trí thứ 2 toàn quốc về DTI năm 2024.\n\nKết quả DTI của các tỉnh, thành sau sáp "
+        "nhập được tính toán dựa trên giá trị trung bình cộng các chỉ số chính của DTI các tỉnh "
+        "trước sáp nhập.",
+    )
+    assert ("hue-2025", 2024, "overall", "rank", 2, 34) in got
+
+
+def test_day_is_the_province_the_sentence_before_named(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Kết quả DTI 2020 cho thấy, Đà Nẵng dẫn đầu cả nước. Đây cũng là địa phương xếp hạng nhất ở "
+        "cả 3 trụ cột "
+        "Chính quyền số, Kinh tế số và Xã hội số.",
+        title="Thừa Thiên Huế và chuyển đổi số\n\n",
+    )
+    assert {p for p, *_ in got} == {"da-nang"}
+    assert ("da-nang", 2020, "digital_society", "rank", 1, 63) in got
+
+
+def test_trong_do_continues_the_province_just_named_and_abbreviations_are_pillars(tmp_path):
+    got = _claims(
+        tmp_path,
+        "DTI 2022: TP Hà Nội năm nay có chỉ số DTI xếp thứ 24/63 tỉnh, thành phố. Trong đó, CQS xếp "
+        "thứ 40/63 tỉnh, "
+        "thành; KTS xếp thứ 18/63; XHS xếp thứ 30/63.",
+    )
+    assert {(i, v) for _, _, i, _, v, _ in got} == {
+        ("overall", 24),
+        ("digital_government", 40),
+        ("digital_economy", 18),
+        ("digital_society", 30),
+    }
+
+
+def test_index_dash_rank_items_after_lan_luot_la(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Bắc Kạn xếp thứ 51 trên Bảng xếp hạng DTI 2021.\nTrong đó, xếp hạng theo từng Chỉ số chính "
+        "lần lượt là: "
+        "Nhận thức số - xếp thứ 36; Thể chế số - 57; Hạ tầng số - 24.",
+    )
+    assert {(i, v) for _, _, i, _, v, _ in got if i != "overall"} == {
+        ("digital_awareness", 36),
+        ("digital_institutions", 57),
+        ("digital_infrastructure", 24),
+    }
+
+
+def test_an_ordinal_year_of_the_assessment_names_the_edition(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Đây là năm thứ ba Bộ TT&TT tổ chức đánh giá chuyển đổi số. Hà Nội có chỉ số DTI xếp thứ 24/63.",
+    )
+    assert got == {("ha-noi", 2022, "overall", "rank", 24, 63)}
+
+
+def test_a_rank_in_brackets_after_the_compared_year_is_that_years_and_is_not_derived_again(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Xếp hạng DTI năm 2021, tỉnh Yên Bái xếp thứ 27/63 tỉnh, thành phố tăng 17 bậc so với năm "
+        "2020 (xếp thứ 40/63).",
+    )
+    assert ("yen-bai", 2021, "overall", "rank", 27, 63) in got
+    assert ("yen-bai", 2020, "overall", "rank", 40, 63) in got
+    assert not any(e == 2020 and v == 44 for _, e, _, _, v, _ in got)
+
+
+def test_a_comparison_cut_off_by_the_excerpt_gives_no_rank_change(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Theo DTI 2022, ở trụ cột xã hội số, Quảng Ninh xếp thứ hai toàn quốc, tăng một bậc so với năm",
+    )
+    assert got == {("quang-ninh", 2022, "digital_society", "rank", 2, 63)}
+
+
+def test_a_bare_tinh_is_the_one_province_the_article_named(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Điện Biên xác định chuyển đổi số là nhiệm vụ trọng tâm.\nTheo đánh giá DTI, chỉ số DTI của "
+        "tỉnh năm 2023 "
+        "xếp hạng thứ 24/63 tỉnh, thành phố.",
+    )
+    assert got == {("dien-bien", 2023, "overall", "rank", 24, 63)}
