@@ -189,3 +189,24 @@ def test_first_position_in_an_indicator(tmp_path, body):
 )
 def test_a_dateline_is_not_the_title(text, title):
     assert find_title(text) == title
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "In the DTI 2022, Thanh Hoa and Yen Bai shared the 15th place, while Hau Giang ranked 17th.",
+            {("thanh-hoa", 15), ("yen-bai", 15), ("hau-giang", 17)},
+        ),
+        ("In the DTI 2023, Lang Son and Can Tho tied for fifth place.", {("lang-son", 5), ("can-tho", 5)}),
+        ("Lang Son and Can Tho both ranked 5th in the DTI 2023.", {("lang-son", 5), ("can-tho", 5)}),
+        ("Quang Ninh ranked twenty-third in the 2022 DTI.", {("quang-ninh", 23)}),
+        (
+            "In the 2022 DTI, Binh Duong ranked sixty second in digital economy activities.",
+            {("binh-duong", 62)},
+        ),
+    ],
+    ids=["shared-the-15th-place", "tied-for", "both-ranked", "twenty-third", "sixty-second"],
+)
+def test_ties_and_ordinal_words_up_to_63(tmp_path, body, expected):
+    assert {(c[0], c[4]) for c in _claims(tmp_path, body)} == expected

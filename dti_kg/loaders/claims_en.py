@@ -73,7 +73,16 @@ _ORDINALS = {
         ]
     )
 }
-_ORDINAL = r"(?:\d{1,2}(?:st|nd|rd|th)|" + "|".join(_ORDINALS) + r")"
+# Ranks go up to 63: "twenty-first" … "sixty-third", "thirtieth" … "sixtieth" (hyphen or space).
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60}
+_UNITS = list(_ORDINALS)[:9]
+_ORDINALS |= {f"{t[:-1]}ieth": n for t, n in _TENS.items()}
+_ORDINALS |= {
+    f"{t}-{u}": n + i + 1 for t, n in _TENS.items() for i, u in enumerate(_UNITS) if n + i + 1 <= 63
+}
+# Longest first, so that "twenty-first" is not read as "twenty" and "first".
+_ORDINAL_WORDS = sorted(_ORDINALS, key=len, reverse=True)
+_ORDINAL = r"(?:\d{1,2}(?:st|nd|rd|th)|" + "|".join(w.replace("-", r"[-\s]") for w in _ORDINAL_WORDS) + r")"
 _CARDINAL = r"(?:\d{1,2}|" + "|".join(_CARDINALS) + r")"
 
 _INDICATORS = (
@@ -93,7 +102,7 @@ _INDICATORS = (
 
 
 def _number(token: str) -> int | None:
-    t = token.lower()
+    t = regex.sub(r"\s+", "-", token.lower())
     digits = regex.match(r"\d+", t)
     if digits:
         return int(digits.group(0))
@@ -221,9 +230,7 @@ def lexicon() -> Lexicon:
         ),
         rank_list_item=c(
             r"(?<![\d/.,])(?P<n>\d{1,2})(?:st|nd|rd|th)?\s*/\s*(?P<of>63|34)(?!\d)"
-            r"|(?<![\p{L}\d/.,])(?P<n>\d{1,2}(?:st|nd|rd|th)|"
-            + "|".join(_ORDINALS)
-            + r")\s+(?=in\s|among\s)",
+            r"|(?<![\p{L}\d/.,])(?P<n>" + _ORDINAL + r")\s+(?=in\s|among\s)",
             _I,
         ),
         aside=c(r",\s+(?:which|who|where|that)\b[^,;.]*,", _I),
@@ -335,6 +342,11 @@ def lexicon() -> Lexicon:
             _I,
         ),
         previous_rank=True,
+        tie=c(
+            r"\s+(?:(?:both|all|each|jointly)\s+(?:ranked|came|placed|finished|stood)(?:\s+(?:in|at))?"
+            r"|(?:were\s+)?tied\s+(?:for|at|in)|shared|were\s+(?:joint|equal))\s+(?:the\s+)?",
+            _I,
+        ),
         reason=c(
             r"\b(?:thanks\s+to|due\s+to|because|owing\s+to|growth|improvements?|progress|increases?)\b", _I
         ),

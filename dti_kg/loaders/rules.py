@@ -83,6 +83,8 @@ class Lexicon:
     reason: regex.Pattern[str] | None = None
     # Read "from fifth place" after a change as the previous edition's rank (else it is skipped).
     previous_rank: bool = False
+    # After a list of provinces, before one rank they share: "both ranked", "tied for" (ties).
+    tie: regex.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -492,14 +494,7 @@ def _respectively(
     ranked first, second and third respectively": (place, rank, span start, span end) for each
     name, only when the names form one list and there are as many ranks as names."""
     for m in lex.respectively_verb.finditer(text, sentence.start, sentence.end):
-        chain: list[PlaceMention] = []
-        pos = m.start()
-        for p in reversed([p for p in places if p.end <= m.start()]):
-            gap = _drop_era(text[p.end : pos])
-            if not (gap.strip() == "" if not chain else lex.list_separator.fullmatch(gap)):
-                break
-            chain.insert(0, p)
-            pos = p.start
+        chain = _names_before(text, m.start(), lex, places)
         ranks: list[int] = []
         end = m.end()
         while True:
@@ -518,6 +513,35 @@ def _respectively(
         tail = lex.respectively_tail.match(text, end, sentence.end)
         if len(chain) >= 2 and len(chain) == len(ranks) and tail:
             return [(p, n, chain[0].start, tail.end()) for p, n in zip(chain, ranks, strict=True)]
+    return []
+
+
+def _names_before(text: str, at: int, lex: Lexicon, places: list[PlaceMention]) -> list[PlaceMention]:
+    """The list of province names that ends right before ``at`` ("Đà Nẵng, TP.HCM và Quảng Ninh")."""
+    chain: list[PlaceMention] = []
+    pos = at
+    for p in reversed([p for p in places if p.end <= at]):
+        gap = _drop_era(text[p.end : pos])
+        if not (gap.strip() == "" if not chain else lex.list_separator.fullmatch(gap)):
+            break
+        chain.insert(0, p)
+        pos = p.start
+    return chain
+
+
+def _ties(
+    text: str, sentence: Piece, lex: Lexicon, places: list[PlaceMention]
+) -> list[tuple[PlaceMention, int, int, int]]:
+    """ "Lang Son and Can Tho both ranked 5th", "… tied for fifth place": one rank for each province
+    of the list right before the words of a tie (the shape of ``_respectively``'s result)."""
+    if lex.tie is None:
+        return []
+    for m in lex.tie.finditer(text, sentence.start, sentence.end):
+        chain = _names_before(text, m.start(), lex, places)
+        o = lex.ordinal.match(text, m.end(), sentence.end)
+        n = lex.number(o.group("n")) if o else None
+        if len(chain) >= 2 and o is not None and n:
+            return [(p, n, chain[0].start, o.end()) for p in chain]
     return []
 
 
@@ -575,6 +599,8 @@ def find_in_sentence(
     )
     findings: list[Finding] = []
     listed = _respectively(text, sentence, lex, places)
+    listed_rule = "respectively" if listed else "tie"
+    listed = listed or _ties(text, sentence, lex, places)
     listed_span = (listed[0][2], listed[0][3]) if listed else None
     pending_changes: list[tuple[Piece, _Value, PlaceMention | None]] = []
     seen_rank_verb = False
@@ -721,7 +747,7 @@ def find_in_sentence(
     if listed and listed_indicator and not narrow:
         for place, n, start, end in listed:
             cohort = _era_cohort(place) or sentence_cohort
-            v = _Value("rank", n, start, end, f"{lex.rule_prefix}.rank.respectively", cohort=cohort)
+            v = _Value("rank", n, start, end, f"{lex.rule_prefix}.rank.{listed_rule}", cohort=cohort)
             piece = Piece(start, end, text[start:end])
             findings.append(_finding(env, piece, v, listed_indicator, place, cohort, listed=True))
     if shared is not None:
