@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from itertools import pairwise
 
 import regex
@@ -118,6 +119,12 @@ _ORDINALS = {"nhất": 1, "hai": 2, "ba": 3, "tư": 4, "năm": 5, "sáu": 6, "b�
 
 def edition_mentions(text: str, lex: Lexicon) -> list[EditionMention]:
     """Every edition the text names in DTI context, in text order."""
+    return list(_edition_mentions(text, lex))
+
+
+# Every sentence asks for the document's editions: one scan per document keeps extraction linear.
+@lru_cache(maxsize=16)
+def _edition_mentions(text: str, lex: Lexicon) -> tuple[EditionMention, ...]:
     found: dict[int, EditionMention] = {}
     for m in _ORDINAL_EDITION.finditer(text):
         token = m.group("n").lower()
@@ -127,9 +134,16 @@ def edition_mentions(text: str, lex: Lexicon) -> list[EditionMention]:
     for pattern in lex.edition_anchored:
         for m in pattern.finditer(text):
             year = int(m.group("year"))
-            if known_year(year) and not lex.not_edition_before.search(text[: m.start("year")]):
+            if known_year(year) and not _follows_not_edition(text, m.start("year"), lex):
                 found.setdefault(m.start("year"), EditionMention(m.start("year"), year))
-    return sorted(found.values(), key=lambda e: e.start)
+    return tuple(sorted(found.values(), key=lambda e: e.start))
+
+
+_NOT_EDITION_REACH = 120  # longer than any "so với năm" / "compared with the DTI in" before a year
+
+
+def _follows_not_edition(text: str, at: int, lex: Lexicon) -> bool:
+    return bool(lex.not_edition_before.search(text[max(0, at - _NOT_EDITION_REACH) : at]))
 
 
 def sentence_edition(text: str, sentence: Piece, lex: Lexicon) -> int | None:
@@ -142,7 +156,7 @@ def sentence_edition(text: str, sentence: Piece, lex: Lexicon) -> int | None:
     loose = {
         int(m.group("year"))
         for m in lex.edition_loose.finditer(text, sentence.start, sentence.end)
-        if not lex.not_edition_before.search(text[: m.start("year")])
+        if not _follows_not_edition(text, m.start("year"), lex)
     }
     loose = {y for y in loose if known_year(y)}
     return loose.pop() if len(loose) == 1 else None
@@ -155,7 +169,7 @@ def sentence_years(text: str, sentence: Piece, lex: Lexicon) -> list[tuple[int, 
     }
     for m in lex.edition_loose.finditer(text, sentence.start, sentence.end):
         year = int(m.group("year"))
-        if known_year(year) and not lex.not_edition_before.search(text[: m.start("year")]):
+        if known_year(year) and not _follows_not_edition(text, m.start("year"), lex):
             found.add((m.start("year"), year))
     return sorted(found)
 
@@ -181,6 +195,12 @@ PILLARS = ("digital_government", "digital_economy", "digital_society")
 def clause_indicators(clause: str, lex: Lexicon) -> list[tuple[int, int, str]]:
     """Indicator names in a clause, longest first, without overlaps: (start, end, key); "all three
     pillars" stands for the three at its own position."""
+    return list(_clause_indicators(clause, lex))
+
+
+# The same clause is asked about by several rules of its sentence.
+@lru_cache(maxsize=4096)
+def _clause_indicators(clause: str, lex: Lexicon) -> tuple[tuple[int, int, str], ...]:
     taken: list[tuple[int, int, str]] = []
     for pattern, key in lex.indicators:
         for m in pattern.finditer(clause):
@@ -190,7 +210,7 @@ def clause_indicators(clause: str, lex: Lexicon) -> list[tuple[int, int, str]]:
         for m in lex.all_pillars.finditer(clause):
             if all(m.end() <= s or m.start() >= e for s, e, _ in taken):
                 taken.extend((m.start(), m.end(), key) for key in PILLARS)
-    return sorted(taken)
+    return tuple(sorted(taken))
 
 
 def _ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
