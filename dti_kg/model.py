@@ -12,7 +12,7 @@ from dti_kg.text import origin_map
 
 Measure = Literal["rank", "score", "rank_change"]
 EditionBasis = Literal["stated", "inferred_from_date"]
-ProvinceBasis = Literal["text", "title", "outlet"]
+ProvinceBasis = Literal["text", "title", "outlet", "review"]
 
 
 @dataclass(frozen=True, order=True)
@@ -87,6 +87,34 @@ class Claim:
 
 
 @dataclass
+class Candidate:
+    """A value whose subject province is uncertain: kept for a person to decide (``dti review``),
+    never served as a claim. ``rivals`` are the provinces that could be its subject."""
+
+    edition: int
+    indicator: str
+    measure: Measure
+    value: int | Decimal
+    cohort: int | None
+    rule: str
+    evidence: list[Span]
+    reason: str
+    rivals: tuple[str, ...]  # unit slugs, sorted; may be empty (nobody named: the reason says why)
+    compared_to: int | None = None
+    edition_basis: EditionBasis = "stated"
+
+    def key(self) -> tuple[object, ...]:
+        return (
+            self.edition,
+            self.indicator,
+            self.measure,
+            self.compared_to,
+            str(self.value),
+            self.evidence[0],
+        )
+
+
+@dataclass
 class EditionFact:
     """A fact about an edition stated in an article (publisher, counts, named main indices)."""
 
@@ -109,3 +137,4 @@ class Extraction:
     claims: list[Claim]
     facts: list[EditionFact] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # human-readable remarks (e.g. "no DTI content")
+    candidates: list[Candidate] = field(default_factory=list)  # uncertain attributions, for review

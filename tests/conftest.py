@@ -65,6 +65,17 @@ def seed_store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Pa
     return link
 
 
+@pytest.fixture(scope="session")
+def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built from the bundled snapshot (what `dti serve` builds on first start), once per session."""
+    from dti_kg.build import build_store
+
+    link = tmp_path_factory.mktemp("bundled-store") / "store"
+    result = build_store(link, None)
+    assert result.ok, [o.as_json() for o in result.quarantined]
+    return link
+
+
 # ---- server pages & linked data fixtures (owner: pages engineer) -------------------------------
 SERVER_SAMPLE = REPO / "tests" / "fixtures" / "server" / "sample.trig"
 

@@ -83,6 +83,7 @@ def _decode(path: Path, raw: bytes) -> str:
 def _parse_html(path: Path, html: str) -> _Page:
     # Imported here: trafilatura is slow to import and only HTML input needs it.
     import trafilatura
+    import trafilatura.settings
 
     doc = trafilatura.bare_extraction(
         html,
@@ -92,10 +93,13 @@ def _parse_html(path: Path, html: str) -> _Page:
         deduplicate=False,
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
-    text = (doc.text or "") if doc is not None else ""
+    # None when nothing was extracted (a dict comes back only with as_dict=True, which we never pass).
+    text = (doc.text or "") if isinstance(doc, trafilatura.settings.Document) else ""
     # On a page without an article trafilatura falls back to whatever text there is (menus, a
     # footer); an article has at least one line that reads like a sentence.
-    if not any(len(line.split()) >= _MIN_SENTENCE_WORDS for line in text.splitlines()):
+    if not isinstance(doc, trafilatura.settings.Document) or not any(
+        len(line.split()) >= _MIN_SENTENCE_WORDS for line in text.splitlines()
+    ):
         raise InputError(f"{path}: HTML page without an article (no main text found)")
     published = None
     if doc.date:

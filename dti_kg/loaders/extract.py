@@ -28,7 +28,7 @@ from dti_kg.loaders.documents import load_document
 from dti_kg.loaders.findings import EditionMention, Finding
 from dti_kg.loaders.places import find_places, resolve
 from dti_kg.loaders.rules import Lexicon, document_cohorts, edition_mentions
-from dti_kg.model import Claim, EditionBasis, Extraction, ProvinceBasis, SourceDocument
+from dti_kg.model import Candidate, Claim, EditionBasis, Extraction, ProvinceBasis, SourceDocument
 from dti_kg.reference import edition_in_force, editions, outlets
 
 _BASIS_RANK = {"text": 0, "title": 1, "outlet": 2}
@@ -58,6 +58,15 @@ def inferred_edition(published: date | None) -> int | None:
 
 
 def resolve_edition(
+    finding: Finding, mentions: list[EditionMention], published: date | None
+) -> tuple[int | None, EditionBasis]:
+    edition, basis = _edition_of(finding, mentions, published)
+    if finding.previous_edition and edition is not None:
+        edition = finding.compared_to or edition - 1  # "rose four places from fifth": the earlier rank
+    return edition, basis
+
+
+def _edition_of(
     finding: Finding, mentions: list[EditionMention], published: date | None
 ) -> tuple[int | None, EditionBasis]:
     if finding.edition is not None:
@@ -143,8 +152,6 @@ def _claim(
     if finding.refusal:
         return None, f"skipped {where}: {finding.refusal}"
     edition, edition_basis = resolve_edition(finding, mentions, doc.published)
-    if finding.previous_edition and edition is not None:
-        edition = finding.compared_to or edition - 1  # "rose four places from fifth": the earlier rank
     if edition is None or edition not in editions():
         return None, f"skipped {where}: the edition is not stated and the publication date is unknown"
     cohort, problem = _cohort(finding, edition)
@@ -176,6 +183,64 @@ def _claim(
         ),
         None,
     )
+
+
+def _candidate(
+    finding: Finding, doc: SourceDocument, mentions: list[EditionMention], reason: str
+) -> Candidate | None:
+    """An uncertain attribution as a candidate for review: the value is a DTI value of some province,
+    but whose is not clear (several named, or the subject may be the nation, a ministry …)."""
+    if finding.refusal or not (finding.ambiguous_place or finding.other_subject):
+        return None  # not a province's value at all, or nothing to choose between
+    edition, edition_basis = resolve_edition(finding, mentions, doc.published)
+    if edition is None or edition not in editions():
+        return None
+    cohort, problem = _cohort(finding, edition)
+    if problem:
+        return None
+    rivals = {
+        unit.slug
+        for place in find_places(finding.sentence.text, doc.language)
+        if (unit := resolve(place.name, edition, cohort or finding.cohort_hint)) is not None
+    }
+    if (title := _title_place(doc)) and (unit := resolve(title, edition, cohort)) is not None:
+        rivals.add(unit.slug)
+    compared = None
+    if finding.measure == "rank_change":
+        compared = finding.compared_to if finding.compared_to is not None else edition - 1
+    return Candidate(
+        edition=edition,
+        indicator=finding.indicator,
+        measure=finding.measure,
+        value=finding.value,
+        cohort=cohort,
+        rule=finding.rule,
+        evidence=[finding.span],
+        reason=reason,
+        rivals=tuple(sorted(rivals)),
+        compared_to=compared,
+        edition_basis=edition_basis,
+    )
+
+
+def _conflict_candidates(group: list[Claim], reason: str) -> list[Candidate]:
+    """Two values for one slot in one article: each is a candidate; a person keeps one."""
+    return [
+        Candidate(
+            edition=c.edition,
+            indicator=c.indicator,
+            measure=c.measure,
+            value=c.value,
+            cohort=c.cohort,
+            rule=c.rule,
+            evidence=list(c.evidence),
+            reason=reason,
+            rivals=(c.province,),
+            compared_to=c.compared_to,
+            edition_basis=c.edition_basis,
+        )
+        for c in group
+    ]
 
 
 def _adopt_stated_cohorts(claims: list[Claim]) -> list[Claim]:
@@ -229,9 +294,9 @@ def _successor_slug(unit: Unit) -> str | None:
     return new.slug if new is not None and resolve(unit.name_vi, 2025, 34) == new else None
 
 
-def _merge(claims: list[Claim]) -> tuple[list[Claim], list[str]]:
+def _merge(claims: list[Claim]) -> tuple[list[Claim], list[str], list[Candidate]]:
     """One claim per key with all its evidence (a repeated paragraph is one claim, several spans);
-    two different values for the same slot in one article are both dropped, with a note."""
+    two different values for the same slot in one article are both sent to review, with a note."""
     merged: dict[tuple[object, ...], Claim] = {}
     for claim in sorted(claims, key=lambda c: c.evidence[0]):
         key = claim.key()
@@ -247,18 +312,21 @@ def _merge(claims: list[Claim]) -> tuple[list[Claim], list[str]]:
         if _BASIS_RANK[claim.province_basis] < _BASIS_RANK[kept.province_basis]:
             kept.province_basis = claim.province_basis
     notes = []
+    candidates: list[Candidate] = []
     slots: dict[tuple[object, ...], list[Claim]] = {}
     for claim in merged.values():
         slot = (claim.province, claim.edition, claim.indicator, claim.measure, claim.compared_to)
         slots.setdefault(slot, []).append(claim)
     out = []
-    for slot, group in slots.items():
+    for where, group in slots.items():
         if len(group) > 1:
             values = sorted(str(c.value) for c in group)
-            notes.append(f"conflicting values {values} for {slot}: none kept")
+            note = f"conflicting values {values} for {where}: none kept"
+            notes.append(f"{note}, sent to review")
+            candidates.extend(_conflict_candidates(group, note))
             continue
         out.extend(group)
-    return out, notes
+    return out, notes, candidates
 
 
 def derive_previous_ranks(claims: list[Claim]) -> list[Claim]:
@@ -317,15 +385,21 @@ def extract_document(doc: SourceDocument) -> Extraction:
     mentions = edition_mentions(doc.text, lex)
     notes: list[str] = []
     claims: list[Claim] = []
+    candidates: list[Candidate] = []
     for finding in _find(doc):
         claim, note = _claim(finding, doc, mentions)
         if claim:
             claims.append(claim)
         elif note:
+            candidate = _candidate(finding, doc, mentions, note.split(": ", 1)[-1])
+            if candidate is not None:
+                candidates.append(candidate)
+                note = f"{note} (sent to review)"
             notes.append(note)
     claims = _adopt_document_cohort(claims, document_cohorts(doc.text, lex))
-    claims, conflict_notes = _merge(_adopt_stated_cohorts(claims))
+    claims, conflict_notes, conflicts = _merge(_adopt_stated_cohorts(claims))
     notes.extend(conflict_notes)
+    candidates.extend(conflicts)
     derived = derive_previous_ranks(claims)
     known = {c.key() for c in claims}
     claims.extend(d for d in derived if d.key() not in known)
@@ -333,7 +407,14 @@ def extract_document(doc: SourceDocument) -> Extraction:
     notes.extend(fact_notes)
     if not claims:
         notes.append("no DTI claims: no rank, score or rank change is stated precisely enough")
-    return Extraction(doc, sorted(claims, key=claim_sort_key), fact_list, sorted(dict.fromkeys(notes)))
+    unique = {c.key(): c for c in sorted(candidates, key=Candidate.key)}  # repeated paragraphs: once
+    return Extraction(
+        doc,
+        sorted(claims, key=claim_sort_key),
+        fact_list,
+        sorted(dict.fromkeys(notes)),
+        list(unique.values()),
+    )
 
 
 def extract_path(path: Path) -> Extraction:

@@ -20,6 +20,7 @@ BLUEPRINTS: list[tuple[str, str]] = [
     ("dti_kg.server.pages", "bp"),
     ("dti_kg.server.void", "bp"),
     ("dti_kg.server.audit", "bp"),
+    ("dti_kg.server.validators", "bp"),  # CORS, ETag and Last-Modified on every route
 ]
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, redirect, request
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response as BaseResponse
 
 from dti_kg.server import conneg, guard, service_description
 from dti_kg.server.caching import current_stamp, etag_for, not_modified
@@ -29,14 +30,6 @@ TRUNCATED_HEADER = "X-DTI-Truncated"
 BUILD_HEADER = "X-DTI-Build"
 
 _FORM_KIND = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
-
-CORS_HEADERS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Modified-Since",
-    "Access-Control-Expose-Headers": f"ETag, Last-Modified, Retry-After, {TRUNCATED_HEADER}, {BUILD_HEADER}",
-    "Access-Control-Max-Age": "600",
-}
 
 
 @dataclass(frozen=True)
@@ -111,7 +104,7 @@ def _read_request() -> QueryRequest | None:
     )
 
 
-def _service_description() -> Response:
+def _service_description() -> BaseResponse:  # flask's redirect() is typed as werkzeug's Response
     accept = request.headers.get("Accept")
     if conneg.prefers_html(accept, conneg.GRAPH_TYPES):
         return redirect(request.script_root + QUERY_PAGE, code=303)
@@ -129,7 +122,7 @@ def _content_type(media_type: str) -> str:
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
-def sparql() -> Response:
+def sparql() -> BaseResponse:
     req = _read_request()
     if req is None:
         return _service_description()
@@ -162,10 +155,4 @@ def sparql() -> Response:
     response.headers[BUILD_HEADER] = stamp.build_id
     response.cache_control.no_cache = True  # reuse only after revalidation (cheap: no query runs)
     response.vary.add("Accept")
-    return response
-
-
-@bp.after_request
-def _cors(response: Response) -> Response:
-    response.headers.update(CORS_HEADERS)
     return response

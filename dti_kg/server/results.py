@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from flask import current_app
 from rdflib import Graph
 
+from dti_kg.server.bindings import inline
 from dti_kg.server.executor import EXECUTOR_KEY, Executor
 
 SPARQL_JSON = "application/sparql-results+json"
@@ -68,7 +69,9 @@ def iri(value: str) -> tuple[str, str]:
     return ("iri", value)
 
 
-def literal(lexical: str, datatype: str | None = None, lang: str | None = None) -> tuple[str, ...]:
+def literal(
+    lexical: str, datatype: str | None = None, lang: str | None = None
+) -> tuple[str, str, str | None, str | None]:
     return ("literal", lexical, datatype, lang)
 
 
@@ -86,15 +89,15 @@ def decode_sparql_json(body: bytes) -> tuple[list[str], list[dict[str, Term]]]:
 
 
 def select(query: str, substitutions: Mapping[str, tuple] | None = None) -> Table:
-    """Run a SELECT through the executor and decode it."""
-    result = executor().run(query, substitutions=dict(substitutions or {}), accept=SPARQL_JSON)
+    """Run a SELECT through the executor and decode it; ``substitutions`` are written into its text."""
+    result = executor().run(inline(query, substitutions or {}), accept=SPARQL_JSON)
     columns, rows = decode_sparql_json(result.body)
     return Table(columns, rows, bool(result.truncated), result.build_id)
 
 
 def construct(query: str, substitutions: Mapping[str, tuple] | None = None) -> tuple[Graph, bool, str]:
     """Run a CONSTRUCT through the executor: the triples (rdflib Graph), truncation flag, build id."""
-    result = executor().run(query, substitutions=dict(substitutions or {}), accept=N_TRIPLES)
+    result = executor().run(inline(query, substitutions or {}), accept=N_TRIPLES)
     graph = Graph()
     graph.parse(data=result.body.decode("utf-8"), format="nt")
     return graph, bool(result.truncated), result.build_id

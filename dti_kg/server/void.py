@@ -19,7 +19,16 @@ from dti_kg.namespaces import DTI
 from dti_kg.serialize import dump_nquads
 from dti_kg.server.caching import current_stamp, etag_for, not_modified
 from dti_kg.server.errors import ServiceUnavailable
-from dti_kg.server.resources import HTML, JSON_LD, N_TRIPLES, TURTLE, choose_media_type, rdf_response
+from dti_kg.server.pages_resource import generic_page
+from dti_kg.server.resources import (
+    HTML,
+    JSON_LD,
+    N_TRIPLES,
+    TURTLE,
+    choose_media_type,
+    rdf_response,
+    sorted_graph,
+)
 from dti_kg.server.results import Term, construct, iri, select
 
 N_QUADS = "application/n-quads"
@@ -89,9 +98,6 @@ def void_graph(base: str, host_root: str) -> Graph:
 @bp.get("/.well-known/void")
 @bp.get("/.well-known/void<any('.ttl', '.nt', '.jsonld'):ext>")
 def void(ext: str | None = None) -> Response:
-    from dti_kg.server.pages import generic_page
-    from dti_kg.server.resources import sorted_graph
-
     media_type = choose_media_type(ext, offers=(TURTLE, HTML, JSON_LD, N_TRIPLES))
     base = current_app.config["BASE_IRI"]
     graph = sorted_graph(void_graph(base, request.host_url))
@@ -102,11 +108,14 @@ def void(ext: str | None = None) -> Response:
     return rdf_response(graph, media_type)
 
 
+def _resource(t: Term) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode:
+    """A subject or graph name: the store holds no literals there."""
+    return pyoxigraph.BlankNode(t.value) if t.kind == "bnode" else pyoxigraph.NamedNode(t.value)
+
+
 def _term(t: Term) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal:
-    if t.kind == "uri":
-        return pyoxigraph.NamedNode(t.value)
-    if t.kind == "bnode":
-        return pyoxigraph.BlankNode(t.value)
+    if t.kind in ("uri", "bnode"):
+        return _resource(t)
     if t.lang:
         return pyoxigraph.Literal(t.value, language=t.lang)
     if t.datatype:
@@ -128,7 +137,10 @@ def all_quads(max_rows: int) -> tuple[list[pyoxigraph.Quad], str]:
             )
         build_id = table.build_id
         quads.extend(
-            pyoxigraph.Quad(_term(r["s"]), _term(r["p"]), _term(r["o"]), _term(r["g"])) for r in table.rows
+            pyoxigraph.Quad(
+                _resource(r["s"]), pyoxigraph.NamedNode(r["p"].value), _term(r["o"]), _resource(r["g"])
+            )
+            for r in table.rows
         )
         if len(table.rows) < size:
             return quads, build_id
