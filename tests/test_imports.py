@@ -125,7 +125,7 @@ LAYERS: dict[str, set[str]] = {
         "dti_kg.review",
         "dti_kg.cube",
     },
-    "build": {"dti_kg.build", "dti_kg.snapshot", "dti_kg.audit"},
+    "build": {"dti_kg.build", "dti_kg.snapshot", "dti_kg.audit", "dti_kg.evaluation"},
     "server": {"dti_kg.server"},
     "cli": {"dti_kg.cli", "dti_kg.__main__"},
 }
