@@ -698,7 +698,7 @@ def find_in_sentence(
             # "digital government reached 0.4455 points, ranking 7th": the rank completes the
             # indicator of the clause before ("nationwide" after it does not make it the overall index).
             indicators = [previous[0]]
-        elif topic and overall_here and _SCOPE_ONLY.fullmatch(lex.overall.search(clause.text).group(0)):
+        elif topic and (scope := lex.overall.search(clause.text)) and _SCOPE_ONLY.fullmatch(scope.group(0)):
             indicators = [topic]  # "Ở trụ cột xã hội số, tỉnh đạt 0,6864 điểm, xếp hạng 2 toàn quốc"
         elif overall_here or (sentence_overall and not sentence_has_indicator):
             indicators = ["overall"]
@@ -716,7 +716,7 @@ def find_in_sentence(
             indicators = [previous[0]]
         elif topic:
             indicators = [topic]
-        elif listing is not None and all(v.measure == "rank" for v in values):
+        elif shared is not None and listing is not None and all(v.measure == "rank" for v in values):
             # "Đây cũng là địa phương xếp hạng nhất ở cả 3 trụ cột Chính quyền số, …": the value is
             # each listed index's (the count must match, see _shared_indicators).
             for v in values:
@@ -867,7 +867,7 @@ def _each_listed(
     at = sentence.start + shared.start()
     start = max(sentence.start, text.rfind(";", sentence.start, at) + 1)
     keys = list(dict.fromkeys(k for _, _, k in clause_indicators(text[start:at], lex)))
-    out = []
+    out: list[Finding] = []
     for f in findings:
         if f.measure == "rank" and f.span.start <= at < f.span.end and f.refusal is None and len(keys) > 1:
             rule = f"{lex.rule_prefix}.rank.shared"
@@ -905,7 +905,7 @@ def _shared_indicators(
     if count is None or len(keys) != count:
         return []
     anchor = sentence.start + shared.start()
-    out = []
+    out: list[Finding] = []
     for f in findings:
         if (
             f.measure == "rank"
@@ -1122,7 +1122,9 @@ def _sequence(
     if m.group("after"):
         named = [p for p in places_in(text, m.start("after"), m.end("after"), lex.language).places]
         anchor = known.get(named[0].name) if len(named) == 1 else None
-        anchor = next((f for f in reversed(anchors) if named and f.place.name == named[0].name), anchor)
+        anchor = next(
+            (f for f in reversed(anchors) if named and f.place and f.place.name == named[0].name), anchor
+        )
     else:
         anchor = anchors[-1] if anchors else None
     if anchor is None:
@@ -1135,9 +1137,9 @@ def _sequence(
         gap = text[pos : p.start]
         if not (prefix.fullmatch(gap) if not chain else _ITEM_GAP.fullmatch(gap)):
             break
-        score = _ITEM_SCORE.match(text, p.end, sentence.end)
-        value = parse_score(score.group("x")) if score else None
-        pos = score.end() if score else p.end
+        bracket = _ITEM_SCORE.match(text, p.end, sentence.end)
+        value = parse_score(bracket.group("x")) if bracket else None
+        pos = bracket.end() if bracket else p.end
         chain.append((p, value, pos))
     out = []
     for i, (p, score, end) in enumerate(chain, start=1):
@@ -1146,32 +1148,23 @@ def _sequence(
         if not 1 < rank <= (cohort or 63):
             break
         span = span_of(text, p.start, end)
-        common = {
-            "span": span,
-            "sentence": sentence,
-            "edition": anchor.edition,
-            "place": p,
-            "cohort_hint": cohort,
-            "bare_province": False,
-        }
         out.append(
             Finding(
-                indicator="overall",
-                measure="rank",
-                value=rank,
-                rule=f"{lex.rule_prefix}.rank.sequence",
+                "overall",
+                "rank",
+                rank,
+                span,
+                f"{lex.rule_prefix}.rank.sequence",
+                sentence,
+                edition=anchor.edition,
                 cohort=anchor.cohort,
-                **common,
+                place=p,
+                cohort_hint=cohort,
             )
         )
         if score is not None:
+            rule = f"{lex.rule_prefix}.score.sequence"
             out.append(
-                Finding(
-                    indicator="overall",
-                    measure="score",
-                    value=score.normalize(),
-                    rule=f"{lex.rule_prefix}.score.sequence",
-                    **common,
-                )
+                Finding("overall", "score", score.normalize(), span, rule, sentence, anchor.edition, place=p)
             )
     return out

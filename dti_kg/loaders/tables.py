@@ -25,6 +25,7 @@ from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import PlaceMention, find_places
 from dti_kg.loaders.rules import Lexicon, clause_indicators
 from dti_kg.loaders.segments import Piece
+from dti_kg.model import Measure
 from dti_kg.text import parse_score
 
 _ROW = regex.compile(r"^\s*(?P<rank>\d{1,2})(?!\d)\s*(?:[|\t]\s*)?(?P<rest>\S.*?)\s*$")
@@ -130,7 +131,6 @@ def find_table_findings(text: str, lex: Lexicon) -> list[Finding]:
             span = span_of(
                 text, row.line.start + (len(row.line.text) - len(row.line.text.lstrip())), row.line.end
             )
-            common = {"sentence": row.line, "place": row.place, "cohort_hint": cohort}
             findings.append(
                 Finding(
                     indicator="overall",
@@ -138,8 +138,10 @@ def find_table_findings(text: str, lex: Lexicon) -> list[Finding]:
                     value=row.rank,
                     span=span,
                     rule=f"{lex.rule_prefix}.table.rank",
+                    sentence=row.line,
                     cohort=cohort,
-                    **common,
+                    place=row.place,
+                    cohort_hint=cohort,
                 )
             )
             for key, (v_start, v_end) in zip(columns or [], row.values, strict=False):
@@ -153,7 +155,9 @@ def find_table_findings(text: str, lex: Lexicon) -> list[Finding]:
                         value=Decimal(value).normalize(),
                         span=span,
                         rule=f"{lex.rule_prefix}.table.score-column",
-                        **common,
+                        sentence=row.line,
+                        place=row.place,
+                        cohort_hint=cohort,
                     )
                 )
     return findings
@@ -297,37 +301,25 @@ def _cell_findings(
     cohort: int | None,
 ) -> list[Finding]:
     indicator = column.indicator or "overall"
-    common = {"sentence": line, "place": place, "cohort_hint": cohort}
+    span = span_of(text, cell.start, cell.end)
     rule = f"{lex.rule_prefix}.table.cell"
+
+    def finding(measure: Measure, value: int | Decimal, stated_cohort: int | None = None) -> Finding:
+        return Finding(
+            indicator, measure, value, span, rule, line, cohort=stated_cohort, place=place, cohort_hint=cohort
+        )
+
     if column.measure == "rank":
         m = _CELL_RANK.match(cell.text)
         if not m:
             return []
-        out = [
-            Finding(
-                indicator,
-                "rank",
-                int(m.group("n")),
-                span_of(text, cell.start, cell.end),
-                rule,
-                cohort=cohort,
-                **common,
-            )
-        ]
+        out = [finding("rank", int(m.group("n")), cohort)]
         score = parse_score(m.group("x")) if m.group("x") else None
         if score is not None:  # "1 (0,6419)": the rank and, in brackets, the score
-            out.append(
-                Finding(
-                    indicator, "score", score.normalize(), span_of(text, cell.start, cell.end), rule, **common
-                )
-            )
+            out.append(finding("score", score.normalize()))
         return out
     score = parse_score(cell.text)
-    if score is None:
-        return []
-    return [
-        Finding(indicator, "score", score.normalize(), span_of(text, cell.start, cell.end), rule, **common)
-    ]
+    return [] if score is None else [finding("score", score.normalize())]
 
 
 __all__ = ["find_grid_findings", "find_table_findings"]
