@@ -95,6 +95,26 @@ CASES = [
         _ranks("da-nang", 2024, 63, overall=2) | _ranks("da-nang-2025", 2024, 34, overall=17),
     ),
     (
+        # Both eras named: the scores keep each its own unit (no article-wide cohort to apply).
+        "former-and-new-scores-keep-their-units",
+        "In 2024, former Da Nang reached 0.8335 and ranked 2nd among the 63 provinces.\nNew Da Nang "
+        "achieved 0.7069 and ranked 17th among the 34 provinces after administrative mergers in the "
+        "2024 DTI.",
+        _ranks("da-nang", 2024, 63, overall=2)
+        | _ranks("da-nang-2025", 2024, 34, overall=17)
+        | {
+            ("da-nang", 2024, "overall", "score", Decimal("0.8335"), None),
+            ("da-nang-2025", 2024, "overall", "score", Decimal("0.7069"), None),
+        },
+    ),
+    (
+        # "newly merged localities" frames the article: the 34 merged units.
+        "an-english-merger-cue-frames-the-cohort",
+        "The 2024 DTI of the newly merged localities was announced.\nHue ranked second.\nHai Phong "
+        "ranked third.",
+        _ranks("hue-2025", 2024, 34, overall=2) | _ranks("hai-phong-2025", 2024, 34, overall=3),
+    ),
+    (
         "maximum-scores-are-one-a-maximum-of-1000-is-no-score",
         "In the 2024 DTI, Hai Phong achieved maximum scores in Digital Awareness and Digital Institutions, "
         "on a scale with a maximum score of 1,000.",

@@ -288,6 +288,31 @@ def _adopt_document_cohort(claims: list[Claim], cohorts: set[int]) -> list[Claim
     return out
 
 
+def _adopt_province_cohort(claims: list[Claim]) -> list[Claim]:
+    """A province's DTI 2024 rank without a cohort, in an article that ranks that province over one
+    cohort only ("Hanoi has topped among 34 provinces … Hanoi led in four key indicators"), is over
+    that cohort too; other provinces' ranks keep what their own sentences say."""
+    gaz = gazetteer()
+
+    def place(slug: str) -> str:  # one key for a 63-era unit and the 34-era unit that is the same place
+        return _successor_slug(gaz.by_slug[slug]) or slug
+
+    stated: dict[tuple[str, int], set[int]] = {}
+    for c in claims:
+        if c.measure == "rank" and c.cohort is not None and len(editions()[c.edition].cohorts) > 1:
+            stated.setdefault((place(c.province), c.edition), set()).add(c.cohort)
+    out = []
+    for claim in claims:
+        cohorts = stated.get((place(claim.province), claim.edition), set())
+        if claim.measure == "rank" and claim.cohort is None and len(cohorts) == 1:
+            cohort = next(iter(cohorts))
+            unit = resolve(gaz.by_slug[claim.province].name_vi, claim.edition, cohort)
+            if unit is not None:
+                claim = replace(claim, province=unit.slug, cohort=cohort)
+        out.append(claim)
+    return out
+
+
 def _successor_slug(unit: Unit) -> str | None:
     """The 34-era unit that is the same place as ``unit`` (same name or sole predecessor)."""
     new = gazetteer().successor(unit)
@@ -397,7 +422,7 @@ def extract_document(doc: SourceDocument) -> Extraction:
                 note = f"{note} (sent to review)"
             notes.append(note)
     claims = _adopt_document_cohort(claims, document_cohorts(doc.text, lex))
-    claims, conflict_notes, conflicts = _merge(_adopt_stated_cohorts(claims))
+    claims, conflict_notes, conflicts = _merge(_adopt_province_cohort(_adopt_stated_cohorts(claims)))
     notes.extend(conflict_notes)
     candidates.extend(conflicts)
     derived = derive_previous_ranks(claims)

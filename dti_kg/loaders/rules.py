@@ -355,18 +355,23 @@ class Context:
 
 
 def dti_sentences(text: str, lex: Lexicon) -> Iterator[tuple[Piece, Context]]:
-    """DTI sentences and the sentences that continue them, each with its context. A sentence also
-    inherits the cohort the text spoke of last ("Trong số 34 tỉnh …, Hà Nội dẫn đầu. Đứng thứ hai
-    là TP Huế …") and, within a paragraph, the one province the sentence before named ("Đây")."""
+    """DTI sentences and the sentences that continue them, each with its context. Within a
+    paragraph, a sentence also inherits the cohort the sentence before spoke of ("Trong số 34 tỉnh
+    …, Hà Nội dẫn đầu. Đứng thứ hai là TP Huế …") and the one province it named ("Đây"); the
+    cohort the text last framed by the merger ("sau sáp nhập") also carries into later paragraphs."""
     previous: Context | None = None  # the context a next sentence would continue, if any
     carried = Context()  # what the previous sentence of the same paragraph passes on
+    framed: int | None = None  # the cohort the text last framed by the merger ("sau sáp nhập")
     end = 0
     about: str | None = None  # what the last DTI sentence spoke of, when it named no province
     antecedent: str | None = None
     for sentence in sentences(text):
         if "\n" in text[end : sentence.start]:
-            carried = Context(cohort=carried.cohort)  # the subject stays in its paragraph, a cohort does not
+            # A number ("8th out of 63") stays in its paragraph; a merger frame goes on.
+            carried = Context(cohort=framed)
         end = sentence.end
+        merger = _merger_cohorts(sentence.text)
+        framed = next(iter(merger)) if len(merger) == 1 else framed
         names = {p.name for p in places_in(text, sentence.start, sentence.end, lex.language).places}
         subject = next(iter(names)) if len(names) == 1 else None
         cohort = _sentence_cohort(text, sentence, lex, [])
@@ -410,10 +415,15 @@ def _era_cohort(place: PlaceMention | None) -> int | None:
 
 
 def document_cohorts(text: str, lex: Lexicon) -> set[int]:
-    """Every cohort the text speaks of ("34 tỉnh", "sau sáp nhập", "among the 63 …")."""
-    found = {int(m.group("of")) for m in lex.cohort.finditer(text)}
+    """The cohorts the text names by the merger ("sau sáp nhập", "trước khi sáp nhập") or by a unit's
+    era ("Thái Nguyên (mới)", "former Da Nang"). A number ("8th out of 63") is not enough: it states
+    the cohort of its own sentence only."""
+    found: set[int] = set()
     for sentence in sentences(text):
         found |= _merger_cohorts(sentence.text)
+        found |= {
+            int(p.era) for p in places_in(text, sentence.start, sentence.end, lex.language).places if p.era
+        }
     return found
 
 
@@ -442,8 +452,11 @@ def _sentence_cohort(text: str, sentence: Piece, lex: Lexicon, places: list[Plac
 
 # "sau sáp nhập" / "after the merger": the 34 units; "trước (khi) sáp nhập": the 63 provinces.
 _MERGER_CUE = regex.compile(
-    r"(?<![\p{L}])(?:(?P<after>sau\s+(?:khi\s+)?(?:sáp\s+nhập|sắp\s+xếp|hợp\s+nhất)|after\s+the\s+merger)"
-    r"|trước\s+(?:khi\s+)?(?:sáp\s+nhập|sắp\s+xếp|hợp\s+nhất)|before\s+the\s+merger)(?![\p{L}])",
+    r"(?<![\p{L}])(?:(?P<after>sau\s+(?:khi\s+)?(?:sáp\s+nhập|sắp\s+xếp|hợp\s+nhất)"
+    # English: "after (the) (administrative) merger(s)", "post-merger", "(the) 34 newly merged localities"
+    r"|after\s+(?:the\s+)?(?:administrative\s+)?mergers?|post-merger|newly\s+merged)"
+    r"|trước\s+(?:khi\s+)?(?:sáp\s+nhập|sắp\s+xếp|hợp\s+nhất)"
+    r"|before\s+(?:the\s+)?(?:administrative\s+)?mergers?|pre-merger)(?![\p{L}])",
     regex.IGNORECASE,
 )
 # "Tổng điểm trung bình của địa phương này là 0,5064 điểm": "this locality" inside the sentence.
