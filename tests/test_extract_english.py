@@ -26,6 +26,10 @@ def _ranks(province: str, edition: int, cohort: int | None, **ranks: int) -> set
     return {(province, edition, indicator, "rank", n, cohort) for indicator, n in ranks.items()}
 
 
+def _scores(province: str, edition: int, **scores: str) -> set[Row]:
+    return {(province, edition, indicator, "score", Decimal(x), None) for indicator, x in scores.items()}
+
+
 PILLARS_FIRST = {"digital_government": 1, "digital_economy": 1, "digital_society": 1}
 MAIN_FIRST = {"digital_awareness": 1, "digital_institutions": 1}
 
@@ -82,11 +86,9 @@ CASES = [
         "0.3019 points, ranking 14th; and digital society 0.3092 points, ranking 25th out of 63 provinces "
         "and cities nationwide.",
         _ranks("bac-giang", 2020, 63, digital_government=7, digital_economy=14, digital_society=25)
-        | {
-            ("bac-giang", 2020, "digital_government", "score", Decimal("0.4455"), None),
-            ("bac-giang", 2020, "digital_economy", "score", Decimal("0.3019"), None),
-            ("bac-giang", 2020, "digital_society", "score", Decimal("0.3092"), None),
-        },
+        | _scores(
+            "bac-giang", 2020, digital_government="0.4455", digital_economy="0.3019", digital_society="0.3092"
+        ),
     ),
     (
         "former-and-new-mark-the-unit-of-each-cohort",
@@ -102,10 +104,8 @@ CASES = [
         "2024 DTI.",
         _ranks("da-nang", 2024, 63, overall=2)
         | _ranks("da-nang-2025", 2024, 34, overall=17)
-        | {
-            ("da-nang", 2024, "overall", "score", Decimal("0.8335"), None),
-            ("da-nang-2025", 2024, "overall", "score", Decimal("0.7069"), None),
-        },
+        | _scores("da-nang", 2024, overall="0.8335")
+        | _scores("da-nang-2025", 2024, overall="0.7069"),
     ),
     (
         # "newly merged localities" frames the article: the 34 merged units.
