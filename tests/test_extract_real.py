@@ -33,7 +33,7 @@ SPLITS = ("dev", "test")
 # Baseline before any rule change (commit a702171): vi dev 0.879 / 0.256, vi test 0.970 / 0.390.
 # + flattened tables (loaders/tables.py): vi dev 0.945 / 0.601, vi test 0.970 / 0.390.
 # + shared values, sequences, cohort cues, anaphora: vi dev 0.987 / 0.751, vi test 0.973 / 0.439.
-# Loader 0.4.0 (issue 7, tuned on dev only): vi dev 0.996 / 0.904, vi test 0.976 / 0.488.
+# Loader 0.4.0 (issue 7, tuned on dev only): vi dev 0.996 / 0.907, vi test 0.976 / 0.500.
 # English (corpus-en): baseline en dev 0.720 / 0.265, en test 0.909 / 0.182. Loader 0.4.1 (both
 # branches): en dev 0.984 / 0.926, en test 1.000 / 0.436, vi dev 0.997 / 0.917, vi test 0.977 / 0.188.
 # The dti.gov.vn 2021 table (141 claims, a layout no rule reads yet, test split) lowers vi test recall.

@@ -137,6 +137,31 @@ EXACT = [
         "Theo DTI 2022, ở trụ cột xã hội số, Quảng Ninh xếp thứ hai toàn quốc, tăng một bậc so với năm",
         {("quang-ninh", 2022, "digital_society", "rank", 2, 63)},
     ),
+    (  # a rank over the 63 in a DTI sentence naming no index is the overall rank
+        "Theo kết quả đánh giá mức độ chuyển đổi số năm 2020, Thừa Thiên Huế xếp thứ 2/63 tỉnh thành.",
+        {("thua-thien-hue", 2020, "overall", "rank", 2, 63)},
+    ),
+    (  # a tie: one rank for every listed name
+        "Theo DTI 2022, Phú Thọ và Yên Bái cùng xếp thứ 17 cả nước.",
+        {("phu-tho", 2022, "overall", "rank", 17, 63), ("yen-bai", 2022, "overall", "rank", 17, 63)},
+    ),
+    (  # "lần lượt ở vị trí" pairs names and ranks
+        "Theo DTI 2022, Phú Thọ, Yên Bái, Hà Giang lần lượt ở vị trí 17, 18, 19.",
+        {
+            ("phu-tho", 2022, "overall", "rank", 17, 63),
+            ("yen-bai", 2022, "overall", "rank", 18, 63),
+            ("ha-giang", 2022, "overall", "rank", 19, 63),
+        },
+    ),
+    (  # elliptical "35 về KTS" after a rank verb
+        "Theo DTI 2022, Lào Cai đứng thứ 30 về chuyển đổi số, thứ 22 về CQS, 35 về KTS và 27 về XHS.",
+        {
+            ("lao-cai", 2022, "overall", "rank", 30, 63),
+            ("lao-cai", 2022, "digital_government", "rank", 22, 63),
+            ("lao-cai", 2022, "digital_economy", "rank", 35, 63),
+            ("lao-cai", 2022, "digital_society", "rank", 27, 63),
+        },
+    ),
     (
         "Điện Biên xác định chuyển đổi số là nhiệm vụ trọng tâm.\nTheo đánh giá DTI, chỉ số DTI của tỉnh "
         "năm 2023 xếp hạng thứ 24/63 tỉnh, thành phố.",

@@ -261,7 +261,7 @@ def lexicon() -> Lexicon:
             _I,
         ),
         respectively_verb=c(
-            r"(?:đã\s+)?lần\s+lượt\s+(?:xếp|đứng)(?:\s+ở)?(?:\s+(?:vị\s+trí|hạng))?(?:\s+thứ)?\s+(?=\S)"
+            r"(?:đã\s+)?lần\s+lượt\s+(?:(?:xếp|đứng|giữ)(?:\s+ở)?|ở|là)(?:\s+(?:vị\s+trí|hạng))?(?:\s+thứ)?\s+(?=\S)"
             # "Thanh Hóa, Điện Biên, Hà Tĩnh giữ vị trí thứ 5, 6, 7": as many ranks as names.
             r"|(?:giữ|xếp|đứng)(?:\s+ở)?(?:\s+(?:các\s+)?(?:vị\s+trí|hạng))?(?:\s+thứ)?\s+(?=\d{1,2}\s*(?:,|và)\s*\d)",
             _I,

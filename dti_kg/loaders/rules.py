@@ -235,9 +235,12 @@ def _ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
 
 def _list_ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
     out = []
-    # "…lần lượt là: Nhận thức số - xếp thứ 36; Thể chế số - 57": a number right after "<index> -".
-    for _, end, _ in clause_indicators(clause.text, lex):
-        m = _AFTER_INDEX.match(text, clause.start + end, clause.end)
+    # "…lần lượt là: Nhận thức số - xếp thứ 36; Thể chế số - 57": a number right after "<index> -";
+    # "thứ 22 về CQS, 35 về KTS và 27 về XHS": a number right before "về <index>".
+    for begin, end, _ in clause_indicators(clause.text, lex):
+        m = _AFTER_INDEX.match(text, clause.start + end, clause.end) or _BEFORE_INDEX.search(
+            text, clause.start, clause.start + begin
+        )
         if m:
             out.append(
                 _Value(
@@ -562,7 +565,7 @@ def _names_before(text: str, at: int, lex: Lexicon, places: list[PlaceMention]) 
     return chain
 
 
-def _ties(
+def _tie_list(
     text: str, sentence: Piece, lex: Lexicon, places: list[PlaceMention]
 ) -> list[tuple[PlaceMention, int, int, int]]:
     """ "Lang Son and Can Tho both ranked 5th", "… tied for fifth place": one rank for each province
@@ -633,7 +636,7 @@ def find_in_sentence(
     findings: list[Finding] = []
     listed = _respectively(text, sentence, lex, places)
     listed_rule = "respectively" if listed else "tie"
-    listed = listed or _ties(text, sentence, lex, places)
+    listed = listed or _tie_list(text, sentence, lex, places)
     listed_span = (listed[0][2], listed[0][3]) if listed else None
     pending_changes: list[tuple[Piece, _Value, PlaceMention | None]] = []
     seen_rank_verb = False
@@ -716,6 +719,12 @@ def find_in_sentence(
         elif overall_here or (sentence_overall and not sentence_has_indicator):
             indicators = ["overall"]
         elif (
+            not sentence_has_indicator
+            and lex.dti_mark.search(sentence.text)
+            and any(v.measure == "rank" and v.cohort for v in values)
+        ):
+            indicators = ["overall"]  # "…mức độ chuyển đổi số…, Thừa Thiên Huế xếp thứ 2/63 tỉnh thành"
+        elif (
             previous is not None
             and ("rank" in previous[1] or all(v.measure == "rank" for v in values))
             and (all(v.measure == "score" for v in values) or all(v.measure == "rank" for v in values))
@@ -785,6 +794,7 @@ def find_in_sentence(
             findings.append(_finding(env, piece, v, listed_indicator, place, cohort, listed=True))
     if shared is not None:
         findings.extend(_shared_indicators(text, sentence, lex, shared, findings))
+    findings.extend(_ties(text, sentence, lex, places, findings))
     for rule in lex.extra_rules:
         findings.extend(rule(text, sentence, lex))
     return findings
@@ -870,6 +880,37 @@ _SHARED = regex.compile(
 )
 _COUNT_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "three": 3}
 _PILLARS = ("digital_government", "digital_economy", "digital_society")
+
+
+# "Phú Thọ và Yên Bái cùng xếp thứ 17", "A, B và C đồng hạng 30": one rank for every listed name.
+_TIE_VERB = regex.compile(
+    r"\s*(?:cùng|đồng)\s+(?:xếp|đứng|hạng|ở|giữ)|\s*(?:were\s+)?(?:tied|jointly)", regex.IGNORECASE
+)
+
+
+def _ties(
+    text: str, sentence: Piece, lex: Lexicon, places: list[PlaceMention], findings: list[Finding]
+) -> list[Finding]:
+    out: list[Finding] = []
+    for f in findings:
+        if f.measure != "rank" or f.refusal is not None:
+            continue
+        for p in places:
+            verb = _TIE_VERB.match(text, p.end)
+            if verb is None or not f.span.start <= p.start < verb.end() <= f.span.end:
+                continue
+            chain = [p]
+            for q in reversed([q for q in places if q.end <= p.start]):
+                if not lex.list_separator.fullmatch(text, q.end, chain[0].start):
+                    break
+                chain.insert(0, q)
+            if len(chain) > 1:
+                rule = f"{lex.rule_prefix}.rank.tie"
+                out.extend(
+                    replace(f, place=q, ambiguous_place=False, rule=rule) for q in chain if q != f.place
+                )
+            break
+    return out
 
 
 def _each_listed(
@@ -996,6 +1037,9 @@ _COMPARED_BRACKET = regex.compile(
 )
 _CUT_COMPARISON = regex.compile(
     r"[\p{L}\s]{0,30}?so\s+với\s+(?:năm|DTI)?\s*$|[\p{L}\s]{0,30}?compared\s+(?:with|to)\s*$"
+)
+_BEFORE_INDEX = regex.compile(
+    r"(?:^|(?<=[\s,]))(?P<n>\d{1,2})(?![\d/.,%])\s+(?:về|ở)\s+(?:chỉ\s+số\s+|trụ\s+cột\s+)?$"
 )
 _AFTER_INDEX = regex.compile(r"\s*[-–]\s*(?P<n>\d{1,2})(?![\d/.,%])\s*$")
 _SCOPE_ONLY = regex.compile(r"cả\s+nước|toàn\s+quốc|nationwide", regex.IGNORECASE)
