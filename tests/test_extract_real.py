@@ -34,9 +34,14 @@ SPLITS = ("dev", "test")
 # + flattened tables (loaders/tables.py): vi dev 0.945 / 0.601, vi test 0.970 / 0.390.
 # + shared values, sequences, cohort cues, anaphora: vi dev 0.987 / 0.751, vi test 0.973 / 0.439.
 # Loader 0.4.0 (issue 7, tuned on dev only): vi dev 0.996 / 0.907, vi test 0.976 / 0.500.
+# English (corpus-en): baseline en dev 0.720 / 0.265, en test 0.909 / 0.182. Loader 0.4.1 (both
+# branches): en dev 0.984 / 0.926, en test 1.000 / 0.436, vi dev 0.997 / 0.917, vi test 0.977 / 0.188.
+# The dti.gov.vn 2021 table (141 claims, a layout no rule reads yet, test split) lowers vi test recall.
 FLOORS: dict[tuple[str, str], tuple[float, float]] = {
-    ("vi", "dev"): (0.996, 0.907),
-    ("vi", "test"): (0.975, 0.500),
+    ("vi", "dev"): (0.996, 0.916),
+    ("vi", "test"): (0.976, 0.187),
+    ("en", "dev"): (0.983, 0.926),
+    ("en", "test"): (1.0, 0.436),
 }
 
 
@@ -48,6 +53,7 @@ def results():
 def test_every_article_has_a_valid_sidecar_labels_and_the_split_its_url_decides():
     articles = labelled_articles([CORPUS / s for s in SPLITS])
     assert len([a for a in articles if a.name.startswith("vi_")]) >= 55
+    assert len([a for a in articles if a.name.startswith("en_")]) >= 28
     for article in articles:
         meta = json.loads(article.with_suffix(".meta.json").read_text(encoding="utf-8"))
         assert set(meta) == SIDECAR_KEYS, article

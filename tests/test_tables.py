@@ -4,9 +4,12 @@ is refused because a row, a header or the table's subject does not say enough.""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
+from dti_kg.loaders.claims_en import lexicon as en_lexicon
 from dti_kg.loaders.claims_vi import lexicon
-from dti_kg.loaders.tables import find_table_findings
+from dti_kg.loaders.extract import extract_path
+from dti_kg.loaders.tables import find_grid_findings, find_table_findings
 
 HEADER = (
     "Xếp hạng chi tiết chuyển đổi số năm 2022\n"
@@ -70,3 +73,41 @@ def test_no_table_of_another_index_fewer_than_three_rows_or_rows_with_other_word
 def test_a_rank_that_goes_down_ends_the_block():
     text = "Bảng xếp hạng DTI 2022\n5 Lạng Sơn\n6 Bắc Ninh\n7 Thái Nguyên\n1 Đà Nẵng\n"
     assert [r[3] for r in _read(text)] == [5, 6, 7]
+
+
+# --- HTML tables (the grids trafilatura writes for a page's <table>) ---------------------------
+
+HTML_TABLE = Path(__file__).parent / "fixtures" / "articles" / "en_dti_table.html"
+
+
+def test_an_html_table_gives_each_cell_its_columns_indicator_and_measure_with_the_cell_as_evidence():
+    e = extract_path(HTML_TABLE)
+    got = {(c.province, c.edition, c.indicator, c.measure, c.value, c.cohort) for c in e.claims}
+    assert got == {
+        ("da-nang", 2023, "overall", "rank", 1, 63),
+        ("da-nang", 2023, "overall", "score", Decimal("0.834"), None),
+        ("da-nang", 2023, "digital_government", "rank", 1, 63),
+        ("da-nang", 2023, "digital_government", "score", Decimal("0.8911"), None),  # "1 (0.8911)"
+        ("da-nang", 2023, "digital_economy", "score", Decimal("0.7907"), None),
+        ("ho-chi-minh", 2023, "overall", "rank", 2, 63),
+        ("ho-chi-minh", 2023, "overall", "score", Decimal("0.796"), None),
+        ("ho-chi-minh", 2023, "digital_government", "rank", 2, 63),
+        ("ho-chi-minh", 2023, "digital_economy", "score", Decimal("0.7589"), None),
+        ("thua-thien-hue", 2023, "overall", "rank", 3, 63),
+        ("thua-thien-hue", 2023, "overall", "score", Decimal("0.7651"), None),
+        ("thua-thien-hue", 2023, "digital_government", "rank", 3, 63),
+    }
+    # Not read: a header naming two indices, "n/a", a row naming two provinces, the ICT Index table.
+    for claim in e.claims:
+        (span,) = claim.evidence
+        assert e.source.text[span.start : span.end] == span.quote
+        assert claim.measure != "rank" or span.quote.startswith(str(claim.value))
+    score = next(
+        c for c in e.claims if c.province == "da-nang" and c.measure == "score" and c.indicator == "overall"
+    )
+    assert score.evidence[0].quote == "0.8340" and score.rule == "en.table.cell"
+
+
+def test_a_grid_without_a_rule_under_its_header_is_no_table():
+    text = "DTI 2023\n| Rank | Province | DTI score |\n| 1 | Da Nang | 0.8340 |\n| 2 | Hanoi | 0.7 |\n"
+    assert find_grid_findings(text, en_lexicon()) == []

@@ -10,7 +10,8 @@ stand in only when nothing else can be the subject: not when the sentence speaks
 region, an average, a ministry, a district, a firm or "the leading province", nor in a sentence
 that continues a DTI sentence without naming the DTI.
 cohort -- stated ("8/63"); else implied when the edition ranked one cohort (63 before DTI 2024);
-DTI 2024 ranked the 63 and the 34, so there it stays unknown unless stated.
+DTI 2024 ranked the 63 and the 34, so there it stays unknown unless stated, or unless the article
+states its DTI 2024 ranks over one cohort only (then its other DTI 2024 ranks are over that one).
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ def _lexicon(language: str) -> Lexicon:
 
 def _find(doc: SourceDocument) -> list[Finding]:
     found = claims_en.find_claims(doc.text) if doc.language == "en" else claims_vi.find_claims(doc.text)
-    return found + tables.find_table_findings(doc.text, _lexicon(doc.language))
+    lex = _lexicon(doc.language)
+    return found + tables.find_table_findings(doc.text, lex) + tables.find_grid_findings(doc.text, lex)
 
 
 def inferred_edition(published: date | None) -> int | None:
@@ -56,6 +58,15 @@ def inferred_edition(published: date | None) -> int | None:
 
 
 def resolve_edition(
+    finding: Finding, mentions: list[EditionMention], published: date | None
+) -> tuple[int | None, EditionBasis]:
+    edition, basis = _edition_of(finding, mentions, published)
+    if finding.previous_edition and edition is not None:
+        edition = finding.compared_to or edition - 1  # "rose four places from fifth": the earlier rank
+    return edition, basis
+
+
+def _edition_of(
     finding: Finding, mentions: list[EditionMention], published: date | None
 ) -> tuple[int | None, EditionBasis]:
     if finding.edition is not None:
@@ -102,6 +113,9 @@ def resolve_province(
     if title_name:
         unit = resolve(title_name, edition, cohort)
         return unit, "title", None if unit else f"{title_name!r} was not ranked in DTI {edition}"
+    if finding.antecedent:  # "HCM City ranked second. … The city earned first position in …"
+        unit = resolve(finding.antecedent, edition, cohort)
+        return unit, "text", None if unit else f"{finding.antecedent!r} was not ranked in DTI {edition}"
     outlet = outlets().get(doc.outlet or "")
     if outlet and outlet.province and finding.bare_province:
         unit = gazetteer().by_slug[outlet.province]
@@ -274,6 +288,31 @@ def _adopt_document_cohort(claims: list[Claim], cohorts: set[int]) -> list[Claim
     return out
 
 
+def _adopt_province_cohort(claims: list[Claim]) -> list[Claim]:
+    """A province's DTI 2024 rank without a cohort, in an article that ranks that province over one
+    cohort only ("Hanoi has topped among 34 provinces … Hanoi led in four key indicators"), is over
+    that cohort too; other provinces' ranks keep what their own sentences say."""
+    gaz = gazetteer()
+
+    def place(slug: str) -> str:  # one key for a 63-era unit and the 34-era unit that is the same place
+        return _successor_slug(gaz.by_slug[slug]) or slug
+
+    stated: dict[tuple[str, int], set[int]] = {}
+    for c in claims:
+        if c.measure == "rank" and c.cohort is not None and len(editions()[c.edition].cohorts) > 1:
+            stated.setdefault((place(c.province), c.edition), set()).add(c.cohort)
+    out = []
+    for claim in claims:
+        cohorts = stated.get((place(claim.province), claim.edition), set())
+        if claim.measure == "rank" and claim.cohort is None and len(cohorts) == 1:
+            cohort = next(iter(cohorts))
+            unit = resolve(gaz.by_slug[claim.province].name_vi, claim.edition, cohort)
+            if unit is not None:
+                claim = replace(claim, province=unit.slug, cohort=cohort)
+        out.append(claim)
+    return out
+
+
 def _successor_slug(unit: Unit) -> str | None:
     """The 34-era unit that is the same place as ``unit`` (same name or sole predecessor)."""
     new = gazetteer().successor(unit)
@@ -383,7 +422,7 @@ def extract_document(doc: SourceDocument) -> Extraction:
                 note = f"{note} (sent to review)"
             notes.append(note)
     claims = _adopt_document_cohort(claims, document_cohorts(doc.text, lex))
-    claims, conflict_notes, conflicts = _merge(_adopt_stated_cohorts(claims))
+    claims, conflict_notes, conflicts = _merge(_adopt_province_cohort(_adopt_stated_cohorts(claims)))
     notes.extend(conflict_notes)
     candidates.extend(conflicts)
     derived = derive_previous_ranks(claims)

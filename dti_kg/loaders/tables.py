@@ -25,6 +25,7 @@ from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import PlaceMention, find_places
 from dti_kg.loaders.rules import Lexicon, clause_indicators
 from dti_kg.loaders.segments import Piece
+from dti_kg.model import Measure
 from dti_kg.text import parse_score
 
 _ROW = regex.compile(r"^\s*(?P<rank>\d{1,2})(?!\d)\s*(?:[|\t]\s*)?(?P<rest>\S.*?)\s*$")
@@ -130,7 +131,6 @@ def find_table_findings(text: str, lex: Lexicon) -> list[Finding]:
             span = span_of(
                 text, row.line.start + (len(row.line.text) - len(row.line.text.lstrip())), row.line.end
             )
-            common = {"sentence": row.line, "place": row.place, "cohort_hint": cohort}
             findings.append(
                 Finding(
                     indicator="overall",
@@ -138,8 +138,10 @@ def find_table_findings(text: str, lex: Lexicon) -> list[Finding]:
                     value=row.rank,
                     span=span,
                     rule=f"{lex.rule_prefix}.table.rank",
+                    sentence=row.line,
                     cohort=cohort,
-                    **common,
+                    place=row.place,
+                    cohort_hint=cohort,
                 )
             )
             for key, (v_start, v_end) in zip(columns or [], row.values, strict=False):
@@ -153,10 +155,171 @@ def find_table_findings(text: str, lex: Lexicon) -> list[Finding]:
                         value=Decimal(value).normalize(),
                         span=span,
                         rule=f"{lex.rule_prefix}.table.score-column",
-                        **common,
+                        sentence=row.line,
+                        place=row.place,
+                        cohort_hint=cohort,
                     )
                 )
     return findings
 
 
-__all__ = ["find_table_findings"]
+# --- HTML tables -------------------------------------------------------------------------------
+# trafilatura writes a page's <table> into the text as a grid, one row a line, cells between "|",
+# the header row first and a "|---|---|" line under it:
+#
+#     | Rank | Province/city | DTI score | Digital government | … |
+#     |---|---|---|---|---|
+#     | 1 | Da Nang | 0.8340 | 0.8911 | … |
+#
+# Each column's meaning comes from its header cell: the rank column ("Rank", "STT", "Xếp hạng"),
+# the province column (whatever cell of the row is one province name), and value columns that
+# name an indicator (or the DTI itself: "DTI score", "Điểm DTI") and say whether they hold ranks
+# ("Xếp hạng CQS", "DG rank") or scores. Each value is a finding quoting its own cell.
+
+_GRID_ROW = regex.compile(r"^\s*\|(?P<cells>.*)\|\s*$")
+_GRID_RULE = regex.compile(r"^\s*\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
+_RANK_WORD = regex.compile(
+    r"\b(?:rank(?:ing)?s?|no\.?|stt|tt|xếp\s+hạng|thứ\s+hạng|hạng|vị\s+trí)\b|^#$", regex.IGNORECASE
+)
+_PLACE_HEADER = regex.compile(
+    r"\b(?:provinces?|cit(?:y|ies)|localit(?:y|ies)|units?|tỉnh|thành\s+phố|địa\s+phương|đơn\s+vị)\b",
+    regex.IGNORECASE,
+)
+_SCORE_WORD = regex.compile(
+    r"\b(?:scores?|points?|values?|index|điểm|giá\s+trị|chỉ\s+số)\b", regex.IGNORECASE
+)
+_CELL_RANK = regex.compile(r"^(?P<n>\d{1,2})(?:\s*\(\s*(?P<x>[01][.,]\d{1,4})\s*\))?$")
+_GRID_COHORT = regex.compile(
+    r"(?<!\d)(?P<of>63|34)\s+(?:tỉnh|địa\s+phương|provinces|localities|units)", regex.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class _Column:
+    indicator: str | None  # None: the row's rank column (the overall rank) or a column not read
+    measure: str  # "rank" or "score"
+
+
+def _cells(line: Piece) -> list[Piece] | None:
+    m = _GRID_ROW.match(line.text)
+    if not m:
+        return None
+    out, pos = [], line.start + m.start("cells")
+    for raw in m.group("cells").split("|"):
+        lead = len(raw) - len(raw.lstrip())
+        cell = raw.strip()
+        out.append(Piece(pos + lead, pos + lead + len(cell), cell))
+        pos += len(raw) + 1
+    return out
+
+
+def _grid_columns(header: list[Piece], lex: Lexicon) -> list[_Column | None]:
+    columns: list[_Column | None] = []
+    for cell in header:
+        keys = {k for _, _, k in clause_indicators(cell.text, lex)}
+        ranks = bool(_RANK_WORD.search(cell.text))
+        if len(keys) == 1:
+            columns.append(_Column(keys.pop(), "rank" if ranks else "score"))
+        elif keys:
+            columns.append(None)  # one header naming several indices: which is which is a guess
+        elif _OVERALL_COLUMN.search(cell.text) or lex.dti_mark.search(cell.text):
+            columns.append(_Column("overall", "rank" if ranks else "score"))
+        elif ranks and not _PLACE_HEADER.search(cell.text):
+            columns.append(_Column(None, "rank"))  # "Rank", "STT": the overall rank
+        elif _SCORE_WORD.search(cell.text) and not _PLACE_HEADER.search(cell.text):
+            columns.append(_Column("overall", "score"))  # "Score", "Điểm"
+        else:
+            columns.append(None)
+    return columns
+
+
+def _grids(text: str) -> list[tuple[list[Piece], list[list[Piece]]]]:
+    """(header cells, data rows' cells) of every grid whose second line is a rule."""
+    lines = [line for line in _lines(text) if line.text.strip()]
+    out = []
+    i = 0
+    while i < len(lines) - 1:
+        header = _cells(lines[i])
+        if header is None or not _GRID_RULE.match(lines[i + 1].text):
+            i += 1
+            continue
+        rows = []
+        j = i + 2
+        while j < len(lines) and (cells := _cells(lines[j])) is not None:
+            if len(cells) == len(header):
+                rows.append(cells)
+            j += 1
+        out.append((header, rows))
+        i = j
+    return out
+
+
+def find_grid_findings(text: str, lex: Lexicon) -> list[Finding]:
+    """Ranks and scores in the HTML tables of a page (as trafilatura writes them into the text)."""
+    findings: list[Finding] = []
+    for header, rows in _grids(text):
+        start = header[0].start
+        above = text[max(0, start - _HEADER_REACH) : start]
+        title = above + " ".join(c.text for c in header)
+        if lex.other_index.search(title) or not lex.dti_mark.search(
+            text, 0, rows[-1][-1].end if rows else start
+        ):
+            continue
+        columns = _grid_columns(header, lex)
+        cohorts = list(_GRID_COHORT.finditer(title))
+        cohort = int(cohorts[-1].group("of")) if cohorts else None
+        for cells in rows:
+            places = [(cell, found) for cell in cells if (found := _cell_place(cell, lex.language))]
+            if len(places) != 1:
+                continue
+            place_cell, place = places[0]
+            line = Piece(cells[0].start, cells[-1].end, text[cells[0].start : cells[-1].end])
+            for column, cell in zip(columns, cells, strict=True):
+                if column is None or cell is place_cell:
+                    continue
+                findings.extend(_cell_findings(text, lex, cell, column, place, line, cohort))
+    return findings
+
+
+def _cell_place(cell: Piece, language: str) -> PlaceMention | None:
+    """The province a cell names when the cell is nothing else ("TP. Đà Nẵng", "Da Nang")."""
+    prefix = _PREFIX.match(cell.text)
+    skip = prefix.end() if prefix else 0
+    found = find_places(cell.text[skip:], language)
+    if len(found) != 1 or found[0].start != 0 or cell.text[skip + found[0].end :].strip():
+        return None
+    return PlaceMention(cell.start + skip, cell.start + skip + found[0].end, found[0].name)
+
+
+def _cell_findings(
+    text: str,
+    lex: Lexicon,
+    cell: Piece,
+    column: _Column,
+    place: PlaceMention,
+    line: Piece,
+    cohort: int | None,
+) -> list[Finding]:
+    indicator = column.indicator or "overall"
+    span = span_of(text, cell.start, cell.end)
+    rule = f"{lex.rule_prefix}.table.cell"
+
+    def finding(measure: Measure, value: int | Decimal, stated_cohort: int | None = None) -> Finding:
+        return Finding(
+            indicator, measure, value, span, rule, line, cohort=stated_cohort, place=place, cohort_hint=cohort
+        )
+
+    if column.measure == "rank":
+        m = _CELL_RANK.match(cell.text)
+        if not m:
+            return []
+        out = [finding("rank", int(m.group("n")), cohort)]
+        score = parse_score(m.group("x")) if m.group("x") else None
+        if score is not None:  # "1 (0,6419)": the rank and, in brackets, the score
+            out.append(finding("score", score.normalize()))
+        return out
+    score = parse_score(cell.text)
+    return [] if score is None else [finding("score", score.normalize())]
+
+
+__all__ = ["find_grid_findings", "find_table_findings"]
