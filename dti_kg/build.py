@@ -24,7 +24,7 @@ from typing import Any
 import pyoxigraph
 import rdflib
 
-from dti_kg import __version__, store
+from dti_kg import __version__, releases, store
 from dti_kg.config import base_iri, cache_dir
 from dti_kg.cube import vocabulary_graphs
 from dti_kg.errors import DtiError, InputError, StorageFailure, first_line
@@ -115,6 +115,15 @@ def gate_fingerprint(minter: Minter) -> str:
 
 
 @functools.cache  # packaged files: they cannot change while the process runs
+def reference_version() -> str:
+    """The version of the shipped reference data and official tables: a hash of their files."""
+    h = hashlib.sha256()
+    for name in REFERENCE_FILES:
+        h.update(name.encode() + b"\0" + read_text(data_file(name)).encode())
+    return h.hexdigest()[:16]
+
+
+@functools.cache  # packaged files: they cannot change while the process runs
 def _gate_fingerprint(base: str) -> str:
     h = hashlib.sha256()
     h.update(base.encode())
@@ -194,11 +203,12 @@ def build_store(
                     served[str(decided.identifier)] = decided
         info = _build_info(minter, LOADER_VERSION, articles, outcomes)
         refusal = "" if allow_shrink else shrink_refusal(len(served), _served_now(p))
+        keep = releases.keep_releases()
         try:
             if refusal:
                 build_dir = store.create_refused(p, {**info, "refused": refusal})
                 _write_reports(build_dir, outcomes, graphs, reports)
-                kept = store.prune(p, also_keep=build_dir)
+                kept = store.prune(p, also_keep=build_dir, keep=keep)
                 return BuildResult(p.link, build_dir, outcomes, 0, kept, refusal)
             say("reconciling claims with the official tables")
             derived = _derived_graphs(minter, served)
@@ -208,13 +218,14 @@ def build_store(
             derived[str(review_graph.identifier)] = review_graph
             build_dir = store.create_build(p, list(graph_quads({**reference, **served, **derived})), info)
             _write_reports(build_dir, outcomes, graphs, reports)
-            kept = store.publish(p, build_dir)
+            releases.publish_release(p, build_dir)
         except OSError as exc:  # disk full, I/O error: nothing was switched, so say so and clean up
-            store.prune(p)
+            store.prune(p, keep=keep)
             raise StorageFailure(
                 f"cannot write the new build under {p.builds}: {first_line(exc)}; "
                 f"{p.link} still serves its previous build"
             ) from None
+        kept = store.prune(p, keep=keep)  # already pruned by the switch: this lists what is kept
         result = BuildResult(p.link, build_dir, outcomes, store.read_build_info(p.link)["quads"], kept)
     say(f"built {p.link} -> {build_dir.name}: {result.quads} quads")
     return result
@@ -375,6 +386,7 @@ def _build_info(
     return {
         "dti_kg_version": __version__,
         "loader_version": loader_version,
+        "reference_version": reference_version(),
         "base_iri": minter.base,
         "input": "articles" if articles is not None else "bundled snapshot",
         "sources": [o.as_json() for o in outcomes],

@@ -91,6 +91,13 @@ SETTINGS: tuple[Setting, ...] = (
         env_var="SOURCE_DATE_EPOCH",  # the reproducible-builds convention, not ours
     ),
     Setting(
+        "KEEP_RELEASES",
+        5,
+        int,
+        "builds (releases) a store keeps readable for ?release=, diffs and Memento; at least 2",
+        _BUILD,
+    ),
+    Setting(
         "STORE",
         "store",
         str,

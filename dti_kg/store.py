@@ -103,8 +103,8 @@ def new_build_dir(p: StorePaths) -> Path:
     return d
 
 
-def publish(p: StorePaths, build_dir: Path) -> list[Path]:
-    """Point the store link at ``build_dir`` with one atomic rename, then prune old builds.
+def publish(p: StorePaths, build_dir: Path, keep: int = KEEP_BUILDS) -> list[Path]:
+    """Point the store link at ``build_dir`` with one atomic rename, then prune to ``keep`` builds.
 
     Returns the builds kept on disk, newest first (``build_dir`` first).
     """
@@ -116,7 +116,7 @@ def publish(p: StorePaths, build_dir: Path) -> list[Path]:
     # A relative target keeps the store movable as a whole.
     os.symlink(os.path.relpath(build_dir, p.link.parent), tmp)
     os.replace(tmp, p.link)
-    return prune(p)
+    return prune(p, keep=keep)
 
 
 def is_complete(build_dir: Path) -> bool:
@@ -127,8 +127,8 @@ def is_complete(build_dir: Path) -> bool:
     return (build_dir / BUILD_INFO).is_file() and (build_dir / OXIGRAPH_DIR).is_dir()
 
 
-def prune(p: StorePaths, also_keep: Path | None = None) -> list[Path]:
-    """Keep the current build and the newest complete ones, KEEP_BUILDS in all; returns them, newest first.
+def prune(p: StorePaths, also_keep: Path | None = None, keep: int = KEEP_BUILDS) -> list[Path]:
+    """Keep the current build and the newest complete ones, ``keep`` in all; returns them, newest first.
 
     Failed, partial or refused builds never take one of those places: they are removed, except
     ``also_keep`` (the report of a build just refused, for the user to read).
@@ -136,9 +136,7 @@ def prune(p: StorePaths, also_keep: Path | None = None) -> list[Path]:
     current = p.link.resolve().name if p.link.is_symlink() else None
     builds = sorted((d for d in p.builds.iterdir() if d.is_dir() and d.name != "cache"), reverse=True)
     complete = [d for d in builds if is_complete(d)]
-    kept = ([d for d in complete if d.name == current] + [d for d in complete if d.name != current])[
-        :KEEP_BUILDS
-    ]
+    kept = ([d for d in complete if d.name == current] + [d for d in complete if d.name != current])[:keep]
     for d in builds:
         if d not in kept and (also_keep is None or d.name != also_keep.name):
             shutil.rmtree(d, ignore_errors=True)

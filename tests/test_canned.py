@@ -103,7 +103,6 @@ def test_a_format_extension_is_the_format_parameter(pages_client) -> None:
 @pytest.mark.parametrize(
     ("args", "parameter"),
     [
-        ({}, "year"),
         ({"year": "2019"}, "year"),
         ({"year": "twenty"}, "year"),
         ({"year": "2021", "limit": "-1"}, "limit"),

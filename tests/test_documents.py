@@ -117,6 +117,12 @@ def test_missing_file(tmp_path):
         load_document(tmp_path / "gone.txt")
 
 
+def test_a_missing_folder_is_missing_not_an_unsupported_file_type(tmp_path):
+    # Regression: `dti snapshot` without ../shared said "corpus: unsupported file type '(none)'".
+    with pytest.raises(InputError, match="corpus: no such file or directory"):
+        load_document(tmp_path / "corpus")
+
+
 def test_directory_expands_to_its_articles(tmp_path):
     for name in ("b.txt", "a.html", "a.html.meta.json", "README.md", "README.txt", "claims.jsonl", "x.csv"):
         (tmp_path / name).write_text("x", encoding="utf-8")

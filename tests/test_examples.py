@@ -97,3 +97,31 @@ def test_the_cross_cohort_claim_is_neither_a_conflict_nor_a_disagreement(server:
         timeout=60,
     ).json()
     assert [(r["indicator"], r["rank"]) for r in claims if r["measure"] == "rank"] == [("overall", 8)]
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def _readme_sparql_blocks() -> list[str]:
+    return re.findall(r"```sparql\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+
+
+def test_every_sparql_example_in_the_readme_is_a_checked_example() -> None:
+    """The README's SPARQL blocks are examples of docs/examples.md, whose rows the test above checks."""
+    blocks = _readme_sparql_blocks()
+    assert blocks
+    checked = {e.query.strip() for e in EXAMPLE_LIST}
+    for block in blocks:
+        assert block.strip() in checked, f"README example not in docs/examples.md: {block[:80]!r}"
+
+
+def test_the_readme_command_line_query_gives_thai_nguyens_official_ranks(server: str) -> None:
+    """The `dti query "…"` of the README's command-line section, run over HTTP: one row per edition."""
+    text = README.read_text(encoding="utf-8")
+    found = re.search(r'dti query "(SELECT .*?)" --store store', text, re.S)
+    assert found, "the README shows a dti query example"
+    query = " ".join(found.group(1).split())
+    response = requests.post(server + "/sparql", data={"query": query, "format": "csv"}, timeout=60)
+    assert response.status_code == 200, response.text
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    assert rows == [["year", "rank"], ["2021", "8"], ["2022", "8"], ["2023", "16"], ["2024", "6"]]

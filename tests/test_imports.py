@@ -116,6 +116,7 @@ LAYERS: dict[str, set[str]] = {
     },
     "reference": {"dti_kg.reference", "dti_kg.gazetteer", "dti_kg.iri"},
     "read": {"dti_kg.query", "dti_kg.serialize", "dti_kg.sparql_errors", "dti_kg.cube_integrity"},
+    "releases": {"dti_kg.releases", "dti_kg.diff", "dti_kg.release_zip", "dti_kg.csvw"},
     "loaders": {"dti_kg.loaders"},
     "graph": {
         "dti_kg.graph",
@@ -127,7 +128,7 @@ LAYERS: dict[str, set[str]] = {
         "dti_kg.review",
         "dti_kg.cube",
     },
-    "build": {"dti_kg.build", "dti_kg.snapshot", "dti_kg.audit", "dti_kg.publish"},
+    "build": {"dti_kg.build", "dti_kg.snapshot", "dti_kg.audit", "dti_kg.evaluation", "dti_kg.publish"},
     "server": {"dti_kg.server"},
     "cli": {"dti_kg.cli", "dti_kg.__main__"},
 }
@@ -135,10 +136,11 @@ MAY_IMPORT: dict[str, set[str]] = {
     "foundation": {"foundation"},
     "reference": {"foundation", "reference"},
     "read": {"foundation", "read"},
+    "releases": {"foundation", "read", "releases"},
     "loaders": {"foundation", "reference", "loaders"},
     "graph": {"foundation", "reference", "read", "loaders", "graph"},
-    "build": {"foundation", "reference", "read", "loaders", "graph", "build"},
-    "server": {"foundation", "reference", "read", "server"},
+    "build": {"foundation", "reference", "read", "releases", "loaders", "graph", "build"},
+    "server": {"foundation", "reference", "read", "releases", "server"},
     "cli": set(LAYERS),
 }
 

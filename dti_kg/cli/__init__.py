@@ -22,6 +22,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "extract": ("extract", "extract_command"),
     "audit": ("audit", "audit_command"),
     "review": ("review", "review_command"),
+    "evaluate": ("evaluate", "evaluate_command"),
+    "diff": ("diff", "diff_command"),
+    "releases": ("diff", "releases_command"),
     "publish": ("publish", "publish_command"),
 }
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from dti_kg import releases
 from dti_kg.build import BuildResult, build_store
 from dti_kg.cli.options import store_option
 from dti_kg.errors import BuildRefused
@@ -23,6 +24,9 @@ def _summary(result: BuildResult) -> None:
         why = o.reason or (o.report.splitlines() or ["failed validation"])[0]
         click.echo(f"  {o.status}: {o.name}: {why}", err=True)
     click.echo(f"report: {result.build_dir / 'report.txt'}", err=True)
+    release = releases.current_release(result.store)
+    if release is not None and not result.refused:
+        click.echo(f"release {release.release_id} (previous: {release.predecessor or 'none'})", err=True)
     if result.kept:
         # prune() lists the served build first
         names = [d.name + (" (served)" if i == 0 else "") for i, d in enumerate(result.kept)]

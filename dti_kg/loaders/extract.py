@@ -10,7 +10,8 @@ stand in only when nothing else can be the subject: not when the sentence speaks
 region, an average, a ministry, a district, a firm or "the leading province", nor in a sentence
 that continues a DTI sentence without naming the DTI.
 cohort -- stated ("8/63"); else implied when the edition ranked one cohort (63 before DTI 2024);
-DTI 2024 ranked the 63 and the 34, so there it stays unknown unless stated.
+DTI 2024 ranked the 63 and the 34, so there it stays unknown unless stated, or unless the article
+states its DTI 2024 ranks over one cohort only (then its other DTI 2024 ranks are over that one).
 """
 
 from __future__ import annotations
@@ -19,16 +20,19 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import regex
+
 from dti_kg.gazetteer import Unit, gazetteer
-from dti_kg.loaders import claims_en, claims_vi, facts
+from dti_kg.loaders import claims_en, claims_vi, facts, tables
 from dti_kg.loaders.documents import load_document
 from dti_kg.loaders.findings import EditionMention, Finding
 from dti_kg.loaders.places import find_places, resolve
-from dti_kg.loaders.rules import Lexicon, edition_mentions
+from dti_kg.loaders.rules import Lexicon, document_cohorts, edition_mentions
 from dti_kg.model import Candidate, Claim, EditionBasis, Extraction, ProvinceBasis, SourceDocument
 from dti_kg.reference import edition_in_force, editions, outlets
 
 _BASIS_RANK = {"text": 0, "title": 1, "outlet": 2}
+_OF_WHICH = regex.compile(r"Trong\s+đó\s*,")
 
 
 def _lexicon(language: str) -> Lexicon:
@@ -36,7 +40,9 @@ def _lexicon(language: str) -> Lexicon:
 
 
 def _find(doc: SourceDocument) -> list[Finding]:
-    return claims_en.find_claims(doc.text) if doc.language == "en" else claims_vi.find_claims(doc.text)
+    found = claims_en.find_claims(doc.text) if doc.language == "en" else claims_vi.find_claims(doc.text)
+    lex = _lexicon(doc.language)
+    return found + tables.find_table_findings(doc.text, lex) + tables.find_grid_findings(doc.text, lex)
 
 
 def inferred_edition(published: date | None) -> int | None:
@@ -52,6 +58,15 @@ def inferred_edition(published: date | None) -> int | None:
 
 
 def resolve_edition(
+    finding: Finding, mentions: list[EditionMention], published: date | None
+) -> tuple[int | None, EditionBasis]:
+    edition, basis = _edition_of(finding, mentions, published)
+    if finding.previous_edition and edition is not None:
+        edition = finding.compared_to or edition - 1  # "rose four places from fifth": the earlier rank
+    return edition, basis
+
+
+def _edition_of(
     finding: Finding, mentions: list[EditionMention], published: date | None
 ) -> tuple[int | None, EditionBasis]:
     if finding.edition is not None:
@@ -98,12 +113,23 @@ def resolve_province(
     if title_name:
         unit = resolve(title_name, edition, cohort)
         return unit, "title", None if unit else f"{title_name!r} was not ranked in DTI {edition}"
+    if finding.antecedent:  # "HCM City ranked second. … The city earned first position in …"
+        unit = resolve(finding.antecedent, edition, cohort)
+        return unit, "text", None if unit else f"{finding.antecedent!r} was not ranked in DTI {edition}"
     outlet = outlets().get(doc.outlet or "")
     if outlet and outlet.province and finding.bare_province:
         unit = gazetteer().by_slug[outlet.province]
         if edition >= 2025 or cohort == 34:
             unit = gazetteer().successor(unit) or unit
         return unit, "outlet", None
+    if finding.bare_province or _OF_WHICH.match(finding.sentence.text):
+        # "chỉ số DTI của tỉnh năm 2024 xếp hạng thứ 24/63", "Trong đó, …" in an article that has
+        # named one province only, before this sentence: the value is that province's.
+        names = {p.name for p in find_places(doc.text[: finding.sentence.start], doc.language)}
+        if len(names) == 1:
+            name = names.pop()
+            unit = resolve(name, edition, cohort)
+            return unit, "text", None if unit else f"{name!r} was not ranked in DTI {edition}"
     return None, "text", "the province is not named"
 
 
@@ -244,6 +270,53 @@ def _adopt_stated_cohorts(claims: list[Claim]) -> list[Claim]:
     return out
 
 
+def _adopt_document_cohort(claims: list[Claim], cohorts: set[int]) -> list[Claim]:
+    """A DTI 2024 claim whose sentence names no cohort, in an article that speaks of one cohort
+    only ("… kết quả DTI của các tỉnh, thành sau sáp nhập"): that cohort, and its unit."""
+    if len(cohorts) != 1:
+        return claims
+    cohort = next(iter(cohorts))
+    out = []
+    for claim in claims:
+        sizes = editions()[claim.edition].cohorts
+        unit = gazetteer().by_slug[claim.province]
+        if len(sizes) > 1 and cohort in sizes and claim.cohort is None:
+            if cohort == 34 and not unit.slug.endswith("-2025"):
+                successor = _successor_slug(unit)
+                if successor is None:
+                    out.append(claim)
+                    continue
+                claim = replace(claim, province=successor)
+            claim = replace(claim, cohort=cohort if claim.measure == "rank" else None)
+        out.append(claim)
+    return out
+
+
+def _adopt_province_cohort(claims: list[Claim]) -> list[Claim]:
+    """A province's DTI 2024 rank without a cohort, in an article that ranks that province over one
+    cohort only ("Hanoi has topped among 34 provinces … Hanoi led in four key indicators"), is over
+    that cohort too; other provinces' ranks keep what their own sentences say."""
+    gaz = gazetteer()
+
+    def place(slug: str) -> str:  # one key for a 63-era unit and the 34-era unit that is the same place
+        return _successor_slug(gaz.by_slug[slug]) or slug
+
+    stated: dict[tuple[str, int], set[int]] = {}
+    for c in claims:
+        if c.measure == "rank" and c.cohort is not None and len(editions()[c.edition].cohorts) > 1:
+            stated.setdefault((place(c.province), c.edition), set()).add(c.cohort)
+    out = []
+    for claim in claims:
+        cohorts = stated.get((place(claim.province), claim.edition), set())
+        if claim.measure == "rank" and claim.cohort is None and len(cohorts) == 1:
+            cohort = next(iter(cohorts))
+            unit = resolve(gaz.by_slug[claim.province].name_vi, claim.edition, cohort)
+            if unit is not None:
+                claim = replace(claim, province=unit.slug, cohort=cohort)
+        out.append(claim)
+    return out
+
+
 def _successor_slug(unit: Unit) -> str | None:
     """The 34-era unit that is the same place as ``unit`` (same name or sole predecessor)."""
     new = gazetteer().successor(unit)
@@ -293,6 +366,8 @@ def derive_previous_ranks(claims: list[Claim]) -> list[Claim]:
     for change in claims:
         if change.measure != "rank_change" or change.compared_to is None:
             continue
+        if (change.province, change.compared_to, change.indicator) in ranks:
+            continue  # the text states that rank itself ("tăng 17 bậc so với năm 2020 (xếp thứ 40/63)")
         rank = ranks.get((change.province, change.edition, change.indicator))
         if rank is None or rank.cohort is None or rank.cohort not in editions()[change.compared_to].cohorts:
             continue
@@ -350,7 +425,8 @@ def extract_document(doc: SourceDocument) -> Extraction:
                 candidates.append(candidate)
                 note = f"{note} (sent to review)"
             notes.append(note)
-    claims, conflict_notes, conflicts = _merge(_adopt_stated_cohorts(claims))
+    claims = _adopt_document_cohort(claims, document_cohorts(doc.text, lex))
+    claims, conflict_notes, conflicts = _merge(_adopt_province_cohort(_adopt_stated_cohorts(claims)))
     notes.extend(conflict_notes)
     candidates.extend(conflicts)
     derived = derive_previous_ranks(claims)

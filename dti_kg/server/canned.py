@@ -33,7 +33,7 @@ from dti_kg.server.conneg import negotiate
 from dti_kg.server.errors import NotAcceptable, QueryRejected
 from dti_kg.server.known import closest, known_iris, names_something
 from dti_kg.server.links import resolve_iri
-from dti_kg.server.results import SPARQL_JSON, XSD, decode_sparql_json, executor, iri, literal
+from dti_kg.server.results import SPARQL_JSON, XSD, decode_sparql_json, executor, iri, literal, pinned_build
 
 PARAM_TYPES = ("iri", "integer", "year", "string")
 YEARS = range(2020, 2025)  # the editions assessed so far
@@ -171,12 +171,13 @@ def validate(param: Param, value: str, *, base: str, host_root: str | None = Non
 
 
 def bind(query: CannedQuery, args: Any, *, base: str, host_root: str | None = None) -> dict[str, tuple]:
-    """Substitutions for a request's arguments: required ones present, defaults applied, all typed."""
+    """Substitutions for a request's arguments: defaults applied (so a bare ``/queries/<name>`` runs on
+    its defaults), a required parameter with no value and no default refused, all typed."""
     substitutions = {}
     for p in query.params:
         raw = args.get(p.name)
         if raw is None or raw.strip() == "":
-            if p.required:
+            if p.default is None and p.required:
                 raise QueryRejected(f"parameter {p.name!r} is required ({p.description})", parameter=p.name)
             if p.default is None:
                 continue
@@ -278,7 +279,7 @@ def run_query(name: str) -> Response | str:
     values = bind(query, request.args, base=current_app.config["BASE_IRI"], host_root=_host_root())
     require_named(query, values)
     accept = FORMATS[fmt] if fmt in {"csv", "srj"} else SPARQL_JSON
-    result = executor().run(inline(query.text, values), accept=accept)
+    result = executor().run(inline(query.text, values), accept=accept, build=pinned_build())
     if fmt in _WRITERS:
         response = Response(_WRITERS[fmt](result.body), content_type=f"{FORMATS[fmt]}; charset=utf-8")
     elif fmt != "html":

@@ -165,11 +165,13 @@ class Executor:
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         base_iri: str | None = None,
+        build: str | None = None,
     ) -> ExecResult:
         """Run one SPARQL query (any form). ``accept`` is a media type or a whole Accept header.
 
         Without ``default_graph_uris``/``named_graph_uris`` the default graph is the union of all graphs.
         ``base_iri`` resolves relative IRIs in the query (``<s>``).
+        ``build`` names a kept build (a pinned release) to query instead of the current one.
         Raises the typed errors of ``dti_kg.server.errors``.
         """
         job = {
@@ -181,6 +183,7 @@ class Executor:
             "named_graph_uris": list(named_graph_uris),
             "max_rows": self.max_rows,
             "base_iri": base_iri,
+            "build": build,
         }
         return ExecResult(**self._submit(job))
 

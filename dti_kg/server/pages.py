@@ -103,10 +103,15 @@ def render_document(path: str, thing: str, graph: Graph) -> str:
 # ---------------------------------------------------------------- tables as .csv / .json
 
 
+def page_table(path: str) -> tuple[list[str], list[dict[str, Term]]] | None:
+    """The columns and rows of the table of the page of ``{BASE}id/<path>``, None when it has none."""
+    thing = current_app.config["BASE_IRI"] + "id/" + path
+    return next((rows(thing) for pattern, rows in _TABLES if pattern.fullmatch(path)), None)
+
+
 def table_alternate(path: str, ext: str) -> Response | None:
     """The page's table as CSV or JSON, or None when the page has no table (-> 404)."""
-    thing = current_app.config["BASE_IRI"] + "id/" + path
-    found = next((rows(thing) for pattern, rows in _TABLES if pattern.fullmatch(path)), None)
+    found = page_table(path)
     if found is None:
         return None
     columns, rows = found

@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from dti_kg.server import conneg, guard, service_description
 from dti_kg.server.caching import current_stamp, etag_for, not_modified
 from dti_kg.server.errors import NotAcceptable, QueryRejected, UnsupportedMediaType, UpdateRefused
-from dti_kg.server.results import executor
+from dti_kg.server.results import executor, pinned_build
 
 bp = Blueprint("sparql", __name__)
 
@@ -171,7 +171,8 @@ def sparql() -> BaseResponse:
 
     config = current_app.config
     stamp = current_stamp(config["STORE"])
-    parts = (req.query, req.accept, req.default_graph_uris, req.named_graph_uris, config["MAX_ROWS"])
+    build = pinned_build()  # ?release=ID (checked by dti_kg.server.releases)
+    parts = (req.query, req.accept, req.default_graph_uris, req.named_graph_uris, config["MAX_ROWS"], build)
     etag = etag_for(stamp.build_id, *parts)
     if not_modified(request, etag, stamp):
         response = Response(status=304)
@@ -182,6 +183,7 @@ def sparql() -> BaseResponse:
             default_graph_uris=req.default_graph_uris,
             named_graph_uris=req.named_graph_uris,
             base_iri=config["BASE_IRI"],
+            build=build,
         )
         if result.build_id != stamp.build_id:  # the store switched builds while the query ran
             stamp = current_stamp(config["STORE"])

@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, g
 from rdflib import Graph
 
 from dti_kg.server.bindings import inline
@@ -65,6 +65,11 @@ def executor() -> Executor:
     return current_app.extensions[EXECUTOR_KEY]
 
 
+def pinned_build() -> str | None:
+    """The build of the release this request pinned (``?release=``, ``Accept-Datetime``), else None."""
+    return g.get("release_build")
+
+
 def iri(value: str) -> tuple[str, str]:
     return ("iri", value)
 
@@ -90,14 +95,14 @@ def decode_sparql_json(body: bytes) -> tuple[list[str], list[dict[str, Term]]]:
 
 def select(query: str, substitutions: Mapping[str, tuple] | None = None) -> Table:
     """Run a SELECT through the executor and decode it; ``substitutions`` are written into its text."""
-    result = executor().run(inline(query, substitutions or {}), accept=SPARQL_JSON)
+    result = executor().run(inline(query, substitutions or {}), accept=SPARQL_JSON, build=pinned_build())
     columns, rows = decode_sparql_json(result.body)
     return Table(columns, rows, bool(result.truncated), result.build_id)
 
 
 def construct(query: str, substitutions: Mapping[str, tuple] | None = None) -> tuple[Graph, bool, str]:
     """Run a CONSTRUCT through the executor: the triples (rdflib Graph), truncation flag, build id."""
-    result = executor().run(inline(query, substitutions or {}), accept=N_TRIPLES)
+    result = executor().run(inline(query, substitutions or {}), accept=N_TRIPLES, build=pinned_build())
     graph = Graph()
     graph.parse(data=result.body.decode("utf-8"), format="nt")
     return graph, bool(result.truncated), result.build_id

@@ -45,15 +45,23 @@ class JobError(Exception):
 
 
 class OpenStore:
-    """The store of the build the link currently points at, reopened when the link moves."""
+    """The store of the build the link currently points at, reopened when the link moves.
+
+    ``get(build)`` opens a kept earlier build instead (a release pinned by the client); the last one
+    opened stays open beside the current build.
+    """
 
     def __init__(self, link: str) -> None:
         self.link = link
         self.build_dir: Path | None = None
-        self.build_id = ""
+        self.build_id = ""  # the build the last query ran on
+        self.current_id = ""
         self.store: pyoxigraph.Store | None = None
+        self.pinned: tuple[str, pyoxigraph.Store] | None = None
 
-    def get(self) -> pyoxigraph.Store:
+    def get(self, build: str | None = None) -> pyoxigraph.Store:
+        if build:
+            return self._pinned(build)
         try:
             build_dir = dti_store.current_build_dir(self.link)
             if self.store is None or build_dir != self.build_dir:
@@ -61,10 +69,24 @@ class OpenStore:
                 self.store = dti_store.open_read_only(self.link)
                 self.build_dir = build_dir
                 info = json.loads((build_dir / dti_store.BUILD_INFO).read_text(encoding="utf-8"))
-                self.build_id = str(info.get("build_id", build_dir.name))
+                self.current_id = str(info.get("build_id", build_dir.name))
         except StoreError as exc:
             raise JobError("StoreUnavailable", str(exc)) from None
+        self.build_id = self.current_id
         return self.store
+
+    def _pinned(self, build: str) -> pyoxigraph.Store:
+        directory = dti_store.paths(self.link).builds / build / dti_store.OXIGRAPH_DIR
+        if "/" in build or build.startswith(".") or not directory.is_dir():
+            raise JobError("StoreUnavailable", f"build {build} is no longer kept")
+        if self.pinned is None or self.pinned[0] != build:
+            self.pinned = None
+            try:
+                self.pinned = (build, pyoxigraph.Store.read_only(str(directory)))
+            except OSError as exc:
+                raise JobError("StoreUnavailable", f"cannot open build {build}: {exc}") from None
+        self.build_id = build
+        return self.pinned[1]
 
 
 def _not_acceptable(kind: str, accept: str) -> JobError:
@@ -73,7 +95,7 @@ def _not_acceptable(kind: str, accept: str) -> JobError:
 
 
 def run_query(job: dict[str, Any], opened: OpenStore) -> dict[str, Any]:
-    store = opened.get()
+    store = opened.get(job.get("build"))
     try:
         substitutions = {pyoxigraph.Variable(k): term(v) for k, v in (job.get("substitutions") or {}).items()}
         # The protocol's dataset (default-graph-uri, named-graph-uri); none means the union of all graphs.
