@@ -188,7 +188,9 @@ def _outlet_slug(name: str) -> str | None:
 def load_document(path: Path) -> SourceDocument:
     """Read, check and normalise one article file; raise ``InputError`` naming the file if it is bad."""
     suffix = path.suffix.lower()
-    if not path.exists():  # before the suffix: a missing folder ("../shared/corpus") is no file type
+    # Before the suffix: a missing folder ("../shared/corpus") is no file type. A looping or broken
+    # symlink "exists" as an entry: _read_bytes says what it is.
+    if not path.exists() and not path.is_symlink():
         raise InputError(f"{path}: no such file or directory")
     if suffix not in TEXT_SUFFIXES + HTML_SUFFIXES:
         raise InputError(f"{path}: unsupported file type {suffix or '(none)'!r} (expected .txt or .html)")

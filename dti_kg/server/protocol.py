@@ -59,10 +59,14 @@ def _utf8(raw: bytes, what: str, parameter: str | None = None) -> None:
 
 @bp.before_app_request
 def _utf8_url() -> None:
-    """Every URL of the app: a path or query string that is not UTF-8 is a 400, not U+FFFD."""
+    """Every URL of the app, and every form body: text that is not UTF-8 is a 400, not U+FFFD."""
     _utf8(request.query_string, "the URL's query string")
     # WSGI hands the decoded path over as latin-1 characters: their bytes are the path's bytes.
     _utf8(request.environ.get("PATH_INFO", "").encode("latin-1"), "the URL's path")
+    if request.method == "POST" and request.mimetype == FORM:
+        # Here, before any other hook reads request.form (werkzeug would decode it with U+FFFD):
+        # get_data() keeps the raw bytes, and the form is parsed from them afterwards.
+        _utf8(request.get_data(), "the form body")
 
 
 def _refuse_update(params: MultiDict[str, str]) -> None:
@@ -105,7 +109,6 @@ def _read_request() -> QueryRequest | None:
             return None
         in_url = True
     elif request.mimetype == FORM:
-        _utf8(request.get_data(), "the form body")
         params = MultiDict([*request.args.items(multi=True), *request.form.items(multi=True)])
         _refuse_update(params)
         _no_query_in_url()
