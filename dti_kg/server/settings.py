@@ -10,8 +10,8 @@ BASE_IRI               (config)   base of instance IRIs, ``dti_kg.config.base_ir
 QUERY_TIMEOUT          10         seconds a query may run before its worker is killed (503)
 MAX_ROWS               10000      result rows (or triples) returned; more sets ``X-DTI-Truncated``
 QUERY_WORKERS          2          worker processes that run queries (per web process)
-QUEUE_SIZE             8          queries that may wait for a worker; beyond that 503
-QUEUE_WAIT             5          seconds a query waits for a free worker before 503
+QUEUE_SIZE             64         queries that may wait for a worker; beyond that 503
+QUEUE_WAIT             10         seconds a query may wait for a worker; 503 at once if it would wait longer
 MAX_QUERY_BYTES        32768      query text size (413 in a POST body, 414 in a URL)
 MAX_REQUEST_BYTES      65536      whole request body size (413)
 MAX_DEPTH              40         nesting of ``{}`` and ``()`` together, and of prefix operators
@@ -42,8 +42,8 @@ DEFAULTS: dict[str, Any] = {
     "QUERY_TIMEOUT": 10.0,
     "MAX_ROWS": 10_000,
     "QUERY_WORKERS": 2,
-    "QUEUE_SIZE": 8,
-    "QUEUE_WAIT": 5.0,
+    "QUEUE_SIZE": 64,  # waiting costs a thread, not a worker: a burst of clients is queued, not refused
+    "QUEUE_WAIT": 10.0,
     "MAX_QUERY_BYTES": 32_768,
     "MAX_REQUEST_BYTES": 65_536,
     "MAX_DEPTH": 40,

@@ -155,11 +155,6 @@ def _payload(media_type: str, body: bytes, truncated: bool, rows: int | None, op
     }
 
 
-def health(opened: OpenStore) -> dict[str, Any]:
-    store = opened.get()
-    return {"build_id": opened.build_id, "quads": len(store)}
-
-
 def _limit_memory(megabytes: int) -> None:
     limit = megabytes * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
@@ -191,10 +186,7 @@ def main(conn: Connection, store_link: str, memory_mb: int) -> None:
         except (EOFError, OSError):
             return
         try:
-            if job["kind"] == "health":
-                reply: tuple[str, Any] = ("ok", health(opened))
-            else:
-                reply = ("ok", run_query(job, opened))
+            reply: tuple[str, Any] = ("ok", run_query(job, opened))
         except JobError as exc:
             reply = ("error", (exc.name, exc.detail, exc.parameter))
         try:
