@@ -7,6 +7,7 @@ Layout for ``--store PATH``::
         <build-id>/
             oxigraph/     the pyoxigraph store of that build (never written after publication)
             build.json    what was built from what: sources, counts, quarantined sources
+            dump.nq, dump.trig (and .gz)  the whole dataset, written once for download
             report.txt    readable validation report
             report.ttl    the SHACL validation reports as RDF
             quarantine/   graphs that failed validation (not served), one N-Quads file each
@@ -32,6 +33,7 @@ from typing import Any
 
 import pyoxigraph
 
+from dti_kg.dumps import write_dumps
 from dti_kg.errors import StoreError
 
 KEEP_BUILDS = 3  # the current build and two before it, for servers still reading them
@@ -158,6 +160,7 @@ def create_build(
     store.bulk_extend(quads)
     store.flush()
     count = len(store)
+    write_dumps(d, store)
     del store  # releases the store's lock before anyone opens it read-only
     info = {**info, "build_id": d.name, "quads": count}
     (d / BUILD_INFO).write_text(
