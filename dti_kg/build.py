@@ -159,6 +159,7 @@ def build_store(
         derived[str(minter.graph("validation"))] = validation_graph(
             minter, {**reference_reports, **{g: reports[g] for g in served}}
         )
+        say("writing the store and its dumps")
         build_dir = store.create_build(
             p,
             list(graph_quads({**reference, **served, **derived})),
