@@ -56,15 +56,27 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def dti_serve(
-    store_link: Path, settings: Mapping[str, str], log: Path
+    store_link: Path, settings: Mapping[str, str], log: Path, workers: int = 1
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Run the real `dti serve` on a free loopback port; yields (base URL, process) once /healthz is 200."""
+    """Run the real `dti serve` on a free loopback port; yields (base URL, process) once /healthz is 200.
+
+    One web process unless ``workers`` says otherwise, so /healthz's worker counts are the ones the
+    test's queries went through."""
     port = free_port()
     env = {**os.environ, **{f"DTI_KG_{k}": str(v) for k, v in settings.items()}}
     env.pop("DTI_KG_SETTINGS", None)
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [str(DTI_EXE), "serve", "--store", str(store_link), "--port", str(port)],
+            [
+                str(DTI_EXE),
+                "serve",
+                "--store",
+                str(store_link),
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -71,7 +71,8 @@ def test_healthz_answers_while_every_query_worker_is_busy(tmp_path: Path) -> Non
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("admission")
     link = make_store(tmp / "store")
-    with dti_serve(link, {"QUERY_WORKERS": "2"}, tmp / "serve.log") as (url, _process):
+    # The default web processes (serve.py), each with its two query workers started on first use.
+    with dti_serve(link, {"QUERY_WORKERS": "2"}, tmp / "serve.log", workers=2) as (url, _process):
         yield url
 
 

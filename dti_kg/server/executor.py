@@ -95,13 +95,17 @@ class _Worker:
         except (EOFError, OSError):
             raise _Died from None
 
-    def call(self, job: dict[str, Any], timeout: float) -> tuple[str, Any]:
-        if not self.ready:  # startup time does not count against the query's deadline
+    def wait_ready(self) -> None:
+        """Wait for a fresh worker's "ready"; startup time counts against no query's deadline."""
+        if not self.ready:
             try:
                 self._receive(STARTUP_TIMEOUT)
             except _Late:
                 raise _Died from None
             self.ready = True
+
+    def call(self, job: dict[str, Any], timeout: float) -> tuple[str, Any]:
+        self.wait_ready()
         try:
             self.conn.send(job)
         except OSError:
@@ -236,8 +240,10 @@ class Executor:
     def _submit(self, job: dict[str, Any]) -> Any:
         retry = max(1, math.ceil(self.timeout))
         w = self._take_worker(retry)
-        started = time.monotonic()
+        started = None
         try:
+            w.wait_ready()
+            started = time.monotonic()  # the run time that predicts waits excludes a worker's startup
             status, payload = w.call(job, self.timeout)
         except _Late:
             w = self._replace(w)
@@ -254,7 +260,8 @@ class Executor:
                 retry_after=retry,
             ) from None
         finally:
-            self._ran(time.monotonic() - started)
+            if started is not None:
+                self._ran(time.monotonic() - started)
             self._release(w)
         if status == "ok":
             return payload
