@@ -13,8 +13,6 @@ import contextlib
 import http.client
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,18 +22,16 @@ from pathlib import Path
 
 BIN = Path(sys.executable).parent
 
+# The tests' process helpers (free port, graceful stop), as the tests start `dti serve`.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from server_helpers import free_port, stop  # noqa: E402
+
 
 @dataclass(frozen=True)
 class Server:
     name: str
     port: int
     sparql_path: str  # where GET ?query= goes
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _ready(port: int, path: str) -> bool:
@@ -79,12 +75,7 @@ def serving(
             time.sleep(0.2)
         yield port
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=20)
 
 
 ASK_PATH = "?query=ASK%7B%7D"
