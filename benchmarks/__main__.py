@@ -18,6 +18,7 @@ import json
 import math
 import os
 import platform
+import signal
 import subprocess
 import sys
 import tempfile
@@ -256,7 +257,15 @@ def main(argv: list[str] | None = None) -> int:
         "--work", type=Path, default=None, help="keep corpora and stores here (default: temporary)"
     )
     parser.add_argument("--smoke", action="store_true", help="a run of seconds over the test fixture store")
+    parser.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        help="serving only, over this existing store (no corpus, no build)",
+    )
     args = parser.parse_args(argv)
+    # A SIGTERM unwinds like Ctrl-C, so every server started here is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print(f"# python -m benchmarks {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
     print(
         f"\n{platform.platform()}, Python {platform.python_version()}, pyoxigraph {pyoxigraph.__version__}; "
@@ -274,6 +283,18 @@ def main(argv: list[str] | None = None) -> int:
             only = {"ASK", "canned edition-top", "deref Turtle", "304 revalidation"}
             rows = measure(link, work, [1, 2], 0.3, 5.0, with_rdflib=False, only=only, province="thai-nguyen")
             print_serving("smoke (test fixture store)", rows, ["dti", "in-process", "oxigraph", "hello"])
+            return 0
+        if args.store:
+            rows = measure(
+                args.store,
+                work,
+                [int(c) for c in args.clients.split(",")],
+                args.seconds,
+                args.max_query_seconds,
+                with_rdflib=False,
+            )
+            quads = dti_store.read_build_info(args.store)["quads"]
+            print_serving(f"{args.store} ({quads} quads)", rows, ["dti", "in-process", "oxigraph", "hello"])
             return 0
         builds: dict[int, dict] = {}
         for n in (int(x) for x in args.sizes.split(",")):

@@ -123,7 +123,5 @@ def rdflib_endpoint(dump: Path, logs: Path) -> Iterator[Server | None]:
         return
     port = free_port()
     argv = [exe, "serve", str(dump), "--host", "127.0.0.1", "--port", str(port)]
-    with serving(
-        "rdflib-endpoint", argv, port, "/sparql" + ASK_PATH, logs / "rdflib-endpoint.log", startup=600
-    ):
-        yield Server("rdflib-endpoint", port, "/sparql")
+    with serving("rdflib-endpoint", argv, port, "/" + ASK_PATH, logs / "rdflib-endpoint.log", startup=600):
+        yield Server("rdflib-endpoint", port, "/")  # its SPARQL endpoint is the root
