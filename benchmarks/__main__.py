@@ -32,6 +32,7 @@ from benchmarks import contenders, corpus
 from benchmarks.load import Cell, Request, call_load, http_load
 from benchmarks.workloads import Workload, workloads
 from dti_kg import store as dti_store
+from dti_kg.dumps import create_servable_build
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "sparql" / "dti_small.trig"
 RESULT_FORMATS = {
@@ -279,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
             if not link.is_symlink():
                 p = dti_store.paths(link)
                 quads = list(pyoxigraph.parse(path=str(FIXTURE), format=pyoxigraph.RdfFormat.TRIG))
-                dti_store.publish(p, dti_store.create_build(p, quads, {"note": "benchmark smoke"}))
+                dti_store.publish(p, create_servable_build(p, quads, {"note": "benchmark smoke"}))
             only = {"ASK", "canned edition-top", "deref Turtle", "304 revalidation"}
             rows = measure(link, work, [1, 2], 0.3, 5.0, with_rdflib=False, only=only, province="thai-nguyen")
             print_serving("smoke (test fixture store)", rows, ["dti", "in-process", "oxigraph", "hello"])

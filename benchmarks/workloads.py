@@ -8,16 +8,15 @@ contender answers the same question.
 
 from __future__ import annotations
 
-import re
 import urllib.parse
 from dataclasses import dataclass
 
 from benchmarks.load import Request
 from dti_kg.gazetteer import gazetteer
-from dti_kg.server.canned import CannedQuery, canned_queries
+from dti_kg.server.bindings import inline
+from dti_kg.server.canned import CannedQuery, bind, canned_queries
 
 BASE = "https://w3id.org/dti-kg/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 JSON = "application/sparql-results+json"
 TURTLE = "text/turtle"
 ASK = "ASK { ?s ?p ?o }"
@@ -51,27 +50,9 @@ def _arguments(province_slug: str) -> dict[str, dict[str, str]]:
     }
 
 
-def _term(kind: str, value: str) -> str:
-    if kind == "iri":
-        return f"<{value}>"
-    if kind == "year":
-        return f'"{value}"^^<{XSD}gYear>'
-    if kind == "integer":
-        return f'"{value}"^^<{XSD}integer>'
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def inline(query: CannedQuery, args: dict[str, str]) -> str:
-    """The canned query with ``args`` (and defaults) written in as a VALUES block."""
-    bound = {
-        p.name: _term(p.type, args.get(p.name) or p.default or "")
-        for p in query.params
-        if args.get(p.name) or p.default
-    }
-    if not bound:
-        return query.text
-    values = f" VALUES ({' '.join('?' + k for k in bound)}) {{ ({' '.join(bound.values())}) }}"
-    return re.sub(r"\bWHERE\s*\{", lambda m: m.group(0) + values, query.text, count=1)
+def baseline_text(query: CannedQuery, args: dict[str, str]) -> str:
+    """The canned query with ``args`` (and defaults) validated and written in, as dti itself runs it."""
+    return inline(query.text, bind(query, args, base=BASE))
 
 
 def _get(path: str, params: dict[str, str], **headers: str) -> Request:
@@ -87,7 +68,9 @@ def workloads(province_slug: str = "ha-noi") -> list[Workload]:
         given = args.get(name, {})
         rows.append(
             Workload(
-                f"canned {name}", _get(f"/queries/{name}", {**given, "format": "json"}), inline(query, given)
+                f"canned {name}",
+                _get(f"/queries/{name}", {**given, "format": "srj"}),
+                baseline_text(query, given),
             )
         )
     doc = "/doc/" + province.removeprefix(BASE + "id/")

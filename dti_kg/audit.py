@@ -22,7 +22,8 @@ from pathlib import Path
 import pyoxigraph
 
 from dti_kg.errors import InputError
-from dti_kg.query import run_query
+from dti_kg.loaders.documents import load_document
+from dti_kg.query import run_select
 
 STATUSES = ("confirmed", "contradicted", "unverifiable")
 
@@ -115,12 +116,9 @@ class _Span:
 
 def _select(store: pyoxigraph.Store, query: str) -> list[dict[str, str]]:
     """Rows of a SELECT as plain strings (unbound variables left out)."""
-    solutions = run_query(store, query)
+    solutions = run_select(store, query)
     names = [v.value for v in solutions.variables]
-    return [
-        {n: row[i].value for i, n in enumerate(names) if row[i] is not None}
-        for row in solutions  # type: ignore[union-attr]
-    ]
+    return [{n: row[i].value for i, n in enumerate(names) if row[i] is not None} for row in solutions]
 
 
 def _spans(store: pyoxigraph.Store) -> dict[str, list[_Span]]:
@@ -177,7 +175,6 @@ def _check_spans(text: str, spans: Iterable[_Span]) -> list[SpanProblem]:
 
 def verify_spans(store: pyoxigraph.Store, folders: Sequence[Path]) -> list[SourceCheck]:
     """Every source of the store checked against its file in ``folders`` (sorted by file name)."""
-    from dti_kg.loaders.documents import load_document
 
     for folder in folders:
         if not folder.is_dir():
@@ -206,7 +203,7 @@ def verify_spans(store: pyoxigraph.Store, folders: Sequence[Path]) -> list[Sourc
         # Several files may share the name: the one whose text is unchanged wins.
         path, doc = next(((p, d) for p, d in documents if d.sha256 == check.stored_sha256), documents[0])
         check.path, check.file_sha256, check.reason = str(path), doc.sha256, ""
-        check.problems = _check_spans(doc.text, own)
+        check.problems = _check_spans(doc.cited_text, own)
         if check.hash_changed or check.problems:
             check.status = "drift"
     return checks
@@ -267,7 +264,7 @@ def reconciliation_summary(store: pyoxigraph.Store) -> list[ClaimStatus]:
     # Sources stating the same value for the same thing (as the reconciliation's corroboration).
     same: dict[tuple, set[str]] = defaultdict(set)
 
-    def key(row: dict[str, str]) -> tuple:
+    def same_thing(row: dict[str, str]) -> tuple:
         return (
             row["province"],
             row["year"],
@@ -278,7 +275,7 @@ def reconciliation_summary(store: pyoxigraph.Store) -> list[ClaimStatus]:
         )
 
     for entry in merged.values():
-        same[key(entry["row"])].add(entry["row"].get("file", ""))
+        same[same_thing(entry["row"])].add(entry["row"].get("file", ""))
     out = []
     for claim, entry in merged.items():
         row = entry["row"]
@@ -298,7 +295,7 @@ def reconciliation_summary(store: pyoxigraph.Store) -> list[ClaimStatus]:
                 official_observations=sorted(entry["observations"]),
                 corroboration=int(row["corroboration"]) if "corroboration" in row else None,
                 source=row.get("file", ""),
-                sources=sorted(same[key(row)] - {""}),
+                sources=sorted(same[same_thing(row)] - {""}),
                 conflicts_with=sorted(entry["conflicts"]),
                 note=row.get("note", ""),
             )

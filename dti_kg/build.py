@@ -16,7 +16,6 @@ import contextlib
 import functools
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,12 +24,23 @@ from typing import Any
 import pyoxigraph
 import rdflib
 
-from dti_kg import __version__, store
-from dti_kg.config import base_iri
+from dti_kg import __version__, releases, store
+from dti_kg.config import base_iri, cache_dir
+from dti_kg.cube import vocabulary_graphs
+from dti_kg.dumps import create_servable_build
 from dti_kg.errors import DtiError, InputError
+from dti_kg.graph import claims_from_graph
 from dti_kg.iri import Minter
+from dti_kg.loaders import LOADER_VERSION
+from dti_kg.loaders.official import official_graph, official_observations
+from dti_kg.namespaces import DTI, SH
+from dti_kg.quality import quality_graph
+from dti_kg.reconcile import reconcile, reconciliation_graph
+from dti_kg.reference_graph import reference_graph
 from dti_kg.resources import data_file, ontology_file, read_text, shape_files
+from dti_kg.review import DECISIONS_GRAPH, decisions_graph, read_decisions, split_review, with_sources
 from dti_kg.sources import Source, article_sources, snapshot_sources
+from dti_kg.validate import ShapeGate
 
 Progress = Callable[[str], None]
 # Shipped data files a validation verdict depends on.
@@ -83,6 +93,15 @@ def gate_fingerprint(minter: Minter) -> str:
 
 
 @functools.cache  # packaged files: they cannot change while the process runs
+def reference_version() -> str:
+    """The version of the shipped reference data and official tables: a hash of their files."""
+    h = hashlib.sha256()
+    for name in REFERENCE_FILES:
+        h.update(name.encode() + b"\0" + read_text(data_file(name)).encode())
+    return h.hexdigest()[:16]
+
+
+@functools.cache  # packaged files: they cannot change while the process runs
 def _gate_fingerprint(base: str) -> str:
     h = hashlib.sha256()
     h.update(base.encode())
@@ -92,15 +111,6 @@ def _gate_fingerprint(base: str) -> str:
     for name in REFERENCE_FILES:
         h.update(read_text(data_file(name)).encode())
     return h.hexdigest()[:16]
-
-
-def user_cache_dir() -> Path:
-    """Where verdicts that hold for every store of this machine are kept (``DTI_KG_CACHE`` overrides)."""
-    explicit = os.environ.get("DTI_KG_CACHE")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "dti-kg"
 
 
 def check_reference(
@@ -116,11 +126,10 @@ def check_reference(
     for name in sorted(reference):  # the graphs themselves: the code that builds them counts too
         content.update(name.encode())
         content.update("\n".join(sorted(reference[name].serialize(format="nt").splitlines())).encode())
-    cache = Cache(user_cache_dir() / "reference", content.hexdigest()[:16])
+    cache = Cache(cache_dir() / "reference", content.hexdigest()[:16])
     hit = cache.get("reference")
     if hit is not None:
         return {g: rdflib.Graph().parse(data=nt, format="nt") for g, nt in hit["reports"].items()}
-    from dti_kg.validate import ShapeGate
 
     say("validating the shipped reference data and official tables (once per version)")
     found = ShapeGate(union(reference.values())).validate(reference)
@@ -138,52 +147,86 @@ def build_store(
     articles: Sequence[Path] | None = None,
     *,
     progress: Progress | None = None,
+    decisions: Path | None = None,
 ) -> BuildResult:
-    """Build a new store at ``store_path`` from ``articles`` (files, folders) or the bundled snapshot."""
+    """Build a new store at ``store_path`` from ``articles`` (files, folders) or the bundled snapshot;
+    ``decisions`` is a reviewer's CSV of accept/reject decisions on candidate claims (``dti review``)."""
     say: Progress = progress or _silent
     minter = Minter(base_iri())
     with store.build_lock(store_path) as p:
-        from dti_kg.loaders import LOADER_VERSION
-
         say("preparing reference data and shapes")
         reference = reference_graphs(minter)
         reference_reports = check_reference(reference, minter, say)
         cache = Cache(p.cache, f"{LOADER_VERSION}-{gate_fingerprint(minter)}")
-        sources: list[Source] = (
+        sources: Sequence[Source] = (
             article_sources(articles) if articles is not None else snapshot_sources(minter)
         )
         outcomes, graphs, reports = gather_sources(sources, minter, cache, reference, say)
         served = {o.graph: graphs[o.graph] for o in outcomes if o.status == "served" and o.graph}
+        served, review_graph = split_review(served, minter)
+        if decisions is not None:
+            outcome, decided, report, bad_rows = _review_decisions(
+                decisions, review_graph, served, reference, minter, say
+            )
+            outcomes.append(outcome)
+            outcomes.extend(SourceOutcome(decisions.name, None, "rejected", reason=row) for row in bad_rows)
+            if decided is not None:
+                graphs[str(decided.identifier)], reports[str(decided.identifier)] = decided, report
+                if outcome.status == "served":
+                    served[str(decided.identifier)] = decided
         say("reconciling claims with the official tables")
         derived = _derived_graphs(minter, served)
         derived[str(minter.graph("validation"))] = validation_graph(
             minter, {**reference_reports, **{g: reports[g] for g in served}}
         )
+        derived[str(review_graph.identifier)] = review_graph
         say("writing the store and its dumps")
-        build_dir = store.create_build(
+        build_dir = create_servable_build(
             p,
             list(graph_quads({**reference, **served, **derived})),
             _build_info(minter, LOADER_VERSION, articles, outcomes),
         )
         _write_reports(build_dir, outcomes, graphs, reports)
-        store.publish(p, build_dir)
+        releases.publish_release(p, build_dir)
         result = BuildResult(p.link, build_dir, outcomes, store.read_build_info(p.link)["quads"])
     say(f"built {p.link} -> {build_dir.name}: {result.quads} quads")
     return result
 
 
-def reference_graphs(minter: Minter) -> dict[str, rdflib.Graph]:
-    from dti_kg.loaders.official import official_graph
-    from dti_kg.reference_graph import reference_graph
+def _review_decisions(
+    path: Path,
+    review_graph: rdflib.Graph,
+    served: dict[str, rdflib.Graph],
+    reference: dict[str, rdflib.Graph],
+    minter: Minter,
+    say: Progress,
+) -> tuple[SourceOutcome, rdflib.Graph | None, rdflib.Graph, list[str]]:
+    """The decisions file as one more source: its graph goes through the gate like an article's.
+    Unusable rows (returned last, one line each) are left out; the rest of the file is used."""
+    try:
+        rows, problems = read_decisions(path)
+    except InputError as exc:
+        return SourceOutcome(path.name, None, "rejected", reason=str(exc)), None, rdflib.Graph(), []
+    decided, unknown = decisions_graph(rows, review_graph, served, minter)
+    iri = str(decided.identifier)
+    say(f"validating {len(rows) - len(unknown)} review decision(s)")
+    found = ShapeGate(union(reference.values())).validate({iri: with_sources(decided, served)})[iri]
+    claims = sum(1 for _ in decided.subjects(rdflib.RDF.type, DTI.Claim))
+    status = "served" if found.conforms else "quarantined"
+    outcome = SourceOutcome(path.name, iri, status, claims=claims, report=found.as_text())
+    return outcome, decided, found.report_graph, [*problems, *unknown]
 
+
+def reference_graphs(minter: Minter) -> dict[str, rdflib.Graph]:
     return {
         str(minter.graph("reference")): reference_graph(minter),
         str(minter.graph("official")): official_graph(minter),
+        **vocabulary_graphs(minter),
     }
 
 
 def gather_sources(
-    sources: list[Source],
+    sources: Sequence[Source],
     minter: Minter,
     cache: Cache,
     reference: dict[str, rdflib.Graph],
@@ -231,8 +274,6 @@ def gather_sources(
         graphs[graph_iri] = graph
         outcomes.append(outcome)
     if fresh:
-        from dti_kg.validate import ShapeGate
-
         say(f"validating {len(fresh)} new source graph(s)")
         found = ShapeGate(union(reference.values())).validate({iri: graphs[iri] for iri in fresh})
         for iri, (outcome, key) in fresh.items():
@@ -256,7 +297,6 @@ def gather_sources(
 def validation_graph(minter: Minter, reports: dict[str, rdflib.Graph]) -> rdflib.Graph:
     """The served graphs' SHACL reports, linked by dti:validationReport from the article (for an
     article's graph) or from the named graph itself (reference data, official tables)."""
-    from dti_kg.namespaces import DTI, SH
 
     named = {str(minter.graph(name)) for name in ("reference", "official")}
     graph = rdflib.Graph()
@@ -271,13 +311,14 @@ def validation_graph(minter: Minter, reports: dict[str, rdflib.Graph]) -> rdflib
 
 
 def _derived_graphs(minter: Minter, served: dict[str, rdflib.Graph]) -> dict[str, rdflib.Graph]:
-    from dti_kg.graph import claims_from_graph
-    from dti_kg.loaders.official import official_observations
-    from dti_kg.quality import quality_graph
-    from dti_kg.reconcile import reconcile, reconciliation_graph
-
     official = official_observations()
-    claims = [c for g in served.values() for c in claims_from_graph(g)]
+    decisions_iri = str(minter.graph(DECISIONS_GRAPH))
+    claims = [c for iri, g in served.items() if iri != decisions_iri for c in claims_from_graph(g)]
+    if decisions_iri in served:  # accepted candidates: read with the sources they cite
+        accepted = {str(c) for c in served[decisions_iri].subjects(rdflib.RDF.type, DTI.Claim)}
+        claims += [
+            c for c in claims_from_graph(with_sources(served[decisions_iri], served)) if c["iri"] in accepted
+        ]
     graph = reconciliation_graph(reconcile(claims, official), minter)
     graph += quality_graph(official, minter)
     return {str(minter.graph("reconciliation")): graph}
@@ -305,6 +346,7 @@ def _build_info(
     return {
         "dti_kg_version": __version__,
         "loader_version": loader_version,
+        "reference_version": reference_version(),
         "base_iri": minter.base,
         "input": "articles" if articles is not None else "bundled snapshot",
         "sources": [o.as_json() for o in outcomes],

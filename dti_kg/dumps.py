@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import gzip
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 
+from dti_kg import store as dti_store
 from dti_kg.serialize import dump_nquads, dump_trig
 
 # file name -> (media type, writer)
@@ -41,3 +43,10 @@ def write_dumps(build_dir: Path, store: pyoxigraph.Store) -> list[Path]:
         _write_atomically(compressed, gzip.compress(data, compresslevel=6, mtime=0))
         written += [path, compressed]
     return written
+
+
+def create_servable_build(
+    p: dti_store.StorePaths, quads: Iterator[pyoxigraph.Quad] | list[pyoxigraph.Quad], info: dict[str, Any]
+) -> Path:
+    """``dti_kg.store.create_build`` plus the dumps the server sends (what a build serves)."""
+    return dti_store.create_build(p, quads, info, finish=write_dumps)

@@ -9,7 +9,6 @@ compared with ``expected_claims.jsonl``.
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -17,10 +16,11 @@ from decimal import Decimal
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from dti_kg import config
 from dti_kg.errors import DtiError, InputError
 from dti_kg.gazetteer import gazetteer
 from dti_kg.iri import Minter
-from dti_kg.model import Claim, EditionFact, Extraction, SourceDocument, Span
+from dti_kg.model import Candidate, Claim, EditionFact, Extraction, SourceDocument, Span
 from dti_kg.namespaces import DCTERMS, DTI, OA, PROV, QB, RDF, RDFS, SCHEMA, XSD
 from dti_kg.reference import indicators, outlets
 from dti_kg.text import sha256_hex
@@ -37,21 +37,16 @@ _PROVINCE_BASES = {
     "text": DTI.ProvinceNamedInText,
     "title": DTI.ProvinceNamedInTitle,
     "outlet": DTI.ProvinceImpliedByOutlet,
+    "review": DTI.ProvinceChosenByReviewer,
 }
 
 
 def activity_time_from_env() -> datetime:
     """The extraction time to record: ``SOURCE_DATE_EPOCH`` (seconds, UTC) if set, else RELEASE_TIMESTAMP."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not raw:
+    epoch = config.read("SOURCE_DATE_EPOCH")
+    if epoch is None:
         return RELEASE_TIMESTAMP
-    try:
-        epoch = int(raw)
-    except ValueError:
-        raise InputError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, got {raw!r}") from None
-    if epoch < 0:
-        raise InputError(f"SOURCE_DATE_EPOCH must not be negative, got {raw!r}")
-    return datetime.fromtimestamp(epoch, tz=UTC)
+    return datetime.fromtimestamp(float(epoch), tz=UTC)
 
 
 # --- literals in the forms the store keeps (so graph and store agree) ---------------------------
@@ -118,6 +113,8 @@ def extraction_graph(
         _add_claim(graph, minter, doc, claim, written)
     for fact in extraction.facts:
         _add_fact(graph, minter, doc, fact)
+    for candidate in extraction.candidates:
+        _add_candidate(graph, minter, doc, candidate)
     return graph
 
 
@@ -165,12 +162,16 @@ def _merge_repeated(claims: list[Claim], file_name: str) -> list[Claim]:
     return list(merged.values())
 
 
-def _add_span(graph: Graph, minter: Minter, doc: SourceDocument, span: Span) -> URIRef:
+def _add_span(graph: Graph, minter: Minter, doc: SourceDocument, found: Span) -> URIRef:
     sid = doc.source_id
-    if not 0 <= span.start < span.end <= len(doc.text) or doc.text[span.start : span.end] != span.quote:
+    if not 0 <= found.start < found.end <= len(doc.text) or doc.text[found.start : found.end] != found.quote:
         raise DtiError(
-            f"{doc.file_name}: span {span.start}-{span.end} does not match the text ({span.quote!r})"
+            f"{doc.file_name}: span {found.start}-{found.end} does not match the text ({found.quote!r})"
         )
+    # Published offsets and quotes are the source's own characters (after NFC only), so that an
+    # auditor's text search finds them; the rules matched on the normalised text.
+    span = doc.cite(found)
+    text = doc.cited_text
     node = minter.span(sid, span.start, span.end)
     quote = minter.selector(sid, span.start, span.end, "quote")
     position = minter.selector(sid, span.start, span.end, "position")
@@ -180,8 +181,8 @@ def _add_span(graph: Graph, minter: Minter, doc: SourceDocument, span: Span) -> 
     graph.add((node, OA.hasSelector, position))
     graph.add((quote, RDF.type, OA.TextQuoteSelector))
     graph.add((quote, OA.exact, Literal(span.quote)))
-    prefix = doc.text[max(0, span.start - CONTEXT_CHARS) : span.start]
-    suffix = doc.text[span.end : span.end + CONTEXT_CHARS]
+    prefix = text[max(0, span.start - CONTEXT_CHARS) : span.start]
+    suffix = text[span.end : span.end + CONTEXT_CHARS]
     if prefix:
         graph.add((quote, OA.prefix, Literal(prefix)))
     if suffix:
@@ -192,14 +193,15 @@ def _add_span(graph: Graph, minter: Minter, doc: SourceDocument, span: Span) -> 
     return node
 
 
-def _measure_value(claim: Claim, file_name: str) -> Literal:
+def _measure_value(claim: Claim | Candidate, file_name: str) -> Literal:
     value = claim.value
+    whose = claim.province if isinstance(claim, Claim) else "a candidate"
     if claim.measure == "score":
         if isinstance(value, bool) or not isinstance(value, Decimal | int):
-            raise DtiError(f"{file_name}: score of {claim.province} must be a Decimal, got {value!r}")
+            raise DtiError(f"{file_name}: score of {whose} must be a Decimal, got {value!r}")
         return _decimal(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise DtiError(f"{file_name}: {claim.measure} of {claim.province} must be an int, got {value!r}")
+        raise DtiError(f"{file_name}: {claim.measure} of {whose} must be an int, got {value!r}")
     return _integer(value)
 
 
@@ -243,6 +245,32 @@ def _add_claim(
     graph.add((node, DTI.extractionRule, Literal(claim.rule)))
 
 
+def _add_candidate(graph: Graph, minter: Minter, doc: SourceDocument, candidate: Candidate) -> None:
+    """An uncertain attribution: what the value is, why its subject is unclear, who it could be.
+    A dti:CandidateClaim is no dti:Claim, so no claim query sees it until a person accepts it."""
+    sid = doc.source_id
+    node = minter.candidate(sid, *candidate.key())
+    measure = _MEASURES[candidate.measure]
+    graph.add((node, RDF.type, DTI.CandidateClaim))
+    graph.add((node, DTI.edition, minter.edition(candidate.edition)))
+    graph.add((node, DTI.indicator, minter.indicator(candidate.indicator)))
+    graph.add((node, QB.measureType, measure))
+    graph.add((node, measure, _measure_value(candidate, doc.file_name)))
+    if candidate.compared_to is not None:
+        graph.add((node, DTI.comparedTo, minter.edition(candidate.compared_to)))
+    if candidate.cohort is not None:
+        graph.add((node, DTI.cohort, minter.cohort(candidate.edition, candidate.cohort)))
+    graph.add((node, DTI.editionBasis, _EDITION_BASES[candidate.edition_basis]))
+    graph.add((node, DTI.reviewReason, Literal(candidate.reason)))
+    for slug in candidate.rivals:
+        graph.add((node, DTI.rivalProvince, minter.province(slug)))
+    for span in candidate.evidence:
+        graph.add((node, DTI.evidence, _add_span(graph, minter, doc, span)))
+    graph.add((node, DCTERMS.source, minter.source(sid)))
+    graph.add((node, PROV.wasGeneratedBy, minter.activity(sid)))
+    graph.add((node, DTI.extractionRule, Literal(candidate.rule)))
+
+
 def _add_fact(graph: Graph, minter: Minter, doc: SourceDocument, fact: EditionFact) -> None:
     sid = doc.source_id
     if not fact.evidence:
@@ -270,9 +298,10 @@ def _add_fact(graph: Graph, minter: Minter, doc: SourceDocument, fact: EditionFa
 
 # --- reading back ------------------------------------------------------------------------------
 
-_MEASURE_KEYS = {iri: key for key, iri in _MEASURES.items()}
-_EDITION_BASIS_KEYS = {iri: key for key, iri in _EDITION_BASES.items()}
-_PROVINCE_BASIS_KEYS = {iri: key for key, iri in _PROVINCE_BASES.items()}
+# Keyed by Node: they look up whatever the graph holds, which may be no key at all.
+_MEASURE_KEYS: dict[Node, str] = {iri: key for key, iri in _MEASURES.items()}
+_EDITION_BASIS_KEYS: dict[Node, str] = {iri: key for key, iri in _EDITION_BASES.items()}
+_PROVINCE_BASIS_KEYS: dict[Node, str] = {iri: key for key, iri in _PROVINCE_BASES.items()}
 
 
 def _tail(iri: Node) -> str:
@@ -292,8 +321,8 @@ def _spans(graph: Graph, claim: Node) -> list[dict[str, object]]:
         start = end = quote = None
         for selector in graph.objects(span, OA.hasSelector):
             if (selector, RDF.type, OA.TextPositionSelector) in graph:
-                start = int(_one(graph, selector, OA.start))
-                end = int(_one(graph, selector, OA.end))
+                start = int(str(_one(graph, selector, OA.start)))
+                end = int(str(_one(graph, selector, OA.end)))
             elif (selector, RDF.type, OA.TextQuoteSelector) in graph:
                 quote = str(_one(graph, selector, OA.exact))
         if start is None or end is None or quote is None:

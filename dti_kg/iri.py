@@ -77,6 +77,18 @@ class Minter:
         digest = hashlib.sha256("|".join([source_id, *map(str, key)]).encode("utf-8")).hexdigest()[:16]
         return self._id("claim", digest)
 
+    def candidate(self, source_id: str, *key: object) -> URIRef:
+        digest = hashlib.sha256("|".join([source_id, *map(str, key)]).encode("utf-8")).hexdigest()[:16]
+        return self._id("candidate", digest)
+
+    def decision(self, candidate: URIRef) -> URIRef:
+        """A person's review decision on one candidate (at most one per candidate and build)."""
+        return self._id("decision", str(candidate).rsplit("/", 1)[-1])
+
+    def person(self, name: str) -> URIRef:
+        digest = hashlib.sha256(name.strip().encode("utf-8")).hexdigest()[:12]
+        return self._id("agent", digest)
+
     def edition_fact(self, source_id: str, *key: object) -> URIRef:
         digest = hashlib.sha256("|".join([source_id, *map(str, key)]).encode("utf-8")).hexdigest()[:16]
         return self._id("fact", digest)

@@ -5,16 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Literal
+
+from dti_kg.text import origin_map
 
 Measure = Literal["rank", "score", "rank_change"]
 EditionBasis = Literal["stated", "inferred_from_date"]
-ProvinceBasis = Literal["text", "title", "outlet"]
+ProvinceBasis = Literal["text", "title", "outlet", "review"]
 
 
 @dataclass(frozen=True, order=True)
 class Span:
-    """Characters ``[start, end)`` of the source's normalised text; ``quote`` is exactly that slice."""
+    """Characters ``[start, end)`` of a text and ``quote``, exactly that slice. Rules make spans of the
+    normalised text; the graph and ``dti extract`` show them over the original (``SourceDocument.cite``)."""
 
     start: int
     end: int
@@ -23,7 +27,8 @@ class Span:
 
 @dataclass
 class SourceDocument:
-    """One input file after normalisation. ``text`` is what every offset refers to."""
+    """One input file. ``text`` is normalised for the rules; ``original`` is the source after NFC only,
+    which quotes and published offsets refer to (see :meth:`cite`)."""
 
     file_name: str
     text: str
@@ -36,6 +41,21 @@ class SourceDocument:
     outlet_name: str | None = None  # as shown in the text, when not in the registry
     published: date | None = None
     metadata_basis: dict[str, str] = field(default_factory=dict)  # field -> "text" | "sidecar" | "html"
+    original: str = ""  # the source after NFC only; "" means the same as ``text``
+
+    @cached_property
+    def _origin(self) -> list[int]:
+        return origin_map(self.text, self.original) if self.original else list(range(len(self.text)))
+
+    @property
+    def cited_text(self) -> str:
+        """The text that published offsets and quotes refer to."""
+        return self.original or self.text
+
+    def cite(self, span: Span) -> Span:
+        """``span`` of the normalised text as the same words of the original (exact characters)."""
+        start, end = self._origin[span.start], self._origin[span.end - 1] + 1
+        return Span(start, end, self.cited_text[start:end])
 
     @property
     def source_id(self) -> str:
@@ -67,6 +87,34 @@ class Claim:
 
 
 @dataclass
+class Candidate:
+    """A value whose subject province is uncertain: kept for a person to decide (``dti review``),
+    never served as a claim. ``rivals`` are the provinces that could be its subject."""
+
+    edition: int
+    indicator: str
+    measure: Measure
+    value: int | Decimal
+    cohort: int | None
+    rule: str
+    evidence: list[Span]
+    reason: str
+    rivals: tuple[str, ...]  # unit slugs, sorted; may be empty (nobody named: the reason says why)
+    compared_to: int | None = None
+    edition_basis: EditionBasis = "stated"
+
+    def key(self) -> tuple[object, ...]:
+        return (
+            self.edition,
+            self.indicator,
+            self.measure,
+            self.compared_to,
+            str(self.value),
+            self.evidence[0],
+        )
+
+
+@dataclass
 class EditionFact:
     """A fact about an edition stated in an article (publisher, counts, named main indices)."""
 
@@ -89,3 +137,4 @@ class Extraction:
     claims: list[Claim]
     facts: list[EditionFact] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # human-readable remarks (e.g. "no DTI content")
+    candidates: list[Candidate] = field(default_factory=list)  # uncertain attributions, for review

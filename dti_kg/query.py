@@ -1,23 +1,74 @@
-"""Running SPARQL on a store for the command line, and a plain-text table of results."""
+"""The one way dti_kg runs SPARQL on a store (CLI, audit, the server's query workers), and a
+plain-text table of results for the command line."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 
 import pyoxigraph
 
 from dti_kg.errors import InputError
 from dti_kg.namespaces import PREFIXES
+from dti_kg.sparql_errors import describe
 
 QueryResult = pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples
+# Predeclared in every query: dti:, skos:, qb:, prov:, ... (dti_kg.namespaces.PREFIXES).
+QUERY_PREFIXES: dict[str, str] = {name: str(namespace) for name, namespace in PREFIXES.items()}
+Binding = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
+
+
+def query_store(
+    store: pyoxigraph.Store,
+    query: str,
+    *,
+    substitutions: Mapping[pyoxigraph.Variable, Binding] | None = None,
+    default_graphs: Sequence[pyoxigraph.NamedNode] = (),
+    named_graphs: Sequence[pyoxigraph.NamedNode] = (),
+    base_iri: str | None = None,
+) -> QueryResult:
+    """Run ``query`` with the common prefixes predeclared.
+
+    Without a dataset (``default_graphs``/``named_graphs``, the SPARQL Protocol's default-graph-uri
+    and named-graph-uri) the default graph is the union of all named graphs, where the data lives.
+    pyoxigraph's errors pass through (SyntaxError for a query that does not parse): each caller words
+    them for its own users.
+    """
+    subs: dict[pyoxigraph.Variable, Binding | pyoxigraph.Triple] | None = (
+        dict(substitutions) if substitutions else None
+    )
+    if not default_graphs and not named_graphs:
+        return store.query(
+            query,
+            prefixes=QUERY_PREFIXES,
+            substitutions=subs,
+            base_iri=base_iri,
+            use_default_graph_as_union=True,
+        )
+    return store.query(
+        query,
+        prefixes=QUERY_PREFIXES,
+        substitutions=subs,
+        base_iri=base_iri,
+        default_graph=list(default_graphs) or pyoxigraph.DefaultGraph(),
+        named_graphs=list(named_graphs) or None,
+    )
 
 
 def run_query(store: pyoxigraph.Store, query: str) -> QueryResult:
-    """Query with the common prefixes predeclared and the union of named graphs as default graph."""
+    """:func:`query_store` for a person at the command line: a bad query is a one-line InputError."""
     try:
-        return store.query(
-            query, prefixes={k: str(v) for k, v in PREFIXES.items()}, use_default_graph_as_union=True
-        )
+        return query_store(store, query)
     except SyntaxError as exc:
-        raise InputError(f"the query is not valid SPARQL: {exc}") from exc
+        detail = describe(query, str(exc), QUERY_PREFIXES)
+        raise InputError(f"the query is not valid SPARQL: {detail}") from exc
+
+
+def run_select(store: pyoxigraph.Store, query: str) -> pyoxigraph.QuerySolutions:
+    """:func:`run_query` for a SELECT of our own (audit, stats): any other form is a programming error."""
+    result = run_query(store, query)
+    if not isinstance(result, pyoxigraph.QuerySolutions):
+        raise TypeError(f"not a SELECT query: {query[:80]!r}")
+    return result
 
 
 def term_text(term: object) -> str:

@@ -242,16 +242,36 @@ def _note(claim: _Claim, status: Status, comparisons: Sequence[Comparison], coho
     return "; ".join(parts)
 
 
+def _possible_cohorts(claim: _Claim, agreeing: Sequence[Comparison]) -> frozenset[int] | None:
+    """The cohorts a claim can be about: the one it states, else those the official tables confirmed it
+    in; None when nothing narrows it down."""
+    if claim.cohort is not None:
+        return frozenset({claim.cohort})
+    return frozenset(c.cohort for c in agreeing) or None
+
+
 def reconcile(claims: Sequence[Mapping[str, Any]], observations: OfficialData) -> list[Result]:
     """One result per claim, in the order given."""
     parsed = [_parse_claim(c, i) for i, c in enumerate(claims)]
-    results = []
-    for i, claim in enumerate(parsed):
+    compared = []
+    for claim in parsed:
         cohorts = _candidate_cohorts(claim, observations)
         comparisons = tuple(c for c in (_compare(claim, observations, k) for k in cohorts) if c is not None)
-        agreeing = tuple(c for c in comparisons if c.agrees)
+        compared.append((cohorts, comparisons, tuple(c for c in comparisons if c.agrees)))
+    possible = [
+        _possible_cohorts(claim, agreeing) for claim, (_, _, agreeing) in zip(parsed, compared, strict=True)
+    ]
+
+    def like_with_like(i: int, j: int) -> bool:
+        # rank 6 of 63 provinces and rank 8 of 34 units, both confirmed, are two true facts, not a conflict
+        a, b = possible[i], possible[j]
+        return a is None or b is None or bool(a & b)
+
+    results = []
+    for i, claim in enumerate(parsed):
+        cohorts, comparisons, agreeing = compared[i]
         status: Status = "confirmed" if agreeing else "contradicted" if comparisons else "unverifiable"
-        peers = [j for j, other in enumerate(parsed) if _same_subject(claim, other)]
+        peers = [j for j, other in enumerate(parsed) if _same_subject(claim, other) and like_with_like(i, j)]
         same = sorted({parsed[j].source for j in peers if _same_value(claim, parsed[j])})
         conflicts = tuple(j for j in peers if not _same_value(claim, parsed[j]))
         results.append(

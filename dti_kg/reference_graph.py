@@ -206,6 +206,8 @@ def _add_editions(graph: Graph, minter: Minter, by_year: dict[int, Edition], gaz
         graph.add((node, RDF.type, DTI.Edition))
         _labels(graph, node, f"DTI {year}", f"DTI {year}", pref=False)
         graph.add((node, DTI.yearAssessed, Literal(str(year), datatype=XSD.gYear)))
+        # The same year as a plain integer: `dti:year 2024` in a query matches it, and pandas reads a number.
+        graph.add((node, DTI.year, Literal(year, datatype=XSD.integer)))
         issued_type = XSD.date if ed.announced_precision == "day" else XSD.gYearMonth
         graph.add((node, DCTERMS.issued, Literal(ed.announced_on, datatype=issued_type)))
         graph.add((node, DTI.announcedBy, _date(ed.announced_by)))
@@ -372,5 +374,9 @@ NAMED_GRAPHS = {
     "validation": (
         "Kết quả kiểm định SHACL của các đồ thị được phục vụ",
         "SHACL validation reports of the served graphs",
+    ),
+    "review": (
+        "Giá trị chưa rõ thuộc tỉnh nào, chờ người xem xét",
+        "Candidate claims awaiting review: values whose province is uncertain",
     ),
 }

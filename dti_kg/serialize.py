@@ -64,6 +64,15 @@ def _ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise InputError(f"cannot serialise RDF term of type {type(term).__name__}: {term!r}")
 
 
+def _ox_quad(s: Node, p: Node, o: Node, g: object) -> ox.Quad:
+    subject, predicate = _ox_term(s), _ox_term(p)
+    if isinstance(subject, ox.Literal):
+        raise InputError(f"cannot serialise a literal as a subject: {s!r}")
+    if not isinstance(predicate, ox.NamedNode):
+        raise InputError(f"cannot serialise {p!r} as a predicate (an IRI is needed)")
+    return ox.Quad(subject, predicate, _ox_term(o), _ox_graph_name(g))
+
+
 def _ox_graph_name(name: object) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
     if isinstance(name, Graph):
         name = name.identifier
@@ -84,19 +93,19 @@ def _ox_graph_name(name: object) -> ox.NamedNode | ox.BlankNode | ox.DefaultGrap
 def _ox_quads(source: RdfSource) -> Iterable[ox.Quad]:
     if isinstance(source, Dataset):
         for s, p, o, g in source.quads((None, None, None, None)):
-            yield ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), _ox_graph_name(g))
+            yield _ox_quad(s, p, o, g)
         return
     if isinstance(source, Graph):
         name = _ox_graph_name(source.identifier if isinstance(source.identifier, URIRef) else None)
         for s, p, o in source:
-            yield ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), name)
+            yield _ox_quad(s, p, o, name)
         return
     for item in source:
         if isinstance(item, ox.Quad):
             yield item
         elif isinstance(item, tuple) and len(item) in (3, 4):
-            s, p, o, *g = item
-            yield ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), _ox_graph_name(g[0] if g else None))
+            s, p, o, *graph = item
+            yield _ox_quad(s, p, o, graph[0] if graph else None)
         else:
             raise InputError(f"expected a quad or a triple, got {item!r}")
 
@@ -192,14 +201,18 @@ def dump_trig(source: RdfSource) -> str:
     """TriG: the default graph first, then each named graph in IRI order, all sorted."""
     store = canonical_store(source)
     graphs: dict[str, list[ox.Quad]] = {}
+    names: dict[str, ox.NamedNode | ox.BlankNode] = {}
     for quad in store:
-        key = "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
+        key = ""
+        if not isinstance(quad.graph_name, ox.DefaultGraph):
+            key = str(quad.graph_name)
+            names[key] = quad.graph_name
         graphs.setdefault(key, []).append(quad)
     parts = [_prefix_block()]
     for key in sorted(graphs):
         if key == "":
             parts.append("\n".join(_statements(graphs[key], "")))
         else:
-            name = _render(graphs[key][0].graph_name)
+            name = _render(names[key])
             parts.append(f"{name} {{\n" + "\n".join(_statements(graphs[key], _INDENT)) + "}\n")
     return "\n".join(parts)

@@ -17,7 +17,11 @@ import rdflib
 
 from dti_kg.config import DEFAULT_BASE_IRI
 from dti_kg.errors import InputError
+from dti_kg.graph import activity_time_from_env, extraction_graph
 from dti_kg.iri import Minter
+from dti_kg.loaders import LOADER_VERSION
+from dti_kg.loaders.documents import expand_paths, load_document
+from dti_kg.loaders.extract import extract_document
 from dti_kg.model import SourceDocument
 from dti_kg.namespaces import DTI
 from dti_kg.resources import data_file
@@ -49,8 +53,6 @@ class ArticleSource:
         self.name = self.name or self.path.name
 
     def identify(self) -> str:
-        from dti_kg.loaders.documents import load_document
-
         self._doc = load_document(self.path)
         return self._doc.sha256
 
@@ -59,13 +61,9 @@ class ArticleSource:
         return str(minter.graph(self._doc.source_id))
 
     def extract(self, minter: Minter) -> tuple[rdflib.Graph, int, list[str]]:
-        from dti_kg.graph import activity_time_from_env, extraction_graph
-        from dti_kg.loaders import LOADER_VERSION
-        from dti_kg.loaders.extract import extract_document
-
         assert self._doc is not None, "identify() first"
         extraction = extract_document(self._doc)
-        if not extraction.claims:
+        if not extraction.claims and not extraction.candidates:
             reason = "; ".join(extraction.notes) or "no DTI claims found"
             raise InputError(f"{self.path}: no DTI content ({reason})")
         graph = extraction_graph(extraction, minter, LOADER_VERSION, activity_time_from_env())
@@ -98,7 +96,6 @@ _FILE_NAME = DTI.fileName.n3()  # as it stands in N-Triples
 
 def article_sources(paths: Sequence[Path]) -> list[ArticleSource]:
     """Files as given, folders expanded to their article files (sorted)."""
-    from dti_kg.loaders.documents import expand_paths
 
     return [ArticleSource(p) for p in expand_paths(list(paths))]
 
@@ -116,7 +113,7 @@ def snapshot_sources(minter: Minter) -> list[SnapshotSource]:
         triple, graph = _split_quad(line)
         by_graph[graph].append(triple)
         if f" {_FILE_NAME} " in triple:
-            names[graph] = rdflib.util.from_n3(triple.split(f" {_FILE_NAME} ", 1)[1].rstrip(" .")).toPython()
+            names[graph] = str(rdflib.util.from_n3(triple.split(f" {_FILE_NAME} ", 1)[1].rstrip(" .")))
     return [
         SnapshotSource(names.get(g, g.rsplit("/", 1)[-1]), g, "\n".join(sorted(lines)) + "\n")
         for g, lines in sorted(by_graph.items())

@@ -26,14 +26,13 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph
 
-from dti_kg.dumps import write_dumps
 from dti_kg.errors import StoreError
 
 KEEP_BUILDS = 3  # the current build and two before it, for servers still reading them
@@ -105,8 +104,8 @@ def new_build_dir(p: StorePaths) -> Path:
     return d
 
 
-def publish(p: StorePaths, build_dir: Path) -> None:
-    """Point the store link at ``build_dir`` with one atomic rename, then prune old builds."""
+def publish(p: StorePaths, build_dir: Path, keep: int = KEEP_BUILDS) -> None:
+    """Point the store link at ``build_dir`` with one atomic rename, then prune to ``keep`` builds."""
     if not (build_dir / BUILD_INFO).is_file():
         raise StoreError(f"refusing to publish {build_dir}: it has no {BUILD_INFO}")
     tmp = p.link.with_name(f".{p.link.name}.{os.getpid()}.tmp")
@@ -115,12 +114,12 @@ def publish(p: StorePaths, build_dir: Path) -> None:
     # A relative target keeps the store movable as a whole.
     os.symlink(os.path.relpath(build_dir, p.link.parent), tmp)
     os.replace(tmp, p.link)
-    _prune(p, keep=build_dir)
+    _prune(p, build_dir, keep)
 
 
-def _prune(p: StorePaths, keep: Path) -> None:
+def _prune(p: StorePaths, current: Path, keep: int) -> None:
     builds = sorted(d for d in p.builds.iterdir() if d.is_dir() and d.name not in {"cache"})
-    old = [d for d in builds if d != keep][: max(0, len(builds) - KEEP_BUILDS)]
+    old = [d for d in builds if d != current][: max(0, len(builds) - keep)]
     for d in old:
         shutil.rmtree(d, ignore_errors=True)
 
@@ -149,7 +148,10 @@ def open_read_only(store: str | os.PathLike[str]) -> pyoxigraph.Store:
 
 
 def create_build(
-    p: StorePaths, quads: Iterator[pyoxigraph.Quad] | list[pyoxigraph.Quad], info: dict[str, Any]
+    p: StorePaths,
+    quads: Iterator[pyoxigraph.Quad] | list[pyoxigraph.Quad],
+    info: dict[str, Any],
+    finish: Callable[[Path, pyoxigraph.Store], object] | None = None,
 ) -> Path:
     """Write a complete, unpublished build: the quads in a fresh store plus ``build.json``.
 
@@ -160,7 +162,8 @@ def create_build(
     store.bulk_extend(quads)
     store.flush()
     count = len(store)
-    write_dumps(d, store)
+    if finish is not None:  # e.g. dti_kg.dumps.write_dumps: files written from the finished store
+        finish(d, store)
     del store  # releases the store's lock before anyone opens it read-only
     info = {**info, "build_id": d.name, "quads": count}
     (d / BUILD_INFO).write_text(

@@ -1,8 +1,9 @@
 """Vietnamese text normalisation and number parsing.
 
-Every offset in the graph refers to the text produced by :func:`normalise_text`, so this
-function is part of the data contract: changing it changes source hashes and offsets and
-requires bumping ``dti_kg.loaders.LOADER_VERSION``.
+Rules read the text produced by :func:`normalise_text`; the graph quotes the source as it is
+after NFC only (an auditor searches the article for the exact words), and :func:`origin_map`
+carries offsets from the one to the other. Both functions are part of the data contract: changing
+them changes source hashes and offsets and requires bumping ``dti_kg.loaders.LOADER_VERSION``.
 """
 
 from __future__ import annotations
@@ -53,6 +54,34 @@ def normalise_text(text: str) -> str:
     text = "\n".join(lines)
     text = _MANY_BLANK_LINES.sub("\n\n", text)
     return text.strip("\n") + "\n" if text.strip() else ""
+
+
+def origin_map(normalised: str, original: str) -> list[int]:
+    """For each character of ``normalised`` (made by :func:`normalise_text` from ``original``), its
+    index in ``original``.
+
+    Normalisation changes no letter's position but by deleting characters: NFC is applied to both,
+    tone marks move within a two-letter syllable end (same length), and only spacing, zero-width
+    characters and carriage returns are dropped or replaced. So one forward walk aligns them.
+    """
+    folded = unify_tone_marks(original)
+    out: list[int] = []
+    j = 0
+    for ch in normalised:
+        while j < len(folded) and not _same_char(ch, folded[j]):
+            j += 1
+        if j == len(folded):
+            if ch.isspace():  # the final line end normalise_text adds
+                out.append(j)
+                continue
+            raise ValueError("the normalised text does not come from this original")
+        out.append(j)
+        j += 1
+    return out
+
+
+def _same_char(normalised: str, original: str) -> bool:
+    return normalised == original or (normalised == " " and _SPACES.fullmatch(original) is not None)
 
 
 def sha256_hex(text: str) -> str:

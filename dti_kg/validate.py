@@ -41,11 +41,12 @@ from rdflib.term import Node
 from dti_kg.errors import DtiError
 from dti_kg.iri import Minter
 from dti_kg.namespaces import DTI, OA, PREFIXES
+from dti_kg.rdfnodes import term
 from dti_kg.resources import ontology_file, read_text, shape_files
 
 _PLAIN_DATATYPES = {XSD.integer, XSD.decimal, XSD.boolean, XSD.nonNegativeInteger}
 _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
-_SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+_SEVERITY_NAMES: dict[Node | None, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,12 @@ class Finding:
     """One validation result, attributed to a source graph."""
 
     severity: str  # "Violation", "Warning" or "Info"
-    shape: URIRef  # sh:sourceShape
+    shape: Node  # sh:sourceShape (a blank node for a nested property shape)
     focus: Node  # sh:focusNode
     path: Node | None  # sh:resultPath, for property shapes
     value: Node | None  # sh:value, the offending value
     message: str
-    component: URIRef  # sh:sourceConstraintComponent: why the shape failed
+    component: Node  # sh:sourceConstraintComponent: why the shape failed
     shape_label: str = ""
     quote: str | None = None  # oa:exact of the focus's first evidence span (claims, edition facts, spans)
 
@@ -120,7 +121,7 @@ class ShapeGate:
         for triple in self.shapes:
             if triple[1] not in _TARGETS:
                 self._untargeted.add(triple)
-        self._labels = {
+        self._labels: dict[Node, str] = {
             s: str(label)
             for s, label in sorted(self.shapes.subject_objects(RDFS.label))
             if isinstance(s, URIRef)
@@ -155,7 +156,7 @@ class ShapeGate:
             data += graph
         results = self._run(data, self._focused_shapes(data, set(holders)))
         found: dict[str, set[Finding]] = {iri: set() for iri in sources}
-        for result in sorted(results.subjects(RDF.type, SH.ValidationResult)):
+        for result in sorted(results.subjects(RDF.type, SH.ValidationResult), key=term):
             finding = self._finding(results, result, data)
             for iri in holders.get(finding.focus, ()):
                 found[iri].add(finding)
@@ -171,7 +172,10 @@ class ShapeGate:
             classes: set[Node] = set()
             for cls in data.objects(s, RDF.type):
                 if cls not in superclasses:  # SHACL instances: rdf:type/rdfs:subClassOf*
-                    superclasses[cls] = set(data.transitive_objects(cls, RDFS.subClassOf))
+                    # (rdflib types the walk as Optional for a None start; ours never is)
+                    superclasses[cls] = {
+                        c for c in data.transitive_objects(cls, RDFS.subClassOf) if c is not None
+                    }
                 classes |= superclasses[cls]
             classes_of[s] = classes
         for shape, kind, target in self._targets:
@@ -202,8 +206,8 @@ class ShapeGate:
         return results
 
     def _finding(self, results: Graph, result: Node, data: Graph) -> Finding:
-        shape = results.value(result, SH.sourceShape)
-        focus = results.value(result, SH.focusNode)
+        shape = _required(results, result, SH.sourceShape)
+        focus = _required(results, result, SH.focusNode)
         # pyshacl reports both the shape's general sh:message and the SPARQL constraint's own one,
         # which names the offending values: prefer the latter.
         messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
@@ -216,7 +220,7 @@ class ShapeGate:
             path=results.value(result, SH.resultPath),
             value=results.value(result, SH.value),
             message=messages[0] if messages else self._labels.get(shape, ""),
-            component=results.value(result, SH.sourceConstraintComponent),
+            component=_required(results, result, SH.sourceConstraintComponent),
             shape_label=self._labels.get(shape, ""),
             quote=_quote(data, focus),
         )
@@ -234,7 +238,7 @@ class _PreparedQueryGraph(Graph):
         super().__init__()
         self._prepared = prepared
 
-    def query(self, query_object, *args, **kwargs):  # type: ignore[override]
+    def query(self, query_object, *args, **kwargs):
         if isinstance(query_object, str):
             if query_object not in self._prepared:
                 self._prepared[query_object] = prepareQuery(query_object)
@@ -252,6 +256,14 @@ def _parse_all(resources: Iterable, what: str) -> Graph:
     return graph
 
 
+def _required(results: Graph, result: Node, prop: URIRef) -> Node:
+    """A property every SHACL validation result has (SHACL §3.6.1); pyshacl always writes them."""
+    value = results.value(result, prop)
+    if value is None:
+        raise DtiError(f"pyshacl wrote a validation result without {prop}")
+    return value
+
+
 def _quote(data: Graph, focus: Node) -> str | None:
     """The quote a reader needs next to a finding: the first evidence span of a claim or fact."""
     spans = list(data.objects(focus, DTI.evidence)) or (
@@ -259,7 +271,7 @@ def _quote(data: Graph, focus: Node) -> str | None:
     )
     best: tuple[int, str] | None = None
     for span in spans:
-        selectors = sorted(data.objects(span, OA.hasSelector))
+        selectors = sorted(data.objects(span, OA.hasSelector), key=term)
         exacts = sorted(str(e) for sel in selectors for e in data.objects(sel, OA.exact))
         starts = [s.value for sel in selectors for s in data.objects(sel, OA.start) if isinstance(s, Literal)]
         if exacts:

@@ -65,6 +65,17 @@ def seed_store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Pa
     return link
 
 
+@pytest.fixture(scope="session")
+def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built from the bundled snapshot (what `dti serve` builds on first start), once per session."""
+    from dti_kg.build import build_store
+
+    link = tmp_path_factory.mktemp("bundled-store") / "store"
+    result = build_store(link, None)
+    assert result.ok, [o.as_json() for o in result.quarantined]
+    return link
+
+
 # ---- server pages & linked data fixtures (owner: pages engineer) -------------------------------
 SERVER_SAMPLE = REPO / "tests" / "fixtures" / "server" / "sample.trig"
 
@@ -74,10 +85,11 @@ def make_sample_store(directory: Path) -> Path:
     import pyoxigraph
 
     from dti_kg import store
+    from dti_kg.dumps import create_servable_build
 
     p = store.paths(directory / "store")
     quads = list(pyoxigraph.parse(path=str(SERVER_SAMPLE), format=pyoxigraph.RdfFormat.TRIG))
-    store.publish(p, store.create_build(p, quads, {"note": "server sample"}))
+    store.publish(p, create_servable_build(p, quads, {"note": "server sample"}))
     return p.link
 
 

@@ -17,6 +17,7 @@ import requests
 from flask import Flask
 
 from dti_kg import store
+from dti_kg.dumps import create_servable_build
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sparql" / "dti_small.trig"
 BASE = "https://w3id.org/dti-kg/"
@@ -44,7 +45,7 @@ def fixture_quads() -> list[pyoxigraph.Quad]:
 def make_store(link: Path, quads: list[pyoxigraph.Quad] | None = None, note: str = "test") -> Path:
     """Create and publish a build at ``link`` holding ``quads`` (default: the TriG fixture)."""
     p = store.paths(link)
-    store.publish(p, store.create_build(p, fixture_quads() if quads is None else quads, {"note": note}))
+    store.publish(p, create_servable_build(p, fixture_quads() if quads is None else quads, {"note": note}))
     return link
 
 

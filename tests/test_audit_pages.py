@@ -31,14 +31,16 @@ def page(client, url: str) -> str:
 
 
 def canned(client, name: str, **args: str) -> list[dict]:
-    response = client.get(f"/queries/{name}", query_string={**args, "format": "json"})
+    # SPARQL JSON (format=srj): the lexical forms, and unbound columns left out
+    response = client.get(f"/queries/{name}", query_string={**args, "format": "srj"})
     assert response.status_code == 200, response.get_data(as_text=True)
     return [{k: v["value"] for k, v in b.items()} for b in response.get_json()["results"]["bindings"]]
 
 
 def test_claim_audit_page_shows_every_step_of_the_trail(client) -> None:
     html = page(client, f"/audit/{SEED_001_RANK}")
-    assert "Tỉnh Thái Nguyên hiện xếp vị trí thứ 8 toàn quốc" in html  # the quote
+    # The quote, in the source's own characters (its no-break space included).
+    assert "Tỉnh Thái Nguyên hiện xếp\u00a0vị trí thứ 8 toàn quốc" in html
     assert re.search(r"characters</span> \d+–\d+", html)  # its offsets
     assert "<code>001_85e375d9b78ab4b3.txt</code>" in html and re.search(r"SHA-256: <code>[0-9a-f]{64}", html)
     assert "Outlet</span>: VOV5" in html
@@ -144,5 +146,5 @@ def test_conflicts_query_is_empty_on_the_agreeing_seed_corpus(client) -> None:
 def test_conflicts_query_names_the_contradicted_claim_and_the_official_value(pages_client) -> None:
     rows = canned(pages_client, "conflicts")  # the sample store: one article says 9 where the table says 8
     assert [
-        (r["claim"].removeprefix(ID), r["value"], r["kind"], r["other_value"], r["cohort"]) for r in rows
+        (r["claim"].removeprefix(ID), r["rank"], r["kind"], r["other_rank"], r["cohort"]) for r in rows
     ] == [("claim/b000000000000001", "9", "official", "8", "63")]

@@ -205,6 +205,18 @@ def test_query_formats(seed_store: Path) -> None:
     assert f"({len(rows)} rows)" in run.stdout
 
 
+def test_construct_as_turtle_and_ntriples(seed_store: Path, tmp_path: Path) -> None:
+    # Regression: --format ttl passed prefixes to QueryTriples.serialize, which takes none (a traceback).
+    q = "CONSTRUCT { ?i skos:notation ?n } WHERE { ?i a dti:Pillar ; skos:notation ?n }"
+    ttl = dti("query", q, "--store", str(seed_store), "--format", "ttl", cwd=tmp_path)
+    assert ttl.returncode == 0 and "Traceback" not in ttl.stderr, ttl.stderr
+    assert "@prefix skos: <http://www.w3.org/2004/02/skos/core#> ." in ttl.stdout
+    assert ttl.stdout.count("skos:notation") == 3
+    nt = dti("query", q, "--store", str(seed_store), "--format", "nt", cwd=tmp_path)
+    assert nt.returncode == 0, nt.stderr
+    assert len(nt.stdout.splitlines()) == 3 and "@prefix" not in nt.stdout
+
+
 def test_bad_query_and_missing_store_are_one_line_errors(seed_store: Path, tmp_path: Path) -> None:
     bad = dti("query", "SELECT ?x WHERE {", "--store", str(seed_store), cwd=tmp_path)
     assert bad.returncode == 2 and "not valid SPARQL" in bad.stderr and "Traceback" not in bad.stderr

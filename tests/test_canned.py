@@ -1,15 +1,19 @@
-"""Canned queries: headers, typed parameters bound by substitution, and every query run on a real store."""
+"""Canned queries: headers, typed parameters written as escaped terms, and every query run on a real store."""
 
 from __future__ import annotations
 
 import csv
 import io
 
+import pyoxigraph
 import pytest
+from server_helpers import app_over
 
 from dti_kg.errors import DtiError
+from dti_kg.server.bindings import inline
 from dti_kg.server.canned import Param, canned_queries, parse_query, validate
 from dti_kg.server.errors import QueryRejected
+from dti_kg.server.known import KNOWN_KEY, closest
 
 BASE = "https://w3id.org/dti-kg/"
 ID = BASE + "id/"
@@ -27,6 +31,7 @@ SAMPLE_ARGS = {
     "conflicts": {},
     "unverifiable-claims": {},
     "unit-predecessors-scores": {"unit": "province/thai-nguyen-2025"},
+    "review-candidates": {},
 }
 
 
@@ -40,11 +45,15 @@ def test_the_required_queries_ship_with_complete_headers() -> None:
 
 def test_every_canned_query_runs_and_returns_its_declared_columns(pages_client) -> None:
     for name, query in canned_queries().items():
-        response = pages_client.get(f"/queries/{name}", query_string={**SAMPLE_ARGS[name], "format": "json"})
+        response = pages_client.get(f"/queries/{name}", query_string={**SAMPLE_ARGS[name], "format": "srj"})
         assert response.status_code == 200, (name, response.get_data(as_text=True))
+        assert response.mimetype == "application/sparql-results+json"
         data = response.get_json()
         assert data["head"]["vars"] == list(query.columns), name
         assert data["results"]["bindings"], f"{name} returned no rows on the sample store"
+        records = pages_client.get(f"/queries/{name}.json", query_string=SAMPLE_ARGS[name]).get_json()
+        assert len(records) == len(data["results"]["bindings"])
+        assert all(list(r) == list(query.columns) for r in records), name
 
 
 def test_edition_top_orders_by_rank_and_binds_the_year(pages_client) -> None:
@@ -59,31 +68,27 @@ def test_edition_top_orders_by_rank_and_binds_the_year(pages_client) -> None:
     wider = pages_client.get(
         "/queries/edition-top", query_string={"year": "2021", "limit": "50", "format": "json"}
     )
-    assert len(wider.get_json()["results"]["bindings"]) == 3
+    assert len(wider.get_json()) == 3
 
 
 def test_disagreeing_claims_finds_the_8_versus_9_pair(pages_client) -> None:
-    data = pages_client.get("/queries/disagreeing-claims?format=json").get_json()
-    pairs = {(b["value_a"]["value"], b["value_b"]["value"]) for b in data["results"]["bindings"]}
-    assert pairs == {("8", "9")}
+    rows = pages_client.get("/queries/disagreeing-claims.json").get_json()
+    assert {(r["rank_a"], r["rank_b"], r["cohort"]) for r in rows} == {(8, 9, 63)}
 
 
 def test_trajectory_includes_the_successor_unit_and_comparability_notes(pages_client) -> None:
-    data = pages_client.get(
+    rows = pages_client.get(
         "/queries/province-trajectory", query_string={"province": "province/thai-nguyen", "format": "json"}
     ).get_json()
-    rows = data["results"]["bindings"]
-    units = {r["unit"]["value"].rsplit("/", 1)[-1] for r in rows}
+    units = {r["unit"].rsplit("/", 1)[-1] for r in rows}
     assert units == {"thai-nguyen", "thai-nguyen-2025"}
-    notes = {r["year"]["value"]: r["note"]["value"] for r in rows if "note" in r}
-    assert "9 main indices" in notes["2021"]
-    assert "2020" not in notes
-    keys = [
-        tuple(r[c]["value"] for c in ("unit", "year", "indicator", "measure", "value", "origin") if c in r)
-        for r in rows
-    ]
+    notes = {r["year"]: r["note"] for r in rows if r["note"]}
+    assert "9 main indices" in notes[2021]
+    assert 2020 not in notes
+    columns = ("unit", "year", "indicator", "measure", "rank", "score", "rank_change", "origin")
+    keys = [tuple(r[c] for c in columns) for r in rows]
     assert len(keys) == len(set(keys)), "one row per value, however many sources state it"
-    assert all(int(r["sources"]["value"]) >= 1 for r in rows if r["origin"]["value"] == "claim")
+    assert all(r["sources"] >= 1 for r in rows if r["origin"] == "claim")
 
 
 def test_a_format_extension_is_the_format_parameter(pages_client) -> None:
@@ -91,14 +96,13 @@ def test_a_format_extension_is_the_format_parameter(pages_client) -> None:
     by_parameter = pages_client.get("/queries/agency-editions?format=csv")
     assert by_extension.status_code == 200 and by_extension.mimetype == "text/csv"
     assert by_extension.data == by_parameter.data
-    assert pages_client.get("/queries/agency-editions.json").get_json()["results"]["bindings"]
+    assert pages_client.get("/queries/agency-editions.json").get_json()
     assert pages_client.get("/queries/agency-editions.xls").status_code == 404
 
 
 @pytest.mark.parametrize(
     ("args", "parameter"),
     [
-        ({}, "year"),
         ({"year": "2019"}, "year"),
         ({"year": "twenty"}, "year"),
         ({"year": "2021", "limit": "-1"}, "limit"),
@@ -125,13 +129,57 @@ def test_an_iri_parameter_cannot_break_out_of_the_query(pages_client) -> None:
     assert response.get_json()["error"]["parameter"] == "province"
 
 
-def test_an_unknown_iri_is_bound_not_pasted_and_simply_matches_nothing(pages_client) -> None:
+@pytest.mark.parametrize(
+    ("value", "suggested"),
+    [
+        ("thai-nguyen", ID + "province/thai-nguyen"),  # the kind left out
+        ("province/Thai-Nguyen", ID + "province/thai-nguyen"),  # wrong case
+        ("province/thai-nguyen-2026", ID + "province/thai-nguyen-2025"),
+        ("https://example.org/a?b=c#d", None),
+    ],
+)
+def test_an_iri_that_names_nothing_is_a_400_with_the_closest_iris(pages_client, value, suggested) -> None:
     response = pages_client.get(
         "/queries/claims-about",
-        query_string={"province": "https://example.org/a?b=c#d", "year": "2021", "format": "json"},
+        query_string={"province": value, "year": "2021", "format": "csv"},
+        headers={"Accept": "application/json"},
     )
-    assert response.status_code == 200
-    assert response.get_json()["results"]["bindings"] == []
+    assert response.status_code == 400, response.get_data(as_text=True)
+    error = response.get_json()["error"]
+    assert error["parameter"] == "province"
+    assert "names nothing in the graph" in error["detail"] and "\n" not in error["detail"]
+    if suggested:
+        assert f"did you mean {suggested}" in error["detail"]
+
+
+def test_a_known_iri_in_any_accepted_form_runs(pages_client) -> None:
+    for value in ("province/thai-nguyen", "id/province/thai-nguyen", ID + "province/thai-nguyen"):
+        response = pages_client.get(
+            "/queries/claims-about", query_string={"province": value, "year": "2021", "format": "json"}
+        )
+        assert response.status_code == 200 and response.get_json(), value
+
+
+def test_values_are_written_as_escaped_terms_at_the_head_of_the_outer_where() -> None:
+    query = (
+        "# WHERE { in a comment\nSELECT ?a ?s WHERE { ?a ?p ?s OPTIONAL { SELECT ?x WHERE { ?x ?q ?r } } }"
+    )
+    query = query.replace("?r } } }", "?r }\n} }")
+    text = inline(query, {"s": ("literal", 'x" } DROP ALL {\n', None, None), "a": ("iri", ID + "a")})
+    assert text.startswith("# WHERE { in a comment\nSELECT ?a ?s WHERE {\n  VALUES (?a ?s) {")
+    assert f'(<{ID}a> "x\\" }} DROP ALL {{\\n")' in text
+    assert pyoxigraph.Store().query(text, use_default_graph_as_union=True).variables  # it parses
+    assert inline(query, {}) == query
+    for bad in ({"s": ("iri", "x> ?p ?o } #")}, {"s p": ("iri", ID)}, {"s": ("blank", "b")}):
+        with pytest.raises(ValueError):
+            inline(query, bad)
+
+
+def test_closest_prefers_the_same_last_segment() -> None:
+    known = frozenset({ID + "province/thai-nguyen", ID + "province/thai-binh", ID + "edition/2021"})
+    assert closest(ID + "thai-nguyen", known)[0] == ID + "province/thai-nguyen"
+    assert closest(ID + "PROVINCE/THAI-NGUYEN", known)[0] == ID + "province/thai-nguyen"
+    assert closest("https://example.org/zzz", known) == []
 
 
 def test_validate_types() -> None:
@@ -148,7 +196,7 @@ def test_validate_types() -> None:
         with pytest.raises(QueryRejected, match="'p'"):
             validate(iri_param, bad, base=BASE)
     year = validate(Param("y", "year", True), "2024", base=BASE)
-    assert year == ("literal", "2024", "http://www.w3.org/2001/XMLSchema#gYear", None)
+    assert year == ("literal", "2024", "http://www.w3.org/2001/XMLSchema#integer", None)  # as dti:year
     text = validate(Param("s", "string", True), 'x" } DROP ALL {', base=BASE)
     assert text == ("literal", 'x" } DROP ALL {', None, None)
 
@@ -187,3 +235,13 @@ def test_malformed_headers_are_errors_naming_the_file(header: str, problem: str)
     with pytest.raises((DtiError, QueryRejected), match=problem) as info:
         parse_query("broken", header)
     assert "broken" in str(info.value) or problem == "edition year"
+
+
+def test_with_more_iris_than_max_rows_a_miss_is_confirmed_by_an_ask(sample_store) -> None:
+    with app_over(sample_store, MAX_ROWS=5) as app:
+        client = app.test_client()
+        good = client.get("/queries/claims-about.csv?province=province/thai-nguyen&year=2021")
+        assert good.status_code == 200 and len(good.text.splitlines()) > 1
+        assert app.extensions[KNOWN_KEY].complete is False  # the list of known IRIs was cut at 5
+        bad = client.get("/queries/claims-about?province=province/nowhere&year=2021&format=json")
+        assert bad.status_code == 400 and bad.get_json()["error"]["parameter"] == "province"

@@ -45,7 +45,14 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;
         ("TEXT/TURTLE", "graph", TURTLE),
         ("text/turtle; charset=utf-8; q=0.9", "graph", TURTLE),
         ("image/png", "solutions", None),
-        ("text/csv", "graph", None),
+        ("text/csv", "graph", None),  # a table of a graph: asked by name, refused
+        # roqet and rdflib's SPARQLStore send result-set types for CONSTRUCT/DESCRIBE too: the default RDF
+        ("application/sparql-results+xml", "graph", TURTLE),
+        ("application/sparql-results+json", "graph", TURTLE),
+        ("application/sparql-results+xml, text/csv;q=0.5", "graph", TURTLE),
+        ("application/sparql-results+xml;q=0.9, application/rdf+xml;q=0.5", "graph", RDF_XML),
+        ("application/sparql-results+json", "solutions", SPARQL_JSON),
+        ("application/sparql-results+xml", "boolean", SPARQL_XML),
         ("text/turtle", "solutions", None),
         ("*/*;q=0", "solutions", None),
         ("text/csv;q=0, */*", "solutions", SPARQL_JSON),

@@ -117,6 +117,12 @@ def test_missing_file(tmp_path):
         load_document(tmp_path / "gone.txt")
 
 
+def test_a_missing_folder_is_missing_not_an_unsupported_file_type(tmp_path):
+    # Regression: `dti snapshot` without ../shared said "corpus: unsupported file type '(none)'".
+    with pytest.raises(InputError, match="corpus: no such file or directory"):
+        load_document(tmp_path / "corpus")
+
+
 def test_directory_expands_to_its_articles(tmp_path):
     for name in ("b.txt", "a.html", "a.html.meta.json", "README.md", "README.txt", "claims.jsonl", "x.csv"):
         (tmp_path / name).write_text("x", encoding="utf-8")
@@ -148,3 +154,29 @@ def test_date_formats(line, iso):
 def test_language_detection():
     assert detect_language("Tỉnh Thái Nguyên đứng thứ 8 về chuyển đổi số") == "vi"
     assert detect_language("Thai Nguyen province ranked 8th out of 63 provinces in the index") == "en"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Thứ Hai, 08/08/2022 04:30",
+        "Cập nhật ngày: 08/08/2022",
+        "October 21, 2025",
+        "KIM DUNG 11/08/2022 11:30",
+        "2025-10-21",
+    ],
+)
+def test_a_date_line_is_never_the_title(tmp_path, header):
+    """Regression (issue 7): a date line above the headline became the article's title."""
+    path = tmp_path / "a.txt"
+    path.write_text(f"{header}\nĐà Nẵng dẫn đầu chỉ số DTI 2022\n\nNội dung bài viết.\n", encoding="utf-8")
+    doc = load_document(path)
+    assert doc.title == "Đà Nẵng dẫn đầu chỉ số DTI 2022"
+    assert doc.published is not None
+
+
+def test_a_headline_with_a_date_is_still_the_title(tmp_path):
+    path = tmp_path / "a.txt"
+    headline = "Bộ TT&TT công bố kết quả DTI 2022 ngày 12/7/2023 tại Hà Nội"
+    path.write_text(f"{headline}\n\nNội dung.\n", encoding="utf-8")
+    assert load_document(path).title == headline

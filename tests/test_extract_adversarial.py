@@ -197,6 +197,8 @@ PROBES = [
         [
             ("bac-ninh", 2022, "digital_economy", "rank", 12, False),
             ("bac-ninh", 2022, "digital_government", "rank", 5, False),
+            # The rank before any indicator is named, in a DTI sentence, is the overall one (issue 7).
+            ("bac-ninh", 2022, "overall", "rank", 9, False),
         ],
     ),
     ("vi", "Theo DTI 2022, xã Tam Sơn xếp thứ 1 về chuyển đổi số cấp xã.", []),
@@ -344,7 +346,11 @@ PROBES = [
     (
         "vi",
         "Theo DTI 2022, Bắc Ninh xếp hạng 9/63, trong đó chỉ số Hạ tầng số xếp thứ 4.",
-        [("bac-ninh", 2022, "digital_infrastructure", "rank", 4, False)],
+        # The rank before any indicator is named, in a DTI sentence, is the overall one (issue 7).
+        [
+            ("bac-ninh", 2022, "digital_infrastructure", "rank", 4, False),
+            ("bac-ninh", 2022, "overall", "rank", 9, False),
+        ],
     ),
     (
         "vi",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from dti_kg.evaluation import comparable
 from dti_kg.loaders.extract import extract_path
 from dti_kg.loaders.records import claim_record
 from dti_kg.model import Extraction
@@ -16,10 +17,7 @@ EXPECTED_FIELDS = ("source", "province", "edition", "indicator", "measure", "val
 
 
 def _comparable(record: dict) -> str:
-    fields = {k: record[k] for k in EXPECTED_FIELDS}
-    if record["measure"] == "rank_change":
-        fields["compared_to_edition"] = record["compared_to_edition"]
-    return json.dumps(fields, sort_keys=True, ensure_ascii=False)
+    return comparable(record, EXPECTED_FIELDS)
 
 
 @pytest.fixture(scope="module")

@@ -129,7 +129,7 @@ def test_generic_resource_page(pages_client) -> None:
 
 def test_query_page_prefills_runs_and_links_downloads(pages_client) -> None:
     chooser = page(pages_client, "/query?canned=edition-top")
-    assert "dti:yearAssessed ?year" in chooser and "<textarea" in chooser
+    assert "dti:year ?year" in chooser and "<textarea" in chooser
     query = "SELECT ?p WHERE { ?p a <https://w3id.org/dti-kg/def#PostMergerProvince> } ORDER BY ?p"
     html = page(pages_client, "/query?run=1&query=" + query.replace(" ", "+").replace("#", "%23"))
     assert 'href="/doc/province/da-nang-2025"' in html and 'href="/doc/province/thai-nguyen-2025"' in html

@@ -204,6 +204,23 @@ def test_conflicting_articles_are_listed(official: OfficialData) -> None:
     assert conflicts(results) == [(0, 1), (1, 2)]  # different cohorts (d, e) do not conflict
 
 
+def test_claims_confirmed_in_different_cohorts_do_not_conflict(official: OfficialData) -> None:
+    # Thái Nguyên in DTI 2024: 6th of the 63 provinces and (as Thái Nguyên 2025) 8th of the 34 units.
+    # Neither article states the cohort; each value is confirmed in one of them: like is not like.
+    sixth, eighth, tenth = reconcile(
+        [
+            _claim(edition=2024, measure="rank", value=6, source="a.txt"),
+            _claim(edition=2024, measure="rank", value=8, source="b.txt"),
+            _claim(edition=2024, measure="rank", value=10, source="c.txt"),  # true of no cohort
+        ],
+        official,
+    )
+    assert (sixth.status, sixth.matched_cohorts) == ("confirmed", (63,))
+    assert (eighth.status, eighth.matched_cohorts) == ("confirmed", (34,))
+    assert sixth.conflicts == (2,) and eighth.conflicts == (2,)
+    assert tenth.status == "contradicted" and tenth.conflicts == (0, 1)
+
+
 def test_unknown_province_and_edition_are_unverifiable(official: OfficialData) -> None:
     atlantis, future = reconcile(
         [

@@ -18,6 +18,8 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from server_helpers import BASE, dti_serve, make_store
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
+from dti_kg.namespaces import PREFIXES
+
 pytestmark = pytest.mark.integration
 
 MAX_ROWS = 50
@@ -192,6 +194,32 @@ def test_rdflib_sparqlstore(server: str) -> None:
         sparql_store.close()
 
 
+def test_the_cli_prefixes_are_predeclared_and_a_query_may_redeclare_them(server: str) -> None:
+    predeclared = sparql(
+        server,
+        "SELECT ?rank WHERE { ?o a dti:OfficialObservation ; dti:rank ?rank } ORDER BY ?rank",
+        format="csv",
+    )
+    assert predeclared.status_code == 200, predeclared.text
+    assert predeclared.text.split() == ["rank", "1", "8"]
+    other = sparql(server, "PREFIX dti: <http://example.org/> ASK { ?o dti:rank ?r }", format="json")
+    assert other.json()["boolean"] is False
+
+
+@pytest.mark.parametrize(
+    ("query", "detail"),
+    [
+        ("SELECT * WHERE {\n  ?s nope:p ?o }", "line 2, column 12, after '?s nope:p': nope: is not declared"),
+        ("SELECT * WHERE { ?s ?p ?o", "line 1, column 26, after 'SELECT * WHERE { ?s ?p ?o': the query ends"),
+        ('SELECT * WHERE { ?s ?p "x }', "line 1, column 28, after "),
+    ],
+)
+def test_a_parse_error_is_one_line_with_its_position(server: str, query: str, detail: str) -> None:
+    error = sparql(server, query).json()["error"]
+    assert error["detail"].startswith("the query is not valid SPARQL 1.1: " + detail), error["detail"]
+    assert "\n" not in error["detail"] and "\\u{" not in error["detail"] and len(error["detail"]) < 300
+
+
 def test_error_shape_is_pinned(server: str) -> None:
     r = sparql(server, "SELECT ?x WHERE { ?x ?y }")
     assert r.status_code == 400
@@ -200,7 +228,11 @@ def test_error_shape_is_pinned(server: str) -> None:
     assert set(r.json()) == {"error"}
     assert set(error) == {"status", "title", "detail", "parameter"}
     assert (error["status"], error["title"], error["parameter"]) == (400, "Bad Request", "query")
-    assert error["detail"].startswith("the query is not valid SPARQL 1.1: error at 1:")
+    assert error["detail"] == (
+        "the query is not valid SPARQL 1.1: line 1, column 26, after 'SELECT ?x WHERE { ?x ?y }':"
+        " the query ends too early; expected one of `LATERAL` `SERVICE`"
+    )
+    assert "\n" not in error["detail"] and "\\u{" not in error["detail"]
     plain = sparql(server, "SELECT ?x WHERE { ?x ?y }", headers={"Accept": "text/plain, */*;q=0.1"})
     assert plain.text.startswith("400 Bad Request: the query is not valid SPARQL")
     page = sparql(server, "SELECT ?x WHERE { ?x ?y }", headers={"Accept": "text/html, */*;q=0.1"})
@@ -358,6 +390,12 @@ def test_bare_get_is_the_service_description_and_browsers_go_to_the_query_page(s
     assert (endpoint, RDF.type, sd.Service) in graph
     assert (endpoint, sd.supportedLanguage, sd.SPARQL11Query) in graph
     assert (endpoint, sd.resultFormat, URIRef("http://www.w3.org/ns/formats/SPARQL_Results_CSV")) in graph
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    declared = {
+        (str(graph.value(d, sh.prefix)), str(graph.value(d, sh.namespace)))
+        for d in graph.objects(endpoint, sh.declare)
+    }
+    assert declared == {(name, str(ns)) for name, ns in PREFIXES.items()}
     browser = requests.get(
         server + "/sparql",
         headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},

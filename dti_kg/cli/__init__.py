@@ -9,34 +9,36 @@ import click
 from dti_kg import __version__
 from dti_kg.errors import DtiError
 
-# module name -> attribute holding the click command; one line per subcommand.
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("build", "build_command"),
-    ("build", "snapshot_command"),
-    ("query", "query_command"),
-    ("query", "export_command"),
-    ("query", "stats_command"),
-    ("serve", "serve_command"),
-    ("extract", "extract_command"),
-    ("audit", "audit_command"),
-)
+# command name -> (module of this package, attribute holding the click command); one line per subcommand.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "build": ("build", "build_command"),
+    "snapshot": ("build", "snapshot_command"),
+    "query": ("query", "query_command"),
+    "export": ("query", "export_command"),
+    "stats": ("query", "stats_command"),
+    "serve": ("serve", "serve_command"),
+    "extract": ("extract", "extract_command"),
+    "audit": ("audit", "audit_command"),
+    "review": ("review", "review_command"),
+    "evaluate": ("evaluate", "evaluate_command"),
+    "diff": ("diff", "diff_command"),
+    "releases": ("diff", "releases_command"),
+}
 
 
 class _Group(click.Group):
     """Loads subcommands from COMMANDS and turns DtiError into a one-line message."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(self._load())
+        return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        return self._load().get(name)
-
-    def _load(self) -> dict[str, click.Command]:
-        commands: dict[str, click.Command] = {}
-        for module, attr in COMMANDS:
-            cmd = getattr(importlib.import_module(f"dti_kg.cli.{module}"), attr)
-            commands[cmd.name] = cmd
-        return commands
+        if name not in COMMANDS:
+            return None
+        module, attr = COMMANDS[name]
+        # Imported on demand, so that each command loads only its own stack (`dti query` no pyshacl,
+        # `dti build` no Flask): this is the one place where dti_kg modules are imported lazily.
+        return getattr(importlib.import_module(f"dti_kg.cli.{module}"), attr)
 
     def invoke(self, ctx: click.Context) -> object:
         try:

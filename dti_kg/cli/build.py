@@ -6,8 +6,10 @@ from pathlib import Path
 
 import click
 
+from dti_kg import releases
 from dti_kg.build import BuildResult, build_store
 from dti_kg.cli.options import store_option
+from dti_kg.snapshot import write_snapshot
 
 
 def _progress(message: str) -> None:
@@ -21,6 +23,9 @@ def _summary(result: BuildResult) -> None:
         why = o.reason or (o.report.splitlines() or ["failed validation"])[0]
         click.echo(f"  {o.status}: {o.name}: {why}", err=True)
     click.echo(f"report: {result.build_dir / 'report.txt'}", err=True)
+    release = releases.current_release(result.store)
+    if release is not None:
+        click.echo(f"release {release.release_id} (previous: {release.predecessor or 'none'})", err=True)
 
 
 @click.command("build")
@@ -31,8 +36,14 @@ def _summary(result: BuildResult) -> None:
     type=click.Path(path_type=Path),
     help="Article file or folder (.txt, .html); repeatable. Without it: the bundled snapshot.",
 )
+@click.option(
+    "--decisions",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A reviewer's CSV of accept/reject decisions on candidate claims (see `dti review`).",
+)
 @store_option
-def build_command(articles: tuple[Path, ...], store_path: Path) -> None:
+def build_command(articles: tuple[Path, ...], store_path: Path, decisions: Path | None) -> None:
     """Build a validated store and switch to it atomically.
 
     Each source becomes its own named graph, validated with the SHACL shapes against the
@@ -40,7 +51,9 @@ def build_command(articles: tuple[Path, ...], store_path: Path) -> None:
     STORE.builds/<build>/report.txt and report.ttl. Exit status 1 when any source was
     quarantined or rejected, 0 otherwise.
     """
-    result = build_store(store_path, list(articles) if articles else None, progress=_progress)
+    result = build_store(
+        store_path, list(articles) if articles else None, progress=_progress, decisions=decisions
+    )
     _summary(result)
     raise SystemExit(0 if result.ok else 1)
 
@@ -65,7 +78,6 @@ def snapshot_command(articles: Path, output: Path) -> None:
 
     Run from the checkout; commit the result. The same corpus gives the same bytes.
     """
-    from dti_kg.snapshot import write_snapshot
 
     count = write_snapshot(articles, output)
     click.echo(f"wrote {count} quads to {output}")

@@ -12,6 +12,7 @@ from dti_kg.errors import DtiError
 from dti_kg.loaders.documents import expand_paths
 from dti_kg.loaders.extract import extract_path
 from dti_kg.loaders.records import claim_record, record_sort_key
+from dti_kg.model import Extraction
 
 _TABLE_COLUMNS = ("source", "province", "edition", "indicator", "measure", "value", "out_of", "derived")
 _QUOTE_WIDTH = 60
@@ -28,6 +29,12 @@ def _table(records: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _counts(extraction: Extraction) -> str:
+    """Kept claims, candidates sent to review, and values refused (each refusal is a note above)."""
+    refused = sum(n.startswith("skipped") and not n.endswith("(sent to review)") for n in extraction.notes)
+    return f"{len(extraction.claims)} kept, {len(extraction.candidates)} sent to review, {refused} refused"
+
+
 @click.command("extract")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -41,7 +48,9 @@ def _table(records: list[dict[str, Any]]) -> str:
 def extract_command(paths: tuple[Path, ...], fmt: str) -> None:
     """Extract DTI claims from article files (.txt, saved .html) or directories of them.
 
-    A bad file is reported on stderr (naming the file and the reason) and skipped; the exit
+    For each file, stderr says how many claims were kept, how many uncertain values were sent to
+    review (`dti review` lists them after a build) and how many values were refused, each with its
+    reason. A bad file is reported on stderr (naming the file and the reason) and skipped; the exit
     status is then 1.
     """
     failed = False
@@ -62,6 +71,13 @@ def extract_command(paths: tuple[Path, ...], fmt: str) -> None:
             continue
         for note in extraction.notes:
             click.echo(f"note: {file}: {note}", err=True)
+        for candidate in extraction.candidates:
+            quote = extraction.source.cite(candidate.evidence[0]).quote[:_QUOTE_WIDTH]
+            click.echo(
+                f"review: {file}: {candidate.measure} {candidate.value}: {candidate.reason}: {quote!r}",
+                err=True,
+            )
+        click.echo(f"summary: {file}: {_counts(extraction)}", err=True)
         records.extend(claim_record(c, extraction.source) for c in extraction.claims)
     records.sort(key=record_sort_key)
     if fmt == "jsonl":

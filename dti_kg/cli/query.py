@@ -13,7 +13,8 @@ from dti_kg import store
 from dti_kg.cli.options import store_option
 from dti_kg.errors import InputError
 from dti_kg.namespaces import PREFIXES
-from dti_kg.query import format_table, run_query
+from dti_kg.query import format_table, run_query, run_select
+from dti_kg.serialize import dump_nquads, dump_trig, dump_turtle
 
 
 @click.command("query")
@@ -39,28 +40,21 @@ def query_command(query: str, fmt: str, store_path: Path) -> None:
         if fmt == "table":
             click.echo(format_table(result), nl=False)
         elif fmt in ("csv", "json"):
-            out = result.serialize(
+            result.serialize(
+                sys.stdout.buffer,
                 format=pyoxigraph.QueryResultsFormat.CSV
                 if fmt == "csv"
-                else pyoxigraph.QueryResultsFormat.JSON
+                else pyoxigraph.QueryResultsFormat.JSON,
             )
-            sys.stdout.buffer.write(out)
         else:
             raise InputError(f"--format {fmt} is for CONSTRUCT/DESCRIBE queries; use table, csv or json")
     elif isinstance(result, pyoxigraph.QueryBoolean):
         click.echo(json.dumps({"boolean": bool(result)}) if fmt == "json" else str(bool(result)).lower())
     else:
         rdf_format = pyoxigraph.RdfFormat.N_TRIPLES if fmt == "nt" else pyoxigraph.RdfFormat.TURTLE
-        sys.stdout.buffer.write(
-            result.serialize(
-                format=rdf_format,
-                **(
-                    {"prefixes": {k: str(v) for k, v in PREFIXES.items()}}
-                    if rdf_format == pyoxigraph.RdfFormat.TURTLE
-                    else {}
-                ),
-            )
-        )
+        # QueryTriples.serialize takes no prefixes; the module-level writer does (N-Triples ignores them).
+        prefixes = {k: str(v) for k, v in PREFIXES.items()}
+        pyoxigraph.serialize(result, sys.stdout.buffer, format=rdf_format, prefixes=prefixes)
 
 
 def _query_text(query: str) -> str:
@@ -81,7 +75,6 @@ def _query_text(query: str) -> str:
 @store_option
 def export_command(fmt: str, output: Path | None, store_path: Path) -> None:
     """Dump the whole store deterministically (sorted; the same build gives the same bytes)."""
-    from dti_kg.serialize import dump_nquads, dump_trig, dump_turtle
 
     quads = store.open_read_only(store_path).quads_for_pattern(None, None, None, None)
     dump = {"nq": dump_nquads, "trig": dump_trig, "ttl": dump_turtle}[fmt]
@@ -114,8 +107,8 @@ def stats_command(store_path: Path) -> None:
     click.echo(
         f"build {info['build_id']} ({info['input']}), loader {info['loader_version']}, {info['quads']} quads"
     )
-    click.echo(format_table(run_query(s, COUNTS_QUERY)), nl=False)
-    click.echo(format_table(run_query(s, STATS_QUERY)), nl=False)
+    click.echo(format_table(run_select(s, COUNTS_QUERY)), nl=False)
+    click.echo(format_table(run_select(s, STATS_QUERY)), nl=False)
     for src in info["sources"]:
         if src["status"] != "served":
             click.echo(f"{src['status']}: {src['name']}: {src.get('reason') or 'failed validation'}")

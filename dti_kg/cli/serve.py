@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from dti_kg import store as dti_store
+from dti_kg.server import create_app
 from dti_kg.server.settings import load_settings
 
 
@@ -15,7 +16,9 @@ def _ensure_store(store_path: Path) -> None:
     """Build the store from the bundled snapshot when there is none yet."""
     if dti_store.paths(store_path).link.is_symlink():
         return
-    from dti_kg.build import build_store  # the build stack is heavy; only needed on a first start
+    # Lazy (allow-listed in tests/test_imports.py): the build stack (pyshacl, the loaders) is heavy and
+    # only needed on a first start.
+    from dti_kg.build import build_store
 
     click.echo(f"no store at {store_path}: building it from the bundled snapshot", err=True)
     result = build_store(store_path, None, progress=lambda message: click.echo(message, err=True))
@@ -44,11 +47,10 @@ def _gunicorn_options(
 
 
 def _run_gunicorn(options: dict[str, Any], config: dict[str, Any]) -> None:
+    # Lazy: only the production server needs gunicorn (--debug runs Flask's own).
     from gunicorn.app.base import BaseApplication
 
-    from dti_kg.server import create_app
-
-    class _Application(BaseApplication):  # type: ignore[misc]
+    class _Application(BaseApplication):
         def load_config(self) -> None:
             for key, value in options.items():
                 self.cfg.set(key, value)
@@ -86,15 +88,13 @@ def serve_command(
     """Serve the SPARQL 1.1 endpoint (/sparql), linked-data pages and /healthz.
 
     Limits (QUERY_TIMEOUT, MAX_ROWS, QUERY_WORKERS, ...) come from DTI_KG_* environment variables
-    or the TOML file named by DTI_KG_SETTINGS; see dti_kg/server/settings.py.
+    or the TOML file named by DTI_KG_SETTINGS; docs/settings.md lists them.
     """
     settings = load_settings({"STORE": str(store_path)} if store_path else None)
     store_path = Path(settings["STORE"])
     _ensure_store(store_path)
     config = {"STORE": str(store_path.absolute())}
     if debug:
-        from dti_kg.server import create_app
-
         create_app(config).run(host=host, port=port, debug=True, use_reloader=False)
         return
     _run_gunicorn(_gunicorn_options(host, port, workers, settings, access_log), config)

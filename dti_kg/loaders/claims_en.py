@@ -73,14 +73,23 @@ _ORDINALS = {
         ]
     )
 }
-_ORDINAL = r"(?:\d{1,2}(?:st|nd|rd|th)|" + "|".join(_ORDINALS) + r")"
+# Ranks go up to 63: "twenty-first" … "sixty-third", "thirtieth" … "sixtieth" (hyphen or space).
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60}
+_UNITS = list(_ORDINALS)[:9]
+_ORDINALS |= {f"{t[:-1]}ieth": n for t, n in _TENS.items()}
+_ORDINALS |= {
+    f"{t}-{u}": n + i + 1 for t, n in _TENS.items() for i, u in enumerate(_UNITS) if n + i + 1 <= 63
+}
+# Longest first, so that "twenty-first" is not read as "twenty" and "first".
+_ORDINAL_WORDS = sorted(_ORDINALS, key=len, reverse=True)
+_ORDINAL = r"(?:\d{1,2}(?:st|nd|rd|th)|" + "|".join(w.replace("-", r"[-\s]") for w in _ORDINAL_WORDS) + r")"
 _CARDINAL = r"(?:\d{1,2}|" + "|".join(_CARDINALS) + r")"
 
 _INDICATORS = (
     (r"digital\s+government\s+activit(?:y|ies)", "digital_government_activity"),
-    (r"digital\s+economy\s+activit(?:y|ies)", "digital_economy_activity"),
-    (r"digital\s+society\s+activit(?:y|ies)", "digital_society_activity"),
-    (r"digital\s+(?:transformation\s+)?awareness", "digital_awareness"),
+    (r"digital\s+econom(?:y|ic)\s+activit(?:y|ies)", "digital_economy_activity"),
+    (r"digital\s+soci(?:ety|al)\s+activit(?:y|ies)", "digital_society_activity"),
+    (r"digital\s+(?:transformation\s+)?(?:awareness|cognition)", "digital_awareness"),
     (r"digital\s+institutions?", "digital_institutions"),
     (r"digital\s+infrastructure", "digital_infrastructure"),
     (r"digital\s+human\s+resources|digital\s+workforce", "digital_human_resources"),
@@ -93,7 +102,7 @@ _INDICATORS = (
 
 
 def _number(token: str) -> int | None:
-    t = token.lower()
+    t = regex.sub(r"\s+", "-", token.lower())
     digits = regex.match(r"\d+", t)
     if digits:
         return int(digits.group(0))
@@ -101,6 +110,8 @@ def _number(token: str) -> int | None:
 
 
 def _score_ok(text: str, m: regex.Match[str]) -> Decimal | None:
+    if m.group("x")[0].isalpha():  # "achieved maximum scores in …": the top of the 0..1 scale
+        return Decimal(1)
     try:
         value = Decimal(m.group("x"))
     except InvalidOperation:
@@ -117,7 +128,8 @@ def _score_ok(text: str, m: regex.Match[str]) -> Decimal | None:
 # ("above 0.5") or a rate ("a rate of 0.85") is not the score.
 _NOT_A_SCORE_BEFORE = regex.compile(
     r"\b(?:(?:increase|rise|gain|improvement|growth|jump|drop|decline|decrease|fall|gap|difference|margin|change"
-    r"|rate|ratio|share|threshold|target|goal)\s+(?:of|by)|by|from|than|above|below|over|under|about|around"
+    r"|rate|ratio|share|threshold|target|goal|scale|maximum|total)\s+(?:of|by)|by|from|than|above|below|over|under"
+    r"|about|around"
     r"|nearly|almost)\s+(?:a\s+score\s+of\s+)?$",
     _I,
 )
@@ -166,7 +178,8 @@ def _guards() -> Guards:
         ),
         foreign_index=_foreign_index,
         other_subject=c(
-            r"\b(?:Vietnam|Viet\s+Nam|(?<!\b(?:in|across)\s+the\s+)country|nation(?:al)?|average|mean|median"
+            r"\b(?:Vietnam|Viet\s+Nam|(?<!\b(?:in|across)\s+the\s+)country|nation(?:al)?|averag(?:e|ed|ing)|mean"
+            r"|median"
             r"|ministr(?:y|ies)(?!\s+of\s+(?:Information|Science))|ministerial|agencies|districts?|communes?|towns?"
             r"|wards?|enterprises?|business(?:es)?|compan(?:y|ies)|corporations?|firms?|banks?|top-?ranked|highest"
             r"|lowest|leading|leader|capital|best|worst|bottom|neighbo(?:u)?r(?:ing|s)?|other\s+provinces"
@@ -193,14 +206,18 @@ def lexicon() -> Lexicon:
         indicators=tuple((c(_W + p + _E, _I), k) for p, k in _INDICATORS),
         overall=c(
             r"DTI|Digital\s+Transformation\s+Index|overall|nationwide|in\s+the\s+country|"
-            r"general\s+ranking|digital\s+transformation\s+(?:ranking|index)",
+            r"general\s+ranking|digital\s+transformation\s+(?:ranking|index)|\b(?:this|these)\s+rankings?\b"
+            r"|(?:level|degree)\s+of\s+digital\s+transformation",
             _I,
         ),
         rank=c(
-            _W + r"(?:ranked|ranks|ranking|came(?:\s+in)?|placed|finished|stood(?:\s+at)?|"
-            r"(?:was|is)(?:\s+ranked)?|took|in|at|to)\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>"
-            + _ORDINAL
-            + r"))"
+            _W + r"(?:ranked|ranks|ranking|came(?:\s+in(?:to)?)?|placed|finished|stood(?:\s+at)?|"
+            r"(?:was|is)(?:\s+ranked)?|took|in|at|to|reach(?:ed|ing)|secur(?:ed|ing)|claim(?:ed|ing)|held|holding"
+            r"|occup(?:ied|ying))\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>" + _ORDINAL + r"))"
+            # without a verb, in a list: "including first position in digital institutions"
+            r"|(?<![\p{L}\d])(?P<n>" + _ORDINAL + r")(?=\s+(?:place|position|spot)\s+(?:in|for)\s)"
+            # the rank a change started from: "rose four ranks from fifth place"
+            r"|(?<=\bfrom\s+(?:the\s+)?)(?P<n>" + _ORDINAL + r")(?=\s+(?:place|position|spot)\b)"
             r"(?!\p{L})(?:\s+(?:place|position|spot))?(?:\s*/\s*(?P<of>\d{1,3})(?!\d))?",
             _I,
         ),
@@ -213,9 +230,7 @@ def lexicon() -> Lexicon:
         ),
         rank_list_item=c(
             r"(?<![\d/.,])(?P<n>\d{1,2})(?:st|nd|rd|th)?\s*/\s*(?P<of>63|34)(?!\d)"
-            r"|(?<![\p{L}\d/.,])(?P<n>\d{1,2}(?:st|nd|rd|th)|"
-            + "|".join(_ORDINALS)
-            + r")\s+(?=in\s|among\s)",
+            r"|(?<![\p{L}\d/.,])(?P<n>" + _ORDINAL + r")\s+(?=in\s|among\s)",
             _I,
         ),
         aside=c(r",\s+(?:which|who|where|that)\b[^,;.]*,", _I),
@@ -223,17 +238,26 @@ def lexicon() -> Lexicon:
         rank_from=c(r"(?:from|than|compared\s+(?:to|with))\s*(?:the\s+)?$", _I),
         narrow_scope=c(
             r"\b(?:region(?:al)?|districts?|communes?|towns?|wards?|ministries|ministerial|enterprises?"
-            r"|within\s+the\s+province|delta|highlands|coast(?:al)?|mountainous|(?<!provinces,?\s+(?:and\s+)?)centrally[-\s]run|municipalit(?:y|ies)"
+            r"|within\s+the\s+province|delta|highlands|coast(?:al)?(?!\s+(?:city|province)\s+of\b)|mountainous|(?<!provinces,?\s+(?:and\s+)?)centrally[-\s]run|municipalit(?:y|ies)"
             r"|(?:northern|southern|central)\s+(?:region|provinces)"
             # any group of provinces other than the 63 or the 34
             r"|among\s+(?:the\s+)?(?!63\b|34\b)(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
             r"|thirteen|fourteen|fifteen)\s+(?:[\p{L}-]+\s+)?(?:provinces|cities|localities|units))\b",
             _I,
         ),
-        cohort=c(r"(?:out\s+of|among|of)\s+(?:the\s+)?(?:all\s+)?(?P<of>63|34)(?!\d)", _I),
+        cohort=c(
+            r"(?:out\s+of|among|of)\s+(?:the\s+)?(?:all\s+)?(?P<of>63|34)(?!\d)"
+            r"|(?<=\b(?:led|leads|leading|topped|tops|heads|headed))\s+(?:the\s+)?(?P<of>63|34)"
+            r"(?=\s+(?:provinces|cities|localities|units))",
+            _I,
+        ),
         score=c(
             r"(?:scor(?:ed|ing|e\s+of)|with|reach(?:ed|ing)|achiev(?:ed|ing)|at|of)\s+(?:a\s+score\s+of\s+)?"
-            r"(?P<x>0\.\d{1,4}|1\.0{1,4})(?![\d.])",
+            r"(?P<x>0\.\d{1,4}|1\.0{1,4})(?![\d.])"
+            # a list without verbs: "digital economy 0.3019 points"
+            r"|(?<=\p{L})\s+(?P<x>0\.\d{1,4})(?=\s+points?\b)"
+            # "achieved maximum scores in …": 1
+            r"|(?P<x>(?:maximum|perfect|full|absolute)\s+(?:scores?|marks))(?=\s+(?:in|on|for)\b)",
             _I,
         ),
         score_ok=_score_ok,
@@ -241,13 +265,15 @@ def lexicon() -> Lexicon:
         # index"), are nobody's province score.
         score_reject=c(
             r"average|\bmean\b|national(?:\s+[\w-]+){0,3}?\s+(?:score|index|DTI|level)"
-            r"|\b(?:country|nation)(?:'s)?(?:\s+[\w-]+){0,3}?\s+(?:score|index|DTI)|nationwide",
+            r"|\b(?:country|nation)(?:'s)?(?:\s+[\w-]+){0,3}?\s+(?:score|index|DTI)"
+            # "3rd place nationwide with a DTI value of 0.7857" is the province's
+            r"|(?<!(?:place|position|spot|ranked|ranking|\d(?:st|nd|rd|th)|first|second|third)\s+)nationwide",
             _I,
         ),
         change=c(
-            _W
-            + r"(?:(?P<up>rose|rising|climbed|climbing|jumped|jumping|up|gained|gaining|moved\s+up|advanced|"
-            r"advancing)|(?P<down>fell|falling|dropped|dropping|slipped|slipping|down|declined|lost|losing|moved\s+down))"
+            _W + r"(?:(?P<up>rose|risen|rising|climbed|climbing|jumped|jumping|up|gained|gaining|moved\s+up"
+            r"|advanced|increased|improved|advancing)"
+            r"|(?P<down>fell|falling|dropped|dropping|slipped|slipping|down|declined|lost|losing|moved\s+down))"
             r"\s+(?:by\s+)?(?P<n>"
             + _CARDINAL
             + r")\s+(?:places?|spots?|positions?|notch(?:es)?|ranks?|steps?)"
@@ -262,7 +288,10 @@ def lexicon() -> Lexicon:
         ),
         edition_anchored=(
             c(r"DTI\)?\s*(?:\([^()]{0,200}\)\s*)?(?P<year>20\d\d)(?!\d)", _I),  # also "(DTI) 2022"
-            c(r"(?P<year>20\d\d)\s+(?:DTI|Digital\s+Transformation\s+Index)", _I),
+            c(
+                r"(?P<year>20\d\d)\s+(?:provincial\s+)?(?:DTI|Digital\s+Transformation\s+(?:Index|rankings?))",
+                _I,
+            ),
             c(
                 r"(?:DTI|Digital\s+Transformation\s+Index)[^.;\n]{0,60}?\b(?:for|in|of)\s+(?P<year>20\d\d)(?!\d)",
                 _I,
@@ -278,7 +307,7 @@ def lexicon() -> Lexicon:
             r"|(?!(?:The|This|That|Each|Every|Our|Its|Their|A|Any|Another|Which)\s)"
             r"(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,3})\s+(?:province|city)\b"
         ),
-        bare_province=c(r"\b[Tt]he\s+province\b(?!\s+of)"),
+        bare_province=c(r"\b[Tt]he\s+(?:province|city|locality)\b(?!\s+of)"),
         leader=c(
             r"(?:led|leads|leading|topped|tops|headed|heads)"
             r"(?!\s+(?:the\s+)?(?:ministr|group|region|district|commune|list\s+of\s+ministr))(?![\p{L}\d])",
@@ -286,7 +315,8 @@ def lexicon() -> Lexicon:
         ),
         several_years=c(
             r"\b(?:for|in)\s+(?:\w+\s+)?(?:consecutive|straight|successive|many|several)\s+years"
-            r"|\bfrom\s+20\d\d\s+(?:to|through|until)|\bsince\s+20\d\d|\bbefore\s+the\b|\bthree\s+years|\byears\s+in\s+a\s+row",
+            r"|\bfrom\s+20\d\d\s+(?:to|through|until)|\bsince\s+20\d\d|\bbefore\s+the\b(?!\s+merger)"
+            r"|\bthree\s+years|\byears\s+in\s+a\s+row",
             _I,
         ),
         respectively_verb=c(r"(?:ranked|came|placed|finished|were)\s+(?:in\s+)?(?=\S)", _I),
@@ -297,6 +327,29 @@ def lexicon() -> Lexicon:
         other_topic=c(r"\bin\s+terms\s+of\b|(?:\p{Lu}\p{Ll}+\s+)+Ind(?:ex|ices)\b"),
         rule_prefix="en",
         guards=_guards(),
+        leader_gap=c(
+            r"(?:\s+(?:city|province))?\s*(?:\((?:new|former|old)\)\s*)?,?\s*"
+            r"(?:(?:has|have|had|once|again|also|still|continued|continues"
+            r"|continue)(?:\s+to)?\s+)*",
+            _I,
+        ),
+        all_pillars=c(
+            r"\b(?:all\s+(?:the\s+|its\s+)?|the\s+|its\s+|both\s+)(?:three|3)\s+(?:key\s+|main\s+|core\s+)?pillars\b",
+            _I,
+        ),
+        coordination=c(
+            r"(?:\s|,|:|\b(?:and|of|the|namely|including|key|main|core|pillars?|indicators?|ind(?:ex|ices))\b)*",
+            _I,
+        ),
+        previous_rank=True,
+        tie=c(
+            r"\s+(?:(?:both|all|each|jointly)\s+(?:ranked|came|placed|finished|stood)(?:\s+(?:in|at))?"
+            r"|(?:were\s+)?tied\s+(?:for|at|in)|shared|were\s+(?:joint|equal))\s+(?:the\s+)?",
+            _I,
+        ),
+        reason=c(
+            r"\b(?:thanks\s+to|due\s+to|because|owing\s+to|growth|improvements?|progress|increases?)\b", _I
+        ),
     )
 
 

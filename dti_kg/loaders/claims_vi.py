@@ -59,6 +59,10 @@ _INDICATORS = (
     (r"chính\s+quyền\s+số", "digital_government"),
     (r"kinh\s+tế\s+số", "digital_economy"),
     (r"xã\s+hội\s+số", "digital_society"),
+    # The pillars' abbreviations, capitals only ("CQS xếp thứ 40/63; KTS xếp thứ 18/63").
+    (r"(?-i:CQS)", "digital_government"),
+    (r"(?-i:KTS)", "digital_economy"),
+    (r"(?-i:XHS)", "digital_society"),
 )
 MAIN_INDEX_KEYS = frozenset(k for _, k in _INDICATORS[:9])
 PILLAR_KEYS = ("digital_government", "digital_economy", "digital_society")
@@ -174,7 +178,10 @@ def lexicon() -> Lexicon:
             r"|thứ\s+hạng|(?<!bảng\s)(?<!thăng\s)(?<!tăng\s)(?<!nâng\s)(?<!xếp\s)hạng(?:\s+thứ)?"
             r"|vị\s+trí(?:\s+thứ)?)"
             r"\s+(?:(?P<n>\d{1,2})(?!\d|[.,]\d)(?:\s*/\s*(?P<of>\d{1,3})(?!\d))?"
-            r"|(?<=thứ\s+)(?P<n>nhất|nhì|hai|ba|tư|sáu|bảy|tám|chín|mười)(?![\p{L}\d]))",
+            r"|(?<=thứ\s+)(?P<n>nhất|nhì|hai|ba|tư|sáu|bảy|tám|chín|mười)(?![\p{L}\d])"
+            r"|(?<=hạng\s+)(?P<n>nhất|nhì)(?![\p{L}\d]))"
+            r"|(?:(?<=^|[,;:]\s*)|(?<=\p{Ll}\s+))thứ\s+(?P<n>\d{1,2}|hai|ba|tư)(?=\s+là\s+(?:TP\.?\s*|tỉnh\s+)?\p{Lu})"
+            r"|" + _W + r"xếp\s+(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)",
             _I,
         ),
         # After a rank come its cohort, scope or indicator; any other word ("thứ 2 năm liên tiếp",
@@ -206,7 +213,11 @@ def lexicon() -> Lexicon:
         cohort=c(r"(?<!\d)(?P<of>63|34)\s+(?:tỉnh|địa\s+phương)", _I),
         score=c(r"(?<![\d.,])(?P<x>[01][.,]\d{1,4})(?![.,]?\d)"),
         score_ok=_score_ok,
-        score_reject=c(r"trung\s+bình|bình\s+quân|quốc\s+gia|cả\s+nước", _I),
+        # "điểm trung bình của địa phương này" is the province's own (mean-of-indices) score.
+        score_reject=c(
+            r"trung\s+bình(?!\s+của\s+(?:địa\s+phương|tỉnh|thành\s+phố)\s+(?:này|ta))|bình\s+quân|quốc\s+gia|cả\s+nước",
+            _I,
+        ),
         change=c(
             _W + r"(?:(?P<up>tăng|thăng|lên)|(?P<down>giảm|tụt|xuống))\s+(?:hạng\s+)?"
             r"(?P<n>\d{1,2}|một|hai|ba|bốn|sáu|bảy|tám|chín|mười)\s+(?:bậc|hạng|vị\s+trí)" + _E,
@@ -221,10 +232,14 @@ def lexicon() -> Lexicon:
             c(r"DTI\)?\s*(?:\([^()]{0,200}\)\s*)?(?:năm\s+)?(?P<year>20\d\d)(?!\d)", _I),  # also "(DTI) 2022"
             c(
                 r"(?:chỉ\s+số|báo\s+cáo|bảng\s+xếp\s+hạng|xếp\s+hạng|kết\s+quả)[^.;\n]{0,80}?"
-                r"(?:chuyển\s+đổi\s+số|DTI|CĐS)[^.;\n]{0,60}?năm\s+(?P<year>20\d\d)(?!\d)",
+                r"(?:chuyển\s+đổi\s+số|DTI|CĐS)[^.;\n]{0,150}?năm\s+(?P<year>20\d\d)(?!\d)(?!\s*[-–]\s*20\d\d)",
                 _I,
             ),
-            c(r"(?:chuyển\s+đổi\s+số|CĐS)\s*(?:\([^()]{0,200}\)\s*)?năm\s+(?P<year>20\d\d)(?!\d)", _I),
+            c(
+                r"(?:chuyển\s+đổi\s+số|CĐS)\s*(?:\([^()]{0,200}\)\s*)?(?:năm\s+)?"
+                r"(?P<year>20\d\d)(?!\d)(?!\s*[-–]\s*20\d\d)",
+                _I,
+            ),
         ),
         edition_loose=c(_W + r"năm\s+(?P<year>20\d\d)(?!\d)(?!\s*[-–]\s*20\d\d)", _I),
         not_edition_before=c(r"(?:so\s+với|giai\s+đoạn|nhiệm\s+kỳ|đến|tới|từ)\s+(?:năm\s+|DTI\s+)?$", _I),
@@ -236,7 +251,8 @@ def lexicon() -> Lexicon:
         ),
         leader=c(
             r"(?:tiếp\s+tục\s+|vẫn\s+|đã\s+)?(?:dẫn\s+đầu|đứng\s+đầu)"
-            r"(?!\s+(?:nhóm|khu\s+vực|vùng|miền|khối|các|trong\s+(?:nhóm|vùng|khu\s+vực)))(?![\p{L}\d])",
+            r"(?!\s+(?:nhóm|khu\s+vực|vùng|miền|khối|các(?!\s+tỉnh,?\s+thành)|trong\s+(?:nhóm|vùng|khu\s+vực)))"
+            r"(?![\p{L}\d])",
             _I,
         ),
         several_years=c(
@@ -245,7 +261,10 @@ def lexicon() -> Lexicon:
             _I,
         ),
         respectively_verb=c(
-            r"(?:đã\s+)?lần\s+lượt\s+(?:xếp|đứng)(?:\s+ở)?(?:\s+(?:vị\s+trí|hạng))?(?:\s+thứ)?\s+(?=\S)", _I
+            r"(?:đã\s+)?lần\s+lượt\s+(?:(?:xếp|đứng|giữ)(?:\s+ở)?|ở|là)(?:\s+(?:vị\s+trí|hạng))?(?:\s+thứ)?\s+(?=\S)"
+            # "Thanh Hóa, Điện Biên, Hà Tĩnh giữ vị trí thứ 5, 6, 7": as many ranks as names.
+            r"|(?:giữ|xếp|đứng)(?:\s+ở)?(?:\s+(?:các\s+)?(?:vị\s+trí|hạng))?(?:\s+thứ)?\s+(?=\d{1,2}\s*(?:,|và)\s*\d)",
+            _I,
         ),
         ordinal=c(
             r"(?:thứ\s+)?(?P<n>\d{1,2}|nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)(?![\p{L}\d/])", _I

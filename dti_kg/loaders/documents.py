@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -82,6 +83,7 @@ def _decode(path: Path, raw: bytes) -> str:
 def _parse_html(path: Path, html: str) -> _Page:
     # Imported here: trafilatura is slow to import and only HTML input needs it.
     import trafilatura
+    import trafilatura.settings
 
     doc = trafilatura.bare_extraction(
         html,
@@ -91,10 +93,13 @@ def _parse_html(path: Path, html: str) -> _Page:
         deduplicate=False,
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
-    text = (doc.text or "") if doc is not None else ""
+    # None when nothing was extracted (a dict comes back only with as_dict=True, which we never pass).
+    text = (doc.text or "") if isinstance(doc, trafilatura.settings.Document) else ""
     # On a page without an article trafilatura falls back to whatever text there is (menus, a
     # footer); an article has at least one line that reads like a sentence.
-    if not any(len(line.split()) >= _MIN_SENTENCE_WORDS for line in text.splitlines()):
+    if not isinstance(doc, trafilatura.settings.Document) or not any(
+        len(line.split()) >= _MIN_SENTENCE_WORDS for line in text.splitlines()
+    ):
         raise InputError(f"{path}: HTML page without an article (no main text found)")
     published = None
     if doc.date:
@@ -145,12 +150,15 @@ def _outlet_slug(name: str) -> str | None:
 def load_document(path: Path) -> SourceDocument:
     """Read, check and normalise one article file; raise ``InputError`` naming the file if it is bad."""
     suffix = path.suffix.lower()
+    if not path.exists():  # before the suffix: a missing folder ("../shared/corpus") is no file type
+        raise InputError(f"{path}: no such file or directory")
     if suffix not in TEXT_SUFFIXES + HTML_SUFFIXES:
         raise InputError(f"{path}: unsupported file type {suffix or '(none)'!r} (expected .txt or .html)")
     raw = _decode(path, _read_bytes(path))
     basis: dict[str, str] = {}
     page = _parse_html(path, raw) if suffix in HTML_SUFFIXES else None
-    text = normalise_text(page.text if page else raw)
+    original = unicodedata.normalize("NFC", page.text if page else raw)
+    text = normalise_text(original)
     if not text:
         raise InputError(f"{path}: empty file (no text)")
     title = url = outlet = outlet_name = None
@@ -161,6 +169,7 @@ def load_document(path: Path) -> SourceDocument:
             title = normalise_text(page.title).strip()
             # Offsets refer to the text, and the headline carries claims too: keep it in the text.
             if not text.startswith(title):
+                original = unicodedata.normalize("NFC", page.title + "\n\n") + original
                 text = normalise_text(title + "\n\n" + text)
             basis["title"] = "html"
         if page.published:
@@ -214,4 +223,5 @@ def load_document(path: Path) -> SourceDocument:
         outlet_name=outlet_name,
         published=published,
         metadata_basis=dict(sorted(basis.items())),
+        original=original,
     )

@@ -10,7 +10,8 @@ stand in only when nothing else can be the subject: not when the sentence speaks
 region, an average, a ministry, a district, a firm or "the leading province", nor in a sentence
 that continues a DTI sentence without naming the DTI.
 cohort -- stated ("8/63"); else implied when the edition ranked one cohort (63 before DTI 2024);
-DTI 2024 ranked the 63 and the 34, so there it stays unknown unless stated.
+DTI 2024 ranked the 63 and the 34, so there it stays unknown unless stated, or unless the article
+states its DTI 2024 ranks over one cohort only (then its other DTI 2024 ranks are over that one).
 """
 
 from __future__ import annotations
@@ -19,16 +20,19 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import regex
+
 from dti_kg.gazetteer import Unit, gazetteer
-from dti_kg.loaders import claims_en, claims_vi, facts
+from dti_kg.loaders import claims_en, claims_vi, facts, tables
 from dti_kg.loaders.documents import load_document
 from dti_kg.loaders.findings import EditionMention, Finding
 from dti_kg.loaders.places import find_places, resolve
-from dti_kg.loaders.rules import Lexicon, edition_mentions
-from dti_kg.model import Claim, EditionBasis, Extraction, ProvinceBasis, SourceDocument
+from dti_kg.loaders.rules import Lexicon, document_cohorts, edition_mentions
+from dti_kg.model import Candidate, Claim, EditionBasis, Extraction, ProvinceBasis, SourceDocument
 from dti_kg.reference import edition_in_force, editions, outlets
 
 _BASIS_RANK = {"text": 0, "title": 1, "outlet": 2}
+_OF_WHICH = regex.compile(r"Trong\s+đó\s*,")
 
 
 def _lexicon(language: str) -> Lexicon:
@@ -36,7 +40,9 @@ def _lexicon(language: str) -> Lexicon:
 
 
 def _find(doc: SourceDocument) -> list[Finding]:
-    return claims_en.find_claims(doc.text) if doc.language == "en" else claims_vi.find_claims(doc.text)
+    found = claims_en.find_claims(doc.text) if doc.language == "en" else claims_vi.find_claims(doc.text)
+    lex = _lexicon(doc.language)
+    return found + tables.find_table_findings(doc.text, lex) + tables.find_grid_findings(doc.text, lex)
 
 
 def inferred_edition(published: date | None) -> int | None:
@@ -52,6 +58,15 @@ def inferred_edition(published: date | None) -> int | None:
 
 
 def resolve_edition(
+    finding: Finding, mentions: list[EditionMention], published: date | None
+) -> tuple[int | None, EditionBasis]:
+    edition, basis = _edition_of(finding, mentions, published)
+    if finding.previous_edition and edition is not None:
+        edition = finding.compared_to or edition - 1  # "rose four places from fifth": the earlier rank
+    return edition, basis
+
+
+def _edition_of(
     finding: Finding, mentions: list[EditionMention], published: date | None
 ) -> tuple[int | None, EditionBasis]:
     if finding.edition is not None:
@@ -98,12 +113,23 @@ def resolve_province(
     if title_name:
         unit = resolve(title_name, edition, cohort)
         return unit, "title", None if unit else f"{title_name!r} was not ranked in DTI {edition}"
+    if finding.antecedent:  # "HCM City ranked second. … The city earned first position in …"
+        unit = resolve(finding.antecedent, edition, cohort)
+        return unit, "text", None if unit else f"{finding.antecedent!r} was not ranked in DTI {edition}"
     outlet = outlets().get(doc.outlet or "")
     if outlet and outlet.province and finding.bare_province:
         unit = gazetteer().by_slug[outlet.province]
         if edition >= 2025 or cohort == 34:
             unit = gazetteer().successor(unit) or unit
         return unit, "outlet", None
+    if finding.bare_province or _OF_WHICH.match(finding.sentence.text):
+        # "chỉ số DTI của tỉnh năm 2024 xếp hạng thứ 24/63", "Trong đó, …" in an article that has
+        # named one province only, before this sentence: the value is that province's.
+        names = {p.name for p in find_places(doc.text[: finding.sentence.start], doc.language)}
+        if len(names) == 1:
+            name = names.pop()
+            unit = resolve(name, edition, cohort)
+            return unit, "text", None if unit else f"{name!r} was not ranked in DTI {edition}"
     return None, "text", "the province is not named"
 
 
@@ -159,6 +185,64 @@ def _claim(
     )
 
 
+def _candidate(
+    finding: Finding, doc: SourceDocument, mentions: list[EditionMention], reason: str
+) -> Candidate | None:
+    """An uncertain attribution as a candidate for review: the value is a DTI value of some province,
+    but whose is not clear (several named, or the subject may be the nation, a ministry …)."""
+    if finding.refusal or not (finding.ambiguous_place or finding.other_subject):
+        return None  # not a province's value at all, or nothing to choose between
+    edition, edition_basis = resolve_edition(finding, mentions, doc.published)
+    if edition is None or edition not in editions():
+        return None
+    cohort, problem = _cohort(finding, edition)
+    if problem:
+        return None
+    rivals = {
+        unit.slug
+        for place in find_places(finding.sentence.text, doc.language)
+        if (unit := resolve(place.name, edition, cohort or finding.cohort_hint)) is not None
+    }
+    if (title := _title_place(doc)) and (unit := resolve(title, edition, cohort)) is not None:
+        rivals.add(unit.slug)
+    compared = None
+    if finding.measure == "rank_change":
+        compared = finding.compared_to if finding.compared_to is not None else edition - 1
+    return Candidate(
+        edition=edition,
+        indicator=finding.indicator,
+        measure=finding.measure,
+        value=finding.value,
+        cohort=cohort,
+        rule=finding.rule,
+        evidence=[finding.span],
+        reason=reason,
+        rivals=tuple(sorted(rivals)),
+        compared_to=compared,
+        edition_basis=edition_basis,
+    )
+
+
+def _conflict_candidates(group: list[Claim], reason: str) -> list[Candidate]:
+    """Two values for one slot in one article: each is a candidate; a person keeps one."""
+    return [
+        Candidate(
+            edition=c.edition,
+            indicator=c.indicator,
+            measure=c.measure,
+            value=c.value,
+            cohort=c.cohort,
+            rule=c.rule,
+            evidence=list(c.evidence),
+            reason=reason,
+            rivals=(c.province,),
+            compared_to=c.compared_to,
+            edition_basis=c.edition_basis,
+        )
+        for c in group
+    ]
+
+
 def _adopt_stated_cohorts(claims: list[Claim]) -> list[Claim]:
     """A DTI 2024 rank without a cohort ("Hà Nội tops the 2024 rankings") that the article also
     states over a cohort ("ranked first among the 34") is that claim: take its cohort and unit
@@ -182,15 +266,62 @@ def _adopt_stated_cohorts(claims: list[Claim]) -> list[Claim]:
     return out
 
 
+def _adopt_document_cohort(claims: list[Claim], cohorts: set[int]) -> list[Claim]:
+    """A DTI 2024 claim whose sentence names no cohort, in an article that speaks of one cohort
+    only ("… kết quả DTI của các tỉnh, thành sau sáp nhập"): that cohort, and its unit."""
+    if len(cohorts) != 1:
+        return claims
+    cohort = next(iter(cohorts))
+    out = []
+    for claim in claims:
+        sizes = editions()[claim.edition].cohorts
+        unit = gazetteer().by_slug[claim.province]
+        if len(sizes) > 1 and cohort in sizes and claim.cohort is None:
+            if cohort == 34 and not unit.slug.endswith("-2025"):
+                successor = _successor_slug(unit)
+                if successor is None:
+                    out.append(claim)
+                    continue
+                claim = replace(claim, province=successor)
+            claim = replace(claim, cohort=cohort if claim.measure == "rank" else None)
+        out.append(claim)
+    return out
+
+
+def _adopt_province_cohort(claims: list[Claim]) -> list[Claim]:
+    """A province's DTI 2024 rank without a cohort, in an article that ranks that province over one
+    cohort only ("Hanoi has topped among 34 provinces … Hanoi led in four key indicators"), is over
+    that cohort too; other provinces' ranks keep what their own sentences say."""
+    gaz = gazetteer()
+
+    def place(slug: str) -> str:  # one key for a 63-era unit and the 34-era unit that is the same place
+        return _successor_slug(gaz.by_slug[slug]) or slug
+
+    stated: dict[tuple[str, int], set[int]] = {}
+    for c in claims:
+        if c.measure == "rank" and c.cohort is not None and len(editions()[c.edition].cohorts) > 1:
+            stated.setdefault((place(c.province), c.edition), set()).add(c.cohort)
+    out = []
+    for claim in claims:
+        cohorts = stated.get((place(claim.province), claim.edition), set())
+        if claim.measure == "rank" and claim.cohort is None and len(cohorts) == 1:
+            cohort = next(iter(cohorts))
+            unit = resolve(gaz.by_slug[claim.province].name_vi, claim.edition, cohort)
+            if unit is not None:
+                claim = replace(claim, province=unit.slug, cohort=cohort)
+        out.append(claim)
+    return out
+
+
 def _successor_slug(unit: Unit) -> str | None:
     """The 34-era unit that is the same place as ``unit`` (same name or sole predecessor)."""
     new = gazetteer().successor(unit)
     return new.slug if new is not None and resolve(unit.name_vi, 2025, 34) == new else None
 
 
-def _merge(claims: list[Claim]) -> tuple[list[Claim], list[str]]:
+def _merge(claims: list[Claim]) -> tuple[list[Claim], list[str], list[Candidate]]:
     """One claim per key with all its evidence (a repeated paragraph is one claim, several spans);
-    two different values for the same slot in one article are both dropped, with a note."""
+    two different values for the same slot in one article are both sent to review, with a note."""
     merged: dict[tuple[object, ...], Claim] = {}
     for claim in sorted(claims, key=lambda c: c.evidence[0]):
         key = claim.key()
@@ -206,18 +337,21 @@ def _merge(claims: list[Claim]) -> tuple[list[Claim], list[str]]:
         if _BASIS_RANK[claim.province_basis] < _BASIS_RANK[kept.province_basis]:
             kept.province_basis = claim.province_basis
     notes = []
+    candidates: list[Candidate] = []
     slots: dict[tuple[object, ...], list[Claim]] = {}
     for claim in merged.values():
         slot = (claim.province, claim.edition, claim.indicator, claim.measure, claim.compared_to)
         slots.setdefault(slot, []).append(claim)
     out = []
-    for slot, group in slots.items():
+    for where, group in slots.items():
         if len(group) > 1:
             values = sorted(str(c.value) for c in group)
-            notes.append(f"conflicting values {values} for {slot}: none kept")
+            note = f"conflicting values {values} for {where}: none kept"
+            notes.append(f"{note}, sent to review")
+            candidates.extend(_conflict_candidates(group, note))
             continue
         out.extend(group)
-    return out, notes
+    return out, notes, candidates
 
 
 def derive_previous_ranks(claims: list[Claim]) -> list[Claim]:
@@ -228,6 +362,8 @@ def derive_previous_ranks(claims: list[Claim]) -> list[Claim]:
     for change in claims:
         if change.measure != "rank_change" or change.compared_to is None:
             continue
+        if (change.province, change.compared_to, change.indicator) in ranks:
+            continue  # the text states that rank itself ("tăng 17 bậc so với năm 2020 (xếp thứ 40/63)")
         rank = ranks.get((change.province, change.edition, change.indicator))
         if rank is None or rank.cohort is None or rank.cohort not in editions()[change.compared_to].cohorts:
             continue
@@ -274,14 +410,21 @@ def extract_document(doc: SourceDocument) -> Extraction:
     mentions = edition_mentions(doc.text, lex)
     notes: list[str] = []
     claims: list[Claim] = []
+    candidates: list[Candidate] = []
     for finding in _find(doc):
         claim, note = _claim(finding, doc, mentions)
         if claim:
             claims.append(claim)
         elif note:
+            candidate = _candidate(finding, doc, mentions, note.split(": ", 1)[-1])
+            if candidate is not None:
+                candidates.append(candidate)
+                note = f"{note} (sent to review)"
             notes.append(note)
-    claims, conflict_notes = _merge(_adopt_stated_cohorts(claims))
+    claims = _adopt_document_cohort(claims, document_cohorts(doc.text, lex))
+    claims, conflict_notes, conflicts = _merge(_adopt_province_cohort(_adopt_stated_cohorts(claims)))
     notes.extend(conflict_notes)
+    candidates.extend(conflicts)
     derived = derive_previous_ranks(claims)
     known = {c.key() for c in claims}
     claims.extend(d for d in derived if d.key() not in known)
@@ -289,7 +432,14 @@ def extract_document(doc: SourceDocument) -> Extraction:
     notes.extend(fact_notes)
     if not claims:
         notes.append("no DTI claims: no rank, score or rank change is stated precisely enough")
-    return Extraction(doc, sorted(claims, key=claim_sort_key), fact_list, sorted(dict.fromkeys(notes)))
+    unique = {c.key(): c for c in sorted(candidates, key=Candidate.key)}  # repeated paragraphs: once
+    return Extraction(
+        doc,
+        sorted(claims, key=claim_sort_key),
+        fact_list,
+        sorted(dict.fromkeys(notes)),
+        list(unique.values()),
+    )
 
 
 def extract_path(path: Path) -> Extraction:

@@ -38,6 +38,11 @@ class Finding:
     # What else the sentence may be about (the nation, a ministry, a district, "the leading
     # province" …): then an unnamed subject is not the title's or the outlet's province.
     other_subject: str | None = None
+    # "rose four ranks from fifth place": the rank is of the edition compared with (``compared_to``,
+    # else the one before the finding's own), not of the article's edition.
+    previous_edition: bool = False
+    # "The city earned …": the one province the last sentence naming provinces named.
+    antecedent: str | None = None
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,17 @@ _EN_MDY = regex.compile(
 _EN_DMY = regex.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS_EN) + r")\.?,?\s+((?:19|20)\d\d)\b", regex.I)
 _URL = regex.compile(r"https?://[^\s<>\"')\]]+")
 _SLUG_LINE = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+\s+-\s+")  # "xem-chi-tiet-tin - UBND TP Vị Thanh"
+# A line that opens with a date or a time is a dateline, not a headline: "October 23, 2025 | 09:15",
+# "20:50, 09/11/2025", "Fri, 17th May 2024 15:45 (GMT +7)", "Thứ hai, ngày 25/09/2023", "date 2021-10-20 …".
+_DATE_LINE = regex.compile(
+    r"^(?:date\b|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,|thứ\s+\S+,|chủ\s+nhật,)?\s*(?:ngày\s+)?"
+    r"(?:\d{1,2}\s*[:/.-]\s*\d{1,2}|\d{4}-\d\d-\d\d|\d{1,2}(?:st|nd|rd|th)?\s+(?:"
+    + "|".join(_MONTHS_EN)
+    + r")|(?:"
+    + "|".join(_MONTHS_EN)
+    + r")\.?\s+\d{1,2}\b)",
+    regex.I,
+)
 # A photo credit names whose picture it is, not who published the article.
 _PHOTO_CREDIT = regex.compile(r"(?:Ảnh|ảnh|Photo|photo|Nguồn ảnh)\s*:?\s*$")
 _SOURCE_LINE = regex.compile(r"^(?:Nguồn|Theo|Source)\s*:\s*(https?://\S+)\s*$", regex.I | regex.M)
@@ -88,12 +99,27 @@ def parse_date(text: str) -> date | None:
 
 
 def find_title(text: str) -> str | None:
-    """The first non-empty line that is not page furniture (a bare URL or a "slug - site" line)."""
+    """The first non-empty line that is not page furniture: a bare URL, a "slug - site" line or a
+    date line ("Thứ Hai, 08/08/2022 04:30", "Cập nhật ngày: 08/08/2022", "October 21, 2025"), or a
+    line that opens with a date or a time ("20:50, 09/11/2025", "date 2021-10-20 Illustrative …")."""
     for line in _lines(text):
-        if _URL.fullmatch(line) or _SLUG_LINE.match(line):
+        if _URL.fullmatch(line) or _SLUG_LINE.match(line) or is_date_line(line) or _DATE_LINE.match(line):
             continue
         return line
     return None
+
+
+# A date line keeps at most a weekday, a byline or a label ("Cập nhật ngày", "KIM DUNG") beside its date.
+_DATE_LINE_MAX = 60
+_DATE_LINE_WORDS = 3
+
+
+def is_date_line(line: str) -> bool:
+    """A short line that is a date with at most a few words around it, never a headline."""
+    if len(line) > _DATE_LINE_MAX or parse_date(line) is None:
+        return False
+    words = regex.findall(r"\p{L}+", _EN_MDY.sub(" ", _EN_DMY.sub(" ", line)))
+    return len(words) <= _DATE_LINE_WORDS
 
 
 def find_published(text: str) -> date | None:

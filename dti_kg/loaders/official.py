@@ -25,7 +25,7 @@ from rdflib import Literal as RdfLiteral
 from dti_kg.errors import InputError
 from dti_kg.gazetteer import POST_MERGER, PRE_MERGER, gazetteer
 from dti_kg.iri import Minter
-from dti_kg.namespaces import DCTERMS, DTI, PREFIXES, PROV, QB, RDF, XSD
+from dti_kg.namespaces import DCTERMS, DTI, PREFIXES, PROV, QB, RDF, RDFS, XSD
 from dti_kg.ranking import DerivedRanks, derive_missing_ranks
 from dti_kg.reference import PILLARS, editions, indicators
 from dti_kg.resources import data_file
@@ -196,7 +196,7 @@ def _stated(source: Traversable | Path) -> tuple[list[Observation], dict[tuple[i
                         measure=measure,
                         value=_parse(cell, measure, f"{where}, column {column}"),
                         sources=urls,
-                        source_kind=kind,  # type: ignore[arg-type]  # checked against SOURCE_KINDS
+                        source_kind=kind,  # narrowed by the SOURCE_KINDS check above
                         published_name=name,
                     )
                 )
@@ -282,6 +282,11 @@ def official_graph(minter: Minter, data: OfficialData | None = None) -> Graph:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     dataset = minter.graph("official")
+    # The graph doubles as the Data Cube dataset of its observations (as an article's graph does for claims).
+    graph.add((dataset, RDF.type, QB.DataSet))
+    graph.add((dataset, QB.structure, DTI.officialObservationStructure))
+    graph.add((dataset, RDFS.label, RdfLiteral("DTI official observations", lang="en")))
+    graph.add((dataset, RDFS.label, RdfLiteral("Số liệu DTI chính thức", lang="vi")))
     for obs in data.observations:
         node = observation_iri(minter, obs.key)
         graph.add((node, RDF.type, DTI.OfficialObservation))

@@ -59,6 +59,8 @@ def find_places(text: str, language: str = "vi") -> list[PlaceMention]:
 
 # "Vĩnh Long (mới)" is the merged unit, "(cũ)" the former province; English papers write "(new)".
 _ERA_MARK = regex.compile(r"\s*\((?:(?P<new>mới|new)|(?P<old>cũ|former|old))\)", regex.IGNORECASE)
+# English also marks the era before the name: "former Da Nang", "new Da Nang", "the old Quang Nam".
+_ERA_BEFORE = regex.compile(r"\b(?:(?P<new>new|merged)|(?P<old>former|old))\s+$", regex.IGNORECASE)
 # "thành phố Bắc Giang", "TP. Thái Nguyên", "Bac Giang city": a province's capital, not the province.
 _CITY_BEFORE = regex.compile(r"(?:[Tt]hành\s+phố|TP\.?|[Cc]ity\s+of)\s*$")
 _CITY_AFTER = regex.compile(r"\s+city\b")
@@ -91,7 +93,9 @@ def places_in(text: str, start: int, end: int, language: str) -> SentencePlaces:
             continue
         if a == start and _DATELINE.match(text, b, end):
             continue
-        m = _ERA_MARK.match(text, b, end)
+        m = _ERA_MARK.match(text, b, end) or (
+            _ERA_BEFORE.search(text, max(start, a - 12), a) if language == "en" else None
+        )
         era = None if m is None else (POST_MERGER if m.group("new") else PRE_MERGER)
         out.append(PlaceMention(a, b, p.name, era))
     return SentencePlaces(out, names_city)

@@ -10,7 +10,8 @@ from dti_kg.model import Claim, SourceDocument
 
 def claim_record(claim: Claim, source: SourceDocument) -> dict[str, Any]:
     unit = gazetteer().by_slug[claim.province]
-    first = claim.evidence[0]
+    evidence = [source.cite(span) for span in claim.evidence]  # the source's own characters
+    first = evidence[0]
     record: dict[str, Any] = {
         "source": source.file_name,
         "province": unit.name_vi,
@@ -30,7 +31,7 @@ def claim_record(claim: Claim, source: SourceDocument) -> dict[str, Any]:
             "start": first.start,
             "end": first.end,
             "rule": claim.rule,
-            "evidence": [{"start": s.start, "end": s.end, "quote": s.quote} for s in claim.evidence],
+            "evidence": [{"start": s.start, "end": s.end, "quote": s.quote} for s in evidence],
             "edition_basis": claim.edition_basis,
             "province_basis": claim.province_basis,
         }

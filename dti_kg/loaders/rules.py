@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
+from itertools import pairwise
 
 import regex
 
@@ -19,6 +21,7 @@ from dti_kg.loaders.guards import Guards, other_subject, refusal
 from dti_kg.loaders.places import PlaceMention, is_known, places_in
 from dti_kg.loaders.segments import Piece, clauses, sentences
 from dti_kg.reference import editions
+from dti_kg.text import parse_score
 
 # Group names the lexicon patterns use: rank "n" (and "of" for "8/63"); score "x"; change "up" or
 # "down" and "n"; cohort "of"; edition and comparison "year"; unknown province "name".
@@ -67,6 +70,22 @@ class Lexicon:
     rule_prefix: str
     guards: Guards  # targets, last year's values, other indices, other subjects
     extra_rules: tuple[Callable[[str, Piece, Lexicon], list[Finding]], ...] = field(default=())
+    # Between a province and its leader verb: an era mark, and for English auxiliaries ("has topped",
+    # "continued to lead"); None: the era mark only.
+    leader_gap: regex.Pattern[str] | None = None
+    # "all three pillars", "cả ba trụ cột": the three pillars at once.
+    all_pillars: regex.Pattern[str] | None = None
+    # What may stand between indicators of one coordinated list ("Digital Economy and Digital Society
+    # both ranked 8th", "first position in digital institutions and digital infrastructure"): then
+    # the clause's one value is each listed indicator's. None: a clause naming two indicators is skipped.
+    coordination: regex.Pattern[str] | None = None
+    # An indicator named after a value for a reason ("6th … with good growth in the Digital Economy")
+    # is not the value's indicator.
+    reason: regex.Pattern[str] | None = None
+    # Read "from fifth place" after a change as the previous edition's rank (else it is skipped).
+    previous_rank: bool = False
+    # After a list of provinces, before one rank they share: "both ranked", "tied for" (ties).
+    tie: regex.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -78,21 +97,53 @@ class _Value:
     rule: str
     cohort: int | None = None
     compared_to: int | None = None
+    # A leader verb whose object is the DTI ranking itself ("topped the DTI rankings … in all three
+    # pillars"): rank 1 overall as well as in the indicators the clause lists.
+    overall_object: bool = False
+    previous: bool = False  # the rank of the edition compared with ("rose four places from fifth")
 
 
 def known_year(year: int) -> bool:
     return year in editions()
 
 
+# "Đây là năm thứ ba Bộ TT&TT tổ chức đánh giá …", "lần thứ 4 liên tiếp … đánh giá", "năm thứ năm
+# chỉ số DTI được công bố": the n-th edition is DTI 2019 + n (the first was DTI 2020).
+_ORDINAL_EDITION = regex.compile(
+    r"(?<![\p{L}])(?:năm|lần)\s+thứ\s+(?P<n>\d|nhất|hai|ba|tư|năm|sáu|bảy)(?:\s+liên\s+tiếp)?,?\s+"
+    r"(?:[^.;\n]{0,60}?\s)?(?:tổ\s+chức\s+)?(?:đánh\s+giá|(?:được\s+)?công\s+bố|xác\s+định)(?![\p{L}])",
+    regex.IGNORECASE,
+)
+_ORDINALS = {"nhất": 1, "hai": 2, "ba": 3, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7}
+
+
 def edition_mentions(text: str, lex: Lexicon) -> list[EditionMention]:
     """Every edition the text names in DTI context, in text order."""
+    return list(_edition_mentions(text, lex))
+
+
+# Every sentence asks for the document's editions: one scan per document keeps extraction linear.
+@lru_cache(maxsize=16)
+def _edition_mentions(text: str, lex: Lexicon) -> tuple[EditionMention, ...]:
     found: dict[int, EditionMention] = {}
+    for m in _ORDINAL_EDITION.finditer(text):
+        token = m.group("n").lower()
+        year = 2019 + (int(token) if token.isdigit() else _ORDINALS[token])
+        if known_year(year) and lex.dti_mark.search(text, max(0, m.start() - 200), m.end() + 200):
+            found.setdefault(m.start("n"), EditionMention(m.start("n"), year))
     for pattern in lex.edition_anchored:
         for m in pattern.finditer(text):
             year = int(m.group("year"))
-            if known_year(year) and not lex.not_edition_before.search(text[: m.start("year")]):
+            if known_year(year) and not _follows_not_edition(text, m.start("year"), lex):
                 found.setdefault(m.start("year"), EditionMention(m.start("year"), year))
-    return sorted(found.values(), key=lambda e: e.start)
+    return tuple(sorted(found.values(), key=lambda e: e.start))
+
+
+_NOT_EDITION_REACH = 120  # longer than any "so với năm" / "compared with the DTI in" before a year
+
+
+def _follows_not_edition(text: str, at: int, lex: Lexicon) -> bool:
+    return bool(lex.not_edition_before.search(text[max(0, at - _NOT_EDITION_REACH) : at]))
 
 
 def sentence_edition(text: str, sentence: Piece, lex: Lexicon) -> int | None:
@@ -105,7 +156,7 @@ def sentence_edition(text: str, sentence: Piece, lex: Lexicon) -> int | None:
     loose = {
         int(m.group("year"))
         for m in lex.edition_loose.finditer(text, sentence.start, sentence.end)
-        if not lex.not_edition_before.search(text[: m.start("year")])
+        if not _follows_not_edition(text, m.start("year"), lex)
     }
     loose = {y for y in loose if known_year(y)}
     return loose.pop() if len(loose) == 1 else None
@@ -118,7 +169,7 @@ def sentence_years(text: str, sentence: Piece, lex: Lexicon) -> list[tuple[int, 
     }
     for m in lex.edition_loose.finditer(text, sentence.start, sentence.end):
         year = int(m.group("year"))
-        if known_year(year) and not lex.not_edition_before.search(text[: m.start("year")]):
+        if known_year(year) and not _follows_not_edition(text, m.start("year"), lex):
             found.add((m.start("year"), year))
     return sorted(found)
 
@@ -138,14 +189,28 @@ def _names_dti(lex: Lexicon) -> Callable[[str, int, int], bool]:
     return probe
 
 
+PILLARS = ("digital_government", "digital_economy", "digital_society")
+
+
 def clause_indicators(clause: str, lex: Lexicon) -> list[tuple[int, int, str]]:
-    """Indicator names in a clause, longest first, without overlaps: (start, end, key)."""
+    """Indicator names in a clause, longest first, without overlaps: (start, end, key); "all three
+    pillars" stands for the three at its own position."""
+    return list(_clause_indicators(clause, lex))
+
+
+# The same clause is asked about by several rules of its sentence.
+@lru_cache(maxsize=4096)
+def _clause_indicators(clause: str, lex: Lexicon) -> tuple[tuple[int, int, str], ...]:
     taken: list[tuple[int, int, str]] = []
     for pattern, key in lex.indicators:
         for m in pattern.finditer(clause):
             if all(m.end() <= s or m.start() >= e for s, e, _ in taken):
                 taken.append((m.start(), m.end(), key))
-    return sorted(taken)
+    if lex.all_pillars is not None:
+        for m in lex.all_pillars.finditer(clause):
+            if all(m.end() <= s or m.start() >= e for s, e, _ in taken):
+                taken.extend((m.start(), m.end(), key) for key in PILLARS)
+    return tuple(sorted(taken))
 
 
 def _ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
@@ -154,7 +219,8 @@ def _ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
         n = lex.number(m.group("n"))
         if n is None or lex.rank_reject_after.match(text, m.end(), clause.end):
             continue
-        if lex.rank_from.search(text, clause.start, m.start()):
+        previous = bool(lex.rank_from.search(text, clause.start, m.start()))
+        if previous and not lex.previous_rank:
             continue  # "tăng 21 bậc, từ vị trí 45 lên vị trí 24": 45 was the previous edition's
         of = int(m.group("of")) if m.groupdict().get("of") else None
         if of is None:
@@ -162,12 +228,25 @@ def _ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
             of = int(c.group("of")) if c else None
         if of is not None and of not in (63, 34):
             continue  # "2/8 chỉ số": a count of indices, not a rank among provinces
-        out.append(_Value("rank", n, m.start("n"), m.end("n"), f"{lex.rule_prefix}.rank", cohort=of))
+        rule = f"{lex.rule_prefix}.rank" + (".previous" if previous else "")
+        out.append(_Value("rank", n, m.start("n"), m.end("n"), rule, cohort=of, previous=previous))
     return out
 
 
 def _list_ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
     out = []
+    # "…lần lượt là: Nhận thức số - xếp thứ 36; Thể chế số - 57": a number right after "<index> -";
+    # "thứ 22 về CQS, 35 về KTS và 27 về XHS": a number right before "về <index>".
+    for begin, end, _ in clause_indicators(clause.text, lex):
+        m = _AFTER_INDEX.match(text, clause.start + end, clause.end) or _BEFORE_INDEX.search(
+            text, clause.start, clause.start + begin
+        )
+        if m:
+            out.append(
+                _Value(
+                    "rank", int(m.group("n")), m.start("n"), m.end("n"), f"{lex.rule_prefix}.rank.list-item"
+                )
+            )
     for m in lex.rank_list_item.finditer(text, clause.start, clause.end):
         n = lex.number(m.group("n"))
         if n is None:
@@ -199,6 +278,8 @@ def _changes(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
         sign = 1 if m.group("up") else -1
         c = lex.compared.search(text, m.end(), clause.end)
         compared = int(c.group("year")) if c and c.group("year") else None
+        if c is None and _CUT_COMPARISON.match(text, m.end()):
+            continue  # "tăng một bậc so với năm" and the text ends: compared with what is cut off
         out.append(
             _Value(
                 "rank_change",
@@ -266,25 +347,64 @@ class Context:
     continued: bool = False
     overall: bool = False
     cohort: int | None = None  # the one cohort the sentence before spoke of ("among the 34 …")
+    subject: str | None = None  # the one province the sentence before named ("Đây" may mean it)
+    # The sentence before named no province and spoke of the nation or an average ("the DTI averaged
+    # 0.6961. All three pillars improved, with digital government scoring 0.7582"): an unnamed subject
+    # here is that, not the title's province.
+    about: str | None = None
+    # The one province the last sentence that named provinces named, across paragraphs ("HCM City
+    # ranked second. … The city earned …"): whom "the city"/"the province" means when nothing else does.
+    antecedent: str | None = None
 
 
 def dti_sentences(text: str, lex: Lexicon) -> Iterator[tuple[Piece, Context]]:
-    """DTI sentences and the sentences that continue them, each with its context."""
+    """DTI sentences and the sentences that continue them, each with its context. Within a
+    paragraph, a sentence also inherits the cohort the sentence before spoke of ("Trong số 34 tỉnh
+    …, Hà Nội dẫn đầu. Đứng thứ hai là TP Huế …") and the one province it named ("Đây"); the
+    cohort the text last framed by the merger ("sau sáp nhập") also carries into later paragraphs."""
     previous: Context | None = None  # the context a next sentence would continue, if any
+    carried = Context()  # what the previous sentence of the same paragraph passes on
+    framed: int | None = None  # the cohort the text last framed by the merger ("sau sáp nhập")
+    end = 0
+    about: str | None = None  # what the last DTI sentence spoke of, when it named no province
+    antecedent: str | None = None
     for sentence in sentences(text):
+        if "\n" in text[end : sentence.start]:
+            # A number ("8th out of 63") stays in its paragraph; a merger frame goes on.
+            carried = Context(cohort=framed)
+        end = sentence.end
+        merger = _merger_cohorts(sentence.text)
+        framed = next(iter(merger)) if len(merger) == 1 else framed
+        names = {p.name for p in places_in(text, sentence.start, sentence.end, lex.language).places}
+        subject = next(iter(names)) if len(names) == 1 else None
+        cohort = _sentence_cohort(text, sentence, lex, [])
         if lex.dti_mark.search(sentence.text) or clause_indicators(sentence.text, lex):
-            yield sentence, Context()
+            yield (
+                sentence,
+                Context(cohort=carried.cohort, subject=carried.subject, about=about, antecedent=antecedent),
+            )
             # A bare rank after a DTI sentence is the overall index, unless that sentence made one
             # indicator the topic ("In the digital economy pillar, …. Lang Son came 5th.").
             keys = {k for _, _, k in clause_indicators(sentence.text, lex)}
-            cohort = _sentence_cohort(text, sentence, lex, [])
-            previous = Context(continued=True, overall=len(keys) != 1, cohort=cohort)
+            about = None if names else _unnamed_subject(text, sentence, lex)
+            previous = Context(continued=True, overall=len(keys) != 1, cohort=cohort, about=about)
         elif previous is not None and _may_continue(sentence, lex):
-            yield sentence, previous
+            yield sentence, replace(previous, subject=carried.subject, antecedent=antecedent)
             # "…among the 34 provinces. Huế came second. Under the ranking of the 63 former …"
-            previous = replace(previous, cohort=_sentence_cohort(text, sentence, lex, []) or previous.cohort)
+            previous = replace(previous, cohort=cohort or previous.cohort)
         else:
             previous = None
+            about = None
+        if names:
+            antecedent = subject
+        subject = subject or (None if names else carried.subject)
+        carried = Context(cohort=cohort or carried.cohort, subject=subject)
+
+
+def _unnamed_subject(text: str, sentence: Piece, lex: Lexicon) -> str | None:
+    """The nation or an average a sentence that names no province speaks of."""
+    m = lex.guards.other_subject.search(text, sentence.start, sentence.end)
+    return None if m is None else m.group(0)
 
 
 def _may_continue(sentence: Piece, lex: Lexicon) -> bool:
@@ -297,6 +417,31 @@ def _era_cohort(place: PlaceMention | None) -> int | None:
     return None if place is None or place.era is None else int(place.era)
 
 
+def document_cohorts(text: str, lex: Lexicon) -> set[int]:
+    """The cohorts the text names by the merger ("sau sáp nhập", "trước khi sáp nhập") or by a unit's
+    era ("Thái Nguyên (mới)", "former Da Nang"). A number ("8th out of 63") is not enough: it states
+    the cohort of its own sentence only."""
+    found: set[int] = set()
+    for sentence in sentences(text):
+        found |= _merger_cohorts(sentence.text)
+        found |= {
+            int(p.era) for p in places_in(text, sentence.start, sentence.end, lex.language).places if p.era
+        }
+    return found
+
+
+def _merger_cohorts(sentence: str) -> set[int]:
+    """ "sau sáp nhập": 34; "trước khi sáp nhập": 63 — but the sentence that says how the merged
+    units were scored ("…trung bình cộng các chỉ số của DTI các tỉnh trước sáp nhập") is about the 34."""
+    cues = {34 if m.group("after") else 63 for m in _MERGER_CUE.finditer(sentence)}
+    if cues and (34 in cues or _MERGED_SCORING.search(sentence)):
+        return {34}
+    return cues
+
+
+_MERGED_SCORING = regex.compile(r"trung\s+bình\s+cộng|average\s+of", regex.IGNORECASE)
+
+
 def _sentence_cohort(text: str, sentence: Piece, lex: Lexicon, places: list[PlaceMention]) -> int | None:
     """The one cohort a sentence speaks of ("Nếu tính theo 63 tỉnh, thành phố …", "among the 34
     provinces", "Thái Nguyên (mới)"), or None when it names none or both."""
@@ -304,24 +449,78 @@ def _sentence_cohort(text: str, sentence: Piece, lex: Lexicon, places: list[Plac
     items = lex.rank_list_item.finditer(text, sentence.start, sentence.end)
     found |= {int(m.group("of")) for m in items if m.group("of")}
     found |= {c for c in (_era_cohort(p) for p in places) if c is not None}
+    found |= _merger_cohorts(sentence.text)
     return found.pop() if len(found) == 1 else None
+
+
+# "sau sáp nhập" / "after the merger": the 34 units; "trước (khi) sáp nhập": the 63 provinces.
+_MERGER_CUE = regex.compile(
+    r"(?<![\p{L}])(?:(?P<after>sau\s+(?:khi\s+)?(?:sáp\s+nhập|sắp\s+xếp|hợp\s+nhất)"
+    # English: "after (the) (administrative) merger(s)", "post-merger", "(the) 34 newly merged localities"
+    r"|after\s+(?:the\s+)?(?:administrative\s+)?mergers?|post-merger|newly\s+merged)"
+    r"|trước\s+(?:khi\s+)?(?:sáp\s+nhập|sắp\s+xếp|hợp\s+nhất)"
+    r"|before\s+(?:the\s+)?(?:administrative\s+)?mergers?|pre-merger)(?![\p{L}])",
+    regex.IGNORECASE,
+)
+# "Tổng điểm trung bình của địa phương này là 0,5064 điểm": "this locality" inside the sentence.
+_ANAPHOR_INNER = regex.compile(
+    r"(?<=(?:của|với)\s+)(?P<a>(?:địa\s+phương|tỉnh|thành\s+phố)\s+này)(?![\p{L}])"
+)
+# A sentence that opens on "this one": its subject is the province the sentence before named.
+_ANAPHOR = regex.compile(
+    r"(?:Trong\s+đó,\s*)?(?P<a>Đây|Địa\s+phương\s+này|Tỉnh\s+này|Thành\s+phố\s+này)(?![\p{L}])"
+    # "… Hà Nội xếp thứ 24/63. Trong đó, CQS xếp thứ 40/63": the parts of the province just named.
+    r"|(?P<a>Trong\s+đó)(?=,)"
+)
 
 
 def _leaders(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMention]) -> list[_Value]:
     """ "Đà Nẵng dẫn đầu với 0,8002 điểm", "HCM City led with 0.8373": rank 1, only when a province
     is the subject right before the verb (not "Bộ Tài chính dẫn đầu", "nhóm dẫn đầu")."""
     out = []
+    gap = lex.leader_gap or _ERA_GAP
     for m in lex.leader.finditer(text, clause.start, clause.end):
         subject = [p for p in places if clause.start <= p.start and p.end <= m.start()]
-        if subject and _ERA_GAP.fullmatch(text, subject[-1].end, m.start()):
+        elided = not subject and bool(_ELIDED_SUBJECT.fullmatch(text, clause.start, m.start()))
+        elided = elided and any(p.end <= clause.start for p in places)
+        named_subject = bool(subject) and bool(
+            gap.fullmatch(text, subject[-1].end, m.start())
+            or _LEADER_GAP.fullmatch(text, subject[-1].end, m.start())
+        )
+        if elided or named_subject:
             c = lex.cohort.search(text, m.end(), clause.end)
             cohort = int(c.group("of")) if c else None
-            out.append(_Value("rank", 1, m.start(), m.end(), f"{lex.rule_prefix}.rank.leader", cohort=cohort))
+            # The verb's object up to the first indicator: "topped the DTI rankings … in all three pillars".
+            named = [s for s, _, _ in clause_indicators(text[m.end() : clause.end], lex)]
+            obj = text[m.end() : m.end() + (named[0] if named else clause.end - m.end())]
+            overall_object = bool(named) and bool(lex.dti_mark.search(obj) or lex.overall.search(obj))
+            out.append(
+                _Value(
+                    "rank",
+                    1,
+                    m.start(),
+                    m.end(),
+                    f"{lex.rule_prefix}.rank.leader",
+                    cohort=cohort,
+                    overall_object=overall_object,
+                )
+            )
     return out
 
 
+# A clause that opens with the verb continues the subject of the clause before: ", and leads in …",
+# ", và tiếp tục dẫn đầu …".
+_ELIDED_SUBJECT = regex.compile(
+    r"(?:and|và|also|cũng|(?:has\s+|have\s+)?continued\s+to|tiếp\s+tục)?\s*", regex.IGNORECASE
+)
 # Between a name and what follows it: spaces and an era mark at most ("Thái Nguyên (mới) xếp …").
 _ERA_GAP = regex.compile(r"\s*(?:\((?:mới|cũ|new|former|old)\)\s*)?,?\s*", regex.IGNORECASE)
+# "Đà Nẵng tiếp tục là địa phương dẫn đầu", "Hà Nội lần đầu tiên đứng đầu": the name is the subject.
+_LEADER_GAP = regex.compile(
+    r"\s+(?:(?:tiếp\s+tục|vẫn|cũng|lần\s+đầu\s+tiên|đã|có\s+năm\s+thứ\s+\w+\s+liên\s+tiếp)\s+)*"
+    r"(?:là\s+(?:địa\s+phương|tỉnh|thành\s+phố)\s*)?",
+    regex.IGNORECASE,
+)
 
 
 def _respectively(
@@ -331,14 +530,7 @@ def _respectively(
     ranked first, second and third respectively": (place, rank, span start, span end) for each
     name, only when the names form one list and there are as many ranks as names."""
     for m in lex.respectively_verb.finditer(text, sentence.start, sentence.end):
-        chain: list[PlaceMention] = []
-        pos = m.start()
-        for p in reversed([p for p in places if p.end <= m.start()]):
-            gap = _drop_era(text[p.end : pos])
-            if not (gap.strip() == "" if not chain else lex.list_separator.fullmatch(gap)):
-                break
-            chain.insert(0, p)
-            pos = p.start
+        chain = _names_before(text, m.start(), lex, places)
         ranks: list[int] = []
         end = m.end()
         while True:
@@ -360,6 +552,35 @@ def _respectively(
     return []
 
 
+def _names_before(text: str, at: int, lex: Lexicon, places: list[PlaceMention]) -> list[PlaceMention]:
+    """The list of province names that ends right before ``at`` ("Đà Nẵng, TP.HCM và Quảng Ninh")."""
+    chain: list[PlaceMention] = []
+    pos = at
+    for p in reversed([p for p in places if p.end <= at]):
+        gap = _drop_era(text[p.end : pos])
+        if not (gap.strip() == "" if not chain else lex.list_separator.fullmatch(gap)):
+            break
+        chain.insert(0, p)
+        pos = p.start
+    return chain
+
+
+def _tie_list(
+    text: str, sentence: Piece, lex: Lexicon, places: list[PlaceMention]
+) -> list[tuple[PlaceMention, int, int, int]]:
+    """ "Lang Son and Can Tho both ranked 5th", "… tied for fifth place": one rank for each province
+    of the list right before the words of a tie (the shape of ``_respectively``'s result)."""
+    if lex.tie is None:
+        return []
+    for m in lex.tie.finditer(text, sentence.start, sentence.end):
+        chain = _names_before(text, m.start(), lex, places)
+        o = lex.ordinal.match(text, m.end(), sentence.end)
+        n = lex.number(o.group("n")) if o else None
+        if len(chain) >= 2 and o is not None and n:
+            return [(p, n, chain[0].start, o.end()) for p in chain]
+    return []
+
+
 def _drop_era(gap: str) -> str:
     return regex.sub(r"\s*\((?:mới|cũ|new|former|old)\)", "", gap, flags=regex.IGNORECASE)
 
@@ -371,8 +592,13 @@ def find_in_sentence(
     context = context or Context()
     found = places_in(text, sentence.start, sentence.end, lex.language)
     places = found.places
+    anaphor = _ANAPHOR.match(text, sentence.start, sentence.end) or _ANAPHOR_INNER.search(
+        text, sentence.start, sentence.end
+    )
+    if not places and anaphor and context.subject:
+        places = [PlaceMention(anaphor.start("a"), anaphor.end("a"), context.subject)]
     parts = clauses(text, sentence)
-    sentence_has_indicator = bool(clause_indicators(sentence.text, lex))
+    sentence_has_indicator = any(_clause_mentions(text, c, lex) for c in parts)
     sentence_overall = bool(lex.overall.search(sentence.text)) or context.overall
     other_in_sentence = bool(lex.other_index.search(sentence.text))
     edition = sentence_edition(text, sentence, lex)
@@ -380,6 +606,7 @@ def find_in_sentence(
     bare = bool(lex.bare_province.search(sentence.text))
     sentence_cohort = _sentence_cohort(text, sentence, lex, places) or context.cohort
     several_years = bool(lex.several_years.search(sentence.text))
+    shared = _SHARED.search(sentence.text)
 
     # "Về trụ cột kinh tế số, tỉnh đạt 0,4512 điểm, xếp hạng 15/63": a leading clause naming one
     # indicator and no value is the topic of the clauses after it that name none themselves.
@@ -393,22 +620,42 @@ def find_in_sentence(
     narrow = bool(lex.narrow_scope.search(sentence.text)) or found.names_city
 
     years = sentence_years(text, sentence, lex)
-    env = _Env(text, sentence, edition, unknown, bare, bool(places), lex, context.continued, years)
+    env = _Env(
+        text,
+        sentence,
+        edition,
+        unknown,
+        bare,
+        bool(places),
+        lex,
+        context.continued,
+        years,
+        context.about,
+        context.antecedent,
+    )
     findings: list[Finding] = []
     listed = _respectively(text, sentence, lex, places)
+    listed_rule = "respectively" if listed else "tie"
+    listed = listed or _tie_list(text, sentence, lex, places)
     listed_span = (listed[0][2], listed[0][3]) if listed else None
     pending_changes: list[tuple[Piece, _Value, PlaceMention | None]] = []
     seen_rank_verb = False
-    previous: tuple[str, bool] | None = None  # the last clause's (indicator, had a rank)
+    previous: tuple[str, frozenset[str]] | None = None  # the last clause's indicator and measures
     asides = [(m.start(), m.end()) for m in lex.aside.finditer(text, sentence.start, sentence.end)]
     cursor = _PlaceCursor(
         [p for p in places if not any(a <= p.start < b for a, b in asides)], sentence, text, lex.bare_province
     )
-    for clause in parts:
+    for i, clause in enumerate(parts):
         if lex.other_index.search(clause.text):
             previous = None
             continue
-        keys = sorted({k for _, _, k in clause_indicators(clause.text, lex)})
+        mentions = _clause_mentions(text, clause, lex) + _list_tail(text, clause, parts[i + 1 :], lex)
+        listing = _listing_in(shared, sentence, clause)
+        if listing is not None:
+            # "… dẫn đầu cả nước về chuyển đổi số với 3 trụ cột chính quyền số (CQS), …": the indices
+            # after "với 3 trụ cột" are the list the value is shared by, not the clause's own.
+            mentions = [m for m in mentions if m[0] < listing]
+        keys = sorted({k for _, _, k in mentions})
         overall_here = bool(lex.overall.search(clause.text))
         if other_in_sentence and not (keys or overall_here):
             previous = None
@@ -431,41 +678,107 @@ def find_in_sentence(
             # is the topic of the clauses after it.
             if len(keys) == 1:
                 topic = keys[0]
+            elif not keys and overall_here and text[clause.end : clause.end + 1] == ":":
+                topic = "overall"  # "Đối với xếp hạng chuyển đổi số cấp tỉnh DTI năm 2022: A xếp thứ nhất, …"
             previous = None
             continue
         values.sort(key=lambda v: v.start)
-        indicator: str | None
+        measures = frozenset(v.measure for v in values)
+        indicators: list[str] = []
         if len(keys) == 1:
-            indicator = keys[0]
-        elif keys:
+            indicators = keys
+        elif keys and shared is not None and all(v.measure == "rank" for v in values) and len(values) == 1:
+            # "cả 3 trụ cột, gồm: Chính quyền số, kinh tế số và xã hội số đều xếp vị trí thứ 2/63":
+            # one rank shared by every indicator the clause names.
+            place = cursor.place_for(values[0], clause)
+            hint = values[0].cohort or _era_cohort(place) or sentence_cohort
+            v = replace(values[0], cohort=values[0].cohort or hint, rule=f"{lex.rule_prefix}.rank.shared")
+            findings.extend(_finding(env, clause, v, k, place, hint) for k in keys)
             previous = None
-            continue  # two indicators in one clause: which value belongs to which is a guess
-        elif overall_here or (sentence_overall and not sentence_has_indicator):
-            indicator = "overall"
+            continue
+        elif keys:
+            if not _coordinated(text, mentions, values, lex):
+                previous = None
+                continue  # two indicators in one clause: which value belongs to which is a guess
+            # "Digital Economy and Digital Society both ranked 8th", "topped … in all three pillars"
+            indicators = keys + (["overall"] if any(v.overall_object for v in values) else [])
+        elif listed_after := _listed_after(text, clause, sentence, values, lex):
+            indicators = listed_after  # "Hanoi led in four key indicators: A, B, C and D"
         elif (
             previous is not None
-            and previous[1]
-            and all(v.measure == "score" for v in values)
+            and lex.coordination is not None
+            and not measures & previous[1]
             and not any(clause.start <= p.start < clause.end for p in places)
+            and not lex.dti_mark.search(clause.text)
         ):
-            indicator = previous[0]  # "trụ cột kinh tế số xếp thứ 22, đạt 0,4552 điểm"
+            # "digital government reached 0.4455 points, ranking 7th": the rank completes the
+            # indicator of the clause before ("nationwide" after it does not make it the overall index).
+            indicators = [previous[0]]
+        elif topic and (scope := lex.overall.search(clause.text)) and _SCOPE_ONLY.fullmatch(scope.group(0)):
+            indicators = [topic]  # "Ở trụ cột xã hội số, tỉnh đạt 0,6864 điểm, xếp hạng 2 toàn quốc"
+        elif overall_here or (sentence_overall and not sentence_has_indicator):
+            indicators = ["overall"]
+        elif (
+            not sentence_has_indicator
+            and lex.dti_mark.search(sentence.text)
+            and any(v.measure == "rank" and v.cohort for v in values)
+        ):
+            indicators = ["overall"]  # "…mức độ chuyển đổi số…, Thừa Thiên Huế xếp thứ 2/63 tỉnh thành"
+        elif (
+            previous is not None
+            and ("rank" in previous[1] or all(v.measure == "rank" for v in values))
+            and (all(v.measure == "score" for v in values) or all(v.measure == "rank" for v in values))
+            and (
+                not any(clause.start <= p.start < clause.end for p in places)
+                # "Hà Nội dẫn đầu cả nước, thứ 2 là TP Huế": a rank after a rank, another province
+                or ("rank" in previous[1] and all(v.measure == "rank" for v in values))
+            )
+        ):
+            # "trụ cột kinh tế số xếp thứ 22, đạt 0,4552 điểm", "kinh tế số đạt 0,6647 điểm, xếp thứ 27"
+            indicators = [previous[0]]
         elif topic:
-            indicator = topic
-        else:
-            indicator = None
-        previous = (indicator, any(v.measure == "rank" for v in values)) if indicator else None
+            indicators = [topic]
+        elif shared is not None and listing is not None and all(v.measure == "rank" for v in values):
+            # "Đây cũng là địa phương xếp hạng nhất ở cả 3 trụ cột Chính quyền số, …": the value is
+            # each listed index's (the count must match, see _shared_indicators).
+            for v in values:
+                place = cursor.place_for(v, clause)
+                hint = v.cohort or _era_cohort(place) or sentence_cohort
+                probe = _finding(env, clause, replace(v, cohort=v.cohort or hint), "overall", place, hint)
+                findings.extend(_shared_indicators(text, sentence, lex, shared, [probe], include_self=False))
+            previous = None
+            continue
+        elif lex.dti_mark.search(sentence.text) and not any(
+            _clause_mentions(text, c, lex) for c in parts if c.start < clause.start
+        ):
+            # "In the DTI 2023, Thanh Hoa ranked 11th, Digital Government ranked 9th": a value
+            # before any indicator is named, in a sentence about the DTI, is the overall index's.
+            indicators = ["overall"]
+        previous = (indicators[0], measures) if len(indicators) == 1 else None
         clause_cohorts = {v.cohort for v in values if v.cohort is not None}
         for v in values:
             place = cursor.place_for(v, clause)
+            if v.rule.endswith(".rank.bracketed"):
+                # "… như Hà Nội (thứ 43), Nghệ An (thứ 36)": the name right before the bracket.
+                place = next((p for p in reversed(places) if p.end <= v.start), place)
             hint = v.cohort or (next(iter(clause_cohorts)) if len(clause_cohorts) == 1 else None)
             hint = hint or _era_cohort(place) or sentence_cohort
-            if v.measure == "rank" and v.cohort is None and hint is not None:
+            if v.previous:
+                changes = [c for c in values if c.measure == "rank_change"]
+                v = replace(v, compared_to=changes[0].compared_to if changes else None)
+                hint = None  # the cohorts of the article's edition are not the earlier one's
+            elif v.measure == "rank" and v.cohort is None and hint is not None:
                 v = replace(v, cohort=hint)  # "Nếu tính theo 63 tỉnh, thành phố, X đứng thứ 6"
-            if indicator is None:
+            if not indicators:
                 if v.measure == "rank_change":
                     pending_changes.append((clause, v, place))
                 continue
-            findings.append(_finding(env, clause, v, indicator, place, hint))
+            # "Thể chế số - 57" in a "lần lượt là: …" list: the clause pairs index and value itself.
+            paired = bool(keys) and all(
+                clause.start + e <= v.start for _, e, _ in clause_indicators(clause.text, lex)
+            )
+            own_pair = paired and not inside_places(places, clause)
+            findings.extend(_finding(env, clause, v, key, place, hint, listed=own_pair) for key in indicators)
     # A rank change with no indicator of its own ("tăng 4 bậc, đứng thứ 8 về …") shares the rank's.
     rank_indicators = {f.indicator for f in findings if f.measure == "rank"}
     if len(rank_indicators) == 1:
@@ -476,12 +789,186 @@ def find_in_sentence(
     if listed and listed_indicator and not narrow:
         for place, n, start, end in listed:
             cohort = _era_cohort(place) or sentence_cohort
-            v = _Value("rank", n, start, end, f"{lex.rule_prefix}.rank.respectively", cohort=cohort)
+            v = _Value("rank", n, start, end, f"{lex.rule_prefix}.rank.{listed_rule}", cohort=cohort)
             piece = Piece(start, end, text[start:end])
             findings.append(_finding(env, piece, v, listed_indicator, place, cohort, listed=True))
+    if shared is not None:
+        findings.extend(_shared_indicators(text, sentence, lex, shared, findings))
+    findings.extend(_ties(text, sentence, lex, places, findings))
     for rule in lex.extra_rules:
         findings.extend(rule(text, sentence, lex))
     return findings
+
+
+def _clause_mentions(text: str, clause: Piece, lex: Lexicon) -> list[tuple[int, int, str]]:
+    """A clause's indicator mentions (absolute offsets) that can be its values' own: not one named
+    for a reason ("ranking 6th … with good growth in the Digital Economy")."""
+    named = [(clause.start + a, clause.start + b, k) for a, b, k in clause_indicators(clause.text, lex)]
+    if lex.reason is None:
+        return named
+    return [m for m in named if not lex.reason.search(text, clause.start, m[0])]
+
+
+def _listed_after(text: str, clause: Piece, sentence: Piece, values: list[_Value], lex: Lexicon) -> list[str]:
+    """The indicators a clause without one of its own lists after it, up to the sentence's end
+    ("led in four key indicators: A, B, C and D", "topped 5 of the 8 indices, including A, B …")."""
+    if lex.coordination is None or len({v.measure for v in values}) != len(values):
+        return []
+    named = [
+        (clause.end + a, clause.end + b, k)
+        for a, b, k in clause_indicators(text[clause.end : sentence.end], lex)
+    ]
+    if not named or not _LIST_INTRO.search(text, clause.end, named[0][0]):
+        return []
+    spans = sorted({(a, b) for a, b, _ in named})
+    bounds = [clause.end, *(x for a, b in spans for x in (a, b)), sentence.end]
+    gaps = list(zip(bounds[::2], bounds[1::2], strict=True))
+    if not all(lex.coordination.fullmatch(text, a, b) for a, b in gaps):
+        return []
+    return list(dict.fromkeys(k for _, _, k in named))
+
+
+_LIST_INTRO = regex.compile(r":|\b(?:including|namely|gồm)\b", regex.IGNORECASE)
+
+
+def _list_tail(text: str, clause: Piece, after: list[Piece], lex: Lexicon) -> list[tuple[int, int, str]]:
+    """The indicators of a list that the clause splitter cut off after the clause's last indicator
+    ("first position in digital institutions | and digital infrastructure"): the clauses right after
+    it that hold nothing but indicator names and list words."""
+    own = _clause_mentions(text, clause, lex)
+    if lex.coordination is None or not own or text[own[-1][1] : clause.end].strip():
+        return []
+    out: list[tuple[int, int, str]] = []
+    pos = own[-1][1]
+    for piece in after:
+        named = _clause_mentions(text, piece, lex)
+        if not named or not lex.coordination.fullmatch(text, pos, named[0][0]):
+            break
+        spans = sorted({(a, b) for a, b, _ in named})
+        if not all(lex.coordination.fullmatch(text, b1, a2) for (_, b1), (a2, _) in pairwise(spans)):
+            break
+        if text[spans[-1][1] : piece.end].strip():
+            break
+        out.extend(named)
+        pos = piece.end
+    return out
+
+
+def _coordinated(text: str, mentions: list[tuple[int, int, str]], values: list[_Value], lex: Lexicon) -> bool:
+    """Whether a clause's indicators form one list that shares its values: nothing but list words
+    between them, every value before or every value after the list, one value per measure."""
+    if lex.coordination is None or not mentions:
+        return False
+    ordered = sorted({(a, b) for a, b, _ in mentions})
+    if not all(lex.coordination.fullmatch(text, b1, a2) for (_, b1), (a2, _) in pairwise(ordered)):
+        return False
+    first, last = ordered[0][0], ordered[-1][1]
+    measures = [v.measure for v in values]
+    if len(measures) != len(set(measures)):
+        return False
+    return all(v.end <= first for v in values) or all(v.start >= last for v in values)
+
+
+# One value for several indicators: "đều"/"cùng" (each named one has it), "dẫn đầu … ở/với (cả) 3
+# trụ cột", "đứng đầu về 4 chỉ số chính gồm …", "leads all three pillars".
+_SHARED = regex.compile(
+    r"(?<![\p{L}])(?:đều|cùng"
+    r"|(?:ở|với|về|trên|tại)\s+(?:cả\s+)?(?P<count>\d|hai|ba|bốn|năm|sáu|bảy|tám)\s*(?:/\s*\d\s*)?"
+    r"(?P<kind>trụ\s+cột|chỉ\s+số(?:\s+chính)?)"
+    r"|in\s+all\s+(?P<count_en>three|3)\s+(?P<kind_en>pillars))(?![\p{L}])",
+    regex.IGNORECASE,
+)
+_COUNT_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "three": 3}
+_PILLARS = ("digital_government", "digital_economy", "digital_society")
+
+
+# "Phú Thọ và Yên Bái cùng xếp thứ 17", "A, B và C đồng hạng 30": one rank for every listed name.
+_TIE_VERB = regex.compile(
+    r"\s*(?:cùng|đồng)\s+(?:xếp|đứng|hạng|ở|giữ)|\s*(?:were\s+)?(?:tied|jointly)", regex.IGNORECASE
+)
+
+
+def _ties(
+    text: str, sentence: Piece, lex: Lexicon, places: list[PlaceMention], findings: list[Finding]
+) -> list[Finding]:
+    out: list[Finding] = []
+    for f in findings:
+        if f.measure != "rank" or f.refusal is not None:
+            continue
+        for p in places:
+            verb = _TIE_VERB.match(text, p.end)
+            if verb is None or not f.span.start <= p.start < verb.end() <= f.span.end:
+                continue
+            chain = [p]
+            for q in reversed([q for q in places if q.end <= p.start]):
+                if not lex.list_separator.fullmatch(text, q.end, chain[0].start):
+                    break
+                chain.insert(0, q)
+            if len(chain) > 1:
+                rule = f"{lex.rule_prefix}.rank.tie"
+                out.extend(
+                    replace(f, place=q, ambiguous_place=False, rule=rule) for q in chain if q != f.place
+                )
+            break
+    return out
+
+
+def _each_listed(
+    text: str, sentence: Piece, lex: Lexicon, shared: regex.Match[str], findings: list[Finding]
+) -> list[Finding]:
+    """ "cả 3 trụ cột, gồm: Chính quyền số, kinh tế số và xã hội số đều xếp vị trí thứ 2/63": the
+    rank the "đều"/"cùng" clause states is also each index listed before it (back to a ";")."""
+    at = sentence.start + shared.start()
+    start = max(sentence.start, text.rfind(";", sentence.start, at) + 1)
+    keys = list(dict.fromkeys(k for _, _, k in clause_indicators(text[start:at], lex)))
+    out: list[Finding] = []
+    for f in findings:
+        if f.measure == "rank" and f.span.start <= at < f.span.end and f.refusal is None and len(keys) > 1:
+            rule = f"{lex.rule_prefix}.rank.shared"
+            out.extend(replace(f, indicator=k, rule=rule) for k in keys if k != f.indicator)
+    return out
+
+
+def _listing_in(shared: regex.Match[str] | None, sentence: Piece, clause: Piece) -> int | None:
+    """Where a counted list ("ở cả 3 trụ cột …") starts, when it starts inside ``clause``."""
+    if shared is None or not (shared.group("count") or shared.group("count_en")):
+        return None
+    at = sentence.start + shared.start()
+    return at if clause.start <= at < clause.end else None
+
+
+def _shared_indicators(
+    text: str,
+    sentence: Piece,
+    lex: Lexicon,
+    shared: regex.Match[str],
+    findings: list[Finding],
+    include_self: bool = True,
+) -> list[Finding]:
+    """The rank a province gets right before "ở 3 trụ cột, gồm A, B và C" is its rank in each of
+    them; the listed indicators must be as many as the count says ("3 trụ cột" alone: the pillars)."""
+    token = shared.group("count") or shared.group("count_en")
+    if token is None:
+        return _each_listed(text, sentence, lex, shared, findings)
+    count = int(token) if token.isdigit() else _COUNT_WORDS.get(token.lower())
+    at = sentence.start + shared.end()
+    keys = list(dict.fromkeys(k for _, _, k in clause_indicators(text[at : sentence.end], lex)))
+    pillars = (shared.group("kind") or shared.group("kind_en") or "").lower().startswith(("trụ", "pillar"))
+    if not keys and pillars and count == 3:
+        keys = list(_PILLARS)
+    if count is None or len(keys) != count:
+        return []
+    anchor = sentence.start + shared.start()
+    out: list[Finding] = []
+    for f in findings:
+        if (
+            f.measure == "rank"
+            and f.indicator == "overall"
+            and (f.span.start < anchor or not include_self)
+            and f.refusal is None
+        ):
+            out.extend(replace(f, indicator=k, rule=f"{lex.rule_prefix}.rank.shared") for k in keys)
+    return out
 
 
 class _PlaceCursor:
@@ -520,6 +1007,10 @@ class _PlaceCursor:
         return self.current
 
 
+def inside_places(places: list[PlaceMention], clause: Piece) -> bool:
+    return any(clause.start <= p.start < clause.end for p in places)
+
+
 def _named_ranks(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMention]) -> list[_Value]:
     """ "Thừa Thiên Huế (thứ 4)": a rank in brackets right after a province's name."""
     out = []
@@ -539,6 +1030,22 @@ def _sentence_indicator(sentence: Piece, lex: Lexicon, overall: bool) -> str | N
     return "overall" if overall and not keys else None
 
 
+_COMPARED_BRACKET = regex.compile(
+    r"(?:so\s+với|compared\s+with|from)\s+(?:năm\s+|DTI\s+)?(?P<year>20\d\d)\s*\(\s*"
+    r"(?:(?:xếp|đứng)\s+(?:thứ|hạng)\s+|hạng\s+|thứ\s+|vị\s+trí\s+)?$",
+    regex.IGNORECASE,
+)
+_CUT_COMPARISON = regex.compile(
+    r"[\p{L}\s]{0,30}?so\s+với\s+(?:năm|DTI)?\s*$|[\p{L}\s]{0,30}?compared\s+(?:with|to)\s*$"
+)
+_BEFORE_INDEX = regex.compile(
+    r"(?:^|(?<=[\s,]))(?P<n>\d{1,2})(?![\d/.,%])\s+(?:về|ở)\s+(?:chỉ\s+số\s+|trụ\s+cột\s+)?$"
+)
+_AFTER_INDEX = regex.compile(r"\s*[-–]\s*(?P<n>\d{1,2})(?![\d/.,%])\s*$")
+_SCOPE_ONLY = regex.compile(r"cả\s+nước|toàn\s+quốc|nationwide", regex.IGNORECASE)
+_CONTRAST = regex.compile(r"(?<![\p{L}])(?:trong\s+khi|còn|whereas|while)(?![\p{L}])", regex.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class _Env:
     """What every finding of one sentence shares."""
@@ -552,13 +1059,23 @@ class _Env:
     lex: Lexicon
     continued: bool  # a sentence without a DTI word that continues the one before it
     years: list[tuple[int, int]]  # (position, year) of the editions the sentence names
+    inherited_subject: str | None = None  # the nation or average the sentence before spoke of
+    antecedent: str | None = None
 
     def edition_at(self, v: _Value, clause: Piece) -> tuple[int | None, str | None]:
         """The edition of a value: the sentence's own, or, where the sentence names several ("DTI
         2022 xếp thứ 9, DTI 2021 xếp thứ 21"), the one its clause names before it, else (not for a
         change: "up from 24th in 2022" is the comparison) after it, else the last one named before
         it in the sentence; none of these: unclear."""
+        earlier = _COMPARED_BRACKET.search(self.text, max(0, v.start - 60), v.start)
+        if earlier and known_year(int(earlier.group("year"))):
+            return int(earlier.group("year")), None  # "tăng 17 bậc so với năm 2020 (xếp thứ 40/63)"
         if len({y for _, y in self.years}) < 2:
+            # "… xếp thứ 24/63, …, trong khi năm 2020 thì …": the one year the sentence names
+            # starts a contrast after this value's clause; it is not this value's edition.
+            later = [p for p, _ in self.years if p >= v.end]
+            if later and len(later) == len(self.years) and _CONTRAST.search(self.text, v.end, later[0]):
+                return None, None
             return self.edition, None
         own_before = [y for p, y in self.years if clause.start <= p < v.start]
         own_after = [y for p, y in self.years if v.start < p < clause.end]
@@ -588,7 +1105,7 @@ def _finding(
     why = unclear or refusal(
         env.text, env.sentence, clause, value, g, _states_edition(env.lex), _names_dti(env.lex)
     )
-    subject = other_subject(env.text, env.sentence, clause, g)
+    subject = other_subject(env.text, env.sentence, clause, g) or env.inherited_subject
     if subject is None and env.continued:
         subject = "a sentence without a DTI word"
     return Finding(
@@ -605,6 +1122,8 @@ def _finding(
         unknown_place=env.unknown if place is None else None,
         bare_province=env.bare,
         cohort_hint=cohort_hint,
+        previous_edition=v.previous,
+        antecedent=env.antecedent if place is None and env.bare else None,
         ambiguous_place=place is None and env.names_places,
         refusal=why,
         other_subject=subject,
@@ -613,6 +1132,96 @@ def _finding(
 
 def find_all(text: str, lex: Lexicon) -> list[Finding]:
     out: list[Finding] = []
+    ranks: dict[str, Finding] = {}  # overall ranks stated so far in the paragraph, by name
+    stated: dict[str, Finding] = {}  # … and in the whole text ("Following Da Nang is …" a line later)
+    end = 0
     for sentence, context in dti_sentences(text, lex):
-        out.extend(find_in_sentence(text, sentence, lex, context))
+        if "\n" in text[end : sentence.start]:
+            ranks = {}
+        end = sentence.end
+        found = find_in_sentence(text, sentence, lex, context)
+        found += _sequence(text, sentence, lex, found, {**stated, **ranks})
+        for f in found:
+            if f.measure == "rank" and f.indicator == "overall" and f.place and f.refusal is None:
+                ranks[f.place.name] = stated[f.place.name] = f
+        out.extend(found)
+    return out
+
+
+# "X dẫn đầu, tiếp theo là A, B và C", "thứ 2 là A, tiếp đó là B", "Sau X là A, B, C": the names
+# that follow take the ranks after X's, in order.
+_SEQUENCE = regex.compile(
+    r"(?<![\p{L}])(?:(?:tiếp\s+theo|tiếp\s+đó|theo\s+sau|kế\s+đến|kế\s+tiếp)(?:\s+(?:đó|lần\s+lượt))*\s+(?:là|có)"
+    r"|[Ss]au\s+(?P<after>\p{Lu}[\p{L}.\s-]{1,30}?)\s+là|followed\s+by"
+    r"|[Ff]ollowing\s+(?P<after>\p{Lu}[\p{L}.\s-]{1,30}?)\s+(?:is|was|were|are|came|comes))(?![\p{L}])\s*:?\s*",
+    regex.IGNORECASE,
+)
+_ITEM_PREFIX = r"(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?"
+_ITEM_GAP = regex.compile(r"\s*,\s*(?:và\s+|and\s+)?" + _ITEM_PREFIX + r"|\s+(?:và|and)\s+" + _ITEM_PREFIX)
+_ITEM_SCORE = regex.compile(r"\s*\(\s*(?P<x>[01][.,]\d{2,4})(?:\s*điểm|\s*points?)?\s*\)")
+
+
+def _sequence(
+    text: str, sentence: Piece, lex: Lexicon, found: list[Finding], known: dict[str, Finding]
+) -> list[Finding]:
+    m = _SEQUENCE.search(text, sentence.start, sentence.end)
+    if m is None:
+        return []
+    anchors = [
+        f
+        for f in found
+        if f.measure == "rank"
+        and f.indicator == "overall"
+        and f.place
+        and f.refusal is None
+        and f.span.start < m.start()
+    ]
+    if m.group("after"):
+        named = [p for p in places_in(text, m.start("after"), m.end("after"), lex.language).places]
+        anchor = known.get(named[0].name) if len(named) == 1 else None
+        anchor = next(
+            (f for f in reversed(anchors) if named and f.place and f.place.name == named[0].name), anchor
+        )
+    else:
+        anchor = anchors[-1] if anchors else None
+    if anchor is None:
+        return []
+    places = places_in(text, m.end(), sentence.end, lex.language).places
+    chain: list[tuple[PlaceMention, Decimal | None, int]] = []
+    pos = m.end()
+    prefix = regex.compile(_ITEM_PREFIX)
+    for p in places:
+        gap = text[pos : p.start]
+        if not (prefix.fullmatch(gap) if not chain else _ITEM_GAP.fullmatch(gap)):
+            break
+        bracket = _ITEM_SCORE.match(text, p.end, sentence.end)
+        value = parse_score(bracket.group("x")) if bracket else None
+        pos = bracket.end() if bracket else p.end
+        chain.append((p, value, pos))
+    out = []
+    for i, (p, score, end) in enumerate(chain, start=1):
+        rank = int(anchor.value) + i
+        cohort = anchor.cohort or anchor.cohort_hint
+        if not 1 < rank <= (cohort or 63):
+            break
+        span = span_of(text, p.start, end)
+        out.append(
+            Finding(
+                "overall",
+                "rank",
+                rank,
+                span,
+                f"{lex.rule_prefix}.rank.sequence",
+                sentence,
+                edition=anchor.edition,
+                cohort=anchor.cohort,
+                place=p,
+                cohort_hint=cohort,
+            )
+        )
+        if score is not None:
+            rule = f"{lex.rule_prefix}.score.sequence"
+            out.append(
+                Finding("overall", "score", score.normalize(), span, rule, sentence, anchor.edition, place=p)
+            )
     return out

@@ -20,6 +20,13 @@ BLUEPRINTS: list[tuple[str, str]] = [
     ("dti_kg.server.pages", "bp"),
     ("dti_kg.server.void", "bp"),
     ("dti_kg.server.audit", "bp"),
+    ("dti_kg.server.releases", "bp"),
+    ("dti_kg.server.downloads", "bp"),
+    ("dti_kg.server.signposting", "bp"),
+    ("dti_kg.server.claim_review", "bp"),
+    ("dti_kg.server.openapi", "bp"),
+    ("dti_kg.server.cite", "bp"),
+    ("dti_kg.server.validators", "bp"),  # CORS, ETag and Last-Modified on every route
 ]
 
 

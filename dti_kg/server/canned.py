@@ -8,9 +8,9 @@ Each file starts with comment lines that describe it::
     # param: limit integer optional default=10 "Ranks up to this one"
     # columns: province edition rank score
 
-Parameters are validated by type and bound with the executor's substitutions, never pasted into
-the query text. pyoxigraph only substitutes variables the SELECT projects, so every parameter is
-also a column.
+Parameters are validated by type (an IRI must also name something in the graph) and written into
+the query text as typed, escaped terms by ``dti_kg.server.bindings``, never pasted as they came.
+Every parameter is also a column, so a result says what it was asked for.
 """
 
 from __future__ import annotations
@@ -27,8 +27,13 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from dti_kg.errors import DtiError
 from dti_kg.resources import query_files, read_text
+from dti_kg.server import tables
+from dti_kg.server.bindings import inline
+from dti_kg.server.conneg import negotiate
 from dti_kg.server.errors import NotAcceptable, QueryRejected
-from dti_kg.server.results import SPARQL_JSON, XSD, decode_sparql_json, executor, iri, literal
+from dti_kg.server.known import closest, known_iris, names_something
+from dti_kg.server.links import resolve_iri
+from dti_kg.server.results import SPARQL_JSON, XSD, decode_sparql_json, executor, iri, literal, pinned_build
 
 PARAM_TYPES = ("iri", "integer", "year", "string")
 YEARS = range(2020, 2025)  # the editions assessed so far
@@ -121,7 +126,7 @@ def parse_query(name: str, text: str) -> CannedQuery:
     columns = tuple(fields["columns"].split())
     for p in params:
         if p.name not in columns:
-            raise DtiError(f"{where}: parameter {p.name} must be a column (pyoxigraph binds projected ones)")
+            raise DtiError(f"{where}: parameter {p.name} must be a column (a result names what it answers)")
         if p.default is not None:
             validate(p, p.default, base="https://example.org/")  # a bad default fails at load time
     return CannedQuery(name, fields["title"], fields.get("description", ""), tuple(params), columns, text)
@@ -145,8 +150,6 @@ def validate(param: Param, value: str, *, base: str, host_root: str | None = Non
 
     value = value.strip()
     if param.type == "iri":
-        from dti_kg.server.resources import resolve_iri  # resources imports results only; no cycle at import
-
         resolved = resolve_iri(value, base=base, host_root=host_root)
         if resolved is None:
             raise bad(f"{value!r} is not an IRI under {base} nor an absolute http(s) IRI")
@@ -158,7 +161,7 @@ def validate(param: Param, value: str, *, base: str, host_root: str | None = Non
         if param.type == "year":
             if number not in YEARS:
                 raise bad(f"{number} is not an edition year ({YEARS.start}–{YEARS.stop - 1})")
-            return literal(str(number), XSD + "gYear")
+            return literal(str(number), XSD + "integer")  # matched against dti:year (an xsd:integer)
         if not 0 <= number <= MAX_INTEGER:
             raise bad(f"{number} is outside 0–{MAX_INTEGER}")
         return literal(str(number), XSD + "integer")
@@ -168,12 +171,13 @@ def validate(param: Param, value: str, *, base: str, host_root: str | None = Non
 
 
 def bind(query: CannedQuery, args: Any, *, base: str, host_root: str | None = None) -> dict[str, tuple]:
-    """Substitutions for a request's arguments: required ones present, defaults applied, all typed."""
+    """Substitutions for a request's arguments: defaults applied (so a bare ``/queries/<name>`` runs on
+    its defaults), a required parameter with no value and no default refused, all typed."""
     substitutions = {}
     for p in query.params:
         raw = args.get(p.name)
         if raw is None or raw.strip() == "":
-            if p.required:
+            if p.default is None and p.required:
                 raise QueryRejected(f"parameter {p.name!r} is required ({p.description})", parameter=p.name)
             if p.default is None:
                 continue
@@ -182,31 +186,54 @@ def bind(query: CannedQuery, args: Any, *, base: str, host_root: str | None = No
     return substitutions
 
 
+def require_named(query: CannedQuery, values: dict[str, tuple]) -> None:
+    """QueryRejected (400) naming the first IRI parameter whose value names nothing in the graph,
+    with the closest IRIs that do (a typo would otherwise be a 200 with no rows)."""
+    asked = [p.name for p in query.params if p.type == "iri" and p.name in values]
+    if not asked:
+        return
+    known = known_iris()
+    for name in asked:
+        value = values[name][1]
+        if not names_something(value, known):
+            hints = closest(value, known.iris)
+            hint = f"; did you mean {' or '.join(hints)}?" if hints else ""
+            detail = f"parameter {name!r}: {value} names nothing in the graph{hint}"
+            raise QueryRejected(detail, parameter=name)
+
+
 # ---------------------------------------------------------------- HTTP
 
 bp = Blueprint("canned", __name__)
 
-# format parameter -> media type of the answer; HTML is rendered here from SPARQL JSON.
-FORMATS = {"html": "text/html", "json": SPARQL_JSON, "csv": "text/csv", "tsv": "text/tab-separated-values"}
+# format parameter -> media type of the answer. HTML, JSON records and plain TSV are made here from the
+# worker's SPARQL JSON; "srj" (or Accept: application/sparql-results+json) is SPARQL JSON itself.
+FORMATS = {
+    "html": "text/html",
+    "json": "application/json",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "srj": SPARQL_JSON,
+}
+_WRITERS = {"json": tables.records, "tsv": tables.tsv}
 
 
 def _choose_format(default: str = "html", extension: str | None = None) -> str:
-    from dti_kg.server.conneg import negotiate
-
     fmt = extension or request.args.get("format")
     if fmt:
         if fmt not in FORMATS:
             raise NotAcceptable(
                 f"format {fmt!r} is not offered; use one of {', '.join(FORMATS)}", parameter="format"
             )
+        # SPARQL clients (SPARQLWrapper) send format=json and ask for SPARQL JSON by name: give them that.
+        if fmt == "json" and not extension and SPARQL_JSON in request.headers.get("Accept", ""):
+            return "srj"
         return fmt
-    offered = [FORMATS[default], *(m for k, m in FORMATS.items() if k != default), "application/json"]
+    offered = [FORMATS[default], *(m for k, m in FORMATS.items() if k != default)]
     media_type = negotiate(request.headers.get("Accept"), offered)
     if media_type is None:
         raise NotAcceptable(f"none of {', '.join(offered)} is acceptable")
-    return (
-        "json" if media_type == "application/json" else next(k for k, m in FORMATS.items() if m == media_type)
-    )
+    return next(k for k, m in FORMATS.items() if m == media_type)
 
 
 def _host_root() -> str:
@@ -227,8 +254,6 @@ def list_queries(ext: str | None = None) -> Response | str:
 
 
 def _choose_listing() -> str:
-    from dti_kg.server.conneg import negotiate
-
     media_type = negotiate(request.headers.get("Accept"), ["text/html", "application/json"])
     return "json" if media_type == "application/json" else "html"
 
@@ -251,10 +276,13 @@ def run_query(name: str) -> Response | str:
     if query is None:
         abort(404, f"no canned query named {name!r}; see /queries")
     fmt = _choose_format(extension=extension or None)
-    substitutions = bind(query, request.args, base=current_app.config["BASE_IRI"], host_root=_host_root())
-    accept = SPARQL_JSON if fmt == "html" else FORMATS[fmt]
-    result = executor().run(query.text, substitutions=substitutions, accept=accept)
-    if fmt != "html":
+    values = bind(query, request.args, base=current_app.config["BASE_IRI"], host_root=_host_root())
+    require_named(query, values)
+    accept = FORMATS[fmt] if fmt in {"csv", "srj"} else SPARQL_JSON
+    result = executor().run(inline(query.text, values), accept=accept, build=pinned_build())
+    if fmt in _WRITERS:
+        response = Response(_WRITERS[fmt](result.body), content_type=f"{FORMATS[fmt]}; charset=utf-8")
+    elif fmt != "html":
         response = Response(result.body, content_type=result.media_type)
         if fmt == "csv":
             response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
@@ -279,7 +307,7 @@ def run_query(name: str) -> Response | str:
 
 
 def _alternates(name: str) -> list[tuple[str, str]]:
-    args = {k: v for k, v in request.args.items() if k != "format"}
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "format"}
     return [
         (fmt.upper(), url_for("canned.run_query", name=name, format=fmt, **args)) for fmt in ("csv", "json")
     ]

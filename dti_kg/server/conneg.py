@@ -132,10 +132,17 @@ def negotiate(accept: str | None, offered: Iterable[str]) -> str | None:
     return best
 
 
+# Result-set types that SPARQL clients send for every query form (roqet, rdflib's SPARQLStore): a graph
+# asked for in one of them is answered in the default RDF format, as Oxigraph and Fuseki do.
+RESULT_SET_DEFAULTS = (SPARQL_XML, SPARQL_JSON)
+
+
 def choose(accept: str | None, kind: str) -> str | None:
     """The canonical media type to write a result of ``kind`` ("solutions", "boolean", "graph") in."""
     aliases = ALIASES[kind]
     chosen = negotiate(accept, [*OFFERS[kind], *aliases])
+    if chosen is None and kind == "graph" and negotiate(accept, RESULT_SET_DEFAULTS) is not None:
+        return GRAPH_TYPES[0]
     return aliases.get(chosen, chosen) if chosen else None
 
 

@@ -4,18 +4,20 @@ JSON (the default)::
 
     {"error": {"status": 400, "title": "Bad Request", "detail": "...", "parameter": "query"}}
 
-``parameter`` is present when one request parameter is at fault. Clients that prefer HTML get a small
-page, ``text/plain`` clients get ``status title: detail``. Werkzeug's own errors (404, 405, 413 from
+``parameter`` is present when one request parameter is at fault. Clients that prefer HTML get a page
+styled like the others (``templates/error.html``) that puts the user's SPARQL back in the editor, or a
+canned query's form back with the values given, so nothing typed is lost; ``text/plain`` clients get
+``status title: detail``. Werkzeug's own errors (404, 405, 413 from
 ``MAX_CONTENT_LENGTH``) go through the same handler.
 """
 
 from __future__ import annotations
 
-import html
 import json
 
-from flask import Flask, Response, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, render_template, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.wrappers import Response as BaseResponse
 
 from dti_kg.server.conneg import negotiate
 
@@ -108,13 +110,26 @@ class StoreUnavailable(ServiceUnavailable):
 ERROR_MEDIA_TYPES = ("application/json", "text/html", "text/plain")
 
 
-def error_response(status: int, title: str, detail: str, parameter: str | None = None) -> Response:
+def error_response(
+    status: int,
+    title: str,
+    detail: str,
+    parameter: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """Render one error in the media type the client prefers (JSON when it states no preference)."""
     media_type = negotiate(request.headers.get("Accept"), ERROR_MEDIA_TYPES) or "application/json"
     if media_type == "text/html":
-        body = (
-            f"<!doctype html><html lang=en><meta charset=utf-8><title>{status} {html.escape(title)}</title>"
-            f"<h1>{status} {html.escape(title)}</h1><p>{html.escape(detail)}</p></html>\n"
+        body = render_template(
+            "error.html",
+            status=status,
+            title=title,
+            detail=detail,
+            parameter=parameter,
+            retry_after=(headers or {}).get("Retry-After"),
+            query=_submitted_query(status),
+            canned=_canned_query_name(),
+            values=request.args,
         )
     elif media_type == "text/plain":
         body = f"{status} {title}: {detail}\n"
@@ -123,21 +138,38 @@ def error_response(status: int, title: str, detail: str, parameter: str | None =
         if parameter:
             error["parameter"] = parameter
         body = json.dumps({"error": error}, ensure_ascii=False) + "\n"
-    return Response(body, status=status, content_type=f"{media_type}; charset=utf-8")
+    response = Response(body, status=status, content_type=f"{media_type}; charset=utf-8")
+    response.headers.update(headers or {})
+    return response
+
+
+def _submitted_query(status: int) -> str | None:
+    """The SPARQL text the request carried (URL or HTML form), to put back in the editor."""
+    if "query" in request.args:
+        return request.args["query"]
+    # A 413 body was never read (reading it would raise again); other bodies are not from a browser form.
+    if status != 413 and request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        return request.form.get("query")
+    return None
+
+
+def _canned_query_name() -> str | None:
+    """The canned query a /queries/<name> request ran, so its form comes back with the user's values."""
+    if request.endpoint != "canned.run_query" or not request.view_args:
+        return None
+    return str(request.view_args.get("name", "")).rsplit(".", 1)[0] or None
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> Response:
-        response = error_response(exc.status, exc.title, exc.detail, exc.parameter)
-        response.headers.update(exc.headers)
-        return response
+        return error_response(exc.status, exc.title, exc.detail, exc.parameter, exc.headers)
 
     @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException) -> Response:
+    def _http_error(exc: HTTPException) -> BaseResponse:
         if exc.code is None or exc.code < 400:  # redirects raised as exceptions pass through
             return exc.get_response()
         response = error_response(exc.code, exc.name, exc.description or exc.name)
-        if exc.code == 405 and exc.valid_methods:
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response

@@ -148,10 +148,12 @@ class Executor:
         accept: str = "application/sparql-results+json",
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
+        build: str | None = None,
     ) -> ExecResult:
         """Run one SPARQL query (any form). ``accept`` is a media type or a whole Accept header.
 
         Without ``default_graph_uris``/``named_graph_uris`` the default graph is the union of all graphs.
+        ``build`` names a kept build (a pinned release) to query instead of the current one.
         Raises the typed errors of ``dti_kg.server.errors``.
         """
         job = {
@@ -162,6 +164,7 @@ class Executor:
             "default_graph_uris": list(default_graph_uris),
             "named_graph_uris": list(named_graph_uris),
             "max_rows": self.max_rows,
+            "build": build,
         }
         return ExecResult(**self._submit(job))
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import Graph
 
+from dti_kg.server import guard
 from dti_kg.server.canned import canned_queries, rows_as_csv
 from dti_kg.server.pages_agency import agency_page
 from dti_kg.server.pages_claim import claim_page
@@ -35,6 +36,7 @@ from dti_kg.server.pages_common import (
     vi_sort_key,
 )
 from dti_kg.server.pages_edition import edition_page, edition_rows
+from dti_kg.server.pages_indicator import indicator_page, scheme_page
 from dti_kg.server.pages_province import province_page, province_rows
 from dti_kg.server.pages_resource import generic_page, render_vocabulary
 from dti_kg.server.results import SPARQL_JSON, XSD, Term, decode_sparql_json, executor, select
@@ -58,6 +60,7 @@ def register_template_helpers(state: object) -> None:
     app = state.app  # type: ignore[attr-defined]
     app.jinja_env.globals.update(
         href=href,
+        canned_queries=canned_queries,  # the error page puts a canned query's form back
         curie=curie,
         derived_iri=DERIVED,
         indicator_label=indicator_label,
@@ -76,6 +79,8 @@ _PAGES: tuple[tuple[re.Pattern[str], Callable[[str, Graph], str]], ...] = (
     (re.compile(r"edition/\d{4}"), edition_page),
     (re.compile(r"claim/[^/]+"), claim_page),
     (re.compile(r"agency/[^/]+"), agency_page),
+    (re.compile(r"indicator/[^/]+"), indicator_page),
+    (re.compile(r"indicator"), scheme_page),
 )
 
 # Pages with a table: path pattern -> (columns, rows) of the table for .csv / .json.
@@ -96,10 +101,15 @@ def render_document(path: str, thing: str, graph: Graph) -> str:
 # ---------------------------------------------------------------- tables as .csv / .json
 
 
+def page_table(path: str) -> tuple[list[str], list[dict[str, Term]]] | None:
+    """The columns and rows of the table of the page of ``{BASE}id/<path>``, None when it has none."""
+    thing = current_app.config["BASE_IRI"] + "id/" + path
+    return next((rows(thing) for pattern, rows in _TABLES if pattern.fullmatch(path)), None)
+
+
 def table_alternate(path: str, ext: str) -> Response | None:
     """The page's table as CSV or JSON, or None when the page has no table (-> 404)."""
-    thing = current_app.config["BASE_IRI"] + "id/" + path
-    found = next((rows(thing) for pattern, rows in _TABLES if pattern.fullmatch(path)), None)
+    found = page_table(path)
     if found is None:
         return None
     columns, rows = found
@@ -184,8 +194,6 @@ def _default_query() -> str:
 
 def _run_for_page(text: str) -> dict:
     """Run the editor's query through the executor, after the same guard as /sparql."""
-    from dti_kg.server import guard
-
     guard.check(text, guard.Limits.from_settings(current_app.config), in_url=True)
     result = executor().run(text, accept=QUERY_PAGE_ACCEPT)
     if result.media_type.startswith(SPARQL_JSON):

@@ -7,6 +7,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from dti_kg.namespaces import DTI
+from dti_kg.rdfnodes import term
 from dti_kg.server.pages_common import PREFIX_LINES, alternates, facts, labels
 from dti_kg.server.results import iri, select
 
@@ -41,8 +42,8 @@ ORDER BY ?started ?event ?other
 def agency_page(thing: str, graph: Graph) -> str:
     node = URIRef(thing)
     subs = {"agency": iri(thing)}
-    succeeded_by = sorted(graph.objects(node, DTI.succeededBy))
-    preceded_by = sorted(graph.subjects(DTI.succeededBy, node))
+    succeeded_by = sorted(graph.objects(node, DTI.succeededBy), key=term)
+    preceded_by = sorted(graph.subjects(DTI.succeededBy, node), key=term)
     return render_template(
         "agency.html",
         thing=thing,

@@ -11,9 +11,12 @@ from functools import cache
 from flask import Response, current_app
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from dti_kg.namespaces import DTI, PREFIXES
+from dti_kg.rdfnodes import term
 from dti_kg.reference import indicators
+from dti_kg.server.links import local_href
 from dti_kg.server.results import XSD, Term
 
 PREFIX_LINES = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in sorted(PREFIXES.items()))
@@ -25,20 +28,25 @@ MEASURE_LABELS = {
     "rankChange": ("Thay đổi hạng", "Rank change"),
 }
 DERIVED = str(DTI.Derived)
+# Reconciliation of a news claim with the official tables (dti:status), as shown beside the claim.
+STATUS_LABELS = {
+    "confirmed": ("khớp bảng chính thức", "confirmed by the official table"),
+    "contradicted": ("trái với bảng chính thức", "contradicted by the official table"),
+    "unverifiable": ("chưa có số liệu chính thức", "no official figure to check"),
+}
 # The official tables print scores with four decimals; the store keeps canonical decimals ("0.496", "1").
 SCORE_QUANTUM = Decimal("0.0001")
+_QUANTUM_EXPONENT = -4  # SCORE_QUANTUM's
 
 
 # ---------------------------------------------------------------- links and labels
 
 
 def href(target: str | Term | URIRef) -> str:
-    from dti_kg.server.resources import local_href
-
     return local_href(str(target))
 
 
-def curie(target: str | URIRef) -> str:
+def curie(target: str | Node) -> str:
     text = str(target)
     best = ""
     for prefix, ns in PREFIXES.items():
@@ -50,11 +58,11 @@ def curie(target: str | URIRef) -> str:
     return text[len(base) :] if text.startswith(base) else text
 
 
-def labels(graph: Graph, node: URIRef) -> dict[str, str]:
+def labels(graph: Graph, node: Node) -> dict[str, str]:
     """Labels of ``node`` by language ("vi", "en", ""), prefLabel before rdfs:label."""
     out: dict[str, str] = {}
     for predicate in (SKOS.prefLabel, RDFS.label):
-        for value in sorted(graph.objects(node, predicate)):
+        for value in sorted(graph.objects(node, predicate), key=term):
             if isinstance(value, Literal):
                 out.setdefault(value.language or "", str(value))
     return out
@@ -77,7 +85,7 @@ def alternates(thing: str, *, tables: bool = False) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- a resource's own triples
 
 
-def facts(graph: Graph, node: URIRef) -> list[dict]:
+def facts(graph: Graph, node: Node) -> list[dict]:
     """Outgoing triples of ``node`` for display: predicate, object, object's label."""
     out = []
     for predicate, obj in sorted(graph.predicate_objects(node)):
@@ -96,7 +104,9 @@ def facts(graph: Graph, node: URIRef) -> list[dict]:
 
 def incoming(graph: Graph, node: URIRef) -> list[dict]:
     out = []
-    for subject, predicate in sorted(graph.subject_predicates(node)):
+    for subject, predicate in sorted(
+        graph.subject_predicates(node), key=lambda sp: (term(sp[0]), term(sp[1]))
+    ):
         lab = labels(graph, subject)
         out.append(
             {
@@ -150,7 +160,7 @@ def score_text(value: str | Term) -> str:
     except InvalidOperation:
         return text
     exponent = number.as_tuple().exponent
-    if not isinstance(exponent, int) or exponent < SCORE_QUANTUM.as_tuple().exponent:
+    if not isinstance(exponent, int) or exponent < _QUANTUM_EXPONENT:
         return text
     return str(number.quantize(SCORE_QUANTUM))
 

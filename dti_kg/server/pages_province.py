@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
 from flask import render_template
 from rdflib import Graph, URIRef
@@ -19,6 +20,7 @@ from dti_kg.server.pages_common import (
     MEASURE_ORDER,
     PILLAR_ORDER,
     PREFIX_LINES,
+    STATUS_LABELS,
     alternates,
     column_groups,
     facts,
@@ -27,13 +29,6 @@ from dti_kg.server.pages_common import (
 )
 from dti_kg.server.pages_unit_history import predecessor_history
 from dti_kg.server.results import Table, Term, iri, select
-
-# Reconciliation of a news claim with the official tables (dti:status), as shown beside the claim.
-STATUS_LABELS = {
-    "confirmed": ("khớp bảng chính thức", "confirmed by the official table"),
-    "contradicted": ("trái với bảng chính thức", "contradicted by the official table"),
-    "unverifiable": ("chưa có số liệu chính thức", "no official figure to check"),
-}
 
 PROVINCE_VALUES = (
     PREFIX_LINES
@@ -192,7 +187,13 @@ def province_table(table: Table) -> dict:
     columns = sorted({c for row in cells.values() for c in row}, key=_column_key)
     rows = []
     for y, c, u in sorted(cells, key=lambda k: (k[0], k[1] or "~", k[2])):
-        row = {"year": y, "cohort": c, "unit": u, "cells": cells[(y, c, u)], "sources": sources[(y, c, u)]}
+        row: dict[str, Any] = {
+            "year": y,
+            "cohort": c,
+            "unit": u,
+            "cells": cells[(y, c, u)],
+            "sources": sources[(y, c, u)],
+        }
         row["unit_label"], row["post_merger"] = units[u]
         row["anchor"] = anchor(row)
         rows.append(row)

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, redirect, request
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response as BaseResponse
 
 from dti_kg.server import conneg, guard, service_description
 from dti_kg.server.caching import current_stamp, etag_for, not_modified
 from dti_kg.server.errors import NotAcceptable, QueryRejected, UnsupportedMediaType, UpdateRefused
-from dti_kg.server.results import executor
+from dti_kg.server.results import executor, pinned_build
 
 bp = Blueprint("sparql", __name__)
 
@@ -29,14 +30,6 @@ TRUNCATED_HEADER = "X-DTI-Truncated"
 BUILD_HEADER = "X-DTI-Build"
 
 _FORM_KIND = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
-
-CORS_HEADERS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Modified-Since",
-    "Access-Control-Expose-Headers": f"ETag, Last-Modified, Retry-After, {TRUNCATED_HEADER}, {BUILD_HEADER}",
-    "Access-Control-Max-Age": "600",
-}
 
 
 @dataclass(frozen=True)
@@ -111,7 +104,7 @@ def _read_request() -> QueryRequest | None:
     )
 
 
-def _service_description() -> Response:
+def _service_description() -> BaseResponse:  # flask's redirect() is typed as werkzeug's Response
     accept = request.headers.get("Accept")
     if conneg.prefers_html(accept, conneg.GRAPH_TYPES):
         return redirect(request.script_root + QUERY_PAGE, code=303)
@@ -129,7 +122,7 @@ def _content_type(media_type: str) -> str:
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
-def sparql() -> Response:
+def sparql() -> BaseResponse:
     req = _read_request()
     if req is None:
         return _service_description()
@@ -141,7 +134,8 @@ def sparql() -> Response:
 
     config = current_app.config
     stamp = current_stamp(config["STORE"])
-    parts = (req.query, req.accept, req.default_graph_uris, req.named_graph_uris, config["MAX_ROWS"])
+    build = pinned_build()  # ?release=ID (checked by dti_kg.server.releases)
+    parts = (req.query, req.accept, req.default_graph_uris, req.named_graph_uris, config["MAX_ROWS"], build)
     etag = etag_for(stamp.build_id, *parts)
     if not_modified(request, etag, stamp):
         response = Response(status=304)
@@ -151,6 +145,7 @@ def sparql() -> Response:
             accept=req.accept,
             default_graph_uris=req.default_graph_uris,
             named_graph_uris=req.named_graph_uris,
+            build=build,
         )
         if result.build_id != stamp.build_id:  # the store switched builds while the query ran
             stamp = current_stamp(config["STORE"])
@@ -162,10 +157,4 @@ def sparql() -> Response:
     response.headers[BUILD_HEADER] = stamp.build_id
     response.cache_control.no_cache = True  # reuse only after revalidation (cheap: no query runs)
     response.vary.add("Accept")
-    return response
-
-
-@bp.after_request
-def _cors(response: Response) -> Response:
-    response.headers.update(CORS_HEADERS)
     return response

@@ -8,24 +8,21 @@ The vocabulary ``https://w3id.org/dti-kg/def#`` is served from the packaged onto
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
-from flask import Blueprint, Response, abort, current_app, redirect, request
+from flask import Blueprint, Response, abort, redirect, request
 from rdflib import Graph, URIRef
+from werkzeug.wrappers import Response as BaseResponse
 
 from dti_kg.namespaces import PREFIXES
 from dti_kg.resources import ontology_file, read_text
+from dti_kg.server import pages
 from dti_kg.server.conneg import HTML, JSON_LD, N_TRIPLES, TURTLE, negotiate
 from dti_kg.server.errors import NotAcceptable
+from dti_kg.server.links import base
 from dti_kg.server.results import construct, iri
 
 # Extensions of /doc and /def documents and the media type each fixes.
 EXTENSIONS = {".html": HTML, ".ttl": TURTLE, ".jsonld": JSON_LD, ".nt": N_TRIPLES}
 DOC_OFFERS = (HTML, TURTLE, JSON_LD, N_TRIPLES)
-
-# Characters that may not appear in an IRI (RFC 3987) or that SPARQL forbids in IRIREF.
-_BAD_IRI_CHARS = re.compile(r"[\s<>\"{}|\\^`\x00-\x20]")
 
 # The description of one resource: its outgoing triples, those of the resources minted under its
 # IRI (an edition's framework and cohorts, a span's selectors), and the labels and types of every
@@ -53,43 +50,6 @@ CONSTRUCT {
   }
 }
 """
-
-
-def resolve_iri(value: str, *, base: str, host_root: str | None = None) -> str | None:
-    """An IRI from user input, or None when it is not one we accept.
-
-    Accepted: IRIs under ``base``; the same paths on the serving host (``host_root``, mapped onto
-    ``base``); paths relative to ``{base}id/`` ("province/thai-nguyen", "id/province/..."); any
-    absolute http(s) IRI.
-    """
-    value = value.strip()
-    if not value or _BAD_IRI_CHARS.search(value):
-        return None
-    if value.startswith(base):
-        return value
-    if host_root and value.startswith(host_root):
-        return base + value[len(host_root) :]
-    parts = urlsplit(value)
-    if parts.scheme:
-        return value if parts.scheme in {"http", "https"} and parts.netloc else None
-    path = value.lstrip("/")
-    if not re.fullmatch(r"[A-Za-z0-9._~%!$&'()*+,;=:@/-]+", path):
-        return None
-    return base + (path if path.startswith(("id/", "doc/", "def")) else "id/" + path)
-
-
-def base() -> str:
-    return current_app.config["BASE_IRI"]
-
-
-def local_href(target: str) -> str:
-    """Where a browser of this server should go for ``target``: its /doc page when it is ours."""
-    b = base()
-    if target.startswith(b + "id/"):
-        return "/doc/" + target[len(b) + 3 :]
-    if target.startswith(b):
-        return "/" + target[len(b) :]
-    return target
 
 
 def split_extension(path: str) -> tuple[str, str | None]:
@@ -145,7 +105,7 @@ bp = Blueprint("resources", __name__)
 
 
 @bp.get("/id/<path:rest>")
-def thing(rest: str) -> Response:
+def thing(rest: str) -> BaseResponse:  # flask's redirect() is typed as werkzeug's Response
     """The IRI names a thing, not a document: 303 See Other to its description (httpRange-14)."""
     response = redirect("/doc/" + rest, code=303)
     response.headers["Vary"] = "Accept"
@@ -154,8 +114,6 @@ def thing(rest: str) -> Response:
 
 @bp.get("/doc/<path:rest>")
 def document(rest: str) -> Response | str:
-    from dti_kg.server import pages
-
     path, ext = split_extension(rest)
     thing_iri = base() + "id/" + path
     if ext in {".json", ".csv"}:  # tabular alternates of pages that have a table
@@ -183,8 +141,6 @@ def document(rest: str) -> Response | str:
 @bp.get("/def<any('.ttl', '.nt', '.jsonld', '.html'):ext>")
 def vocabulary(ext: str | None = None) -> Response | str:
     """The ontology, from the packaged ``ontology/dti.ttl`` (a static file, not the store)."""
-    from dti_kg.server import pages
-
     media_type = choose_media_type(ext)
     text = read_text(ontology_file())
     if media_type == TURTLE:

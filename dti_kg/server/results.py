@@ -11,9 +11,10 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, g
 from rdflib import Graph
 
+from dti_kg.server.bindings import inline
 from dti_kg.server.executor import EXECUTOR_KEY, Executor
 
 SPARQL_JSON = "application/sparql-results+json"
@@ -64,11 +65,18 @@ def executor() -> Executor:
     return current_app.extensions[EXECUTOR_KEY]
 
 
+def pinned_build() -> str | None:
+    """The build of the release this request pinned (``?release=``, ``Accept-Datetime``), else None."""
+    return g.get("release_build")
+
+
 def iri(value: str) -> tuple[str, str]:
     return ("iri", value)
 
 
-def literal(lexical: str, datatype: str | None = None, lang: str | None = None) -> tuple[str, ...]:
+def literal(
+    lexical: str, datatype: str | None = None, lang: str | None = None
+) -> tuple[str, str, str | None, str | None]:
     return ("literal", lexical, datatype, lang)
 
 
@@ -86,15 +94,15 @@ def decode_sparql_json(body: bytes) -> tuple[list[str], list[dict[str, Term]]]:
 
 
 def select(query: str, substitutions: Mapping[str, tuple] | None = None) -> Table:
-    """Run a SELECT through the executor and decode it."""
-    result = executor().run(query, substitutions=dict(substitutions or {}), accept=SPARQL_JSON)
+    """Run a SELECT through the executor and decode it; ``substitutions`` are written into its text."""
+    result = executor().run(inline(query, substitutions or {}), accept=SPARQL_JSON, build=pinned_build())
     columns, rows = decode_sparql_json(result.body)
     return Table(columns, rows, bool(result.truncated), result.build_id)
 
 
 def construct(query: str, substitutions: Mapping[str, tuple] | None = None) -> tuple[Graph, bool, str]:
     """Run a CONSTRUCT through the executor: the triples (rdflib Graph), truncation flag, build id."""
-    result = executor().run(query, substitutions=dict(substitutions or {}), accept=N_TRIPLES)
+    result = executor().run(inline(query, substitutions or {}), accept=N_TRIPLES, build=pinned_build())
     graph = Graph()
     graph.parse(data=result.body.decode("utf-8"), format="nt")
     return graph, bool(result.truncated), result.build_id

@@ -134,7 +134,9 @@ def write_boolean(value: pyoxigraph.QueryBoolean, media_type: str) -> bytes:
     result_format = pyoxigraph.QueryResultsFormat.from_media_type(media_type)
     if result_format is None:
         raise ValueError(f"no writer for ASK results as {media_type}")
-    return value.serialize(format=result_format)
+    out = io.BytesIO()  # serialize() returns None when given an output, bytes without: typed as either
+    value.serialize(out, format=result_format)
+    return out.getvalue()
 
 
 def write_triples(triples: Sequence[pyoxigraph.Triple], media_type: str) -> bytes:
@@ -145,4 +147,6 @@ def write_triples(triples: Sequence[pyoxigraph.Triple], media_type: str) -> byte
     if rdf_format.supports_datasets:  # TriG / N-Quads: the triples form the default graph
         items = [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples]
     prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
-    return pyoxigraph.serialize(items, format=rdf_format, prefixes=prefixes)
+    out = io.BytesIO()
+    pyoxigraph.serialize(items, out, format=rdf_format, prefixes=prefixes)
+    return out.getvalue()

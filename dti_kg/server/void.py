@@ -16,9 +16,18 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
 from dti_kg.dumps import DUMPS, GZIP_SUFFIX
 from dti_kg.namespaces import DTI
-from dti_kg.server.caching import current_stamp, etag_for
+from dti_kg.server.caching import current_stamp, etag_for, not_modified
 from dti_kg.server.errors import StoreUnavailable
-from dti_kg.server.resources import HTML, JSON_LD, N_TRIPLES, TURTLE, choose_media_type, rdf_response
+from dti_kg.server.pages_resource import generic_page
+from dti_kg.server.resources import (
+    HTML,
+    JSON_LD,
+    N_TRIPLES,
+    TURTLE,
+    choose_media_type,
+    rdf_response,
+    sorted_graph,
+)
 from dti_kg.server.results import construct, iri, select
 
 N_QUADS = DUMPS["dump.nq"][0]
@@ -80,9 +89,6 @@ def void_graph(base: str, host_root: str) -> Graph:
 @bp.get("/.well-known/void")
 @bp.get("/.well-known/void<any('.ttl', '.nt', '.jsonld'):ext>")
 def void(ext: str | None = None) -> Response:
-    from dti_kg.server.pages import generic_page
-    from dti_kg.server.resources import sorted_graph
-
     media_type = choose_media_type(ext, offers=(TURTLE, HTML, JSON_LD, N_TRIPLES))
     base = current_app.config["BASE_IRI"]
     graph = sorted_graph(void_graph(base, request.host_url))
@@ -104,15 +110,21 @@ def _dump_file(name: str, compressed: bool) -> Response:
             f"build {stamp.build_id} has no {path.name} (built by an older version); run `dti build`",
             retry_after=30,
         )
-    response = send_file(
-        path,
-        mimetype=GZIP if compressed else media_type,
-        as_attachment=True,
-        download_name="dti-kg" + path.name.removeprefix("dump"),
-        conditional=True,
-        etag=etag_for(stamp.build_id, path.name),
-        last_modified=stamp.last_modified,
-    )
+    etag = etag_for(stamp.build_id, path.name)
+    if not_modified(request, etag, stamp):  # answered before the file is opened (a 304 would leak it)
+        response = Response(status=304)
+        response.set_etag(etag)
+        response.last_modified = stamp.last_modified
+    else:
+        response = send_file(
+            path,
+            mimetype=GZIP if compressed else media_type,
+            as_attachment=True,
+            download_name="dti-kg" + path.name.removeprefix("dump"),
+            conditional=True,  # Range and If-Range
+            etag=etag,
+            last_modified=stamp.last_modified,
+        )
     if gzipped and not compressed:
         response.content_encoding = "gzip"
     if not compressed:

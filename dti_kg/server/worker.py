@@ -29,8 +29,11 @@ import pyoxigraph
 
 from dti_kg import store as dti_store
 from dti_kg.errors import StoreError
+from dti_kg.query import QUERY_PREFIXES, query_store
 from dti_kg.server import conneg
+from dti_kg.server.bindings import term
 from dti_kg.server.serializers import write_boolean, write_solutions, write_triples
+from dti_kg.sparql_errors import describe
 
 
 class JobError(Exception):
@@ -42,15 +45,23 @@ class JobError(Exception):
 
 
 class OpenStore:
-    """The store of the build the link currently points at, reopened when the link moves."""
+    """The store of the build the link currently points at, reopened when the link moves.
+
+    ``get(build)`` opens a kept earlier build instead (a release pinned by the client); the last one
+    opened stays open beside the current build.
+    """
 
     def __init__(self, link: str) -> None:
         self.link = link
         self.build_dir: Path | None = None
-        self.build_id = ""
+        self.build_id = ""  # the build the last query ran on
+        self.current_id = ""
         self.store: pyoxigraph.Store | None = None
+        self.pinned: tuple[str, pyoxigraph.Store] | None = None
 
-    def get(self) -> pyoxigraph.Store:
+    def get(self, build: str | None = None) -> pyoxigraph.Store:
+        if build:
+            return self._pinned(build)
         try:
             build_dir = dti_store.current_build_dir(self.link)
             if self.store is None or build_dir != self.build_dir:
@@ -58,38 +69,24 @@ class OpenStore:
                 self.store = dti_store.open_read_only(self.link)
                 self.build_dir = build_dir
                 info = json.loads((build_dir / dti_store.BUILD_INFO).read_text(encoding="utf-8"))
-                self.build_id = str(info.get("build_id", build_dir.name))
+                self.current_id = str(info.get("build_id", build_dir.name))
         except StoreError as exc:
             raise JobError("StoreUnavailable", str(exc)) from None
+        self.build_id = self.current_id
         return self.store
 
-
-def _term(value: tuple) -> pyoxigraph.NamedNode | pyoxigraph.Literal:
-    """A substitution value: ("iri", iri) or ("literal", lexical, datatype_or_None, lang_or_None)."""
-    if value[0] == "iri" and len(value) == 2:
-        return pyoxigraph.NamedNode(value[1])
-    if value[0] == "literal" and len(value) == 4:
-        _, lexical, datatype, lang = value
-        if lang:
-            return pyoxigraph.Literal(lexical, language=lang)
-        if datatype:
-            return pyoxigraph.Literal(lexical, datatype=pyoxigraph.NamedNode(datatype))
-        return pyoxigraph.Literal(lexical)
-    raise ValueError(
-        f"a substitution is ('iri', value) or ('literal', lexical, datatype, lang), not {value!r}"
-    )
-
-
-def _dataset_arguments(job: dict[str, Any]) -> dict[str, Any]:
-    """Protocol dataset -> pyoxigraph arguments. Without one, the default graph is the union of all graphs."""
-    default = [pyoxigraph.NamedNode(iri) for iri in job.get("default_graph_uris", ())]
-    named = [pyoxigraph.NamedNode(iri) for iri in job.get("named_graph_uris", ())]
-    if not default and not named:
-        return {"use_default_graph_as_union": True}
-    args: dict[str, Any] = {"default_graph": default or pyoxigraph.DefaultGraph()}
-    if named:
-        args["named_graphs"] = named
-    return args
+    def _pinned(self, build: str) -> pyoxigraph.Store:
+        directory = dti_store.paths(self.link).builds / build / dti_store.OXIGRAPH_DIR
+        if "/" in build or build.startswith(".") or not directory.is_dir():
+            raise JobError("StoreUnavailable", f"build {build} is no longer kept")
+        if self.pinned is None or self.pinned[0] != build:
+            self.pinned = None
+            try:
+                self.pinned = (build, pyoxigraph.Store.read_only(str(directory)))
+            except OSError as exc:
+                raise JobError("StoreUnavailable", f"cannot open build {build}: {exc}") from None
+        self.build_id = build
+        return self.pinned[1]
 
 
 def _not_acceptable(kind: str, accept: str) -> JobError:
@@ -98,18 +95,21 @@ def _not_acceptable(kind: str, accept: str) -> JobError:
 
 
 def run_query(job: dict[str, Any], opened: OpenStore) -> dict[str, Any]:
-    store = opened.get()
+    store = opened.get(job.get("build"))
     try:
-        substitutions = {
-            pyoxigraph.Variable(k): _term(v) for k, v in (job.get("substitutions") or {}).items()
-        }
-        dataset = _dataset_arguments(job)
+        substitutions = {pyoxigraph.Variable(k): term(v) for k, v in (job.get("substitutions") or {}).items()}
+        # The protocol's dataset (default-graph-uri, named-graph-uri); none means the union of all graphs.
+        default = [pyoxigraph.NamedNode(iri) for iri in job.get("default_graph_uris", ())]
+        named = [pyoxigraph.NamedNode(iri) for iri in job.get("named_graph_uris", ())]
     except (ValueError, TypeError) as exc:
         raise JobError("QueryRejected", f"bad query argument: {exc}") from None
     try:
-        result = store.query(job["query"], substitutions=substitutions, **dataset)
+        result = query_store(
+            store, job["query"], substitutions=substitutions, default_graphs=default, named_graphs=named
+        )
     except SyntaxError as exc:
-        raise JobError("QueryRejected", f"the query is not valid SPARQL 1.1: {exc}", "query") from None
+        detail = describe(job["query"], str(exc), QUERY_PREFIXES)
+        raise JobError("QueryRejected", f"the query is not valid SPARQL 1.1: {detail}", "query") from None
     except (RuntimeError, ValueError, TypeError) as exc:  # e.g. a substituted variable not projected
         raise JobError("QueryRejected", f"the query cannot be run: {exc}", "query") from None
     max_rows = job["max_rows"]

@@ -1,0 +1,259 @@
+"""Releases: every build that is switched in gets an identity people can pin, compare and cite.
+
+A release id is ``<date>-<hash8>``: the UTC date of the first publication of that content in this store
+and the first 8 hex digits of the SHA-256 of the build's sorted N-Quads dump. Publishing the same content
+again keeps the id (same inputs, same release). What a release was made from — source hashes, loader
+version, reference data version — is written beside the build as ``release.json``, with the claim diff
+against its predecessor (``diff.json``, see :mod:`dti_kg.diff`). Neither is in the store itself, so two
+builds of the same inputs still export byte-identical dumps. :func:`release_graph` states all kept releases
+in DCAT and PROV.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from dti_kg import config, store
+from dti_kg.diff import DIFF_FILE, claims_of, diff_claims, write_diff
+from dti_kg.errors import InputError, StoreError
+from dti_kg.namespaces import DTI, PREFIXES
+from dti_kg.query import run_query
+from dti_kg.release_zip import ZIP_NAME, release_files, write_release_zip
+from dti_kg.serialize import dump_nquads
+
+DCAT = PREFIXES["dcat"]  # DCAT 3 terms (version, previousVersion, ...) that rdflib's DCAT lacks
+RELEASE_INFO = "release.json"
+RELEASE_ID = re.compile(r"\d{4}-\d{2}-\d{2}-[0-9a-f]{8}")
+
+SOURCES_QUERY = """
+SELECT ?source ?file ?sha ?url WHERE {
+  ?source a schema:NewsArticle ; dti:sha256 ?sha ; dti:fileName ?file .
+  OPTIONAL { ?source schema:url ?url }
+} ORDER BY ?file ?sha
+"""
+
+
+@dataclass(frozen=True)
+class Release:
+    """One kept release: its record (``release.json``) and the build directory that holds it."""
+
+    release_id: str
+    build_dir: Path
+    published: datetime
+    content_hash: str
+    predecessor: str | None
+    info: dict[str, Any]
+
+    @property
+    def build_id(self) -> str:
+        return self.build_dir.name
+
+    @property
+    def published_text(self) -> str:
+        return self.published.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def iri(self, base: str) -> str:
+        return f"{base}id/release/{self.release_id}"
+
+
+def keep_releases(environ: Mapping[str, str] | None = None) -> int:
+    """How many builds (releases) a store keeps readable: DTI_KG_KEEP_RELEASES (default 5), at least 2."""
+    value = int(config.read("KEEP_RELEASES", environ) or 0)
+    if value < 2:  # the current release and the one a running server may still read
+        raise InputError(f"{config.BY_NAME['KEEP_RELEASES'].env} must be at least 2, got {value}")
+    return value
+
+
+def content_hash(quads: pyoxigraph.Store) -> str:
+    """SHA-256 of the store's canonical sorted N-Quads dump (what ``dti export`` writes)."""
+    return hashlib.sha256(dump_nquads(quads).encode("utf-8")).hexdigest()
+
+
+def _read(build_dir: Path) -> Release | None:
+    path = build_dir / RELEASE_INFO
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+        published = datetime.strptime(info["published"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        return Release(
+            info["release_id"], build_dir, published, info["content_hash"], info.get("predecessor"), info
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # a build made without a release record (or a damaged one) is not a release
+
+
+def kept_releases(store_link: str | os.PathLike[str]) -> list[Release]:
+    """The releases whose builds are still on disk, oldest first; one per release id (its newest build)."""
+    p = store.paths(store_link)
+    if not p.builds.is_dir():
+        return []
+    by_id: dict[str, Release] = {}
+    for d in sorted(p.builds.iterdir()):
+        if not (d / store.OXIGRAPH_DIR).is_dir():
+            continue
+        release = _read(d)
+        if release is not None:
+            by_id[release.release_id] = release  # build dirs sort by age: the newest build wins
+    return sorted(by_id.values(), key=lambda r: (r.published, r.build_id))
+
+
+def current_release(store_link: str | os.PathLike[str]) -> Release | None:
+    try:
+        return _read(store.current_build_dir(store_link))
+    except StoreError:
+        return None
+
+
+def release_of_build(store_link: str | os.PathLike[str], build_id: str) -> Release | None:
+    """The release a kept build was recorded as (None for a build without a record)."""
+    if "/" in build_id or build_id.startswith(".") or not build_id:
+        return None
+    return _read(store.paths(store_link).builds / build_id)
+
+
+def find_release(store_link: str | os.PathLike[str], release_id: str) -> Release | None:
+    for release in kept_releases(store_link):
+        if release.release_id == release_id:
+            return release
+    return None
+
+
+def release_at(releases: list[Release], moment: datetime) -> Release | None:
+    """The release that was current at ``moment``: the last one published at or before it."""
+    found = None
+    for release in releases:
+        if release.published <= moment:
+            found = release
+    return found
+
+
+def _sources(quads: pyoxigraph.Store) -> list[dict[str, str]]:
+    rows = run_query(quads, SOURCES_QUERY)
+    assert isinstance(rows, pyoxigraph.QuerySolutions)
+    out = []
+    for row in rows:
+        entry = {"iri": row["source"].value, "file": row["file"].value, "sha256": row["sha"].value}
+        if row["url"] is not None:
+            entry["url"] = row["url"].value
+        out.append(entry)
+    return out
+
+
+def record_release(p: store.StorePaths, build_dir: Path, *, now: datetime | None = None) -> dict[str, Any]:
+    """Write ``release.json`` (and ``diff.json`` against the current release) for an unpublished build.
+
+    Call it before ``store.publish``: the release current now becomes the new one's predecessor.
+    """
+    build_info = json.loads((build_dir / store.BUILD_INFO).read_text(encoding="utf-8"))
+    opened = pyoxigraph.Store.read_only(str(build_dir / store.OXIGRAPH_DIR))
+    digest = content_hash(opened)
+    previous = current_release(p.link)
+    moment = (now or datetime.now(UTC)).replace(microsecond=0)
+    if previous is not None and previous.content_hash == digest:
+        # Same content as the release being served: the same release, published again.
+        info = {**previous.info, "build_id": build_dir.name, "republished": f"{moment:%Y-%m-%dT%H:%M:%SZ}"}
+        recorded = previous.build_dir / DIFF_FILE
+        if recorded.is_file():
+            shutil.copyfile(recorded, build_dir / DIFF_FILE)
+    else:
+        info = {
+            "release_id": f"{moment:%Y-%m-%d}-{digest[:8]}",
+            "content_hash": digest,
+            "published": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "predecessor": previous.release_id if previous else None,
+            "build_id": build_dir.name,
+            "dti_kg_version": build_info.get("dti_kg_version"),
+            "loader_version": build_info.get("loader_version"),
+            "reference_version": build_info.get("reference_version"),
+            "base_iri": build_info.get("base_iri"),
+            "input": build_info.get("input"),
+            "quads": build_info.get("quads"),
+            "sources": _sources(opened),
+            "not_served": [
+                {"name": s["name"], "status": s["status"], **({"graph": s["graph"]} if "graph" in s else {})}
+                for s in build_info.get("sources", [])
+                if s.get("status") != "served"
+            ],
+        }
+        if previous is not None:
+            old = pyoxigraph.Store.read_only(str(previous.build_dir / store.OXIGRAPH_DIR))
+            changes = diff_claims(claims_of(old), claims_of(opened), previous.info, info)
+            write_diff(build_dir, previous.release_id, info["release_id"], changes)
+    write_release_zip(build_dir / ZIP_NAME, release_files(opened, info))
+    (build_dir / RELEASE_INFO).write_text(
+        json.dumps(info, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return info
+
+
+def publish_release(p: store.StorePaths, build_dir: Path) -> dict[str, Any]:
+    """Record the build as a release, then switch the store link to it (pruning to the kept releases)."""
+    info = record_release(p, build_dir)
+    store.publish(p, build_dir, keep=keep_releases())
+    return info
+
+
+# ---------------------------------------------------------------- DCAT + PROV
+
+
+def release_graph(releases: list[Release], base: str, current: str | None = None) -> Graph:
+    """The kept releases as ``dcat:Dataset`` versions of the DTI-KG dataset, each a ``prov:Entity``
+    generated by its build from its sources, loader and reference data."""
+    g = Graph()
+    dataset = URIRef(base + "id/dataset")
+    for r in releases:
+        node = URIRef(r.iri(base))
+        info = r.info
+        g.add((node, RDF.type, DCAT.Dataset))
+        g.add((node, RDF.type, PROV.Entity))
+        g.add((node, RDFS.label, Literal(f"DTI-KG release {r.release_id}")))
+        g.add((node, DCTERMS.identifier, Literal(r.release_id)))
+        g.add((node, DCTERMS.isVersionOf, dataset))
+        g.add((node, DCAT.isVersionOf, dataset))
+        g.add((node, DCAT.version, Literal(r.release_id)))
+        g.add((node, DCTERMS.issued, Literal(r.published_text, datatype=XSD.dateTime)))
+        g.add((node, PROV.generatedAtTime, Literal(r.published_text, datatype=XSD.dateTime)))
+        g.add((node, DTI.contentHash, Literal(r.content_hash)))
+        if r.predecessor:
+            previous = URIRef(f"{base}id/release/{r.predecessor}")
+            g.add((node, DCAT.previousVersion, previous))
+            g.add((node, PROV.wasRevisionOf, previous))
+        activity = URIRef(f"{base}id/release/{r.release_id}/build")
+        g.add((node, PROV.wasGeneratedBy, activity))
+        g.add((activity, RDF.type, PROV.Activity))
+        g.add((activity, PROV.endedAtTime, Literal(r.published_text, datatype=XSD.dateTime)))
+        if info.get("loader_version"):
+            software = URIRef(f"{base}id/software/dti-kg/{info['loader_version']}")
+            g.add((activity, PROV.wasAssociatedWith, software))
+            g.add((software, DTI.version, Literal(info["loader_version"])))
+        if info.get("reference_version"):
+            g.add((node, DTI.referenceDataVersion, Literal(info["reference_version"])))
+        for source in info.get("sources", []):
+            entity = URIRef(source["iri"])
+            g.add((activity, PROV.used, entity))
+            g.add((entity, DTI.sha256, Literal(source["sha256"])))
+        if (r.build_dir / ZIP_NAME).is_file():
+            dist = URIRef(f"{base}releases/{r.release_id}/dti.zip")
+            g.add((node, DCAT.distribution, dist))
+            g.add((dist, RDF.type, DCAT.Distribution))
+            g.add((dist, DCAT.downloadURL, dist))
+            g.add(
+                (dist, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/application/zip"))
+            )
+            g.add((dist, DCTERMS.conformsTo, URIRef("http://www.w3.org/ns/csvw")))
+        if r.release_id == current:
+            g.add((dataset, DCAT.hasCurrentVersion, node))
+        g.add((dataset, DCAT.hasVersion, node))
+    return g

@@ -1,0 +1,207 @@
+"""Vietnamese reporting patterns read since issue 7 (loader 0.4.0), one test each, on invented
+sentences shaped like the real-corpus articles they were missed in (tests/real_corpus/dev):
+one value for several indices, sequences, cohort cues, anaphora, ordinal editions, truncated
+comparisons. Each also checks what must not be read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dti_kg.loaders.extract import extract_path
+
+HEAD = "Tin chuyển đổi số\n\n"
+
+
+def _claims(tmp_path: Path, body: str, title: str = HEAD) -> set[tuple]:
+    path = tmp_path / "a.txt"
+    path.write_text(title + body + "\n", encoding="utf-8")
+    return {
+        (
+            c.province,
+            c.edition,
+            c.indicator,
+            c.measure,
+            float(c.value) if c.measure == "score" else int(c.value),
+            c.cohort,
+        )
+        for c in extract_path(path).claims
+    }
+
+
+def test_a_leader_over_three_listed_pillars_leads_each(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Theo DTI 2023, TP.Đà Nẵng tiếp tục là địa phương dẫn đầu cả nước về chuyển đổi số ở 3 trụ cột, "
+        "gồm: Chính quyền số, kinh tế số và xã hội số.",
+    )
+    assert {(i, v) for _, _, i, m, v, _ in got if m == "rank"} == {
+        ("overall", 1),
+        ("digital_government", 1),
+        ("digital_economy", 1),
+        ("digital_society", 1),
+    }
+
+
+def test_a_counted_list_must_match_its_count(tmp_path):
+    got = _claims(
+        tmp_path, "Theo DTI 2023, Đà Nẵng dẫn đầu cả nước ở 4 chỉ số chính gồm nhận thức số và thể chế số."
+    )
+    assert {i for _, _, i, m, _, _ in got if m == "rank"} == {"overall"}
+
+
+def test_each_pillar_shares_one_rank_with_deu(tmp_path):
+    got = _claims(
+        tmp_path,
+        "DTI 2023: Ở vị trí thứ 2 là TP.Hồ Chí Minh; trong đó, cả 3 trụ cột, gồm: Chính quyền số, kinh tế số "
+        "và xã hội số đều xếp vị trí thứ 2/63 tỉnh, thành phố.",
+    )
+    assert {
+        ("ho-chi-minh", 2023, k, "rank", 2, 63)
+        for k in ("digital_government", "digital_economy", "digital_society")
+    } <= got
+
+
+def test_a_sequence_after_the_leader_takes_the_next_ranks_and_bracketed_scores(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Kết quả DTI năm 2022: Đà Nẵng xếp hạng nhất, theo sau là Thành phố Hồ Chí Minh, tỉnh Quảng Ninh "
+        "(0,7024) và thành phố Cần Thơ.",
+    )
+    ranks = {(p, v) for p, _, _, m, v, _ in got if m == "rank"}
+    assert ranks == {("da-nang", 1), ("ho-chi-minh", 2), ("quang-ninh", 3), ("can-tho", 4)}
+    assert ("quang-ninh", 2022, "overall", "score", 0.7024, None) in got
+
+
+def test_no_sequence_without_an_anchor_rank_in_the_sentence(tmp_path):
+    got = _claims(tmp_path, "Kết quả DTI năm 2022 được công bố. Tiếp theo là Hà Nội, Hải Phòng và Cần Thơ.")
+    assert got == set()
+
+
+def test_names_and_ranks_pair_up_without_lan_luot(tmp_path):
+    got = _claims(tmp_path, "Theo DTI 2022, Thanh Hóa, Điện Biên, Hà Tĩnh giữ vị trí thứ 5, 6, 7 cả nước.")
+    assert {(p, v) for p, _, _, _, v, _ in got} == {("thanh-hoa", 5), ("dien-bien", 6), ("ha-tinh", 7)}
+
+
+def test_day_is_the_province_the_sentence_before_named(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Kết quả DTI 2020 cho thấy, Đà Nẵng dẫn đầu cả nước. Đây cũng là địa phương xếp hạng nhất ở "
+        "cả 3 trụ cột "
+        "Chính quyền số, Kinh tế số và Xã hội số.",
+        title="Thừa Thiên Huế và chuyển đổi số\n\n",
+    )
+    assert {p for p, *_ in got} == {"da-nang"}
+    assert ("da-nang", 2020, "digital_society", "rank", 1, 63) in got
+
+
+def test_trong_do_continues_the_province_just_named_and_abbreviations_are_pillars(tmp_path):
+    got = _claims(
+        tmp_path,
+        "DTI 2022: TP Hà Nội năm nay có chỉ số DTI xếp thứ 24/63 tỉnh, thành phố. Trong đó, CQS xếp "
+        "thứ 40/63 tỉnh, "
+        "thành; KTS xếp thứ 18/63; XHS xếp thứ 30/63.",
+    )
+    assert {(i, v) for _, _, i, _, v, _ in got} == {
+        ("overall", 24),
+        ("digital_government", 40),
+        ("digital_economy", 18),
+        ("digital_society", 30),
+    }
+
+
+def test_index_dash_rank_items_after_lan_luot_la(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Bắc Kạn xếp thứ 51 trên Bảng xếp hạng DTI 2021.\nTrong đó, xếp hạng theo từng Chỉ số chính "
+        "lần lượt là: "
+        "Nhận thức số - xếp thứ 36; Thể chế số - 57; Hạ tầng số - 24.",
+    )
+    assert {(i, v) for _, _, i, _, v, _ in got if i != "overall"} == {
+        ("digital_awareness", 36),
+        ("digital_institutions", 57),
+        ("digital_infrastructure", 24),
+    }
+
+
+# (body, the only claims it gives): an ordinal year of the assessment names the edition; a
+# comparison cut off by the excerpt gives no rank change; a bare "tỉnh" is the one province the
+# article named.
+EXACT = [
+    (
+        "Đây là năm thứ ba Bộ TT&TT tổ chức đánh giá chuyển đổi số. Hà Nội có chỉ số DTI xếp thứ 24/63.",
+        {("ha-noi", 2022, "overall", "rank", 24, 63)},
+    ),
+    (
+        "Theo DTI 2022, ở trụ cột xã hội số, Quảng Ninh xếp thứ hai toàn quốc, tăng một bậc so với năm",
+        {("quang-ninh", 2022, "digital_society", "rank", 2, 63)},
+    ),
+    (  # a rank over the 63 in a DTI sentence naming no index is the overall rank
+        "Theo kết quả đánh giá mức độ chuyển đổi số năm 2020, Thừa Thiên Huế xếp thứ 2/63 tỉnh thành.",
+        {("thua-thien-hue", 2020, "overall", "rank", 2, 63)},
+    ),
+    (  # a tie: one rank for every listed name
+        "Theo DTI 2022, Phú Thọ và Yên Bái cùng xếp thứ 17 cả nước.",
+        {("phu-tho", 2022, "overall", "rank", 17, 63), ("yen-bai", 2022, "overall", "rank", 17, 63)},
+    ),
+    (  # "lần lượt ở vị trí" pairs names and ranks
+        "Theo DTI 2022, Phú Thọ, Yên Bái, Hà Giang lần lượt ở vị trí 17, 18, 19.",
+        {
+            ("phu-tho", 2022, "overall", "rank", 17, 63),
+            ("yen-bai", 2022, "overall", "rank", 18, 63),
+            ("ha-giang", 2022, "overall", "rank", 19, 63),
+        },
+    ),
+    (  # elliptical "35 về KTS" after a rank verb
+        "Theo DTI 2022, Lào Cai đứng thứ 30 về chuyển đổi số, thứ 22 về CQS, 35 về KTS và 27 về XHS.",
+        {
+            ("lao-cai", 2022, "overall", "rank", 30, 63),
+            ("lao-cai", 2022, "digital_government", "rank", 22, 63),
+            ("lao-cai", 2022, "digital_economy", "rank", 35, 63),
+            ("lao-cai", 2022, "digital_society", "rank", 27, 63),
+        },
+    ),
+    (
+        "Điện Biên xác định chuyển đổi số là nhiệm vụ trọng tâm.\nTheo đánh giá DTI, chỉ số DTI của tỉnh "
+        "năm 2023 xếp hạng thứ 24/63 tỉnh, thành phố.",
+        {("dien-bien", 2023, "overall", "rank", 24, 63)},
+    ),
+]
+
+
+@pytest.mark.parametrize("body, expected", EXACT)
+def test_exactly_these_claims(tmp_path, body, expected):
+    assert _claims(tmp_path, body) == expected
+
+
+# (body, claims it must give, claims it must not give): a merger cue sets the 2024 cohort and the
+# unit; the sentence on how merged units were scored is a 34 cue, not a 63 one; a rank in brackets
+# after the compared year is that year's and is not derived again.
+INCLUDED = [
+    (
+        "DTI năm 2024 được công bố. Trong số 34 tỉnh, thành phố sau sáp nhập, TP Hà Nội dẫn đầu. "
+        "Đứng thứ hai là TP Huế với giá trị DTI đạt 0,7951.",
+        {("ha-noi-2025", 2024, "overall", "rank", 1, 34), ("hue-2025", 2024, "overall", "rank", 2, 34)},
+        set(),
+    ),
+    (
+        "Huế vươn lên xếp vị trí thứ 2 toàn quốc về DTI năm 2024.\n\nKết quả DTI của các tỉnh, thành sau sáp "
+        "nhập được tính toán dựa trên giá trị trung bình cộng các chỉ số chính của DTI các tỉnh "
+        "trước sáp nhập.",
+        {("hue-2025", 2024, "overall", "rank", 2, 34)},
+        set(),
+    ),
+    (
+        "Xếp hạng DTI năm 2021, tỉnh Yên Bái xếp thứ 27/63 tỉnh, thành phố tăng 17 bậc so với năm "
+        "2020 (xếp thứ 40/63).",
+        {("yen-bai", 2021, "overall", "rank", 27, 63), ("yen-bai", 2020, "overall", "rank", 40, 63)},
+        {("yen-bai", 2020, "overall", "rank", 44, 63)},
+    ),
+]
+
+
+@pytest.mark.parametrize("body, present, absent", INCLUDED)
+def test_these_claims_and_not_those(tmp_path, body, present, absent):
+    got = _claims(tmp_path, body)
+    assert present <= got and not (absent & got)
