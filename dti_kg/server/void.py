@@ -103,7 +103,7 @@ def _dump_file(name: str, compressed: bool) -> Response:
     stamp = current_stamp(current_app.config["STORE"])
     media_type, _writer = DUMPS[name]
     # A range of the gzipped bytes is valid HTTP but no client resumes a download that way.
-    gzipped = compressed or ("gzip" in request.accept_encodings and "Range" not in request.headers)
+    gzipped = compressed or (request.accept_encodings.quality("gzip") > 0 and "Range" not in request.headers)
     path = Path(stamp.build_dir) / (name + GZIP_SUFFIX if gzipped else name)
     if not path.is_file():
         raise StoreUnavailable(
