@@ -129,3 +129,19 @@ def test_every_value_on_a_province_page_has_a_cite_link_that_cites_it(server: st
         "official table" in requests.get(f"{server}/cite/{official}", headers={"Accept": "text/plain"}).text
     )
     assert requests.get(f"{server}/cite/province/thai-nguyen").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("page", "at_least"),
+    [("/doc/edition/2024", 63 + 34), ("/doc/indicator/overall", 63)],
+)
+def test_every_value_in_edition_and_indicator_tables_can_be_cited(
+    server: str, page: str, at_least: int
+) -> None:
+    """Regression (issue 11): the edition and indicator tables showed values with no cite link."""
+    html = requests.get(f"{server}{page}", headers={"Accept": "text/html"}).text
+    cites = re.findall(r'<a class="cite" href="/cite/([^"]+)"', html)
+    assert len(cites) >= at_least, (page, len(cites))
+    observation = next(path for path in cites if path.startswith("observation/"))
+    cited = requests.get(f"{server}/cite/{observation}", headers={"Accept": "application/json"})
+    assert cited.status_code == 200 and cited.json()["iri"] == BASE + "id/" + observation

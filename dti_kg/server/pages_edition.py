@@ -24,7 +24,7 @@ from dti_kg.server.results import Term, iri, select
 EDITION_RANKING = (
     PREFIX_LINES
     + """
-SELECT ?edition ?cohort ?province ?label ?indicator ?measure ?value ?derived WHERE {
+SELECT ?edition ?cohort ?province ?label ?indicator ?measure ?value ?derived ?obs WHERE {
   ?obs a dti:OfficialObservation ; dti:edition ?edition ; dti:cohort/dti:cohortSize ?cohort ;
        dti:province ?province ; dti:indicator ?ind ; qb:measureType ?m ; ?m ?value .
   ?ind skos:notation ?indicator .
@@ -46,7 +46,8 @@ TABLE_COLUMNS = ["cohort", "province", "label", "indicator", "measure", "value",
 
 def edition_ranking(thing: str) -> tuple[dict[str, dict], bool]:
     """Cohort size -> {"columns": the (indicator, measure) pairs with values, "rows": one per province
-    (province, label, values and derived flags by "indicator.measure"), sorted by overall rank}."""
+    (province, label, values, observations and derived flags by "indicator.measure"), sorted by overall
+    rank}."""
     table = select(EDITION_RANKING, {"edition": iri(thing)})
     by_cohort: dict[str, dict[str, dict]] = defaultdict(dict)
     for r in table.rows:
@@ -56,11 +57,13 @@ def edition_ranking(thing: str) -> tuple[dict[str, dict], bool]:
                 "province": str(r["province"]),
                 "label": str(r.get("label") or ""),
                 "values": {},
+                "obs": {},  # the official observation of each value, for its cite link
                 "derived": set(),
             },
         )
         key = f"{r['indicator']}.{r['measure']}"
         row["values"][key] = r["value"]
+        row["obs"][key] = str(r["obs"])
         if str(r["derived"]) == "true":
             row["derived"].add(key)
 
