@@ -370,8 +370,11 @@ def dti_sentences(text: str, lex: Lexicon) -> Iterator[tuple[Piece, Context]]:
     antecedent: str | None = None
     for sentence in sentences(text):
         if "\n" in text[end : sentence.start]:
-            # A number ("8th out of 63") stays in its paragraph; a merger frame goes on.
+            # A number ("8th out of 63") stays in its paragraph; a merger frame goes on. So does not
+            # what an unnamed sentence was about ("… của các doanh nghiệp" ends a quote; the next
+            # paragraph's "Chỉ số Chính quyền số xếp hạng 39/63" is the article's province again).
             carried = Context(cohort=framed)
+            about = None
         end = sentence.end
         merger = _merger_cohorts(sentence.text)
         framed = next(iter(merger)) if len(merger) == 1 else framed
@@ -618,6 +621,11 @@ def find_in_sentence(
     # A region, a district, a ministry or a provincial city in the sentence: its values may be
     # theirs; only ranks stated over a cohort of provinces ("5/63") stay.
     narrow = bool(lex.narrow_scope.search(sentence.text)) or found.names_city
+    # "đứng thứ 39/63 tỉnh, tăng 10 bậc so với năm 2021 và đứng thứ 9/13 khu vực ĐBSCL": a change
+    # after a rank over all provinces and before the region is named is that rank's change.
+    scope = lex.narrow_scope.search(sentence.text)
+    narrow_from = sentence.start + scope.start() if scope and not found.names_city else sentence.start
+    national_rank_at: int | None = None
 
     years = sentence_years(text, sentence, lex)
     env = _Env(
@@ -671,6 +679,11 @@ def find_in_sentence(
             values = [v for v in values if not listed_span[0] <= v.start < listed_span[1]]
         if narrow:
             values = [v for v in values if v.cohort is not None]
+            if national_rank_at is None:
+                stated = [v.start for v in values if v.measure == "rank" and v.cohort in (34, 63)]
+                national_rank_at = min(stated) if stated else None
+            if national_rank_at is not None:
+                values += [v for v in _changes(text, clause, lex) if national_rank_at < v.start < narrow_from]
         else:
             values += _scores(text, clause, lex) + _changes(text, clause, lex)
         if not values:
