@@ -251,3 +251,15 @@ def test_other_dti_indices_and_one_edition_stated_in_a_sentence_of_an_undated_te
     )
     assert ("ha-tinh", 2022, "digital_infrastructure", "rank_change", 29, None) in got
     assert ("ha-tinh", 2022, "digital_awareness", "rank_change", 25, None) in got
+
+
+def test_a_position_stated_before_the_province_is_its_overall_rank_but_not_an_indicators(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Theo DTI 2023, TP.Đà Nẵng tiếp tục dẫn đầu cả nước. Ở vị trí thứ 2 là TP.Hồ Chí Minh; trong đó, cả "
+        "3 trụ cột đều xếp vị trí thứ 2/63 tỉnh, thành phố.\n\n"
+        "Về kinh tế số năm 2023, ở vị trí thứ 3 là Bình Dương.\n\n"
+        "Trong khu vực Đông Nam Bộ năm 2023, ở vị trí thứ 4 là Đồng Nai.",
+    )
+    assert ("ho-chi-minh", 2023, "overall", "rank", 2, 63) in got
+    assert not any(p in ("binh-duong", "dong-nai") and i == "overall" for p, _, i, *_ in got)

@@ -1153,11 +1153,59 @@ def find_all(text: str, lex: Lexicon) -> list[Finding]:
             ranks = {}
         end = sentence.end
         found = find_in_sentence(text, sentence, lex, context)
+        found += _position_first(text, sentence, lex, found, context)
         found += _sequence(text, sentence, lex, found, {**stated, **ranks})
         for f in found:
             if f.measure == "rank" and f.indicator == "overall" and f.place and f.refusal is None:
                 ranks[f.place.name] = stated[f.place.name] = f
         out.extend(found)
+    return out
+
+
+# "Ở vị trí thứ 2 là TP.Hồ Chí Minh", "Vị trí thứ 3 trong bảng xếp hạng thuộc về TP.Huế": the
+# position comes first and the province after it.
+_POSITION_FIRST = regex.compile(
+    r"(?:^|(?<=[\s,;:(]))(?:[ỞởTt]ại\s+|[Ởở]\s+)?(?:[Vv]ị\s+trí|[Hh]ạng)\s+(?:thứ\s+)?"
+    r"(?P<n>\d{1,2}|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?![\d/.,%\p{L}])"
+    r"(?:\s+trong\s+bảng\s+xếp\s+hạng(?:\s+DTI)?|\s+(?:cả\s+nước|toàn\s+quốc))?"
+    r"\s+(?:là|thuộc\s+về)\s+(?P<name>)(?:tỉnh\s+|thành\s+phố\s+|TP\.?\s*)?(?=\p{Lu})"
+)
+
+
+def _position_first(
+    text: str, sentence: Piece, lex: Lexicon, found: list[Finding], context: Context
+) -> list[Finding]:
+    """The overall rank of a province named after its position, in a sentence about no one indicator,
+    no other index and no region, ministry or group (whose ranks these could be)."""
+    if lex.language != "vi" or (context.continued and not context.overall):
+        return []
+    if lex.other_index.search(sentence.text) or lex.narrow_scope.search(sentence.text):
+        return []
+    out = []
+    for m in _POSITION_FIRST.finditer(text, sentence.start, sentence.end):
+        if clause_indicators(text[sentence.start : m.end()], lex):
+            continue  # "về kinh tế số, ở vị trí thứ 2 là …": that indicator's rank
+        n = lex.number(m.group("n"))
+        named = places_in(text, m.start("name"), sentence.end, lex.language).places
+        if not n or not named or not m.start("name") <= named[0].start <= m.end():
+            continue
+        place = named[0]
+        if any(f.place == place and f.measure == "rank" and f.indicator == "overall" for f in found):
+            continue
+        hint = _sentence_cohort(text, sentence, lex, named) or context.cohort
+        out.append(
+            Finding(
+                "overall",
+                "rank",
+                n,
+                span_of(text, m.start(), place.end),
+                f"{lex.rule_prefix}.rank.position-first",
+                sentence,
+                edition=sentence_edition(text, sentence, lex),
+                place=place,
+                cohort_hint=hint,
+            )
+        )
     return out
 
 
