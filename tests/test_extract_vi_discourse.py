@@ -263,3 +263,11 @@ def test_a_position_stated_before_the_province_is_its_overall_rank_but_not_an_in
     )
     assert ("ho-chi-minh", 2023, "overall", "rank", 2, 63) in got
     assert not any(p in ("binh-duong", "dong-nai") and i == "overall" for p, _, i, *_ in got)
+
+
+def test_a_position_given_to_a_province_by_thuoc_ve_continues_the_dti_sentence(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Theo DTI 2023, TP.Đà Nẵng dẫn đầu cả nước. Vị trí thứ 3 trong bảng xếp hạng thuộc về TP.Huế.",
+    )
+    assert ("thua-thien-hue", 2023, "overall", "rank", 3, 63) in got

@@ -275,7 +275,9 @@ def lexicon() -> Lexicon:
         respectively_tail=c(r""),
         other_topic=c(
             _W
-            + r"(?:(?<!trở\s)về\s+(?!chuyển\s+đổi\s+số|CĐS|DTI)\p{L}|chỉ\s+số|quy\s+mô|dân\s+số|diện\s+tích)",
+            # "thuộc về TP.Huế" gives a position to a province: not another topic
+            + r"(?:(?<!trở\s)(?<!thuộc\s)về\s+(?!chuyển\s+đổi\s+số|CĐS|DTI)\p{L}"
+            r"|chỉ\s+số|quy\s+mô|dân\s+số|diện\s+tích)",
             _I,
         ),
         rule_prefix="vi",

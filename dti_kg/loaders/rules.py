@@ -1183,7 +1183,8 @@ def _position_first(
         return []
     out = []
     for m in _POSITION_FIRST.finditer(text, sentence.start, sentence.end):
-        if clause_indicators(text[sentence.start : m.end()], lex):
+        since = max(text.rfind(".", sentence.start, m.start()), text.rfind(";", sentence.start, m.start()))
+        if clause_indicators(text[max(since, sentence.start) : m.end()], lex):
             continue  # "về kinh tế số, ở vị trí thứ 2 là …": that indicator's rank
         n = lex.number(m.group("n"))
         named = places_in(text, m.start("name"), sentence.end, lex.language).places
