@@ -271,3 +271,15 @@ def test_a_position_given_to_a_province_by_thuoc_ve_continues_the_dti_sentence(t
         "Theo DTI 2023, TP.Đà Nẵng dẫn đầu cả nước. Vị trí thứ 3 trong bảng xếp hạng thuộc về TP.Huế.",
     )
     assert ("thua-thien-hue", 2023, "overall", "rank", 3, 63) in got
+
+
+def test_a_leader_before_a_respectively_list_is_not_part_of_it(tmp_path):
+    got = _claims(
+        tmp_path,
+        "DTI cấp tỉnh năm 2022, Đà Nẵng có năm thứ 3 liên tiếp dẫn đầu, TP.HCM và Quảng Ninh lần lượt xếp "
+        "thứ 2 và 3.\n\nVới 0,5064 điểm và 0,4880 điểm, Ninh Bình và Thanh Hóa lần lượt đứng thứ 6 và 12 "
+        "trong bảng xếp hạng DTI năm 2021.",
+    )
+    assert ("da-nang", 2022, "overall", "rank", 1, 63) in got
+    assert ("quang-ninh", 2022, "overall", "rank", 3, 63) in got
+    assert not any(m == "score" for _, _, _, m, _, _ in got)  # scores before the list stay unpaired

@@ -1114,7 +1114,12 @@ def _finding(
     start, end = quote_span(env.text, clause, place, env.sentence)
     edition, unclear = env.edition_at(v, clause)
     g = env.lex.guards
-    value = (v.start, v.measure, listed)
+    # "Đà Nẵng có năm thứ 3 liên tiếp dẫn đầu, TP.HCM và Quảng Ninh lần lượt xếp thứ 2 và 3": a
+    # value whose clause names its own province, before the "respectively" list, is not in it.
+    resp = g.respectively.search(env.text, env.sentence.start, env.sentence.end)
+    own = place is not None and clause.start <= place.start < clause.end
+    before_list = own and resp is not None and resp.start() >= clause.end
+    value = (v.start, v.measure, listed or before_list)
     why = unclear or refusal(
         env.text, env.sentence, clause, value, g, _states_edition(env.lex), _names_dti(env.lex)
     )
