@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from dti_kg.errors import InputError
 from dti_kg.loaders.documents import expand_paths, load_document
 from dti_kg.loaders.extract import extract_document
 
@@ -34,9 +35,16 @@ def real_texts(corpus: Path) -> list[tuple[str, str]]:
     """(suffix, text) of every real article available here."""
     folders = [corpus, *TEXT_FOLDERS]
     paths = [p for folder in folders if folder.is_dir() for p in expand_paths([folder])]
-    if not paths:
-        raise SystemExit(f"no articles found in {', '.join(map(str, folders))}")
-    return [(p.suffix, p.read_text(encoding="utf-8")) for p in paths]
+    texts = []
+    for path in paths:
+        try:
+            load_document(path)  # a file a build would reject (e.g. a page head with no article) is left out
+        except InputError:
+            continue
+        texts.append((path.suffix, path.read_text(encoding="utf-8")))
+    if not texts:
+        raise SystemExit(f"no readable articles in {', '.join(map(str, folders))}")
+    return texts
 
 
 def write_corpus(folder: Path, texts: list[tuple[str, str]], n: int) -> list[Path]:

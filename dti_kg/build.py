@@ -27,11 +27,12 @@ import rdflib
 from dti_kg import __version__, releases, store
 from dti_kg.config import base_iri, cache_dir
 from dti_kg.cube import vocabulary_graphs
-from dti_kg.errors import DtiError, InputError
+from dti_kg.errors import DtiError, InputError, StorageFailure, first_line
 from dti_kg.graph import claims_from_graph
 from dti_kg.iri import Minter
 from dti_kg.loaders import LOADER_VERSION
 from dti_kg.loaders.official import official_graph, official_observations
+from dti_kg.names import shown
 from dti_kg.namespaces import DTI, SH
 from dti_kg.quality import quality_graph
 from dti_kg.reconcile import reconcile, reconciliation_graph
@@ -52,6 +53,9 @@ REFERENCE_FILES = (
     "outlets.csv",
     "official_provincial.csv",
 )
+# A build serving fewer than this share of the current build's sources (or none at all) is not
+# switched in without --allow-shrink: a mistyped --articles path must not empty the served store.
+MIN_SERVED_RATIO = 0.5
 
 
 @dataclass
@@ -76,6 +80,8 @@ class BuildResult:
     build_dir: Path
     outcomes: list[SourceOutcome] = field(default_factory=list)
     quads: int = 0
+    kept: list[Path] = field(default_factory=list)  # builds on disk after this one, newest first
+    refused: str = ""  # why the store was not switched to this build ("" when it was)
 
     @property
     def quarantined(self) -> list[SourceOutcome]:
@@ -83,7 +89,24 @@ class BuildResult:
 
     @property
     def ok(self) -> bool:
-        return not self.quarantined
+        return not self.quarantined and not self.refused
+
+
+def shrink_refusal(served: int, previous: int | None) -> str:
+    """Why a build serving ``served`` sources must not replace one serving ``previous`` ("" if it may)."""
+    if served == 0:
+        return "it serves no source"
+    if previous is not None and served < previous * MIN_SERVED_RATIO:
+        return f"it serves {served} source(s), under half of the {previous} the current build serves"
+    return ""
+
+
+def _served_now(p: store.StorePaths) -> int | None:
+    """How many sources the current build serves; None when there is no readable current build."""
+    try:
+        return int(store.read_build_info(p.link)["served"])
+    except (DtiError, OSError, ValueError, KeyError, TypeError):
+        return None  # no build yet, or one this guard cannot read: nothing to compare with
 
 
 def gate_fingerprint(minter: Minter) -> str:
@@ -147,9 +170,14 @@ def build_store(
     *,
     progress: Progress | None = None,
     decisions: Path | None = None,
+    allow_shrink: bool = False,
 ) -> BuildResult:
     """Build a new store at ``store_path`` from ``articles`` (files, folders) or the bundled snapshot;
-    ``decisions`` is a reviewer's CSV of accept/reject decisions on candidate claims (``dti review``)."""
+    ``decisions`` is a reviewer's CSV of accept/reject decisions on candidate claims (``dti review``).
+
+    A build that serves no source, or under MIN_SERVED_RATIO of the current build's, is written
+    (reports only) but not switched in unless ``allow_shrink``; ``BuildResult.refused`` says why.
+    """
     say: Progress = progress or _silent
     minter = Minter(base_iri())
     with store.build_lock(store_path) as p:
@@ -173,20 +201,32 @@ def build_store(
                 graphs[str(decided.identifier)], reports[str(decided.identifier)] = decided, report
                 if outcome.status == "served":
                     served[str(decided.identifier)] = decided
-        say("reconciling claims with the official tables")
-        derived = _derived_graphs(minter, served)
-        derived[str(minter.graph("validation"))] = validation_graph(
-            minter, {**reference_reports, **{g: reports[g] for g in served}}
-        )
-        derived[str(review_graph.identifier)] = review_graph
-        build_dir = store.create_build(
-            p,
-            list(graph_quads({**reference, **served, **derived})),
-            _build_info(minter, LOADER_VERSION, articles, outcomes),
-        )
-        _write_reports(build_dir, outcomes, graphs, reports)
-        releases.publish_release(p, build_dir)
-        result = BuildResult(p.link, build_dir, outcomes, store.read_build_info(p.link)["quads"])
+        info = _build_info(minter, LOADER_VERSION, articles, outcomes)
+        refusal = "" if allow_shrink else shrink_refusal(len(served), _served_now(p))
+        keep = releases.keep_releases()
+        try:
+            if refusal:
+                build_dir = store.create_refused(p, {**info, "refused": refusal})
+                _write_reports(build_dir, outcomes, graphs, reports)
+                kept = store.prune(p, also_keep=build_dir, keep=keep)
+                return BuildResult(p.link, build_dir, outcomes, 0, kept, refusal)
+            say("reconciling claims with the official tables")
+            derived = _derived_graphs(minter, served)
+            derived[str(minter.graph("validation"))] = validation_graph(
+                minter, {**reference_reports, **{g: reports[g] for g in served}}
+            )
+            derived[str(review_graph.identifier)] = review_graph
+            build_dir = store.create_build(p, list(graph_quads({**reference, **served, **derived})), info)
+            _write_reports(build_dir, outcomes, graphs, reports)
+            releases.publish_release(p, build_dir)
+        except OSError as exc:  # disk full, I/O error: nothing was switched, so say so and clean up
+            store.prune(p, keep=keep)
+            raise StorageFailure(
+                f"cannot write the new build under {p.builds}: {first_line(exc)}; "
+                f"{p.link} still serves its previous build"
+            ) from None
+        kept = store.prune(p, keep=keep)  # already pruned by the switch: this lists what is kept
+        result = BuildResult(p.link, build_dir, outcomes, store.read_build_info(p.link)["quads"], kept)
     say(f"built {p.link} -> {build_dir.name}: {result.quads} quads")
     return result
 
@@ -267,7 +307,8 @@ def gather_sources(
                 )
                 fresh[graph_iri] = (outcome, key)
         except InputError as exc:
-            outcomes.append(SourceOutcome(source.name, None, "rejected", reason=str(exc)))
+            # The reason names the file: escaped, it stays one line of the report and valid UTF-8.
+            outcomes.append(SourceOutcome(source.name, None, "rejected", reason=shown(str(exc))))
             continue
         graphs[graph_iri] = graph
         outcomes.append(outcome)
@@ -279,16 +320,17 @@ def gather_sources(
             outcome.status = "served" if report.conforms else "quarantined"
             outcome.report = "\n".join(x for x in (outcome.report, report.as_text()) if x)
             reports[iri] = report.report_graph
-            cache.put(
-                key,
-                {
-                    "status": outcome.status,
-                    "report": outcome.report,
-                    "claims": outcome.claims,
-                    "graph": graphs[iri].serialize(format="nt"),
-                    "validation": reports[iri].serialize(format="nt"),
-                },
-            )
+            with contextlib.suppress(OSError):  # the cache is an optimisation: a full disk only skips it
+                cache.put(
+                    key,
+                    {
+                        "status": outcome.status,
+                        "report": outcome.report,
+                        "claims": outcome.claims,
+                        "graph": graphs[iri].serialize(format="nt"),
+                        "validation": reports[iri].serialize(format="nt"),
+                    },
+                )
     return outcomes, graphs, reports
 
 

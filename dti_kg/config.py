@@ -125,11 +125,29 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_TRIPLE_PATTERNS", 400, int, "triple patterns (counted by . ; , separators)", _SERVER),
     Setting("MAX_PATH_LENGTH", 16, int, "steps in one property path (IRIs chained by / |)", _SERVER),
     Setting("MAX_UNIONS", 128, int, "UNION and MINUS operators", _SERVER),
+    # pyoxigraph 0.5.13 crashes (SIGSEGV) on ~10,000-long operator chains and few-thousand-item collections.
+    Setting("MAX_OPERATORS", 256, int, "expression operators (|| && + < ...) in the whole query", _SERVER),
+    Setting(
+        "MAX_LIST_ITEMS",
+        256,
+        int,
+        "items in one ( ) group without commas: an RDF collection, a VALUES row",
+        _SERVER,
+    ),
     Setting(
         "WORKER_MEMORY_MB",
         1024,
         int,
-        "heap and private mappings of one query worker process (RLIMIT_DATA)",
+        "heap and private mappings of one query worker process (RLIMIT_DATA); "
+        "dti query, export, stats, audit and review run under the same cap",
+        _SERVER,
+    ),
+    Setting(
+        "CLIENT_READ_TIMEOUT",
+        10.0,
+        float,
+        "seconds a client has to send one whole request, head and body (else 408): slow clients "
+        "cannot hold the web threads",
         _SERVER,
     ),
 )

@@ -23,6 +23,7 @@ from dti_kg.loaders import LOADER_VERSION
 from dti_kg.loaders.documents import expand_paths, load_document
 from dti_kg.loaders.extract import extract_document
 from dti_kg.model import SourceDocument
+from dti_kg.names import shown
 from dti_kg.namespaces import DTI
 from dti_kg.resources import data_file
 
@@ -50,7 +51,7 @@ class ArticleSource:
     _doc: SourceDocument | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self.name = self.name or self.path.name
+        self.name = self.name or shown(self.path.name)
 
     def identify(self) -> str:
         self._doc = load_document(self.path)

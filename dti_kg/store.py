@@ -32,7 +32,7 @@ from typing import Any
 
 import pyoxigraph
 
-from dti_kg.errors import StoreError
+from dti_kg.errors import StoreDamaged, StoreError, first_line
 
 KEEP_BUILDS = 3  # the current build and two before it, for servers still reading them
 BUILD_INFO = "build.json"
@@ -103,24 +103,44 @@ def new_build_dir(p: StorePaths) -> Path:
     return d
 
 
-def publish(p: StorePaths, build_dir: Path, keep: int = KEEP_BUILDS) -> None:
-    """Point the store link at ``build_dir`` with one atomic rename, then prune to ``keep`` builds."""
-    if not (build_dir / BUILD_INFO).is_file():
-        raise StoreError(f"refusing to publish {build_dir}: it has no {BUILD_INFO}")
+def publish(p: StorePaths, build_dir: Path, keep: int = KEEP_BUILDS) -> list[Path]:
+    """Point the store link at ``build_dir`` with one atomic rename, then prune to ``keep`` builds.
+
+    Returns the builds kept on disk, newest first (``build_dir`` first).
+    """
+    if not is_complete(build_dir):
+        raise StoreError(f"refusing to publish {build_dir}: it is not a complete build")
     tmp = p.link.with_name(f".{p.link.name}.{os.getpid()}.tmp")
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
     # A relative target keeps the store movable as a whole.
     os.symlink(os.path.relpath(build_dir, p.link.parent), tmp)
     os.replace(tmp, p.link)
-    _prune(p, build_dir, keep)
+    return prune(p, keep=keep)
 
 
-def _prune(p: StorePaths, current: Path, keep: int) -> None:
-    builds = sorted(d for d in p.builds.iterdir() if d.is_dir() and d.name not in {"cache"})
-    old = [d for d in builds if d != current][: max(0, len(builds) - keep)]
-    for d in old:
-        shutil.rmtree(d, ignore_errors=True)
+def is_complete(build_dir: Path) -> bool:
+    """A build that was written to the end: its store and its build.json (written last) are there.
+
+    A crashed build lacks build.json; a build refused by the shrink guard has no store.
+    """
+    return (build_dir / BUILD_INFO).is_file() and (build_dir / OXIGRAPH_DIR).is_dir()
+
+
+def prune(p: StorePaths, also_keep: Path | None = None, keep: int = KEEP_BUILDS) -> list[Path]:
+    """Keep the current build and the newest complete ones, ``keep`` in all; returns them, newest first.
+
+    Failed, partial or refused builds never take one of those places: they are removed, except
+    ``also_keep`` (the report of a build just refused, for the user to read).
+    """
+    current = p.link.resolve().name if p.link.is_symlink() else None
+    builds = sorted((d for d in p.builds.iterdir() if d.is_dir() and d.name != "cache"), reverse=True)
+    complete = [d for d in builds if is_complete(d)]
+    kept = ([d for d in complete if d.name == current] + [d for d in complete if d.name != current])[:keep]
+    for d in builds:
+        if d not in kept and (also_keep is None or d.name != also_keep.name):
+            shutil.rmtree(d, ignore_errors=True)
+    return kept
 
 
 def current_build_dir(store: str | os.PathLike[str]) -> Path:
@@ -142,8 +162,25 @@ def open_read_only(store: str | os.PathLike[str]) -> pyoxigraph.Store:
     directory = current_build_dir(store) / OXIGRAPH_DIR
     try:
         return pyoxigraph.Store.read_only(str(directory))
-    except OSError as exc:
-        raise StoreError(f"cannot open the store at {directory}: {exc}") from exc
+    except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as a RuntimeError
+        raise read_failure(directory, exc) from None
+
+
+@contextlib.contextmanager
+def reading(store: str | os.PathLike[str]) -> Iterator[None]:
+    """Turn a store failing while it is read (a damaged block met mid-query) into a one-line error."""
+    try:
+        yield
+    except (OSError, RuntimeError) as exc:
+        raise read_failure(Path(store), exc) from None
+
+
+def read_failure(directory: Path, exc: BaseException) -> StoreError:
+    """The one-line error for a store that cannot be read: damaged (exit 3) or unreadable (exit 2)."""
+    first = first_line(exc)
+    if "Corruption" in first or "checksum" in first:
+        return StoreDamaged(f"the store at {directory} is damaged ({first}); rebuild it with dti build")
+    return StoreError(f"cannot read the store at {directory}: {first}")
 
 
 def create_build(
@@ -159,8 +196,23 @@ def create_build(
     store.flush()
     count = len(store)
     del store  # releases the store's lock before anyone opens it read-only
-    info = {**info, "build_id": d.name, "quads": count}
-    (d / BUILD_INFO).write_text(
-        json.dumps(info, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    write_build_info(d, {**info, "quads": count})
     return d
+
+
+def create_refused(p: StorePaths, info: dict[str, Any]) -> Path:
+    """A build directory holding only ``build.json`` (plus the reports the caller adds): what a
+    refused build would have served, for the user to read. It has no store, so it is never published."""
+    d = new_build_dir(p)
+    write_build_info(d, info)
+    return d
+
+
+def write_build_info(d: Path, info: dict[str, Any]) -> None:
+    """Write ``build.json`` (with ``build_id``) atomically: it is the mark of a complete build."""
+    tmp = d / (BUILD_INFO + ".tmp")
+    tmp.write_text(
+        json.dumps({**info, "build_id": d.name}, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    tmp.replace(d / BUILD_INFO)

@@ -62,24 +62,30 @@ def dti_serve(
     port = free_port()
     env = {**os.environ, **{f"DTI_KG_{k}": str(v) for k, v in settings.items()}}
     env.pop("DTI_KG_SETTINGS", None)
+    command = [str(DTI_EXE), "serve", "--store", str(store_link), "--port", str(port)]
+    with http_process(command, port, "/healthz", log, env=env) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def http_process(
+    command: list[str], port: int, ready: str, log: Path, env: Mapping[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run an HTTP server ``command`` listening on loopback ``port``; yields (base URL, process) once
+    GET ``ready`` answers 200, and stops it (SIGTERM, then SIGKILL) on exit."""
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(DTI_EXE), "serve", "--store", str(store_link), "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"dti serve exited with {process.returncode}:\n{log.read_text()}")
+                raise RuntimeError(f"{command[0]} exited with {process.returncode}:\n{log.read_text()}")
             with contextlib.suppress(requests.ConnectionError):
-                if requests.get(url + "/healthz", timeout=10).status_code == 200:
+                if requests.get(url + ready, timeout=10).status_code == 200:
                     break
             if time.monotonic() > deadline:
-                raise RuntimeError(f"dti serve did not become healthy:\n{log.read_text()}")
+                raise RuntimeError(f"{command[0]} did not become ready:\n{log.read_text()}")
             time.sleep(0.1)
         yield url, process
     finally:

@@ -137,7 +137,13 @@ def test_size_limit_is_413_in_a_body_and_414_in_a_url() -> None:
 
 def test_size_counts_utf8_bytes() -> None:
     limits = guard.Limits(
-        max_query_bytes=40, max_depth=10, max_triple_patterns=10, max_path_length=5, max_unions=5
+        max_query_bytes=40,
+        max_depth=10,
+        max_triple_patterns=10,
+        max_path_length=5,
+        max_unions=5,
+        max_operators=5,
+        max_list_items=5,
     )
     guard.check('ASK { ?s ?p "abc" }', limits)
     assert reject('ASK { ?s ?p "Thái Nguyên Đà Nẵng" }', limits).status == 413

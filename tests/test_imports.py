@@ -111,6 +111,8 @@ LAYERS: dict[str, set[str]] = {
         "dti_kg.ranking",
         "dti_kg.config",
         "dti_kg.store",
+        "dti_kg.names",
+        "dti_kg.limits",
     },
     "reference": {"dti_kg.reference", "dti_kg.gazetteer", "dti_kg.iri"},
     "read": {"dti_kg.query", "dti_kg.serialize", "dti_kg.sparql_errors", "dti_kg.cube_integrity"},
@@ -126,7 +128,7 @@ LAYERS: dict[str, set[str]] = {
         "dti_kg.review",
         "dti_kg.cube",
     },
-    "build": {"dti_kg.build", "dti_kg.snapshot", "dti_kg.audit", "dti_kg.evaluation"},
+    "build": {"dti_kg.build", "dti_kg.snapshot", "dti_kg.audit", "dti_kg.evaluation", "dti_kg.publish"},
     "server": {"dti_kg.server"},
     "cli": {"dti_kg.cli", "dti_kg.__main__"},
 }

@@ -7,7 +7,9 @@ import importlib
 import click
 
 from dti_kg import __version__
-from dti_kg.errors import DtiError
+from dti_kg.errors import DtiError, StorageFailure, first_line
+from dti_kg.limits import MEMORY_NOTE
+from dti_kg.names import shown
 
 # command name -> (module of this package, attribute holding the click command); one line per subcommand.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -23,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "evaluate": ("evaluate", "evaluate_command"),
     "diff": ("diff", "diff_command"),
     "releases": ("diff", "releases_command"),
+    "publish": ("publish", "publish_command"),
 }
 
 
@@ -44,8 +47,16 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except DtiError as exc:
-            click.secho(f"error: {exc}", err=True, fg="red")
+            # Messages quote file names, which may hold any bytes: escape each line so it prints.
+            message = "\n".join(shown(line) for line in str(exc).splitlines())
+            click.secho(f"error: {message}", err=True, fg="red")
             ctx.exit(exc.exit_code)
+        except OSError as exc:  # the machine, not the input: disk full, I/O error
+            click.secho(f"error: {shown(first_line(exc))}", err=True, fg="red")
+            ctx.exit(StorageFailure.exit_code)
+        except MemoryError:
+            click.secho(f"error: out of memory ({MEMORY_NOTE})", err=True, fg="red")
+            ctx.exit(StorageFailure.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)

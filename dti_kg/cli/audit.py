@@ -7,9 +7,8 @@ from pathlib import Path
 
 import click
 
-from dti_kg import store
 from dti_kg.audit import AuditReport, ClaimStatus, SourceCheck, audit_store, status_counts
-from dti_kg.cli.options import store_option
+from dti_kg.cli.options import open_store, store_option
 
 _EXCERPT = 60
 
@@ -100,7 +99,7 @@ def audit_command(store_path: Path, sources: tuple[Path, ...], fmt: str) -> None
     moved or gone) and missing files are reported; exit status 1 when there is any. Without
     --sources only the reconciliation summary is shown.
     """
-    report = audit_store(store.open_read_only(store_path), list(sources))
+    report = audit_store(open_store(store_path), list(sources))
     if fmt == "json":
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2, sort_keys=True))
     else:

@@ -9,6 +9,7 @@ import click
 from dti_kg import releases
 from dti_kg.build import BuildResult, build_store
 from dti_kg.cli.options import store_option
+from dti_kg.errors import BuildRefused
 from dti_kg.snapshot import write_snapshot
 
 
@@ -24,8 +25,12 @@ def _summary(result: BuildResult) -> None:
         click.echo(f"  {o.status}: {o.name}: {why}", err=True)
     click.echo(f"report: {result.build_dir / 'report.txt'}", err=True)
     release = releases.current_release(result.store)
-    if release is not None:
+    if release is not None and not result.refused:
         click.echo(f"release {release.release_id} (previous: {release.predecessor or 'none'})", err=True)
+    if result.kept:
+        # prune() lists the served build first
+        names = [d.name + (" (served)" if i == 0 else "") for i, d in enumerate(result.kept)]
+        click.echo(f"builds kept in {result.kept[0].parent}: {', '.join(names)}", err=True)
 
 
 @click.command("build")
@@ -42,19 +47,36 @@ def _summary(result: BuildResult) -> None:
     default=None,
     help="A reviewer's CSV of accept/reject decisions on candidate claims (see `dti review`).",
 )
+@click.option(
+    "--allow-shrink",
+    is_flag=True,
+    help="Switch to the new build even if it serves no source or under half of the current build's.",
+)
 @store_option
-def build_command(articles: tuple[Path, ...], store_path: Path, decisions: Path | None) -> None:
+def build_command(
+    articles: tuple[Path, ...], store_path: Path, decisions: Path | None, allow_shrink: bool
+) -> None:
     """Build a validated store and switch to it atomically.
 
     Each source becomes its own named graph, validated with the SHACL shapes against the
     reference data; a failing source is quarantined (not served) and reported in
     STORE.builds/<build>/report.txt and report.ttl. Exit status 1 when any source was
-    quarantined or rejected, 0 otherwise.
+    quarantined or rejected, 4 when the build was not switched in (it serves no source, or
+    under half of the current build's: pass --allow-shrink), 0 otherwise.
     """
     result = build_store(
-        store_path, list(articles) if articles else None, progress=_progress, decisions=decisions
+        store_path,
+        list(articles) if articles else None,
+        progress=_progress,
+        decisions=decisions,
+        allow_shrink=allow_shrink,
     )
     _summary(result)
+    if result.refused:
+        raise BuildRefused(
+            f"{result.store} still serves its previous build: the new one was not switched in because "
+            f"{result.refused} (pass --allow-shrink to switch anyway)"
+        )
     raise SystemExit(0 if result.ok else 1)
 
 

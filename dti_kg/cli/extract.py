@@ -13,6 +13,7 @@ from dti_kg.loaders.documents import expand_paths
 from dti_kg.loaders.extract import extract_path
 from dti_kg.loaders.records import claim_record, record_sort_key
 from dti_kg.model import Extraction
+from dti_kg.names import shown
 
 _TABLE_COLUMNS = ("source", "province", "edition", "indicator", "measure", "value", "out_of", "derived")
 _QUOTE_WIDTH = 60
@@ -60,24 +61,25 @@ def extract_command(paths: tuple[Path, ...], fmt: str) -> None:
         try:
             files.extend(expand_paths([path]))
         except DtiError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {shown(str(exc))}", err=True)
             failed = True
     for file in files:
         try:
             extraction = extract_path(file)
         except DtiError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {shown(str(exc))}", err=True)
             failed = True
             continue
         for note in extraction.notes:
-            click.echo(f"note: {file}: {note}", err=True)
+            click.echo(f"note: {shown(file)}: {note}", err=True)
         for candidate in extraction.candidates:
             quote = extraction.source.cite(candidate.evidence[0]).quote[:_QUOTE_WIDTH]
             click.echo(
-                f"review: {file}: {candidate.measure} {candidate.value}: {candidate.reason}: {quote!r}",
+                f"review: {shown(file)}: {candidate.measure} {candidate.value}: "
+                f"{candidate.reason}: {quote!r}",
                 err=True,
             )
-        click.echo(f"summary: {file}: {_counts(extraction)}", err=True)
+        click.echo(f"summary: {shown(file)}: {_counts(extraction)}", err=True)
         records.extend(claim_record(c, extraction.source) for c in extraction.claims)
     records.sort(key=record_sort_key)
     if fmt == "jsonl":

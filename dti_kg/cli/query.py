@@ -10,10 +10,10 @@ import click
 import pyoxigraph
 
 from dti_kg import store
-from dti_kg.cli.options import store_option
+from dti_kg.cli.options import open_store, store_option
 from dti_kg.errors import InputError
 from dti_kg.namespaces import PREFIXES
-from dti_kg.query import format_table, run_query, run_select
+from dti_kg.query import QueryResult, format_table, run_query, run_select
 from dti_kg.serialize import dump_nquads, dump_trig, dump_turtle
 
 
@@ -35,7 +35,11 @@ def query_command(query: str, fmt: str, store_path: Path) -> None:
     (dti:, skos:, prov:, qb:, ...) are predeclared.
     """
     text = _query_text(query)
-    result = run_query(store.open_read_only(store_path), text)
+    with store.reading(store_path):
+        _print_result(run_query(open_store(store_path), text), fmt)
+
+
+def _print_result(result: QueryResult, fmt: str) -> None:
     if isinstance(result, pyoxigraph.QuerySolutions):
         if fmt == "table":
             click.echo(format_table(result), nl=False)
@@ -76,9 +80,9 @@ def _query_text(query: str) -> str:
 def export_command(fmt: str, output: Path | None, store_path: Path) -> None:
     """Dump the whole store deterministically (sorted; the same build gives the same bytes)."""
 
-    quads = store.open_read_only(store_path).quads_for_pattern(None, None, None, None)
     dump = {"nq": dump_nquads, "trig": dump_trig, "ttl": dump_turtle}[fmt]
-    data = dump(quads).encode("utf-8")
+    with store.reading(store_path):
+        data = dump(open_store(store_path).quads_for_pattern(None, None, None, None)).encode("utf-8")
     if output:
         output.write_bytes(data)
     else:
@@ -102,13 +106,14 @@ WHERE {
 @store_option
 def stats_command(store_path: Path) -> None:
     """Counts per named graph, claims, sources and what the last build quarantined."""
-    s = store.open_read_only(store_path)
+    s = open_store(store_path)
     info = store.read_build_info(store_path)
     click.echo(
         f"build {info['build_id']} ({info['input']}), loader {info['loader_version']}, {info['quads']} quads"
     )
-    click.echo(format_table(run_select(s, COUNTS_QUERY)), nl=False)
-    click.echo(format_table(run_select(s, STATS_QUERY)), nl=False)
+    with store.reading(store_path):
+        click.echo(format_table(run_select(s, COUNTS_QUERY)), nl=False)
+        click.echo(format_table(run_select(s, STATS_QUERY)), nl=False)
     for src in info["sources"]:
         if src["status"] != "served":
             click.echo(f"{src['status']}: {src['name']}: {src.get('reason') or 'failed validation'}")

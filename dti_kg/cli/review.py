@@ -9,8 +9,7 @@ from pathlib import Path
 import click
 import pyoxigraph
 
-from dti_kg import store
-from dti_kg.cli.options import store_option
+from dti_kg.cli.options import open_store, store_option
 from dti_kg.query import format_table, run_select, term_text
 from dti_kg.resources import query_files, read_text
 from dti_kg.review import DECISION_COLUMNS
@@ -20,7 +19,7 @@ _QUERY = "review-candidates.rq"
 
 def candidates(store_path: Path) -> pyoxigraph.QuerySolutions:
     text = read_text(next(f for f in query_files() if f.name == _QUERY))
-    return run_select(store.open_read_only(store_path), text)
+    return run_select(open_store(store_path), text)
 
 
 def template(solutions: pyoxigraph.QuerySolutions) -> str:

@@ -25,16 +25,27 @@ def _ensure_store(store_path: Path) -> None:
     click.echo(f"built {result.quads} quads at {store_path}", err=True)
 
 
+SLOW_CLIENT_THREADS = 16
+
+
 def _gunicorn_options(host: str, port: int, workers: int, settings: dict[str, Any]) -> dict[str, Any]:
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
         # Threads wait on the query workers (processes), so a web process needs one per running or
         # queued query, plus a few for pages and /healthz.
-        "worker_class": "gthread",
-        "threads": settings["QUERY_WORKERS"] + settings["QUEUE_SIZE"] + 2,
+        # Hardening (issue 10): gthread with a deadline on reading each request, so slow clients
+        # cannot hold the threads (dti_kg/server/gunicorn_worker.py), and SLOW_CLIENT_THREADS more
+        # threads for requests still arriving, which the executor's admission does not count.
+        "worker_class": "dti_kg.server.gunicorn_worker.DeadlineThreadWorker",
+        "threads": settings["QUERY_WORKERS"] + settings["QUEUE_SIZE"] + 2 + SLOW_CLIENT_THREADS,
         # Long GET queries are refused by the guard with 414, not by gunicorn's 4 KB request line.
+        # Hardening (issue 10): without a limit gunicorn reads a 16 MB URL for 19 s of CPU, and its
+        # largest finite one (8190) is under a URL-encoded MAX_QUERY_BYTES query: the worker class
+        # caps the whole request head instead (3 x MAX_QUERY_BYTES + 32 KB, then 414 or 431).
         "limit_request_line": 0,
+        "limit_request_fields": 100,
+        "limit_request_field_size": 8190,
         "timeout": int(settings["QUERY_TIMEOUT"]) + 30,
         "graceful_timeout": int(settings["QUERY_TIMEOUT"]) + 5,
         "accesslog": "-",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import stat
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -12,6 +14,7 @@ from urllib.parse import urlsplit
 from dti_kg.errors import InputError
 from dti_kg.loaders import metadata
 from dti_kg.model import SourceDocument
+from dti_kg.names import shown
 from dti_kg.reference import outlet_for_domain, outlets
 from dti_kg.text import normalise_text, sha256_hex
 
@@ -36,16 +39,19 @@ class _Page:
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files to read: each file as given; each directory's .txt/.html files (sorted, not recursive),
-    leaving out sidecars, READMEs and JSON Lines files."""
+    """Files to read: each file as given; each directory's .txt/.html entries (sorted, not recursive),
+    leaving out sidecars and READMEs.
+
+    Entries named like articles that are not regular files (a FIFO, a folder named ``x.txt``, a
+    looping or broken symlink) are kept, so that reading them reports them instead of a silent skip.
+    """
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
             found = sorted(
                 p
                 for p in path.iterdir()
-                if p.is_file()
-                and p.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES
+                if p.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES
                 and not p.name.endswith(SIDECAR_SUFFIX)
                 and not p.name.upper().startswith("README")
             )
@@ -57,11 +63,31 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     return out
 
 
+def _not_a_file(path: Path) -> str:
+    """What ``path`` is when it is not a regular file ("" when it is one)."""
+    try:
+        mode = path.stat().st_mode  # follows symlinks: a link to an article is read
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link loop"
+        return "a broken symbolic link" if path.is_symlink() else "no such file"
+    kinds = (
+        (stat.S_ISREG, ""),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    )
+    return next((kind for test, kind in kinds if test(mode)), "not a regular file")
+
+
 def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
+    kind = _not_a_file(path)
+    if kind == "no such file":
         raise InputError(f"{path}: no such file")
-    if not path.is_file():
-        raise InputError(f"{path}: not a regular file")
+    if kind:
+        raise InputError(f"{path}: {kind}, not a regular file: skipped")
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise InputError(f"{path}: file is {size} bytes, over the {MAX_BYTES // (1024 * 1024)} MB limit")
@@ -133,9 +159,21 @@ def _read_sidecar(path: Path) -> dict[str, str]:
             date.fromisoformat(data["published"])
         except ValueError as exc:
             raise InputError(f"{sidecar}: 'published' must be an ISO date (YYYY-MM-DD)") from exc
+    if data.get("url") and not web_url(data["url"]):
+        raise InputError(f"{sidecar}: 'url' must be an http:// or https:// URL with a host")
     if data.get("language") and data["language"] not in LANGUAGES:
         raise InputError(f"{sidecar}: 'language' must be one of {list(LANGUAGES)}")
     return {k: v for k, v in data.items() if v}
+
+
+def web_url(url: str) -> bool:
+    """An absolute http(s) URL with a host: the only kind of source URL the graph (and its pages,
+    which make it a link) accepts. ``javascript:``, ``data:`` or relative URLs are not sources."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in url)
 
 
 def _outlet_slug(name: str) -> str | None:
@@ -150,7 +188,9 @@ def _outlet_slug(name: str) -> str | None:
 def load_document(path: Path) -> SourceDocument:
     """Read, check and normalise one article file; raise ``InputError`` naming the file if it is bad."""
     suffix = path.suffix.lower()
-    if not path.exists():  # before the suffix: a missing folder ("../shared/corpus") is no file type
+    # Before the suffix: a missing folder ("../shared/corpus") is no file type. A looping or broken
+    # symlink "exists" as an entry: _read_bytes says what it is.
+    if not path.exists() and not path.is_symlink():
         raise InputError(f"{path}: no such file or directory")
     if suffix not in TEXT_SUFFIXES + HTML_SUFFIXES:
         raise InputError(f"{path}: unsupported file type {suffix or '(none)'!r} (expected .txt or .html)")
@@ -174,7 +214,7 @@ def load_document(path: Path) -> SourceDocument:
             basis["title"] = "html"
         if page.published:
             published, basis["published"] = page.published, "html"
-        if page.url:
+        if page.url and web_url(page.url):  # a page's own claim: ignored unless a web URL
             url, basis["url"] = page.url, "html"
         slug = _outlet_slug(page.site_name) if page.site_name else None
         if slug is None and url:
@@ -189,8 +229,8 @@ def load_document(path: Path) -> SourceDocument:
         basis["title"] = "text"
     if published is None and (published := metadata.find_published(text)):
         basis["published"] = "text"
-    if url is None and (url := metadata.find_url(text)):
-        basis["url"] = "text"
+    if url is None and (found_url := metadata.find_url(text)) and web_url(found_url):
+        url, basis["url"] = found_url, "text"
     if outlet is None:
         found, _kind = metadata.find_outlet(text, url)
         if found:
@@ -212,7 +252,7 @@ def load_document(path: Path) -> SourceDocument:
         language, basis["language"] = sidecar["language"], "sidecar"
 
     return SourceDocument(
-        file_name=path.name,
+        file_name=shown(path.name),  # any bytes a file system allows, as text RDF can hold
         text=text,
         sha256=sha256_hex(text),
         media_type=media_type,

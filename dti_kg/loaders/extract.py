@@ -164,6 +164,10 @@ def _claim(
         compared = finding.compared_to if finding.compared_to is not None else edition - 1
         if compared not in editions() or compared >= edition:
             return None, f"skipped {where}: no DTI {compared} to compare with"
+        # Found by the property tests: "tăng 63 bậc" in a cohort of 63 (at most 62 places to move).
+        most = max(editions()[edition].cohorts) - 1
+        if abs(int(finding.value)) > most:
+            return None, f"skipped {where}: a change of {finding.value} places is more than {most}"
     unit, province_basis, problem = resolve_province(finding, doc, edition, cohort)
     if unit is None:
         return None, f"skipped {where}: {problem}"

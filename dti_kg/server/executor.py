@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import math
 import queue
+import signal
 import socket
 import subprocess
 import sys
@@ -48,6 +49,24 @@ class _Died(Exception):
     pass
 
 
+def death_cause(code: int, memory_mb: int) -> str:
+    """A worker's exit status in words. The memory cap makes allocation fail, and Rust aborts on a
+    failed allocation: SIGABRT is the cap; SIGSEGV is a crash in the query engine itself."""
+    if code >= 0:
+        return f"exited with status {code}"
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        name = f"signal {-code}"
+    meaning = {
+        "SIGABRT": f"most likely the query needed more than the {memory_mb} MB of memory a worker may use",
+        "SIGSEGV": "a crash in the query engine (pyoxigraph), not a memory limit",
+        "SIGBUS": "a crash in the query engine or a damaged store file",
+        "SIGKILL": "killed from outside: the kernel's out-of-memory killer or an operator",
+    }.get(name, "stopped by a signal")
+    return f"was stopped by {name} ({meaning})"
+
+
 class _Late(Exception):
     pass
 
@@ -76,6 +95,7 @@ class _Worker:
             )
             self.conn = Connection(ours.detach())
         self.ready = False
+        self.memory_mb = memory_mb
 
     @property
     def pid(self) -> int:
@@ -107,6 +127,14 @@ class _Worker:
         self.process.wait()
         self.conn.close()
 
+    def how_it_died(self) -> str:
+        """What ended this (dead) worker, from its exit status, for the client and the log."""
+        try:
+            code = self.process.wait(timeout=5)  # the socket closes a moment before the exit status is in
+        except subprocess.TimeoutExpired:
+            return "stopped answering"
+        return death_cause(code, self.memory_mb)
+
 
 EXECUTOR_KEY = "dti_executor"  # where create_app keeps the Executor: app.extensions[EXECUTOR_KEY]
 
@@ -136,11 +164,13 @@ class Executor:
         accept: str = "application/sparql-results+json",
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
+        base_iri: str | None = None,
         build: str | None = None,
     ) -> ExecResult:
         """Run one SPARQL query (any form). ``accept`` is a media type or a whole Accept header.
 
         Without ``default_graph_uris``/``named_graph_uris`` the default graph is the union of all graphs.
+        ``base_iri`` resolves relative IRIs in the query (``<s>``).
         ``build`` names a kept build (a pinned release) to query instead of the current one.
         Raises the typed errors of ``dti_kg.server.errors``.
         """
@@ -152,6 +182,7 @@ class Executor:
             "default_graph_uris": list(default_graph_uris),
             "named_graph_uris": list(named_graph_uris),
             "max_rows": self.max_rows,
+            "base_iri": base_iri,
             "build": build,
         }
         return ExecResult(**self._submit(job))
@@ -225,10 +256,10 @@ class Executor:
                     retry_after=retry,
                 ) from None
             except _Died:
+                cause = w.how_it_died()
                 w = self._replace(w)
                 raise errors.WorkerFailed(
-                    "the query worker stopped (most likely the query needed more memory than allowed); "
-                    "simplify the query and retry",
+                    f"the query worker {cause}; it has been replaced: simplify the query and retry",
                     retry_after=retry,
                 ) from None
             finally:

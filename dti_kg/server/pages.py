@@ -30,6 +30,7 @@ from dti_kg.server.pages_common import (
     href,
     html_response,
     indicator_label,
+    linkable,
     measure_text,
     score_text,
     term_text,
@@ -60,6 +61,7 @@ def register_template_helpers(state: object) -> None:
     app = state.app  # type: ignore[attr-defined]
     app.jinja_env.globals.update(
         href=href,
+        linkable=linkable,
         canned_queries=canned_queries,  # the error page puts a canned query's form back
         curie=curie,
         derived_iri=DERIVED,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import cache
+from urllib.parse import urlsplit
 
 from flask import Response, current_app
 from rdflib import Graph, Literal, URIRef
@@ -44,6 +45,15 @@ _QUANTUM_EXPONENT = -4  # SCORE_QUANTUM's
 
 def href(target: str | Term | URIRef) -> str:
     return local_href(str(target))
+
+
+def linkable(target: str | Term | URIRef | None) -> bool:
+    """Whether ``target`` may be a link: a page of this server or an http(s) URL. Any other IRI
+    (``javascript:``, ``data:``, ``urn:``) is shown as text, never made clickable."""
+    if target is None:
+        return False
+    url = href(target)
+    return (url.startswith("/") and not url.startswith("//")) or urlsplit(url).scheme in ("http", "https")
 
 
 def curie(target: str | Node) -> str:

@@ -4,12 +4,17 @@ GET ``?query=``, POST ``application/x-www-form-urlencoded`` and POST ``applicati
 ``default-graph-uri`` / ``named-graph-uri``. The result format follows Accept (q-values) unless a
 ``format`` parameter is given. Unknown parameters are ignored (SPARQLWrapper sends ``output`` and
 ``results`` too). A bare GET answers the Service Description; a browser is sent to ``/query``.
+
+Text must be UTF-8 everywhere (the protocol says so): a URL, a form body or a query body that is not
+is refused with 400 instead of being read with replacement characters. Relative IRIs in a query
+(``CONSTRUCT { <s> <p> 1 }``) resolve against the dataset's base IRI.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Response, current_app, redirect, request
 from werkzeug.datastructures import MultiDict
@@ -41,6 +46,29 @@ class QueryRequest:
     in_url: bool  # the query came in the URL (too long -> 414, not 413)
 
 
+def _utf8(raw: bytes, what: str, parameter: str | None = None) -> None:
+    """Refuse percent-encoded ``raw`` (a query string, a form body) unless it decodes as UTF-8."""
+    try:
+        unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QueryRejected(
+            f"{what} is not valid UTF-8 (bad byte at offset {exc.start} after percent-decoding)",
+            parameter=parameter,
+        ) from None
+
+
+@bp.before_app_request
+def _utf8_url() -> None:
+    """Every URL of the app, and every form body: text that is not UTF-8 is a 400, not U+FFFD."""
+    _utf8(request.query_string, "the URL's query string")
+    # WSGI hands the decoded path over as latin-1 characters: their bytes are the path's bytes.
+    _utf8(request.environ.get("PATH_INFO", "").encode("latin-1"), "the URL's path")
+    if request.method == "POST" and request.mimetype == FORM:
+        # Here, before any other hook reads request.form (werkzeug would decode it with U+FFFD):
+        # get_data() keeps the raw bytes, and the form is parsed from them afterwards.
+        _utf8(request.get_data(), "the form body")
+
+
 def _refuse_update(params: MultiDict[str, str]) -> None:
     if "update" in params:
         raise UpdateRefused("this endpoint is read-only: SPARQL Update is not accepted", parameter="update")
@@ -50,6 +78,14 @@ def _one_query(values: Sequence[str]) -> str | None:
     if len(values) > 1:
         raise QueryRejected("give exactly one query parameter", parameter="query")
     return values[0] if values else None
+
+
+def _no_query_in_url() -> None:
+    """A POSTed query with another ``query`` in the URL is ambiguous: the protocol says 400."""
+    if "query" in request.args:
+        raise QueryRejected(
+            "the query is given both in the URL and in the request body; send it once", parameter="query"
+        )
 
 
 def _accept(params: MultiDict[str, str]) -> str:
@@ -75,16 +111,20 @@ def _read_request() -> QueryRequest | None:
     elif request.mimetype == FORM:
         params = MultiDict([*request.args.items(multi=True), *request.form.items(multi=True)])
         _refuse_update(params)
+        _no_query_in_url()
         query = _one_query(request.form.getlist("query"))
         in_url = False
     elif request.mimetype == SPARQL_QUERY:
         params = request.args
+        _no_query_in_url()
         charset = request.mimetype_params.get("charset", "utf-8")
+        if charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+            raise QueryRejected(f"the query must be sent as UTF-8, not {charset}", parameter="query")
         try:
-            query = request.get_data().decode(charset)
-        except (LookupError, UnicodeDecodeError) as exc:
+            query = request.get_data().decode("utf-8")
+        except UnicodeDecodeError as exc:
             raise QueryRejected(
-                f"the request body is not valid {charset}: {exc}", parameter="query"
+                f"the request body is not valid UTF-8 (bad byte at offset {exc.start})", parameter="query"
             ) from None
         in_url = False
     elif request.mimetype == SPARQL_UPDATE:
@@ -145,6 +185,7 @@ def sparql() -> BaseResponse:
             accept=req.accept,
             default_graph_uris=req.default_graph_uris,
             named_graph_uris=req.named_graph_uris,
+            base_iri=config["BASE_IRI"],
             build=build,
         )
         if result.build_id != stamp.build_id:  # the store switched builds while the query ran

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import signal
 import sys
 import threading
@@ -29,6 +28,7 @@ import pyoxigraph
 
 from dti_kg import store as dti_store
 from dti_kg.errors import StoreError
+from dti_kg.limits import cap_memory
 from dti_kg.query import QUERY_PREFIXES, query_store
 from dti_kg.server import conneg
 from dti_kg.server.bindings import term
@@ -105,7 +105,12 @@ def run_query(job: dict[str, Any], opened: OpenStore) -> dict[str, Any]:
         raise JobError("QueryRejected", f"bad query argument: {exc}") from None
     try:
         result = query_store(
-            store, job["query"], substitutions=substitutions, default_graphs=default, named_graphs=named
+            store,
+            job["query"],
+            substitutions=substitutions,
+            default_graphs=default,
+            named_graphs=named,
+            base_iri=job.get("base_iri"),
         )
     except SyntaxError as exc:
         detail = describe(job["query"], str(exc), QUERY_PREFIXES)
@@ -160,11 +165,6 @@ def health(opened: OpenStore) -> dict[str, Any]:
     return {"build_id": opened.build_id, "quads": len(store)}
 
 
-def _limit_memory(megabytes: int) -> None:
-    limit = megabytes * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
-
-
 def _exit_with_parent(interval: float = 1.0) -> None:
     """Exit as soon as the web process is gone, even in the middle of a query (the GIL is free then)."""
     parent = os.getppid()
@@ -182,7 +182,7 @@ def main(conn: Connection, store_link: str, memory_mb: int) -> None:
     """Serve jobs from ``conn`` until the executor closes it."""
     _exit_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops us
-    _limit_memory(memory_mb)
+    cap_memory(memory_mb)
     opened = OpenStore(store_link)
     conn.send(("ready", None))
     while True:
