@@ -283,3 +283,15 @@ def test_a_leader_before_a_respectively_list_is_not_part_of_it(tmp_path):
     assert ("da-nang", 2022, "overall", "rank", 1, 63) in got
     assert ("quang-ninh", 2022, "overall", "rank", 3, 63) in got
     assert not any(m == "score" for _, _, _, m, _, _ in got)  # scores before the list stay unpaired
+
+
+def test_a_list_after_the_last_rank_of_the_paragraph_continues_it_and_not_across_paragraphs(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Trong số 34 tỉnh, thành phố sau sáp nhập, TP Hà Nội dẫn đầu DTI 2024. Đứng thứ hai là TP Huế. "
+        "Các tỉnh, thành xếp sau đó lần lượt là TP Hải Phòng và TP.HCM.\n\n"
+        "Các tỉnh xếp sau đó lần lượt là Thanh Hóa và Điện Biên.",
+    )
+    ranks = {(p, v) for p, _, i, m, v, _ in got if i == "overall" and m == "rank"}
+    assert {("hai-phong-2025", 3), ("ho-chi-minh-2025", 4)} <= ranks
+    assert not any(p.startswith(("thanh-hoa", "dien-bien")) for p, _ in ranks)

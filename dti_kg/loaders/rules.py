@@ -1159,9 +1159,11 @@ def find_all(text: str, lex: Lexicon) -> list[Finding]:
         end = sentence.end
         found = find_in_sentence(text, sentence, lex, context)
         found += _position_first(text, sentence, lex, found, context)
-        found += _sequence(text, sentence, lex, found, {**stated, **ranks})
+        last = next(reversed(ranks.values()), None)
+        found += _sequence(text, sentence, lex, found, {**stated, **ranks}, last)
         for f in found:
             if f.measure == "rank" and f.indicator == "overall" and f.place and f.refusal is None:
+                ranks.pop(f.place.name, None)  # the last stated rank comes last
                 ranks[f.place.name] = stated[f.place.name] = f
         out.extend(found)
     return out
@@ -1218,7 +1220,8 @@ def _position_first(
 # "X dẫn đầu, tiếp theo là A, B và C", "thứ 2 là A, tiếp đó là B", "Sau X là A, B, C": the names
 # that follow take the ranks after X's, in order.
 _SEQUENCE = regex.compile(
-    r"(?<![\p{L}])(?:(?:tiếp\s+theo|tiếp\s+đó|theo\s+sau|kế\s+đến|kế\s+tiếp)(?:\s+(?:đó|lần\s+lượt))*\s+(?:là|có)"
+    r"(?<![\p{L}])(?:(?:tiếp\s+theo|tiếp\s+đó|theo\s+sau|kế\s+đến|kế\s+tiếp|(?:xếp|đứng)\s+(?:ngay\s+)?sau)"
+    r"(?:\s+(?:đó|lần\s+lượt))*\s+(?:là|có|thuộc\s+về)"
     r"|[Ss]au\s+(?P<after>\p{Lu}[\p{L}.\s-]{1,30}?)\s+là|followed\s+by"
     r"|[Ff]ollowing\s+(?P<after>\p{Lu}[\p{L}.\s-]{1,30}?)\s+(?:is|was|were|are|came|comes))(?![\p{L}])\s*:?\s*",
     regex.IGNORECASE,
@@ -1229,7 +1232,12 @@ _ITEM_SCORE = regex.compile(r"\s*\(\s*(?P<x>[01][.,]\d{2,4})(?:\s*điểm|\s*poi
 
 
 def _sequence(
-    text: str, sentence: Piece, lex: Lexicon, found: list[Finding], known: dict[str, Finding]
+    text: str,
+    sentence: Piece,
+    lex: Lexicon,
+    found: list[Finding],
+    known: dict[str, Finding],
+    last: Finding | None = None,
 ) -> list[Finding]:
     m = _SEQUENCE.search(text, sentence.start, sentence.end)
     if m is None:
@@ -1250,7 +1258,9 @@ def _sequence(
             (f for f in reversed(anchors) if named and f.place and f.place.name == named[0].name), anchor
         )
     else:
-        anchor = anchors[-1] if anchors else None
+        # "… Đứng thứ hai là TP Huế. Các tỉnh, thành xếp sau đó lần lượt là A và B": with no rank in
+        # its own sentence, the list follows the last overall rank of the paragraph.
+        anchor = anchors[-1] if anchors else last
     if anchor is None:
         return []
     places = places_in(text, m.end(), sentence.end, lex.language).places
