@@ -27,6 +27,7 @@ import rdflib
 from dti_kg import __version__, releases, store
 from dti_kg.config import base_iri, cache_dir
 from dti_kg.cube import vocabulary_graphs
+from dti_kg.dumps import create_servable_build
 from dti_kg.errors import DtiError, InputError, StorageFailure, first_line
 from dti_kg.graph import claims_from_graph
 from dti_kg.iri import Minter
@@ -216,7 +217,8 @@ def build_store(
                 minter, {**reference_reports, **{g: reports[g] for g in served}}
             )
             derived[str(review_graph.identifier)] = review_graph
-            build_dir = store.create_build(p, list(graph_quads({**reference, **served, **derived})), info)
+            say("writing the store and its dumps")
+            build_dir = create_servable_build(p, list(graph_quads({**reference, **served, **derived})), info)
             _write_reports(build_dir, outcomes, graphs, reports)
             releases.publish_release(p, build_dir)
         except OSError as exc:  # disk full, I/O error: nothing was switched, so say so and clean up

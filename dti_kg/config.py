@@ -112,13 +112,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("QUERY_WORKERS", 2, int, "worker processes that run queries (per web process)", _SERVER),
     Setting(
         "QUEUE_SIZE",
-        8,
+        64,  # waiting costs a thread, not a worker: a burst of clients is queued, not refused
         int,
         "queries that may wait for a worker; beyond that 503 (0: busy workers mean 503 at once)",
         _SERVER,
         can_be_zero=True,
     ),
-    Setting("QUEUE_WAIT", 5.0, float, "seconds a query waits for a free worker before 503", _SERVER),
+    Setting(
+        "QUEUE_WAIT",
+        10.0,
+        float,
+        "seconds a query may wait for a worker; 503 at once if it would wait longer",
+        _SERVER,
+    ),
     Setting("MAX_QUERY_BYTES", 32_768, int, "query text size (413 in a POST body, 414 in a URL)", _SERVER),
     Setting("MAX_REQUEST_BYTES", 65_536, int, "whole request body size (413)", _SERVER),
     Setting("MAX_DEPTH", 40, int, "nesting of {} and () together, and of prefix operators", _SERVER),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Union
 
 import pyoxigraph as ox
@@ -129,6 +130,7 @@ def dump_nquads(source: RdfSource) -> str:
 # --- Turtle and TriG --------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)  # a dump renders the same IRIs (classes, properties, graphs) over and over
 def _prefixed(iri: str) -> str | None:
     best: tuple[str, str] | None = None
     for prefix, namespace in PREFIXES.items():

@@ -7,6 +7,7 @@ Layout for ``--store PATH``::
         <build-id>/
             oxigraph/     the pyoxigraph store of that build (never written after publication)
             build.json    what was built from what: sources, counts, quarantined sources
+            dump.nq, dump.trig (and .gz)  the whole dataset, written once for download
             report.txt    readable validation report
             report.ttl    the SHACL validation reports as RDF
             quarantine/   graphs that failed validation (not served), one N-Quads file each
@@ -25,7 +26,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -184,7 +185,10 @@ def read_failure(directory: Path, exc: BaseException) -> StoreError:
 
 
 def create_build(
-    p: StorePaths, quads: Iterator[pyoxigraph.Quad] | list[pyoxigraph.Quad], info: dict[str, Any]
+    p: StorePaths,
+    quads: Iterator[pyoxigraph.Quad] | list[pyoxigraph.Quad],
+    info: dict[str, Any],
+    finish: Callable[[Path, pyoxigraph.Store], object] | None = None,
 ) -> Path:
     """Write a complete, unpublished build: the quads in a fresh store plus ``build.json``.
 
@@ -195,6 +199,8 @@ def create_build(
     store.bulk_extend(quads)
     store.flush()
     count = len(store)
+    if finish is not None:  # e.g. dti_kg.dumps.write_dumps: files written from the finished store
+        finish(d, store)
     del store  # releases the store's lock before anyone opens it read-only
     write_build_info(d, {**info, "quads": count})
     return d

@@ -85,10 +85,11 @@ def make_sample_store(directory: Path) -> Path:
     import pyoxigraph
 
     from dti_kg import store
+    from dti_kg.dumps import create_servable_build
 
     p = store.paths(directory / "store")
     quads = list(pyoxigraph.parse(path=str(SERVER_SAMPLE), format=pyoxigraph.RdfFormat.TRIG))
-    store.publish(p, store.create_build(p, quads, {"note": "server sample"}))
+    store.publish(p, create_servable_build(p, quads, {"note": "server sample"}))
     return p.link
 
 

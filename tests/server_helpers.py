@@ -17,6 +17,7 @@ import requests
 from flask import Flask
 
 from dti_kg import store
+from dti_kg.dumps import create_servable_build
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sparql" / "dti_small.trig"
 BASE = "https://w3id.org/dti-kg/"
@@ -44,7 +45,7 @@ def fixture_quads() -> list[pyoxigraph.Quad]:
 def make_store(link: Path, quads: list[pyoxigraph.Quad] | None = None, note: str = "test") -> Path:
     """Create and publish a build at ``link`` holding ``quads`` (default: the TriG fixture)."""
     p = store.paths(link)
-    store.publish(p, store.create_build(p, fixture_quads() if quads is None else quads, {"note": note}))
+    store.publish(p, create_servable_build(p, fixture_quads() if quads is None else quads, {"note": note}))
     return link
 
 
@@ -56,13 +57,25 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def dti_serve(
-    store_link: Path, settings: Mapping[str, str], log: Path
+    store_link: Path, settings: Mapping[str, str], log: Path, workers: int = 1
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Run the real `dti serve` on a free loopback port; yields (base URL, process) once /healthz is 200."""
+    """Run the real `dti serve` on a free loopback port; yields (base URL, process) once /healthz is 200.
+
+    One web process unless ``workers`` says otherwise, so /healthz's worker counts are the ones the
+    test's queries went through."""
     port = free_port()
     env = {**os.environ, **{f"DTI_KG_{k}": str(v) for k, v in settings.items()}}
     env.pop("DTI_KG_SETTINGS", None)
-    command = [str(DTI_EXE), "serve", "--store", str(store_link), "--port", str(port)]
+    command = [
+        str(DTI_EXE),
+        "serve",
+        "--store",
+        str(store_link),
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     with http_process(command, port, "/healthz", log, env=env) as running:
         yield running
 
@@ -89,9 +102,14 @@ def http_process(
             time.sleep(0.1)
         yield url, process
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
+
+
+def stop(process: subprocess.Popen, timeout: float = 15) -> None:
+    """SIGTERM (a graceful shutdown), then SIGKILL if it has not exited within ``timeout`` seconds."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

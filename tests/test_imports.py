@@ -115,7 +115,13 @@ LAYERS: dict[str, set[str]] = {
         "dti_kg.limits",
     },
     "reference": {"dti_kg.reference", "dti_kg.gazetteer", "dti_kg.iri"},
-    "read": {"dti_kg.query", "dti_kg.serialize", "dti_kg.sparql_errors", "dti_kg.cube_integrity"},
+    "read": {
+        "dti_kg.query",
+        "dti_kg.serialize",
+        "dti_kg.dumps",
+        "dti_kg.sparql_errors",
+        "dti_kg.cube_integrity",
+    },
     "releases": {"dti_kg.releases", "dti_kg.diff", "dti_kg.release_zip", "dti_kg.csvw"},
     "loaders": {"dti_kg.loaders"},
     "graph": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -11,10 +12,12 @@ import requests
 from conftest import SERVER_SAMPLE
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS, VOID
-from server_helpers import app_over, dti_serve
+from server_helpers import dti_serve
 
+from dti_kg import store
+from dti_kg.dumps import create_servable_build
 from dti_kg.namespaces import DTI
-from dti_kg.serialize import dump_nquads
+from dti_kg.serialize import dump_nquads, dump_trig
 
 BASE = "https://w3id.org/dti-kg/"
 THAI_NGUYEN = URIRef(BASE + "id/province/thai-nguyen")
@@ -138,19 +141,43 @@ def test_void_counts_the_triples_of_every_named_graph(pages_client) -> None:
     assert (dataset, VOID.dataDump, URIRef("http://localhost/dump.nq")) in void
 
 
+def _fetch(client, path: str, **headers: str):
+    """GET a file response and close it (a static file is streamed; an unclosed one warns)."""
+    response = client.get(path, headers=headers)
+    response.get_data()
+    response.close()
+    return response
+
+
 def test_dump_is_the_sorted_nquads_of_the_store(pages_client) -> None:
-    response = pages_client.get("/dump.nq")
+    response = _fetch(pages_client, "/dump.nq")
     assert response.status_code == 200
     assert response.mimetype == "application/n-quads"
     assert response.data.decode("utf-8") == dump_nquads(_sample_quads())
-    again = pages_client.get("/dump.nq", headers={"If-None-Match": response.headers["ETag"]})
+    again = _fetch(pages_client, "/dump.nq", **{"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
 
 
-def test_dump_pages_below_the_row_cap(sample_store: Path) -> None:
-    with app_over(sample_store, MAX_ROWS=40) as app:
-        body = app.test_client().get("/dump.nq").data.decode("utf-8")
-    assert body == dump_nquads(_sample_quads()), "paging with a small MAX_ROWS loses or repeats quads"
+def test_dump_is_a_static_file_with_ranges_gzip_and_trig(pages_client) -> None:
+    whole = _fetch(pages_client, "/dump.nq").data
+    part = _fetch(pages_client, "/dump.nq", Range="bytes=10-99")
+    assert part.status_code == 206 and part.data == whole[10:100]
+    assert part.headers["Content-Range"] == f"bytes 10-99/{len(whole)}"
+    zipped = _fetch(pages_client, "/dump.nq", **{"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and gzip.decompress(zipped.data) == whole
+    assert zipped.headers["ETag"] != _fetch(pages_client, "/dump.nq").headers["ETag"]
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+    assert gzip.decompress(_fetch(pages_client, "/dump.nq.gz").data) == whole
+    trig = _fetch(pages_client, "/dump.trig")
+    assert trig.mimetype == "application/trig"
+    assert trig.data.decode("utf-8") == dump_trig(_sample_quads())
+
+
+def test_dumps_are_written_once_at_build_time_byte_identical(tmp_path: Path) -> None:
+    first = create_servable_build(store.paths(tmp_path / "a"), _sample_quads(), {})
+    second = create_servable_build(store.paths(tmp_path / "b"), list(reversed(_sample_quads())), {})
+    for name in ("dump.nq", "dump.nq.gz", "dump.trig", "dump.trig.gz"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
 @pytest.mark.integration

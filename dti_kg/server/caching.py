@@ -1,13 +1,16 @@
 """HTTP validators tied to the store's build: a new build changes every ETag and Last-Modified.
 
-Reading the link and ``build.json`` is a file lookup, not a query, so the web process answers
-``304 Not Modified`` without waking a worker.
+The build's identity comes from ``build.json``, which is parsed once per build: each request only
+reads the store link and stats ``build.json`` (two system calls), and parses it again only when the
+link's target or the file's inode/mtime changed. So the web process answers ``304 Not Modified``
+without waking a worker or reading a file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -23,18 +26,54 @@ from dti_kg.server.errors import StoreUnavailable
 class BuildStamp:
     build_id: str
     last_modified: datetime  # when the build was written (build.json's mtime), whole seconds, UTC
+    quads: int = 0  # as recorded in build.json
+    build_dir: str = ""  # the build directory the link pointed at
+
+
+# (store link) -> ((link target, build.json inode, build.json mtime_ns), stamp); one entry per store.
+_stamps: dict[str, tuple[tuple[str, int, int], BuildStamp]] = {}
+_stamps_lock = threading.Lock()
+
+
+def _unavailable(exc: Exception) -> StoreUnavailable:
+    return StoreUnavailable(f"the store is not available: {exc}", retry_after=30)
 
 
 def current_stamp(store_link: str | os.PathLike[str]) -> BuildStamp:
     """The build the store link points at now; 503 (StoreUnavailable) if there is none."""
+    link = os.fspath(store_link)
     try:
-        build_dir = dti_store.current_build_dir(store_link)
-        info = dti_store.read_build_info(store_link)
-        mtime = (build_dir / dti_store.BUILD_INFO).stat().st_mtime
-    except (StoreError, OSError, ValueError) as exc:
-        raise StoreUnavailable(f"the store is not available: {exc}", retry_after=30) from None
-    build_id = str(info.get("build_id", build_dir.name))
-    return BuildStamp(build_id, datetime.fromtimestamp(int(mtime), UTC))
+        target = os.readlink(link)
+        build_dir = os.path.join(os.path.dirname(os.path.abspath(link)), target)
+        st = os.stat(os.path.join(build_dir, dti_store.BUILD_INFO))
+    except OSError:
+        # Not a link, or a dangling/incomplete build: let the store module say which, clearly.
+        try:
+            dti_store.current_build_dir(link)
+        except StoreError as exc:
+            raise _unavailable(exc) from None
+        raise _unavailable(FileNotFoundError(f"{link} changed while it was read")) from None
+    key = (target, st.st_ino, st.st_mtime_ns)
+    cached = _stamps.get(link)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    with _stamps_lock:  # a build switch: parse build.json once, not once per waiting request
+        cached = _stamps.get(link)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        try:
+            resolved = dti_store.current_build_dir(link)
+            info = dti_store.read_build_info(link)
+        except (StoreError, OSError, ValueError) as exc:
+            raise _unavailable(exc) from None
+        stamp = BuildStamp(
+            str(info.get("build_id", resolved.name)),
+            datetime.fromtimestamp(int(st.st_mtime), UTC),
+            int(info.get("quads", 0)),
+            str(resolved),
+        )
+        _stamps[link] = (key, stamp)
+        return stamp
 
 
 def etag_for(build_id: str, *parts: object) -> str:

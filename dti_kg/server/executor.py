@@ -3,8 +3,13 @@
 pyoxigraph cannot cancel a query, and a bad one can exhaust memory or crash the process, so the web
 process never runs one itself: ``Executor.run`` hands the query to an idle worker process
 (``dti_kg.server.worker``) and waits at most QUERY_TIMEOUT seconds. Past the deadline the worker is
-killed and replaced and the client gets 503 with Retry-After. At most QUERY_WORKERS queries run and
-QUEUE_SIZE more wait (at most QUEUE_WAIT seconds) for a worker; beyond that the answer is 503 at once.
+killed and replaced and the client gets 503 with Retry-After.
+
+Admission: at most QUERY_WORKERS queries run; the others wait, in arrival order, for a free worker.
+A query is refused (503 with Retry-After) only when its wait would pass the deadline: at once when
+the queries ahead of it, at the recent mean run time, would keep every worker busy past QUEUE_WAIT,
+or when QUEUE_SIZE queries already wait; else after QUEUE_WAIT seconds without a free worker.
+So a burst of clients on quick queries is queued and answered, not refused.
 
 Workers start on first use, not when the app is created.
 """
@@ -19,6 +24,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -109,13 +115,17 @@ class _Worker:
         except (EOFError, OSError):
             raise _Died from None
 
-    def call(self, job: dict[str, Any], timeout: float) -> tuple[str, Any]:
-        if not self.ready:  # startup time does not count against the query's deadline
+    def wait_ready(self) -> None:
+        """Wait for a fresh worker's "ready"; startup time counts against no query's deadline."""
+        if not self.ready:
             try:
                 self._receive(STARTUP_TIMEOUT)
             except _Late:
                 raise _Died from None
             self.ready = True
+
+    def call(self, job: dict[str, Any], timeout: float) -> tuple[str, Any]:
+        self.wait_ready()
         try:
             self.conn.send(job)
         except OSError:
@@ -149,7 +159,9 @@ class Executor:
         self.size = int(settings["QUERY_WORKERS"])
         self.queue_wait = float(settings["QUEUE_WAIT"])
         self.memory_mb = int(settings["WORKER_MEMORY_MB"])
-        self._admission = threading.BoundedSemaphore(self.size + int(settings["QUEUE_SIZE"]))
+        self.queue_size = int(settings["QUEUE_SIZE"])
+        self.waiting = 0  # queries admitted that do not hold a worker yet (for /healthz and admission)
+        self._mean_seconds = 0.0  # moving mean of a job's run time, to predict a newcomer's wait
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._started = False
@@ -186,10 +198,6 @@ class Executor:
             "build": build,
         }
         return ExecResult(**self._submit(job))
-
-    def health(self) -> dict[str, Any]:
-        """Open the store in a worker and count it: {"build_id": ..., "quads": ...}."""
-        return self._submit({"kind": "health"})
 
     def worker_pids(self) -> list[int]:
         """Pids of the idle workers (busy ones are not listed)."""
@@ -231,41 +239,64 @@ class Executor:
         self.replaced += 1
         return self._new_worker()
 
-    def _submit(self, job: dict[str, Any]) -> Any:
-        retry = max(1, math.ceil(self.timeout))
-        if not self._admission.acquire(blocking=False):
-            raise errors.Overloaded(
-                "too many queries are running or waiting; try again shortly", retry_after=retry
-            )
+    def _admit(self, retry: int) -> None:
+        """Count the query as waiting, or refuse it now if its wait would pass QUEUE_WAIT."""
+        with self._lock:
+            busy = self.size - self._idle.qsize()
+            ahead = self.waiting + max(0, busy)  # jobs that run before this one, on ``size`` workers
+            predicted = (ahead // self.size) * self._mean_seconds
+            if ahead >= self.size and (self.waiting >= self.queue_size or predicted > self.queue_wait):
+                raise errors.Overloaded(
+                    f"{self.waiting} queries are waiting (about {predicted:.1f} s for a worker, more than "
+                    f"{self.queue_wait:g} s); try again shortly",
+                    retry_after=max(retry, math.ceil(predicted)),
+                )
+            self.waiting += 1
+
+    def _ran(self, seconds: float) -> None:
+        with self._lock:
+            self._mean_seconds += (seconds - self._mean_seconds) * 0.2
+
+    def _take_worker(self, retry: int) -> _Worker:
+        self._admit(retry)
         try:
             self._start_workers()
-            try:
-                w = self._idle.get(timeout=self.queue_wait)
-            except queue.Empty:
-                raise errors.Overloaded(
-                    f"no query worker became free within {self.queue_wait:g} s; try again shortly",
-                    retry_after=retry,
-                ) from None
-            try:
-                status, payload = w.call(job, self.timeout)
-            except _Late:
-                w = self._replace(w)
-                raise errors.QueryTimeout(
-                    f"the query did not finish within {self.timeout:g} s and was stopped; "
-                    "simplify it (add LIMIT, narrow the patterns) and retry",
-                    retry_after=retry,
-                ) from None
-            except _Died:
-                cause = w.how_it_died()
-                w = self._replace(w)
-                raise errors.WorkerFailed(
-                    f"the query worker {cause}; it has been replaced: simplify the query and retry",
-                    retry_after=retry,
-                ) from None
-            finally:
-                self._release(w)
+            return self._idle.get(timeout=self.queue_wait)
+        except queue.Empty:
+            raise errors.Overloaded(
+                f"no query worker became free within {self.queue_wait:g} s; try again shortly",
+                retry_after=retry,
+            ) from None
         finally:
-            self._admission.release()
+            with self._lock:
+                self.waiting -= 1
+
+    def _submit(self, job: dict[str, Any]) -> Any:
+        retry = max(1, math.ceil(self.timeout))
+        w = self._take_worker(retry)
+        started = None
+        try:
+            w.wait_ready()
+            started = time.monotonic()  # the run time that predicts waits excludes a worker's startup
+            status, payload = w.call(job, self.timeout)
+        except _Late:
+            w = self._replace(w)
+            raise errors.QueryTimeout(
+                f"the query did not finish within {self.timeout:g} s and was stopped; "
+                "simplify it (add LIMIT, narrow the patterns) and retry",
+                retry_after=retry,
+            ) from None
+        except _Died:
+            cause = w.how_it_died()
+            w = self._replace(w)
+            raise errors.WorkerFailed(
+                f"the query worker {cause}; it has been replaced: simplify the query and retry",
+                retry_after=retry,
+            ) from None
+        finally:
+            if started is not None:
+                self._ran(time.monotonic() - started)
+            self._release(w)
         if status == "ok":
             return payload
         name, detail, parameter = payload

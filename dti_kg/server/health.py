@@ -1,9 +1,14 @@
-"""``/healthz``: 200 when a worker can open the store and it holds quads, else 503 (error shape)."""
+"""``/healthz``: 200 when the store link points at a complete build holding quads, else 503 (error shape).
+
+It answers from the web process (the cached build stamp, no file parsed, no query worker woken), so it
+stays fast and truthful while every query worker is busy and queries are queued.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 
+from dti_kg.server.caching import current_stamp
 from dti_kg.server.errors import StoreUnavailable
 from dti_kg.server.results import executor
 
@@ -12,17 +17,18 @@ bp = Blueprint("health", __name__)
 
 @bp.route("/healthz", methods=["GET"])
 def healthz() -> Response:
+    stamp = current_stamp(current_app.config["STORE"])
+    if not stamp.quads:
+        raise StoreUnavailable(f"the store's build {stamp.build_id} is empty", retry_after=30)
     pool = executor()
-    status = pool.health()  # opens and counts the store in a worker, never in the web process
-    if not status["quads"]:
-        raise StoreUnavailable(f"the store's build {status['build_id']} is empty", retry_after=30)
     response = jsonify(
         {
             "status": "ok",
-            "build_id": status["build_id"],
-            "quads": status["quads"],
+            "build_id": stamp.build_id,
+            "quads": stamp.quads,
             "workers": pool.size,
             "workers_replaced": pool.replaced,
+            "queries_waiting": pool.waiting,
         }
     )
     response.cache_control.no_store = True

@@ -1,24 +1,23 @@
 """``/.well-known/void`` (VoID + DCAT description of the served dataset) and ``/dump.nq`` (full dump).
 
-Both are computed through the executor: triple counts per named graph by one SELECT, the dump by
-paging through every quad in a stable order and writing sorted N-Quads with
-``dti_kg.serialize.dump_nquads``. The dump is kept in memory per build, so it is computed once.
+The description is computed through the executor (triple counts per named graph by one SELECT). The
+dumps (``/dump.nq``, ``/dump.trig``, and their ``.gz``) are files the build wrote once
+(``dti_kg.dumps``), sent as they are: Range requests, ETag and Last-Modified of the build, and the
+gzipped file with ``Content-Encoding: gzip`` to clients that accept it.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
+from pathlib import Path
 
-import pyoxigraph
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, request, send_file
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
+from dti_kg.dumps import DUMPS, GZIP_SUFFIX
 from dti_kg.namespaces import DTI
-from dti_kg.serialize import dump_nquads
 from dti_kg.server.caching import current_stamp, etag_for, not_modified
-from dti_kg.server.errors import ServiceUnavailable
+from dti_kg.server.errors import StoreUnavailable
 from dti_kg.server.pages_resource import generic_page
 from dti_kg.server.resources import (
     HTML,
@@ -29,9 +28,10 @@ from dti_kg.server.resources import (
     rdf_response,
     sorted_graph,
 )
-from dti_kg.server.results import Term, construct, iri, select
+from dti_kg.server.results import construct, iri, select
 
-N_QUADS = "application/n-quads"
+N_QUADS = DUMPS["dump.nq"][0]
+GZIP = "application/gzip"
 
 GRAPH_COUNTS = """
 SELECT ?g (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects)
@@ -41,16 +41,7 @@ GROUP BY ?g ORDER BY ?g
 
 DATASET_DESCRIPTION = "CONSTRUCT { ?dataset ?p ?o } WHERE { ?dataset ?p ?o }"
 
-# Quads in a fixed order so that LIMIT/OFFSET pages neither skip nor repeat any.
-QUADS_PAGE = """
-SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }
-ORDER BY ?g ?s ?p ?o
-LIMIT {limit} OFFSET {offset}
-"""
-PAGE_SIZE = 50_000  # at most; always below the executor's MAX_ROWS
-
 bp = Blueprint("void", __name__)
-_dump_lock = threading.Lock()
 
 
 def void_graph(base: str, host_root: str) -> Graph:
@@ -108,68 +99,40 @@ def void(ext: str | None = None) -> Response:
     return rdf_response(graph, media_type)
 
 
-def _resource(t: Term) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode:
-    """A subject or graph name: the store holds no literals there."""
-    return pyoxigraph.BlankNode(t.value) if t.kind == "bnode" else pyoxigraph.NamedNode(t.value)
-
-
-def _term(t: Term) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal:
-    if t.kind in ("uri", "bnode"):
-        return _resource(t)
-    if t.lang:
-        return pyoxigraph.Literal(t.value, language=t.lang)
-    if t.datatype:
-        return pyoxigraph.Literal(t.value, datatype=pyoxigraph.NamedNode(t.datatype))
-    return pyoxigraph.Literal(t.value)
-
-
-def all_quads(max_rows: int) -> tuple[list[pyoxigraph.Quad], str]:
-    """Every quad of the named graphs, paged through the executor; and the build they came from."""
-    size = max(1, min(PAGE_SIZE, max_rows - 1))  # below the cap, so a full page is never truncated
-    quads: list[pyoxigraph.Quad] = []
-    build_id = None
-    offset = 0
-    while True:
-        table = select(QUADS_PAGE.replace("{limit}", str(size)).replace("{offset}", str(offset)))
-        if build_id is not None and table.build_id != build_id:
-            raise ServiceUnavailable(
-                "the store switched to a new build during the dump; retry", retry_after=1
-            )
-        build_id = table.build_id
-        quads.extend(
-            pyoxigraph.Quad(
-                _resource(r["s"]), pyoxigraph.NamedNode(r["p"].value), _term(r["o"]), _resource(r["g"])
-            )
-            for r in table.rows
+def _dump_file(name: str, compressed: bool) -> Response:
+    stamp = current_stamp(current_app.config["STORE"])
+    media_type, _writer = DUMPS[name]
+    # A range of the gzipped bytes is valid HTTP but no client resumes a download that way.
+    gzipped = compressed or (request.accept_encodings.quality("gzip") > 0 and "Range" not in request.headers)
+    path = Path(stamp.build_dir) / (name + GZIP_SUFFIX if gzipped else name)
+    if not path.is_file():
+        raise StoreUnavailable(
+            f"build {stamp.build_id} has no {path.name} (built by an older version); run `dti build`",
+            retry_after=30,
         )
-        if len(table.rows) < size:
-            return quads, build_id
-        offset += size
-
-
-def _chunks(data: bytes, size: int = 1 << 16) -> Iterator[bytes]:
-    for start in range(0, len(data), size):
-        yield data[start : start + size]
-
-
-@bp.get("/dump.nq")
-def dump() -> Response:
-    config = current_app.config
-    stamp = current_stamp(config["STORE"])
-    etag = etag_for(stamp.build_id, "dump.nq")
-    if not_modified(request, etag, stamp):
+    etag = etag_for(stamp.build_id, path.name)
+    if not_modified(request, etag, stamp):  # answered before the file is opened (a 304 would leak it)
         response = Response(status=304)
+        response.set_etag(etag)
+        response.last_modified = stamp.last_modified
     else:
-        cache = current_app.extensions.setdefault("dti_dump", {})
-        with _dump_lock:
-            if stamp.build_id not in cache:
-                quads, build_id = all_quads(int(config["MAX_ROWS"]))
-                cache.clear()  # keep one build's dump only
-                cache[build_id] = dump_nquads(quads).encode("utf-8")
-            body = cache.get(stamp.build_id) or next(iter(cache.values()))
-        response = Response(_chunks(body), content_type=f"{N_QUADS}; charset=utf-8")
-        response.headers["Content-Length"] = str(len(body))
-        response.headers["Content-Disposition"] = 'attachment; filename="dti-kg.nq"'
-    response.set_etag(etag)
-    response.last_modified = stamp.last_modified
+        response = send_file(
+            path,
+            mimetype=GZIP if compressed else media_type,
+            as_attachment=True,
+            download_name="dti-kg" + path.name.removeprefix("dump"),
+            conditional=True,  # Range and If-Range
+            etag=etag,
+            last_modified=stamp.last_modified,
+        )
+    if gzipped and not compressed:
+        response.content_encoding = "gzip"
+    if not compressed:
+        response.vary.add("Accept-Encoding")
     return response
+
+
+@bp.get("/dump.<any(nq, trig):kind>")
+@bp.get("/dump.<any(nq, trig):kind>.gz", defaults={"compressed": True})
+def dump(kind: str, compressed: bool = False) -> Response:
+    return _dump_file(f"dump.{kind}", compressed)

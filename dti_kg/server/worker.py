@@ -160,11 +160,6 @@ def _payload(media_type: str, body: bytes, truncated: bool, rows: int | None, op
     }
 
 
-def health(opened: OpenStore) -> dict[str, Any]:
-    store = opened.get()
-    return {"build_id": opened.build_id, "quads": len(store)}
-
-
 def _exit_with_parent(interval: float = 1.0) -> None:
     """Exit as soon as the web process is gone, even in the middle of a query (the GIL is free then)."""
     parent = os.getppid()
@@ -191,10 +186,7 @@ def main(conn: Connection, store_link: str, memory_mb: int) -> None:
         except (EOFError, OSError):
             return
         try:
-            if job["kind"] == "health":
-                reply: tuple[str, Any] = ("ok", health(opened))
-            else:
-                reply = ("ok", run_query(job, opened))
+            reply: tuple[str, Any] = ("ok", run_query(job, opened))
         except JobError as exc:
             reply = ("error", (exc.name, exc.detail, exc.parameter))
         try:

@@ -1,0 +1,332 @@
+"""The benchmark suite: build cost and serving speed, each against named baselines in the same run.
+
+    python -m benchmarks [--sizes 100,1000] [--clients 1,8,32] [--seconds 3]
+    python -m benchmarks --smoke          # seconds: tiny store, a few cells; CI runs it through pytest
+
+For each size N: generate N articles from the seed corpus (``benchmarks.corpus``), build them
+(``benchmarks.build_phases``: time and peak memory per phase), add one article and build again (the
+increment), then start every contender on loopback over that build and measure every workload at each
+client count, contenders interleaved. Prints one table per size and the build table with the exponent
+fitted over the sizes. Results are ratios within this run; the machine's load is printed with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import platform
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pyoxigraph
+
+from benchmarks import contenders, corpus
+from benchmarks.load import Cell, Request, call_load, http_load
+from benchmarks.workloads import Workload, workloads
+from dti_kg import store as dti_store
+from dti_kg.dumps import create_servable_build
+
+FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "sparql" / "dti_small.trig"
+RESULT_FORMATS = {
+    "application/sparql-results+json": pyoxigraph.QueryResultsFormat.JSON,
+    "text/turtle": pyoxigraph.RdfFormat.TURTLE,
+}
+
+
+def load_note() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min) {five:.1f} (5 min) on {os.cpu_count()} cores"
+
+
+# ------------------------------------------------------------------ build
+
+
+def build(articles: Path, store_link: Path, cache: Path) -> dict:
+    """One build in a fresh process (its own peak memory), with its own verdict cache."""
+    env = {**os.environ, "DTI_KG_CACHE": str(cache)}
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.build_phases", str(articles), str(store_link)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"the build of {articles} failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def fitted_exponent(points: list[tuple[int, float]]) -> float | None:
+    """b in seconds ~ a * N**b, least squares on logs; None with fewer than two sizes."""
+    if len(points) < 2:
+        return None
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(s) for _, s in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+
+
+def print_builds(builds: dict[int, dict]) -> None:
+    phases = ["prepare", "extract", "shacl", "reconcile", "store"]
+    print("\n## Build (seconds / peak MB at the end of each phase)\n")
+    print("| articles | quads | " + " | ".join(phases) + " | total s | peak MB | +1 article s |")
+    print("|---:|---:|" + "---:|" * len(phases) + "---:|---:|---:|")
+    for n, b in sorted(builds.items()):
+        cells = [
+            f"{b['phases'][p]['seconds']:.1f} / {b['phases'][p]['peak_mb']:.0f}" if p in b["phases"] else "-"
+            for p in phases
+        ]
+        print(
+            f"| {n} | {b['quads']} | "
+            + " | ".join(cells)
+            + f" | {b['seconds']:.1f} | {b['peak_mb']:.0f} | {b['increment']['seconds']:.1f} |"
+        )
+    exponent = fitted_exponent([(n, b["seconds"]) for n, b in builds.items()])
+    if exponent is not None:
+        print(f"\nfitted exponent of the total build time over the sizes: {exponent:.2f} (1.0 = linear)")
+
+
+# ------------------------------------------------------------------ serving
+
+
+def in_process(store: pyoxigraph.Store, w: Workload) -> Callable[[], object]:
+    fmt = RESULT_FORMATS[w.accept]
+
+    def call() -> object:
+        return store.query(w.sparql, use_default_graph_as_union=True).serialize(format=fmt)
+
+    return call
+
+
+def sparql_request(server: contenders.Server, w: Workload) -> Request:
+    from urllib.parse import urlencode
+
+    return Request(f"{server.sparql_path}?{urlencode({'query': w.sparql})}", {"Accept": w.accept})
+
+
+def revalidation(port: int, request: Request) -> Request:
+    """``request`` with the If-None-Match of its current answer (so the server answers 304)."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", request.path, headers=request.headers)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return Request(request.path, {**request.headers, "If-None-Match": response.headers["ETag"]}, 304)
+
+
+def fmt_cell(c: Cell | None) -> str:
+    if c is None:
+        return "-"
+    p50, spread, p99 = (
+        1000 * c.percentile(50),
+        1000 * (c.percentile(90) - c.percentile(10)),
+        1000 * c.percentile(99),
+    )
+    text = f"{c.rate:.0f}/s {p50:.1f}±{spread:.1f} p99 {p99:.0f}"
+    if c.refused or c.unexpected:
+        text += f" **{c.refused} refused, {c.unexpected} other**"
+    return text
+
+
+@contextlib.contextmanager
+def servers(store_link: Path, logs: Path, with_rdflib: bool) -> Iterator[dict[str, contenders.Server]]:
+    build_dir = dti_store.current_build_dir(store_link)
+    with contextlib.ExitStack() as stack:
+        found = {
+            "dti": stack.enter_context(contenders.dti(store_link, logs)),
+            "oxigraph": stack.enter_context(contenders.oxigraph(build_dir / dti_store.OXIGRAPH_DIR, logs)),
+            "hello": stack.enter_context(contenders.hello(logs)),
+        }
+        if with_rdflib:
+            rdflib_server = stack.enter_context(contenders.rdflib_endpoint(build_dir / "dump.nq", logs))
+            if rdflib_server is not None:
+                found["rdflib-endpoint"] = rdflib_server
+        yield found
+
+
+def measure(
+    store_link: Path,
+    logs: Path,
+    clients: list[int],
+    seconds: float,
+    max_query_seconds: float,
+    with_rdflib: bool,
+    only: set[str] | None = None,
+    province: str = "ha-noi",
+) -> list[tuple[Workload, int, dict[str, Cell | None], str]]:
+    oxi = dti_store.open_read_only(store_link)
+    rows = []
+    with servers(store_link, logs, with_rdflib) as running:
+        for w in workloads(province):
+            if only and w.name not in only:
+                continue
+            note = ""
+            if w.sparql is not None:
+                started = time.perf_counter()
+                in_process(oxi, w)()
+                took = time.perf_counter() - started
+                if took > max_query_seconds:
+                    rows.append(
+                        (w, 0, {}, f"skipped: {took:.1f} s once in process (> {max_query_seconds:g} s)")
+                    )
+                    continue
+            for c in clients:
+                cells: dict[str, Cell | None] = {}
+                request = w.dti
+                if w.name.startswith("304"):
+                    request = revalidation(running["dti"].port, request)
+                http_load(running["dti"].port, request, 1, 0.05)  # warm up
+                cells["dti"] = http_load(running["dti"].port, request, c, seconds)
+                if w.sparql is not None:
+                    cells["in-process"] = call_load(in_process(oxi, w), c, seconds)
+                    for name in ("oxigraph", "rdflib-endpoint"):
+                        if name in running:
+                            cells[name] = http_load(
+                                running[name].port, sparql_request(running[name], w), c, seconds
+                            )
+                if w.hello:
+                    cells["hello"] = http_load(running["hello"].port, Request("/"), c, seconds)
+                rows.append((w, c, cells, note))
+            print(f"  measured {w.name} ({load_note()})", file=sys.stderr, flush=True)
+    return rows
+
+
+def print_serving(n: str, rows: list, contenders_shown: list[str]) -> None:
+    print(f"\n## Serving, {n}\n")
+    print(
+        "Each cell: requests/s, p50 ± (p90 − p10) ms, p99 ms. "
+        "Ratios: dti requests/s over oxigraph's (or hello's).\n"
+    )
+    print(
+        "| workload | clients | "
+        + " | ".join(contenders_shown)
+        + " | dti/oxigraph | dti/hello | dti p50 − in-process p50 |"
+    )
+    print("|---|---:|" + "---|" * len(contenders_shown) + "---:|---:|---:|")
+    for w, c, cells, note in rows:
+        if note:
+            print(f"| {w.name} | | {note} |")
+            continue
+        dti = cells.get("dti")
+        ox = cells.get("oxigraph")
+        hello = cells.get("hello")
+        inproc = cells.get("in-process")
+        ratio = f"{dti.rate / ox.rate:.2f}" if dti and ox and ox.rate else "-"
+        ratio_hello = f"{dti.rate / hello.rate:.2f}" if dti and hello and hello.rate else "-"
+        gap = f"{1000 * (dti.percentile(50) - inproc.percentile(50)):.2f} ms" if dti and inproc else "-"
+        print(
+            f"| {w.name} | {c} | "
+            + " | ".join(fmt_cell(cells.get(k)) for k in contenders_shown)
+            + f" | {ratio} | {ratio_hello} | {gap} |"
+        )
+
+
+# ------------------------------------------------------------------ main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000", help="numbers of generated articles (comma-separated)")
+    parser.add_argument("--clients", default="1,8,32", help="concurrent clients (comma-separated)")
+    parser.add_argument("--seconds", type=float, default=3.0, help="seconds per measured cell")
+    parser.add_argument(
+        "--max-query-seconds",
+        type=float,
+        default=2.0,
+        help="skip a query that takes longer once in process (reported, not measured)",
+    )
+    parser.add_argument(
+        "--rdflib-max",
+        type=int,
+        default=100,
+        help="largest size at which rdflib-endpoint is loaded (it holds the dump in memory)",
+    )
+    parser.add_argument(
+        "--no-build", action="store_true", help="serving only (still builds each corpus once)"
+    )
+    parser.add_argument(
+        "--work", type=Path, default=None, help="keep corpora and stores here (default: temporary)"
+    )
+    parser.add_argument("--smoke", action="store_true", help="a run of seconds over the test fixture store")
+    parser.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        help="serving only, over this existing store (no corpus, no build)",
+    )
+    args = parser.parse_args(argv)
+    # A SIGTERM unwinds like Ctrl-C, so every server started here is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    print(f"# python -m benchmarks {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
+    print(
+        f"\n{platform.platform()}, Python {platform.python_version()}, pyoxigraph {pyoxigraph.__version__}; "
+        f"{load_note()} at the start"
+    )
+    with contextlib.ExitStack() as stack:
+        work = args.work or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dti-bench-")))
+        work.mkdir(parents=True, exist_ok=True)
+        if args.smoke:
+            link = work / "smoke-store"
+            if not link.is_symlink():
+                p = dti_store.paths(link)
+                quads = list(pyoxigraph.parse(path=str(FIXTURE), format=pyoxigraph.RdfFormat.TRIG))
+                dti_store.publish(p, create_servable_build(p, quads, {"note": "benchmark smoke"}))
+            only = {"ASK", "canned edition-top", "deref Turtle", "304 revalidation"}
+            rows = measure(link, work, [1, 2], 0.3, 5.0, with_rdflib=False, only=only, province="thai-nguyen")
+            print_serving("smoke (test fixture store)", rows, ["dti", "in-process", "oxigraph", "hello"])
+            return 0
+        if args.store:
+            rows = measure(
+                args.store,
+                work,
+                [int(c) for c in args.clients.split(",")],
+                args.seconds,
+                args.max_query_seconds,
+                with_rdflib=False,
+            )
+            quads = dti_store.read_build_info(args.store)["quads"]
+            print_serving(f"{args.store} ({quads} quads)", rows, ["dti", "in-process", "oxigraph", "hello"])
+            return 0
+        builds: dict[int, dict] = {}
+        for n in (int(x) for x in args.sizes.split(",")):
+            articles = work / f"articles-{n}"
+            link = work / f"store-{n}"
+            corpus.write_corpus(articles, n)
+            print(f"building {n} articles ({load_note()})", file=sys.stderr, flush=True)
+            result = build(articles, link, work / f"cache-{n}")
+            if not args.no_build:
+                corpus.write_corpus(articles, n + 1)  # one more article, then the incremental build
+                result["increment"] = build(articles, link, work / f"cache-{n}")
+                builds[n] = result
+            shown = ["dti", "in-process", "oxigraph", "hello"]
+            with_rdflib = n <= args.rdflib_max
+            if with_rdflib:
+                shown.append("rdflib-endpoint")
+            rows = measure(
+                link,
+                work,
+                [int(c) for c in args.clients.split(",")],
+                args.seconds,
+                args.max_query_seconds,
+                with_rdflib,
+            )
+            print_serving(f"{n} articles ({result['quads']} quads)", rows, shown)
+            sys.stdout.flush()
+        if builds:
+            print_builds(builds)
+    print(f"\n{load_note()} at the end")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

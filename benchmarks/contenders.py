@@ -1,0 +1,127 @@
+"""The servers compared, each started on a free loopback port over the same build, and stopped after.
+
+- ``dti``: ``dti serve`` (gunicorn, the guard, the query workers), as a user runs it;
+- ``oxigraph``: ``oxigraph serve-read-only`` (PyPI ``oxigraph``, the same version as pyoxigraph) on the
+  build's Oxigraph directory, union default graph (no query timeout: see oxigraph() below);
+- ``hello``: a hello-world Flask app under dti's gunicorn configuration (the HTTP stack alone);
+- ``rdflib-endpoint``: the build's N-Quads dump loaded into rdflib-endpoint, when it is installed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+# The tests' process helpers (free port, graceful stop), as the tests start `dti serve`.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from server_helpers import free_port, stop  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    port: int
+    sparql_path: str  # where GET ?query= goes
+
+
+def _ready(port: int, path: str) -> bool:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.request("GET", path)
+        return conn.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        conn.close()
+
+
+def executable(name: str) -> str | None:
+    found = BIN / name
+    return str(found) if found.exists() else shutil.which(name)
+
+
+@contextlib.contextmanager
+def serving(
+    name: str,
+    argv: list[str],
+    port: int,
+    ready_path: str,
+    log: Path,
+    env: dict | None = None,
+    startup: float = 120,
+) -> Iterator[int]:
+    """Run ``argv`` until the block ends; yields once GET ``ready_path`` answers 200."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            argv, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+        )
+    try:
+        deadline = time.monotonic() + startup
+        while not _ready(port, ready_path):
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited with {process.returncode}; see {log}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not start within {startup:g} s; see {log}")
+            time.sleep(0.2)
+        yield port
+    finally:
+        stop(process, timeout=20)
+
+
+ASK_PATH = "?query=ASK%7B%7D"
+
+
+@contextlib.contextmanager
+def dti(store_link: Path, logs: Path) -> Iterator[Server]:
+    port = free_port()
+    argv = [executable("dti") or "dti", "serve", "--store", str(store_link), "--port", str(port)]
+    with serving("dti serve", argv, port, "/healthz", logs / "dti.log"):
+        yield Server("dti", port, "/sparql")
+
+
+@contextlib.contextmanager
+def oxigraph(oxigraph_dir: Path, logs: Path) -> Iterator[Server]:
+    # No --timeout-s: it adds a thread per query, and at 32 clients on this machine the server then
+    # failed to spawn threads (EAGAIN) and panicked (benchmarks/README.md).
+    port = free_port()
+    argv = [
+        executable("oxigraph") or "oxigraph",
+        "serve-read-only",
+        "--location",
+        str(oxigraph_dir),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--union-default-graph",
+    ]
+    with serving("oxigraph serve-read-only", argv, port, "/query" + ASK_PATH, logs / "oxigraph.log"):
+        yield Server("oxigraph", port, "/query")
+
+
+@contextlib.contextmanager
+def hello(logs: Path) -> Iterator[Server]:
+    port = free_port()
+    argv = [sys.executable, "-m", "benchmarks.hello", str(port)]
+    with serving("hello", argv, port, "/", logs / "hello.log"):
+        yield Server("hello", port, "/")
+
+
+@contextlib.contextmanager
+def rdflib_endpoint(dump: Path, logs: Path) -> Iterator[Server | None]:
+    exe = executable("rdflib-endpoint")
+    if exe is None:
+        yield None
+        return
+    port = free_port()
+    argv = [exe, "serve", str(dump), "--host", "127.0.0.1", "--port", str(port)]
+    with serving("rdflib-endpoint", argv, port, "/" + ASK_PATH, logs / "rdflib-endpoint.log", startup=600):
+        yield Server("rdflib-endpoint", port, "/")  # its SPARQL endpoint is the root
