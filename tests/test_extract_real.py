@@ -36,12 +36,15 @@ SPLITS = ("dev", "test")
 # Loader 0.4.0 (issue 7, tuned on dev only): vi dev 0.996 / 0.907, vi test 0.976 / 0.500.
 # English (corpus-en): baseline en dev 0.720 / 0.265, en test 0.909 / 0.182. Loader 0.4.1 (both
 # branches): en dev 0.984 / 0.926, en test 1.000 / 0.436, vi dev 0.997 / 0.917, vi test 0.977 / 0.188.
+# Issue 7 round 2 (branch extract2): dev enlarged by 6 hand-labelled vi articles (vi dev 0.997 / 0.880
+# before any rule change; the old 63 vi dev files stay at 0.917). After: vi dev 0.997 / 0.924,
+# vi test 0.977 / 0.188, en dev 0.984 / 0.926, en test 1.000 / 0.564.
 # The dti.gov.vn 2021 table (141 claims, a layout no rule reads yet, test split) lowers vi test recall.
 FLOORS: dict[tuple[str, str], tuple[float, float]] = {
-    ("vi", "dev"): (0.996, 0.916),
+    ("vi", "dev"): (0.996, 0.923),
     ("vi", "test"): (0.976, 0.187),
     ("en", "dev"): (0.983, 0.926),
-    ("en", "test"): (1.0, 0.436),
+    ("en", "test"): (1.0, 0.563),
 }
 
 

@@ -205,3 +205,93 @@ INCLUDED = [
 def test_these_claims_and_not_those(tmp_path, body, present, absent):
     got = _claims(tmp_path, body)
     assert present <= got and not (absent & got)
+
+
+# --- issue 7, round 2 (branch extract2) -------------------------------------------------------
+
+
+def test_a_change_after_a_rank_over_63_stays_when_a_regional_rank_follows(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Chỉ số chuyển đổi số của tỉnh Đồng Tháp (DTI) năm 2022 đứng thứ 39/63 tỉnh, thành phố, tăng 10 bậc "
+        "so với năm 2021 và tiếp tục đứng thứ 9/13 tỉnh, thành phố khu vực Đồng bằng sông Cửu Long.",
+    )
+    assert ("dong-thap", 2022, "overall", "rank_change", 10, None) in got
+    assert ("dong-thap", 2021, "overall", "rank", 49, 63) in got  # derived
+    assert not any(v == 9 for *_, v, _ in got)  # the regional rank is not read
+
+
+def test_a_change_after_the_region_is_named_is_not_read(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Năm 2022, tỉnh Đồng Tháp có chỉ số DTI đứng thứ 39/63 tỉnh, thành phố và đứng thứ 9 khu vực "
+        "Đồng bằng sông Cửu Long, tăng 2 bậc so với năm 2021.",
+    )
+    assert not any(m == "rank_change" for _, _, _, m, _, _ in got)
+
+
+def test_what_an_unnamed_quote_was_about_does_not_cross_the_paragraph(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Bộ TT&TT công bố chỉ số DTI năm 2022, Hà Tĩnh đứng thứ 37/63.\n\n"
+        "Ông Đức cho biết: “Các chỉ số DTI đều tăng hạng nhờ sự nỗ lực của các doanh nghiệp”.\n\n"
+        "Theo phân tích thì Chỉ số Chính quyền số xếp hạng 39/63, tăng 20 bậc so với năm 2021.",
+        title="Hà Tĩnh tăng 22 bậc về Chỉ số Chuyển đổi số năm 2022\n\n",
+    )
+    assert ("ha-tinh", 2022, "digital_government", "rank", 39, 63) in got
+
+
+def test_other_dti_indices_and_one_edition_stated_in_a_sentence_of_an_undated_text(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Năm 2022, chỉ số chuyển đổi số cấp tỉnh (DTI) của Hà Tĩnh xếp thứ 37/63 tỉnh thành phố.\n"
+        "Ngoài ra, các nhóm chỉ số khác cũng đều tăng hạng, như: Nhóm chỉ số Hạ tầng số tăng 29 bậc so với "
+        "năm 2021; Nhóm chỉ số Nhận thức số tăng 25 bậc so với năm 2021.",
+        title="Hà Tĩnh thành lập gần 2.000 tổ chuyển đổi số cộng đồng\n\n",
+    )
+    assert ("ha-tinh", 2022, "digital_infrastructure", "rank_change", 29, None) in got
+    assert ("ha-tinh", 2022, "digital_awareness", "rank_change", 25, None) in got
+
+
+def test_a_position_stated_before_the_province_is_its_overall_rank_but_not_an_indicators(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Theo DTI 2023, TP.Đà Nẵng tiếp tục dẫn đầu cả nước. Ở vị trí thứ 2 là TP.Hồ Chí Minh; trong đó, cả "
+        "3 trụ cột đều xếp vị trí thứ 2/63 tỉnh, thành phố.\n\n"
+        "Về kinh tế số năm 2023, ở vị trí thứ 3 là Bình Dương.\n\n"
+        "Trong khu vực Đông Nam Bộ năm 2023, ở vị trí thứ 4 là Đồng Nai.",
+    )
+    assert ("ho-chi-minh", 2023, "overall", "rank", 2, 63) in got
+    assert not any(p in ("binh-duong", "dong-nai") and i == "overall" for p, _, i, *_ in got)
+
+
+def test_a_position_given_to_a_province_by_thuoc_ve_continues_the_dti_sentence(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Theo DTI 2023, TP.Đà Nẵng dẫn đầu cả nước. Vị trí thứ 3 trong bảng xếp hạng thuộc về TP.Huế.",
+    )
+    assert ("thua-thien-hue", 2023, "overall", "rank", 3, 63) in got
+
+
+def test_a_leader_before_a_respectively_list_is_not_part_of_it(tmp_path):
+    got = _claims(
+        tmp_path,
+        "DTI cấp tỉnh năm 2022, Đà Nẵng có năm thứ 3 liên tiếp dẫn đầu, TP.HCM và Quảng Ninh lần lượt xếp "
+        "thứ 2 và 3.\n\nVới 0,5064 điểm và 0,4880 điểm, Ninh Bình và Thanh Hóa lần lượt đứng thứ 6 và 12 "
+        "trong bảng xếp hạng DTI năm 2021.",
+    )
+    assert ("da-nang", 2022, "overall", "rank", 1, 63) in got
+    assert ("quang-ninh", 2022, "overall", "rank", 3, 63) in got
+    assert not any(m == "score" for _, _, _, m, _, _ in got)  # scores before the list stay unpaired
+
+
+def test_a_list_after_the_last_rank_of_the_paragraph_continues_it_and_not_across_paragraphs(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Trong số 34 tỉnh, thành phố sau sáp nhập, TP Hà Nội dẫn đầu DTI 2024. Đứng thứ hai là TP Huế. "
+        "Các tỉnh, thành xếp sau đó lần lượt là TP Hải Phòng và TP.HCM.\n\n"
+        "Các tỉnh xếp sau đó lần lượt là Thanh Hóa và Điện Biên.",
+    )
+    ranks = {(p, v) for p, _, i, m, v, _ in got if i == "overall" and m == "rank"}
+    assert {("hai-phong-2025", 3), ("ho-chi-minh-2025", 4)} <= ranks
+    assert not any(p.startswith(("thanh-hoa", "dien-bien")) for p, _ in ranks)

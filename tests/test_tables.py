@@ -111,3 +111,32 @@ def test_an_html_table_gives_each_cell_its_columns_indicator_and_measure_with_th
 def test_a_grid_without_a_rule_under_its_header_is_no_table():
     text = "DTI 2023\n| Rank | Province | DTI score |\n| 1 | Da Nang | 0.8340 |\n| 2 | Hanoi | 0.7 |\n"
     assert find_grid_findings(text, en_lexicon()) == []
+
+
+def test_a_row_split_over_lines_rank_name_and_score_each_on_its_own_line_is_read_as_one_row():
+    # Issue 7, round 2: ranking pages that put every cell of a row on its own line.
+    text = (
+        "Bảng xếp hạng DTI năm 2021\nXếp hạng\nTỉnh, thành phố\nĐiểm DTI\n"
+        "1\nTP. Đà Nẵng\n0,6419\n\n2\nThừa Thiên - Huế\n0,5872\n\n3\nTP. Hồ Chí Minh\n0,5587\n"
+    )
+    assert _read(text) == [
+        ("Đà Nẵng", "overall", "rank", 1),
+        ("Đà Nẵng", "overall", "score", Decimal("0.6419")),
+        ("Thừa Thiên - Huế", "overall", "rank", 2),
+        ("Thừa Thiên - Huế", "overall", "score", Decimal("0.5872")),
+        ("Hồ Chí Minh", "overall", "rank", 3),
+        ("Hồ Chí Minh", "overall", "score", Decimal("0.5587")),
+    ]
+
+
+def test_a_bare_rank_line_then_a_name_and_score_line_is_one_row_and_stray_numbers_are_not_rows():
+    text = (
+        "Bảng xếp hạng DTI năm 2021\nXếp hạng Tỉnh Điểm DTI\n"
+        "1\nTP. Đà Nẵng 0,6419\n2\nThừa Thiên - Huế 0,5872\n3\nTP. Hồ Chí Minh 0,5587\n"
+        "12\nnăm liên tiếp\n13\n"
+    )
+    assert [(*r[:2], r[3]) for r in _read(text) if r[2] == "rank"] == [
+        ("Đà Nẵng", "overall", 1),
+        ("Thừa Thiên - Huế", "overall", 2),
+        ("Hồ Chí Minh", "overall", 3),
+    ]

@@ -104,11 +104,12 @@ _INDICATOR_NAMES = "|".join(p for p, _ in _INDICATORS)
 # What may follow "chỉ số" when the DTI or one of its indicators is meant (else another index is:
 # "chỉ số dịch vụ công trực tuyến", "chỉ số thành phần Dịch vụ công").
 _DTI_INDEX_TAIL = (
-    r"(?:thành\s+phần\s+|chính\s+|trụ\s+cột\s+)?(?:"
+    # "các chỉ số thành phần trụ cột", "các nhóm chỉ số khác" (the DTI's other indices)
+    r"(?:thành\s+phần\s+(?:trụ\s+cột\s+)?|chính\s+|trụ\s+cột\s+)?(?:"
     + _INDICATOR_NAMES
     + r"|đánh\s+giá|mức\s+độ|chuyển\s+đổi\s+số"
     r"|CĐS|DTI|PDTI|giá\s+trị|chung|tổng|này|đó|của|là|trên|đạt|xếp|đứng|tăng|giảm|cao|thấp|về|năm|cấp|tỉnh"
-    r"|địa\s+phương)"
+    r"|địa\s+phương|khác)"
     r"(?![\p{L}])|chính(?![\p{L}]|\s+(?:quyền\s+điện|phủ))|trụ\s+cột(?![\p{L}])"
 )
 _FOREIGN_INDEX = regex.compile(_W + r"chỉ\s+số\s+(?!" + _DTI_INDEX_TAIL + r")(?=\p{L})", _I)
@@ -225,7 +226,8 @@ def lexicon() -> Lexicon:
         ),
         number=_number,
         compared=c(
-            r"\s*(?:[\p{L}\s]{0,30}?)so\s+với\s+(?:năm\s+|DTI\s+)?(?:(?P<year>20\d\d)|năm\s+trước|năm\s+ngoái)",
+            r"\s*(?:[\p{L}\s]{0,30}?)so\s+với\s+(?:năm\s+|DTI\s+)?(?:(?P<year>20\d\d)|năm\s+trước|năm\s+ngoái"
+            r"|(?:lần|kỳ|kì)\s+(?:đánh\s+giá\s+|xếp\s+hạng\s+|công\s+bố\s+)?(?:trước|liền\s+trước))",
             _I,
         ),
         edition_anchored=(
@@ -273,7 +275,9 @@ def lexicon() -> Lexicon:
         respectively_tail=c(r""),
         other_topic=c(
             _W
-            + r"(?:(?<!trở\s)về\s+(?!chuyển\s+đổi\s+số|CĐS|DTI)\p{L}|chỉ\s+số|quy\s+mô|dân\s+số|diện\s+tích)",
+            # "thuộc về TP.Huế" gives a position to a province: not another topic
+            + r"(?:(?<!trở\s)(?<!thuộc\s)về\s+(?!chuyển\s+đổi\s+số|CĐS|DTI)\p{L}"
+            r"|chỉ\s+số|quy\s+mô|dân\s+số|diện\s+tích)",
             _I,
         ),
         rule_prefix="vi",

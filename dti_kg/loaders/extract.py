@@ -415,7 +415,14 @@ def extract_document(doc: SourceDocument) -> Extraction:
     notes: list[str] = []
     claims: list[Claim] = []
     candidates: list[Candidate] = []
-    for finding in _find(doc):
+    findings = _find(doc)
+    # A document that states one edition only inside its sentences ("Năm 2022, …, xếp thứ 37/63")
+    # and has no date: its sentences that state none speak of that edition too.
+    sentence_editions = {f.edition for f in findings if f.edition is not None and not f.refusal}
+    only = next(iter(sentence_editions)) if len(sentence_editions) == 1 else None
+    for finding in findings:
+        if only is not None and not mentions and doc.published is None and finding.edition is None:
+            finding = replace(finding, edition=only)
         claim, note = _claim(finding, doc, mentions)
         if claim:
             claims.append(claim)

@@ -370,8 +370,11 @@ def dti_sentences(text: str, lex: Lexicon) -> Iterator[tuple[Piece, Context]]:
     antecedent: str | None = None
     for sentence in sentences(text):
         if "\n" in text[end : sentence.start]:
-            # A number ("8th out of 63") stays in its paragraph; a merger frame goes on.
+            # A number ("8th out of 63") stays in its paragraph; a merger frame goes on. So does not
+            # what an unnamed sentence was about ("… của các doanh nghiệp" ends a quote; the next
+            # paragraph's "Chỉ số Chính quyền số xếp hạng 39/63" is the article's province again).
             carried = Context(cohort=framed)
+            about = None
         end = sentence.end
         merger = _merger_cohorts(sentence.text)
         framed = next(iter(merger)) if len(merger) == 1 else framed
@@ -618,6 +621,11 @@ def find_in_sentence(
     # A region, a district, a ministry or a provincial city in the sentence: its values may be
     # theirs; only ranks stated over a cohort of provinces ("5/63") stay.
     narrow = bool(lex.narrow_scope.search(sentence.text)) or found.names_city
+    # "đứng thứ 39/63 tỉnh, tăng 10 bậc so với năm 2021 và đứng thứ 9/13 khu vực ĐBSCL": a change
+    # after a rank over all provinces and before the region is named is that rank's change.
+    scope = lex.narrow_scope.search(sentence.text)
+    narrow_from = sentence.start + scope.start() if scope and not found.names_city else sentence.start
+    national_rank_at: int | None = None
 
     years = sentence_years(text, sentence, lex)
     env = _Env(
@@ -671,6 +679,11 @@ def find_in_sentence(
             values = [v for v in values if not listed_span[0] <= v.start < listed_span[1]]
         if narrow:
             values = [v for v in values if v.cohort is not None]
+            if national_rank_at is None:
+                stated = [v.start for v in values if v.measure == "rank" and v.cohort in (34, 63)]
+                national_rank_at = min(stated) if stated else None
+            if national_rank_at is not None:
+                values += [v for v in _changes(text, clause, lex) if national_rank_at < v.start < narrow_from]
         else:
             values += _scores(text, clause, lex) + _changes(text, clause, lex)
         if not values:
@@ -1101,7 +1114,12 @@ def _finding(
     start, end = quote_span(env.text, clause, place, env.sentence)
     edition, unclear = env.edition_at(v, clause)
     g = env.lex.guards
-    value = (v.start, v.measure, listed)
+    # "Đà Nẵng có năm thứ 3 liên tiếp dẫn đầu, TP.HCM và Quảng Ninh lần lượt xếp thứ 2 và 3": a
+    # value whose clause names its own province, before the "respectively" list, is not in it.
+    resp = g.respectively.search(env.text, env.sentence.start, env.sentence.end)
+    own = place is not None and clause.start <= place.start < clause.end
+    before_list = own and resp is not None and resp.start() >= clause.end
+    value = (v.start, v.measure, listed or before_list)
     why = unclear or refusal(
         env.text, env.sentence, clause, value, g, _states_edition(env.lex), _names_dti(env.lex)
     )
@@ -1140,18 +1158,70 @@ def find_all(text: str, lex: Lexicon) -> list[Finding]:
             ranks = {}
         end = sentence.end
         found = find_in_sentence(text, sentence, lex, context)
-        found += _sequence(text, sentence, lex, found, {**stated, **ranks})
+        found += _position_first(text, sentence, lex, found, context)
+        last = next(reversed(ranks.values()), None)
+        found += _sequence(text, sentence, lex, found, {**stated, **ranks}, last)
         for f in found:
             if f.measure == "rank" and f.indicator == "overall" and f.place and f.refusal is None:
+                ranks.pop(f.place.name, None)  # the last stated rank comes last
                 ranks[f.place.name] = stated[f.place.name] = f
         out.extend(found)
+    return out
+
+
+# "Ở vị trí thứ 2 là TP.Hồ Chí Minh", "Vị trí thứ 3 trong bảng xếp hạng thuộc về TP.Huế": the
+# position comes first and the province after it.
+_POSITION_FIRST = regex.compile(
+    r"(?:^|(?<=[\s,;:(]))(?:[ỞởTt]ại\s+|[Ởở]\s+)?(?:[Vv]ị\s+trí|[Hh]ạng)\s+(?:thứ\s+)?"
+    r"(?P<n>\d{1,2}|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?![\d/.,%\p{L}])"
+    r"(?:\s+trong\s+bảng\s+xếp\s+hạng(?:\s+DTI)?|\s+(?:cả\s+nước|toàn\s+quốc))?"
+    r"\s+(?:là|thuộc\s+về)\s+(?P<name>)(?:tỉnh\s+|thành\s+phố\s+|TP\.?\s*)?(?=\p{Lu})"
+)
+
+
+def _position_first(
+    text: str, sentence: Piece, lex: Lexicon, found: list[Finding], context: Context
+) -> list[Finding]:
+    """The overall rank of a province named after its position, in a sentence about no one indicator,
+    no other index and no region, ministry or group (whose ranks these could be)."""
+    if lex.language != "vi" or (context.continued and not context.overall):
+        return []
+    if lex.other_index.search(sentence.text) or lex.narrow_scope.search(sentence.text):
+        return []
+    out = []
+    for m in _POSITION_FIRST.finditer(text, sentence.start, sentence.end):
+        since = max(text.rfind(".", sentence.start, m.start()), text.rfind(";", sentence.start, m.start()))
+        if clause_indicators(text[max(since, sentence.start) : m.end()], lex):
+            continue  # "về kinh tế số, ở vị trí thứ 2 là …": that indicator's rank
+        n = lex.number(m.group("n"))
+        named = places_in(text, m.start("name"), sentence.end, lex.language).places
+        if not n or not named or not m.start("name") <= named[0].start <= m.end():
+            continue
+        place = named[0]
+        if any(f.place == place and f.measure == "rank" and f.indicator == "overall" for f in found):
+            continue
+        hint = _sentence_cohort(text, sentence, lex, named) or context.cohort
+        out.append(
+            Finding(
+                "overall",
+                "rank",
+                n,
+                span_of(text, m.start(), place.end),
+                f"{lex.rule_prefix}.rank.position-first",
+                sentence,
+                edition=sentence_edition(text, sentence, lex),
+                place=place,
+                cohort_hint=hint,
+            )
+        )
     return out
 
 
 # "X dẫn đầu, tiếp theo là A, B và C", "thứ 2 là A, tiếp đó là B", "Sau X là A, B, C": the names
 # that follow take the ranks after X's, in order.
 _SEQUENCE = regex.compile(
-    r"(?<![\p{L}])(?:(?:tiếp\s+theo|tiếp\s+đó|theo\s+sau|kế\s+đến|kế\s+tiếp)(?:\s+(?:đó|lần\s+lượt))*\s+(?:là|có)"
+    r"(?<![\p{L}])(?:(?:tiếp\s+theo|tiếp\s+đó|theo\s+sau|kế\s+đến|kế\s+tiếp|(?:xếp|đứng)\s+(?:ngay\s+)?sau)"
+    r"(?:\s+(?:đó|lần\s+lượt))*\s+(?:là|có|thuộc\s+về)"
     r"|[Ss]au\s+(?P<after>\p{Lu}[\p{L}.\s-]{1,30}?)\s+là|followed\s+by"
     r"|[Ff]ollowing\s+(?P<after>\p{Lu}[\p{L}.\s-]{1,30}?)\s+(?:is|was|were|are|came|comes))(?![\p{L}])\s*:?\s*",
     regex.IGNORECASE,
@@ -1162,7 +1232,12 @@ _ITEM_SCORE = regex.compile(r"\s*\(\s*(?P<x>[01][.,]\d{2,4})(?:\s*điểm|\s*poi
 
 
 def _sequence(
-    text: str, sentence: Piece, lex: Lexicon, found: list[Finding], known: dict[str, Finding]
+    text: str,
+    sentence: Piece,
+    lex: Lexicon,
+    found: list[Finding],
+    known: dict[str, Finding],
+    last: Finding | None = None,
 ) -> list[Finding]:
     m = _SEQUENCE.search(text, sentence.start, sentence.end)
     if m is None:
@@ -1183,7 +1258,9 @@ def _sequence(
             (f for f in reversed(anchors) if named and f.place and f.place.name == named[0].name), anchor
         )
     else:
-        anchor = anchors[-1] if anchors else None
+        # "… Đứng thứ hai là TP Huế. Các tỉnh, thành xếp sau đó lần lượt là A và B": with no rank in
+        # its own sentence, the list follows the last overall rank of the paragraph.
+        anchor = anchors[-1] if anchors else last
     if anchor is None:
         return []
     places = places_in(text, m.end(), sentence.end, lex.language).places

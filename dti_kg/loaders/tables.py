@@ -84,13 +84,42 @@ def _lines(text: str) -> list[Piece]:
     return out
 
 
+_BARE_RANK = regex.compile(r"^\s*\d{1,2}\s*$")
+_VALUES_ONLY = regex.compile(r"^\s*(?:[01][.,]\d{1,4}(?![\d.,])\s*)+$")
+
+
+def _logical_rows(text: str, language: str) -> list[Piece]:
+    """Non-blank lines, with a row split over several lines joined back into one.
+
+    Some pages put each cell of a row on its own line ("1" / "TP. Đà Nẵng" / "0,6419"): a bare rank
+    line takes the one province line after it and the value-only lines after that; a "rank name"
+    line takes the value-only lines after it. Newlines inside a joined row become spaces, so every
+    offset still points into ``text``.
+    """
+    lines = [line for line in _lines(text) if line.text.strip()]
+    out: list[Piece] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        j = i + 1
+        if _BARE_RANK.match(line.text) and j < len(lines) and _row(lines[j], language) is None:
+            name = find_places(_PREFIX.sub("", lines[j].text.strip(), count=1), language)
+            if len(name) == 1:
+                j += 1
+        if j > i + 1 or _row(line, language) is not None:
+            while j < len(lines) and _VALUES_ONLY.match(lines[j].text):
+                j += 1
+        end = lines[j - 1].end
+        out.append(Piece(line.start, end, text[line.start : end].replace("\n", " ")))
+        i = j
+    return out
+
+
 def _blocks(text: str, language: str) -> list[list[_Row]]:
-    """Runs of consecutive row lines (blank lines allowed between) whose ranks never go down."""
+    """Runs of consecutive rows (blank lines allowed between) whose ranks never go down."""
     blocks: list[list[_Row]] = []
     current: list[_Row] = []
-    for line in _lines(text):
-        if not line.text.strip():
-            continue
+    for line in _logical_rows(text, language):
         row = _row(line, language)
         if row and current and row.rank >= current[-1].rank and len(row.values) == len(current[-1].values):
             current.append(row)
