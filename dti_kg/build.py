@@ -247,7 +247,7 @@ def _review_decisions(
         rows, problems = read_decisions(path)
     except InputError as exc:
         return SourceOutcome(path.name, None, "rejected", reason=str(exc)), None, rdflib.Graph(), []
-    decided, unknown = decisions_graph(rows, review_graph, served, minter)
+    decided, unknown = decisions_graph(rows, review_graph, minter)
     iri = str(decided.identifier)
     say(f"validating {len(rows) - len(unknown)} review decision(s)")
     found = ShapeGate(union(reference.values())).validate({iri: with_sources(decided, served)})[iri]

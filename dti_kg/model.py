@@ -138,3 +138,4 @@ class Extraction:
     facts: list[EditionFact] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # human-readable remarks (e.g. "no DTI content")
     candidates: list[Candidate] = field(default_factory=list)  # uncertain attributions, for review
+    refused: int = 0  # values that are no province's DTI value (each has a "skipped" note)

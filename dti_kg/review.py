@@ -25,7 +25,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from dti_kg.errors import InputError
-from dti_kg.gazetteer import gazetteer
+from dti_kg.gazetteer import POST_MERGER, gazetteer
 from dti_kg.iri import Minter
 from dti_kg.namespaces import DCTERMS, DTI, PROV, QB, RDF, RDFS, XSD
 
@@ -125,9 +125,7 @@ def split_review(graphs: Mapping[str, Graph], minter: Minter) -> tuple[dict[str,
     return out, review
 
 
-def decisions_graph(
-    decisions: Iterable[Decision], review: Graph, sources: Mapping[str, Graph], minter: Minter
-) -> tuple[Graph, list[str]]:
+def decisions_graph(decisions: Iterable[Decision], review: Graph, minter: Minter) -> tuple[Graph, list[str]]:
     """The decisions that name a candidate of this build, as PROV activities and accepted claims.
 
     Returns the graph and one line per decision that names no candidate here (it is kept out).
@@ -196,8 +194,9 @@ def _accepted_claim(
     edition, cohort = review.value(candidate, DTI.edition), review.value(candidate, DTI.cohort)
     if cohort is not None:
         graph.add((claim, DTI.cohort, cohort))
-    elif edition is not None and province.endswith("-2025"):
-        graph.add((claim, DTI.cohort, minter.cohort(int(str(edition).rsplit("/", 1)[-1]), 34)))
+    elif edition is not None and gazetteer().by_slug[province].era == POST_MERGER:
+        # Only the ranking of the 34 ranks a post-merger unit: its cohort is not in doubt.
+        graph.add((claim, DTI.cohort, minter.cohort(int(str(edition).rsplit("/", 1)[-1]), int(POST_MERGER))))
     graph.add((claim, DTI.derivation, DTI.Stated))
     graph.add((claim, DTI.provinceBasis, DTI.ProvinceChosenByReviewer))
     graph.add((claim, DTI.extractionRule, Literal(_DECISION_RULE)))

@@ -32,8 +32,8 @@ def _table(records: list[dict[str, Any]]) -> str:
 
 def _counts(extraction: Extraction) -> str:
     """Kept claims, candidates sent to review, and values refused (each refusal is a note above)."""
-    refused = sum(n.startswith("skipped") and not n.endswith("(sent to review)") for n in extraction.notes)
-    return f"{len(extraction.claims)} kept, {len(extraction.candidates)} sent to review, {refused} refused"
+    kept, review = len(extraction.claims), len(extraction.candidates)
+    return f"{kept} kept, {review} sent to review, {extraction.refused} refused"
 
 
 @click.command("extract")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import regex
 
-from dti_kg.gazetteer import Unit, gazetteer
+from dti_kg.gazetteer import POST_MERGER, Unit, gazetteer
 from dti_kg.loaders import claims_en, claims_vi, facts, tables
 from dti_kg.loaders.documents import load_document
 from dti_kg.loaders.findings import EditionMention, Finding
@@ -145,32 +145,36 @@ def _cohort(finding: Finding, edition: int) -> tuple[int | None, str | None]:
     return (sizes[0], None) if len(sizes) == 1 else (None, None)
 
 
+def _where(finding: Finding) -> str:
+    return f"{finding.span.quote[:80]!r} at {finding.span.start}"
+
+
 def _claim(
     finding: Finding, doc: SourceDocument, mentions: list[EditionMention]
 ) -> tuple[Claim | None, str | None]:
-    where = f"{finding.span.quote[:80]!r} at {finding.span.start}"
+    """The finding's claim, or None and why not (the problem alone; the caller says where)."""
     if finding.refusal:
-        return None, f"skipped {where}: {finding.refusal}"
+        return None, finding.refusal
     edition, edition_basis = resolve_edition(finding, mentions, doc.published)
     if edition is None or edition not in editions():
-        return None, f"skipped {where}: the edition is not stated and the publication date is unknown"
+        return None, "the edition is not stated and the publication date is unknown"
     cohort, problem = _cohort(finding, edition)
     if problem:
-        return None, f"skipped {where}: {problem}"
+        return None, problem
     if finding.measure == "rank" and not (1 <= int(finding.value) <= (cohort or 63)):
-        return None, f"skipped {where}: rank {finding.value} is out of range"
+        return None, f"rank {finding.value} is out of range"
     compared = None
     if finding.measure == "rank_change":
         compared = finding.compared_to if finding.compared_to is not None else edition - 1
         if compared not in editions() or compared >= edition:
-            return None, f"skipped {where}: no DTI {compared} to compare with"
+            return None, f"no DTI {compared} to compare with"
         # Found by the property tests: "tăng 63 bậc" in a cohort of 63 (at most 62 places to move).
         most = max(editions()[edition].cohorts) - 1
         if abs(int(finding.value)) > most:
-            return None, f"skipped {where}: a change of {finding.value} places is more than {most}"
+            return None, f"a change of {finding.value} places is more than {most}"
     unit, province_basis, problem = resolve_province(finding, doc, edition, cohort)
     if unit is None:
-        return None, f"skipped {where}: {problem}"
+        return None, problem
     return (
         Claim(
             province=unit.slug,
@@ -281,7 +285,7 @@ def _adopt_document_cohort(claims: list[Claim], cohorts: set[int]) -> list[Claim
         sizes = editions()[claim.edition].cohorts
         unit = gazetteer().by_slug[claim.province]
         if len(sizes) > 1 and cohort in sizes and claim.cohort is None:
-            if cohort == 34 and not unit.slug.endswith("-2025"):
+            if cohort == 34 and unit.era != POST_MERGER:
                 successor = _successor_slug(unit)
                 if successor is None:
                     out.append(claim)
@@ -415,6 +419,7 @@ def extract_document(doc: SourceDocument) -> Extraction:
     notes: list[str] = []
     claims: list[Claim] = []
     candidates: list[Candidate] = []
+    refusals: set[str] = set()  # one per distinct refused value (a repeated paragraph refuses once)
     findings = _find(doc)
     # A document that states one edition only inside its sentences ("Năm 2022, …, xếp thứ 37/63")
     # and has no date: its sentences that state none speak of that edition too.
@@ -423,12 +428,15 @@ def extract_document(doc: SourceDocument) -> Extraction:
     for finding in findings:
         if only is not None and not mentions and doc.published is None and finding.edition is None:
             finding = replace(finding, edition=only)
-        claim, note = _claim(finding, doc, mentions)
+        claim, problem = _claim(finding, doc, mentions)
         if claim:
             claims.append(claim)
-        elif note:
-            candidate = _candidate(finding, doc, mentions, note.split(": ", 1)[-1])
-            if candidate is not None:
+        elif problem:
+            note = f"skipped {_where(finding)}: {problem}"
+            candidate = _candidate(finding, doc, mentions, problem)
+            if candidate is None:
+                refusals.add(note)
+            else:
                 candidates.append(candidate)
                 note = f"{note} (sent to review)"
             notes.append(note)
@@ -450,6 +458,7 @@ def extract_document(doc: SourceDocument) -> Extraction:
         fact_list,
         sorted(dict.fromkeys(notes)),
         list(unique.values()),
+        refused=len(refusals),
     )
 
 
