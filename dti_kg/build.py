@@ -5,9 +5,11 @@ One build:
 2. prepares the reference graphs (gazetteer, editions, official tables) and the shapes ONCE;
 3. turns each source into its own named graph — an article file (extracted unless its hash and the
    loader version are in the cache) or a graph of the bundled snapshot;
-4. validates all new source graphs in one gate run; failing sources are quarantined with a report;
-5. reconciles the served claims with the official tables;
-6. writes everything into a fresh store directory and switches the store link to it.
+4. validates the new source graphs in batches (dti_kg.source_entries); failing sources are
+   quarantined with a report; each served graph goes straight into a fresh, staged store (no build
+   holds every source's graph in memory);
+5. reconciles the served claims with the official tables (from the claim records, not the graphs);
+6. writes the dumps from the staged store, records the release and switches the store link to it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,19 +28,20 @@ import rdflib
 from dti_kg import __version__, releases, store
 from dti_kg.config import base_iri, cache_dir
 from dti_kg.cube import vocabulary_graphs
-from dti_kg.dumps import create_servable_build
+from dti_kg.dumps import write_dumps
 from dti_kg.errors import DtiError, InputError, StorageFailure, first_line
 from dti_kg.graph import claims_from_graph
 from dti_kg.iri import Minter
 from dti_kg.loaders import LOADER_VERSION
 from dti_kg.loaders.official import official_graph, official_observations
-from dti_kg.names import shown
-from dti_kg.namespaces import DTI, SH
+from dti_kg.namespaces import DCTERMS, DTI
 from dti_kg.quality import quality_graph
-from dti_kg.reconcile import reconcile, reconciliation_graph
+from dti_kg.reconcile import reconcile, reconciliation_triples
 from dti_kg.reference_graph import reference_graph
 from dti_kg.resources import data_file, ontology_file, read_text, shape_files
-from dti_kg.review import DECISIONS_GRAPH, decisions_graph, read_decisions, split_review, with_sources
+from dti_kg.review import REVIEW_GRAPH, decisions_graph, read_decisions, with_sources
+from dti_kg.serialize import as_quads
+from dti_kg.source_entries import CACHE_FORMAT, Cache, Entry, SourceOutcome, gather_sources, parse_nt
 from dti_kg.sources import Source, article_sources, snapshot_sources
 from dti_kg.validate import ShapeGate
 
@@ -57,22 +59,6 @@ REFERENCE_FILES = (
 # A build serving fewer than this share of the current build's sources (or none at all) is not
 # switched in without --allow-shrink: a mistyped --articles path must not empty the served store.
 MIN_SERVED_RATIO = 0.5
-
-
-@dataclass
-class SourceOutcome:
-    """What happened to one source in a build."""
-
-    name: str  # file name, or the snapshot graph's source id
-    graph: str | None  # named-graph IRI, when the source got that far
-    status: str  # "served", "quarantined" or "rejected"
-    reason: str = ""  # for rejected inputs: the one-line reason
-    claims: int = 0
-    cached: bool = False
-    report: str = ""  # readable validation findings (violations and warnings)
-
-    def as_json(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if v not in ("", None)}
 
 
 @dataclass
@@ -185,76 +171,188 @@ def build_store(
         say("preparing reference data and shapes")
         reference = reference_graphs(minter)
         reference_reports = check_reference(reference, minter, say)
-        cache = Cache(p.cache, f"{LOADER_VERSION}-{gate_fingerprint(minter)}")
+        cache = Cache(p.cache, f"{CACHE_FORMAT}-{LOADER_VERSION}-{gate_fingerprint(minter)}")
         sources: Sequence[Source] = (
             article_sources(articles) if articles is not None else snapshot_sources(minter)
         )
-        outcomes, graphs, reports = gather_sources(sources, minter, cache, reference, say)
-        served = {o.graph: graphs[o.graph] for o in outcomes if o.status == "served" and o.graph}
-        served, review_graph = split_review(served, minter)
-        if decisions is not None:
-            outcome, decided, report, bad_rows = _review_decisions(
-                decisions, review_graph, served, reference, minter, say
-            )
-            outcomes.append(outcome)
-            outcomes.extend(SourceOutcome(decisions.name, None, "rejected", reason=row) for row in bad_rows)
-            if decided is not None:
-                graphs[str(decided.identifier)], reports[str(decided.identifier)] = decided, report
-                if outcome.status == "served":
-                    served[str(decided.identifier)] = decided
-        info = _build_info(minter, LOADER_VERSION, articles, outcomes)
-        refusal = "" if allow_shrink else shrink_refusal(len(served), _served_now(p))
         keep = releases.keep_releases()
         try:
-            if refusal:
-                build_dir = store.create_refused(p, {**info, "refused": refusal})
-                _write_reports(build_dir, outcomes, graphs, reports)
-                kept = store.prune(p, also_keep=build_dir, keep=keep)
-                return BuildResult(p.link, build_dir, outcomes, 0, kept, refusal)
-            say("reconciling claims with the official tables")
-            derived = _derived_graphs(minter, served)
-            derived[str(minter.graph("validation"))] = validation_graph(
-                minter, {**reference_reports, **{g: reports[g] for g in served}}
-            )
-            derived[str(review_graph.identifier)] = review_graph
-            say("writing the store and its dumps")
-            build_dir = create_servable_build(p, list(graph_quads({**reference, **served, **derived})), info)
-            _write_reports(build_dir, outcomes, graphs, reports)
-            releases.publish_release(p, build_dir)
+            with store.staging(p) as staged:
+                result = _build(
+                    staged,
+                    p,
+                    minter,
+                    reference,
+                    reference_reports,
+                    cache,
+                    sources,
+                    say,
+                    articles=articles,
+                    decisions=decisions,
+                    allow_shrink=allow_shrink,
+                )
         except OSError as exc:  # disk full, I/O error: nothing was switched, so say so and clean up
             store.prune(p, keep=keep)
             raise StorageFailure(
                 f"cannot write the new build under {p.builds}: {first_line(exc)}; "
                 f"{p.link} still serves its previous build"
             ) from None
-        kept = store.prune(p, keep=keep)  # already pruned by the switch: this lists what is kept
-        result = BuildResult(p.link, build_dir, outcomes, store.read_build_info(p.link)["quads"], kept)
-    say(f"built {p.link} -> {build_dir.name}: {result.quads} quads")
+        if result.refused:
+            result.kept = store.prune(p, also_keep=result.build_dir, keep=keep)
+            return result
+        releases.publish_release(p, result.build_dir)
+        result.kept = store.prune(p, keep=keep)  # already pruned by the switch: this lists what is kept
+        result.quads = store.read_build_info(p.link)["quads"]
+    say(f"built {p.link} -> {result.build_dir.name}: {result.quads} quads")
     return result
+
+
+class _Collected:
+    """What a build keeps of its sources while their triples go straight into the staged store."""
+
+    def __init__(self, staged: store.Staged, minter: Minter, quarantine: Path) -> None:
+        self.staged = staged
+        self.minter = minter
+        self.quarantine = quarantine
+        self.served: list[str] = []  # graph IRIs, in the order they were taken
+        self.records: list[dict[str, Any]] = []
+        self.reviews: list[str] = []  # N-Triples of the served sources' candidate claims
+        self.reports: list[str] = []  # N-Triples of every source's SHACL report (report.ttl)
+        self.validation = pyoxigraph.NamedNode(str(minter.graph("validation")))
+
+    def take(self, outcome: SourceOutcome, entry: Entry) -> None:
+        assert outcome.graph is not None
+        self.reports.append(entry.validation)
+        if entry.status != "served":
+            self.quarantine.mkdir(exist_ok=True)
+            stem = outcome.graph.rsplit("/", 1)[-1]
+            (self.quarantine / f"{stem}.nt").write_text(entry.graph + entry.review, encoding="utf-8")
+            (self.quarantine / f"{stem}.txt").write_text(
+                f"{outcome.name}\n{outcome.report}\n", encoding="utf-8"
+            )
+            return
+        self.served.append(outcome.graph)
+        self.records.extend(entry.records)
+        self.reviews.append(entry.review)
+        self.staged.load(entry.graph, outcome.graph)
+        self.add_report(outcome.graph, entry.validation)
+
+    def add_report(self, graph_iri: str, validation: str) -> None:
+        """A served graph's SHACL report into the validation graph, linked from what it validates."""
+        self.staged.load(validation, self.validation.value)
+        self.staged.opened.add(
+            pyoxigraph.Quad(
+                pyoxigraph.NamedNode(str(validation_subject(self.minter, graph_iri))),
+                pyoxigraph.NamedNode(str(DTI.validationReport)),
+                pyoxigraph.NamedNode(f"{graph_iri}/validation"),
+                self.validation,
+            )
+        )
+
+
+def _build(
+    staged: store.Staged,
+    p: store.StorePaths,
+    minter: Minter,
+    reference: dict[str, rdflib.Graph],
+    reference_reports: dict[str, rdflib.Graph],
+    cache: Cache,
+    sources: Sequence[Source],
+    say: Progress,
+    *,
+    articles: Sequence[Path] | None,
+    decisions: Path | None,
+    allow_shrink: bool,
+) -> BuildResult:
+    collected = _Collected(staged, minter, staged.directory / "quarantine")
+    outcomes = gather_sources(
+        sources, minter, cache, lambda: ShapeGate(union(reference.values())), say, collected.take
+    )
+    review_graph = parse_nt(collected.reviews, minter.graph(REVIEW_GRAPH))
+    decided_claims: list[dict[str, Any]] = []
+    if decisions is not None:
+        outcome, decided, report, bad_rows, cited = _review_decisions(
+            decisions, review_graph, staged.opened, collected.served, reference, minter, say
+        )
+        outcomes.append(outcome)
+        outcomes.extend(SourceOutcome(decisions.name, None, "rejected", reason=row) for row in bad_rows)
+        if decided is not None:
+            iri = str(decided.identifier)
+            collected.reports.append(report.serialize(format="nt"))
+            if outcome.status == "served":
+                collected.served.append(iri)
+                staged.load(decided.serialize(format="nt"), iri)
+                collected.add_report(iri, report.serialize(format="nt"))
+                accepted = {str(c) for c in decided.subjects(rdflib.RDF.type, DTI.Claim)}
+                decided_claims = [
+                    c for c in claims_from_graph(with_sources(decided, cited)) if c["iri"] in accepted
+                ]
+            else:
+                collected.quarantine.mkdir(exist_ok=True)
+                stem = iri.rsplit("/", 1)[-1]
+                decided.serialize(collected.quarantine / f"{stem}.nt", format="nt", encoding="utf-8")
+                (collected.quarantine / f"{stem}.txt").write_text(
+                    f"{outcome.name}\n{outcome.report}\n", encoding="utf-8"
+                )
+    info = _build_info(minter, LOADER_VERSION, articles, outcomes)
+    refusal = "" if allow_shrink else shrink_refusal(len(collected.served), _served_now(p))
+    if refusal:
+        build_dir = staged.refuse({**info, "refused": refusal})
+        _write_reports(build_dir, outcomes, collected.reports)
+        return BuildResult(p.link, build_dir, outcomes, 0, [], refusal)
+    say("reconciling claims with the official tables")
+    official = official_observations()
+    results = reconcile(collected.records + decided_claims, official)
+    reconciliation = pyoxigraph.NamedNode(str(minter.graph("reconciliation")))
+    staged.opened.bulk_extend(as_quads(reconciliation_triples(results, minter), reconciliation))
+    staged.opened.bulk_extend(as_quads(quality_graph(official, minter), reconciliation))
+    del results
+    for iri, report in reference_reports.items():
+        collected.add_report(iri, report.serialize(format="nt"))
+    staged.opened.bulk_extend(as_quads(review_graph, pyoxigraph.NamedNode(str(review_graph.identifier))))
+    for name, graph in reference.items():
+        staged.opened.bulk_extend(as_quads(graph, pyoxigraph.NamedNode(name)))
+    say("writing the store and its dumps")
+    build_dir = staged.finish(info, finish=lambda d, s: write_dumps(d, s, blocks=p.cache / "trig"))
+    _write_reports(build_dir, outcomes, collected.reports)
+    return BuildResult(p.link, build_dir, outcomes, 0, [])
+
+
+def _graphs_from_store(opened: pyoxigraph.Store, iris: Iterable[str]) -> dict[str, rdflib.Graph]:
+    """Named graphs of the staged store as rdflib graphs (the few a decisions file cites)."""
+    out = {}
+    for iri in iris:
+        data = opened.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.NamedNode(iri))
+        out[iri] = rdflib.Graph(identifier=rdflib.URIRef(iri)).parse(data=data, format="nt")
+    return out
 
 
 def _review_decisions(
     path: Path,
     review_graph: rdflib.Graph,
-    served: dict[str, rdflib.Graph],
+    staged: pyoxigraph.Store,
+    served: Sequence[str],
     reference: dict[str, rdflib.Graph],
     minter: Minter,
     say: Progress,
-) -> tuple[SourceOutcome, rdflib.Graph | None, rdflib.Graph, list[str]]:
-    """The decisions file as one more source: its graph goes through the gate like an article's.
-    Unusable rows (returned last, one line each) are left out; the rest of the file is used."""
+) -> tuple[SourceOutcome, rdflib.Graph | None, rdflib.Graph, list[str], dict[str, rdflib.Graph]]:
+    """The decisions file as one more source: its graph goes through the gate like an article's,
+    read with the graphs of the sources it cites (returned last, from the staged store).
+    Unusable rows (returned fourth, one line each) are left out; the rest of the file is used."""
     try:
         rows, problems = read_decisions(path)
     except InputError as exc:
-        return SourceOutcome(path.name, None, "rejected", reason=str(exc)), None, rdflib.Graph(), []
+        return SourceOutcome(path.name, None, "rejected", reason=str(exc)), None, rdflib.Graph(), [], {}
     decided, unknown = decisions_graph(rows, review_graph, minter)
     iri = str(decided.identifier)
+    cited_ids = {str(s).rsplit("/", 1)[-1] for s in decided.objects(None, DCTERMS.source)}
+    cited = _graphs_from_store(staged, [g for g in served if g.rsplit("/", 1)[-1] in cited_ids])
     say(f"validating {len(rows) - len(unknown)} review decision(s)")
-    found = ShapeGate(union(reference.values())).validate({iri: with_sources(decided, served)})[iri]
+    found = ShapeGate(union(reference.values())).validate({iri: with_sources(decided, cited)})[iri]
     claims = sum(1 for _ in decided.subjects(rdflib.RDF.type, DTI.Claim))
     status = "served" if found.conforms else "quarantined"
     outcome = SourceOutcome(path.name, iri, status, claims=claims, report=found.as_text())
-    return outcome, decided, found.report_graph, [*problems, *unknown]
+    return outcome, decided, found.report_graph, [*problems, *unknown], cited
 
 
 def reference_graphs(minter: Minter) -> dict[str, rdflib.Graph]:
@@ -265,105 +363,12 @@ def reference_graphs(minter: Minter) -> dict[str, rdflib.Graph]:
     }
 
 
-def gather_sources(
-    sources: Sequence[Source],
-    minter: Minter,
-    cache: Cache,
-    reference: dict[str, rdflib.Graph],
-    say: Progress,
-) -> tuple[list[SourceOutcome], dict[str, rdflib.Graph], dict[str, rdflib.Graph]]:
-    """Every source's graph and validation report, from the cache or freshly extracted and validated.
-
-    New graphs are validated together in one gate run. Returns outcomes, graphs and report graphs,
-    the last two keyed by the source's named-graph IRI.
-    """
-    outcomes: list[SourceOutcome] = []
-    graphs: dict[str, rdflib.Graph] = {}
-    reports: dict[str, rdflib.Graph] = {}
-    fresh: dict[str, tuple[SourceOutcome, str]] = {}
-    total = len(sources)
-    for i, source in enumerate(sources, 1):
-        if total > 5 and (i == 1 or i % 25 == 0 or i == total):
-            say(f"reading sources: {i}/{total}")
-        try:
-            key = source.identify()
-            graph_iri = source.graph_name(minter)
-            if graph_iri in graphs:
-                raise InputError(f"{source.name}: same content as another source of this build")
-            hit = cache.get(key)
-            if hit is not None:
-                graph = rdflib.Graph().parse(data=hit["graph"], format="nt")
-                reports[graph_iri] = rdflib.Graph().parse(data=hit["validation"], format="nt")
-                outcome = SourceOutcome(
-                    source.name,
-                    graph_iri,
-                    hit["status"],
-                    claims=hit["claims"],
-                    cached=True,
-                    report=hit["report"],
-                )
-            else:
-                graph, claims, notes = source.extract(minter)
-                outcome = SourceOutcome(
-                    source.name, graph_iri, "served", claims=claims, report="\n".join(notes)
-                )
-                fresh[graph_iri] = (outcome, key)
-        except InputError as exc:
-            # The reason names the file: escaped, it stays one line of the report and valid UTF-8.
-            outcomes.append(SourceOutcome(source.name, None, "rejected", reason=shown(str(exc))))
-            continue
-        graphs[graph_iri] = graph
-        outcomes.append(outcome)
-    if fresh:
-        say(f"validating {len(fresh)} new source graph(s)")
-        found = ShapeGate(union(reference.values())).validate({iri: graphs[iri] for iri in fresh})
-        for iri, (outcome, key) in fresh.items():
-            report = found[iri]
-            outcome.status = "served" if report.conforms else "quarantined"
-            outcome.report = "\n".join(x for x in (outcome.report, report.as_text()) if x)
-            reports[iri] = report.report_graph
-            with contextlib.suppress(OSError):  # the cache is an optimisation: a full disk only skips it
-                cache.put(
-                    key,
-                    {
-                        "status": outcome.status,
-                        "report": outcome.report,
-                        "claims": outcome.claims,
-                        "graph": graphs[iri].serialize(format="nt"),
-                        "validation": reports[iri].serialize(format="nt"),
-                    },
-                )
-    return outcomes, graphs, reports
-
-
-def validation_graph(minter: Minter, reports: dict[str, rdflib.Graph]) -> rdflib.Graph:
-    """The served graphs' SHACL reports, linked by dti:validationReport from the article (for an
-    article's graph) or from the named graph itself (reference data, official tables)."""
-
-    named = {str(minter.graph(name)) for name in ("reference", "official")}
-    graph = rdflib.Graph()
-    for graph_iri, report in sorted(reports.items()):
-        graph += report
-        subject = (
-            rdflib.URIRef(graph_iri) if graph_iri in named else minter.source(graph_iri.rsplit("/", 1)[-1])
-        )
-        for node in report.subjects(rdflib.RDF.type, SH.ValidationReport):
-            graph.add((subject, DTI.validationReport, node))
-    return graph
-
-
-def _derived_graphs(minter: Minter, served: dict[str, rdflib.Graph]) -> dict[str, rdflib.Graph]:
-    official = official_observations()
-    decisions_iri = str(minter.graph(DECISIONS_GRAPH))
-    claims = [c for iri, g in served.items() if iri != decisions_iri for c in claims_from_graph(g)]
-    if decisions_iri in served:  # accepted candidates: read with the sources they cite
-        accepted = {str(c) for c in served[decisions_iri].subjects(rdflib.RDF.type, DTI.Claim)}
-        claims += [
-            c for c in claims_from_graph(with_sources(served[decisions_iri], served)) if c["iri"] in accepted
-        ]
-    graph = reconciliation_graph(reconcile(claims, official), minter)
-    graph += quality_graph(official, minter)
-    return {str(minter.graph("reconciliation")): graph}
+def validation_subject(minter: Minter, graph_iri: str) -> rdflib.URIRef:
+    """What links to a graph's SHACL report (dti:validationReport): the article of an article's
+    graph, the named graph itself for the reference data and official tables."""
+    if graph_iri in {str(minter.graph(name)) for name in ("reference", "official")}:
+        return rdflib.URIRef(graph_iri)
+    return minter.source(graph_iri.rsplit("/", 1)[-1])
 
 
 def union(graphs: Iterable[rdflib.Graph]) -> rdflib.Graph:
@@ -372,14 +377,6 @@ def union(graphs: Iterable[rdflib.Graph]) -> rdflib.Graph:
     for g in graphs:
         merged += g
     return merged
-
-
-def graph_quads(graphs: dict[str, rdflib.Graph]) -> Iterable[pyoxigraph.Quad]:
-    for name in sorted(graphs):
-        gname = pyoxigraph.NamedNode(name)
-        data = graphs[name].serialize(format="nt", encoding="utf-8")
-        for t in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES):
-            yield pyoxigraph.Quad(t.subject, t.predicate, t.object, gname)
 
 
 def _build_info(
@@ -398,13 +395,8 @@ def _build_info(
     }
 
 
-def _write_reports(
-    build_dir: Path,
-    outcomes: list[SourceOutcome],
-    graphs: dict[str, rdflib.Graph],
-    reports: dict[str, rdflib.Graph],
-) -> None:
-    """report.txt for people, report.ttl as RDF, and the quarantined graphs themselves."""
+def _write_reports(build_dir: Path, outcomes: list[SourceOutcome], reports: list[str]) -> None:
+    """report.txt for people and report.ttl as RDF (the quarantined graphs are written as they come)."""
     lines = []
     for o in outcomes:
         head = f"{o.status.upper():12} {o.name}" + (
@@ -415,48 +407,7 @@ def _write_reports(
             lines.append(f"    {o.reason}")
         lines.extend("    " + line for line in o.report.splitlines())
     (build_dir / "report.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    union(reports.values()).serialize(build_dir / "report.ttl", format="turtle")
-    quarantine = build_dir / "quarantine"
-    for o in outcomes:
-        if o.status == "quarantined" and o.graph:
-            quarantine.mkdir(exist_ok=True)
-            stem = o.graph.rsplit("/", 1)[-1]
-            graphs[o.graph].serialize(quarantine / f"{stem}.nt", format="nt", encoding="utf-8")
-            (quarantine / f"{stem}.txt").write_text(f"{o.name}\n{o.report}\n", encoding="utf-8")
-
-
-class Cache:
-    """Per-source results keyed by content hash + loader version + gate fingerprint.
-
-    With no directory it remembers nothing (used when regenerating the snapshot).
-    """
-
-    def __init__(self, directory: Path | None, version: str) -> None:
-        self.directory = directory
-        self.version = version
-
-    def _path(self, key: str) -> Path:
-        assert self.directory is not None
-        return self.directory / f"{key}-{self.version}.json"
-
-    def get(self, key: str) -> dict[str, Any] | None:
-        if self.directory is None:
-            return None
-        path = self._path(key)
-        if not path.is_file():
-            return None
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            return None  # a damaged cache entry is recomputed, never trusted
-
-    def put(self, key: str, value: dict[str, Any]) -> None:
-        if self.directory is None:
-            return
-        self.directory.mkdir(parents=True, exist_ok=True)
-        tmp = self._path(key).with_suffix(".tmp")
-        tmp.write_text(json.dumps(value, sort_keys=True), encoding="utf-8")
-        tmp.replace(self._path(key))
+    parse_nt(reports).serialize(build_dir / "report.ttl", format="turtle")
 
 
 def _silent(_message: str) -> None:

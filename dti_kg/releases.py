@@ -36,6 +36,7 @@ from dti_kg.serialize import dump_nquads
 
 DCAT = PREFIXES["dcat"]  # DCAT 3 terms (version, previousVersion, ...) that rdflib's DCAT lacks
 RELEASE_INFO = "release.json"
+NQUADS_DUMP = "dump.nq"  # written by dti_kg.dumps, which this layer may not import
 RELEASE_ID = re.compile(r"\d{4}-\d{2}-\d{2}-[0-9a-f]{8}")
 
 SOURCES_QUERY = """
@@ -80,6 +81,19 @@ def keep_releases(environ: Mapping[str, str] | None = None) -> int:
 def content_hash(quads: pyoxigraph.Store) -> str:
     """SHA-256 of the store's canonical sorted N-Quads dump (what ``dti export`` writes)."""
     return hashlib.sha256(dump_nquads(quads).encode("utf-8")).hexdigest()
+
+
+def _dump_hash(build_dir: Path) -> str | None:
+    """SHA-256 of the build's ``dump.nq`` (the bytes ``content_hash`` would render), read in chunks:
+    rendering the dump again would hold it in memory (~1 GB at 10,000 articles)."""
+    path = build_dir / NQUADS_DUMP
+    if not path.is_file():
+        return None
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _read(build_dir: Path) -> Release | None:
@@ -158,7 +172,7 @@ def record_release(p: store.StorePaths, build_dir: Path, *, now: datetime | None
     """
     build_info = json.loads((build_dir / store.BUILD_INFO).read_text(encoding="utf-8"))
     opened = pyoxigraph.Store.read_only(str(build_dir / store.OXIGRAPH_DIR))
-    digest = content_hash(opened)
+    digest = _dump_hash(build_dir) or content_hash(opened)
     previous = current_release(p.link)
     moment = (now or datetime.now(UTC)).replace(microsecond=0)
     if previous is not None and previous.content_hash == digest:

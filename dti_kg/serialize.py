@@ -19,7 +19,7 @@ subject, predicate (rdf:type first) and object. Prefixes are those of :data:`dti
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Union
 
@@ -110,6 +110,12 @@ def _ox_quads(source: RdfSource) -> Iterable[ox.Quad]:
             raise InputError(f"expected a quad or a triple, got {item!r}")
 
 
+def as_quads(triples: Iterable[tuple[Node, Node, Node]], graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    """rdflib triples (a Graph, or any iterable of them) as pyoxigraph quads in ``graph``."""
+    for s, p, o in triples:
+        yield _ox_quad(s, p, o, graph)
+
+
 def canonical_store(source: RdfSource) -> ox.Store:
     """``source`` as a pyoxigraph Store (an in-memory copy unless it already is one)."""
     if isinstance(source, ox.Store):
@@ -186,7 +192,8 @@ def _statements(quads: Iterable[ox.Quad], indent: str) -> list[str]:
     return out
 
 
-def _prefix_block() -> str:
+def prefix_block() -> str:
+    """The ``@prefix`` lines every Turtle and TriG dump starts with."""
     return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
 
 
@@ -194,7 +201,14 @@ def dump_turtle(source: RdfSource) -> str:
     """Turtle of the union of all graphs (Turtle has no named graphs), sorted, with the project prefixes."""
     store = canonical_store(source)
     unique = {str(ox.Quad(q.subject, q.predicate, q.object)): q for q in store}
-    return _prefix_block() + "\n" + "\n".join(_statements(unique.values(), ""))
+    return prefix_block() + "\n" + "\n".join(_statements(unique.values(), ""))
+
+
+def trig_block(name: ox.NamedNode | ox.BlankNode | None, quads: Iterable[ox.Quad]) -> str:
+    """One graph of a TriG dump (``name`` None: the default graph), its statements sorted."""
+    if name is None:
+        return "\n".join(_statements(quads, ""))
+    return f"{_render(name)} {{\n" + "\n".join(_statements(quads, _INDENT)) + "}\n"
 
 
 def dump_trig(source: RdfSource) -> str:
@@ -208,11 +222,7 @@ def dump_trig(source: RdfSource) -> str:
             key = str(quad.graph_name)
             names[key] = quad.graph_name
         graphs.setdefault(key, []).append(quad)
-    parts = [_prefix_block()]
+    parts = [prefix_block()]
     for key in sorted(graphs):
-        if key == "":
-            parts.append("\n".join(_statements(graphs[key], "")))
-        else:
-            name = _render(names[key])
-            parts.append(f"{name} {{\n" + "\n".join(_statements(graphs[key], _INDENT)) + "}\n")
+        parts.append(trig_block(names[key] if key else None, graphs[key]))
     return "\n".join(parts)

@@ -9,26 +9,47 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dti_kg.build import Cache, gather_sources, graph_quads, reference_graphs
+import pyoxigraph
+
+from dti_kg.build import reference_graphs, union
 from dti_kg.config import DEFAULT_BASE_IRI
 from dti_kg.errors import DtiError
 from dti_kg.iri import Minter
 from dti_kg.serialize import dump_nquads
+from dti_kg.source_entries import Cache, Entry, SourceOutcome, gather_sources
 from dti_kg.sources import article_sources
+from dti_kg.validate import ShapeGate
 
 
 def snapshot_text(corpus: Path) -> str:
     """Sorted N-Quads of the article graphs built from ``corpus`` (always on the default base IRI)."""
     minter = Minter(DEFAULT_BASE_IRI)
-    outcomes, graphs, _reports = gather_sources(
-        article_sources([corpus]), minter, Cache(None, ""), reference_graphs(minter), lambda _m: None
+    reference = reference_graphs(minter)
+    graphs = pyoxigraph.Store()
+
+    def take(outcome: SourceOutcome, entry: Entry) -> None:
+        assert outcome.graph is not None
+        for part in (entry.graph, entry.review):  # candidates too: each build moves them to review
+            if part:
+                graphs.load(
+                    part.encode(),
+                    format=pyoxigraph.RdfFormat.N_TRIPLES,
+                    to_graph=pyoxigraph.NamedNode(outcome.graph),
+                )
+
+    outcomes = gather_sources(
+        article_sources([corpus]),
+        minter,
+        Cache(None, ""),
+        lambda: ShapeGate(union(reference.values())),
+        lambda _m: None,
+        take,
     )
     failed = [o for o in outcomes if o.status != "served"]
     if failed:
         lines = "; ".join(f"{o.name}: {o.reason or o.report.splitlines()[0]}" for o in failed)
         raise DtiError(f"the snapshot must come from sources that all pass validation: {lines}")
-    served = {o.graph: graphs[o.graph] for o in outcomes if o.graph}
-    return dump_nquads(graph_quads(served))
+    return dump_nquads(graphs)
 
 
 def write_snapshot(corpus: Path, output: Path) -> int:

@@ -206,6 +206,63 @@ def create_build(
     return d
 
 
+class Staged:
+    """A build being written: its directory and its store, open for writing; see :func:`staging`."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.store: pyoxigraph.Store | None = pyoxigraph.Store(str(directory / OXIGRAPH_DIR))
+
+    @property
+    def opened(self) -> pyoxigraph.Store:
+        if self.store is None:
+            raise StoreError(f"the staged build {self.directory} was already finished")
+        return self.store
+
+    def load(self, ntriples: str, graph: str) -> None:
+        """N-Triples text into the named graph ``graph`` (parsed by Oxigraph, not rdflib)."""
+        if ntriples:
+            self.opened.load(
+                ntriples.encode("utf-8"),
+                format=pyoxigraph.RdfFormat.N_TRIPLES,
+                to_graph=pyoxigraph.NamedNode(graph),
+            )
+
+    def finish(
+        self, info: dict[str, Any], finish: Callable[[Path, pyoxigraph.Store], object] | None = None
+    ) -> Path:
+        """Complete the build like :func:`create_build`: flush, ``finish`` (the dumps), build.json last."""
+        opened = self.opened
+        opened.flush()
+        count = len(opened)
+        if finish is not None:
+            finish(self.directory, opened)
+        self.store = None  # releases the store's lock before anyone opens it read-only
+        del opened
+        write_build_info(self.directory, {**info, "quads": count})
+        return self.directory
+
+    def refuse(self, info: dict[str, Any]) -> Path:
+        """Keep only ``build.json`` (see :func:`create_refused`): without a store it is never published."""
+        self.store = None
+        shutil.rmtree(self.directory / OXIGRAPH_DIR, ignore_errors=True)
+        write_build_info(self.directory, info)
+        return self.directory
+
+
+@contextlib.contextmanager
+def staging(p: StorePaths) -> Iterator[Staged]:
+    """A fresh build directory with an empty store to fill; removed again if the block fails, so a
+    partial build never lingers (and, lacking build.json, could never be published anyway)."""
+    staged = Staged(new_build_dir(p))
+    try:
+        yield staged
+    except BaseException:
+        staged.store = None
+        shutil.rmtree(staged.directory, ignore_errors=True)
+        raise
+
+
 def create_refused(p: StorePaths, info: dict[str, Any]) -> Path:
     """A build directory holding only ``build.json`` (plus the reports the caller adds): what a
     refused build would have served, for the user to read. It has no store, so it is never published."""

@@ -13,7 +13,7 @@ import rdflib
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from dti_kg.build import Cache, gather_sources, reference_graphs
+from dti_kg.build import reference_graphs, union
 from dti_kg.iri import Minter
 from dti_kg.loaders.extract import extract_document
 from dti_kg.model import SourceDocument
@@ -22,8 +22,10 @@ from dti_kg.reference import editions, indicators
 from dti_kg.server import guard
 from dti_kg.server.errors import QueryRejected
 from dti_kg.server.settings import DEFAULTS
+from dti_kg.source_entries import Cache, gather_sources
 from dti_kg.sources import ArticleSource
 from dti_kg.text import normalise_text, sha256_hex
+from dti_kg.validate import ShapeGate
 
 pytestmark = pytest.mark.hostile
 LIMITS = guard.Limits.from_settings(DEFAULTS)
@@ -223,8 +225,15 @@ def test_an_out_of_range_claim_injected_past_extraction_is_quarantined_by_the_ga
     minter = Minter("https://w3id.org/dti-kg/")
     article = corpus_dir / "000_2115fb3839d4d7c3.txt"
     reference = reference_graphs(minter)
-    (tampered,), _graphs, _reports = gather_sources(
-        [OutOfRange(article)], minter, Cache(None, "test"), reference, lambda _message: None
+    taken: list[str] = []
+    (tampered,) = gather_sources(
+        [OutOfRange(article)],
+        minter,
+        Cache(None, "test"),
+        lambda: ShapeGate(union(reference.values())),
+        lambda _message: None,
+        lambda _outcome, entry: taken.append(entry.status),
     )
+    assert taken == ["quarantined"]
     assert tampered.status == "quarantined", tampered.report
     assert "99" in tampered.report and "1.7" in tampered.report

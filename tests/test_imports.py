@@ -131,6 +131,7 @@ LAYERS: dict[str, set[str]] = {
         "dti_kg.reconcile",
         "dti_kg.validate",
         "dti_kg.sources",
+        "dti_kg.source_entries",
         "dti_kg.review",
         "dti_kg.cube",
     },
