@@ -240,7 +240,7 @@ class _Collected:
     def add_report(self, graph_iri: str, validation: str) -> None:
         """A served graph's SHACL report into the validation graph, linked from what it validates."""
         self.staged.load(validation, self.validation.value)
-        self.staged.opened.add(
+        self.staged.add(
             pyoxigraph.Quad(
                 pyoxigraph.NamedNode(str(validation_subject(self.minter, graph_iri))),
                 pyoxigraph.NamedNode(str(DTI.validationReport)),
@@ -271,6 +271,7 @@ def _build(
     review_graph = parse_nt(collected.reviews, minter.graph(REVIEW_GRAPH))
     decided_claims: list[dict[str, Any]] = []
     if decisions is not None:
+        staged.flush_buffer()  # the cited graphs are read back from the store
         outcome, decided, report, bad_rows, cited = _review_decisions(
             decisions, review_graph, staged.opened, collected.served, reference, minter, say
         )
@@ -304,14 +305,14 @@ def _build(
     official = official_observations()
     results = reconcile(collected.records + decided_claims, official)
     reconciliation = pyoxigraph.NamedNode(str(minter.graph("reconciliation")))
-    staged.opened.bulk_extend(as_quads(reconciliation_triples(results, minter), reconciliation))
-    staged.opened.bulk_extend(as_quads(quality_graph(official, minter), reconciliation))
+    staged.extend(as_quads(reconciliation_triples(results, minter), reconciliation))
+    staged.extend(as_quads(quality_graph(official, minter), reconciliation))
     del results
     for iri, report in reference_reports.items():
         collected.add_report(iri, report.serialize(format="nt"))
-    staged.opened.bulk_extend(as_quads(review_graph, pyoxigraph.NamedNode(str(review_graph.identifier))))
+    staged.extend(as_quads(review_graph, pyoxigraph.NamedNode(str(review_graph.identifier))))
     for name, graph in reference.items():
-        staged.opened.bulk_extend(as_quads(graph, pyoxigraph.NamedNode(name)))
+        staged.extend(as_quads(graph, pyoxigraph.NamedNode(name)))
     say("writing the store and its dumps")
     build_dir = staged.finish(info, finish=lambda d, s: write_dumps(d, s, blocks=p.cache / "trig"))
     _write_reports(build_dir, outcomes, collected.reports)

@@ -139,10 +139,16 @@ def write_dumps(build_dir: Path, store: pyoxigraph.Store, blocks: Path | None = 
                 if len(pending) >= RUN_LINES:
                     runs.append(_spill(pending, runs_dir))
                     pending = []
-        if pending or not runs:
-            runs.append(_spill(pending, runs_dir))
         with open(nq.with_name(".dump.nq.tmp"), "wb") as nq_out:
-            digest = _merge(runs, nq_out)
+            if runs:
+                if pending:
+                    runs.append(_spill(pending, runs_dir))
+                digest = _merge(runs, nq_out)
+            else:  # one run: written from memory, no temporary copy on disk
+                pending.sort()
+                data = b"".join(line + b"\n" for line in pending)
+                nq_out.write(data)
+                digest = hashlib.sha256(data).hexdigest()
     os.replace(nq.with_name(".dump.nq.tmp"), nq)
     os.replace(trig.with_name(".dump.trig.tmp"), trig)
     # zlib releases the GIL: both files are compressed at once, one per core.

@@ -23,14 +23,16 @@ ZIP_NAME = "release.zip"
 METADATA_NAME = "csv-metadata.json"
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold
 
+# Every triple pattern before the first BIND: Oxigraph joins across a BIND without its indexes, and
+# ``?source dti:fileName`` after the BIND made this query take 6.4 s at 100 articles (0.24 s now).
 CLAIMS_QUERY = """
 SELECT ?claim ?province ?province_label ?year ?indicator ?measure ?value ?cohort ?derived ?verdict
        (MIN(?official) AS ?official_value) (MIN(?exact) AS ?quote) ?source ?source_url ?source_file
 WHERE {
   ?claim a dti:Claim ; dti:province ?province ; dti:edition/dti:yearAssessed ?year ;
          dti:indicator/skos:notation ?indicator ; qb:measureType ?m ; ?m ?value ; dcterms:source ?source .
-  BIND(STRAFTER(STR(?m), "#") AS ?measure)
   ?source dti:fileName ?source_file .
+  BIND(STRAFTER(STR(?m), "#") AS ?measure)
   OPTIONAL { ?source schema:url ?source_url }
   OPTIONAL { ?claim dti:cohort/dti:cohortSize ?cohort }
   OPTIONAL { ?claim dti:derivation ?derivation }
