@@ -27,23 +27,29 @@ import rdflib
 
 from dti_kg import __version__, releases, store
 from dti_kg.config import base_iri, cache_dir
-from dti_kg.cube import vocabulary_graphs
 from dti_kg.dumps import write_dumps
 from dti_kg.errors import DtiError, InputError, StorageFailure, first_line
 from dti_kg.graph import claims_from_graph
 from dti_kg.iri import Minter
 from dti_kg.loaders import LOADER_VERSION
-from dti_kg.loaders.official import official_graph, official_observations
+from dti_kg.loaders.official import official_observations
 from dti_kg.namespaces import DCTERMS, DTI
 from dti_kg.quality import quality_graph
 from dti_kg.reconcile import reconcile, reconciliation_triples
-from dti_kg.reference_graph import reference_graph
 from dti_kg.resources import data_file, ontology_file, read_text, shape_files
 from dti_kg.review import REVIEW_GRAPH, decisions_graph, read_decisions, with_sources
 from dti_kg.serialize import as_quads
-from dti_kg.source_entries import CACHE_FORMAT, Cache, Entry, SourceOutcome, gather_sources, parse_nt
+from dti_kg.source_entries import (
+    CACHE_FORMAT,
+    Cache,
+    Entry,
+    SourceOutcome,
+    gather_sources,
+    parse_nt,
+    reference_graphs,
+    shape_gate,
+)
 from dti_kg.sources import Source, article_sources, snapshot_sources
-from dti_kg.validate import ShapeGate
 
 Progress = Callable[[str], None]
 # Shipped data files a validation verdict depends on.
@@ -141,7 +147,7 @@ def check_reference(
         return {g: rdflib.Graph().parse(data=nt, format="nt") for g, nt in hit["reports"].items()}
 
     say("validating the shipped reference data and official tables (once per version)")
-    found = ShapeGate(union(reference.values())).validate(reference)
+    found = shape_gate(reference).validate(reference)
     failing = [f"{g}: {r.as_text()}" for g, r in sorted(found.items()) if not r.conforms]
     if failing:
         raise DtiError("the shipped reference data violates the shapes:\n" + "\n".join(failing))
@@ -265,9 +271,7 @@ def _build(
     allow_shrink: bool,
 ) -> BuildResult:
     collected = _Collected(staged, minter, staged.directory / "quarantine")
-    outcomes = gather_sources(
-        sources, minter, cache, lambda: ShapeGate(union(reference.values())), say, collected.take
-    )
+    outcomes = gather_sources(sources, minter, cache, lambda: shape_gate(reference), say, collected.take)
     review_graph = parse_nt(collected.reviews, minter.graph(REVIEW_GRAPH))
     decided_claims: list[dict[str, Any]] = []
     if decisions is not None:
@@ -349,19 +353,11 @@ def _review_decisions(
     cited_ids = {str(s).rsplit("/", 1)[-1] for s in decided.objects(None, DCTERMS.source)}
     cited = _graphs_from_store(staged, [g for g in served if g.rsplit("/", 1)[-1] in cited_ids])
     say(f"validating {len(rows) - len(unknown)} review decision(s)")
-    found = ShapeGate(union(reference.values())).validate({iri: with_sources(decided, cited)})[iri]
+    found = shape_gate(reference).validate({iri: with_sources(decided, cited)})[iri]
     claims = sum(1 for _ in decided.subjects(rdflib.RDF.type, DTI.Claim))
     status = "served" if found.conforms else "quarantined"
     outcome = SourceOutcome(path.name, iri, status, claims=claims, report=found.as_text())
     return outcome, decided, found.report_graph, [*problems, *unknown], cited
-
-
-def reference_graphs(minter: Minter) -> dict[str, rdflib.Graph]:
-    return {
-        str(minter.graph("reference")): reference_graph(minter),
-        str(minter.graph("official")): official_graph(minter),
-        **vocabulary_graphs(minter),
-    }
 
 
 def validation_subject(minter: Minter, graph_iri: str) -> rdflib.URIRef:
@@ -370,14 +366,6 @@ def validation_subject(minter: Minter, graph_iri: str) -> rdflib.URIRef:
     if graph_iri in {str(minter.graph(name)) for name in ("reference", "official")}:
         return rdflib.URIRef(graph_iri)
     return minter.source(graph_iri.rsplit("/", 1)[-1])
-
-
-def union(graphs: Iterable[rdflib.Graph]) -> rdflib.Graph:
-    """One graph holding the triples of all ``graphs``."""
-    merged = rdflib.Graph()
-    for g in graphs:
-        merged += g
-    return merged
 
 
 def _build_info(

@@ -49,7 +49,7 @@ def _graph_lines(
     store: pyoxigraph.Store, graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph
 ) -> list[bytes]:
     """The graph's N-Quads lines (no newline), sorted."""
-    data = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph)
+    data = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph) or b""
     suffix = b" ." if isinstance(graph, pyoxigraph.DefaultGraph) else f" {graph} .".encode()
     lines = [line[:-2] + suffix for line in data.split(b"\n") if line]
     lines.sort()

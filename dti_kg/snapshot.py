@@ -11,14 +11,12 @@ from pathlib import Path
 
 import pyoxigraph
 
-from dti_kg.build import reference_graphs, union
 from dti_kg.config import DEFAULT_BASE_IRI
 from dti_kg.errors import DtiError
 from dti_kg.iri import Minter
 from dti_kg.serialize import dump_nquads
-from dti_kg.source_entries import Cache, Entry, SourceOutcome, gather_sources
+from dti_kg.source_entries import Cache, Entry, SourceOutcome, gather_sources, reference_graphs, shape_gate
 from dti_kg.sources import article_sources
-from dti_kg.validate import ShapeGate
 
 
 def snapshot_text(corpus: Path) -> str:
@@ -41,7 +39,7 @@ def snapshot_text(corpus: Path) -> str:
         article_sources([corpus]),
         minter,
         Cache(None, ""),
-        lambda: ShapeGate(union(reference.values())),
+        lambda: shape_gate(reference),
         lambda _m: None,
         take,
     )

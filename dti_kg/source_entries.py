@@ -12,17 +12,23 @@ from __future__ import annotations
 
 import contextlib
 import json
+import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import rdflib
 
+from dti_kg.cube import vocabulary_graphs
 from dti_kg.errors import InputError
 from dti_kg.graph import claims_from_graph
 from dti_kg.iri import Minter
+from dti_kg.loaders.official import official_graph
 from dti_kg.names import shown
+from dti_kg.reference_graph import reference_graph
 from dti_kg.review import split_review
 from dti_kg.sources import Source
 from dti_kg.validate import ShapeGate
@@ -31,6 +37,8 @@ Progress = Callable[[str], None]
 # Bumped whenever Entry changes, so that entries of an older layout are recomputed, never misread.
 CACHE_FORMAT = "e2"
 BATCH = 40  # fresh graphs per gate run: measured 0.2-0.3 s a source either side of it
+# Processes validating fresh batches (pyshacl is pure Python: one core each). The machine's cores.
+WORKERS = min(4, os.cpu_count() or 1)
 # What reconciliation reads of a claim record (the rest of the record is in the store).
 RECONCILE_FIELDS = (
     "iri",
@@ -146,6 +154,130 @@ def _cached_entry(cache: Cache, key: str) -> Entry | None:
         return None  # an entry of another layout: recomputed
 
 
+def reference_graphs(minter: Minter) -> dict[str, rdflib.Graph]:
+    """The graphs every build serves besides its sources: reference data, official tables, vocabulary."""
+    return {
+        str(minter.graph("reference")): reference_graph(minter),
+        str(minter.graph("official")): official_graph(minter),
+        **vocabulary_graphs(minter),
+    }
+
+
+def shape_gate(reference: dict[str, rdflib.Graph]) -> ShapeGate:
+    """The gate a build validates its sources with: the reference graphs are the context."""
+    context = rdflib.Graph()
+    for graph in reference.values():
+        context += graph
+    return ShapeGate(context)
+
+
+# The gate of a worker process, made on its first batch (a process validates for one base IRI).
+_WORKER_GATE: dict[str, ShapeGate] = {}
+
+
+def fresh_entries(
+    base: str, batch: list[tuple[str, Source]], gate: ShapeGate | None = None
+) -> list[tuple[str, dict[str, Any] | None, str]]:
+    """Extract and validate a batch of fresh sources in one gate run (in a worker process, or here
+    with ``gate``): per source its graph IRI, its Entry as a dict, or None and why it was rejected."""
+    minter = Minter(base)
+    if gate is None:
+        if base not in _WORKER_GATE:
+            _WORKER_GATE[base] = shape_gate(reference_graphs(minter))
+        gate = _WORKER_GATE[base]
+    extracted: dict[str, tuple[rdflib.Graph, int, list[str]]] = {}
+    out: dict[str, tuple[str, dict[str, Any] | None, str]] = {}
+    for iri, source in batch:
+        try:
+            extracted[iri] = source.extract(minter)
+        except InputError as exc:
+            # The reason names the file: escaped, it stays one line of the report and valid UTF-8.
+            out[iri] = (iri, None, shown(str(exc)))
+    found = gate.validate({iri: graph for iri, (graph, _c, _n) in extracted.items()})
+    for iri, (graph, claims, notes) in extracted.items():
+        report = found[iri]
+        status = "served" if report.conforms else "quarantined"
+        text = "\n".join(x for x in ("\n".join(notes), report.as_text()) if x)
+        entry = make_entry(iri, graph, minter, status, text, report.report_graph)
+        entry.claims = claims
+        out[iri] = (iri, asdict(entry), "")
+    return [out[iri] for iri, _source in batch]
+
+
+class _Fresh:
+    """Fresh sources, batch by batch: the first batch here, later ones in ``WORKERS`` processes
+    (spawned only for a build with more than one batch to do, so a one-article build pays nothing).
+    Results are taken in submission order, so a build's order of work never depends on timing."""
+
+    def __init__(
+        self,
+        minter: Minter,
+        cache: Cache,
+        gate: Callable[[], ShapeGate],
+        say: Progress,
+        take: Callable[[SourceOutcome, Entry], None],
+    ) -> None:
+        self.minter, self.cache, self.gate, self.say, self.take = minter, cache, gate, say, take
+        self.batch: list[tuple[str, Source, SourceOutcome, str]] = []
+        self.running: list[tuple[Future[Any], list[tuple[str, Source, SourceOutcome, str]]]] = []
+        self.pool: ProcessPoolExecutor | None = None
+        self.batches = 0
+        self._gate: ShapeGate | None = None
+
+    def add(self, iri: str, source: Source, outcome: SourceOutcome, key: str) -> None:
+        self.batch.append((iri, source, outcome, key))
+        if len(self.batch) >= BATCH:
+            self.submit()
+
+    def submit(self) -> None:
+        if not self.batch:
+            return
+        batch, self.batch = self.batch, []
+        self.batches += 1
+        self.say(f"validating {len(batch)} new source graph(s)")
+        work = [(iri, source) for iri, source, _o, _k in batch]
+        if self.batches == 1 or WORKERS < 2:
+            if self._gate is None:
+                self._gate = self.gate()
+            self.finish(fresh_entries(self.minter.base, work, self._gate), batch)
+            return
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(
+                max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn")
+            )
+        self.running.append((self.pool.submit(fresh_entries, self.minter.base, work), batch))
+        while len(self.running) > WORKERS:  # bounded: at most one batch queued per worker
+            self.collect()
+
+    def collect(self) -> None:
+        future, batch = self.running.pop(0)
+        self.finish(future.result(), batch)
+
+    def finish(
+        self,
+        results: list[tuple[str, dict[str, Any] | None, str]],
+        batch: list[tuple[str, Source, SourceOutcome, str]],
+    ) -> None:
+        for (_iri, data, reason), (_i, _source, outcome, key) in zip(results, batch, strict=True):
+            if data is None:
+                outcome.graph, outcome.status, outcome.reason = None, "rejected", reason
+                continue
+            entry = Entry.from_json(data)
+            outcome.status, outcome.report, outcome.claims = entry.status, entry.report, entry.claims
+            with contextlib.suppress(OSError):  # the cache is an optimisation: a full disk only skips it
+                self.cache.put(key, data)
+            self.take(outcome, entry)
+
+    def close(self) -> None:
+        self.submit()
+        try:
+            while self.running:
+                self.collect()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
+
+
 def gather_sources(
     sources: Sequence[Source],
     minter: Minter,
@@ -154,79 +286,40 @@ def gather_sources(
     say: Progress,
     take: Callable[[SourceOutcome, Entry], None],
 ) -> list[SourceOutcome]:
-    """Every source's outcome, in source order; ``take`` receives each validated source's Entry as soon
-    as it is ready (cached ones at once, fresh ones batch by batch). ``gate`` makes the shape gate the
-    first time a fresh graph needs it."""
+    """Every source's outcome, in source order; ``take`` receives each validated source's Entry when
+    it is ready (cached ones at once, fresh ones batch by batch). ``gate`` makes the shape gate the
+    first time a fresh graph is validated in this process."""
     outcomes: list[SourceOutcome] = []
     seen: set[str] = set()
-    batch: dict[str, tuple[SourceOutcome, str, rdflib.Graph]] = {}
-    shapes: list[ShapeGate] = []
+    fresh = _Fresh(minter, cache, gate, say, take)
     total = len(sources)
-    for i, source in enumerate(sources, 1):
-        if total > 5 and (i == 1 or i % 25 == 0 or i == total):
-            say(f"reading sources: {i}/{total}")
-        try:
-            key = source.identify()
-            graph_iri = source.graph_name(minter)
-            if graph_iri in seen:
-                raise InputError(f"{source.name}: same content as another source of this build")
+    try:
+        for i, source in enumerate(sources, 1):
+            if total > 5 and (i == 1 or i % 25 == 0 or i == total):
+                say(f"reading sources: {i}/{total}")
+            try:
+                key = source.identify()
+                graph_iri = source.graph_name(minter)
+                if graph_iri in seen:
+                    raise InputError(f"{source.name}: same content as another source of this build")
+            except InputError as exc:
+                outcomes.append(SourceOutcome(source.name, None, "rejected", reason=shown(str(exc))))
+                continue
+            seen.add(graph_iri)
             entry = _cached_entry(cache, key)
-            if entry is not None:
-                outcome = SourceOutcome(
-                    source.name,
-                    graph_iri,
-                    entry.status,
-                    claims=entry.claims,
-                    cached=True,
-                    report=entry.report,
-                )
-            else:
-                graph, claims, notes = source.extract(minter)
-                outcome = SourceOutcome(
-                    source.name, graph_iri, "served", claims=claims, report="\n".join(notes)
-                )
-                batch[graph_iri] = (outcome, key, graph)
-        except InputError as exc:
-            # The reason names the file: escaped, it stays one line of the report and valid UTF-8.
-            outcomes.append(SourceOutcome(source.name, None, "rejected", reason=shown(str(exc))))
-            continue
-        seen.add(graph_iri)
-        outcomes.append(outcome)
-        if entry is not None:
+            if entry is None:
+                outcome = SourceOutcome(source.name, graph_iri, "served")
+                outcomes.append(outcome)
+                fresh.add(graph_iri, source, outcome, key)
+                continue
+            outcome = SourceOutcome(
+                source.name, graph_iri, entry.status, claims=entry.claims, cached=True, report=entry.report
+            )
+            outcomes.append(outcome)
             take(outcome, entry)
-        elif len(batch) >= BATCH:
-            _validate_batch(batch, minter, cache, _gate(shapes, gate), say, take)
-            batch = {}
-    if batch:
-        _validate_batch(batch, minter, cache, _gate(shapes, gate), say, take)
+    finally:
+        fresh.close()
     return outcomes
-
-
-def _gate(made: list[ShapeGate], make: Callable[[], ShapeGate]) -> ShapeGate:
-    if not made:
-        made.append(make())
-    return made[0]
-
-
-def _validate_batch(
-    batch: dict[str, tuple[SourceOutcome, str, rdflib.Graph]],
-    minter: Minter,
-    cache: Cache,
-    gate: ShapeGate,
-    say: Progress,
-    take: Callable[[SourceOutcome, Entry], None],
-) -> None:
-    say(f"validating {len(batch)} new source graph(s)")
-    found = gate.validate({iri: graph for iri, (_o, _k, graph) in batch.items()})
-    for iri, (outcome, key, graph) in batch.items():
-        report = found[iri]
-        outcome.status = "served" if report.conforms else "quarantined"
-        outcome.report = "\n".join(x for x in (outcome.report, report.as_text()) if x)
-        entry = make_entry(iri, graph, minter, outcome.status, outcome.report, report.report_graph)
-        entry.claims = outcome.claims
-        with contextlib.suppress(OSError):  # the cache is an optimisation: a full disk only skips it
-            cache.put(key, asdict(entry))
-        take(outcome, entry)
 
 
 def parse_nt(texts: Iterable[str], identifier: rdflib.URIRef | None = None) -> rdflib.Graph:

@@ -13,7 +13,6 @@ import rdflib
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from dti_kg.build import reference_graphs, union
 from dti_kg.iri import Minter
 from dti_kg.loaders.extract import extract_document
 from dti_kg.model import SourceDocument
@@ -22,10 +21,9 @@ from dti_kg.reference import editions, indicators
 from dti_kg.server import guard
 from dti_kg.server.errors import QueryRejected
 from dti_kg.server.settings import DEFAULTS
-from dti_kg.source_entries import Cache, gather_sources
+from dti_kg.source_entries import Cache, gather_sources, reference_graphs, shape_gate
 from dti_kg.sources import ArticleSource
 from dti_kg.text import normalise_text, sha256_hex
-from dti_kg.validate import ShapeGate
 
 pytestmark = pytest.mark.hostile
 LIMITS = guard.Limits.from_settings(DEFAULTS)
@@ -230,7 +228,7 @@ def test_an_out_of_range_claim_injected_past_extraction_is_quarantined_by_the_ga
         [OutOfRange(article)],
         minter,
         Cache(None, "test"),
-        lambda: ShapeGate(union(reference.values())),
+        lambda: shape_gate(reference),
         lambda _message: None,
         lambda _outcome, entry: taken.append(entry.status),
     )
