@@ -12,7 +12,7 @@ import pyoxigraph
 import pytest
 from server_helpers import fixture_quads
 
-from dti_kg import dumps, releases, store
+from dti_kg import dumps, releases, source_entries, store
 from dti_kg.build import build_store
 from dti_kg.serialize import dump_nquads, dump_trig
 
@@ -79,3 +79,19 @@ def test_dumps_written_graph_by_graph_equal_the_whole_text_writers(
         assert written["nquads_sha256"] == hashlib.sha256(nq).hexdigest()
         assert not list(out.glob(".*")), "temporary files left behind"
     assert list((tmp_path / "blocks").glob("*.trig"))
+
+
+def test_batches_validated_in_worker_processes_give_the_same_build(
+    tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One source a batch: the first validated here, the other four in two spawned workers."""
+    monkeypatch.setattr(source_entries, "BATCH", 1)
+    monkeypatch.setattr(source_entries, "WORKERS", 2)
+    pooled = build_store(tmp_path / "pooled", [corpus_dir])
+    monkeypatch.setattr(source_entries, "WORKERS", 1)
+    alone = build_store(tmp_path / "alone", [corpus_dir])
+    assert [o.as_json() for o in pooled.outcomes] == [o.as_json() for o in alone.outcomes]
+    assert len(pooled.outcomes) == 5 and pooled.ok
+    for name in (*DUMPS, "report.txt", "report.ttl"):
+        mine, theirs = (pooled.build_dir / name).read_bytes(), (alone.build_dir / name).read_bytes()
+        assert mine == theirs, f"{name} differs between worker processes and one process"
