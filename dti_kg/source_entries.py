@@ -35,7 +35,7 @@ from dti_kg.validate import ShapeGate
 
 Progress = Callable[[str], None]
 # Bumped whenever Entry changes, so that entries of an older layout are recomputed, never misread.
-CACHE_FORMAT = "e2"
+CACHE_FORMAT = "e3"
 BATCH = 40  # fresh graphs per gate run: measured 0.2-0.3 s a source either side of it
 # Processes validating fresh batches (pyshacl is pure Python: one core each). The machine's cores.
 WORKERS = min(4, os.cpu_count() or 1)
@@ -75,6 +75,7 @@ class SourceOutcome:
 class Entry:
     """One validated source, as the cache keeps it and the build consumes it."""
 
+    iri: str  # the source's named graph
     status: str  # "served" or "quarantined"
     report: str  # readable findings (and the loader's notes)
     claims: int
@@ -100,6 +101,7 @@ def make_entry(
         else []
     )
     return Entry(
+        iri=iri,
         status=status,
         report=report,
         claims=0,
@@ -299,14 +301,15 @@ def gather_sources(
                 say(f"reading sources: {i}/{total}")
             try:
                 key = source.identify()
-                graph_iri = source.graph_name(minter)
+                entry = _cached_entry(cache, key)
+                # Known from the cache, an unchanged source is not even read as a document.
+                graph_iri = entry.iri if entry is not None else source.graph_name(minter)
                 if graph_iri in seen:
                     raise InputError(f"{source.name}: same content as another source of this build")
             except InputError as exc:
                 outcomes.append(SourceOutcome(source.name, None, "rejected", reason=shown(str(exc))))
                 continue
             seen.add(graph_iri)
-            entry = _cached_entry(cache, key)
             if entry is None:
                 outcome = SourceOutcome(source.name, graph_iri, "served")
                 outcomes.append(outcome)

@@ -20,7 +20,7 @@ from dti_kg.errors import InputError
 from dti_kg.graph import activity_time_from_env, extraction_graph
 from dti_kg.iri import Minter
 from dti_kg.loaders import LOADER_VERSION
-from dti_kg.loaders.documents import expand_paths, load_document
+from dti_kg.loaders.documents import document_key, expand_paths, load_document
 from dti_kg.loaders.extract import extract_document
 from dti_kg.model import SourceDocument
 from dti_kg.names import shown
@@ -34,7 +34,8 @@ class Source(Protocol):
     name: str
 
     def identify(self) -> str:
-        """A key that changes whenever the source's content changes. May raise InputError."""
+        """A key that changes whenever anything the source's graph is made from changes; cheap (no
+        extraction), as a build asks it of every source to find it in the cache. May raise InputError."""
 
     def extract(self, minter: Minter) -> tuple[rdflib.Graph, int, list[str]]:
         """The source's graph, its number of claims and notes for the report. May raise InputError."""
@@ -54,16 +55,18 @@ class ArticleSource:
         self.name = self.name or shown(self.path.name)
 
     def identify(self) -> str:
-        self._doc = load_document(self.path)
-        return self._doc.sha256
+        return document_key(self.path)
+
+    def document(self) -> SourceDocument:
+        if self._doc is None:
+            self._doc = load_document(self.path)
+        return self._doc
 
     def graph_name(self, minter: Minter) -> str:
-        assert self._doc is not None, "identify() first"
-        return str(minter.graph(self._doc.source_id))
+        return str(minter.graph(self.document().source_id))
 
     def extract(self, minter: Minter) -> tuple[rdflib.Graph, int, list[str]]:
-        assert self._doc is not None, "identify() first"
-        extraction = extract_document(self._doc)
+        extraction = extract_document(self.document())
         if not extraction.claims and not extraction.candidates:
             reason = "; ".join(extraction.notes) or "no DTI claims found"
             raise InputError(f"{self.path}: no DTI content ({reason})")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import stat
 import unicodedata
@@ -183,6 +184,24 @@ def _outlet_slug(name: str) -> str | None:
         if wanted in {o.slug, o.name.lower(), o.abbreviation.lower(), o.domain} - {""}:
             return o.slug
     return None
+
+
+def document_key(path: Path) -> str:
+    """SHA-256 of everything :func:`load_document` reads: the file's name and bytes, and its sidecar's.
+
+    No decoding or normalisation (~0.1 ms against ~14 ms for loading), so that a build finds an
+    unchanged file in its cache at once; a renamed file or an edited sidecar gets a new key.
+    Raises ``InputError`` like ``load_document`` for what is no readable file."""
+    digest = hashlib.sha256(shown(path.name).encode("utf-8") + b"\0")
+    digest.update(_read_bytes(path))
+    for sidecar in (path.with_name(path.name + SIDECAR_SUFFIX), path.with_suffix(SIDECAR_SUFFIX)):
+        if sidecar.exists():  # the first one that exists is the one read, as in _read_sidecar
+            try:
+                digest.update(b"\0" + sidecar.name.encode("utf-8") + b"\0" + sidecar.read_bytes())
+            except OSError as exc:
+                raise InputError(f"{sidecar}: cannot read ({exc.strerror})") from exc
+            break
+    return digest.hexdigest()
 
 
 def load_document(path: Path) -> SourceDocument:
