@@ -77,12 +77,14 @@ def _block(
     graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph,
     lines: list[bytes],
     blocks: Path | None,
+    used: set[str],
 ) -> bytes:
     """The graph's TriG block, from ``blocks`` when a build already rendered this content."""
     path = None
     if blocks is not None:
         digest = hashlib.sha256(b"\n".join(lines)).hexdigest()
         path = blocks / f"{digest}.trig"
+        used.add(path.name)
         with contextlib.suppress(OSError):
             return path.read_bytes()
     quads = store.quads_for_pattern(None, None, None, graph)
@@ -127,6 +129,7 @@ def write_dumps(build_dir: Path, store: pyoxigraph.Store, blocks: Path | None = 
     release's content hash). ``blocks`` is a folder of TriG blocks shared by the builds of one store.
     """
     nq, trig = build_dir / "dump.nq", build_dir / "dump.trig"
+    used: set[str] = set()
     with tempfile.TemporaryDirectory(dir=build_dir, prefix=".runs") as runs_dir:
         runs: list[str] = []
         pending: list[bytes] = []
@@ -134,7 +137,7 @@ def write_dumps(build_dir: Path, store: pyoxigraph.Store, blocks: Path | None = 
             trig_out.write(prefix_block().encode("utf-8"))
             for graph in _graphs(store):
                 lines = _graph_lines(store, graph)
-                trig_out.write(b"\n" + _block(store, graph, lines, blocks))
+                trig_out.write(b"\n" + _block(store, graph, lines, blocks, used))
                 pending += lines
                 if len(pending) >= RUN_LINES:
                     runs.append(_spill(pending, runs_dir))
@@ -151,6 +154,12 @@ def write_dumps(build_dir: Path, store: pyoxigraph.Store, blocks: Path | None = 
                 digest = hashlib.sha256(data).hexdigest()
     os.replace(nq.with_name(".dump.nq.tmp"), nq)
     os.replace(trig.with_name(".dump.trig.tmp"), trig)
+    if blocks is not None and blocks.is_dir():
+        # Only the next build can use a block again: the rest (an old reconciliation graph is
+        # ~100 MB of text at 10,000 articles) would only fill the disk.
+        for old in blocks.glob("*.trig"):
+            if old.name not in used:
+                old.unlink(missing_ok=True)
     # zlib releases the GIL: both files are compressed at once, one per core.
     with ThreadPoolExecutor(max_workers=2) as pool:
         compressed = list(pool.map(_gzip, [nq, trig]))

@@ -68,7 +68,9 @@ def test_dumps_written_graph_by_graph_equal_the_whole_text_writers(
     quads = [*fixture_quads(), pyoxigraph.Quad(pyoxigraph.NamedNode("http://e/s"), RDF_TYPE, LITERAL)]
     opened = pyoxigraph.Store()
     opened.extend(quads)
+    (tmp_path / "blocks").mkdir()
     for attempt in ("rendered", "reused"):
+        (tmp_path / "blocks" / "stale.trig").write_text("a block no graph of this store has")
         out = tmp_path / attempt
         out.mkdir()
         written = dumps.write_dumps(out, opened, blocks=tmp_path / "blocks")
@@ -78,7 +80,8 @@ def test_dumps_written_graph_by_graph_equal_the_whole_text_writers(
         assert gzip.decompress((out / "dump.nq.gz").read_bytes()) == nq
         assert written["nquads_sha256"] == hashlib.sha256(nq).hexdigest()
         assert not list(out.glob(".*")), "temporary files left behind"
-    assert list((tmp_path / "blocks").glob("*.trig"))
+    graphs = {q.graph_name for q in opened}
+    assert len(list((tmp_path / "blocks").glob("*.trig"))) == len(graphs), "stale blocks are pruned"
 
 
 def test_batches_validated_in_worker_processes_give_the_same_build(
