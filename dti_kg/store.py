@@ -226,10 +226,11 @@ class Staged:
 
         Buffered as N-Quads and bulk-loaded ``BULK_BYTES`` at a time: a transaction per source would
         leave a write-ahead log as large as the data (the build would not fit where its store did)."""
-        suffix = f" <{graph}> .".encode()
-        for line in ntriples.encode("utf-8").splitlines():
-            if line.endswith(b" ."):
-                self._buffer += line[:-2] + suffix + b"\n"
+        # N-Triples escapes line breaks inside literals: every " .\n" ends a statement.
+        data = ntriples.encode("utf-8")
+        self._buffer += (data if data.endswith(b"\n") else data + b"\n").replace(
+            b" .\n", f" <{graph}> .\n".encode()
+        )
         if len(self._buffer) >= BULK_BYTES:
             self.flush_buffer()
 
