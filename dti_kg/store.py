@@ -11,7 +11,9 @@ Layout for ``--store PATH``::
             report.txt    readable validation report
             report.ttl    the SHACL validation reports as RDF
             quarantine/   graphs that failed validation (not served), one N-Quads file each
-        cache/            per-source extraction + validation results, keyed by hash and loader version
+        cache/            per-source entries (graph, candidates, SHACL report, claim records), keyed
+                          by the file's bytes, the loader version and the gate fingerprint
+        cache/trig/       the TriG blocks of the current build's graphs, by content (dti_kg.dumps)
         lock              held (flock) by the one build running on this store
 
 A crash or an interrupt during a build leaves ``PATH`` pointing at the previous complete build;
