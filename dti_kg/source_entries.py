@@ -271,13 +271,18 @@ class _Fresh:
             self.take(outcome, entry)
 
     def close(self) -> None:
+        """Validate what is left and take every result."""
         self.submit()
         try:
             while self.running:
                 self.collect()
         finally:
-            if self.pool is not None:
-                self.pool.shutdown(cancel_futures=True)
+            self.abandon()
+
+    def abandon(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
 
 
 def gather_sources(
@@ -320,8 +325,10 @@ def gather_sources(
             )
             outcomes.append(outcome)
             take(outcome, entry)
-    finally:
-        fresh.close()
+    except BaseException:
+        fresh.abandon()  # an interrupted build validates nothing more; its workers are stopped
+        raise
+    fresh.close()
     return outcomes
 
 
