@@ -23,7 +23,7 @@ from pathlib import Path
 import regex
 
 from dti_kg.gazetteer import POST_MERGER, Unit, gazetteer
-from dti_kg.loaders import claims_en, claims_vi, facts, tables
+from dti_kg.loaders import claims_en, claims_vi, facts, table_text, tables
 from dti_kg.loaders.documents import load_document
 from dti_kg.loaders.findings import EditionMention, Finding
 from dti_kg.loaders.places import find_places, resolve
@@ -42,7 +42,7 @@ def _lexicon(language: str) -> Lexicon:
 def _find(doc: SourceDocument) -> list[Finding]:
     found = claims_en.find_claims(doc.text) if doc.language == "en" else claims_vi.find_claims(doc.text)
     lex = _lexicon(doc.language)
-    return found + tables.find_table_findings(doc.text, lex) + tables.find_grid_findings(doc.text, lex)
+    return found + table_text.find_table_findings(doc.text, lex) + tables.find_grid_findings(doc.text, lex)
 
 
 def inferred_edition(published: date | None) -> int | None:
