@@ -131,3 +131,32 @@ def test_an_english_table_with_the_province_first():
         ("Hai Phong", "overall", "score", Decimal("0.5")),
         ("Hai Phong", "overall", "rank", 3),
     }
+
+
+def test_a_table_in_capitals_and_units_marked_new():
+    text = "XẾP HẠNG DTI NĂM 2024 (34 TỈNH, THÀNH PHỐ)\n1 THÀNH PHỐ HÀ NỘI\n2 TP. HUẾ\n3 Vĩnh Long (mới)\n"
+    found = find_table_findings(text, lexicon())
+    assert [(f.place.name, f.value, f.place.era) for f in found] == [
+        ("HÀ NỘI", 1, None),
+        ("HUẾ", 2, None),
+        ("Vĩnh Long", 3, "34"),
+    ]
+    assert {f.cohort_hint for f in found} == {34}
+
+
+def test_capitals_in_prose_are_not_read_as_names():
+    assert _read("Chuyển đổi số DTI\n1 hòa bình\n2 Hà Nội\n3 Lạng Sơn\n") == set()
+
+
+def test_a_change_column_gives_rank_changes_and_other_signed_numbers_break_no_row():
+    text = (
+        "Xếp hạng DTI 2022\nXếp hạng | Tỉnh | Điểm DTI | Tăng/giảm so với 2021\n"
+        "1 | Đà Nẵng | 0,8002 | 0\n2 | TP. Hồ Chí Minh | 0,7163 | +1\n3 | Quảng Ninh | 0,7024 | -1\n"
+    )
+    read = _read(text)
+    assert ("Hồ Chí Minh", "overall", "rank_change", 1) in read
+    assert ("Quảng Ninh", "overall", "rank_change", -1) in read
+    assert ("Đà Nẵng", "overall", "rank_change", 0) in read
+    assert len(read) == 9
+    unnamed = "Xếp hạng DTI 2022\n1 Đà Nẵng 0\n2 Hà Nội +1\n3 Quảng Ninh -1\n"
+    assert {r[2] for r in _read(unnamed)} == {"rank"}

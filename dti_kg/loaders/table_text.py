@@ -47,8 +47,10 @@ _GAP = regex.compile(r"[ \t|\u00a0]+")
 _PAIR = regex.compile(r"(?P<n>\d{1,2})\s*\(\s*(?P<x>[01][.,]\d{1,4})\s*\)")
 _DEC = regex.compile(r"[01][.,]\d{1,4}(?![\d.,])")
 _INT = regex.compile(r"(?P<n>\d{1,2})\.?(?![\d,]|\.\d)")
+# "+3", "↑3", "-2", "(+3)": places gained or lost, in a column the header calls a change
+_CHANGE = regex.compile(r"\(?(?P<sign>[+↑▲]|[-−–↓▼])\s?(?P<n>\d{1,2})\)?(?![\d.,])")
 _EMPTY = regex.compile(r"(?:[-–—]|N/A|n/a)(?=[\s|]|$)")
-UNIT_PREFIX = regex.compile(r"(?:TP\.?|Tp\.?|Thành\s+phố|Tỉnh|tỉnh)\s*", regex.V1)
+UNIT_PREFIX = regex.compile(r"(?:TP\.?|Thành\s+phố|Tỉnh)\s*", regex.V1 | regex.IGNORECASE)
 
 _MIN_ROWS = 3
 _HEADER_LINES = 30  # header lines looked at above a block
@@ -68,11 +70,16 @@ SCORE_WORD = regex.compile(
     r"(?<![\p{L}])(?:scores?|points?|values?|index|điểm(?:\s+số)?|giá\s+trị|chỉ\s+số)(?![\p{L}])",
     regex.IGNORECASE,
 )
+CHANGE_WORD = regex.compile(
+    r"(?<![\p{L}])(?:tăng\s*[/,-]?\s*giảm|thay\s+đổi|so\s+với|changes?|\+\s*/\s*-)(?![\p{L}])", regex.I
+)
 UNIT_WORD = regex.compile(
     r"(?<![\p{L}])(?:provinces?|cit(?:y|ies)|localit(?:y|ies)|units?|tỉnh|thành\s+phố|địa\s+phương|đơn\s+vị)"
     r"(?![\p{L}])",
     regex.IGNORECASE,
 )
+_ERA_MARK = regex.compile(r"\s*\((?:(?P<new>mới|new)|cũ|former|old)\)", regex.IGNORECASE)
+_RULE_NAMES = {"rank": "rank", "score": "score-column", "rank_change": "change-column"}
 _SAME_LINE_GAP = regex.compile(r"[ ]{1,3}")
 _SAME_CELL = regex.compile(r"[ (\[\-–:]*")
 COHORT = regex.compile(r"(?<!\d)(?P<of>63|34)\s+(?:tỉnh|địa\s+phương|provinces|localities|units)", regex.I)
@@ -80,7 +87,7 @@ COHORT = regex.compile(r"(?<!\d)(?P<of>63|34)\s+(?:tỉnh|địa\s+phương|prov
 
 @dataclass(frozen=True)
 class _Cell:
-    kind: str  # "int", "dec", "pair", "empty" or "place"
+    kind: str  # "int", "dec", "pair", "change", "empty" or "place"
     start: int
     end: int
     place: PlaceMention | None = None
@@ -91,7 +98,7 @@ class _Cell:
 @dataclass(frozen=True)
 class _Column:
     indicator: str | None  # None: a bare "Xếp hạng"/"STT" (the overall rank) or "Điểm" (its score)
-    measure: str | None  # "rank", "score", or None when the header does not say
+    measure: str | None  # "rank", "score", "rank_change", or None when the header does not say
 
 
 # --- 1. cells and table lines --------------------------------------------------------------
@@ -102,12 +109,20 @@ def _place_at(text: str, pos: int, end: int, language: str) -> _Cell | None:
     at = prefix.end() if prefix and prefix.end() < end else pos
     found = find_places(text[at:end], language)
     if not found or found[0].start != 0:
-        return None
+        # a table in capitals ("TP. ĐÀ NẴNG"): names are matched case-sensitively in prose, where
+        # "hòa bình" is not Hòa Bình, but a cell in capitals is a name
+        titled = text[at:end].title()
+        found = find_places(titled, language) if len(titled) == end - at else []
+        if not found or found[0].start != 0 or not text[at : at + found[0].end].isupper():
+            return None
     stop = at + found[0].end
     if stop < end and (text[stop].isalnum() or text[stop] in ".,;:"):
         return None  # "Hà Nội," in prose, or a longer name the gazetteer cut short
-    mention = PlaceMention(at, stop, found[0].name, found[0].era)
-    return _Cell("place", pos, stop, place=mention)
+    era = None
+    if mark := _ERA_MARK.match(text, stop, end):  # "Vĩnh Long (mới)": the merged unit
+        era = "34" if mark.group("new") else "63"
+    mention = PlaceMention(at, stop, text[at:stop], era)
+    return _Cell("place", pos, mark.end() if mark else stop, place=mention)
 
 
 def _line_cells(text: str, line: Piece, language: str) -> list[_Cell] | None:
@@ -126,6 +141,9 @@ def _line_cells(text: str, line: Piece, language: str) -> list[_Cell] | None:
             cell = _Cell("dec", pos, m.end(), score=parse_score(m.group(0)))
         elif m := _INT.match(text, pos, end):
             cell = _Cell("int", pos, m.end(), number=int(m.group("n")))
+        elif m := _CHANGE.match(text, pos, end):
+            sign = -1 if m.group("sign") in "-−–↓▼" else 1
+            cell = _Cell("change", pos, m.end(), number=sign * int(m.group("n")))
         elif m := _EMPTY.match(text, pos, end):
             cell = _Cell("empty", pos, m.end())
         else:
@@ -184,7 +202,10 @@ class _Block:
 
 
 def _fits(kinds: list[str], row: list[_Cell]) -> bool:
-    return all(c.kind == k or "empty" in (c.kind, k) for c, k in zip(row, kinds, strict=True))
+    return all(
+        c.kind == k or "empty" in (c.kind, k) or {c.kind, k} == {"int", "change"}  # "0" among "+1"s
+        for c, k in zip(row, kinds, strict=True)
+    )
 
 
 def _rows(cells: list[_Cell], places: list[int], i: int, before: int) -> list[list[_Cell]]:
@@ -278,7 +299,7 @@ def _header_columns(header: str, lex: Lexicon) -> tuple[list[_Column], list[_Col
     for m in OVERALL_COLUMN.finditer(header):
         if all(m.end() <= s or m.start() >= e for s, e, _ in names):
             names.append((m.start(), m.end(), "overall"))
-    names = _merged(sorted(names), header)
+    names = _merged(sorted(names), header, _SAME_CELL)
 
     def free(m: regex.Match[str]) -> bool:
         return all(m.end() <= s or m.start() >= e for s, e, _ in names)
@@ -286,9 +307,15 @@ def _header_columns(header: str, lex: Lexicon) -> tuple[list[_Column], list[_Col
     place_words = [m for m in UNIT_WORD.finditer(header) if free(m)]
     split = place_words[-1].start() if place_words else None
     words = sorted(
-        [(m.start(), m.end(), "rank") for m in RANK_WORD.finditer(header) if free(m)]
+        [(m.start(), m.end(), "rank_change") for m in CHANGE_WORD.finditer(header) if free(m)]
+        + [
+            (m.start(), m.end(), "rank")
+            for m in RANK_WORD.finditer(header)
+            if free(m) and not any(c.start() <= m.start() < c.end() for c in CHANGE_WORD.finditer(header))
+        ]
         + [(m.start(), m.end(), "score") for m in SCORE_WORD.finditer(header) if free(m)]
     )
+    words = _merged(words, header, _SAME_LINE_GAP)  # "Tăng/giảm so với": one column
     items: list[tuple[int, _Column]] = []
     attached: dict[int, str] = {}
     for w_start, w_end, measure in words:
@@ -325,11 +352,13 @@ def _header_columns(header: str, lex: Lexicon) -> tuple[list[_Column], list[_Col
     return [c for p, c in items if p < split], [c for p, c in items if p > split]
 
 
-def _merged(names: list[tuple[int, int, str]], header: str) -> list[tuple[int, int, str]]:
+def _merged(
+    names: list[tuple[int, int, str]], header: str, gap: regex.Pattern[str]
+) -> list[tuple[int, int, str]]:
     """One column for a name said twice in one cell: "CHUYỂN ĐỔI SỐ CẤP TỈNH (PDTI)"."""
     out: list[tuple[int, int, str]] = []
     for name in names:
-        if out and out[-1][2] == name[2] and _SAME_CELL.fullmatch(header, out[-1][1], name[0]):
+        if out and out[-1][2] == name[2] and gap.fullmatch(header, out[-1][1], name[0]):
             out[-1] = (out[-1][0], name[1], name[2])
         else:
             out.append(name)
@@ -365,6 +394,9 @@ def _assign(
             # an unnamed integer column before the name that orders the rows: the overall rank
             ordinal = k < before and kinds <= {"int"} and _ordered([[r[k]] for r in block.rows], -1)
             out.append((k, "overall", "rank") if ordinal and not explicit_overall_rank else None)
+        elif column.measure == "rank_change":  # "+3", "-2", "0": places since the edition before
+            ok = kinds <= {"change", "int", "empty"}
+            out.append((k, column.indicator or "overall", "rank_change") if ok else None)
         elif column.indicator is None:
             if column.measure == "rank" and kinds <= {"int", "pair", "empty"} and not explicit_overall_rank:
                 out.append((k, "overall", "rank"))
@@ -428,7 +460,7 @@ def _cell_findings(
 ) -> list[Finding]:
     _, indicator, measure = column
     span = span_of(text, line.start, line.end)  # the row: the cell alone ("3") says nothing
-    rule = f"{lex.rule_prefix}.table.{'rank' if measure == 'rank' else 'score-column'}"
+    rule = f"{lex.rule_prefix}.table.{_RULE_NAMES[measure]}"
 
     def finding(m: Measure, value: int | Decimal, stated: int | None = None) -> Finding:
         return Finding(indicator, m, value, span, rule, line, cohort=stated, place=place, cohort_hint=cohort)
@@ -442,6 +474,8 @@ def _cell_findings(
         return out
     if measure == "score" and cell.score is not None:
         return [finding("score", cell.score.normalize())]
+    if measure == "rank_change" and cell.number is not None:
+        return [finding("rank_change", cell.number)]
     return []
 
 
