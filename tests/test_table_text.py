@@ -160,3 +160,14 @@ def test_a_change_column_gives_rank_changes_and_other_signed_numbers_break_no_ro
     assert len(read) == 9
     unnamed = "Xếp hạng DTI 2022\n1 Đà Nẵng 0\n2 Hà Nội +1\n3 Quảng Ninh -1\n"
     assert {r[2] for r in _read(unnamed)} == {"rank"}
+
+
+def test_cells_glued_together_by_a_careless_page_extraction():
+    text = (
+        "Bảng xếp hạng DTI 2021\nXếp hạng Tỉnh Điểm DTI\n"
+        "1TP. Đà Nẵng0,6348\n2Thừa Thiên Huế0,5915\n3Quảng Ninh0,5516\n"
+    )
+    read = _read(text)
+    assert ("Đà Nẵng", "overall", "score", Decimal("0.6348")) in read
+    assert ("Quảng Ninh", "overall", "rank", 3) in read
+    assert _read("Chuyển đổi số DTI\n12a Đà Nẵng\n13a Hà Nội\n14a Huế\n") == set()

@@ -43,9 +43,10 @@ from dti_kg.loaders.segments import Piece
 from dti_kg.model import Measure
 from dti_kg.text import parse_score
 
+_DIGIT = regex.compile(r"\d")
 _GAP = regex.compile(r"[ \t|\u00a0]+")
 _PAIR = regex.compile(r"(?P<n>\d{1,2})\s*\(\s*(?P<x>[01][.,]\d{1,4})\s*\)")
-_DEC = regex.compile(r"[01][.,]\d{1,4}(?![\d.,])")
+_DEC = regex.compile(r"[01][.,]\d{1,6}(?![\d.,])")
 _INT = regex.compile(r"(?P<n>\d{1,2})\.?(?![\d,]|\.\d)")
 # "+3", "↑3", "-2", "(+3)": places gained or lost, in a column the header calls a change
 _CHANGE = regex.compile(r"\(?(?P<sign>[+↑▲]|[-−–↓▼])\s?(?P<n>\d{1,2})\)?(?![\d.,])")
@@ -107,16 +108,17 @@ class _Column:
 def _place_at(text: str, pos: int, end: int, language: str) -> _Cell | None:
     prefix = UNIT_PREFIX.match(text, pos, end)
     at = prefix.end() if prefix and prefix.end() < end else pos
-    found = find_places(text[at:end], language)
+    segment = _DIGIT.sub(" ", text[at:end])  # names hold no digits; "Đà Nẵng0,6348" is two cells
+    found = find_places(segment, language)
     if not found or found[0].start != 0:
         # a table in capitals ("TP. ĐÀ NẴNG"): names are matched case-sensitively in prose, where
         # "hòa bình" is not Hòa Bình, but a cell in capitals is a name
-        titled = text[at:end].title()
+        titled = segment.title()
         found = find_places(titled, language) if len(titled) == end - at else []
         if not found or found[0].start != 0 or not text[at : at + found[0].end].isupper():
             return None
     stop = at + found[0].end
-    if stop < end and (text[stop].isalnum() or text[stop] in ".,;:"):
+    if stop < end and (text[stop].isalpha() or text[stop] in ".,;:"):
         return None  # "Hà Nội," in prose, or a longer name the gazetteer cut short
     era = None
     if mark := _ERA_MARK.match(text, stop, end):  # "Vĩnh Long (mới)": the merged unit
@@ -151,8 +153,9 @@ def _line_cells(text: str, line: Piece, language: str) -> list[_Cell] | None:
             if found is None:
                 return None
             cell = found
-        if cell.end < end and not _GAP.match(text, cell.end, end) and cell.kind != "place":
-            return None  # "12a", "0,5%": a number glued to something else
+        glued = cell.end < end and not _GAP.match(text, cell.end, end)
+        if glued and cell.kind != "place" and not text[cell.end].isupper():
+            return None  # "12a", "0,5%": a number glued to something else ("1TP. Huế" is two cells)
         cells.append(cell)
         pos = cell.end
 
