@@ -699,7 +699,8 @@ def find_in_sentence(
         measures = frozenset(v.measure for v in values)
         indicators: list[str] = []
         if len(keys) == 1:
-            indicators = keys
+            # "… và xã hội số. với DTI là 0,4874 điểm": the DTI named right before the value is its
+            indicators = ["overall"] if _dti_names_value(text, clause, mentions, values[0]) else keys
         elif keys and shared is not None and all(v.measure == "rank" for v in values) and len(values) == 1:
             # "cả 3 trụ cột, gồm: Chính quyền số, kinh tế số và xã hội số đều xếp vị trí thứ 2/63":
             # one rank shared by every indicator the clause names.
@@ -936,10 +937,30 @@ def _each_listed(
     keys = list(dict.fromkeys(k for _, _, k in clause_indicators(text[start:at], lex)))
     out: list[Finding] = []
     for f in findings:
-        if f.measure == "rank" and f.span.start <= at < f.span.end and f.refusal is None and len(keys) > 1:
+        # the rank after "đều" in the same part of the sentence ("…; “Xã hội số” xếp thứ 4" is not)
+        same_part = ";" not in text[at : f.span.end]
+        if (
+            f.measure == "rank"
+            and f.span.start <= at < f.span.end
+            and same_part
+            and f.refusal is None
+            and len(keys) > 1
+        ):
             rule = f"{lex.rule_prefix}.rank.shared"
             out.extend(replace(f, indicator=k, rule=rule) for k in keys if k != f.indicator)
     return out
+
+
+# The DTI itself named right before a value, with only linking words between: "DTI là", "DTI đạt".
+_DTI_BEFORE_VALUE = regex.compile(
+    r"(?<![\p{L}])P?DTI\)?(?:\s+(?:là|đạt|được|ở\s+mức|reached|was|of|at|stood\s+at))*\s*:?\s*$",
+    regex.IGNORECASE,
+)
+
+
+def _dti_names_value(text: str, clause: Piece, mentions: list[tuple[int, int, str]], value: _Value) -> bool:
+    last_name = max((e for _, e, _ in mentions if e <= value.start), default=clause.start)
+    return bool(_DTI_BEFORE_VALUE.search(text, last_name, value.start))
 
 
 def _listing_in(shared: regex.Match[str] | None, sentence: Piece, clause: Piece) -> int | None:
@@ -974,13 +995,19 @@ def _shared_indicators(
     anchor = sentence.start + shared.start()
     out: list[Finding] = []
     for f in findings:
+        # "dẫn đầu … ở cả 3 trụ cột A, B và C": the rank read for the first listed index is each one's
+        first_listed = f.indicator == keys[0] and f.span.start < anchor < f.span.end
         if (
             f.measure == "rank"
-            and f.indicator == "overall"
+            and (f.indicator == "overall" or first_listed)
             and (f.span.start < anchor or not include_self)
             and f.refusal is None
         ):
-            out.extend(replace(f, indicator=k, rule=f"{lex.rule_prefix}.rank.shared") for k in keys)
+            out.extend(
+                replace(f, indicator=k, rule=f"{lex.rule_prefix}.rank.shared")
+                for k in keys
+                if k != f.indicator
+            )
     return out
 
 

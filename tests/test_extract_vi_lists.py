@@ -1,0 +1,41 @@
+"""Vietnamese prose: values shared by listed indices, and the DTI named right before a value
+(invented sentences in the phrasings of real articles; one test per bug fixed)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from dti_kg.loaders.claims_vi import find_claims
+
+
+def _read(text: str) -> set[tuple[str, str, str, object]]:
+    return {(f.place.name, f.indicator, f.measure, f.value) for f in find_claims(text) if f.place}
+
+
+def test_a_shared_rank_stops_at_the_semicolon():
+    # "đều" shares 3/63 between the two indices before it, not the 4/63 of the next part.
+    text = (
+        "Trong đó, “Chính quyền số” và “Kinh tế số” của Bắc Ninh đều ở vị trí thứ 3/63 tỉnh thành; "
+        "“Xã hội số” xếp vị trí thứ 4/63 tỉnh thành."
+    )
+    assert _read(text) == {
+        ("Bắc Ninh", "digital_government", "rank", 3),
+        ("Bắc Ninh", "digital_economy", "rank", 3),
+        ("Bắc Ninh", "digital_society", "rank", 4),
+    }
+
+
+def test_a_leader_in_all_three_listed_pillars_leads_each():
+    text = (
+        "Cần Thơ là địa phương dẫn đầu bảng xếp hạng ở cả 3 trụ cột chính quyền số, kinh tế số và xã hội số."
+    )
+    read = _read(text)
+    assert {
+        ("Cần Thơ", k, "rank", 1) for k in ("digital_government", "digital_economy", "digital_society")
+    } <= read
+
+
+def test_the_dti_named_right_before_a_score_is_the_overall_score():
+    text = "Cần Thơ dẫn đầu ở cả 3 trụ cột chính quyền số, kinh tế số và xã hội số. với DTI là 0,4874 điểm."
+    scores = {r for r in _read(text) if r[2] == "score"}
+    assert scores == {("Cần Thơ", "overall", "score", Decimal("0.4874"))}
