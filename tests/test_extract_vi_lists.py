@@ -39,3 +39,23 @@ def test_the_dti_named_right_before_a_score_is_the_overall_score():
     text = "Cần Thơ dẫn đầu ở cả 3 trụ cột chính quyền số, kinh tế số và xã hội số. với DTI là 0,4874 điểm."
     scores = {r for r in _read(text) if r[2] == "score"}
     assert scores == {("Cần Thơ", "overall", "score", Decimal("0.4874"))}
+
+
+def test_leading_the_ranking_in_the_listed_pillars_anchors_the_sequence_after_it():
+    text = (
+        "Cần Thơ là địa phương dẫn đầu bảng xếp hạng ở cả 3 trụ cột chính quyền số, kinh tế số và xã hội số. "
+        "Xếp sau lần lượt là Bắc Ninh, Quảng Ninh, Tiền Giang."
+    )
+    read = _read(text)
+    assert ("Cần Thơ", "overall", "rank", 1) in read
+    assert ("Cần Thơ", "digital_economy", "rank", 1) in read
+    assert {r for r in read if r[0] != "Cần Thơ"} == {
+        ("Bắc Ninh", "overall", "rank", 2),
+        ("Quảng Ninh", "overall", "rank", 3),
+        ("Tiền Giang", "overall", "rank", 4),
+    }
+
+
+def test_leading_the_ministries_ranking_is_not_the_provinces():
+    text = "Bộ Tài chính dẫn đầu bảng xếp hạng các bộ, ngành; Cần Thơ xếp thứ 7/63."
+    assert not [r for r in _read(text) if r[3] == 1]  # the ministry's first place is nobody's here

@@ -615,6 +615,9 @@ def find_in_sentence(
     # indicator and no value is the topic of the clauses after it that name none themselves.
     topic = None
     lead = clause_indicators(parts[0].text, lex) if parts else []
+    if parts and (listing0 := _listing_in(shared, sentence, parts[0])) is not None:
+        # "dẫn đầu … ở cả 3 trụ cột chính quyền số, …": the listed indices are no topic
+        lead = [m for m in lead if parts[0].start + m[0] < listing0]
     if len({k for _, _, k in lead}) == 1 and not _values(text, parts[0], lex):
         topic = lead[0][2]
 
@@ -759,7 +762,10 @@ def find_in_sentence(
                 place = cursor.place_for(v, clause)
                 hint = v.cohort or _era_cohort(place) or sentence_cohort
                 probe = _finding(env, clause, replace(v, cohort=v.cohort or hint), "overall", place, hint)
-                findings.extend(_shared_indicators(text, sentence, lex, shared, [probe], include_self=False))
+                shared_by = _shared_indicators(text, sentence, lex, shared, [probe], include_self=False)
+                findings.extend(shared_by)
+                if shared_by and v.overall_object:  # "dẫn đầu bảng xếp hạng ở cả 3 trụ cột …": and overall
+                    findings.append(probe)
             previous = None
             continue
         elif lex.dti_mark.search(sentence.text) and not any(
