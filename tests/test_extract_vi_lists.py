@@ -59,3 +59,27 @@ def test_leading_the_ranking_in_the_listed_pillars_anchors_the_sequence_after_it
 def test_leading_the_ministries_ranking_is_not_the_provinces():
     text = "Bộ Tài chính dẫn đầu bảng xếp hạng các bộ, ngành; Cần Thơ xếp thứ 7/63."
     assert not [r for r in _read(text) if r[3] == 1]  # the ministry's first place is nobody's here
+
+
+def test_each_change_takes_the_rank_right_before_it_when_several_indices_are_ranked():
+    text = (
+        "Chỉ số Chính quyền số của Hà Tĩnh xếp hạng 39/63, tăng 20 bậc so với năm 2021; "
+        "Chỉ số Xã hội số xếp hạng 40/63, tăng 18 bậc so với năm 2021."
+    )
+    changes = {r for r in _read(text) if r[2] == "rank_change"}
+    assert changes == {
+        ("Hà Tĩnh", "digital_government", "rank_change", 20),
+        ("Hà Tĩnh", "digital_society", "rank_change", 18),
+    }
+
+
+def test_number_words_after_xep_hang_and_before_bac():
+    text = (
+        "Ở trụ cột kinh tế số, Quảng Ninh đạt 0,7187 điểm, vươn lên xếp hạng chín, "
+        "tăng năm bậc so với năm 2021."
+    )
+    assert {
+        ("Quảng Ninh", "digital_economy", "rank", 9),
+        ("Quảng Ninh", "digital_economy", "rank_change", 5),
+    } <= _read(text)
+    assert not [r for r in _read("Năm 2022, Bắc Ninh xếp hạng ba trụ cột lần lượt tăng.") if r[2] == "rank"]

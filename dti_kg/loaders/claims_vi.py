@@ -71,6 +71,8 @@ PILLAR_KEYS = ("digital_government", "digital_economy", "digital_society")
 def _number(token: str) -> int | None:
     if token.isdigit():
         return int(token)
+    if token.lower() == "năm":  # only the change pattern captures it, right before "bậc"
+        return 5
     return _NUMBER_WORDS.get(token.lower())
 
 
@@ -182,7 +184,10 @@ def lexicon() -> Lexicon:
             r"|vị\s+trí(?:\s+thứ)?)"
             r"\s+(?:(?P<n>\d{1,2})(?!\d|[.,]\d)(?:\s*/\s*(?P<of>\d{1,3})(?!\d))?"
             r"|(?<=thứ\s+)(?P<n>nhất|nhì|hai|ba|tư|sáu|bảy|tám|chín|mười)(?![\p{L}\d])"
-            r"|(?<=hạng\s+)(?P<n>nhất|nhì)(?![\p{L}\d]))"
+            r"|(?<=hạng\s+)(?P<n>nhất|nhì)(?![\p{L}\d])"
+            # "vươn lên xếp hạng chín" (not "xếp hạng ba trụ cột", the three pillars' ranks)
+            r"|(?<=xếp\s+hạng\s+)(?P<n>hai|ba|tư|sáu|bảy|tám|chín|mười)(?![\p{L}\d])"
+            r"(?!\s+(?:trụ|chỉ|nhóm|tiêu|lĩnh|cấp|khối|bộ|tỉnh|địa|thành)))"
             r"|(?:(?<=^|[,;:]\s*)|(?<=\p{Ll}\s+))thứ\s+(?P<n>\d{1,2}|hai|ba|tư)(?=\s+là\s+(?:TP\.?\s*|tỉnh\s+)?\p{Lu})"
             r"|" + _W + r"xếp\s+(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)",
             _I,
@@ -223,7 +228,8 @@ def lexicon() -> Lexicon:
         ),
         change=c(
             _W + r"(?:(?P<up>tăng|thăng|lên)|(?P<down>giảm|tụt|xuống))\s+(?:hạng\s+)?"
-            r"(?P<n>\d{1,2}|một|hai|ba|bốn|sáu|bảy|tám|chín|mười)\s+(?:bậc|hạng|vị\s+trí)" + _E,
+            # "năm" is five only right before "bậc" ("tăng năm bậc"), never a year there
+            r"(?P<n>\d{1,2}|một|hai|ba|bốn|năm(?=\s+bậc)|sáu|bảy|tám|chín|mười)\s+(?:bậc|hạng|vị\s+trí)" + _E,
             _I,
         ),
         number=_number,
@@ -270,9 +276,7 @@ def lexicon() -> Lexicon:
             r"|(?:giữ|xếp|đứng)(?:\s+ở)?(?:\s+(?:các\s+)?(?:vị\s+trí|hạng))?(?:\s+thứ)?\s+(?=\d{1,2}\s*(?:,|và)\s*\d)",
             _I,
         ),
-        ordinal=c(
-            r"(?:thứ\s+)?(?P<n>\d{1,2}|nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)(?![\p{L}\d/])", _I
-        ),
+        ordinal=c(r"(?:thứ\s+)?(?P<n>\d{1,2}|nhất|nhì|hai|ba|tư|sáu|bảy|tám|chín|mười)(?![\p{L}\d/])", _I),
         list_separator=c(r"\s*,\s*(?:và\s+)?|\s+và\s+", _I),
         respectively_tail=c(r""),
         other_topic=c(

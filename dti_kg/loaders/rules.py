@@ -805,6 +805,20 @@ def find_in_sentence(
         indicator = rank_indicators.pop()
         for clause, v, place in pending_changes:
             findings.append(_finding(env, clause, v, indicator, place, _era_cohort(place) or sentence_cohort))
+    else:
+        # "CQS xếp hạng 39/63, tăng 20 bậc …; XHS xếp hạng 39/63, tăng 18 bậc …": ranks of several
+        # indicators; a change takes the one rank right before it in its part of the sentence.
+        for clause, v, place in pending_changes:
+            before = [
+                f
+                for f in findings
+                if f.measure == "rank" and f.span.end <= v.start and ";" not in text[f.span.end : v.start]
+            ]
+            last_end = max((f.span.end for f in before), default=None)
+            keys = {f.indicator for f in before if f.span.end == last_end}
+            if len(keys) == 1:
+                cohort = _era_cohort(place) or sentence_cohort
+                findings.append(_finding(env, clause, v, keys.pop(), place, cohort))
     listed_indicator = _sentence_indicator(sentence, lex, sentence_overall)
     if listed and listed_indicator and not narrow:
         for place, n, start, end in listed:
