@@ -83,3 +83,20 @@ def test_number_words_after_xep_hang_and_before_bac():
         ("Quảng Ninh", "digital_economy", "rank_change", 5),
     } <= _read(text)
     assert not [r for r in _read("Năm 2022, Bắc Ninh xếp hạng ba trụ cột lần lượt tăng.") if r[2] == "rank"]
+
+
+def test_a_tie_shares_only_the_indices_named_after_the_last_value():
+    text = (
+        "Trong đó, chỉ số Nhận thức số của Lào Cai đứng đầu cả nước, hai chỉ số An toàn thông tin mạng "
+        "và Hoạt động kinh tế số cùng xếp thứ 9."
+    )
+    assert _read(text) == {
+        ("Lào Cai", "digital_awareness", "rank", 1),
+        ("Lào Cai", "cybersecurity", "rank", 9),
+        ("Lào Cai", "digital_economy_activity", "rank", 9),
+    }
+
+
+def test_the_total_score_is_the_overall_score():
+    text = "Chỉ số DTI 2021 được công bố. Tỉnh Lâm Đồng xếp vị trí 20/63 với tổng điểm là 0,4626 điểm."
+    assert ("Lâm Đồng", "overall", "score", Decimal("0.4626")) in _read(text)

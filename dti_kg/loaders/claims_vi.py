@@ -172,7 +172,7 @@ def lexicon() -> Lexicon:
         indicators=tuple((c(_W + p + _E, _I), k) for p, k in _INDICATORS),
         overall=c(
             r"DTI|chỉ\s+số\s+(?:đánh\s+giá\s+)?(?:chuyển\s+đổi\s+số|CĐS)|(?:về|xếp\s+hạng)\s+(?:chuyển\s+đổi\s+số|CĐS)"
-            r"|bảng\s+xếp\s+hạng\s+chung|cả\s+nước|toàn\s+quốc|tổng\s+thể"
+            r"|bảng\s+xếp\s+hạng\s+chung|cả\s+nước|toàn\s+quốc|tổng\s+thể|tổng\s+điểm"
             # the object of "dẫn đầu"/"đứng đầu" (searched from right after the verb): the ranking
             r"|^\s*bảng\s+xếp\s+hạng(?!\s+(?:các\s+|của\s+)?(?:bộ|ngành|cơ\s+quan|chỉ\s+số\s+thành\s+phần))",
             _I,

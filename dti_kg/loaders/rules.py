@@ -954,6 +954,8 @@ def _each_listed(
     rank the "đều"/"cùng" clause states is also each index listed before it (back to a ";")."""
     at = sentence.start + shared.start()
     start = max(sentence.start, text.rfind(";", sentence.start, at) + 1)
+    # "Nhận thức số của X đứng đầu cả nước, hai chỉ số A và B cùng xếp thứ 9": not back past a value
+    start = max([start, *(f.span.end for f in findings if start <= f.span.end <= at)])
     keys = list(dict.fromkeys(k for _, _, k in clause_indicators(text[start:at], lex)))
     out: list[Finding] = []
     for f in findings:
