@@ -98,5 +98,8 @@ def test_a_tie_shares_only_the_indices_named_after_the_last_value():
 
 
 def test_the_total_score_is_the_overall_score():
-    text = "Chỉ số DTI 2021 được công bố. Tỉnh Lâm Đồng xếp vị trí 20/63 với tổng điểm là 0,4626 điểm."
+    text = (
+        "Chỉ số DTI 2021 được công bố. Tỉnh Lâm Đồng xếp vị trí 20/63 với tổng điểm là 0,4626 điểm, "
+        "cả 3 trụ cột chính quyền số, kinh tế số và xã hội số đều tăng."
+    )
     assert ("Lâm Đồng", "overall", "score", Decimal("0.4626")) in _read(text)
