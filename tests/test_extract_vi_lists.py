@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from dti_kg.loaders.claims_vi import find_claims
+from dti_kg.loaders.places import resolve
 
 
 def _read(text: str) -> set[tuple[str, str, str, object]]:
@@ -103,3 +104,11 @@ def test_the_total_score_is_the_overall_score():
         "cả 3 trụ cột chính quyền số, kinh tế số và xã hội số đều tăng."
     )
     assert ("Lâm Đồng", "overall", "score", Decimal("0.4626")) in _read(text)
+
+
+def test_a_2024_text_writing_tp_hue_means_the_merged_city_unless_the_cohort_says_otherwise():
+    assert resolve("TP Huế", 2024, None).slug == "hue-2025"
+    assert resolve("Thừa Thiên Huế", 2024, None).slug == "thua-thien-hue"
+    assert resolve("TP Huế", 2024, 63).slug == "thua-thien-hue"
+    assert resolve("TP Huế", 2023, None).slug == "thua-thien-hue"
+    assert resolve("TP Hải Phòng", 2024, None).era == "63"  # a city in both eras: the 63 when unknown
