@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from dti_kg.loaders.claims_vi import find_claims
+from dti_kg.loaders.extract import extract_path
 from dti_kg.loaders.places import resolve
 
 
@@ -112,3 +113,17 @@ def test_a_2024_text_writing_tp_hue_means_the_merged_city_unless_the_cohort_says
     assert resolve("TP Huế", 2024, 63).slug == "thua-thien-hue"
     assert resolve("TP Huế", 2023, None).slug == "thua-thien-hue"
     assert resolve("TP Hải Phòng", 2024, None).era == "63"  # a city in both eras: the 63 when unknown
+
+
+def test_a_2024_rank_with_places_gained_since_2023_gives_the_2023_rank_among_the_63(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(
+        "Tin chuyển đổi số\n\nTrong chỉ số DTI năm 2024, Quảng Trị xếp thứ 20 toàn quốc "
+        "(tăng 3 bậc so với năm 2023).\n",
+        encoding="utf-8",
+    )
+    got = {
+        (c.province, c.edition, c.measure, c.value, c.cohort, c.derived) for c in extract_path(path).claims
+    }
+    assert ("quang-tri", 2023, "rank", 23, 63, True) in got
+    assert ("quang-tri", 2024, "rank", 20, None, False) in got  # the 2024 rank's own cohort stays unsaid
