@@ -127,3 +127,14 @@ def test_a_2024_rank_with_places_gained_since_2023_gives_the_2023_rank_among_the
     }
     assert ("quang-tri", 2023, "rank", 23, 63, True) in got
     assert ("quang-tri", 2024, "rank", 20, None, False) in got  # the 2024 rank's own cohort stays unsaid
+
+
+def test_a_value_fronted_before_the_subject_is_the_subjects():
+    text = (
+        "Cụ thể, với giá trị DTI đạt 0,6912 điểm (tăng 0,2 điểm so với năm 2021), Bắc Ninh vươn lên "
+        "đứng thứ tư, theo sát Quảng Ninh và Cần Thơ."
+    )
+    assert ("Bắc Ninh", "overall", "score", Decimal("0.6912")) in _read(text)
+    # a fronted phrase naming a province itself is not moved on to the next name
+    other = "Với Hà Nội đạt 0,6912 điểm, Bắc Ninh đứng thứ tư."
+    assert ("Bắc Ninh", "overall", "score", Decimal("0.6912")) not in _read(other)

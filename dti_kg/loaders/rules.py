@@ -1066,7 +1066,19 @@ class _PlaceCursor:
             self.current = None
         elif self.current is None and not inside and len({p.name for p in self.places}) == 1:
             return self.places[0]  # "Xếp thứ 8/63 là tỉnh Thái Nguyên"
+        elif self.current is None and not inside and _FRONTED.match(self.text, clause.start, v.start):
+            # "Với giá trị DTI đạt 0,7024 điểm, Quảng Ninh vươn lên đứng thứ ba, theo sát Đà Nẵng …":
+            # a value fronted before the subject is the subject's, the name right after the phrase
+            after = [p for p in self.places if p.start >= clause.end]
+            if after and _TO_SUBJECT.fullmatch(self.text, clause.end, after[0].start):
+                return after[0]
         return self.current
+
+
+_FRONTED = regex.compile(r"\s*(?:với|with|đạt|achieving|scoring)(?![\p{L}])", regex.IGNORECASE)
+_TO_SUBJECT = regex.compile(
+    r"[\s,)]*(?:(?:tỉnh|thành\s+phố|TP\.?|the\s+province\s+of)\s*)?", regex.IGNORECASE
+)
 
 
 def inside_places(places: list[PlaceMention], clause: Piece) -> bool:
