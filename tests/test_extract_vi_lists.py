@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from dti_kg.loaders.claims_vi import find_claims
 from dti_kg.loaders.extract import extract_path
 from dti_kg.loaders.places import resolve
@@ -138,3 +140,25 @@ def test_a_value_fronted_before_the_subject_is_the_subjects():
     # a fronted phrase naming a province itself is not moved on to the next name
     other = "Với Hà Nội đạt 0,6912 điểm, Bắc Ninh đứng thứ tư."
     assert ("Bắc Ninh", "overall", "score", Decimal("0.6912")) not in _read(other)
+
+
+@pytest.mark.parametrize(
+    ("wording", "change"),
+    [("lùi 2 bậc", -2), ("tăng vọt 12 bậc", 12), ("tăng thêm 3 bậc", 3), ("tăng tới 15 bậc", 15)],
+)
+def test_rank_changes_with_an_adverb_or_lui(wording, change):
+    text = f"Năm 2023, chỉ số DTI của tỉnh Bắc Giang xếp thứ 9/63, {wording} so với năm 2022."
+    assert ("Bắc Giang", "overall", "rank_change", change) in _read(text)
+
+
+def test_elliptical_ranks_right_after_the_index_names():
+    text = (
+        "Theo báo cáo DTI 2023, trụ cột chính quyền số của Bắc Giang xếp thứ 12, "
+        "kinh tế số thứ 8, xã hội số thứ 10."
+    )
+    assert {r for r in _read(text) if r[2] == "rank"} == {
+        ("Bắc Giang", "digital_government", "rank", 12),
+        ("Bắc Giang", "digital_economy", "rank", 8),
+        ("Bắc Giang", "digital_society", "rank", 10),
+    }
+    assert _read("Theo báo cáo DTI 2023, Bắc Giang có chính quyền số thứ hai năm liên tiếp dẫn đầu.") == set()

@@ -189,7 +189,10 @@ def lexicon() -> Lexicon:
             r"|(?<=xếp\s+hạng\s+)(?P<n>hai|ba|tư|sáu|bảy|tám|chín|mười)(?![\p{L}\d])"
             r"(?!\s+(?:trụ|chỉ|nhóm|tiêu|lĩnh|cấp|khối|bộ|tỉnh|địa|thành)))"
             r"|(?:(?<=^|[,;:]\s*)|(?<=\p{Ll}\s+))thứ\s+(?P<n>\d{1,2}|hai|ba|tư)(?=\s+là\s+(?:TP\.?\s*|tỉnh\s+)?\p{Lu})"
-            r"|" + _W + r"xếp\s+(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)",
+            r"|" + _W + r"xếp\s+(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)"
+            # elliptical, right after an index's name: "…, kinh tế số thứ 8, xã hội số thứ 10"
+            r"|(?<=(?:" + _INDICATOR_NAMES + r")\s+)thứ\s+(?P<n>\d{1,2}|hai|ba|tư|sáu|bảy|tám|chín|mười)"
+            r"(?:\s*/\s*(?P<of>63|34))?(?![\p{L}\d/])",
             _I,
         ),
         # After a rank come its cohort, scope or indicator; any other word ("thứ 2 năm liên tiếp",
@@ -227,7 +230,8 @@ def lexicon() -> Lexicon:
             _I,
         ),
         change=c(
-            _W + r"(?:(?P<up>tăng|thăng|lên)|(?P<down>giảm|tụt|xuống))\s+(?:hạng\s+)?"
+            _W + r"(?:(?P<up>tăng|thăng|lên)|(?P<down>giảm|tụt|xuống|lùi))"
+            r"(?:\s+(?:vọt|mạnh|thêm|tới|đến|liền|hạng(?=\s+\S+\s+(?:bậc|hạng|vị\s+trí))))?\s+(?:hạng\s+)?"
             # "năm" is five only right before "bậc" ("tăng năm bậc"), never a year there
             r"(?P<n>\d{1,2}|một|hai|ba|bốn|năm(?=\s+bậc)|sáu|bảy|tám|chín|mười)\s+(?:bậc|hạng|vị\s+trí)" + _E,
             _I,
