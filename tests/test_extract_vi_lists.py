@@ -162,3 +162,25 @@ def test_elliptical_ranks_right_after_the_index_names():
         ("Bắc Giang", "digital_society", "rank", 10),
     }
     assert _read("Theo báo cáo DTI 2023, Bắc Giang có chính quyền số thứ hai năm liên tiếp dẫn đầu.") == set()
+
+
+def test_a_score_in_brackets_right_after_a_name_is_its_own():
+    text = (
+        "Theo DTI 2022, top 5 gồm Đà Nẵng (0,8002), TP Hồ Chí Minh (0,7163), Quảng Ninh (0,7024 điểm), "
+        "Thừa Thiên Huế (0,6975) và Cần Thơ (0,6924)."
+    )
+    read = _read(text)
+    assert ("Đà Nẵng", "overall", "score", Decimal("0.8002")) in read
+    assert ("Cần Thơ", "overall", "score", Decimal("0.6924")) in read
+    assert not [r for r in read if r[2] == "rank"]  # "top 5 gồm" is a group, not a ranking
+    one_index = "Về kinh tế số trong DTI 2022, Đà Nẵng (0,72) và Hà Nội (0,65) dẫn đầu."
+    assert ("Hà Nội", "digital_economy", "score", Decimal("0.65")) in _read(one_index)
+    assert _read("Theo PCI và DTI 2022, Đà Nẵng (0,72) và Hà Nội (0,65) dẫn đầu.") == set()
+
+
+def test_climbing_or_falling_to_a_place():
+    text = "Năm 2022, chỉ số DTI của Lào Cai xếp thứ 38/63; năm 2023 tỉnh vươn lên thứ 25/63."
+    assert {r for r in _read(text) if r[2] == "rank"} == {
+        ("Lào Cai", "overall", "rank", 38),
+        ("Lào Cai", "overall", "rank", 25),
+    }

@@ -181,7 +181,9 @@ def lexicon() -> Lexicon:
             # "bảng xếp hạng 63 tỉnh" is the table, "thăng hạng" a promotion: neither is a rank.
             _W + r"(?:đứng\s+(?:ở\s+)?(?:vị\s+trí\s+)?thứ|xếp\s+thứ|(?<!bảng\s)xếp\s+hạng(?:\s+thứ)?"
             r"|thứ\s+hạng|(?<!bảng\s)(?<!thăng\s)(?<!tăng\s)(?<!nâng\s)(?<!xếp\s)hạng(?:\s+thứ)?"
-            r"|vị\s+trí(?:\s+thứ)?)"
+            r"|vị\s+trí(?:\s+thứ)?"
+            # "vươn lên thứ 25/63", "tụt xuống thứ 40"
+            r"|(?:vươn|leo|nhảy|tăng|tụt|rơi|lùi|giảm)\s+(?:lên|xuống)\s+(?:hạng\s+)?thứ)"
             r"\s+(?:(?P<n>\d{1,2})(?!\d|[.,]\d)(?:\s*/\s*(?P<of>\d{1,3})(?!\d))?"
             r"|(?<=thứ\s+)(?P<n>nhất|nhì|hai|ba|tư|sáu|bảy|tám|chín|mười)(?![\p{L}\d])"
             r"|(?<=hạng\s+)(?P<n>nhất|nhì)(?![\p{L}\d])"
@@ -292,7 +294,7 @@ def lexicon() -> Lexicon:
         ),
         rule_prefix="vi",
         guards=_guards(),
-        extra_rules=(_maximum_scores,),
+        extra_rules=(_maximum_scores, _bracketed_scores),
     )
 
 
@@ -339,6 +341,48 @@ def _maximum_scores(text: str, sentence: Piece, lex: Lexicon) -> list[Finding]:
         )
         for key in keys
     ]
+
+
+_BRACKETED_SCORE = regex.compile(r"\s*\(\s*(?P<x>[01][.,]\d{2,4})(?:\s*điểm)?\s*\)", _I)
+
+
+def _bracketed_scores(text: str, sentence: Piece, lex: Lexicon) -> list[Finding]:
+    """ "Top 5 gồm Đà Nẵng (0,8002), TP Hồ Chí Minh (0,7163), …": the score in brackets right after
+    a province's name is its own, in a sentence about the DTI that names no other index (and at
+    most one of the DTI's indices, named before the first bracket: then it is that index's)."""
+    if not lex.dti_mark.search(sentence.text) or lex.other_index.search(sentence.text):
+        return []
+    places = [
+        type(p)(p.start + sentence.start, p.end + sentence.start, p.name)
+        for p in find_places(sentence.text, "vi")
+    ]
+    scored = [(p, m) for p in places if (m := _BRACKETED_SCORE.match(text, p.end, sentence.end))]
+    if not scored:
+        return []
+    named = clause_indicators(sentence.text, lex)
+    keys = {k for _, _, k in named}
+    if len(keys) > 1 or any(sentence.start + a > scored[0][1].start() for a, _, _ in named):
+        return []  # which index the brackets give is a guess
+    indicator = keys.pop() if keys else "overall"
+    edition = sentence_edition(text, sentence, lex)
+    out = []
+    for place, m in scored:
+        value = parse_score(m.group("x"))
+        if value is None:
+            continue
+        out.append(
+            Finding(
+                indicator=indicator,
+                measure="score",
+                value=value.normalize(),
+                span=span_of(text, place.start, m.end()),
+                rule="vi.score.bracketed",
+                sentence=sentence,
+                edition=edition,
+                place=place,
+            )
+        )
+    return out
 
 
 def find_claims(text: str) -> list[Finding]:
