@@ -184,3 +184,21 @@ def test_climbing_or_falling_to_a_place():
         ("Lào Cai", "overall", "rank", 38),
         ("Lào Cai", "overall", "rank", 25),
     }
+
+
+def test_indices_listed_before_respectively_take_the_ranks_in_order():
+    text = (
+        "Trong bảng xếp hạng DTI 2023, 3 trụ cột của Bình Định gồm chính quyền số, kinh tế số "
+        "và xã hội số lần lượt xếp thứ 20, 12 và 15."
+    )
+    assert _read(text) == {
+        ("Bình Định", "digital_government", "rank", 20),
+        ("Bình Định", "digital_economy", "rank", 12),
+        ("Bình Định", "digital_society", "rank", 15),
+    }
+    # two indices, three ranks: nothing pairs, so nothing is read (it was "kinh tế số 20")
+    uneven = (
+        "Trong bảng xếp hạng DTI 2023, chính quyền số và kinh tế số của Bình Định "
+        "lần lượt xếp thứ 20, 12 và 15."
+    )
+    assert _read(uneven) == set()

@@ -555,6 +555,53 @@ def _respectively(
     return []
 
 
+def _respectively_indices(text: str, sentence: Piece, lex: Lexicon) -> list[tuple[str, int, int, int]]:
+    """ "chính quyền số, kinh tế số và xã hội số lần lượt xếp thứ 20, 12 và 15": (indicator, rank,
+    span start, span end) for each index of the list right before the verb, only when there are as
+    many ranks as indices."""
+    for m in lex.respectively_verb.finditer(text, sentence.start, sentence.end):
+        named = [
+            (sentence.start + a, sentence.start + b, k)
+            for a, b, k in clause_indicators(text[sentence.start : m.start()], lex)
+        ]
+        chain: list[tuple[int, int, str]] = []
+        pos = m.start()
+        for a, b, k in reversed(named):
+            gap = text[b:pos]
+            if not (gap.strip() == "" if not chain else lex.list_separator.fullmatch(gap)):
+                break
+            chain.insert(0, (a, b, k))
+            pos = a
+        ranks: list[int] = []
+        end = m.end()
+        while (o := lex.ordinal.match(text, end, sentence.end)) and (n := lex.number(o.group("n"))):
+            ranks.append(n)
+            end = o.end()
+            sep = lex.list_separator.match(text, end, sentence.end)
+            if sep is None or not lex.ordinal.match(text, sep.end(), sentence.end):
+                break
+            end = sep.end()
+        keys = [k for _, _, k in chain]
+        if len(chain) >= 2 and len(set(keys)) == len(keys) == len(ranks):
+            return [(k, n, chain[0][0], end) for k, n in zip(keys, ranks, strict=True)]
+    return []
+
+
+def _respectively_numbers(text: str, sentence: Piece, lex: Lexicon) -> tuple[int, int] | None:
+    """Where a list of two or more ranks after "lần lượt"/"respectively" verbs lies."""
+    for m in lex.respectively_verb.finditer(text, sentence.start, sentence.end):
+        count, end = 0, m.end()
+        while (o := lex.ordinal.match(text, end, sentence.end)) and lex.number(o.group("n")):
+            count, end = count + 1, o.end()
+            sep = lex.list_separator.match(text, end, sentence.end)
+            if sep is None or not lex.ordinal.match(text, sep.end(), sentence.end):
+                break
+            end = sep.end()
+        if count >= 2:
+            return m.start(), end
+    return None
+
+
 def _names_before(text: str, at: int, lex: Lexicon, places: list[PlaceMention]) -> list[PlaceMention]:
     """The list of province names that ends right before ``at`` ("Đà Nẵng, TP.HCM và Quảng Ninh")."""
     chain: list[PlaceMention] = []
@@ -649,6 +696,11 @@ def find_in_sentence(
     listed_rule = "respectively" if listed else "tie"
     listed = listed or _tie_list(text, sentence, lex, places)
     listed_span = (listed[0][2], listed[0][3]) if listed else None
+    by_index = [] if listed else _respectively_indices(text, sentence, lex)
+    if by_index:
+        listed_span = (by_index[0][2], by_index[0][3])
+    elif not listed and (unpaired := _respectively_numbers(text, sentence, lex)):
+        listed_span = unpaired  # "A và B lần lượt xếp thứ 20, 12 và 15": no pairing, no value
     pending_changes: list[tuple[Piece, _Value, PlaceMention | None]] = []
     seen_rank_verb = False
     previous: tuple[str, frozenset[str]] | None = None  # the last clause's indicator and measures
@@ -819,6 +871,13 @@ def find_in_sentence(
             if len(keys) == 1:
                 cohort = _era_cohort(place) or sentence_cohort
                 findings.append(_finding(env, clause, v, keys.pop(), place, cohort))
+    if by_index and len({p.name for p in places}) <= 1 and not narrow:
+        # "3 trụ cột gồm A, B và C lần lượt xếp thứ 20, 12 và 15": each index its rank, in order
+        place = places[0] if places else None
+        cohort = _era_cohort(place) or sentence_cohort
+        for key, n, start, end in by_index:
+            v = _Value("rank", n, start, end, f"{lex.rule_prefix}.rank.respectively-index", cohort=cohort)
+            findings.append(_finding(env, Piece(start, end, text[start:end]), v, key, place, cohort))
     listed_indicator = _sentence_indicator(sentence, lex, sentence_overall)
     if listed and listed_indicator and not narrow:
         for place, n, start, end in listed:
