@@ -202,3 +202,9 @@ def test_indices_listed_before_respectively_take_the_ranks_in_order():
         "lần lượt xếp thứ 20, 12 và 15."
     )
     assert _read(uneven) == set()
+
+
+def test_a_rank_said_to_be_national_stays_beside_a_regional_one():
+    text = "Năm 2023, Bình Định đứng thứ 17 cả nước về chỉ số chuyển đổi số, đứng thứ 3 khu vực Nam Trung Bộ."
+    assert _read(text) == {("Bình Định", "overall", "rank", 17)}
+    assert _read("Năm 2023, chỉ số DTI của Bình Định đứng thứ 3 khu vực Nam Trung Bộ.") == set()

@@ -587,6 +587,12 @@ def _respectively_indices(text: str, sentence: Piece, lex: Lexicon) -> list[tupl
     return []
 
 
+_NATIONAL_AFTER = regex.compile(
+    r"\s*(?:trên\s+|trong\s+)?(?:cả\s+nước|toàn\s+quốc|nationwide|in\s+the\s+(?:whole\s+)?country)(?![\p{L}])",
+    regex.IGNORECASE,
+)
+
+
 def _respectively_numbers(text: str, sentence: Piece, lex: Lexicon) -> tuple[int, int] | None:
     """Where a list of two or more ranks after "lần lượt"/"respectively" verbs lies."""
     for m in lex.respectively_verb.finditer(text, sentence.start, sentence.end):
@@ -733,9 +739,16 @@ def find_in_sentence(
         if listed_span:
             values = [v for v in values if not listed_span[0] <= v.start < listed_span[1]]
         if narrow:
-            values = [v for v in values if v.cohort is not None]
+            # "đứng thứ 17 cả nước …, đứng thứ 3 khu vực Nam Trung Bộ": a rank said to be national
+            # stays beside the region's, as a rank over a cohort of provinces does
+            national = {v.start for v in values if v.measure == "rank" and _NATIONAL_AFTER.match(text, v.end)}
+            values = [v for v in values if v.cohort is not None or v.start in national]
             if national_rank_at is None:
-                stated = [v.start for v in values if v.measure == "rank" and v.cohort in (34, 63)]
+                stated = [
+                    v.start
+                    for v in values
+                    if v.measure == "rank" and (v.cohort in (34, 63) or v.start in national)
+                ]
                 national_rank_at = min(stated) if stated else None
             if national_rank_at is not None:
                 values += [v for v in _changes(text, clause, lex) if national_rank_at < v.start < narrow_from]
