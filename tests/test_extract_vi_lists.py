@@ -208,3 +208,31 @@ def test_a_rank_said_to_be_national_stays_beside_a_regional_one():
     text = "Năm 2023, Bình Định đứng thứ 17 cả nước về chỉ số chuyển đổi số, đứng thứ 3 khu vực Nam Trung Bộ."
     assert _read(text) == {("Bình Định", "overall", "rank", 17)}
     assert _read("Năm 2023, chỉ số DTI của Bình Định đứng thứ 3 khu vực Nam Trung Bộ.") == set()
+
+
+def test_an_announced_ordered_list_gives_ranks_and_a_group_does_not():
+    ranked = "Theo DTI 2022, 3 địa phương dẫn đầu lần lượt là Đà Nẵng, TP Hồ Chí Minh và Quảng Ninh."
+    assert _read(ranked) == {
+        ("Đà Nẵng", "overall", "rank", 1),
+        ("TP Hồ Chí Minh", "overall", "rank", 2),
+        ("Quảng Ninh", "overall", "rank", 3),
+    }
+    places = "Ở DTI 2022, các vị trí từ 2 đến 4 lần lượt thuộc về TP Hồ Chí Minh, Quảng Ninh và Cần Thơ."
+    assert ("Cần Thơ", "overall", "rank", 4) in _read(places)
+    assert _read("Theo DTI 2022, 3 địa phương dẫn đầu gồm Đà Nẵng, TP Hồ Chí Minh và Quảng Ninh.") == set()
+    assert (
+        _read("Theo DTI 2022, 3 địa phương dẫn đầu lần lượt là Đà Nẵng, Lạng Sơn, Yên Bái và Bắc Ninh.")
+        == set()
+    )
+
+
+def test_a_rank_over_a_cohort_after_a_colon_or_in_brackets():
+    assert _read("Xếp hạng DTI 2023 của Bình Định: thứ 17/63.") == {("Bình Định", "overall", "rank", 17)}
+    assert _read("Theo DTI 2023, Bắc Kạn xếp cuối bảng (thứ 63/63).") == {("Bắc Kạn", "overall", "rank", 63)}
+
+
+def test_a_year_in_an_aside_with_its_own_value_is_not_the_value_before_it():
+    found = find_claims("Theo DTI 2022, Hà Nội xếp thứ 24/63 (năm 2021: thứ 20/63).")
+    assert sorted((f.value, f.edition) for f in found) == [(20, 2021), (24, 2022)]
+    found = find_claims("Hà Nội xếp thứ 24/63 (DTI 2022), năm 2021 thứ 20/63.")
+    assert sorted((f.value, f.edition) for f in found) == [(20, 2021), (24, 2022)]

@@ -192,6 +192,8 @@ def lexicon() -> Lexicon:
             r"(?!\s+(?:trụ|chỉ|nhóm|tiêu|lĩnh|cấp|khối|bộ|tỉnh|địa|thành)))"
             r"|(?:(?<=^|[,;:]\s*)|(?<=\p{Ll}\s+))thứ\s+(?P<n>\d{1,2}|hai|ba|tư)(?=\s+là\s+(?:TP\.?\s*|tỉnh\s+)?\p{Lu})"
             r"|" + _W + r"xếp\s+(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)"
+            # "Xếp hạng DTI 2023 của Bình Định: thứ 17/63", "xếp cuối bảng (thứ 63/63)": over a cohort
+            r"|" + _W + r"thứ\s+(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)"
             # elliptical, right after an index's name: "…, kinh tế số thứ 8, xã hội số thứ 10"
             r"|(?<=(?:" + _INDICATOR_NAMES + r")\s+)thứ\s+(?P<n>\d{1,2}|hai|ba|tư|sáu|bảy|tám|chín|mười)"
             r"(?:\s*/\s*(?P<of>63|34))?(?![\p{L}\d/])",
@@ -294,7 +296,7 @@ def lexicon() -> Lexicon:
         ),
         rule_prefix="vi",
         guards=_guards(),
-        extra_rules=(_maximum_scores, _bracketed_scores),
+        extra_rules=(_maximum_scores, _bracketed_scores, _ordered_tops),
     )
 
 
@@ -383,6 +385,59 @@ def _bracketed_scores(text: str, sentence: Piece, lex: Lexicon) -> list[Finding]
             )
         )
     return out
+
+
+# "5 địa phương dẫn đầu lần lượt là A, B, C, D và E" (ranks 1–5), "các vị trí từ 2 đến 5 lần lượt
+# thuộc về A, B, C và D" (ranks 2–5): an ordered list of as many names as the ranks it announces.
+_ORDERED_TOP = regex.compile(
+    r"(?P<count>\d{1,2}|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:tỉnh(?:,\s*thành(?:\s+phố)?)?|địa\s+phương)"
+    r"\s+(?:dẫn\s+đầu|đứng\s+đầu|cao\s+nhất)\s+(?:[^,.;:]{0,40}?\s)?lần\s+lượt\s+(?:là|gồm)\s*:?\s*"
+    r"|(?:vị\s+trí|hạng)\s+(?:từ\s+)?(?:thứ\s+)?(?P<a>\d{1,2})\s+(?:đến|tới|-|–)\s+(?:thứ\s+)?(?P<b>\d{1,2})"
+    r"\s+lần\s+lượt\s+(?:thuộc\s+về|là)\s*:?\s*",
+    _I,
+)
+_COUNTS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+_LIST_GAP = regex.compile(r"\s*,\s*(?:và\s+)?|\s+và\s+", _I)
+_ITEM_PREFIX = regex.compile(r"(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?")
+
+
+def _ordered_tops(text: str, sentence: Piece, lex: Lexicon) -> list[Finding]:
+    m = _ORDERED_TOP.search(text, sentence.start, sentence.end)
+    if m is None or lex.other_index.search(sentence.text) or not lex.dti_mark.search(text, 0, sentence.end):
+        return []
+    if m.group("count"):
+        token = m.group("count")
+        first, count = 1, int(token) if token.isdigit() else _COUNTS[token.lower()]
+    else:
+        first, count = int(m.group("a")), int(m.group("b")) - int(m.group("a")) + 1
+    named = {k for _, _, k in clause_indicators(text[sentence.start : m.end()], lex)}
+    if len(named) > 1 or count < 2:
+        return []
+    indicator = named.pop() if named else "overall"
+    chain, pos = [], m.end()
+    for p in find_places(text[m.end() : sentence.end], "vi"):
+        start, end = m.end() + p.start, m.end() + p.end
+        gap = text[pos:start]
+        if not (_ITEM_PREFIX.fullmatch(gap) if not chain else _LIST_GAP.fullmatch(gap)):
+            break
+        chain.append(type(p)(start, end, p.name))
+        pos = end
+    if len(chain) != count:
+        return []  # the list is not the one announced
+    edition = sentence_edition(text, sentence, lex)
+    return [
+        Finding(
+            indicator=indicator,
+            measure="rank",
+            value=first + i,
+            span=span_of(text, m.start(), place.end),
+            rule="vi.rank.ordered-list",
+            sentence=sentence,
+            edition=edition,
+            place=place,
+        )
+        for i, place in enumerate(chain)
+    ]
 
 
 def find_claims(text: str) -> list[Finding]:

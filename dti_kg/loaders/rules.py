@@ -1208,6 +1208,15 @@ class _Env:
     inherited_subject: str | None = None  # the nation or average the sentence before spoke of
     antecedent: str | None = None
 
+    def _aside_year(self, v: _Value, at: int) -> bool:
+        """ "xếp thứ 24/63 (năm 2021: thứ 20/63)": a year in a bracket opened after the value, with a
+        value of its own after it, is the aside's ("xếp thứ 24/63 (DTI 2022)" names the value's)."""
+        opened = self.text.rfind("(", v.end, at)
+        if opened < 0 or ")" in self.text[opened:at]:
+            return False
+        closed = self.text.find(")", at)
+        return bool(regex.search(r"\d", self.text[at + 4 : closed if closed > 0 else at + 40]))
+
     def edition_at(self, v: _Value, clause: Piece) -> tuple[int | None, str | None]:
         """The edition of a value: the sentence's own, or, where the sentence names several ("DTI
         2022 xếp thứ 9, DTI 2021 xếp thứ 21"), the one its clause names before it, else (not for a
@@ -1224,7 +1233,7 @@ class _Env:
                 return None, None
             return self.edition, None
         own_before = [y for p, y in self.years if clause.start <= p < v.start]
-        own_after = [y for p, y in self.years if v.start < p < clause.end]
+        own_after = [y for p, y in self.years if v.start < p < clause.end and not self._aside_year(v, p)]
         before = [y for p, y in self.years if p < v.start]
         if own_before:
             return own_before[-1], None
