@@ -171,3 +171,35 @@ def test_cells_glued_together_by_a_careless_page_extraction():
     assert ("Đà Nẵng", "overall", "score", Decimal("0.6348")) in read
     assert ("Quảng Ninh", "overall", "rank", 3) in read
     assert _read("Chuyển đổi số DTI\n12a Đà Nẵng\n13a Hà Nội\n14a Huế\n") == set()
+
+
+def test_a_ranking_typed_as_a_list_under_a_title():
+    text = (
+        "Bảng xếp hạng DTI 2022:\n1. TP. Đà Nẵng: 0,8002 điểm;\n2. TP. Hồ Chí Minh: 0,7163 điểm;\n"
+        "3. Quảng Ninh: 0,7024 điểm.\n"
+    )
+    read = _read(text)
+    assert ("Quảng Ninh", "overall", "rank", 3) in read
+    assert ("Đà Nẵng", "overall", "score", Decimal("0.8002")) in read
+    assert len(read) == 6
+
+
+def test_a_title_naming_one_index_makes_the_table_that_indexs():
+    text = "Bảng xếp hạng chỉ số kinh tế số DTI 2022\n1 Đà Nẵng 0,8\n2 Hà Nội 0,7\n3 Huế 0,6\n"
+    assert {r[1] for r in _read(text)} == {"digital_economy"}
+    two = "Xếp hạng chính quyền số và kinh tế số DTI 2022\n1 Đà Nẵng 0,8\n2 Hà Nội 0,7\n3 Huế 0,6\n"
+    assert _read(two) == set()  # whose ranking it is: a guess
+
+
+def test_a_row_number_is_no_rank_beside_a_rank_column():
+    text = (
+        "DTI 2022\nSTT | Tỉnh | Điểm DTI | Xếp hạng\n"
+        "1 | Đà Nẵng | 0,8 | 1\n2 | Hà Nội | 0,7 | 2\n3 | Huế | 0,6 | 2\n"
+    )
+    assert {r for r in _read(text) if r[2] == "rank"} == {
+        ("Đà Nẵng", "overall", "rank", 1),
+        ("Hà Nội", "overall", "rank", 2),
+        ("Huế", "overall", "rank", 2),
+    }
+    pillar = "DTI 2022\nSTT | Tỉnh | Xếp hạng CQS\n1 | Đà Nẵng | 1\n2 | Hà Nội | 2\n3 | Huế | 3\n"
+    assert {r[1] for r in _read(pillar)} == {"digital_government"}

@@ -44,7 +44,9 @@ from dti_kg.model import Measure
 from dti_kg.text import parse_score
 
 _DIGIT = regex.compile(r"\d")
-_GAP = regex.compile(r"[ \t|\u00a0]+")
+# Between cells: spaces, tabs, "|", and the ":"/";"/bullets of a ranking typed as a list
+# ("1. TP. Đà Nẵng: 0,8002 điểm;"); never "," (a prose list of names is not a table)
+_GAP = regex.compile(r"(?:[ \t|\u00a0:;•*]|(?<=[\d)][ \t]*)điểm(?![\p{L}])|\.\s*$)+", regex.IGNORECASE)
 _PAIR = regex.compile(r"(?P<n>\d{1,2})\s*\(\s*(?P<x>[01][.,]\d{1,4})\s*\)")
 _DEC = regex.compile(r"[01][.,]\d{1,6}(?![\d.,])")
 _INT = regex.compile(r"(?P<n>\d{1,2})\.?(?![\d,]|\.\d)")
@@ -81,6 +83,7 @@ UNIT_WORD = regex.compile(
 )
 _ERA_MARK = regex.compile(r"\s*\((?:(?P<new>mới|new)|cũ|former|old)\)", regex.IGNORECASE)
 _RULE_NAMES = {"rank": "rank", "score": "score-column", "rank_change": "change-column"}
+_ROW_NUMBER = regex.compile(r"stt|tt|no\.?|\#", regex.IGNORECASE)
 _SAME_LINE_GAP = regex.compile(r"[ ]{1,3}")
 _SAME_CELL = regex.compile(r"[ (\[\-–:]*")
 COHORT = regex.compile(r"(?<!\d)(?P<of>63|34)\s+(?:tỉnh|địa\s+phương|provinces|localities|units)", regex.I)
@@ -98,8 +101,9 @@ class _Cell:
 
 @dataclass(frozen=True)
 class _Column:
-    indicator: str | None  # None: a bare "Xếp hạng"/"STT" (the overall rank) or "Điểm" (its score)
+    indicator: str | None  # None: a bare "Xếp hạng"/"STT" (the table's rank) or "Điểm" (its score)
     measure: str | None  # "rank", "score", "rank_change", or None when the header does not say
+    ordinal: bool = False  # "STT", "TT", "No.": a row number, the table's rank only failing any other
 
 
 # --- 1. cells and table lines --------------------------------------------------------------
@@ -118,7 +122,7 @@ def _place_at(text: str, pos: int, end: int, language: str) -> _Cell | None:
         if not found or found[0].start != 0 or not text[at : at + found[0].end].isupper():
             return None
     stop = at + found[0].end
-    if stop < end and (text[stop].isalpha() or text[stop] in ".,;:"):
+    if stop < end and (text[stop].isalpha() or text[stop] in ".,"):
         return None  # "Hà Nội," in prose, or a longer name the gazetteer cut short
     era = None
     if mark := _ERA_MARK.match(text, stop, end):  # "Vĩnh Long (mới)": the merged unit
@@ -296,7 +300,14 @@ def _header(text: str, start: int) -> tuple[int, str]:
     return first, text[first:start]
 
 
-def _header_columns(header: str, lex: Lexicon) -> tuple[list[_Column], list[_Column]]:
+@dataclass(frozen=True)
+class _Header:
+    before: list[_Column]  # the columns named before the unit column, in order
+    after: list[_Column]
+    subject: str | None  # whose ranking the table is (an unnamed rank column's); None: unclear
+
+
+def _header_columns(header: str, lex: Lexicon) -> _Header:
     """The columns the header names before and after the unit column, in order."""
     names: list[tuple[int, int, str]] = list(clause_indicators(header, lex))
     for m in OVERALL_COLUMN.finditer(header):
@@ -340,7 +351,8 @@ def _header_columns(header: str, lex: Lexicon) -> tuple[list[_Column], list[_Col
         elif after_name and preceding[-1][0] not in attached:
             attached[preceding[-1][0]] = measure
         else:
-            items.append((w_start, _Column(None, measure)))  # a bare "STT", "Xếp hạng", "Điểm"
+            ordinal = bool(_ROW_NUMBER.fullmatch(header, w_start, w_end))
+            items.append((w_start, _Column(None, measure, ordinal)))  # a bare "STT", "Xếp hạng", "Điểm"
     for n_start, n_end, key in names:
         own = header[n_start:n_end]
         measure = attached.get(n_start)
@@ -351,8 +363,14 @@ def _header_columns(header: str, lex: Lexicon) -> tuple[list[_Column], list[_Col
         items.append((n_start, _Column(key, measure)))
     items.sort(key=lambda item: item[0])
     if split is None:
-        return [], [c for _, c in items]
-    return [c for p, c in items if p < split], [c for p, c in items if p > split]
+        # No word names the unit column: the lines above are a title ("Bảng xếp hạng DTI 2022:",
+        # "Xếp hạng chỉ số kinh tế số"): the one index it names besides the DTI is the table's, and
+        # a single column of values after the names holds that index's values.
+        named_keys = {c.indicator for _, c in items if c.indicator is not None}
+        own = named_keys - {"overall"}
+        subject = own.pop() if len(own) == 1 else ("overall" if not own and named_keys else None)
+        return _Header([], [_Column(subject, None)] if subject else [], subject)
+    return _Header([c for p, c in items if p < split], [c for p, c in items if p > split], "overall")
 
 
 def _merged(
@@ -368,13 +386,11 @@ def _merged(
     return out
 
 
-def _assign(
-    block: _Block, header: tuple[list[_Column], list[_Column]] | None
-) -> list[tuple[int, str, Measure] | None]:
+def _assign(block: _Block, header: _Header) -> list[tuple[int, str, Measure] | None]:
     """(cell index, indicator, measure) for each column of the block's rows that can be read."""
     row = block.rows[0]
     before, after = block.before, len(row) - block.before - 1
-    pre, post = header if header else ([], [])
+    pre, post, subject = header.before, header.after, header.subject
     columns: list[_Column | None] = [None] * len(row)
     for k in range(min(before, len(pre))):
         columns[before - 1 - k] = pre[len(pre) - 1 - k]
@@ -382,9 +398,12 @@ def _assign(
         for k in range(after):
             columns[before + 1 + k] = post[k]
     out: list[tuple[int, str, Measure] | None] = []
-    explicit_overall_rank = any(
+    # A rank column named for an index (or a bare "Xếp hạng"): then a row number ("STT", or an
+    # unnamed number before the name) is only the row's place in the table, not a rank.
+    named_rank = any(
         c is not None
-        and c.indicator == "overall"
+        and not c.ordinal
+        and (c.indicator is not None or c.measure == "rank")
         and c.measure in ("rank", None)
         and _kinds(block, k) <= {"int", "pair", "empty"}
         for k, c in enumerate(columns)
@@ -393,18 +412,20 @@ def _assign(
         kinds = _kinds(block, k)
         if k == before:
             out.append(None)
-        elif column is None:
-            # an unnamed integer column before the name that orders the rows: the overall rank
+        elif column is None or column.ordinal:
+            # an unnamed integer column (or "STT") before the name that orders the rows: the rank
+            # in the table's own ranking, when no column is named as a rank
             ordinal = k < before and kinds <= {"int"} and _ordered([[r[k]] for r in block.rows], -1)
-            out.append((k, "overall", "rank") if ordinal and not explicit_overall_rank else None)
+            ok = ordinal and subject is not None and not named_rank
+            out.append((k, subject, "rank") if ok and subject else None)
         elif column.measure == "rank_change":  # "+3", "-2", "0": places since the edition before
             ok = kinds <= {"change", "int", "empty"}
             out.append((k, column.indicator or "overall", "rank_change") if ok else None)
         elif column.indicator is None:
-            if column.measure == "rank" and kinds <= {"int", "pair", "empty"} and not explicit_overall_rank:
-                out.append((k, "overall", "rank"))
-            elif column.measure == "score" and kinds <= {"dec", "empty"}:
-                out.append((k, "overall", "score"))
+            if column.measure == "rank" and kinds <= {"int", "pair", "empty"} and subject:
+                out.append((k, subject, "rank"))
+            elif column.measure == "score" and kinds <= {"dec", "empty"} and subject:
+                out.append((k, subject, "score"))
             else:
                 out.append(None)
         elif kinds <= {"int", "empty"} and column.measure in ("rank", None):
