@@ -236,3 +236,21 @@ def test_a_year_in_an_aside_with_its_own_value_is_not_the_value_before_it():
     assert sorted((f.value, f.edition) for f in found) == [(20, 2021), (24, 2022)]
     found = find_claims("Hà Nội xếp thứ 24/63 (DTI 2022), năm 2021 thứ 20/63.")
     assert sorted((f.value, f.edition) for f in found) == [(20, 2021), (24, 2022)]
+
+
+def test_the_leader_named_after_the_verb():
+    text = "Theo DTI 2022, vị trí dẫn đầu thuộc về Đà Nẵng, tiếp theo là TP Hồ Chí Minh và Quảng Ninh."
+    assert _read(text) == {
+        ("Đà Nẵng", "overall", "rank", 1),
+        ("TP Hồ Chí Minh", "overall", "rank", 2),
+        ("Quảng Ninh", "overall", "rank", 3),
+    }
+    assert _read("Về nhận thức số trong DTI 2022, đứng đầu là Lạng Sơn.") == {
+        ("Lạng Sơn", "digital_awareness", "rank", 1)
+    }
+    assert _read("Theo DTI 2022, nhóm dẫn đầu là Đà Nẵng, TP Hồ Chí Minh và Quảng Ninh.") == set()
+
+
+def test_a_group_said_to_lead_gives_no_first_place():
+    text = "Theo DTI 2022, hai địa phương còn lại trong nhóm 5 tỉnh, thành dẫn đầu là Thừa Thiên Huế (thứ 4) và Cần Thơ (thứ 5)."
+    assert not [r for r in _read(text) if r[3] == 1]

@@ -296,7 +296,7 @@ def lexicon() -> Lexicon:
         ),
         rule_prefix="vi",
         guards=_guards(),
-        extra_rules=(_maximum_scores, _bracketed_scores, _ordered_tops),
+        extra_rules=(_maximum_scores, _bracketed_scores, _ordered_tops, _leader_named_after),
     )
 
 
@@ -437,6 +437,52 @@ def _ordered_tops(text: str, sentence: Piece, lex: Lexicon) -> list[Finding]:
             place=place,
         )
         for i, place in enumerate(chain)
+    ]
+
+
+# "đứng đầu là Đà Nẵng", "vị trí dẫn đầu thuộc về Hà Nội": the leader named after the verb.
+_LEADER_AFTER = regex.compile(
+    r"(?<!nhóm\s)(?<!top\s)(?<!các\s)(?<!những\s)"
+    r"(?:(?:dẫn|đứng)\s+đầu(?:\s+bảng(?:\s+xếp\s+hạng)?)?|vị\s+trí\s+(?:dẫn\s+đầu|số\s+1|thứ\s+nhất)"
+    r"|ngôi\s+đầu(?:\s+bảng)?)\s+(?:là|thuộc\s+về)\s+(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?(?=\p{Lu})",
+    _I,
+)
+
+
+_GROUP_BEFORE = regex.compile(
+    r"(?<![\p{L}])(?:nhóm|top|tốp|trong\s+số|\d+\s+(?:tỉnh|địa\s+phương))(?![\p{L}])", _I
+)
+
+
+def _leader_named_after(text: str, sentence: Piece, lex: Lexicon) -> list[Finding]:
+    m = _LEADER_AFTER.search(text, sentence.start, sentence.end)
+    if (
+        m is None
+        or lex.other_index.search(sentence.text)
+        or lex.guards.other_subject.search(text, sentence.start, m.start())
+    ):
+        return []
+    places = find_places(text[m.end() : sentence.end], "vi")
+    if not places or places[0].start != 0:
+        return []
+    named = {k for _, _, k in clause_indicators(text[sentence.start : m.start()], lex)}
+    if len(named) > 1 or not lex.dti_mark.search(text, 0, sentence.end):
+        return []
+    place = type(places[0])(m.end(), m.end() + places[0].end, places[0].name)
+    before = text[max(sentence.start, m.start() - 50) : m.start()]
+    if _GROUP_BEFORE.search(before) or lex.rank_after_name.match(text, place.end, sentence.end):
+        return []  # "nhóm 5 tỉnh, thành dẫn đầu là Thừa Thiên Huế (thứ 4)": a group, with its own ranks
+    return [
+        Finding(
+            indicator=named.pop() if named else "overall",
+            measure="rank",
+            value=1,
+            span=span_of(text, m.start(), place.end),
+            rule="vi.rank.leader-named-after",
+            sentence=sentence,
+            edition=sentence_edition(text, sentence, lex),
+            place=place,
+        )
     ]
 
 
