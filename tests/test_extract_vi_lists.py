@@ -252,5 +252,8 @@ def test_the_leader_named_after_the_verb():
 
 
 def test_a_group_said_to_lead_gives_no_first_place():
-    text = "Theo DTI 2022, hai địa phương còn lại trong nhóm 5 tỉnh, thành dẫn đầu là Thừa Thiên Huế (thứ 4) và Cần Thơ (thứ 5)."
+    text = (
+        "Theo DTI 2022, hai địa phương còn lại trong nhóm 5 tỉnh, thành dẫn đầu là Thừa Thiên Huế (thứ 4) "
+        "và Cần Thơ (thứ 5)."
+    )
     assert not [r for r in _read(text) if r[3] == 1]
