@@ -98,3 +98,23 @@ def test_batches_validated_in_worker_processes_give_the_same_build(
     for name in (*DUMPS, "report.txt", "report.ttl"):
         mine, theirs = (pooled.build_dir / name).read_bytes(), (alone.build_dir / name).read_bytes()
         assert mine == theirs, f"{name} differs between worker processes and one process"
+
+
+def test_a_renamed_file_or_an_edited_sidecar_is_not_served_from_the_cache(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    """Regression: the cache was keyed by the normalised text alone, so a renamed article kept its old
+    dti:fileName and an edited sidecar its old URL. The key now covers the name and the sidecar."""
+    seed = sorted(corpus_dir.glob("*.txt"))[0]
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(seed, folder / "old-name.txt")
+    build_store(tmp_path / "store", [folder])
+    (folder / "old-name.txt").rename(folder / "new-name.txt")
+    renamed = build_store(tmp_path / "store", [folder])
+    assert [(o.name, o.cached) for o in renamed.outcomes] == [("new-name.txt", False)]
+    dump = (renamed.build_dir / "dump.nq").read_text(encoding="utf-8")
+    assert '"new-name.txt"' in dump and '"old-name.txt"' not in dump
+    (folder / "new-name.txt.meta.json").write_text('{"url": "https://example.org/a"}', encoding="utf-8")
+    with_sidecar = build_store(tmp_path / "store", [folder])
+    assert not with_sidecar.outcomes[0].cached  # read again: what the sidecar says now is applied
