@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import requests.auth
 from publish_helpers import (
     RELEASE,
     canned_answers,
@@ -134,3 +135,29 @@ def test_the_public_endpoint_cannot_write(seed_store: Path, virtuoso: Virtuoso) 
     )
     assert reply.status_code >= 400 and "permission" in reply.text.lower(), reply.text[:300]
     assert RELEASE in graph_sizes(virtuoso.query)
+
+
+def test_virtuoso_keeps_the_operations_before_a_failing_one(virtuoso: Virtuoso) -> None:
+    """The claim docs/publishing.md makes for Virtuoso 7: a request of several operations is not one
+    transaction (which is why its switch is not called atomic, and why a failed switch request is
+    followed by the graph-by-graph push)."""
+    graph = f"{RELEASE}/probe"
+    request = (
+        f"INSERT DATA {{ GRAPH <{graph}> {{ <{graph}> <{graph}> 1 }} }} ; DROP GRAPH <urn:dti:never-created>"
+    )
+    reply = requests.post(
+        virtuoso.update,
+        data=request.encode(),
+        headers={"Content-Type": "application/sparql-update"},
+        auth=requests.auth.HTTPDigestAuth(USER, PASSWORD),
+        timeout=30,
+    )
+    assert reply.status_code >= 400, reply.text[:300]
+    assert graph_sizes(virtuoso.query).get(graph) == 1
+    requests.post(
+        virtuoso.update,
+        data=f"DROP SILENT GRAPH <{graph}>".encode(),
+        headers={"Content-Type": "application/sparql-update"},
+        auth=requests.auth.HTTPDigestAuth(USER, PASSWORD),
+        timeout=30,
+    ).raise_for_status()
