@@ -27,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import requests
+from server_helpers import dti_serve
 
 from dti_kg import store
 from dti_kg.server.bindings import inline
@@ -186,6 +187,21 @@ def compare(
         if expected:
             answered.add(name)
     return answered
+
+
+def same_rows_as_dti_serve(
+    store_link: Path,
+    endpoint: str,
+    log: Path,
+    *,
+    by_value: bool,
+    params_for: Callable[[CannedQuery], dict[str, str]] = example_params,
+) -> tuple[Answers, set[str]]:
+    """Run ``dti serve`` over ``store_link``, ask it every canned query, then ``endpoint`` the same
+    text, asserting the same rows; the answers and the names of the queries that had rows."""
+    with dti_serve(store_link, {"QUERY_TIMEOUT": "30"}, log) as (url, _process):
+        answers = canned_answers(url, params_for)
+    return answers, compare(endpoint, answers, by_value=by_value)
 
 
 # ---- a reader during a publish: which release does each of its queries see? ----------------------

@@ -16,14 +16,13 @@ import requests
 import requests.auth
 from publish_helpers import (
     RELEASE,
-    canned_answers,
-    compare,
     graph_sizes,
     publish,
     release_sizes,
     releases_seen,
+    same_rows_as_dti_serve,
 )
-from server_helpers import dti_serve, make_store
+from server_helpers import make_store
 from virtuoso_server import PASSWORD, USER, Virtuoso, running_virtuoso
 
 from dti_kg import store
@@ -59,10 +58,10 @@ def test_published_graph_answers_every_canned_query_like_dti_serve(
     assert f"published build {info['build_id']}" in run.stdout
     assert f"sent as one SPARQL Update request to {virtuoso.update}" in run.stdout
     assert graph_sizes(virtuoso.query) == release_sizes(seed_store)
-    with dti_serve(seed_store, {"QUERY_TIMEOUT": "30"}, tmp_path / "serve.log") as (url, _process):
-        answers = canned_answers(url)
+    answers, answered = same_rows_as_dti_serve(
+        seed_store, virtuoso.query, tmp_path / "serve.log", by_value=True
+    )
     assert set(answers) == set(canned_queries()), "every example parameter names something in the seed build"
-    answered = compare(virtuoso.query, answers, by_value=True)
     assert len(answered) >= len(answers) - 3, "choose example parameters that give rows"
 
 
@@ -72,9 +71,9 @@ def test_the_queries_the_seed_build_leaves_empty_answer_alike_on_the_sample_stor
     """The seed build has no conflicts, disagreeing claims or review candidates; the server sample
     (tests/fixtures/server/sample.trig) has, so those queries are compared on rows too."""
     assert _atomic(sample_store, virtuoso).returncode == 0
-    with dti_serve(sample_store, {"QUERY_TIMEOUT": "30"}, tmp_path / "serve.log") as (url, _process):
-        answers = canned_answers(url, lambda query: {})  # each parameter's default, as /queries/NAME runs
-    answered = compare(virtuoso.query, answers, by_value=True)
+    _answers, answered = same_rows_as_dti_serve(
+        sample_store, virtuoso.query, tmp_path / "serve.log", by_value=True, params_for=lambda query: {}
+    )  # each parameter's default, as /queries/NAME runs
     assert {"conflicts", "disagreeing-claims", "review-candidates"} <= answered, answered
 
 
