@@ -98,6 +98,14 @@ SETTINGS: tuple[Setting, ...] = (
         _BUILD,
     ),
     Setting(
+        "PUBLISH_PASSWORD",
+        None,
+        str,
+        "password of the dti publish --user on the target store; only ever read from the environment "
+        "(a command-line option would be visible to every user of the machine)",
+        _BUILD,
+    ),
+    Setting(
         "STORE",
         "store",
         str,

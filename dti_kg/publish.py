@@ -75,9 +75,9 @@ class PublishResult:
             return head + (
                 f"{len(self.replaced)} graph(s) ({self.triples} triples), the release manifest and the "
                 f"removal of {len(self.removed)} stale graph(s) of the previous release sent as one SPARQL "
-                f"Update request to {self.update_endpoint}, which the server applies as one transaction "
-                "where it runs a request as one (Oxigraph does; docs/publishing.md). No staging graphs "
-                "were made, so none can be left behind."
+                f"Update request to {self.update_endpoint}: one transaction, so an atomic switch, on "
+                "Oxigraph; not on Virtuoso 7, which applies a request operation by operation "
+                "(docs/publishing.md). No staging graphs were made, so none can be left behind."
             )
         why = (
             f"the update endpoint did not take the release ({self.fallback}), so "

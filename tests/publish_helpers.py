@@ -78,7 +78,7 @@ def publish(
     """``dti publish --to URL`` as a user runs it; a password goes in the environment, never argv."""
     env = dict(os.environ)
     if password is not None:
-        env["DTI_PUBLISH_PASSWORD"] = password
+        env["DTI_KG_PUBLISH_PASSWORD"] = password
     return subprocess.run(
         [str(DTI), "publish", "--to", to, "--store", str(store_link), *extra],
         capture_output=True,

@@ -42,10 +42,9 @@ TransactionFile = {db}/virtuoso-temp.trx
 [Parameters]
 ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
-NumberOfBuffers = 4000
-MaxDirtyBuffers = 3000
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
 DirsAllowed = {db}
-CheckpointInterval = 0
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
@@ -95,10 +94,8 @@ def running_virtuoso(folder: Path) -> Iterator[Virtuoso]:
     ini = folder / "virtuoso.ini"
     ini.write_text(INI.format(db=folder, sql_port=sql_port, http_port=http_port), encoding="utf-8")
     command = [server, "-c", str(ini), "+foreground"]
-    with http_process(command, http_port, "/sparql?query=ASK%7B%7D", folder / "stdout.log") as (
-        url,
-        _process,
-    ):
+    ready = "/sparql?query=ASK%7B%7D"
+    with http_process(command, http_port, ready, folder / "stdout.log") as (url, process):
         grant = subprocess.run(
             [
                 isql,
@@ -113,3 +110,7 @@ def running_virtuoso(folder: Path) -> Iterator[Virtuoso]:
         )
         assert grant.returncode == 0 and "Error" not in grant.stdout, grant.stdout + grant.stderr
         yield Virtuoso(url)
+        # A test that failed on "connection refused" gets the reason here: Virtuoso's own log.
+        log = (folder / "virtuoso.log").read_text(encoding="utf-8", errors="replace").splitlines()
+        tail = "\n".join(log[-30:])
+        assert process.poll() is None, f"virtuoso-t died ({process.returncode}); its log ends:\n{tail}"

@@ -3,16 +3,16 @@ SPARQL Update request for an atomic switch where the store offers it)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
+from dti_kg import config
 from dti_kg.cli.options import store_option
 from dti_kg.errors import InputError
 from dti_kg.publish import Credentials, publish
 
-PASSWORD_VARIABLE = "DTI_PUBLISH_PASSWORD"  # not an option: argv is visible to every user (ps)
+PASSWORD = config.BY_NAME["PUBLISH_PASSWORD"]  # not an option: argv is visible to every user (ps)
 
 
 @click.command("publish")
@@ -33,8 +33,7 @@ PASSWORD_VARIABLE = "DTI_PUBLISH_PASSWORD"  # not an option: argv is visible to 
 @click.option(
     "--user",
     default=None,
-    help="User on the target store (HTTP Digest or Basic auth); "
-    f"the password is read from ${PASSWORD_VARIABLE}.",
+    help=f"User on the target store (HTTP Digest or Basic auth); the password is read from ${PASSWORD.env}.",
 )
 @store_option
 def publish_command(target: str, update_endpoint: str | None, user: str | None, store_path: Path) -> None:
@@ -47,9 +46,9 @@ def publish_command(target: str, update_endpoint: str | None, user: str | None, 
     """
     credentials = None
     if user is not None:
-        password = os.environ.get(PASSWORD_VARIABLE)
-        if not password:
-            raise InputError(f"--user {user}: set ${PASSWORD_VARIABLE} to the user's password")
+        password = config.read(PASSWORD.name)
+        if not isinstance(password, str) or not password:
+            raise InputError(f"--user {user}: set ${PASSWORD.env} to the user's password")
         credentials = Credentials(user, password)
     result = publish(store_path, target, update_endpoint=update_endpoint, credentials=credentials)
     if result.fallback:
