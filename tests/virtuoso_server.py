@@ -26,6 +26,12 @@ USER = "dti_publisher"
 PASSWORD = "publish-secret"  # a throwaway user of a throwaway loopback server
 INSTALL = "apt-get install -y virtuoso-opensource (.ci/run does this when it is missing)"
 
+# Memory: the dti commands cap their own data size (RLIMIT_DATA, WORKER_MEMORY_MB: 1 GB), and tests that
+# run them in-process (click's CliRunner) leave that cap on the pytest process, hence on virtuoso-t.
+# With its defaults (MaxQueryMem 2G, vectors up to 1,000,000 rows) Virtuoso maps some 840 MB of data
+# serving the canned queries and dies under the cap ("GPF: Dkpool.c … could not allocate memory with
+# mmap"); with the limits below it stays near 510 MB. A hard limit cannot be raised (not even by root
+# in a container without CAP_SYS_RESOURCE), so Virtuoso is made to fit.
 INI = """\
 [Database]
 DatabaseFile = {db}/virtuoso.db
@@ -44,6 +50,12 @@ ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
 NumberOfBuffers = 10000
 MaxDirtyBuffers = 6000
+MaxQueryMem = 256M
+MaxMemPoolSize = 200000000
+VectorSize = 1000
+MaxVectorSize = 100000
+AdjustVectorSize = 0
+ThreadsPerQuery = 2
 DirsAllowed = {db}
 
 [HTTPServer]
