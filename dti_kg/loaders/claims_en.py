@@ -11,6 +11,7 @@ from functools import cache
 
 import regex
 
+from dti_kg.loaders.claims_en_discourse import read_on
 from dti_kg.loaders.findings import Finding
 from dti_kg.loaders.guards import Guards
 from dti_kg.loaders.rules import Lexicon, find_all
@@ -355,4 +356,4 @@ def lexicon() -> Lexicon:
 
 def find_claims(text: str) -> list[Finding]:
     """Every DTI value stated in an English text."""
-    return find_all(text, lexicon())
+    return read_on(text, find_all(text, lexicon()))

@@ -64,6 +64,8 @@ _ERA_BEFORE = regex.compile(r"\b(?:(?P<new>new|merged)|(?P<old>former|old))\s+$"
 # "thành phố Bắc Giang", "TP. Thái Nguyên", "Bac Giang city": a province's capital, not the province.
 _CITY_BEFORE = regex.compile(r"(?:[Tt]hành\s+phố|TP\.?|[Cc]ity\s+of)\s*$")
 _CITY_AFTER = regex.compile(r"\s+city\b")
+# A name written with its city designation: "Hue City", "TP Huế", "Thành phố Huế".
+_NAMED_AS_CITY = regex.compile(r"^(?:TP\b|Thành\s+phố\b)|\bCity$", regex.IGNORECASE)
 # "Hanoi (VNA) - …", "HÀ NỘI — …": the dateline names where the story was filed.
 _DATELINE = regex.compile(r"\s*(?:\([^()\n]{1,20}\))?\s*[-–—]\s")
 
@@ -117,6 +119,13 @@ def resolve(name: str, edition: int, cohort: int | None) -> Unit | None:
         old = gaz.lookup(name, PRE_MERGER, ascii_fallback=True)
         new = gaz.successor(old) if old is not None else None
         return new if new is not None and old is not None and same_place(old, new) else None
+    if edition == 2024 and cohort is None and _NAMED_AS_CITY.search(name):
+        # "Hue City", "TP Huế" for DTI 2024: a province that became a city in 2025 is named as
+        # the 34-era city, as the text names it (the 63-era unit is "Thừa Thiên Huế", a tỉnh).
+        old = gaz.lookup(name, PRE_MERGER, ascii_fallback=True)
+        new = gaz.lookup(name, POST_MERGER, ascii_fallback=True)
+        if old is not None and new is not None and old.unit_type == "tinh" and new.unit_type == "thanh-pho":
+            return new
     order = (PRE_MERGER, POST_MERGER) if edition >= 2024 else (PRE_MERGER,)
     for era in order:
         unit = gaz.lookup(name, era, ascii_fallback=True)
