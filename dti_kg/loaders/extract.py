@@ -373,10 +373,18 @@ def derive_previous_ranks(claims: list[Claim]) -> list[Claim]:
         if (change.province, change.compared_to, change.indicator) in ranks:
             continue  # the text states that rank itself ("tăng 17 bậc so với năm 2020 (xếp thứ 40/63)")
         rank = ranks.get((change.province, change.edition, change.indicator))
-        if rank is None or rank.cohort is None or rank.cohort not in editions()[change.compared_to].cohorts:
+        if rank is None:
+            continue
+        cohort = rank.cohort
+        then = editions()[change.compared_to].cohorts
+        if cohort is None and len(then) == 1 and then[0] in editions()[rank.edition].cohorts:
+            # "rose 5 places compared to 2023" (DTI 2024, cohort unsaid): a change can only be
+            # counted within the one cohort both editions ranked, the 63.
+            cohort = then[0]
+        if cohort is None or cohort not in then:
             continue
         previous = int(rank.value) + int(change.value)
-        if not 1 <= previous <= rank.cohort:
+        if not 1 <= previous <= cohort:
             continue
         out.append(
             Claim(
@@ -385,7 +393,7 @@ def derive_previous_ranks(claims: list[Claim]) -> list[Claim]:
                 indicator=change.indicator,
                 measure="rank",
                 value=previous,
-                cohort=rank.cohort,
+                cohort=cohort,
                 rule="derived.previous-rank (rank + places gained)",
                 evidence=sorted(set(change.evidence) | set(rank.evidence)),
                 derived=True,
