@@ -356,4 +356,4 @@ def lexicon() -> Lexicon:
 
 def find_claims(text: str) -> list[Finding]:
     """Every DTI value stated in an English text."""
-    return read_on(text, find_all(text, lexicon()))
+    return read_on(text, find_all(text, lexicon()), lexicon())
