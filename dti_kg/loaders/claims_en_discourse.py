@@ -48,6 +48,7 @@ _ITEM_GAP = regex.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", _I)
 
 # The excerpt ends inside the clause: no closing punctuation after the value, and what follows the
 # value is the start of the phrase saying what it is of ("in the digital econo").
+_ORDINAL_WORD = regex.compile(r"(?<![\p{L}\d])[\p{L}\d]+(?:st|nd|rd|th)(?![\p{L}\d])", _I)
 _CLOSED = regex.compile(r"[.!?;:\"”’)\]]\s*$")
 _OF_WHAT = regex.compile(r"\s*(?:nationwide\s+|overall\s+)?(?:in|for|on|of)\s+(?:the\s+)?[\p{L}\s-]*", _I)
 
@@ -125,7 +126,9 @@ def _cut_off(text: str, findings: list[Finding]) -> list[Finding]:
     end = len(text.rstrip())
     out = []
     for f in findings:
-        tail = text[f.span.end : end]
+        # What follows the rank's ordinal (the quote may run to the cut already).
+        ordinals = list(_ORDINAL_WORD.finditer(text, f.span.start, end))
+        tail = text[ordinals[-1].end() : end] if ordinals else text[f.span.end : end]
         if (
             f.indicator == "overall"
             and f.refusal is None
