@@ -212,7 +212,8 @@ def lexicon() -> Lexicon:
             _I,
         ),
         rank=c(
-            _W + r"(?:ranked|ranks|ranking|came(?:\s+in(?:to)?)?|placed|finished|stood(?:\s+at)?|"
+            _W + r"(?:ranked|ranks|ranking|(?<=\bto\s)rank|came(?:\s+in(?:to)?)?|placed|finished"
+            r"|stood(?:\s+at)?|"
             r"(?:was|is)(?:\s+ranked)?|took|in|at|to|reach(?:ed|ing)|secur(?:ed|ing)|claim(?:ed|ing)|held|holding"
             r"|occup(?:ied|ying))\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>" + _ORDINAL + r"))"
             # without a verb, in a list: "including first position in digital institutions"
@@ -300,7 +301,8 @@ def lexicon() -> Lexicon:
         ),
         edition_loose=c(_W + r"(?:in|for)\s+(?P<year>20\d\d)(?!\d)(?!\s*[-–]\s*20\d\d)", _I),
         not_edition_before=c(
-            r"(?:from|compared\s+(?:to|with)|since|than|over|period|between|to|until)\s+(?:the\s+)?(?:DTI\s+)?(?:in\s+)?$",
+            r"(?:from|compared\s+(?:to|with)|since|than|over|period|between|(?<!according\s)to|until)\s+(?:the\s+)?"
+            r"(?:DTI\s+)?(?:in\s+)?$",
             _I,
         ),
         unknown_place=c(
@@ -310,7 +312,7 @@ def lexicon() -> Lexicon:
         ),
         bare_province=c(r"\b[Tt]he\s+(?:province|city|locality)\b(?!\s+of)"),
         leader=c(
-            r"(?:led|leads|leading|topped|tops|headed|heads)"
+            r"(?:led|leads|leading|topped|tops|headed|heads|(?<=\bto\s)(?:lead|top|head))"
             r"(?!\s+(?:the\s+)?(?:ministr|group|region|district|commune|list\s+of\s+ministr))(?![\p{L}\d])",
             _I,
         ),
