@@ -275,12 +275,188 @@ def _subjects(head: str) -> list[tuple[int, int]]:
     return items
 
 
+def _pattern(lex: Lexicon, template: str) -> regex.Pattern[str]:
+    """``template`` with ``ORD`` standing for the lexicon's ordinal (a named group ``n…``)."""
+    ordinal = lex.ordinal.pattern.replace("(?P<n>", "(?:").replace("(?![\\p{L}\\d])", "")
+    return regex.compile(template.replace("ORD", ordinal), _I)
+
+
+def _ordinals(text: str, lex: Lexicon, start: int, end: int) -> list[int]:
+    return [n for m in lex.ordinal.finditer(text, start, end) if (n := lex.number(m.group("n")))]
+
+
+def _elliptical(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
+    """ "Quang Tri ranked 40th, Quang Binh 41st and Ha Tinh 42nd": each name and ordinal after a
+    rank is that indicator's rank of the name."""
+    pair = _pattern(lex, r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?P<name>)(?=\p{Lu})")
+    out = []
+    for f in findings:
+        if f.measure != "rank" or f.place is None or f.refusal or "respectively" in f.rule:
+            continue
+        pos = f.span.end
+        while True:
+            m = pair.match(text, pos, f.sentence.end)
+            if m is None:
+                break
+            named = places_in(text, m.end(), f.sentence.end, "en").places
+            if not named or named[0].start != m.end():
+                break
+            o = lex.ordinal.match(text, regex.match(r"\s*", text[named[0].end :]).end() + named[0].end)
+            if o is None or not regex.match(r"\s", text[named[0].end : named[0].end + 1]):
+                break
+            after = text[o.end() : o.end() + 1]
+            if after and not regex.match(r"[\s,.;)]", after):
+                break
+            n = lex.number(o.group("n"))
+            if not n:
+                break
+            p = named[0]
+            out.append(
+                replace(
+                    f,
+                    value=n,
+                    span=span_of(text, p.start, o.end()),
+                    rule="en.rank.elliptical",
+                    place=p,
+                    ambiguous_place=False,
+                )
+            )
+            pos = o.end()
+    return out
+
+
+def _both(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
+    """ "both Lao Cai and Yen Bai ranked 30th": one rank for each (a tie)."""
+    both = _pattern(
+        lex,
+        r"\bboth\s+(?P<a>)(?=\p{Lu})[^,;.]{2,40}?\s+and\s+(?P<b>)(?=\p{Lu})[^,;.]{2,40}?"
+        r"\s+(?:were\s+)?(?:ranked|came|placed|finished|stood)\s+(?:in\s+|at\s+)?(?:the\s+)?(?P<o>ORD)",
+    )
+    out = list(findings)
+    for f in findings:
+        if f.measure != "rank" or f.place is not None or not f.ambiguous_place:
+            continue
+        m = both.search(text, f.sentence.start, f.sentence.end)
+        if m is None or lex.number(m.group("o")) != int(f.value):
+            continue
+        names = places_in(text, m.start("a"), m.start("o"), "en").places
+        if len(names) != 2 or names[0].start != m.start("a") or names[1].start != m.start("b"):
+            continue
+        out.remove(f)
+        out += [replace(f, place=p, ambiguous_place=False, rule="en.rank.tie") for p in names]
+    return out
+
+
+def _indicator_respectively(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
+    """ "Long An ranked second and third in digital economy and digital society respectively":
+    the ordinals pair with the indicators in order; the findings made of that stretch give way."""
+    shape = _pattern(
+        lex,
+        r"(?:ranked|came|placed|finished)\s+(?:in\s+)?(?:the\s+)?ORD(?:\s*,\s*ORD)*\s*,?\s+and\s+ORD"
+        r"(?:\s+(?:place|position)s?)?\s+(?:in|for|on)\s+(?:the\s+)?(?P<list>[^.;]{5,200}?)\s*,?\s*respectively",
+    )
+    out = list(findings)
+    done: set[int] = set()
+    for f in findings:
+        if f.place is None or f.sentence.start in done:
+            continue
+        m = shape.search(text, f.sentence.start, f.sentence.end)
+        if m is None:
+            continue
+        done.add(f.sentence.start)
+        ranks = _ordinals(text, lex, m.start(), m.start("list"))
+        keys = []
+        for pattern, key in lex.indicators:
+            keys += [(x.start(), key) for x in pattern.finditer(text, m.start("list"), m.end("list"))]
+        keys = [k for _, k in sorted(keys)]
+        named = places_in(text, f.sentence.start, m.start(), "en").places
+        if len(ranks) != len(keys) or len({p.name for p in named}) != 1:
+            continue
+        out = [g for g in out if not (g.sentence == f.sentence and m.start() <= g.span.start < m.end())]
+        out = [g for g in out if not (g.sentence == f.sentence and g.span.start <= m.start() < g.span.end)]
+        span = span_of(text, named[-1].start, m.end())
+        out += [
+            replace(
+                f,
+                indicator=k,
+                measure="rank",
+                value=n,
+                span=span,
+                rule="en.rank.respectively-indicators",
+                place=named[-1],
+                refusal=None,
+                ambiguous_place=False,
+            )
+            for n, k in zip(ranks, keys, strict=True)
+        ]
+    return out
+
+
+def _from_to(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
+    """ "climbed from 40th to 15th place": 40th is the rank of the edition compared with."""
+    move = _pattern(
+        lex,
+        r"\b(?:climbed|rose|risen|jumped|moved\s+up|improved|advanced|fell|dropped|slipped|moved\s+down|declined)"
+        r"\s+from\s+(?:the\s+)?(?P<o>ORD)(?:\s+(?:place|position|spot))?\s+to\s+(?:the\s+)?(?P<p>ORD)",
+    )
+    out = []
+    for f in findings:
+        if f.measure != "rank" or f.place is None or f.refusal or f.previous_edition:
+            continue
+        m = move.search(text, f.span.start, f.sentence.end)
+        if m is None or lex.number(m.group("p")) != int(f.value):
+            continue
+        n = lex.number(m.group("o"))
+        if n and not any(g.previous_edition and g.place == f.place for g in findings):
+            out.append(
+                replace(
+                    f,
+                    value=n,
+                    span=span_of(text, m.start(), m.end("o")),
+                    rule="en.rank.from-to",
+                    previous_edition=True,
+                )
+            )
+    return out
+
+
+def _ranked_object(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
+    """ "The 2022 DTI ranked Quang Ngai 21st": the name is the object, the ordinal its rank."""
+    shape = _pattern(lex, r"\branked\s+(?P<name>)(?=\p{Lu})")
+    out = []
+    for sentence, _ in dti_sentences(text, lex):
+        for m in shape.finditer(text, sentence.start, sentence.end):
+            named = places_in(text, m.end(), sentence.end, "en").places
+            if not named or named[0].start != m.end():
+                continue
+            p = named[0]
+            o = lex.ordinal.match(text, p.end + 1) if text[p.end : p.end + 1] == " " else None
+            if o is None or any(f.place == p and f.measure == "rank" for f in findings):
+                continue
+            n = lex.number(o.group("n"))
+            if n:
+                out.append(
+                    Finding(
+                        "overall",
+                        "rank",
+                        n,
+                        span_of(text, m.start(), o.end()),
+                        "en.rank.object",
+                        sentence,
+                        edition=sentence_edition(text, sentence, lex),
+                        place=p,
+                    )
+                )
+    return out
+
+
 def read_on(text: str, findings: list[Finding], lex: Lexicon) -> list[Finding]:
     """The findings with runs of years split into editions, relative years resolved, lists after
     "then" and names after "just behind" ranked, group leaders found, and values in a clause the
     excerpt cuts off refused."""
     found = _next_year(text, _runs(text, findings))
-    found = _behind(text, found)
-    found += _then_lists(text, found)
+    found = _indicator_respectively(text, lex, _both(text, lex, _behind(text, found)))
+    found += _then_lists(text, found) + _elliptical(text, lex, found) + _from_to(text, lex, found)
+    found += _ranked_object(text, lex, found)
     found += _group_leaders(text, lex, found)
     return _cut_off(text, found)
