@@ -91,15 +91,22 @@ _INDICATORS = (
     (r"digital\s+econom(?:y|ic)\s+activit(?:y|ies)", "digital_economy_activity"),
     (r"digital\s+soci(?:ety|al)\s+activit(?:y|ies)", "digital_society_activity"),
     (r"digital\s+(?:transformation\s+)?(?:awareness|cognition)", "digital_awareness"),
-    (r"digital\s+institutions?", "digital_institutions"),
+    (r"digital\s+institution(?:s|al)?", "digital_institutions"),
     (r"digital\s+infrastructure", "digital_infrastructure"),
     (r"digital\s+human\s+resources|digital\s+workforce", "digital_human_resources"),
-    (r"cyber\s*security|(?:network\s+)?information\s+security", "cybersecurity"),
+    (
+        r"cyber\s*security|cyber\s*information\s+security|(?:network\s+)?information\s+security",
+        "cybersecurity",
+    ),
     (r"smart\s+cit(?:y|ies)|smart\s+urban", "smart_city"),
     (r"digital\s+government", "digital_government"),
     (r"digital\s+economy", "digital_economy"),
     (r"digital\s+society", "digital_society"),
 )
+
+
+# "the Digital Institutional Index" names an indicator of the DTI, not another index.
+_INDICATOR_NAMES = "|".join(p for p, _ in _INDICATORS)
 
 
 def _number(token: str) -> int | None:
@@ -212,7 +219,8 @@ def lexicon() -> Lexicon:
             _I,
         ),
         rank=c(
-            _W + r"(?:ranked|ranks|ranking|(?<=\bto\s)rank|came(?:\s+in(?:to)?)?|placed|finished"
+            _W + r"(?:ranked|ranks|ranking|(?<=\bto\s)(?:rank|secure|claim|take|reach|hold|occupy)"
+            r"|came(?:\s+in(?:to)?)?|placed|finished"
             r"|stood(?:\s+at)?|"
             r"(?:was|is)(?:\s+ranked)?|took|in|at|to|reach(?:ed|ing)|secur(?:ed|ing)|claim(?:ed|ing)|held|holding"
             r"|occup(?:ied|ying))\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>" + _ORDINAL + r"))"
@@ -279,7 +287,12 @@ def lexicon() -> Lexicon:
             r"\s+(?:by\s+)?(?P<n>"
             + _CARDINAL
             + r")\s+(?:places?|spots?|positions?|notch(?:es)?|ranks?|steps?)"
-            + _E,
+            + _E
+            # "43 places higher than in 2020", "five places lower than last year"
+            + r"|(?<![\p{L}\d.,])(?P<n>"
+            + _CARDINAL
+            + r")\s+(?:places?|spots?|positions?|notch(?:es)?|ranks?|steps?)\s+"
+            r"(?:(?P<up>higher|up)|(?P<down>lower|down))(?=\s+(?:than|from|compared|over|on)\b)",
             _I,
         ),
         number=_number,
@@ -327,7 +340,11 @@ def lexicon() -> Lexicon:
         list_separator=c(r"\s*,\s*(?:and\s+)?|\s+and\s+", _I),
         respectively_tail=c(r"[^.;\n]{0,60}?\brespectively\b", _I),
         # "the index" is the DTI again; a capitalised "… Index" is another one.
-        other_topic=c(r"\bin\s+terms\s+of\b|(?:\p{Lu}\p{Ll}+\s+)+Ind(?:ex|ices)\b"),
+        other_topic=c(
+            r"\bin\s+terms\s+of\b|(?<!\p{Lu}\p{Ll}+\s)(?!(?i:"
+            + _INDICATOR_NAMES
+            + r")\s+Ind(?:ex|ices)\b)(?:\p{Lu}\p{Ll}+\s+)+Ind(?:ex|ices)\b"
+        ),
         rule_prefix="en",
         guards=_guards(),
         leader_gap=c(
@@ -351,7 +368,9 @@ def lexicon() -> Lexicon:
             _I,
         ),
         reason=c(
-            r"\b(?:thanks\s+to|due\s+to|because|owing\s+to|growth|improvements?|progress|increases?)\b", _I
+            r"\b(?:thanks\s+to|due\s+to|because|owing\s+to|growth|improvements?|progress|increases?"
+            r"|(?:driven|boosted|backed|supported|powered|propelled)\s+by)\b",
+            _I,
         ),
     )
 

@@ -450,12 +450,73 @@ def _ranked_object(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
     return out
 
 
+def _indicators_first(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
+    """ "Digital Human Resources Index and Cyberinformation Security Index ranked as high as 3 and
+    4, respectively": the indicators named first pair with the numbers in order; the province is
+    the one the sentence names, else the last one named before it in the paragraph."""
+    number = r"(?:ORD|\d{1,2}(?!\d|[.,]\d))"
+    shape = _pattern(
+        lex,
+        r"(?P<list>[^.;:]{5,200}?)\s+(?:were\s+|are\s+)?(?:ranked|came|placed|stood)\s+(?:as\s+high\s+as\s+|at\s+)?"
+        r"(?P<nums>N(?:\s*,\s*N)*\s*,?\s+and\s+N)\s*,?\s*respectively".replace("N", number),
+    )
+    out = list(findings)
+    for sentence, _ in dti_sentences(text, lex):
+        m = shape.search(text, sentence.start, sentence.end)
+        if m is None:
+            continue
+        keys = sorted(
+            (x.start(), key)
+            for pattern, key in lex.indicators
+            for x in pattern.finditer(text, m.start("list"), m.end("list"))
+        )
+        nums = [
+            lex.number(x.group(0)) or 0
+            for x in regex.finditer(r"\d{1,2}(?:st|nd|rd|th)?|[\p{L}-]+", m.group("nums"))
+            if x.group(0).lower() != "and"
+        ]
+        if len(keys) < 2 or len(keys) != len(nums) or not all(nums):
+            continue
+        # Only indicator names and list words before the verb: nothing else is listed.
+        rest = text[m.start("list") : m.end("list")]
+        for pattern, _ in lex.indicators:
+            rest = pattern.sub(" ", rest)
+        if not regex.fullmatch(r"[\s,]*(?:(?:the|and|index|indices|pillars?|indicators?|,)\s*)*", rest, _I):
+            continue
+        named = places_in(text, sentence.start, sentence.end, "en").places
+        before = places_in(text, max(0, text.rfind("\n\n", 0, sentence.start)), sentence.start, "en").places
+        place = named[0] if len({p.name for p in named}) == 1 else None
+        antecedent = before[-1].name if not named and before else None
+        if place is None and antecedent is None:
+            continue
+        out = [
+            g for g in out if not (g.sentence.start == sentence.start and m.start() <= g.span.start < m.end())
+        ]
+        span = span_of(text, m.start("list"), m.end())
+        out += [
+            Finding(
+                k,
+                "rank",
+                n,
+                span,
+                "en.rank.respectively-indicators",
+                sentence,
+                edition=sentence_edition(text, sentence, lex),
+                place=place,
+                antecedent=antecedent,
+            )
+            for (_, k), n in zip(keys, nums, strict=True)
+        ]
+    return out
+
+
 def read_on(text: str, findings: list[Finding], lex: Lexicon) -> list[Finding]:
     """The findings with runs of years split into editions, relative years resolved, lists after
     "then" and names after "just behind" ranked, group leaders found, and values in a clause the
     excerpt cuts off refused."""
     found = _next_year(text, _runs(text, findings))
     found = _indicator_respectively(text, lex, _both(text, lex, _behind(text, found)))
+    found = _indicators_first(text, lex, found)
     found += _then_lists(text, found) + _elliptical(text, lex, found) + _from_to(text, lex, found)
     found += _ranked_object(text, lex, found)
     found += _group_leaders(text, lex, found)
