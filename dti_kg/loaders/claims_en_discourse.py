@@ -37,6 +37,7 @@ _RUN = regex.compile(
     r"|(?:in|during)\s+(?P<a>20\d\d)\s*[-–]\s*(?P<b>20\d\d))(?!\d)",
     _I,
 )
+_ASIDE = regex.compile(r",\s+(?:which|who|where|that|having)\b[^,;.]*,", _I)
 # What may not stand between a rank and its run: another year, a score, another clause.
 _OTHER_VALUE = regex.compile(r"20\d\d|\d[.,]\d|[;:]")
 
@@ -63,6 +64,11 @@ def _runs(text: str, findings: list[Finding]) -> list[Finding]:
         run = _RUN.search(text, f.span.start, min(f.sentence.end, f.span.end + 160))
         if run is not None and _OTHER_VALUE.search(text, f.span.start, run.start()):
             run = None
+        if run is not None and any(
+            a.start() <= run.start() < a.end()
+            for a in _ASIDE.finditer(text, f.sentence.start, f.sentence.end)
+        ):
+            run = None  # "Đà Nẵng, which topped the index from 2020 to 2023, placed 17th": the aside's run
         if run is None:
             out.append(f)
             continue
