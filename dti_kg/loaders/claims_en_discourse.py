@@ -516,6 +516,38 @@ def _indicators_first(text: str, lex: Lexicon, findings: list[Finding]) -> list[
     return out
 
 
+# "ranked 6th nationwide in e-commerce transactions": what follows "in" names what the rank is of;
+# when it names nothing of the DTI (no indicator, no DTI word, no cohort or edition), it is another
+# ranking's.
+_RANKED_IN = regex.compile(
+    r"\s*(?:place|position|spot)?\s*(?:nationwide\s+|overall\s+|in\s+the\s+country\s+)?(?:in|for|on)\s+"
+    r"(?:terms\s+of\s+)?(?P<what>[^,.;:()]{3,80})",
+    _I,
+)
+_DTI_WORDS = regex.compile(
+    r"digital|DTI|transformation|index|indices|indicators?|pillars?|rank|list|table|country|nation|province"
+    r"|localit|cit(?:y|ies)|units?|63|34|20\d\d|group|cohort|categor|terms|overall|total|general",
+    _I,
+)
+
+
+def _ranked_in_something_else(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
+    out = []
+    for f in findings:
+        if f.measure == "rank" and f.indicator == "overall" and f.refusal is None and f.rule == "en.rank":
+            ordinals = list(_ORDINAL_WORD.finditer(text, f.span.start, f.span.end))
+            at = ordinals[-1].end() if ordinals else None
+            m = _RANKED_IN.match(text, at, f.sentence.end) if at is not None else None
+            if (
+                m is not None
+                and not _DTI_WORDS.search(m.group("what"))
+                and not any(p.search(m.group("what")) for p, _ in lex.indicators)
+            ):
+                f = replace(f, refusal=f"the rank is of {m.group('what').strip()!r}, not of the DTI")
+        out.append(f)
+    return out
+
+
 def read_on(text: str, findings: list[Finding], lex: Lexicon) -> list[Finding]:
     """The findings with runs of years split into editions, relative years resolved, lists after
     "then" and names after "just behind" ranked, group leaders found, and values in a clause the
@@ -526,4 +558,4 @@ def read_on(text: str, findings: list[Finding], lex: Lexicon) -> list[Finding]:
     found += _then_lists(text, found) + _elliptical(text, lex, found) + _from_to(text, lex, found)
     found += _ranked_object(text, lex, found)
     found += _group_leaders(text, lex, found)
-    return _cut_off(text, found)
+    return _cut_off(text, _ranked_in_something_else(text, lex, found))
