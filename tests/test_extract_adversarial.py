@@ -107,7 +107,7 @@ PROBES = [
         "In the DTI 2022, the province ranked 10th. Bac Ninh ranked 2nd in the country in exports.",
         [("bac-ninh", 2022, "overall", "rank", 10, False)],
     ),
-    ("en", "In the 2023 DTI, the provincial average was 0.6783; Ca Mau ranked 6th nationwide in exports.", []),
+    ("en", "In the 2023 DTI, the average was 0.6783; Ca Mau ranked 6th nationwide in exports.", []),
     (
         "vi",
         "Ngày 8/8/2022, Bộ TT&TT công bố DTI 2021, theo đó tỉnh xếp thứ 12/63 tỉnh, thành phố.",
