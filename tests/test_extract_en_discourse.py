@@ -119,6 +119,45 @@ CASES = [
         {_rank("ha-nam", 2021, 25), ("ha-nam", 2021, "overall", "score", Decimal("0.45"), None)},
     ),
     (
+        "scores-pair-with-names-by-respectively",
+        "In the 2022 DTI, Ha Giang and Cao Bang scored 0.41 and 0.39 points, respectively.",
+        {
+            ("ha-giang", 2022, "overall", "score", Decimal("0.41"), None),
+            ("cao-bang", 2022, "overall", "score", Decimal("0.39"), None),
+        },
+    ),
+    (
+        "a-second-ordinal-in-the-other-cohort",
+        "In the 2024 DTI, Bac Ninh was ranked 9th among the 34 units and 12th among the 63 former provinces.",
+        {_rank("bac-ninh-2025", 2024, 9, cohort=34), _rank("bac-ninh", 2024, 12, cohort=63)},
+    ),
+    (
+        "indicator-topics-after-semicolons",
+        "In the 2022 DTI, in digital government, Lao Cai ranked 9th; in digital economy, 12th; and in "
+        "digital society, 20th.",
+        {
+            _rank("lao-cai", 2022, 9, "digital_government"),
+            _rank("lao-cai", 2022, 12, "digital_economy"),
+            _rank("lao-cai", 2022, 20, "digital_society"),
+        },
+    ),
+    (
+        "ranking-it",
+        "The province said it was pleased with the result. Bac Giang's 2022 DTI score was 0.6512, ranking "
+        "it 9th nationwide.",
+        {_rank("bac-giang", 2022, 9), ("bac-giang", 2022, "overall", "score", Decimal("0.6512"), None)},
+    ),
+    (
+        "moved-up-to-from",
+        "In the 2023 DTI, Hanoi moved up to 6th place from 24th.",
+        {_rank("ha-noi", 2023, 6), _rank("ha-noi", 2022, 24)},
+    ),
+    (
+        "huế-came-second-and-hải-phòng-third",
+        "In the 2023 DTI, Hue came second and Hai Phong third.",
+        {_rank("thua-thien-hue", 2023, 2), _rank("hai-phong", 2023, 3)},
+    ),
+    (
         "coordinated-subjects-leading-their-groups",
         "In the DTI 2021, Ben Tre, the Ministry of Finance and the Vietnam Academy of Science and Technology "
         "lead in 3 groups of agencies.",

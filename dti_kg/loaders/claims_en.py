@@ -219,7 +219,8 @@ def lexicon() -> Lexicon:
             _I,
         ),
         rank=c(
-            _W + r"(?:ranked|ranks|ranking|(?<=\bto\s)(?:rank|secure|claim|take|reach|hold|occupy)"
+            _W + r"(?:ranked|ranks|(?:ranking|placing|putting)(?:\s+it)?(?:\s+at)?"
+            r"|(?<=\bto\s)(?:rank|secure|claim|take|reach|hold|occupy)"
             r"|came(?:\s+in(?:to)?)?|placed|finished"
             r"|stood(?:\s+at)?|"
             r"(?:was|is)(?:\s+ranked)?|took|in|at|to|reach(?:ed|ing)|secur(?:ed|ing)|claim(?:ed|ing)|held|holding"
@@ -262,7 +263,7 @@ def lexicon() -> Lexicon:
             _I,
         ),
         score=c(
-            r"(?:scor(?:ed|ing|e\s+of)|with|reach(?:ed|ing)|achiev(?:ed|ing)|at|of)\s+(?:a\s+score\s+of\s+)?"
+            r"(?:scor(?:ed|ing|e\s+of)|score\s+(?:was|is|stood\s+at)|with|reach(?:ed|ing)|achiev(?:ed|ing)|at|of)\s+(?:a\s+score\s+of\s+)?"
             r"(?P<x>0\.\d{1,4}|1\.0{1,4})(?![\d.])"
             # a list without verbs: "digital economy 0.3019 points"
             r"|(?<=\p{L})\s+(?P<x>0\.\d{1,4})(?=\s+points?\b)"

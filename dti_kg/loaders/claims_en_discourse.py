@@ -20,6 +20,7 @@ places, ranks, years, cue words) and only add, split or refuse findings:
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 import regex
 
@@ -299,7 +300,9 @@ def _elliptical(text: str, lex: Lexicon, findings: list[Finding]) -> list[Findin
     for f in findings:
         if f.measure != "rank" or f.place is None or f.refusal or "respectively" in f.rule:
             continue
-        pos = f.span.end
+        # The list starts after the rank's own ordinal (the quote may run on over the list).
+        own = lex.ordinal.search(text, f.place.end, f.span.end)
+        pos = own.end() if own else f.span.end
         while True:
             m = pair.match(text, pos, f.sentence.end)
             if m is None:
@@ -405,11 +408,18 @@ def _from_to(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
         r"\b(?:climbed|rose|risen|jumped|moved\s+up|improved|advanced|fell|dropped|slipped|moved\s+down|declined)"
         r"\s+from\s+(?:the\s+)?(?P<o>ORD)(?:\s+(?:place|position|spot))?\s+to\s+(?:the\s+)?(?P<p>ORD)",
     )
+    move_to = _pattern(
+        lex,
+        r"\b(?:climbed|rose|risen|jumped|moved\s+up|improved|advanced|fell|dropped|slipped|moved\s+down|declined)"
+        r"\s+to\s+(?:the\s+)?(?P<p>ORD)(?:\s+(?:place|position|spot))?\s+from\s+(?:the\s+)?(?P<o>ORD)",
+    )
     out = []
     for f in findings:
         if f.measure != "rank" or f.place is None or f.refusal or f.previous_edition:
             continue
-        m = move.search(text, f.span.start, f.sentence.end)
+        m = move.search(text, f.span.start, f.sentence.end) or move_to.search(
+            text, f.span.start, f.sentence.end
+        )
         if m is None or lex.number(m.group("p")) != int(f.value):
             continue
         n = lex.number(m.group("o"))
@@ -493,8 +503,6 @@ def _indicators_first(text: str, lex: Lexicon, findings: list[Finding]) -> list[
         before = places_in(text, max(0, text.rfind("\n\n", 0, sentence.start)), sentence.start, "en").places
         place = named[0] if len({p.name for p in named}) == 1 else None
         antecedent = before[-1].name if not named and before else None
-        if place is None and antecedent is None:
-            continue
         out = [
             g for g in out if not (g.sentence.start == sentence.start and m.start() <= g.span.start < m.end())
         ]
@@ -548,14 +556,138 @@ def _ranked_in_something_else(text: str, lex: Lexicon, findings: list[Finding]) 
     return out
 
 
+_SCORE = r"(?:0\.\d{1,4}|1\.0{1,4})(?![\d.])"
+
+
+def _scores_respectively(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
+    """ "Bac Ninh and Bac Giang scored 0.61 and 0.59 points, respectively": names and scores pair
+    in order when there are as many of each; what the sentence rules made of it gives way."""
+    shape = regex.compile(
+        r"(?:scored|scoring|achieved|reached|gained|earned|with)\s+(?:scores\s+of\s+)?"
+        rf"(?P<xs>{_SCORE}(?:\s*,\s*{_SCORE})*\s*,?\s+and\s+{_SCORE})"
+        r"(?:\s+points?)?\s*,?\s*respectively",
+        _I,
+    )
+    out = list(findings)
+    for sentence, _ in dti_sentences(text, lex):
+        m = shape.search(text, sentence.start, sentence.end)
+        if m is None:
+            continue
+        xs = [Decimal(x) for x in regex.findall(_SCORE, m.group("xs"))]
+        named = [p for p in places_in(text, sentence.start, m.start(), "en").places]
+        # The names must be one list right before the verb: "A, B and C scored …".
+        chain: list[PlaceMention] = []
+        pos = m.start()
+        for p in reversed(named):
+            gap = text[p.end : pos]
+            if chain and not _ITEM_GAP.fullmatch(gap):
+                break
+            if not chain and not regex.fullmatch(r"\s*(?:(?:have|has|had|respectively|both)\s+)*", gap):
+                break
+            chain.insert(0, p)
+            pos = p.start
+        if len(chain) < 2 or len(chain) != len(xs):
+            continue
+        out = [
+            g
+            for g in out
+            if not (g.sentence.start == sentence.start and chain[0].start <= g.span.start < m.end())
+        ]
+        out = [
+            g
+            for g in out
+            if not (g.sentence.start == sentence.start and g.measure == "score" and g.place is None)
+        ]
+        edition = sentence_edition(text, sentence, lex)
+        span = span_of(text, chain[0].start, m.end())
+        out += [
+            Finding(
+                "overall",
+                "score",
+                x.normalize(),
+                span,
+                "en.score.respectively",
+                sentence,
+                edition=edition,
+                place=p,
+            )
+            for p, x in zip(chain, xs, strict=True)
+        ]
+    return out
+
+
+def _other_cohort(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
+    """ "was ranked 8th among the 34 units and 6th among the 63 former provinces": the second
+    ordinal is the rank in the other cohort."""
+    shape = _pattern(
+        lex,
+        r"\s*,?\s+(?:and|while|but)\s+(?:was\s+|ranked\s+|came\s+)?(?P<o>ORD)\s+(?:among|out\s+of|of|in)\s+(?:the\s+)?"
+        r"(?:all\s+)?(?P<of>63|34)(?!\d)",
+    )
+    out = []
+    for f in findings:
+        if f.measure != "rank" or f.cohort is None or f.place is None or f.refusal:
+            continue
+        m = shape.match(text, f.span.end, f.sentence.end)
+        if m is None or int(m.group("of")) == f.cohort:
+            continue
+        n = lex.number(m.group("o"))
+        if n:
+            out.append(
+                replace(
+                    f,
+                    value=n,
+                    cohort=int(m.group("of")),
+                    cohort_hint=int(m.group("of")),
+                    span=span_of(text, f.place.start, m.end()),
+                    rule="en.rank.other-cohort",
+                )
+            )
+    return out
+
+
+def _topic_semicolons(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
+    """ "in digital government, Lao Cai ranked 9th; in digital economy, 12th; and in digital society,
+    20th": each "in <indicator>, <ordinal>" after a ranked indicator is that indicator's rank."""
+    item = _pattern(
+        lex,
+        r"\s*;\s*(?:and\s+)?(?:in|for)\s+(?:the\s+)?(?P<what>[^,;.]{4,60}?)\s*,\s*(?P<o>ORD)(?=\s*[;.,]|\s*$)",
+    )
+    out = []
+    for f in findings:
+        if f.measure != "rank" or f.indicator == "overall" or f.place is None or f.refusal:
+            continue
+        pos = f.span.end
+        while (m := item.match(text, pos, f.sentence.end)) is not None:
+            keys = {k for pattern, k in lex.indicators if pattern.fullmatch(m.group("what").strip())}
+            n = lex.number(m.group("o"))
+            if len(keys) != 1 or not n:
+                break
+            out.append(
+                replace(
+                    f,
+                    indicator=keys.pop(),
+                    value=n,
+                    span=span_of(text, m.start("what"), m.end()),
+                    rule="en.rank.topic-list",
+                )
+            )
+            pos = m.end()
+    return out
+
+
 def read_on(text: str, findings: list[Finding], lex: Lexicon) -> list[Finding]:
     """The findings with runs of years split into editions, relative years resolved, lists after
     "then" and names after "just behind" ranked, group leaders found, and values in a clause the
     excerpt cuts off refused."""
     found = _next_year(text, _runs(text, findings))
     found = _indicator_respectively(text, lex, _both(text, lex, _behind(text, found)))
-    found = _indicators_first(text, lex, found)
+    found = _scores_respectively(text, lex, _indicators_first(text, lex, found))
     found += _then_lists(text, found) + _elliptical(text, lex, found) + _from_to(text, lex, found)
-    found += _ranked_object(text, lex, found)
+    found += (
+        _ranked_object(text, lex, found)
+        + _other_cohort(text, lex, found)
+        + _topic_semicolons(text, lex, found)
+    )
     found += _group_leaders(text, lex, found)
     return _cut_off(text, _ranked_in_something_else(text, lex, found))
