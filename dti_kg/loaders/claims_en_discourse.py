@@ -27,6 +27,7 @@ import regex
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import PlaceMention, places_in
 from dti_kg.loaders.rules import Lexicon, dti_sentences, known_year, sentence_edition
+from dti_kg.model import Span
 
 _I = regex.IGNORECASE
 
@@ -83,6 +84,23 @@ def _runs(text: str, findings: list[Finding]) -> list[Finding]:
     return out
 
 
+def _ranked_beside(f: Finding, place: PlaceMention, rank: int, span: Span, rule: str) -> Finding:
+    """The overall rank of another province that ``f``'s sentence places next to ``f``'s: same
+    sentence, edition and cohort."""
+    return Finding(
+        "overall",
+        "rank",
+        rank,
+        span,
+        rule,
+        f.sentence,
+        edition=f.edition,
+        cohort=f.cohort,
+        place=place,
+        cohort_hint=f.cohort or f.cohort_hint,
+    )
+
+
 def _then_lists(text: str, findings: list[Finding]) -> list[Finding]:
     ranked = [
         f
@@ -112,20 +130,7 @@ def _then_lists(text: str, findings: list[Finding]) -> list[Finding]:
             rank = int(f.value) + i
             if rank > (f.cohort or f.cohort_hint or 63):
                 break
-            out.append(
-                Finding(
-                    "overall",
-                    "rank",
-                    rank,
-                    span_of(text, p.start, p.end),
-                    "en.rank.then",
-                    f.sentence,
-                    edition=f.edition,
-                    cohort=f.cohort,
-                    place=p,
-                    cohort_hint=f.cohort or f.cohort_hint,
-                )
-            )
+            out.append(_ranked_beside(f, p, rank, span_of(text, p.start, p.end), "en.rank.then"))
     return out
 
 
@@ -194,20 +199,7 @@ def _behind(text: str, findings: list[Finding]) -> list[Finding]:
         if f.place is None and f.ambiguous_place and [q.name for q in others] == [p.name]:
             # The one province the sentence names is the one ahead: the rank is the subject's.
             out[-1] = replace(f, ambiguous_place=False)
-        out.append(
-            Finding(
-                "overall",
-                "rank",
-                int(f.value) - 1,
-                span_of(text, m.start(), p.end),
-                "en.rank.behind",
-                f.sentence,
-                edition=f.edition,
-                cohort=f.cohort,
-                place=p,
-                cohort_hint=f.cohort or f.cohort_hint,
-            )
-        )
+        out.append(_ranked_beside(f, p, int(f.value) - 1, span_of(text, m.start(), p.end), "en.rank.behind"))
     return out
 
 
