@@ -393,17 +393,22 @@ def _indicator_respectively(text: str, lex: Lexicon, findings: list[Finding]) ->
     return out
 
 
+_MOVE = (
+    r"\b(?:climbed|rose|risen|jumped|moved\s+up|improved|advanced|fell|dropped|slipped|moved\s+down|declined)"
+)
+
+
 def _from_to(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
     """ "climbed from 40th to 15th place": 40th is the rank of the edition compared with."""
     move = _pattern(
         lex,
-        r"\b(?:climbed|rose|risen|jumped|moved\s+up|improved|advanced|fell|dropped|slipped|moved\s+down|declined)"
-        r"\s+from\s+(?:the\s+)?(?P<o>ORD)(?:\s+(?:place|position|spot))?\s+to\s+(?:the\s+)?(?P<p>ORD)",
+        _MOVE
+        + r"\s+from\s+(?:the\s+)?(?P<o>ORD)(?:\s+(?:place|position|spot))?\s+to\s+(?:the\s+)?(?P<p>ORD)",
     )
     move_to = _pattern(
         lex,
-        r"\b(?:climbed|rose|risen|jumped|moved\s+up|improved|advanced|fell|dropped|slipped|moved\s+down|declined)"
-        r"\s+to\s+(?:the\s+)?(?P<p>ORD)(?:\s+(?:place|position|spot))?\s+from\s+(?:the\s+)?(?P<o>ORD)",
+        _MOVE
+        + r"\s+to\s+(?:the\s+)?(?P<p>ORD)(?:\s+(?:place|position|spot))?\s+from\s+(?:the\s+)?(?P<o>ORD)",
     )
     out = []
     for f in findings:
