@@ -151,6 +151,27 @@ CASES = [
         {_rank("thua-thien-hue", 2023, 2), _rank("hai-phong", 2023, 3)},
     ),
     (
+        "retained-its-top-spot",
+        "Da Nang retained its top spot in the 2022 DTI rankings announced by the ministry.",
+        {_rank("da-nang", 2022, 1)},
+    ),
+    (
+        "runner-up-is-second",
+        "In the 2022 DTI rankings, Ho Chi Minh City was runner-up for the first time.",
+        {_rank("ho-chi-minh", 2022, 2)},
+    ),
+    (
+        "rounded-out-the-top-five",
+        "In the 2021 DTI rankings, Bac Ninh rounded out the top five.",
+        {_rank("bac-ninh", 2021, 5)},
+    ),
+    (
+        # "No. 14" used to end the sentence at "No."
+        "came-in-at-no",
+        "In the 2022 DTI rankings, Lao Cai came in at No. 14.",
+        {_rank("lao-cai", 2022, 14)},
+    ),
+    (
         "coordinated-subjects-leading-their-groups",
         "In the DTI 2021, Ben Tre, the Ministry of Finance and the Vietnam Academy of Science and Technology "
         "lead in 3 groups of agencies.",

@@ -221,7 +221,7 @@ def lexicon() -> Lexicon:
         rank=c(
             _W + r"(?:ranked|ranks|(?:ranking|placing|putting)(?:\s+it)?(?:\s+at)?"
             r"|(?<=\bto\s)(?:rank|secure|claim|take|reach|hold|occupy)"
-            r"|came(?:\s+in(?:to)?)?|placed|finished"
+            r"|came(?:\s+in(?:to|\s+at)?)?|placed|finished"
             r"|stood(?:\s+at)?|"
             r"(?:was|is)(?:\s+ranked)?|took|in|at|to|reach(?:ed|ing)|secur(?:ed|ing)|claim(?:ed|ing)|held|holding"
             r"|occup(?:ied|ying))\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>" + _ORDINAL + r"))"
@@ -326,7 +326,10 @@ def lexicon() -> Lexicon:
         ),
         bare_province=c(r"\b[Tt]he\s+(?:province|city|locality)\b(?!\s+of)"),
         leader=c(
-            r"(?:led|leads|leading|topped|tops|headed|heads|(?<=\bto\s)(?:lead|top|head))"
+            r"(?:led|leads|leading|topped|tops|headed|heads|(?<=\bto\s)(?:lead|top|head)"
+            # "retained its top spot", "kept the first place"
+            r"|(?:retained|retains|kept|keeps|maintained|maintains|held|holds)\s+(?:its|the)\s+(?:top|first|leading)"
+            r"\s+(?:spot|position|place|rank(?:ing)?))"
             r"(?!\s+(?:the\s+)?(?:ministr|group|region|district|commune|list\s+of\s+ministr))(?![\p{L}\d])",
             _I,
         ),

@@ -673,10 +673,59 @@ def _topic_semicolons(text: str, lex: Lexicon, findings: list[Finding]) -> list[
     return out
 
 
+_IDIOM = regex.compile(
+    r"(?P<name>)(?=\p{Lu})[^,;.]{2,40}?\s+(?:"
+    # "HCMC was runner-up", "came in as the runner-up": second
+    r"(?:was|is|came\s+in\s+as|finished|emerged\s+as)\s+(?:the\s+)?(?P<second>runner-?up)"
+    # "Lang Son rounded out the top five": the last of the top N
+    r"|rounded\s+out\s+the\s+top\s+(?P<n>three|five|ten|\d{1,2}))\b",
+    _I,
+)
+_TOP = {"three": 3, "five": 5, "ten": 10}
+
+
+def _idioms(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
+    """ "X was runner-up" (rank 2), "X rounded out the top five" (rank 5), with X a province named
+    right before the verb, in a DTI sentence."""
+    out = []
+    for sentence, _ in dti_sentences(text, lex):
+        if lex.other_index.search(sentence.text):
+            continue
+        for m in _IDIOM.finditer(text, sentence.start, sentence.end):
+            named = places_in(text, m.start("name"), m.end(), "en").places
+            if not named or named[0].start != m.start("name"):
+                continue
+            p = named[0]
+            gap = text[p.end : (m.start("second") if m.group("second") else m.start("n"))]
+            if not regex.fullmatch(
+                r"\s*(?:city|province)?\s*(?:has\s+|had\s+)?(?:again\s+|also\s+)?"
+                r"(?:was|is|came\s+in\s+as|finished|emerged\s+as|rounded\s+out)\s+(?:the\s+)?(?:top\s+)?",
+                gap,
+                _I,
+            ):
+                continue
+            n = 2 if m.group("second") else (_TOP.get(m.group("n").lower()) or int(m.group("n")))
+            if any(f.place == p and f.measure == "rank" and f.indicator == "overall" for f in findings):
+                continue
+            out.append(
+                Finding(
+                    "overall",
+                    "rank",
+                    n,
+                    span_of(text, p.start, m.end()),
+                    "en.rank.idiom",
+                    sentence,
+                    edition=sentence_edition(text, sentence, lex),
+                    place=p,
+                )
+            )
+    return out
+
+
 def read_on(text: str, findings: list[Finding], lex: Lexicon) -> list[Finding]:
-    """The findings with runs of years split into editions, relative years resolved, lists after
-    "then" and names after "just behind" ranked, group leaders found, and values in a clause the
-    excerpt cuts off refused."""
+    """The findings with runs of years split into editions, relative years resolved, lists
+    ("then", verbless, "respectively", ties) paired, names after "just behind" ranked, group leaders
+    and idioms read, and values of another ranking or in a clause the excerpt cuts off refused."""
     found = _next_year(text, _runs(text, findings))
     found = _indicator_respectively(text, lex, _both(text, lex, _behind(text, found)))
     found = _scores_respectively(text, lex, _indicators_first(text, lex, found))
@@ -686,5 +735,5 @@ def read_on(text: str, findings: list[Finding], lex: Lexicon) -> list[Finding]:
         + _other_cohort(text, lex, found)
         + _topic_semicolons(text, lex, found)
     )
-    found += _group_leaders(text, lex, found)
+    found += _group_leaders(text, lex, found) + _idioms(text, lex, found)
     return _cut_off(text, _ranked_in_something_else(text, lex, found))
