@@ -172,6 +172,16 @@ CASES = [
         {_rank("lao-cai", 2022, 14)},
     ),
     (
+        "up-from-states-the-earlier-rank",
+        "In the 2022 DTI, Hanoi ranked 24th, up from 29th in 2021.",
+        {_rank("ha-noi", 2022, 24), _rank("ha-noi", 2021, 29)},
+    ),
+    (
+        "a-semicolon-list-after-a-rank",
+        "In the 2023 DTI, An Giang ranked 28th; Kien Giang, 33rd; and Ca Mau, 41st.",
+        {_rank("an-giang", 2023, 28), _rank("kien-giang", 2023, 33), _rank("ca-mau", 2023, 41)},
+    ),
+    (
         "coordinated-subjects-leading-their-groups",
         "In the DTI 2021, Ben Tre, the Ministry of Finance and the Vietnam Academy of Science and Technology "
         "lead in 3 groups of agencies.",

@@ -287,7 +287,9 @@ def _ordinals(text: str, lex: Lexicon, start: int, end: int) -> list[int]:
 def _elliptical(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
     """ "Quang Tri ranked 40th, Quang Binh 41st and Ha Tinh 42nd": each name and ordinal after a
     rank is that indicator's rank of the name."""
-    pair = _pattern(lex, r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?P<name>)(?=\p{Lu})")
+    pair = _pattern(lex, r"\s*(?:[,;]\s*(?:and\s+)?|\s+and\s+)(?P<name>)(?=\p{Lu})")
+    # "Quang Binh 41st", "Kien Giang, 33rd" (a semicolon list: "A ranked 28th; B, 33rd; and C, 41st")
+    gap_before_ordinal = regex.compile(r"\s+|\s*,\s+")
     out = []
     for f in findings:
         if f.measure != "rank" or f.place is None or f.refusal or "respectively" in f.rule:
@@ -302,8 +304,9 @@ def _elliptical(text: str, lex: Lexicon, findings: list[Finding]) -> list[Findin
             named = places_in(text, m.end(), f.sentence.end, "en").places
             if not named or named[0].start != m.end():
                 break
-            o = lex.ordinal.match(text, regex.match(r"\s*", text[named[0].end :]).end() + named[0].end)
-            if o is None or not regex.match(r"\s", text[named[0].end : named[0].end + 1]):
+            g = gap_before_ordinal.match(text, named[0].end, f.sentence.end)
+            o = lex.ordinal.match(text, g.end()) if g else None
+            if o is None:
                 break
             after = text[o.end() : o.end() + 1]
             if after and not regex.match(r"[\s,.;)]", after):
@@ -410,9 +413,28 @@ def _from_to(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
         _MOVE
         + r"\s+to\s+(?:the\s+)?(?P<p>ORD)(?:\s+(?:place|position|spot))?\s+from\s+(?:the\s+)?(?P<o>ORD)",
     )
+    # "ranked 24th, up from 29th in 2021": right after the rank's own ordinal
+    up_from = _pattern(
+        lex, r"\s*,?\s*(?:up|down)\s+from\s+(?:the\s+)?(?P<o>ORD)(?:\s+(?:place|position|spot))?"
+    )
     out = []
     for f in findings:
         if f.measure != "rank" or f.place is None or f.refusal or f.previous_edition:
+            continue
+        own = lex.ordinal.search(text, f.place.end, f.span.end)
+        u = up_from.match(text, own.end(), f.sentence.end) if own is not None else None
+        if u is not None and lex.number(own.group("n")) == int(f.value) and (n := lex.number(u.group("o"))):
+            year = regex.match(r"\s+in\s+(20\d\d)(?!\d)", text[u.end() : f.sentence.end])
+            out.append(
+                replace(
+                    f,
+                    value=n,
+                    span=span_of(text, u.start("o"), u.end()),
+                    rule="en.rank.up-from",
+                    previous_edition=True,
+                    compared_to=int(year.group(1)) if year else None,
+                )
+            )
             continue
         m = move.search(text, f.span.start, f.sentence.end) or move_to.search(
             text, f.span.start, f.sentence.end
