@@ -553,7 +553,8 @@ _RANKED_IN = regex.compile(
 )
 _DTI_WORDS = regex.compile(
     r"digital|DTI|transformation|index|indices|indicators?|pillars?|rank|list|table|country|nation|province"
-    r"|localit|cit(?:y|ies)|units?|63|34|20\d\d|group|cohort|categor|terms|overall|total|general",
+    r"|localit|cit(?:y|ies)|units?|63|34|20\d\d|group|cohort|categor|terms|overall|total|general"
+    r"|Vietnam|Viet\s+Nam|whole|entire|nationwide",
     _I,
 )
 
