@@ -108,6 +108,12 @@ PROBES = [
         [("bac-ninh", 2022, "overall", "rank", 10, False)],
     ),
     ("en", "In the 2023 DTI, the average was 0.6783; Ca Mau ranked 6th nationwide in exports.", []),
+    # A verbless list item followed by another topic is not the list's (en-extract, claims_en_lists).
+    (
+        "en",
+        "In the 2022 DTI, Lao Cai ranked 14th; Yen Bai, 5th in exports.",
+        [("lao-cai", 2022, "overall", "rank", 14, False)],
+    ),
     (
         "vi",
         "Ngày 8/8/2022, Bộ TT&TT công bố DTI 2021, theo đó tỉnh xếp thứ 12/63 tỉnh, thành phố.",

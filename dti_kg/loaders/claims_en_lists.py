@@ -38,6 +38,7 @@ _THEN = regex.compile(
 )
 
 
+_ITEM_END = regex.compile(r"\s*(?:[,;)]|\s+and\s|$)|\s*$", _I)
 _ITEM_GAP = regex.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", _I)
 
 
@@ -209,8 +210,9 @@ def _elliptical(text: str, lex: Lexicon, findings: list[Finding]) -> list[Findin
             o = lex.ordinal.match(text, g.end()) if g else None
             if o is None:
                 break
-            after = text[o.end() : o.end() + 1]
-            if after and not regex.match(r"[\s,.;)]", after):
+            # Nothing may follow the item's ordinal but the list's next separator or the sentence's
+            # end: "…; Quang Nam, 5th in the PCI" ranks something else.
+            if not _ITEM_END.match(text, o.end(), f.sentence.end):
                 break
             n = lex.number(o.group("n"))
             if not n:
