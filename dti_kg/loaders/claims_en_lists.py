@@ -263,37 +263,32 @@ def _indicator_respectively(text: str, lex: Lexicon, findings: list[Finding]) ->
         r"(?:\s+(?:place|position)s?)?\s+(?:in|for|on)\s+(?:the\s+)?(?P<list>[^.;]{5,200}?)\s*,?\s*respectively",
     )
     out = list(findings)
-    done: set[int] = set()
-    for f in findings:
-        if f.place is None or f.sentence.start in done:
-            continue
-        m = shape.search(text, f.sentence.start, f.sentence.end)
+    for sentence, _ in dti_sentences(text, lex):
+        m = shape.search(text, sentence.start, sentence.end)
         if m is None:
             continue
-        done.add(f.sentence.start)
         ranks = ordinals(text, lex, m.start(), m.start("list"))
         keys = []
         for pattern, key in lex.indicators:
             keys += [(x.start(), key) for x in pattern.finditer(text, m.start("list"), m.end("list"))]
         keys = [k for _, k in sorted(keys)]
-        named = places_in(text, f.sentence.start, m.start(), "en").places
+        named = places_in(text, sentence.start, m.start(), "en").places
         if len(ranks) != len(keys) or len({p.name for p in named}) != 1:
             continue
-        out = [g for g in out if not (g.sentence == f.sentence and m.start() <= g.span.start < m.end())]
-        out = [g for g in out if not (g.sentence == f.sentence and g.span.start <= m.start() < g.span.end)]
+        # What the sentence rules made of the stretch gives way (a wrong overall rank, a refusal).
+        out = [
+            g for g in out if not (g.sentence.start == sentence.start and m.start() <= g.span.start < m.end())
+        ]
+        out = [
+            g
+            for g in out
+            if not (g.sentence.start == sentence.start and g.span.start <= m.start() < g.span.end)
+        ]
         span = span_of(text, named[-1].start, m.end())
+        edition = sentence_edition(text, sentence, lex)
+        rule = "en.rank.respectively-indicators"
         out += [
-            replace(
-                f,
-                indicator=k,
-                measure="rank",
-                value=n,
-                span=span,
-                rule="en.rank.respectively-indicators",
-                place=named[-1],
-                refusal=None,
-                ambiguous_place=False,
-            )
+            Finding(k, "rank", n, span, rule, sentence, edition=edition, place=named[-1])
             for n, k in zip(ranks, keys, strict=True)
         ]
     return out

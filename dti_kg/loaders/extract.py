@@ -23,7 +23,7 @@ from pathlib import Path
 import regex
 
 from dti_kg.gazetteer import POST_MERGER, Unit, gazetteer
-from dti_kg.loaders import claims_en, claims_vi, facts, tables
+from dti_kg.loaders import claims_en, claims_vi, facts, table_text, tables
 from dti_kg.loaders.documents import load_document
 from dti_kg.loaders.findings import EditionMention, Finding
 from dti_kg.loaders.places import find_places, resolve
@@ -42,7 +42,7 @@ def _lexicon(language: str) -> Lexicon:
 def _find(doc: SourceDocument) -> list[Finding]:
     found = claims_en.find_claims(doc.text) if doc.language == "en" else claims_vi.find_claims(doc.text)
     lex = _lexicon(doc.language)
-    return found + tables.find_table_findings(doc.text, lex) + tables.find_grid_findings(doc.text, lex)
+    return found + table_text.find_table_findings(doc.text, lex) + tables.find_grid_findings(doc.text, lex)
 
 
 def inferred_edition(published: date | None) -> int | None:
@@ -376,12 +376,12 @@ def derive_previous_ranks(claims: list[Claim]) -> list[Claim]:
         if rank is None:
             continue
         cohort = rank.cohort
-        then = editions()[change.compared_to].cohorts
-        if cohort is None and len(then) == 1 and then[0] in editions()[rank.edition].cohorts:
-            # "rose 5 places compared to 2023" (DTI 2024, cohort unsaid): a change can only be
-            # counted within the one cohort both editions ranked, the 63.
-            cohort = then[0]
-        if cohort is None or cohort not in then:
+        earlier = editions()[change.compared_to].cohorts
+        if cohort is None and len(earlier) == 1 and _era_of(change.province) != POST_MERGER:
+            # "xếp thứ 2 (tăng 1 bậc so với năm 2023)" in DTI 2024, cohort unsaid: places gained
+            # since an edition ranked over the 63 alone are places among the 63
+            cohort = earlier[0]
+        if cohort is None or cohort not in earlier:
             continue
         previous = int(rank.value) + int(change.value)
         if not 1 <= previous <= cohort:
@@ -403,6 +403,11 @@ def derive_previous_ranks(claims: list[Claim]) -> list[Claim]:
             )
         )
     return out
+
+
+def _era_of(slug: str) -> str | None:
+    unit = gazetteer().by_slug.get(slug)
+    return unit.era if unit is not None else None
 
 
 def claim_sort_key(claim: Claim) -> tuple[object, ...]:

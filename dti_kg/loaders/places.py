@@ -64,8 +64,6 @@ _ERA_BEFORE = regex.compile(r"\b(?:(?P<new>new|merged)|(?P<old>former|old))\s+$"
 # "thành phố Bắc Giang", "TP. Thái Nguyên", "Bac Giang city": a province's capital, not the province.
 _CITY_BEFORE = regex.compile(r"(?:[Tt]hành\s+phố|TP\.?|[Cc]ity\s+of)\s*$")
 _CITY_AFTER = regex.compile(r"\s+city\b")
-# A name written with its city designation: "Hue City", "TP Huế", "Thành phố Huế".
-_NAMED_AS_CITY = regex.compile(r"^(?:TP\b|Thành\s+phố\b)|\bCity$", regex.IGNORECASE)
 # "Hanoi (VNA) - …", "HÀ NỘI — …": the dateline names where the story was filed.
 _DATELINE = regex.compile(r"\s*(?:\([^()\n]{1,20}\))?\s*[-–—]\s")
 
@@ -103,6 +101,9 @@ def places_in(text: str, start: int, end: int, language: str) -> SentencePlaces:
     return SentencePlaces(out, names_city)
 
 
+_AS_CITY = regex.compile(r"^(?:[Tt]hành\s+phố|TP\.?)\s*\S|\s[Cc]ity$")
+
+
 def resolve(name: str, edition: int, cohort: int | None) -> Unit | None:
     """The unit a name means for an edition: the 63 until DTI 2023; DTI 2024 was ranked over the
     63 and over the 34 (the cohort decides, the 63 when unknown); later editions rank the 34.
@@ -119,12 +120,11 @@ def resolve(name: str, edition: int, cohort: int | None) -> Unit | None:
         old = gaz.lookup(name, PRE_MERGER, ascii_fallback=True)
         new = gaz.successor(old) if old is not None else None
         return new if new is not None and old is not None and same_place(old, new) else None
-    if edition == 2024 and cohort is None and _NAMED_AS_CITY.search(name):
-        # "Hue City", "TP Huế" for DTI 2024: a province that became a city in 2025 is named as
-        # the 34-era city, as the text names it (the 63-era unit is "Thừa Thiên Huế", a tỉnh).
-        old = gaz.lookup(name, PRE_MERGER, ascii_fallback=True)
+    if edition == 2024 and cohort is None and _AS_CITY.search(name):
+        # "TP Huế", "Hue City": written as the centrally-run city that only the 34-era unit is
         new = gaz.lookup(name, POST_MERGER, ascii_fallback=True)
-        if old is not None and new is not None and old.unit_type == "tinh" and new.unit_type == "thanh-pho":
+        old = gaz.lookup(name, PRE_MERGER, ascii_fallback=True)
+        if new is not None and old is not None and new.unit_type == "thanh-pho" and old.unit_type == "tinh":
             return new
     order = (PRE_MERGER, POST_MERGER) if edition >= 2024 else (PRE_MERGER,)
     for era in order:
