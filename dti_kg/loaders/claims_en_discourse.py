@@ -147,7 +147,8 @@ def _from_to(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
             continue
         own = lex.ordinal.search(text, f.place.end, f.span.end)
         u = up_from.match(text, own.end(), f.sentence.end) if own is not None else None
-        if u is not None and lex.number(own.group("n")) == int(f.value) and (n := lex.number(u.group("o"))):
+        same_rank = own is not None and lex.number(own.group("n")) == int(f.value)
+        if u is not None and same_rank and (n := lex.number(u.group("o"))):
             year = regex.match(r"\s+in\s+(20\d\d)(?!\d)", text[u.end() : f.sentence.end])
             out.append(
                 replace(

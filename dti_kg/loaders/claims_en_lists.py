@@ -268,10 +268,10 @@ def _indicator_respectively(text: str, lex: Lexicon, findings: list[Finding]) ->
         if m is None:
             continue
         ranks = ordinals(text, lex, m.start(), m.start("list"))
-        keys = []
+        located: list[tuple[int, str]] = []
         for pattern, key in lex.indicators:
-            keys += [(x.start(), key) for x in pattern.finditer(text, m.start("list"), m.end("list"))]
-        keys = [k for _, k in sorted(keys)]
+            located += [(x.start(), key) for x in pattern.finditer(text, m.start("list"), m.end("list"))]
+        keys = [k for _, k in sorted(located)]
         named = places_in(text, sentence.start, m.start(), "en").places
         if len(ranks) != len(keys) or len({p.name for p in named}) != 1:
             continue

@@ -895,10 +895,10 @@ def find_in_sentence(
                 if f.measure == "rank" and f.span.end <= v.start and ";" not in text[f.span.end : v.start]
             ]
             last_end = max((f.span.end for f in before), default=None)
-            keys = {f.indicator for f in before if f.span.end == last_end}
-            if len(keys) == 1:
+            last_keys = {f.indicator for f in before if f.span.end == last_end}
+            if len(last_keys) == 1:
                 cohort = _era_cohort(place) or sentence_cohort
-                findings.append(_finding(env, clause, v, keys.pop(), place, cohort))
+                findings.append(_finding(env, clause, v, last_keys.pop(), place, cohort))
     if by_index and len({p.name for p in places}) <= 1 and not narrow:
         # "3 trụ cột gồm A, B và C lần lượt xếp thứ 20, 12 và 15": each index its rank, in order
         place = places[0] if places else None
