@@ -21,13 +21,16 @@ def test_benchmark_smoke_mode_measures_every_contender(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr[-3000:]
     table = [line for line in out.stdout.splitlines() if line.startswith("| ")]
-    assert table[0].split(" | ")[2:6] == ["dti", "in-process", "oxigraph", "hello"]
+    assert table[0].split(" | ")[2:7] == ["dti", "dti-nocache", "in-process", "oxigraph", "hello"]
     rows = {tuple(cell.strip() for cell in line.split("|")[1:3]) for line in table[1:]}
     for workload in ("ASK", "canned edition-top", "deref Turtle", "304 revalidation"):
         assert {(workload, "1"), (workload, "2")} <= rows, workload
     for line in table[1:]:
         assert "/s " in line.split("|")[3], line  # dti answered and was timed
+        if not line.startswith("| 304"):
+            assert "/s " in line.split("|")[4], line  # and so did dti with its response cache off
         assert "refused" not in line, line  # every dti request was answered 200 (or 304)
     ask = next(line for line in table if line.startswith("| ASK | 1 "))
     assert float(ask.split("|")[3].split("/s")[0]) > 0  # dti's requests/s
-    assert float(ask.split("|")[7]) >= 0  # the dti/oxigraph ratio of this run is printed
+    assert float(ask.split("|")[8]) >= 0  # the dti/oxigraph ratio of this run is printed
+    assert float(ask.split("|")[9]) >= 0  # and the uncached one
