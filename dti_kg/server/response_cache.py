@@ -6,8 +6,10 @@ descriptions and pages, the home page), only 200 answers with a body held in mem
 the build they came from is current (or pinned by ``?release=``, which is part of the URL). The key
 is everything such an answer depends on (validators.py says the same of ETags): the build, the full
 URL with its query string, and Accept. A hit is answered in the web process without waking a query
-worker and carries ``X-DTI-Cache: hit``; the guard, the ETag check (304) and the release pinning have
-already run before it is looked up. Each web process keeps at most RESPONSE_CACHE_MB of bodies
+worker and carries ``X-DTI-Cache: hit``. It is looked up after the UTF-8 check, the release pinning
+and (on the routes validators.py covers) the 304 check; ``/sparql``'s own 304 is answered from the
+kept answer's ETag. The guard does not run again on a hit: the same text passed it when the answer
+was made. Each web process keeps at most RESPONSE_CACHE_MB of bodies
 (least recently used first out); 0 turns the cache off (the benchmark's ``dti-nocache``).
 """
 
