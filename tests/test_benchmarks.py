@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from server_helpers import make_store
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -34,3 +36,22 @@ def test_benchmark_smoke_mode_measures_every_contender(tmp_path: Path) -> None:
     assert float(ask.split("|")[3].split("/s")[0]) > 0  # dti's requests/s
     assert float(ask.split("|")[8]) >= 0  # the dti/oxigraph ratio of this run is printed
     assert float(ask.split("|")[9]) >= 0  # and the uncached one
+
+
+def test_sustained_load_reports_refusals_and_p99_with_the_cache_on_and_off(tmp_path: Path) -> None:
+    link = make_store(tmp_path / "store")
+    argv = ["--store", str(link), "--seconds", "0.5", "--clients", "2", "--queries", "edition-top"]
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.sustained", *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    rows = [line.split("|") for line in out.stdout.splitlines() if line.startswith("| canned")]
+    assert [row[2].strip() for row in rows] == ["dti", "dti-nocache"]
+    for row in rows:
+        assert int(row[5]) > 0 and int(row[6]) == 0 and int(row[7]) == 0  # answered, none refused, no other
+        assert float(row[10]) >= float(row[9]) > 0  # p99 >= p50
