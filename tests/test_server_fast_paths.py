@@ -5,6 +5,7 @@ the response cache (dti_kg.server.response_cache). Both against the real app and
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from server_helpers import BASE, app_over, fixture_quads, make_store
 
 from dti_kg.server.bounded import MAX_LOCAL_ROWS, is_bounded
 from dti_kg.server.executor import EXECUTOR_KEY
-from dti_kg.server.response_cache import CACHE_HEADER
+from dti_kg.server.response_cache import CACHE_HEADER, CACHE_KEY
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"  # not bounded: it reads every quad
 EXTRA = pyoxigraph.Quad(
@@ -144,3 +145,20 @@ def test_errors_are_not_kept_and_the_cache_can_be_turned_off(tmp_path: Path) -> 
             bad = client.get("/queries/edition-top?year=1999&format=srj")
             assert bad.status_code == 400 and CACHE_HEADER not in bad.headers
             assert json.loads(bad.data)["error"]["parameter"] == "year"
+
+
+def test_concurrent_requests_for_one_answer_run_its_query_once(app: Flask) -> None:
+    """Regression: 32 clients arriving at once each queued the same slow query; some were refused."""
+    bodies: list[bytes] = []
+
+    def ask() -> None:
+        bodies.append(app.test_client().get("/queries/edition-top?year=2022&format=srj").data)
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    cache = app.extensions[CACHE_KEY]
+    assert len(bodies) == 8 and len(set(bodies)) == 1
+    assert (cache.misses, cache.hits) == (1, 7)

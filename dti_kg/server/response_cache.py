@@ -9,7 +9,10 @@ URL with its query string, and Accept. A hit is answered in the web process with
 worker and carries ``X-DTI-Cache: hit``. It is looked up after the UTF-8 check, the release pinning
 and (on the routes validators.py covers) the 304 check; ``/sparql``'s own 304 is answered from the
 kept answer's ETag. The guard does not run again on a hit: the same text passed it when the answer
-was made. Each web process keeps at most RESPONSE_CACHE_MB of bodies
+was made. While one request makes an answer, others for the same key wait for it (up to QUERY_TIMEOUT)
+instead of queueing copies of the same query: 32 clients arriving at once on a 1 s query were
+otherwise refused (503) by admission before the first answer was kept. Each web process keeps at
+most RESPONSE_CACHE_MB of bodies
 (least recently used first out); 0 turns the cache off (the benchmark's ``dti-nocache``).
 """
 
@@ -31,6 +34,7 @@ CACHE_HEADER = "X-DTI-Cache"
 CACHED_ENDPOINTS = frozenset({"sparql.sparql", "canned.run_query", "resources.document", "pages.home"})
 BUILD_HEADER = "X-DTI-Build"  # set by /sparql: the build a result came from
 _KEY = "dti_cache_key"
+_LEADER = "dti_cache_leader"
 
 Key = tuple[str, str, str, str]  # (build, URL, Accept, pinned build)
 
@@ -49,22 +53,40 @@ class ResponseCache:
         self.max_bytes = max_bytes
         self.max_item = max_bytes // 8  # one large answer must not push out everything else
         self._items: OrderedDict[Key, Kept] = OrderedDict()
+        self._making: dict[Key, threading.Event] = {}  # keys a request is answering now
         self._bytes = 0
         self._build = ""
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: Key) -> Kept | None:
+    def get_or_lead(self, key: Key, wait: float) -> tuple[Kept | None, bool]:
+        """The kept answer, or (None, True) when this request is to make it. While one request makes
+        an answer, the others asking for the same key wait up to ``wait`` seconds for it instead of
+        each running the same query (32 clients arriving at once would otherwise queue 32 copies)."""
+        while True:
+            with self._lock:
+                self._switch(key[0])
+                kept = self._items.get(key)
+                if kept is not None:
+                    self._items.move_to_end(key)
+                    self.hits += 1
+                    return kept, False
+                making = self._making.get(key)
+                if making is None:
+                    self._making[key] = threading.Event()
+                    self.misses += 1
+                    return None, True
+            if not making.wait(wait):  # the leader is slow: make it too rather than wait past a deadline
+                return None, False
+            wait = 0.0  # made (or failed): one more look, then run it ourselves
+
+    def done(self, key: Key) -> None:
+        """The request that led ``key`` has ended (answered, failed or refused): wake the waiters."""
         with self._lock:
-            self._switch(key[0])
-            kept = self._items.get(key)
-            if kept is None:
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
-            self.hits += 1
-            return kept
+            making = self._making.pop(key, None)
+        if making is not None:
+            making.set()
 
     def put(self, key: Key, kept: Kept) -> None:
         size = len(kept.body)
@@ -117,9 +139,11 @@ def answer_from_cache() -> Response | None:
     key = _key()
     if key is None:
         return None
-    kept = cache.get(key)
+    kept, leader = cache.get_or_lead(key, float(current_app.config["QUERY_TIMEOUT"]))
     if kept is None:
         g.setdefault(_KEY, key)  # the after-request hook keeps the answer
+        if leader:
+            g.setdefault(_LEADER, key)  # the teardown hook wakes whoever waits for it
         return None
     response = Response(kept.body, status=kept.status, headers=list(kept.headers))
     response.headers[CACHE_HEADER] = "hit"
@@ -140,3 +164,11 @@ def keep_answer(response: Response) -> Response:
         return response  # the store switched builds while the query ran: this is the next build's answer
     cache.put(key, Kept(response.get_data(), response.status_code, tuple(response.headers.items())))
     return response
+
+
+@bp.teardown_app_request
+def wake_waiters(_: BaseException | None) -> None:
+    key: Key | None = g.pop(_LEADER, None)
+    cache = response_cache()
+    if key is not None and cache is not None:
+        cache.done(key)
