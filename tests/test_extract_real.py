@@ -39,12 +39,21 @@ SPLITS = ("dev", "test")
 # Issue 7 round 2 (branch extract2): dev enlarged by 6 hand-labelled vi articles (vi dev 0.997 / 0.880
 # before any rule change; the old 63 vi dev files stay at 0.917). After: vi dev 0.997 / 0.924,
 # vi test 0.977 / 0.188, en dev 0.984 / 0.926, en test 1.000 / 0.564.
+# Issue 7 round 3 (branch vi-extract): dev enlarged by 5 hand-labelled vi excerpts, test by 1 (vi dev
+# 0.994 / 0.892 before any rule change). After the layout-free table reader (loaders/table_text.py)
+# and general prose fixes, tuned on dev only:
+# vi dev 1.000 / 0.964, vi test 0.982 / 0.247; en dev 0.985 / 0.941 (a 2024 rank with places gained
+# since 2023 now derives the 2023 rank), en test 1.000 / 0.564.
+# Branch en-extract: the English part grown by 23 hand-labelled excerpts (15 dev, 8 test; 15 of them
+# negatives). Before any rule change: en dev 0.971 / 0.835 (79 claims), en test 1.000 / 0.571
+# (56 claims). After (claims_en_discourse.py / claims_en_lists.py, tuned on dev only): en dev
+# 0.988 / 0.942 (86 claims), en test 1.000 / 0.597 (62 claims, 7 of them in the two new test files).
 # The dti.gov.vn 2021 table (141 claims, a layout no rule reads yet, test split) lowers vi test recall.
 FLOORS: dict[tuple[str, str], tuple[float, float]] = {
-    ("vi", "dev"): (0.996, 0.923),
-    ("vi", "test"): (0.976, 0.187),
-    ("en", "dev"): (0.983, 0.926),
-    ("en", "test"): (1.0, 0.563),
+    ("vi", "dev"): (0.999, 0.963),
+    ("vi", "test"): (0.981, 0.246),
+    ("en", "dev"): (0.987, 0.941),
+    ("en", "test"): (1.0, 0.596),
 }
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from dti_kg.loaders.claims_en import lexicon as en_lexicon
 from dti_kg.loaders.claims_vi import lexicon
 from dti_kg.loaders.extract import extract_path
-from dti_kg.loaders.tables import find_grid_findings, find_table_findings
+from dti_kg.loaders.table_text import find_table_findings
+from dti_kg.loaders.tables import find_grid_findings
 
 HEADER = (
     "Xếp hạng chi tiết chuyển đổi số năm 2022\n"

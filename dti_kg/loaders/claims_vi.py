@@ -14,7 +14,7 @@ import regex
 
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.guards import Guards
-from dti_kg.loaders.places import find_places
+from dti_kg.loaders.places import PlaceMention, find_places
 from dti_kg.loaders.rules import (
     Lexicon,
     choose_place,
@@ -71,6 +71,8 @@ PILLAR_KEYS = ("digital_government", "digital_economy", "digital_society")
 def _number(token: str) -> int | None:
     if token.isdigit():
         return int(token)
+    if token.lower() == "năm":  # only the change pattern captures it, right before "bậc"
+        return 5
     return _NUMBER_WORDS.get(token.lower())
 
 
@@ -170,19 +172,31 @@ def lexicon() -> Lexicon:
         indicators=tuple((c(_W + p + _E, _I), k) for p, k in _INDICATORS),
         overall=c(
             r"DTI|chỉ\s+số\s+(?:đánh\s+giá\s+)?(?:chuyển\s+đổi\s+số|CĐS)|(?:về|xếp\s+hạng)\s+(?:chuyển\s+đổi\s+số|CĐS)"
-            r"|bảng\s+xếp\s+hạng\s+chung|cả\s+nước|toàn\s+quốc|tổng\s+thể",
+            r"|bảng\s+xếp\s+hạng\s+chung|cả\s+nước|toàn\s+quốc|tổng\s+thể|tổng\s+điểm"
+            # the object of "dẫn đầu"/"đứng đầu" (searched from right after the verb): the ranking
+            r"|^\s*bảng\s+xếp\s+hạng(?!\s+(?:các\s+|của\s+)?(?:bộ|ngành|cơ\s+quan|chỉ\s+số\s+thành\s+phần))",
             _I,
         ),
         rank=c(
             # "bảng xếp hạng 63 tỉnh" is the table, "thăng hạng" a promotion: neither is a rank.
             _W + r"(?:đứng\s+(?:ở\s+)?(?:vị\s+trí\s+)?thứ|xếp\s+thứ|(?<!bảng\s)xếp\s+hạng(?:\s+thứ)?"
             r"|thứ\s+hạng|(?<!bảng\s)(?<!thăng\s)(?<!tăng\s)(?<!nâng\s)(?<!xếp\s)hạng(?:\s+thứ)?"
-            r"|vị\s+trí(?:\s+thứ)?)"
+            r"|vị\s+trí(?:\s+thứ)?"
+            # "vươn lên thứ 25/63", "tụt xuống thứ 40"
+            r"|(?:vươn|leo|nhảy|tăng|tụt|rơi|lùi|giảm)\s+(?:lên|xuống)\s+(?:hạng\s+)?thứ)"
             r"\s+(?:(?P<n>\d{1,2})(?!\d|[.,]\d)(?:\s*/\s*(?P<of>\d{1,3})(?!\d))?"
             r"|(?<=thứ\s+)(?P<n>nhất|nhì|hai|ba|tư|sáu|bảy|tám|chín|mười)(?![\p{L}\d])"
-            r"|(?<=hạng\s+)(?P<n>nhất|nhì)(?![\p{L}\d]))"
+            r"|(?<=hạng\s+)(?P<n>nhất|nhì)(?![\p{L}\d])"
+            # "vươn lên xếp hạng chín" (not "xếp hạng ba trụ cột", the three pillars' ranks)
+            r"|(?<=xếp\s+hạng\s+)(?P<n>hai|ba|tư|sáu|bảy|tám|chín|mười)(?![\p{L}\d])"
+            r"(?!\s+(?:trụ|chỉ|nhóm|tiêu|lĩnh|cấp|khối|bộ|tỉnh|địa|thành)))"
             r"|(?:(?<=^|[,;:]\s*)|(?<=\p{Ll}\s+))thứ\s+(?P<n>\d{1,2}|hai|ba|tư)(?=\s+là\s+(?:TP\.?\s*|tỉnh\s+)?\p{Lu})"
-            r"|" + _W + r"xếp\s+(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)",
+            r"|" + _W + r"xếp\s+(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)"
+            # "Xếp hạng DTI 2023 của Bình Định: thứ 17/63", "xếp cuối bảng (thứ 63/63)": over a cohort
+            r"|" + _W + r"thứ\s+(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)"
+            # elliptical, right after an index's name: "…, kinh tế số thứ 8, xã hội số thứ 10"
+            r"|(?<=(?:" + _INDICATOR_NAMES + r")\s+)thứ\s+(?P<n>\d{1,2}|hai|ba|tư|sáu|bảy|tám|chín|mười)"
+            r"(?:\s*/\s*(?P<of>63|34))?(?![\p{L}\d/])",
             _I,
         ),
         # After a rank come its cohort, scope or indicator; any other word ("thứ 2 năm liên tiếp",
@@ -220,8 +234,10 @@ def lexicon() -> Lexicon:
             _I,
         ),
         change=c(
-            _W + r"(?:(?P<up>tăng|thăng|lên)|(?P<down>giảm|tụt|xuống))\s+(?:hạng\s+)?"
-            r"(?P<n>\d{1,2}|một|hai|ba|bốn|sáu|bảy|tám|chín|mười)\s+(?:bậc|hạng|vị\s+trí)" + _E,
+            _W + r"(?:(?P<up>tăng|thăng|lên)|(?P<down>giảm|tụt|xuống|lùi))"
+            r"(?:\s+(?:vọt|mạnh|thêm|tới|đến|liền|hạng(?=\s+\S+\s+(?:bậc|hạng|vị\s+trí))))?\s+(?:hạng\s+)?"
+            # "năm" is five only right before "bậc" ("tăng năm bậc"), never a year there
+            r"(?P<n>\d{1,2}|một|hai|ba|bốn|năm(?=\s+bậc)|sáu|bảy|tám|chín|mười)\s+(?:bậc|hạng|vị\s+trí)" + _E,
             _I,
         ),
         number=_number,
@@ -268,9 +284,7 @@ def lexicon() -> Lexicon:
             r"|(?:giữ|xếp|đứng)(?:\s+ở)?(?:\s+(?:các\s+)?(?:vị\s+trí|hạng))?(?:\s+thứ)?\s+(?=\d{1,2}\s*(?:,|và)\s*\d)",
             _I,
         ),
-        ordinal=c(
-            r"(?:thứ\s+)?(?P<n>\d{1,2}|nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)(?![\p{L}\d/])", _I
-        ),
+        ordinal=c(r"(?:thứ\s+)?(?P<n>\d{1,2}|nhất|nhì|hai|ba|tư|sáu|bảy|tám|chín|mười)(?![\p{L}\d/])", _I),
         list_separator=c(r"\s*,\s*(?:và\s+)?|\s+và\s+", _I),
         respectively_tail=c(r""),
         other_topic=c(
@@ -282,7 +296,7 @@ def lexicon() -> Lexicon:
         ),
         rule_prefix="vi",
         guards=_guards(),
-        extra_rules=(_maximum_scores,),
+        extra_rules=(_maximum_scores, _bracketed_scores, _ordered_tops, _leader_named_after),
     )
 
 
@@ -328,6 +342,148 @@ def _maximum_scores(text: str, sentence: Piece, lex: Lexicon) -> list[Finding]:
             bare_province=bool(lex.bare_province.search(sentence.text)),
         )
         for key in keys
+    ]
+
+
+_BRACKETED_SCORE = regex.compile(r"\s*\(\s*(?P<x>[01][.,]\d{2,4})(?:\s*điểm)?\s*\)", _I)
+
+
+def _bracketed_scores(text: str, sentence: Piece, lex: Lexicon) -> list[Finding]:
+    """ "Top 5 gồm Đà Nẵng (0,8002), TP Hồ Chí Minh (0,7163), …": the score in brackets right after
+    a province's name is its own, in a sentence about the DTI that names no other index (and at
+    most one of the DTI's indices, named before the first bracket: then it is that index's)."""
+    if not lex.dti_mark.search(sentence.text) or lex.other_index.search(sentence.text):
+        return []
+    places = [
+        type(p)(p.start + sentence.start, p.end + sentence.start, p.name)
+        for p in find_places(sentence.text, "vi")
+    ]
+    scored = [(p, m) for p in places if (m := _BRACKETED_SCORE.match(text, p.end, sentence.end))]
+    if not scored:
+        return []
+    named = clause_indicators(sentence.text, lex)
+    keys = {k for _, _, k in named}
+    if len(keys) > 1 or any(sentence.start + a > scored[0][1].start() for a, _, _ in named):
+        return []  # which index the brackets give is a guess
+    indicator = keys.pop() if keys else "overall"
+    edition = sentence_edition(text, sentence, lex)
+    out = []
+    for place, m in scored:
+        value = parse_score(m.group("x"))
+        if value is None:
+            continue
+        out.append(
+            Finding(
+                indicator=indicator,
+                measure="score",
+                value=value.normalize(),
+                span=span_of(text, place.start, m.end()),
+                rule="vi.score.bracketed",
+                sentence=sentence,
+                edition=edition,
+                place=place,
+            )
+        )
+    return out
+
+
+# "5 địa phương dẫn đầu lần lượt là A, B, C, D và E" (ranks 1–5), "các vị trí từ 2 đến 5 lần lượt
+# thuộc về A, B, C và D" (ranks 2–5): an ordered list of as many names as the ranks it announces.
+_ORDERED_TOP = regex.compile(
+    r"(?P<count>\d{1,2}|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:tỉnh(?:,\s*thành(?:\s+phố)?)?|địa\s+phương)"
+    r"\s+(?:dẫn\s+đầu|đứng\s+đầu|cao\s+nhất)\s+(?:[^,.;:]{0,40}?\s)?lần\s+lượt\s+(?:là|gồm)\s*:?\s*"
+    r"|(?:vị\s+trí|hạng)\s+(?:từ\s+)?(?:thứ\s+)?(?P<a>\d{1,2})\s+(?:đến|tới|-|–)\s+(?:thứ\s+)?(?P<b>\d{1,2})"
+    r"\s+lần\s+lượt\s+(?:thuộc\s+về|là)\s*:?\s*",
+    _I,
+)
+_COUNTS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+_LIST_GAP = regex.compile(r"\s*,\s*(?:và\s+)?|\s+và\s+", _I)
+_ITEM_PREFIX = regex.compile(r"(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?")
+
+
+def _ordered_tops(text: str, sentence: Piece, lex: Lexicon) -> list[Finding]:
+    m = _ORDERED_TOP.search(text, sentence.start, sentence.end)
+    if m is None or lex.other_index.search(sentence.text) or not lex.dti_mark.search(text, 0, sentence.end):
+        return []
+    if m.group("count"):
+        token = m.group("count")
+        first, count = 1, int(token) if token.isdigit() else _COUNTS[token.lower()]
+    else:
+        first, count = int(m.group("a")), int(m.group("b")) - int(m.group("a")) + 1
+    named = {k for _, _, k in clause_indicators(text[sentence.start : m.end()], lex)}
+    if len(named) > 1 or count < 2:
+        return []
+    indicator = named.pop() if named else "overall"
+    chain: list[PlaceMention] = []
+    pos = m.end()
+    for p in find_places(text[m.end() : sentence.end], "vi"):
+        start, end = m.end() + p.start, m.end() + p.end
+        gap = text[pos:start]
+        if not (_ITEM_PREFIX.fullmatch(gap) if not chain else _LIST_GAP.fullmatch(gap)):
+            break
+        chain.append(type(p)(start, end, p.name))
+        pos = end
+    if len(chain) != count:
+        return []  # the list is not the one announced
+    edition = sentence_edition(text, sentence, lex)
+    return [
+        Finding(
+            indicator=indicator,
+            measure="rank",
+            value=first + i,
+            span=span_of(text, m.start(), place.end),
+            rule="vi.rank.ordered-list",
+            sentence=sentence,
+            edition=edition,
+            place=place,
+        )
+        for i, place in enumerate(chain)
+    ]
+
+
+# "đứng đầu là Đà Nẵng", "vị trí dẫn đầu thuộc về Hà Nội": the leader named after the verb.
+_LEADER_AFTER = regex.compile(
+    r"(?<!nhóm\s)(?<!top\s)(?<!các\s)(?<!những\s)"
+    r"(?:(?:dẫn|đứng)\s+đầu(?:\s+bảng(?:\s+xếp\s+hạng)?)?|vị\s+trí\s+(?:dẫn\s+đầu|số\s+1|thứ\s+nhất)"
+    r"|ngôi\s+đầu(?:\s+bảng)?)\s+(?:là|thuộc\s+về)\s+(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?(?=\p{Lu})",
+    _I,
+)
+
+
+_GROUP_BEFORE = regex.compile(
+    r"(?<![\p{L}])(?:nhóm|top|tốp|trong\s+số|\d+\s+(?:tỉnh|địa\s+phương))(?![\p{L}])", _I
+)
+
+
+def _leader_named_after(text: str, sentence: Piece, lex: Lexicon) -> list[Finding]:
+    m = _LEADER_AFTER.search(text, sentence.start, sentence.end)
+    if (
+        m is None
+        or lex.other_index.search(sentence.text)
+        or lex.guards.other_subject.search(text, sentence.start, m.start())
+    ):
+        return []
+    places = find_places(text[m.end() : sentence.end], "vi")
+    if not places or places[0].start != 0:
+        return []
+    named = {k for _, _, k in clause_indicators(text[sentence.start : m.start()], lex)}
+    if len(named) > 1 or not lex.dti_mark.search(text, 0, sentence.end):
+        return []
+    place = type(places[0])(m.end(), m.end() + places[0].end, places[0].name)
+    before = text[max(sentence.start, m.start() - 50) : m.start()]
+    if _GROUP_BEFORE.search(before) or lex.rank_after_name.match(text, place.end, sentence.end):
+        return []  # "nhóm 5 tỉnh, thành dẫn đầu là Thừa Thiên Huế (thứ 4)": a group, with its own ranks
+    return [
+        Finding(
+            indicator=named.pop() if named else "overall",
+            measure="rank",
+            value=1,
+            span=span_of(text, m.start(), place.end),
+            rule="vi.rank.leader-named-after",
+            sentence=sentence,
+            edition=sentence_edition(text, sentence, lex),
+            place=place,
+        )
     ]
 
 

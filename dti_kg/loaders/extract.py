@@ -23,7 +23,7 @@ from pathlib import Path
 import regex
 
 from dti_kg.gazetteer import POST_MERGER, Unit, gazetteer
-from dti_kg.loaders import claims_en, claims_vi, facts, tables
+from dti_kg.loaders import claims_en, claims_vi, facts, table_text, tables
 from dti_kg.loaders.documents import load_document
 from dti_kg.loaders.findings import EditionMention, Finding
 from dti_kg.loaders.places import find_places, resolve
@@ -42,7 +42,7 @@ def _lexicon(language: str) -> Lexicon:
 def _find(doc: SourceDocument) -> list[Finding]:
     found = claims_en.find_claims(doc.text) if doc.language == "en" else claims_vi.find_claims(doc.text)
     lex = _lexicon(doc.language)
-    return found + tables.find_table_findings(doc.text, lex) + tables.find_grid_findings(doc.text, lex)
+    return found + table_text.find_table_findings(doc.text, lex) + tables.find_grid_findings(doc.text, lex)
 
 
 def inferred_edition(published: date | None) -> int | None:
@@ -373,10 +373,18 @@ def derive_previous_ranks(claims: list[Claim]) -> list[Claim]:
         if (change.province, change.compared_to, change.indicator) in ranks:
             continue  # the text states that rank itself ("tăng 17 bậc so với năm 2020 (xếp thứ 40/63)")
         rank = ranks.get((change.province, change.edition, change.indicator))
-        if rank is None or rank.cohort is None or rank.cohort not in editions()[change.compared_to].cohorts:
+        if rank is None:
+            continue
+        cohort = rank.cohort
+        earlier = editions()[change.compared_to].cohorts
+        if cohort is None and len(earlier) == 1 and _era_of(change.province) != POST_MERGER:
+            # "xếp thứ 2 (tăng 1 bậc so với năm 2023)" in DTI 2024, cohort unsaid: places gained
+            # since an edition ranked over the 63 alone are places among the 63
+            cohort = earlier[0]
+        if cohort is None or cohort not in earlier:
             continue
         previous = int(rank.value) + int(change.value)
-        if not 1 <= previous <= rank.cohort:
+        if not 1 <= previous <= cohort:
             continue
         out.append(
             Claim(
@@ -385,7 +393,7 @@ def derive_previous_ranks(claims: list[Claim]) -> list[Claim]:
                 indicator=change.indicator,
                 measure="rank",
                 value=previous,
-                cohort=rank.cohort,
+                cohort=cohort,
                 rule="derived.previous-rank (rank + places gained)",
                 evidence=sorted(set(change.evidence) | set(rank.evidence)),
                 derived=True,
@@ -395,6 +403,11 @@ def derive_previous_ranks(claims: list[Claim]) -> list[Claim]:
             )
         )
     return out
+
+
+def _era_of(slug: str) -> str | None:
+    unit = gazetteer().by_slug.get(slug)
+    return unit.era if unit is not None else None
 
 
 def claim_sort_key(claim: Claim) -> tuple[object, ...]:

@@ -101,6 +101,9 @@ def places_in(text: str, start: int, end: int, language: str) -> SentencePlaces:
     return SentencePlaces(out, names_city)
 
 
+_AS_CITY = regex.compile(r"^(?:[Tt]hành\s+phố|TP\.?)\s*\S|\s[Cc]ity$")
+
+
 def resolve(name: str, edition: int, cohort: int | None) -> Unit | None:
     """The unit a name means for an edition: the 63 until DTI 2023; DTI 2024 was ranked over the
     63 and over the 34 (the cohort decides, the 63 when unknown); later editions rank the 34.
@@ -117,6 +120,12 @@ def resolve(name: str, edition: int, cohort: int | None) -> Unit | None:
         old = gaz.lookup(name, PRE_MERGER, ascii_fallback=True)
         new = gaz.successor(old) if old is not None else None
         return new if new is not None and old is not None and same_place(old, new) else None
+    if edition == 2024 and cohort is None and _AS_CITY.search(name):
+        # "TP Huế", "Hue City": written as the centrally-run city that only the 34-era unit is
+        new = gaz.lookup(name, POST_MERGER, ascii_fallback=True)
+        old = gaz.lookup(name, PRE_MERGER, ascii_fallback=True)
+        if new is not None and old is not None and new.unit_type == "thanh-pho" and old.unit_type == "tinh":
+            return new
     order = (PRE_MERGER, POST_MERGER) if edition >= 2024 else (PRE_MERGER,)
     for era in order:
         unit = gaz.lookup(name, era, ascii_fallback=True)

@@ -382,9 +382,18 @@ def dti_sentences(text: str, lex: Lexicon) -> Iterator[tuple[Piece, Context]]:
         subject = next(iter(names)) if len(names) == 1 else None
         cohort = _sentence_cohort(text, sentence, lex, [])
         if lex.dti_mark.search(sentence.text) or clause_indicators(sentence.text, lex):
+            # A sentence naming only indicators right after a DTI sentence goes on about the DTI:
+            # "… (DTI 2021). Vinh Phuc scored 0.4880 points, driven by three pillars of …".
+            overall = previous is not None and previous.overall and not lex.dti_mark.search(sentence.text)
             yield (
                 sentence,
-                Context(cohort=carried.cohort, subject=carried.subject, about=about, antecedent=antecedent),
+                Context(
+                    cohort=carried.cohort,
+                    subject=carried.subject,
+                    about=about,
+                    antecedent=antecedent,
+                    overall=overall,
+                ),
             )
             # A bare rank after a DTI sentence is the overall index, unless that sentence made one
             # indicator the topic ("In the digital economy pillar, …. Lang Son came 5th.").
@@ -555,6 +564,59 @@ def _respectively(
     return []
 
 
+def _respectively_indices(text: str, sentence: Piece, lex: Lexicon) -> list[tuple[str, int, int, int]]:
+    """ "chính quyền số, kinh tế số và xã hội số lần lượt xếp thứ 20, 12 và 15": (indicator, rank,
+    span start, span end) for each index of the list right before the verb, only when there are as
+    many ranks as indices."""
+    for m in lex.respectively_verb.finditer(text, sentence.start, sentence.end):
+        named = [
+            (sentence.start + a, sentence.start + b, k)
+            for a, b, k in clause_indicators(text[sentence.start : m.start()], lex)
+        ]
+        chain: list[tuple[int, int, str]] = []
+        pos = m.start()
+        for a, b, k in reversed(named):
+            gap = text[b:pos]
+            if not (gap.strip() == "" if not chain else lex.list_separator.fullmatch(gap)):
+                break
+            chain.insert(0, (a, b, k))
+            pos = a
+        ranks: list[int] = []
+        end = m.end()
+        while (o := lex.ordinal.match(text, end, sentence.end)) and (n := lex.number(o.group("n"))):
+            ranks.append(n)
+            end = o.end()
+            sep = lex.list_separator.match(text, end, sentence.end)
+            if sep is None or not lex.ordinal.match(text, sep.end(), sentence.end):
+                break
+            end = sep.end()
+        keys = [k for _, _, k in chain]
+        if len(chain) >= 2 and len(set(keys)) == len(keys) == len(ranks):
+            return [(k, n, chain[0][0], end) for k, n in zip(keys, ranks, strict=True)]
+    return []
+
+
+_NATIONAL_AFTER = regex.compile(
+    r"\s*(?:trên\s+|trong\s+)?(?:cả\s+nước|toàn\s+quốc|nationwide|in\s+the\s+(?:whole\s+)?country)(?![\p{L}])",
+    regex.IGNORECASE,
+)
+
+
+def _respectively_numbers(text: str, sentence: Piece, lex: Lexicon) -> tuple[int, int] | None:
+    """Where a list of two or more ranks after "lần lượt"/"respectively" verbs lies."""
+    for m in lex.respectively_verb.finditer(text, sentence.start, sentence.end):
+        count, end = 0, m.end()
+        while (o := lex.ordinal.match(text, end, sentence.end)) and lex.number(o.group("n")):
+            count, end = count + 1, o.end()
+            sep = lex.list_separator.match(text, end, sentence.end)
+            if sep is None or not lex.ordinal.match(text, sep.end(), sentence.end):
+                break
+            end = sep.end()
+        if count >= 2:
+            return m.start(), end
+    return None
+
+
 def _names_before(text: str, at: int, lex: Lexicon, places: list[PlaceMention]) -> list[PlaceMention]:
     """The list of province names that ends right before ``at`` ("Đà Nẵng, TP.HCM và Quảng Ninh")."""
     chain: list[PlaceMention] = []
@@ -601,7 +663,13 @@ def find_in_sentence(
     if not places and anaphor and context.subject:
         places = [PlaceMention(anaphor.start("a"), anaphor.end("a"), context.subject)]
     parts = clauses(text, sentence)
-    sentence_has_indicator = any(_clause_mentions(text, c, lex) for c in parts)
+    # Indicators named after a reason ("…, driven by three pillars of A, B and C") are not the
+    # sentence's own, however the clauses split the list.
+    sentence_has_indicator = any(
+        lex.reason is None or not lex.reason.search(text, sentence.start, m[0])
+        for c in parts
+        for m in _clause_mentions(text, c, lex)
+    )
     sentence_overall = bool(lex.overall.search(sentence.text)) or context.overall
     other_in_sentence = bool(lex.other_index.search(sentence.text))
     edition = sentence_edition(text, sentence, lex)
@@ -615,6 +683,9 @@ def find_in_sentence(
     # indicator and no value is the topic of the clauses after it that name none themselves.
     topic = None
     lead = clause_indicators(parts[0].text, lex) if parts else []
+    if parts and (listing0 := _listing_in(shared, sentence, parts[0])) is not None:
+        # "dẫn đầu … ở cả 3 trụ cột chính quyền số, …": the listed indices are no topic
+        lead = [m for m in lead if parts[0].start + m[0] < listing0]
     if len({k for _, _, k in lead}) == 1 and not _values(text, parts[0], lex):
         topic = lead[0][2]
 
@@ -646,6 +717,11 @@ def find_in_sentence(
     listed_rule = "respectively" if listed else "tie"
     listed = listed or _tie_list(text, sentence, lex, places)
     listed_span = (listed[0][2], listed[0][3]) if listed else None
+    by_index = [] if listed else _respectively_indices(text, sentence, lex)
+    if by_index:
+        listed_span = (by_index[0][2], by_index[0][3])
+    elif not listed and (unpaired := _respectively_numbers(text, sentence, lex)):
+        listed_span = unpaired  # "A và B lần lượt xếp thứ 20, 12 và 15": no pairing, no value
     pending_changes: list[tuple[Piece, _Value, PlaceMention | None]] = []
     seen_rank_verb = False
     previous: tuple[str, frozenset[str]] | None = None  # the last clause's indicator and measures
@@ -678,9 +754,16 @@ def find_in_sentence(
         if listed_span:
             values = [v for v in values if not listed_span[0] <= v.start < listed_span[1]]
         if narrow:
-            values = [v for v in values if v.cohort is not None]
+            # "đứng thứ 17 cả nước …, đứng thứ 3 khu vực Nam Trung Bộ": a rank said to be national
+            # stays beside the region's, as a rank over a cohort of provinces does
+            national = {v.start for v in values if v.measure == "rank" and _NATIONAL_AFTER.match(text, v.end)}
+            values = [v for v in values if v.cohort is not None or v.start in national]
             if national_rank_at is None:
-                stated = [v.start for v in values if v.measure == "rank" and v.cohort in (34, 63)]
+                stated = [
+                    v.start
+                    for v in values
+                    if v.measure == "rank" and (v.cohort in (34, 63) or v.start in national)
+                ]
                 national_rank_at = min(stated) if stated else None
             if national_rank_at is not None:
                 values += [v for v in _changes(text, clause, lex) if national_rank_at < v.start < narrow_from]
@@ -699,7 +782,8 @@ def find_in_sentence(
         measures = frozenset(v.measure for v in values)
         indicators: list[str] = []
         if len(keys) == 1:
-            indicators = keys
+            # "… và xã hội số. với DTI là 0,4874 điểm": the DTI named right before the value is its
+            indicators = ["overall"] if _dti_names_value(text, clause, mentions, values[0]) else keys
         elif keys and shared is not None and all(v.measure == "rank" for v in values) and len(values) == 1:
             # "cả 3 trụ cột, gồm: Chính quyền số, kinh tế số và xã hội số đều xếp vị trí thứ 2/63":
             # one rank shared by every indicator the clause names.
@@ -758,7 +842,10 @@ def find_in_sentence(
                 place = cursor.place_for(v, clause)
                 hint = v.cohort or _era_cohort(place) or sentence_cohort
                 probe = _finding(env, clause, replace(v, cohort=v.cohort or hint), "overall", place, hint)
-                findings.extend(_shared_indicators(text, sentence, lex, shared, [probe], include_self=False))
+                shared_by = _shared_indicators(text, sentence, lex, shared, [probe], include_self=False)
+                findings.extend(shared_by)
+                if shared_by and v.overall_object:  # "dẫn đầu bảng xếp hạng ở cả 3 trụ cột …": and overall
+                    findings.append(probe)
             previous = None
             continue
         elif lex.dti_mark.search(sentence.text) and not any(
@@ -798,6 +885,27 @@ def find_in_sentence(
         indicator = rank_indicators.pop()
         for clause, v, place in pending_changes:
             findings.append(_finding(env, clause, v, indicator, place, _era_cohort(place) or sentence_cohort))
+    else:
+        # "CQS xếp hạng 39/63, tăng 20 bậc …; XHS xếp hạng 39/63, tăng 18 bậc …": ranks of several
+        # indicators; a change takes the one rank right before it in its part of the sentence.
+        for clause, v, place in pending_changes:
+            before = [
+                f
+                for f in findings
+                if f.measure == "rank" and f.span.end <= v.start and ";" not in text[f.span.end : v.start]
+            ]
+            last_end = max((f.span.end for f in before), default=None)
+            last_keys = {f.indicator for f in before if f.span.end == last_end}
+            if len(last_keys) == 1:
+                cohort = _era_cohort(place) or sentence_cohort
+                findings.append(_finding(env, clause, v, last_keys.pop(), place, cohort))
+    if by_index and len({p.name for p in places}) <= 1 and not narrow:
+        # "3 trụ cột gồm A, B và C lần lượt xếp thứ 20, 12 và 15": each index its rank, in order
+        place = places[0] if places else None
+        cohort = _era_cohort(place) or sentence_cohort
+        for key, n, start, end in by_index:
+            v = _Value("rank", n, start, end, f"{lex.rule_prefix}.rank.respectively-index", cohort=cohort)
+            findings.append(_finding(env, Piece(start, end, text[start:end]), v, key, place, cohort))
     listed_indicator = _sentence_indicator(sentence, lex, sentence_overall)
     if listed and listed_indicator and not narrow:
         for place, n, start, end in listed:
@@ -933,13 +1041,35 @@ def _each_listed(
     rank the "đều"/"cùng" clause states is also each index listed before it (back to a ";")."""
     at = sentence.start + shared.start()
     start = max(sentence.start, text.rfind(";", sentence.start, at) + 1)
+    # "Nhận thức số của X đứng đầu cả nước, hai chỉ số A và B cùng xếp thứ 9": not back past a value
+    start = max([start, *(f.span.end for f in findings if start <= f.span.end <= at)])
     keys = list(dict.fromkeys(k for _, _, k in clause_indicators(text[start:at], lex)))
     out: list[Finding] = []
     for f in findings:
-        if f.measure == "rank" and f.span.start <= at < f.span.end and f.refusal is None and len(keys) > 1:
+        # the rank after "đều" in the same part of the sentence ("…; “Xã hội số” xếp thứ 4" is not)
+        same_part = ";" not in text[at : f.span.end]
+        if (
+            f.measure == "rank"
+            and f.span.start <= at < f.span.end
+            and same_part
+            and f.refusal is None
+            and len(keys) > 1
+        ):
             rule = f"{lex.rule_prefix}.rank.shared"
             out.extend(replace(f, indicator=k, rule=rule) for k in keys if k != f.indicator)
     return out
+
+
+# The DTI itself named right before a value, with only linking words between: "DTI là", "DTI đạt".
+_DTI_BEFORE_VALUE = regex.compile(
+    r"(?<![\p{L}])P?DTI\)?(?:\s+(?:là|đạt|được|ở\s+mức|reached|was|of|at|stood\s+at))*\s*:?\s*$",
+    regex.IGNORECASE,
+)
+
+
+def _dti_names_value(text: str, clause: Piece, mentions: list[tuple[int, int, str]], value: _Value) -> bool:
+    last_name = max((e for _, e, _ in mentions if e <= value.start), default=clause.start)
+    return bool(_DTI_BEFORE_VALUE.search(text, last_name, value.start))
 
 
 def _listing_in(shared: regex.Match[str] | None, sentence: Piece, clause: Piece) -> int | None:
@@ -974,13 +1104,19 @@ def _shared_indicators(
     anchor = sentence.start + shared.start()
     out: list[Finding] = []
     for f in findings:
+        # "dẫn đầu … ở cả 3 trụ cột A, B và C": the rank read for the first listed index is each one's
+        first_listed = f.indicator == keys[0] and f.span.start < anchor < f.span.end
         if (
             f.measure == "rank"
-            and f.indicator == "overall"
+            and (f.indicator == "overall" or first_listed)
             and (f.span.start < anchor or not include_self)
             and f.refusal is None
         ):
-            out.extend(replace(f, indicator=k, rule=f"{lex.rule_prefix}.rank.shared") for k in keys)
+            out.extend(
+                replace(f, indicator=k, rule=f"{lex.rule_prefix}.rank.shared")
+                for k in keys
+                if k != f.indicator
+            )
     return out
 
 
@@ -1017,7 +1153,19 @@ class _PlaceCursor:
             self.current = None
         elif self.current is None and not inside and len({p.name for p in self.places}) == 1:
             return self.places[0]  # "Xếp thứ 8/63 là tỉnh Thái Nguyên"
+        elif self.current is None and not inside and _FRONTED.match(self.text, clause.start, v.start):
+            # "Với giá trị DTI đạt 0,7024 điểm, Quảng Ninh vươn lên đứng thứ ba, theo sát Đà Nẵng …":
+            # a value fronted before the subject is the subject's, the name right after the phrase
+            after = [p for p in self.places if p.start >= clause.end]
+            if after and _TO_SUBJECT.fullmatch(self.text, clause.end, after[0].start):
+                return after[0]
         return self.current
+
+
+_FRONTED = regex.compile(r"\s*(?:với|with|đạt|achieving|scoring)(?![\p{L}])", regex.IGNORECASE)
+_TO_SUBJECT = regex.compile(
+    r"[\s,)]*(?:(?:tỉnh|thành\s+phố|TP\.?|the\s+province\s+of)\s*)?", regex.IGNORECASE
+)
 
 
 def inside_places(places: list[PlaceMention], clause: Piece) -> bool:
@@ -1075,6 +1223,15 @@ class _Env:
     inherited_subject: str | None = None  # the nation or average the sentence before spoke of
     antecedent: str | None = None
 
+    def _aside_year(self, v: _Value, at: int) -> bool:
+        """ "xếp thứ 24/63 (năm 2021: thứ 20/63)": a year in a bracket opened after the value, with a
+        value of its own after it, is the aside's ("xếp thứ 24/63 (DTI 2022)" names the value's)."""
+        opened = self.text.rfind("(", v.end, at)
+        if opened < 0 or ")" in self.text[opened:at]:
+            return False
+        closed = self.text.find(")", at)
+        return bool(regex.search(r"\d", self.text[at + 4 : closed if closed > 0 else at + 40]))
+
     def edition_at(self, v: _Value, clause: Piece) -> tuple[int | None, str | None]:
         """The edition of a value: the sentence's own, or, where the sentence names several ("DTI
         2022 xếp thứ 9, DTI 2021 xếp thứ 21"), the one its clause names before it, else (not for a
@@ -1091,7 +1248,7 @@ class _Env:
                 return None, None
             return self.edition, None
         own_before = [y for p, y in self.years if clause.start <= p < v.start]
-        own_after = [y for p, y in self.years if v.start < p < clause.end]
+        own_after = [y for p, y in self.years if v.start < p < clause.end and not self._aside_year(v, p)]
         before = [y for p, y in self.years if p < v.start]
         if own_before:
             return own_before[-1], None

@@ -1,0 +1,259 @@
+"""Vietnamese prose: values shared by listed indices, and the DTI named right before a value
+(invented sentences in the phrasings of real articles; one test per bug fixed)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from dti_kg.loaders.claims_vi import find_claims
+from dti_kg.loaders.extract import extract_path
+from dti_kg.loaders.places import resolve
+
+
+def _read(text: str) -> set[tuple[str, str, str, object]]:
+    return {(f.place.name, f.indicator, f.measure, f.value) for f in find_claims(text) if f.place}
+
+
+def test_a_shared_rank_stops_at_the_semicolon():
+    # "đều" shares 3/63 between the two indices before it, not the 4/63 of the next part.
+    text = (
+        "Trong đó, “Chính quyền số” và “Kinh tế số” của Bắc Ninh đều ở vị trí thứ 3/63 tỉnh thành; "
+        "“Xã hội số” xếp vị trí thứ 4/63 tỉnh thành."
+    )
+    assert _read(text) == {
+        ("Bắc Ninh", "digital_government", "rank", 3),
+        ("Bắc Ninh", "digital_economy", "rank", 3),
+        ("Bắc Ninh", "digital_society", "rank", 4),
+    }
+
+
+def test_a_leader_in_all_three_listed_pillars_leads_each():
+    text = (
+        "Cần Thơ là địa phương dẫn đầu bảng xếp hạng ở cả 3 trụ cột chính quyền số, kinh tế số và xã hội số."
+    )
+    read = _read(text)
+    assert {
+        ("Cần Thơ", k, "rank", 1) for k in ("digital_government", "digital_economy", "digital_society")
+    } <= read
+
+
+def test_the_dti_named_right_before_a_score_is_the_overall_score():
+    text = "Cần Thơ dẫn đầu ở cả 3 trụ cột chính quyền số, kinh tế số và xã hội số. với DTI là 0,4874 điểm."
+    scores = {r for r in _read(text) if r[2] == "score"}
+    assert scores == {("Cần Thơ", "overall", "score", Decimal("0.4874"))}
+
+
+def test_leading_the_ranking_in_the_listed_pillars_anchors_the_sequence_after_it():
+    text = (
+        "Cần Thơ là địa phương dẫn đầu bảng xếp hạng ở cả 3 trụ cột chính quyền số, kinh tế số và xã hội số. "
+        "Xếp sau lần lượt là Bắc Ninh, Quảng Ninh, Tiền Giang."
+    )
+    read = _read(text)
+    assert ("Cần Thơ", "overall", "rank", 1) in read
+    assert ("Cần Thơ", "digital_economy", "rank", 1) in read
+    assert {r for r in read if r[0] != "Cần Thơ"} == {
+        ("Bắc Ninh", "overall", "rank", 2),
+        ("Quảng Ninh", "overall", "rank", 3),
+        ("Tiền Giang", "overall", "rank", 4),
+    }
+
+
+def test_leading_the_ministries_ranking_is_not_the_provinces():
+    text = "Bộ Tài chính dẫn đầu bảng xếp hạng các bộ, ngành; Cần Thơ xếp thứ 7/63."
+    assert not [r for r in _read(text) if r[3] == 1]  # the ministry's first place is nobody's here
+
+
+def test_each_change_takes_the_rank_right_before_it_when_several_indices_are_ranked():
+    text = (
+        "Chỉ số Chính quyền số của Hà Tĩnh xếp hạng 39/63, tăng 20 bậc so với năm 2021; "
+        "Chỉ số Xã hội số xếp hạng 40/63, tăng 18 bậc so với năm 2021."
+    )
+    changes = {r for r in _read(text) if r[2] == "rank_change"}
+    assert changes == {
+        ("Hà Tĩnh", "digital_government", "rank_change", 20),
+        ("Hà Tĩnh", "digital_society", "rank_change", 18),
+    }
+
+
+def test_number_words_after_xep_hang_and_before_bac():
+    text = (
+        "Ở trụ cột kinh tế số, Quảng Ninh đạt 0,7187 điểm, vươn lên xếp hạng chín, "
+        "tăng năm bậc so với năm 2021."
+    )
+    assert {
+        ("Quảng Ninh", "digital_economy", "rank", 9),
+        ("Quảng Ninh", "digital_economy", "rank_change", 5),
+    } <= _read(text)
+    assert not [r for r in _read("Năm 2022, Bắc Ninh xếp hạng ba trụ cột lần lượt tăng.") if r[2] == "rank"]
+
+
+def test_a_tie_shares_only_the_indices_named_after_the_last_value():
+    text = (
+        "Trong đó, chỉ số Nhận thức số của Lào Cai đứng đầu cả nước, hai chỉ số An toàn thông tin mạng "
+        "và Hoạt động kinh tế số cùng xếp thứ 9."
+    )
+    assert _read(text) == {
+        ("Lào Cai", "digital_awareness", "rank", 1),
+        ("Lào Cai", "cybersecurity", "rank", 9),
+        ("Lào Cai", "digital_economy_activity", "rank", 9),
+    }
+
+
+def test_the_total_score_is_the_overall_score():
+    text = (
+        "Chỉ số DTI 2021 được công bố. Tỉnh Lâm Đồng xếp vị trí 20/63 với tổng điểm là 0,4626 điểm, "
+        "cả 3 trụ cột chính quyền số, kinh tế số và xã hội số đều tăng."
+    )
+    assert ("Lâm Đồng", "overall", "score", Decimal("0.4626")) in _read(text)
+
+
+def test_a_2024_text_writing_tp_hue_means_the_merged_city_unless_the_cohort_says_otherwise():
+    assert resolve("TP Huế", 2024, None).slug == "hue-2025"
+    assert resolve("Thừa Thiên Huế", 2024, None).slug == "thua-thien-hue"
+    assert resolve("TP Huế", 2024, 63).slug == "thua-thien-hue"
+    assert resolve("TP Huế", 2023, None).slug == "thua-thien-hue"
+    assert resolve("TP Hải Phòng", 2024, None).era == "63"  # a city in both eras: the 63 when unknown
+
+
+def test_a_2024_rank_with_places_gained_since_2023_gives_the_2023_rank_among_the_63(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(
+        "Tin chuyển đổi số\n\nTrong chỉ số DTI năm 2024, Quảng Trị xếp thứ 20 toàn quốc "
+        "(tăng 3 bậc so với năm 2023).\n",
+        encoding="utf-8",
+    )
+    got = {
+        (c.province, c.edition, c.measure, c.value, c.cohort, c.derived) for c in extract_path(path).claims
+    }
+    assert ("quang-tri", 2023, "rank", 23, 63, True) in got
+    assert ("quang-tri", 2024, "rank", 20, None, False) in got  # the 2024 rank's own cohort stays unsaid
+
+
+def test_a_value_fronted_before_the_subject_is_the_subjects():
+    text = (
+        "Cụ thể, với giá trị DTI đạt 0,6912 điểm (tăng 0,2 điểm so với năm 2021), Bắc Ninh vươn lên "
+        "đứng thứ tư, theo sát Quảng Ninh và Cần Thơ."
+    )
+    assert ("Bắc Ninh", "overall", "score", Decimal("0.6912")) in _read(text)
+    # a fronted phrase naming a province itself is not moved on to the next name
+    other = "Với Hà Nội đạt 0,6912 điểm, Bắc Ninh đứng thứ tư."
+    assert ("Bắc Ninh", "overall", "score", Decimal("0.6912")) not in _read(other)
+
+
+@pytest.mark.parametrize(
+    ("wording", "change"),
+    [("lùi 2 bậc", -2), ("tăng vọt 12 bậc", 12), ("tăng thêm 3 bậc", 3), ("tăng tới 15 bậc", 15)],
+)
+def test_rank_changes_with_an_adverb_or_lui(wording, change):
+    text = f"Năm 2023, chỉ số DTI của tỉnh Bắc Giang xếp thứ 9/63, {wording} so với năm 2022."
+    assert ("Bắc Giang", "overall", "rank_change", change) in _read(text)
+
+
+def test_elliptical_ranks_right_after_the_index_names():
+    text = (
+        "Theo báo cáo DTI 2023, trụ cột chính quyền số của Bắc Giang xếp thứ 12, "
+        "kinh tế số thứ 8, xã hội số thứ 10."
+    )
+    assert {r for r in _read(text) if r[2] == "rank"} == {
+        ("Bắc Giang", "digital_government", "rank", 12),
+        ("Bắc Giang", "digital_economy", "rank", 8),
+        ("Bắc Giang", "digital_society", "rank", 10),
+    }
+    assert _read("Theo báo cáo DTI 2023, Bắc Giang có chính quyền số thứ hai năm liên tiếp dẫn đầu.") == set()
+
+
+def test_a_score_in_brackets_right_after_a_name_is_its_own():
+    text = (
+        "Theo DTI 2022, top 5 gồm Đà Nẵng (0,8002), TP Hồ Chí Minh (0,7163), Quảng Ninh (0,7024 điểm), "
+        "Thừa Thiên Huế (0,6975) và Cần Thơ (0,6924)."
+    )
+    read = _read(text)
+    assert ("Đà Nẵng", "overall", "score", Decimal("0.8002")) in read
+    assert ("Cần Thơ", "overall", "score", Decimal("0.6924")) in read
+    assert not [r for r in read if r[2] == "rank"]  # "top 5 gồm" is a group, not a ranking
+    one_index = "Về kinh tế số trong DTI 2022, Đà Nẵng (0,72) và Hà Nội (0,65) dẫn đầu."
+    assert ("Hà Nội", "digital_economy", "score", Decimal("0.65")) in _read(one_index)
+    assert _read("Theo PCI và DTI 2022, Đà Nẵng (0,72) và Hà Nội (0,65) dẫn đầu.") == set()
+
+
+def test_climbing_or_falling_to_a_place():
+    text = "Năm 2022, chỉ số DTI của Lào Cai xếp thứ 38/63; năm 2023 tỉnh vươn lên thứ 25/63."
+    assert {r for r in _read(text) if r[2] == "rank"} == {
+        ("Lào Cai", "overall", "rank", 38),
+        ("Lào Cai", "overall", "rank", 25),
+    }
+
+
+def test_indices_listed_before_respectively_take_the_ranks_in_order():
+    text = (
+        "Trong bảng xếp hạng DTI 2023, 3 trụ cột của Bình Định gồm chính quyền số, kinh tế số "
+        "và xã hội số lần lượt xếp thứ 20, 12 và 15."
+    )
+    assert _read(text) == {
+        ("Bình Định", "digital_government", "rank", 20),
+        ("Bình Định", "digital_economy", "rank", 12),
+        ("Bình Định", "digital_society", "rank", 15),
+    }
+    # two indices, three ranks: nothing pairs, so nothing is read (it was "kinh tế số 20")
+    uneven = (
+        "Trong bảng xếp hạng DTI 2023, chính quyền số và kinh tế số của Bình Định "
+        "lần lượt xếp thứ 20, 12 và 15."
+    )
+    assert _read(uneven) == set()
+
+
+def test_a_rank_said_to_be_national_stays_beside_a_regional_one():
+    text = "Năm 2023, Bình Định đứng thứ 17 cả nước về chỉ số chuyển đổi số, đứng thứ 3 khu vực Nam Trung Bộ."
+    assert _read(text) == {("Bình Định", "overall", "rank", 17)}
+    assert _read("Năm 2023, chỉ số DTI của Bình Định đứng thứ 3 khu vực Nam Trung Bộ.") == set()
+
+
+def test_an_announced_ordered_list_gives_ranks_and_a_group_does_not():
+    ranked = "Theo DTI 2022, 3 địa phương dẫn đầu lần lượt là Đà Nẵng, TP Hồ Chí Minh và Quảng Ninh."
+    assert _read(ranked) == {
+        ("Đà Nẵng", "overall", "rank", 1),
+        ("TP Hồ Chí Minh", "overall", "rank", 2),
+        ("Quảng Ninh", "overall", "rank", 3),
+    }
+    places = "Ở DTI 2022, các vị trí từ 2 đến 4 lần lượt thuộc về TP Hồ Chí Minh, Quảng Ninh và Cần Thơ."
+    assert ("Cần Thơ", "overall", "rank", 4) in _read(places)
+    assert _read("Theo DTI 2022, 3 địa phương dẫn đầu gồm Đà Nẵng, TP Hồ Chí Minh và Quảng Ninh.") == set()
+    assert (
+        _read("Theo DTI 2022, 3 địa phương dẫn đầu lần lượt là Đà Nẵng, Lạng Sơn, Yên Bái và Bắc Ninh.")
+        == set()
+    )
+
+
+def test_a_rank_over_a_cohort_after_a_colon_or_in_brackets():
+    assert _read("Xếp hạng DTI 2023 của Bình Định: thứ 17/63.") == {("Bình Định", "overall", "rank", 17)}
+    assert _read("Theo DTI 2023, Bắc Kạn xếp cuối bảng (thứ 63/63).") == {("Bắc Kạn", "overall", "rank", 63)}
+
+
+def test_a_year_in_an_aside_with_its_own_value_is_not_the_value_before_it():
+    found = find_claims("Theo DTI 2022, Hà Nội xếp thứ 24/63 (năm 2021: thứ 20/63).")
+    assert sorted((f.value, f.edition) for f in found) == [(20, 2021), (24, 2022)]
+    found = find_claims("Hà Nội xếp thứ 24/63 (DTI 2022), năm 2021 thứ 20/63.")
+    assert sorted((f.value, f.edition) for f in found) == [(20, 2021), (24, 2022)]
+
+
+def test_the_leader_named_after_the_verb():
+    text = "Theo DTI 2022, vị trí dẫn đầu thuộc về Đà Nẵng, tiếp theo là TP Hồ Chí Minh và Quảng Ninh."
+    assert _read(text) == {
+        ("Đà Nẵng", "overall", "rank", 1),
+        ("TP Hồ Chí Minh", "overall", "rank", 2),
+        ("Quảng Ninh", "overall", "rank", 3),
+    }
+    assert _read("Về nhận thức số trong DTI 2022, đứng đầu là Lạng Sơn.") == {
+        ("Lạng Sơn", "digital_awareness", "rank", 1)
+    }
+    assert _read("Theo DTI 2022, nhóm dẫn đầu là Đà Nẵng, TP Hồ Chí Minh và Quảng Ninh.") == set()
+
+
+def test_a_group_said_to_lead_gives_no_first_place():
+    text = (
+        "Theo DTI 2022, hai địa phương còn lại trong nhóm 5 tỉnh, thành dẫn đầu là Thừa Thiên Huế (thứ 4) "
+        "và Cần Thơ (thứ 5)."
+    )
+    assert not [r for r in _read(text) if r[3] == 1]
