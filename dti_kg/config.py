@@ -119,6 +119,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_ROWS", 10_000, int, "result rows (or triples) returned; more sets X-DTI-Truncated", _SERVER),
     Setting("QUERY_WORKERS", 2, int, "worker processes that run queries (per web process)", _SERVER),
     Setting(
+        "RESPONSE_CACHE_MB",
+        64,
+        int,
+        "memory per web process for answers kept until the next build (0: no cache)",
+        _SERVER,
+        can_be_zero=True,
+    ),
+    Setting(
         "QUEUE_SIZE",
         64,  # waiting costs a thread, not a worker: a burst of clients is queued, not refused
         int,
