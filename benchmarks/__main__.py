@@ -35,6 +35,7 @@ from dti_kg import store as dti_store
 from dti_kg.dumps import create_servable_build
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "sparql" / "dti_small.trig"
+SHOWN = ["dti", "dti-nocache", "in-process", "oxigraph", "hello"]
 RESULT_FORMATS = {
     "application/sparql-results+json": pyoxigraph.QueryResultsFormat.JSON,
     "text/turtle": pyoxigraph.RdfFormat.TURTLE,
@@ -144,6 +145,7 @@ def servers(store_link: Path, logs: Path, with_rdflib: bool) -> Iterator[dict[st
     with contextlib.ExitStack() as stack:
         found = {
             "dti": stack.enter_context(contenders.dti(store_link, logs)),
+            "dti-nocache": stack.enter_context(contenders.dti(store_link, logs, cache=False)),
             "oxigraph": stack.enter_context(contenders.oxigraph(build_dir / dti_store.OXIGRAPH_DIR, logs)),
             "hello": stack.enter_context(contenders.hello(logs)),
         }
@@ -185,8 +187,12 @@ def measure(
                 request = w.dti
                 if w.name.startswith("304"):
                     request = revalidation(running["dti"].port, request)
-                http_load(running["dti"].port, request, 1, 0.05)  # warm up
-                cells["dti"] = http_load(running["dti"].port, request, c, seconds)
+                for name in ("dti", "dti-nocache"):
+                    if name == "dti-nocache" and w.name.startswith("304"):
+                        continue  # a 304 does no work either way
+                    port = running[name].port
+                    http_load(port, request if name == "dti" else w.dti, 1, 0.05)  # warm up
+                    cells[name] = http_load(port, request if name == "dti" else w.dti, c, seconds)
                 if w.sparql is not None:
                     cells["in-process"] = call_load(in_process(oxi, w), c, seconds)
                     for name in ("oxigraph", "rdflib-endpoint"):
@@ -205,14 +211,15 @@ def print_serving(n: str, rows: list, contenders_shown: list[str]) -> None:
     print(f"\n## Serving, {n}\n")
     print(
         "Each cell: requests/s, p50 ± (p90 − p10) ms, p99 ms. "
-        "Ratios: dti requests/s over oxigraph's (or hello's).\n"
+        "Ratios: dti requests/s over oxigraph's (or hello's); dti-nocache is dti with its response "
+        "cache off (RESPONSE_CACHE_MB=0), so every request runs its query.\n"
     )
     print(
         "| workload | clients | "
         + " | ".join(contenders_shown)
-        + " | dti/oxigraph | dti/hello | dti p50 − in-process p50 |"
+        + " | dti/oxigraph | nocache/oxigraph | dti/hello | nocache p50 − in-process p50 |"
     )
-    print("|---|---:|" + "---|" * len(contenders_shown) + "---:|---:|---:|")
+    print("|---|---:|" + "---|" * len(contenders_shown) + "---:|---:|---:|---:|")
     for w, c, cells, note in rows:
         if note:
             print(f"| {w.name} | | {note} |")
@@ -221,13 +228,17 @@ def print_serving(n: str, rows: list, contenders_shown: list[str]) -> None:
         ox = cells.get("oxigraph")
         hello = cells.get("hello")
         inproc = cells.get("in-process")
+        nocache = cells.get("dti-nocache")
         ratio = f"{dti.rate / ox.rate:.2f}" if dti and ox and ox.rate else "-"
+        ratio_nocache = f"{nocache.rate / ox.rate:.2f}" if nocache and ox and ox.rate else "-"
         ratio_hello = f"{dti.rate / hello.rate:.2f}" if dti and hello and hello.rate else "-"
-        gap = f"{1000 * (dti.percentile(50) - inproc.percentile(50)):.2f} ms" if dti and inproc else "-"
+        gap = (
+            f"{1000 * (nocache.percentile(50) - inproc.percentile(50)):.2f} ms" if nocache and inproc else "-"
+        )
         print(
             f"| {w.name} | {c} | "
             + " | ".join(fmt_cell(cells.get(k)) for k in contenders_shown)
-            + f" | {ratio} | {ratio_hello} | {gap} |"
+            + f" | {ratio} | {ratio_nocache} | {ratio_hello} | {gap} |"
         )
 
 
@@ -283,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
                 dti_store.publish(p, create_servable_build(p, quads, {"note": "benchmark smoke"}))
             only = {"ASK", "canned edition-top", "deref Turtle", "304 revalidation"}
             rows = measure(link, work, [1, 2], 0.3, 5.0, with_rdflib=False, only=only, province="thai-nguyen")
-            print_serving("smoke (test fixture store)", rows, ["dti", "in-process", "oxigraph", "hello"])
+            print_serving("smoke (test fixture store)", rows, SHOWN)
             return 0
         if args.store:
             rows = measure(
@@ -295,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
                 with_rdflib=False,
             )
             quads = dti_store.read_build_info(args.store)["quads"]
-            print_serving(f"{args.store} ({quads} quads)", rows, ["dti", "in-process", "oxigraph", "hello"])
+            print_serving(f"{args.store} ({quads} quads)", rows, SHOWN)
             return 0
         builds: dict[int, dict] = {}
         for n in (int(x) for x in args.sizes.split(",")):
@@ -308,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
                 corpus.write_corpus(articles, n + 1)  # one more article, then the incremental build
                 result["increment"] = build(articles, link, work / f"cache-{n}")
                 builds[n] = result
-            shown = ["dti", "in-process", "oxigraph", "hello"]
+            shown = list(SHOWN)
             with_rdflib = n <= args.rdflib_max
             if with_rdflib:
                 shown.append("rdflib-endpoint")

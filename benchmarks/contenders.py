@@ -1,6 +1,7 @@
 """The servers compared, each started on a free loopback port over the same build, and stopped after.
 
 - ``dti``: ``dti serve`` (gunicorn, the guard, the query workers), as a user runs it;
+- ``dti-nocache``: the same with its per-build response cache off (every request does the work);
 - ``oxigraph``: ``oxigraph serve-read-only`` (PyPI ``oxigraph``, the same version as pyoxigraph) on the
   build's Oxigraph directory, union default graph (no query timeout: see oxigraph() below);
 - ``hello``: a hello-world Flask app under dti's gunicorn configuration (the HTTP stack alone);
@@ -82,11 +83,15 @@ ASK_PATH = "?query=ASK%7B%7D"
 
 
 @contextlib.contextmanager
-def dti(store_link: Path, logs: Path) -> Iterator[Server]:
+def dti(store_link: Path, logs: Path, *, cache: bool = True) -> Iterator[Server]:
+    """``dti serve``; with ``cache=False`` its per-build response cache is off (RESPONSE_CACHE_MB=0), so
+    every request does the work: the fair comparison for requests that repeat."""
+    name = "dti" if cache else "dti-nocache"
     port = free_port()
     argv = [executable("dti") or "dti", "serve", "--store", str(store_link), "--port", str(port)]
-    with serving("dti serve", argv, port, "/healthz", logs / "dti.log"):
-        yield Server("dti", port, "/sparql")
+    env = None if cache else {"DTI_KG_RESPONSE_CACHE_MB": "0"}
+    with serving(f"dti serve ({name})", argv, port, "/healthz", logs / f"{name}.log", env=env):
+        yield Server(name, port, "/sparql")
 
 
 @contextlib.contextmanager

@@ -242,6 +242,8 @@ def summarise(
         "p99_s": round(percentile([o.seconds for o in outcomes], 0.99), 3),
         "memory_kb": memory,
         "memory_growth_after_warm_up": round(growth, 3),
+        "memory_growth_limit": MEMORY_GROWTH_LIMIT,
+        "warm_up_s": seconds * WARM_UP_SHARE,
     }
 
 

@@ -98,6 +98,14 @@ SETTINGS: tuple[Setting, ...] = (
         _BUILD,
     ),
     Setting(
+        "PUBLISH_PASSWORD",
+        None,
+        str,
+        "password of the dti publish --user on the target store; only ever read from the environment "
+        "(a command-line option would be visible to every user of the machine)",
+        _BUILD,
+    ),
+    Setting(
         "STORE",
         "store",
         str,
@@ -110,6 +118,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("MAX_ROWS", 10_000, int, "result rows (or triples) returned; more sets X-DTI-Truncated", _SERVER),
     Setting("QUERY_WORKERS", 2, int, "worker processes that run queries (per web process)", _SERVER),
+    Setting(
+        "RESPONSE_CACHE_MB",
+        64,
+        int,
+        "memory per web process for answers kept until the next build (0: no cache)",
+        _SERVER,
+        can_be_zero=True,
+    ),
     Setting(
         "QUEUE_SIZE",
         64,  # waiting costs a thread, not a worker: a burst of clients is queued, not refused

@@ -101,7 +101,20 @@ PROBES = [
         "The province ranked 10th in the DTI 2022. Its GDP growth ranked 3rd nationwide.",
         [("bac-ninh", 2022, "overall", "rank", 10, False)],
     ),
-    ("en", "In the DTI 2022, the province ranked 10th. Bac Ninh ranked 2nd in the country in exports.", []),
+    # The export rank is refused as another ranking's (en-extract); before, its clash with the 10th sent
+    # both to review. The 10th is then the title's province's, as in the probe above.
+    (
+        "en",
+        "In the DTI 2022, the province ranked 10th. Bac Ninh ranked 2nd in the country in exports.",
+        [("bac-ninh", 2022, "overall", "rank", 10, False)],
+    ),
+    ("en", "In the 2023 DTI, the average was 0.6783; Ca Mau ranked 6th nationwide in exports.", []),
+    # A verbless list item followed by another topic is not the list's (en-extract, claims_en_lists).
+    (
+        "en",
+        "In the 2022 DTI, Lao Cai ranked 14th; Yen Bai, 5th in exports.",
+        [("lao-cai", 2022, "overall", "rank", 14, False)],
+    ),
     (
         "vi",
         "Ngày 8/8/2022, Bộ TT&TT công bố DTI 2021, theo đó tỉnh xếp thứ 12/63 tỉnh, thành phố.",

@@ -5,21 +5,13 @@ what it guards against."""
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from extract_helpers import Row, article_claims
 
-from dti_kg.loaders.extract import extract_path
 from dti_kg.loaders.metadata import find_title
 
-Row = tuple[str, int, str, str, object, int | None]
-
-
-def _claims(tmp_path: Path, body: str, title: str = "Digital transformation news") -> set[Row]:
-    path = tmp_path / "a.txt"
-    path.write_text(f"{title}\n\n{body}\n", encoding="utf-8")
-    e = extract_path(path)
-    return {(c.province, c.edition, c.indicator, c.measure, c.value, c.cohort) for c in e.claims}
+_claims = article_claims
 
 
 def _ranks(province: str, edition: int, cohort: int | None, **ranks: int) -> set[Row]:

@@ -44,12 +44,16 @@ SPLITS = ("dev", "test")
 # and general prose fixes, tuned on dev only:
 # vi dev 1.000 / 0.964, vi test 0.982 / 0.247; en dev 0.985 / 0.941 (a 2024 rank with places gained
 # since 2023 now derives the 2023 rank), en test 1.000 / 0.564.
+# Branch en-extract: the English part grown by 23 hand-labelled excerpts (15 dev, 8 test; 15 of them
+# negatives). Before any rule change: en dev 0.971 / 0.835 (79 claims), en test 1.000 / 0.571
+# (56 claims). After (claims_en_discourse.py / claims_en_lists.py, tuned on dev only): en dev
+# 0.988 / 0.942 (86 claims), en test 1.000 / 0.597 (62 claims, 7 of them in the two new test files).
 # The dti.gov.vn 2021 table (141 claims, a layout no rule reads yet, test split) lowers vi test recall.
 FLOORS: dict[tuple[str, str], tuple[float, float]] = {
     ("vi", "dev"): (0.999, 0.963),
     ("vi", "test"): (0.981, 0.246),
-    ("en", "dev"): (0.984, 0.940),
-    ("en", "test"): (1.0, 0.563),
+    ("en", "dev"): (0.987, 0.941),
+    ("en", "test"): (1.0, 0.596),
 }
 
 

@@ -11,6 +11,7 @@ from functools import cache
 
 import regex
 
+from dti_kg.loaders.claims_en_discourse import read_on
 from dti_kg.loaders.findings import Finding
 from dti_kg.loaders.guards import Guards
 from dti_kg.loaders.rules import Lexicon, find_all
@@ -90,15 +91,22 @@ _INDICATORS = (
     (r"digital\s+econom(?:y|ic)\s+activit(?:y|ies)", "digital_economy_activity"),
     (r"digital\s+soci(?:ety|al)\s+activit(?:y|ies)", "digital_society_activity"),
     (r"digital\s+(?:transformation\s+)?(?:awareness|cognition)", "digital_awareness"),
-    (r"digital\s+institutions?", "digital_institutions"),
+    (r"digital\s+institution(?:s|al)?", "digital_institutions"),
     (r"digital\s+infrastructure", "digital_infrastructure"),
     (r"digital\s+human\s+resources|digital\s+workforce", "digital_human_resources"),
-    (r"cyber\s*security|(?:network\s+)?information\s+security", "cybersecurity"),
+    (
+        r"cyber\s*security|cyber\s*information\s+security|(?:network\s+)?information\s+security",
+        "cybersecurity",
+    ),
     (r"smart\s+cit(?:y|ies)|smart\s+urban", "smart_city"),
     (r"digital\s+government", "digital_government"),
     (r"digital\s+economy", "digital_economy"),
     (r"digital\s+society", "digital_society"),
 )
+
+
+# "the Digital Institutional Index" names an indicator of the DTI, not another index.
+_INDICATOR_NAMES = "|".join(p for p, _ in _INDICATORS)
 
 
 def _number(token: str) -> int | None:
@@ -211,7 +219,10 @@ def lexicon() -> Lexicon:
             _I,
         ),
         rank=c(
-            _W + r"(?:ranked|ranks|ranking|came(?:\s+in(?:to)?)?|placed|finished|stood(?:\s+at)?|"
+            _W + r"(?:ranked|ranks|(?:ranking|placing|putting)(?:\s+it)?(?:\s+at)?"
+            r"|(?<=\bto\s)(?:rank|secure|claim|take|reach|hold|occupy)"
+            r"|came(?:\s+in(?:to|\s+at)?)?|placed|finished"
+            r"|stood(?:\s+at)?|"
             r"(?:was|is)(?:\s+ranked)?|took|in|at|to|reach(?:ed|ing)|secur(?:ed|ing)|claim(?:ed|ing)|held|holding"
             r"|occup(?:ied|ying))\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>" + _ORDINAL + r"))"
             # without a verb, in a list: "including first position in digital institutions"
@@ -252,7 +263,7 @@ def lexicon() -> Lexicon:
             _I,
         ),
         score=c(
-            r"(?:scor(?:ed|ing|e\s+of)|with|reach(?:ed|ing)|achiev(?:ed|ing)|at|of)\s+(?:a\s+score\s+of\s+)?"
+            r"(?:scor(?:ed|ing|e\s+of)|score\s+(?:was|is|stood\s+at)|with|reach(?:ed|ing)|achiev(?:ed|ing)|at|of)\s+(?:a\s+score\s+of\s+)?"
             r"(?P<x>0\.\d{1,4}|1\.0{1,4})(?![\d.])"
             # a list without verbs: "digital economy 0.3019 points"
             r"|(?<=\p{L})\s+(?P<x>0\.\d{1,4})(?=\s+points?\b)"
@@ -277,7 +288,12 @@ def lexicon() -> Lexicon:
             r"\s+(?:by\s+)?(?P<n>"
             + _CARDINAL
             + r")\s+(?:places?|spots?|positions?|notch(?:es)?|ranks?|steps?)"
-            + _E,
+            + _E
+            # "43 places higher than in 2020", "five places lower than last year"
+            + r"|(?<![\p{L}\d.,])(?P<n>"
+            + _CARDINAL
+            + r")\s+(?:places?|spots?|positions?|notch(?:es)?|ranks?|steps?)\s+"
+            r"(?:(?P<up>higher|up)|(?P<down>lower|down))(?=\s+(?:than|from|compared|over|on)\b)",
             _I,
         ),
         number=_number,
@@ -299,7 +315,8 @@ def lexicon() -> Lexicon:
         ),
         edition_loose=c(_W + r"(?:in|for)\s+(?P<year>20\d\d)(?!\d)(?!\s*[-–]\s*20\d\d)", _I),
         not_edition_before=c(
-            r"(?:from|compared\s+(?:to|with)|since|than|over|period|between|to|until)\s+(?:the\s+)?(?:DTI\s+)?(?:in\s+)?$",
+            r"(?:from|compared\s+(?:to|with)|since|than|over|period|between|(?<!according\s)to|until)\s+(?:the\s+)?"
+            r"(?:DTI\s+)?(?:in\s+)?$",
             _I,
         ),
         unknown_place=c(
@@ -309,7 +326,10 @@ def lexicon() -> Lexicon:
         ),
         bare_province=c(r"\b[Tt]he\s+(?:province|city|locality)\b(?!\s+of)"),
         leader=c(
-            r"(?:led|leads|leading|topped|tops|headed|heads)"
+            r"(?:led|leads|leading|topped|tops|headed|heads|(?<=\bto\s)(?:lead|top|head)"
+            # "retained its top spot", "kept the first place"
+            r"|(?:retained|retains|kept|keeps|maintained|maintains|held|holds)\s+(?:its|the)\s+(?:top|first|leading)"
+            r"\s+(?:spot|position|place|rank(?:ing)?))"
             r"(?!\s+(?:the\s+)?(?:ministr|group|region|district|commune|list\s+of\s+ministr))(?![\p{L}\d])",
             _I,
         ),
@@ -324,7 +344,11 @@ def lexicon() -> Lexicon:
         list_separator=c(r"\s*,\s*(?:and\s+)?|\s+and\s+", _I),
         respectively_tail=c(r"[^.;\n]{0,60}?\brespectively\b", _I),
         # "the index" is the DTI again; a capitalised "… Index" is another one.
-        other_topic=c(r"\bin\s+terms\s+of\b|(?:\p{Lu}\p{Ll}+\s+)+Ind(?:ex|ices)\b"),
+        other_topic=c(
+            r"\bin\s+terms\s+of\b|(?<!\p{Lu}\p{Ll}+\s)(?!(?i:"
+            + _INDICATOR_NAMES
+            + r")\s+Ind(?:ex|ices)\b)(?:\p{Lu}\p{Ll}+\s+)+Ind(?:ex|ices)\b"
+        ),
         rule_prefix="en",
         guards=_guards(),
         leader_gap=c(
@@ -348,11 +372,13 @@ def lexicon() -> Lexicon:
             _I,
         ),
         reason=c(
-            r"\b(?:thanks\s+to|due\s+to|because|owing\s+to|growth|improvements?|progress|increases?)\b", _I
+            r"\b(?:thanks\s+to|due\s+to|because|owing\s+to|growth|improvements?|progress|increases?"
+            r"|(?:driven|boosted|backed|supported|powered|propelled)\s+by)\b",
+            _I,
         ),
     )
 
 
 def find_claims(text: str) -> list[Finding]:
     """Every DTI value stated in an English text."""
-    return find_all(text, lexicon())
+    return read_on(text, find_all(text, lexicon()), lexicon())

@@ -14,7 +14,7 @@ import regex
 
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.guards import Guards
-from dti_kg.loaders.places import find_places
+from dti_kg.loaders.places import PlaceMention, find_places
 from dti_kg.loaders.rules import (
     Lexicon,
     choose_place,
@@ -414,7 +414,8 @@ def _ordered_tops(text: str, sentence: Piece, lex: Lexicon) -> list[Finding]:
     if len(named) > 1 or count < 2:
         return []
     indicator = named.pop() if named else "overall"
-    chain, pos = [], m.end()
+    chain: list[PlaceMention] = []
+    pos = m.end()
     for p in find_places(text[m.end() : sentence.end], "vi"):
         start, end = m.end() + p.start, m.end() + p.end
         gap = text[pos:start]

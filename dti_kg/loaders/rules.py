@@ -382,9 +382,18 @@ def dti_sentences(text: str, lex: Lexicon) -> Iterator[tuple[Piece, Context]]:
         subject = next(iter(names)) if len(names) == 1 else None
         cohort = _sentence_cohort(text, sentence, lex, [])
         if lex.dti_mark.search(sentence.text) or clause_indicators(sentence.text, lex):
+            # A sentence naming only indicators right after a DTI sentence goes on about the DTI:
+            # "… (DTI 2021). Vinh Phuc scored 0.4880 points, driven by three pillars of …".
+            overall = previous is not None and previous.overall and not lex.dti_mark.search(sentence.text)
             yield (
                 sentence,
-                Context(cohort=carried.cohort, subject=carried.subject, about=about, antecedent=antecedent),
+                Context(
+                    cohort=carried.cohort,
+                    subject=carried.subject,
+                    about=about,
+                    antecedent=antecedent,
+                    overall=overall,
+                ),
             )
             # A bare rank after a DTI sentence is the overall index, unless that sentence made one
             # indicator the topic ("In the digital economy pillar, …. Lang Son came 5th.").
@@ -654,7 +663,13 @@ def find_in_sentence(
     if not places and anaphor and context.subject:
         places = [PlaceMention(anaphor.start("a"), anaphor.end("a"), context.subject)]
     parts = clauses(text, sentence)
-    sentence_has_indicator = any(_clause_mentions(text, c, lex) for c in parts)
+    # Indicators named after a reason ("…, driven by three pillars of A, B and C") are not the
+    # sentence's own, however the clauses split the list.
+    sentence_has_indicator = any(
+        lex.reason is None or not lex.reason.search(text, sentence.start, m[0])
+        for c in parts
+        for m in _clause_mentions(text, c, lex)
+    )
     sentence_overall = bool(lex.overall.search(sentence.text)) or context.overall
     other_in_sentence = bool(lex.other_index.search(sentence.text))
     edition = sentence_edition(text, sentence, lex)
@@ -880,10 +895,10 @@ def find_in_sentence(
                 if f.measure == "rank" and f.span.end <= v.start and ";" not in text[f.span.end : v.start]
             ]
             last_end = max((f.span.end for f in before), default=None)
-            keys = {f.indicator for f in before if f.span.end == last_end}
-            if len(keys) == 1:
+            last_keys = {f.indicator for f in before if f.span.end == last_end}
+            if len(last_keys) == 1:
                 cohort = _era_cohort(place) or sentence_cohort
-                findings.append(_finding(env, clause, v, keys.pop(), place, cohort))
+                findings.append(_finding(env, clause, v, last_keys.pop(), place, cohort))
     if by_index and len({p.name for p in places}) <= 1 and not narrow:
         # "3 trụ cột gồm A, B và C lần lượt xếp thứ 20, 12 và 15": each index its rank, in order
         place = places[0] if places else None

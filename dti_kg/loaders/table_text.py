@@ -268,7 +268,7 @@ def _ordered_prefix(rows: list[list[_Cell]], before: int) -> int:
         if k == before:
             continue
         for kinds, key, up in ((("int", "pair"), "number", True), (("dec",), "score", False)):
-            values = []
+            values: list[float] = []
             for r in rows:
                 value = getattr(r[k], key) if r[k].kind in kinds else None
                 if value is None or (values and (value < values[-1] if up else value > values[-1])):
@@ -355,20 +355,21 @@ def _header_columns(header: str, lex: Lexicon) -> _Header:
             items.append((w_start, _Column(None, measure, ordinal)))  # a bare "STT", "Xếp hạng", "Điểm"
     for n_start, n_end, key in names:
         own = header[n_start:n_end]
-        measure = attached.get(n_start)
-        if measure is None and RANK_WORD.search(own):
-            measure = "rank"
-        elif measure is None and SCORE_WORD.search(own):
-            measure = "score"
-        items.append((n_start, _Column(key, measure)))
+        named_measure = attached.get(n_start)
+        if named_measure is None and RANK_WORD.search(own):
+            named_measure = "rank"
+        elif named_measure is None and SCORE_WORD.search(own):
+            named_measure = "score"
+        items.append((n_start, _Column(key, named_measure)))
     items.sort(key=lambda item: item[0])
     if split is None:
         # No word names the unit column: the lines above are a title ("Bảng xếp hạng DTI 2022:",
         # "Xếp hạng chỉ số kinh tế số"): the one index it names besides the DTI is the table's, and
         # a single column of values after the names holds that index's values.
         named_keys = {c.indicator for _, c in items if c.indicator is not None}
-        own = named_keys - {"overall"}
-        subject = own.pop() if len(own) == 1 else ("overall" if not own and named_keys else None)
+        own_keys = named_keys - {"overall"}
+        fallback = "overall" if not own_keys and named_keys else None
+        subject = own_keys.pop() if len(own_keys) == 1 else fallback
         return _Header([], [_Column(subject, None)] if subject else [], subject)
     return _Header([c for p, c in items if p < split], [c for p, c in items if p > split], "overall")
 

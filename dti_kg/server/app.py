@@ -27,6 +27,7 @@ BLUEPRINTS: list[tuple[str, str]] = [
     ("dti_kg.server.openapi", "bp"),
     ("dti_kg.server.cite", "bp"),
     ("dti_kg.server.validators", "bp"),  # CORS, ETag and Last-Modified on every route
+    ("dti_kg.server.response_cache", "bp"),  # after validators: a 304 is cheaper than a kept answer
     ("dti_kg.server.headers", "bp"),  # CSP, nosniff, no framing on every response
 ]
 

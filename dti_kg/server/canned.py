@@ -31,7 +31,7 @@ from dti_kg.server import tables
 from dti_kg.server.bindings import inline
 from dti_kg.server.conneg import negotiate
 from dti_kg.server.errors import NotAcceptable, QueryRejected
-from dti_kg.server.known import closest, known_iris, names_something
+from dti_kg.server.known import names_something, suggestions
 from dti_kg.server.links import resolve_iri
 from dti_kg.server.results import SPARQL_JSON, XSD, decode_sparql_json, executor, iri, literal, pinned_build
 
@@ -192,11 +192,10 @@ def require_named(query: CannedQuery, values: dict[str, tuple]) -> None:
     asked = [p.name for p in query.params if p.type == "iri" and p.name in values]
     if not asked:
         return
-    known = known_iris()
     for name in asked:
         value = values[name][1]
-        if not names_something(value, known):
-            hints = closest(value, known.iris)
+        if not names_something(value):
+            hints = suggestions(value)
             hint = f"; did you mean {' or '.join(hints)}?" if hints else ""
             detail = f"parameter {name!r}: {value} names nothing in the graph{hint}"
             raise QueryRejected(detail, parameter=name)

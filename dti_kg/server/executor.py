@@ -1,7 +1,8 @@
 """Run queries in worker processes the web process can kill.
 
 pyoxigraph cannot cancel a query, and a bad one can exhaust memory or crash the process, so the web
-process never runs one itself: ``Executor.run`` hands the query to an idle worker process
+process runs none itself (save the shapes dti_kg.server.bounded proves cheap): ``Executor.run`` hands
+the query to an idle worker process
 (``dti_kg.server.worker``) and waits at most QUERY_TIMEOUT seconds. Past the deadline the worker is
 killed and replaced and the client gets 503 with Retry-After.
 
@@ -49,6 +50,14 @@ class ExecResult:
     truncated: bool
     rows: int | None  # rows (SELECT) or triples (CONSTRUCT/DESCRIBE) returned; None for ASK
     build_id: str
+
+
+def job_error(name: str, detail: str, parameter: str | None, retry: int) -> errors.ApiError:
+    """The typed error for a query job's ("error", (name, detail, parameter)) reply."""
+    error_class = _ERRORS.get(name, errors.ApiError)
+    if issubclass(error_class, errors.ServiceUnavailable):
+        return error_class(detail, retry_after=retry)
+    return error_class(detail, parameter=parameter)
 
 
 class _Died(Exception):
@@ -300,10 +309,7 @@ class Executor:
         if status == "ok":
             return payload
         name, detail, parameter = payload
-        error_class = _ERRORS.get(name, errors.ApiError)
-        if issubclass(error_class, errors.ServiceUnavailable):
-            raise error_class(detail, retry_after=retry)
-        raise error_class(detail, parameter=parameter)
+        raise job_error(name, detail, parameter, retry)
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ is refused with 400 instead of being read with replacement characters. Relative 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
@@ -20,9 +21,10 @@ from flask import Blueprint, Response, current_app, redirect, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
-from dti_kg.server import conneg, guard, service_description
+from dti_kg.server import bounded, conneg, guard, service_description
 from dti_kg.server.caching import current_stamp, etag_for, not_modified
 from dti_kg.server.errors import NotAcceptable, QueryRejected, UnsupportedMediaType, UpdateRefused
+from dti_kg.server.executor import ExecResult
 from dti_kg.server.results import executor, pinned_build
 
 bp = Blueprint("sparql", __name__)
@@ -161,6 +163,30 @@ def _content_type(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
 
 
+def _run(req: QueryRequest, build: str | None) -> ExecResult:
+    """Run the query: in this process when its shape bounds its cost (dti_kg.server.bounded), else on a
+    query worker."""
+    config = current_app.config
+    if (
+        build is None
+        and not req.default_graph_uris
+        and not req.named_graph_uris
+        and bounded.is_bounded(req.query)
+    ):
+        retry = max(1, math.ceil(float(config["QUERY_TIMEOUT"])))
+        return bounded.local_store().run(
+            req.query, accept=req.accept, base_iri=config["BASE_IRI"], retry=retry
+        )
+    return executor().run(
+        req.query,
+        accept=req.accept,
+        default_graph_uris=req.default_graph_uris,
+        named_graph_uris=req.named_graph_uris,
+        base_iri=config["BASE_IRI"],
+        build=build,
+    )
+
+
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql() -> BaseResponse:
     req = _read_request()
@@ -180,14 +206,7 @@ def sparql() -> BaseResponse:
     if not_modified(request, etag, stamp):
         response = Response(status=304)
     else:
-        result = executor().run(
-            req.query,
-            accept=req.accept,
-            default_graph_uris=req.default_graph_uris,
-            named_graph_uris=req.named_graph_uris,
-            base_iri=config["BASE_IRI"],
-            build=build,
-        )
+        result = _run(req, build)
         if result.build_id != stamp.build_id:  # the store switched builds while the query ran
             stamp = current_stamp(config["STORE"])
             etag = etag_for(result.build_id, *parts)

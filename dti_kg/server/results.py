@@ -1,6 +1,7 @@
 """Running the pages' own queries through the executor and decoding what comes back.
 
-The web process never opens the store: every query goes to :func:`executor`.
+Every page query goes to :func:`executor` (only ``/sparql`` answers a query whose shape bounds its
+cost in the web process: dti_kg.server.bounded).
 SELECT results are asked for as SPARQL JSON and decoded into :class:`Term` rows; graphs as N-Triples
 and parsed with rdflib.
 """

@@ -1,0 +1,48 @@
+"""Mention helpers for the English discourse and list rules: patterns over the lexicon's ordinals, and the
+mentions that mark another value or a rank's own ordinal."""
+
+from __future__ import annotations
+
+import regex
+
+from dti_kg.loaders.findings import Finding, span_of
+from dti_kg.loaders.places import PlaceMention
+from dti_kg.loaders.rules import Lexicon, sentence_edition
+from dti_kg.loaders.segments import Piece
+
+_I = regex.IGNORECASE
+
+# What may not stand between a value and what is read with it: another year, a score, another clause.
+OTHER_VALUE = regex.compile(r"20\d\d|\d[.,]\d|[;:]")
+
+
+# An ordinal as written ("15th", "first", "forty-first"): where a rank's own value ends in its quote.
+ORDINAL_WORD = regex.compile(r"(?<![\p{L}\d])[\p{L}\d]+(?:st|nd|rd|th)(?![\p{L}\d])", _I)
+
+
+def ordinal_pattern(lex: Lexicon, template: str) -> regex.Pattern[str]:
+    """``template`` with ``ORD`` standing for the lexicon's ordinal (a named group ``n…``)."""
+    ordinal = lex.ordinal.pattern.replace("(?P<n>", "(?:").replace("(?![\\p{L}\\d])", "")
+    return regex.compile(template.replace("ORD", ordinal), _I)
+
+
+def ordinals(text: str, lex: Lexicon, start: int, end: int) -> list[int]:
+    """The ranks the ordinals of ``text[start:end]`` state, in order."""
+    return [n for m in lex.ordinal.finditer(text, start, end) if (n := lex.number(m.group("n")))]
+
+
+def overall_rank(
+    text: str, lex: Lexicon, sentence: Piece, place: PlaceMention, n: int, end: int, rule: str
+) -> Finding:
+    """The overall rank ``n`` of ``place`` stated in ``sentence`` (quoted from the name to ``end``), of
+    the edition the sentence names, if any."""
+    return Finding(
+        "overall",
+        "rank",
+        n,
+        span_of(text, place.start, end),
+        rule,
+        sentence,
+        edition=sentence_edition(text, sentence, lex),
+        place=place,
+    )

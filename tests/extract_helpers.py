@@ -1,0 +1,17 @@
+"""Helpers shared by the sentence-rule tests: extract a short invented article and list its claims."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dti_kg.loaders.extract import extract_path
+
+Row = tuple[str, int, str, str, object, int | None]
+
+
+def article_claims(tmp_path: Path, body: str, title: str = "Digital transformation news") -> set[Row]:
+    """(province, edition, indicator, measure, value, cohort) of every claim of ``body`` under ``title``."""
+    path = tmp_path / "a.txt"
+    path.write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+    e = extract_path(path)
+    return {(c.province, c.edition, c.indicator, c.measure, c.value, c.cohort) for c in e.claims}
