@@ -197,16 +197,10 @@ def create_build(
 
     ``info`` is recorded as given, plus ``build_id`` and ``quads`` (the count actually stored).
     """
-    d = new_build_dir(p)
-    store = pyoxigraph.Store(str(d / OXIGRAPH_DIR))
-    store.bulk_extend(quads)
-    store.flush()
-    count = len(store)
-    if finish is not None:  # e.g. dti_kg.dumps.write_dumps: files written from the finished store
-        finish(d, store)
-    del store  # releases the store's lock before anyone opens it read-only
-    write_build_info(d, {**info, "quads": count})
-    return d
+    with staging(p) as staged:
+        staged.extend(quads)
+        # ``finish``: e.g. dti_kg.dumps.write_dumps, files written from the finished store
+        return staged.finish(info, finish)
 
 
 class Staged:
@@ -237,7 +231,7 @@ class Staged:
             self.flush_buffer()
 
     def add(self, quad: pyoxigraph.Quad) -> None:
-        self._buffer += f"{quad} .\n".encode()
+        self.extend((quad,))
 
     def extend(self, quads: Iterable[pyoxigraph.Quad]) -> None:
         """Quads through the same buffer: one bulk load for a small build keeps its store compact
@@ -269,7 +263,8 @@ class Staged:
         return self.directory
 
     def refuse(self, info: dict[str, Any]) -> Path:
-        """Keep only ``build.json`` (see :func:`create_refused`): without a store it is never published."""
+        """Keep only ``build.json`` (plus the reports the caller adds): what a refused build would have
+        served, for the user to read. Without a store it is never published."""
         self.store = None
         shutil.rmtree(self.directory / OXIGRAPH_DIR, ignore_errors=True)
         write_build_info(self.directory, info)
@@ -287,14 +282,6 @@ def staging(p: StorePaths) -> Iterator[Staged]:
         staged.store = None
         shutil.rmtree(staged.directory, ignore_errors=True)
         raise
-
-
-def create_refused(p: StorePaths, info: dict[str, Any]) -> Path:
-    """A build directory holding only ``build.json`` (plus the reports the caller adds): what a
-    refused build would have served, for the user to read. It has no store, so it is never published."""
-    d = new_build_dir(p)
-    write_build_info(d, info)
-    return d
 
 
 def write_build_info(d: Path, info: dict[str, Any]) -> None:

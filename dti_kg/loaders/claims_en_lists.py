@@ -275,14 +275,13 @@ def _indicator_respectively(text: str, lex: Lexicon, findings: list[Finding]) ->
         named = places_in(text, sentence.start, m.start(), "en").places
         if len(ranks) != len(keys) or len({p.name for p in named}) != 1:
             continue
-        # What the sentence rules made of the stretch gives way (a wrong overall rank, a refusal).
-        out = [
-            g for g in out if not (g.sentence.start == sentence.start and m.start() <= g.span.start < m.end())
-        ]
+        # What the sentence rules made of the stretch, or across its start, gives way (a wrong overall
+        # rank, a refusal).
         out = [
             g
             for g in out
-            if not (g.sentence.start == sentence.start and g.span.start <= m.start() < g.span.end)
+            if g.sentence.start != sentence.start
+            or not (m.start() <= g.span.start < m.end() or g.span.start <= m.start() < g.span.end)
         ]
         span = span_of(text, named[-1].start, m.end())
         edition = sentence_edition(text, sentence, lex)

@@ -145,6 +145,13 @@ def _cohort(finding: Finding, edition: int) -> tuple[int | None, str | None]:
     return (sizes[0], None) if len(sizes) == 1 else (None, None)
 
 
+def _compared_edition(finding: Finding, edition: int) -> int | None:
+    """The edition a rank change is counted from: the one the text names, else the one before."""
+    if finding.measure != "rank_change":
+        return None
+    return finding.compared_to if finding.compared_to is not None else edition - 1
+
+
 def _where(finding: Finding) -> str:
     return f"{finding.span.quote[:80]!r} at {finding.span.start}"
 
@@ -163,9 +170,8 @@ def _claim(
         return None, problem
     if finding.measure == "rank" and not (1 <= int(finding.value) <= (cohort or 63)):
         return None, f"rank {finding.value} is out of range"
-    compared = None
-    if finding.measure == "rank_change":
-        compared = finding.compared_to if finding.compared_to is not None else edition - 1
+    compared = _compared_edition(finding, edition)
+    if compared is not None:
         if compared not in editions() or compared >= edition:
             return None, f"no DTI {compared} to compare with"
         # Found by the property tests: "tăng 63 bậc" in a cohort of 63 (at most 62 places to move).
@@ -213,9 +219,7 @@ def _candidate(
     }
     if (title := _title_place(doc)) and (unit := resolve(title, edition, cohort)) is not None:
         rivals.add(unit.slug)
-    compared = None
-    if finding.measure == "rank_change":
-        compared = finding.compared_to if finding.compared_to is not None else edition - 1
+    compared = _compared_edition(finding, edition)
     return Candidate(
         edition=edition,
         indicator=finding.indicator,
