@@ -154,7 +154,8 @@ _DTI_INDEX_HEAD = regex.compile(
     r"|" + "|".join(p for p, _ in _INDICATORS) + r")\s*$",
     _I,
 )
-_INDEX_WORD = regex.compile(r"(?<=[\p{L}-])\s+ind(?:ex|ices)\b", _I)
+# "… index rankings" is the ranking the article reports, whatever comes before it.
+_INDEX_WORD = regex.compile(r"(?<=[\p{L}-])\s+ind(?:ex|ices)\b(?!\s+rankings?\b)", _I)
 
 
 def _foreign_index(text: str, start: int, end: int) -> bool:
@@ -224,7 +225,9 @@ def lexicon() -> Lexicon:
             r"|came(?:\s+in(?:to|\s+at)?)?|placed|finished"
             r"|stood(?:\s+at)?|"
             r"(?:was|is)(?:\s+ranked)?|took|in|at|to|reach(?:ed|ing)|secur(?:ed|ing)|claim(?:ed|ing)|held|holding"
-            r"|occup(?:ied|ying))\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>" + _ORDINAL + r"))"
+            r"|occup(?:ied|ying))\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>" + _ORDINAL + r")"
+            # "ranks 17/63": a bare number is a rank when the cohort follows it
+            r"|(?P<n>\d{1,2})(?=\s*/\s*(?:63|34)(?!\d)))"
             # without a verb, in a list: "including first position in digital institutions"
             r"|(?<![\p{L}\d])(?P<n>" + _ORDINAL + r")(?=\s+(?:place|position|spot)\s+(?:in|for)\s)"
             # the rank a change started from: "rose four ranks from fifth place"
@@ -290,6 +293,12 @@ def lexicon() -> Lexicon:
             + r")\s+(?:places?|spots?|positions?|notch(?:es)?|ranks?|steps?)"
             + _E
             # "43 places higher than in 2020", "five places lower than last year"
+            # "an increase of 12 positions from 2021", "a drop of three places"
+            + r"|(?:(?P<up>increase|rise|gain|jump|improvement|climb)|(?P<down>decrease|drop|fall|decline"
+            r"|slide))\s+of\s+(?P<n>"
+            + _CARDINAL
+            + r")\s+(?:places?|spots?|positions?|notch(?:es)?|ranks?|steps?)"
+            + _E
             + r"|(?<![\p{L}\d.,])(?P<n>"
             + _CARDINAL
             + r")\s+(?:places?|spots?|positions?|notch(?:es)?|ranks?|steps?)\s+"
@@ -330,7 +339,8 @@ def lexicon() -> Lexicon:
             # "retained its top spot", "kept the first place"
             r"|(?:retained|retains|kept|keeps|maintained|maintains|held|holds)\s+(?:its|the)\s+(?:top|first|leading)"
             r"\s+(?:spot|position|place|rank(?:ing)?))"
-            r"(?!\s+(?:the\s+)?(?:ministr|group|region|district|commune|list\s+of\s+ministr))(?![\p{L}\d])",
+            r"(?!\s+(?:the\s+)?(?:ministr|group(?!\s+of\s+(?:the\s+)?(?:63|34)\b)|region|district|commune"
+            r"|list\s+of\s+ministr))(?![\p{L}\d])",
             _I,
         ),
         several_years=c(

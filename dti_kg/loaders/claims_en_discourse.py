@@ -25,6 +25,7 @@ import regex
 
 from dti_kg.loaders.claims_en_lists import pair_lists
 from dti_kg.loaders.claims_en_mentions import ORDINAL_WORD, OTHER_VALUE, ordinal_pattern, overall_rank
+from dti_kg.loaders.claims_en_sequences import read_sequences
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import places_in
 from dti_kg.loaders.rules import Lexicon, dti_sentences, known_year, sentence_edition
@@ -291,4 +292,4 @@ def read_on(text: str, findings: list[Finding], lex: Lexicon) -> list[Finding]:
     the excerpt cuts off refused."""
     found = pair_lists(text, lex, _next_year(text, _runs(text, findings)))
     found += _from_to(text, lex, found) + _ranked_object(text, lex, found) + _idioms(text, lex, found)
-    return _cut_off(text, _ranked_in_something_else(text, lex, found))
+    return _cut_off(text, _ranked_in_something_else(text, lex, read_sequences(text, lex, found)))
