@@ -226,8 +226,8 @@ def lexicon() -> Lexicon:
             r"|stood(?:\s+at)?|"
             r"(?:was|is)(?:\s+ranked)?|took|in|at|to|reach(?:ed|ing)|secur(?:ed|ing)|claim(?:ed|ing)|held|holding"
             r"|occup(?:ied|ying))\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>" + _ORDINAL + r")"
-            # "ranks 17/63": a bare number is a rank when the cohort follows it
-            r"|(?P<n>\d{1,2})(?=\s*/\s*(?:63|34)(?!\d)))"
+            # "ranks 17/63", "ranked 22 of 63 provinces": a bare number is a rank when the cohort follows it
+            r"|(?P<n>\d{1,2})(?=\s*/\s*(?:63|34)(?!\d)|\s+(?:out\s+)?of\s+(?:the\s+)?(?:all\s+)?(?:63|34)(?!\d)))"
             # without a verb, in a list: "including first position in digital institutions"
             r"|(?<![\p{L}\d])(?P<n>" + _ORDINAL + r")(?=\s+(?:place|position|spot)\s+(?:in|for)\s)"
             # the rank a change started from: "rose four ranks from fifth place"
@@ -239,7 +239,7 @@ def lexicon() -> Lexicon:
         # consecutive year") means the ordinal is something else.
         rank_reject_after=c(
             r"\s*(?:[-–]\s*\d|to\s+\d)|\s+(?!(?:out|among|of|nationwide|overall|in|with|and|on|for|after|behind"
-            r"|place|position|spot|among|across|place|the|by|at|while|scoring|a)(?![\p{L}]))\p{L}",
+            r"|place|position|spot|among|across|place|the|by|at|while|scoring|a|only\s+to)(?![\p{L}]))\p{L}",
             _I,
         ),
         rank_list_item=c(
@@ -338,7 +338,10 @@ def lexicon() -> Lexicon:
             r"(?:led|leads|leading|topped|tops|headed|heads|(?<=\bto\s)(?:lead|top|head)"
             # "retained its top spot", "kept the first place"
             r"|(?:retained|retains|kept|keeps|maintained|maintains|held|holds)\s+(?:its|the)\s+(?:top|first|leading)"
-            r"\s+(?:spot|position|place|rank(?:ing)?))"
+            r"\s+(?:spot|position|place|rank(?:ing)?)"
+            # "took the top spot", "claimed first place"
+            r"|(?:took|takes|taking|secured|secures|claimed|claims|won|wins|grabbed)\s+(?:the\s+)?(?:top|first)"
+            r"\s+(?:spot|position|place))"
             r"(?!\s+(?:the\s+)?(?:ministr|group(?!\s+of\s+(?:the\s+)?(?:63|34)\b)|region|district|commune"
             r"|list\s+of\s+ministr))(?![\p{L}\d])",
             _I,

@@ -5,6 +5,10 @@ or fills in whose they are; what it cannot pair exactly it leaves alone:
 
 - "Hanoi, Hue and Hai Phong ranked first through third respectively": a range of ordinals paired
   with the names listed before the verb, in order, when the counts match (``_range_respectively``);
+- "digital economy ranked 14th and digital society 25th": an indicator named after a ranked one, with
+  its own ordinal and no verb, takes that ordinal (``_elliptical_indicators``);
+- "from 50th out of 63 in 2020 to 41st in 2021 and 30th in 2022": each ordinal with the year right
+  after it, never the year of a neighbouring item (``_ordinal_years``);
 - "Phu Tho ranked 30th. Digital Awareness ranked third; …": a value whose sentence names no
   province, no nation and no average belongs to the one province the sentences just before it (in
   the same or the previous line) name (``_carry_subject``).
@@ -70,6 +74,88 @@ def _range_respectively(text: str, lex: Lexicon, findings: list[Finding]) -> lis
     return out
 
 
+def _elliptical_indicators(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
+    item = ordinal_pattern(
+        lex,
+        r"\s*(?:,|;)?\s*(?:and\s+)?(?:the\s+)?(?P<what>[^,;.\d]{4,60}?)\s*,?\s+(?P<o>ORD)(?=\s*[;.,)]|\s+and\s|\s*$)",
+    )
+    out = []
+    for f in findings:
+        if f.measure != "rank" or f.indicator == "overall" or f.refusal:
+            continue
+        pos = f.span.end
+        while (m := item.match(text, pos, f.sentence.end)) is not None:
+            what = regex.sub(r"\s+(?:pillar|index|indicator)$", "", m.group("what").strip(), flags=_I)
+            keys = {k for pattern, k in lex.indicators if pattern.fullmatch(what)}
+            n = lex.number(m.group("o"))
+            if len(keys) != 1 or not n:
+                break
+            key = keys.pop()
+            if not any(g.indicator == key and g.sentence.start == f.sentence.start for g in findings):
+                out.append(
+                    replace(
+                        f,
+                        indicator=key,
+                        value=n,
+                        span=span_of(text, m.start("what"), m.end()),
+                        rule="en.rank.elliptical-indicator",
+                    )
+                )
+            pos = m.end()
+    return out
+
+
+def _ordinal_years(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
+    item = ordinal_pattern(
+        lex,
+        r"(?P<o>ORD)(?:\s+(?:place|position))?(?:\s+(?:out\s+of|among)\s+(?:the\s+)?(?P<of>63)\s+[\p{L}\s,]{0,30}?)?"
+        r"\s+in\s+(?P<y>20\d\d)(?!\d)",
+    )
+    link = regex.compile(r"\s*,?\s*(?:(?:and\s+)?to|and|,)\s+(?:the\s+)?", _I)
+    out = list(findings)
+    for sentence, _ in dti_sentences(text, lex):
+        names = {p.name for p in places_in(text, sentence.start, sentence.end, "en").places}
+        chains: list[list[regex.Match[str]]] = []
+        for m in item.finditer(text, sentence.start, sentence.end):
+            if chains and link.fullmatch(text, chains[-1][-1].end(), m.start()):
+                chains[-1].append(m)
+            else:
+                chains.append([m])
+        for chain in chains:
+            years = [int(m.group("y")) for m in chain]
+            if len(chain) < 2 or len(set(years)) != len(years) or len(names) > 1:
+                continue
+            start, end = chain[0].start(), chain[-1].end()
+            inside = [
+                g
+                for g in out
+                if g.sentence.start == sentence.start
+                and g.measure == "rank"
+                and start <= g.span.end
+                and g.span.start < end
+            ]
+            base = next((g for g in inside if g.place is not None), None)
+            if base is None:
+                continue
+            out = [g for g in out if g not in inside]
+            for m in chain:
+                n = lex.number(m.group("o"))
+                if n:
+                    out.append(
+                        replace(
+                            base,
+                            value=n,
+                            edition=int(m.group("y")),
+                            cohort=63 if int(m.group("y")) < 2024 else None,
+                            cohort_hint=63 if int(m.group("y")) < 2024 else None,
+                            span=span_of(text, m.start(), m.end()),
+                            rule="en.rank.ordinal-years",
+                            previous_edition=False,
+                        )
+                    )
+    return out
+
+
 def _line_start(text: str, at: int) -> int:
     return text.rfind("\n", 0, at) + 1
 
@@ -98,4 +184,6 @@ def _carry_subject(text: str, findings: list[Finding]) -> list[Finding]:
 
 def read_sequences(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
     """The findings with ranges paired and unnamed values given the province just named."""
-    return _carry_subject(text, findings + _range_respectively(text, lex, findings))
+    found = _ordinal_years(text, lex, findings)
+    found += _range_respectively(text, lex, found) + _elliptical_indicators(text, lex, found)
+    return _carry_subject(text, found)
