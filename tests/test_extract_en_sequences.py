@@ -1,0 +1,125 @@
+"""English mention sequences of branch extract-en (``dti_kg/loaders/claims_en_sequences.py``) and the
+lexicon entries added with them. Each case is a short invented sentence in the style of the
+English-language Vietnamese press, written for this test (not copied from any article), with the whole
+extraction it must give (derived earlier ranks left out): a rule that pairs wrongly, adds a value the
+sentence does not state, or gives a value the year of a neighbouring item fails here."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from dti_kg.loaders.extract import extract_path
+
+Row = tuple[str, int, str, str, object, int | None]
+
+
+def _claims(tmp_path, body: str) -> set[Row]:
+    path = tmp_path / "a.txt"
+    path.write_text(f"Digital transformation news\n\n{body}\n", encoding="utf-8")
+    e = extract_path(path)
+    return {
+        (c.province, c.edition, c.indicator, c.measure, c.value, c.cohort) for c in e.claims if not c.derived
+    }
+
+
+def _rank(province: str, edition: int, n: int, indicator: str = "overall", cohort: int | None = 63) -> Row:
+    return (province, edition, indicator, "rank", n, cohort)
+
+
+CASES = [
+    (
+        "a-range-of-ordinals-pairs-with-the-names-in-order",
+        "According to the 2023 DTI, Lao Cai, Yen Bai and Son La ranked first through third respectively.",
+        {_rank("lao-cai", 2023, 1), _rank("yen-bai", 2023, 2), _rank("son-la", 2023, 3)},
+    ),
+    (
+        # Three names, a range of two: nothing is paired.
+        "a-range-whose-length-differs-is-not-paired",
+        "According to the 2023 DTI, Lao Cai, Yen Bai and Son La ranked first to second respectively.",
+        set(),
+    ),
+    (
+        "a-rank-written-n-slash-63-and-its-list",
+        "In the 2022 DTI, Ha Tinh ranks 17/63 in digital government, 19/63 in digital economy, and 25/63 in "
+        "digital society.",
+        {
+            _rank("ha-tinh", 2022, 17, "digital_government"),
+            _rank("ha-tinh", 2022, 19, "digital_economy"),
+            _rank("ha-tinh", 2022, 25, "digital_society"),
+        },
+    ),
+    (
+        "a-bare-number-before-of-63-is-a-rank",
+        "Lang Son's DTI ranked 22 of 63 provinces and cities in 2021.",
+        {_rank("lang-son", 2021, 22)},
+    ),
+    (
+        "leading-the-group-of-63-and-fourth-among-34",
+        "In the 2024 DTI, Can Tho leads the group of 63 provinces and cities and ranks fourth among the 34 "
+        "merged provinces and cities.",
+        {_rank("can-tho", 2024, 1, cohort=63), _rank("can-tho-2025", 2024, 4, cohort=34)},
+    ),
+    (
+        "an-increase-of-n-positions-is-a-rank-change",
+        "In the 2022 DTI, Ha Tinh was ranked 22nd out of 63 provinces and cities, an increase of 12 positions "
+        "from 2021.",
+        {_rank("ha-tinh", 2022, 22), ("ha-tinh", 2022, "overall", "rank_change", 12, None)},
+    ),
+    (
+        # "index rankings" is the ranking reported; the unnamed indicators belong to the province just named.
+        "indicator-ranks-after-the-province-sentence",
+        "In the 2022 DTI, Phu Tho ranked 30th among 63 provinces. The details of index rankings are as "
+        "follows: Digital Awareness ranked third; Digital Institutions ranked twenty-second.",
+        {
+            _rank("phu-tho", 2022, 30),
+            _rank("phu-tho", 2022, 3, "digital_awareness"),
+            _rank("phu-tho", 2022, 22, "digital_institutions"),
+        },
+    ),
+    (
+        "a-verbless-indicator-after-a-ranked-one",
+        "In the 2022 DTI, Ha Nam ranked 12th overall; digital economy ranked 14th and digital society 25th.",
+        {
+            _rank("ha-nam", 2022, 12),
+            _rank("ha-nam", 2022, 14, "digital_economy"),
+            _rank("ha-nam", 2022, 25, "digital_society"),
+        },
+    ),
+    (
+        # Before: 41st read as the rank of 2020 (the year of the item before).
+        "each-ordinal-takes-the-year-after-it",
+        "Bac Kan moved up from 50th out of 63 provinces and cities in 2020 to 41st in 2021 and 30th in 2022 "
+        "in the DTI rankings.",
+        {_rank("bac-kan", 2020, 50), _rank("bac-kan", 2021, 41), _rank("bac-kan", 2022, 30)},
+    ),
+    (
+        "took-the-top-spot-is-first",
+        "In the 2022 DTI, Lang Son took the top spot in digital society.",
+        {_rank("lang-son", 2022, 1, "digital_society")},
+    ),
+    (
+        "second-only-to-names-the-first",
+        "In the 2023 DTI, Quang Tri ranked second only to Da Nang.",
+        {_rank("quang-tri", 2023, 2), _rank("da-nang", 2023, 1)},
+    ),
+    (
+        "a-national-value-is-nobodys",
+        "Quang Tri ranked 33rd in the 2022 DTI. The national DTI reached 0.71, while the provincial average "
+        "was 0.5763.",
+        {_rank("quang-tri", 2022, 33)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_english_sequences(tmp_path, body, expected):
+    assert _claims(tmp_path, body) == expected
+
+
+def test_a_score_after_leading_the_ranking_stays_the_leaders(tmp_path):
+    body = "In the 2022 DTI, Kien Giang topped the ranking, scoring 0.7 points. Long An came in second place."
+    got = _claims(tmp_path, body)
+    assert ("kien-giang", 2022, "overall", "score", Decimal("0.7"), None) in got
+    assert _rank("long-an", 2022, 2) in got
