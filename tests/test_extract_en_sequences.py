@@ -63,8 +63,8 @@ CASES = [
     ),
     (
         "an-increase-of-n-positions-is-a-rank-change",
-        "In the 2022 DTI, Ha Tinh was ranked 22nd out of 63 provinces and cities, an increase of 12 positions "
-        "from 2021.",
+        "In the 2022 DTI, Ha Tinh was ranked 22nd out of 63 provinces and cities, an increase of 12 "
+        "positions from 2021.",
         {_rank("ha-tinh", 2022, 22), ("ha-tinh", 2022, "overall", "rank_change", 12, None)},
     ),
     (
