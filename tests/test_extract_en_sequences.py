@@ -95,6 +95,36 @@ CASES = [
         {_rank("bac-kan", 2020, 50), _rank("bac-kan", 2021, 41), _rank("bac-kan", 2022, 30)},
     ),
     (
+        # The subject is carried from the paragraph before; each ordinal takes its own year.
+        "a-year-list-about-the-province-just-named",
+        "Lang Son ranked first among 34 provinces in the DTI 2024.\n\nThis reflects the province's efforts "
+        "in digital transformation, moving up from a ranking of 40th out of 63 provinces and cities in "
+        "2021 to 30th in 2022 and 12th in 2023.",
+        {
+            _rank("lang-son", 2024, 1, cohort=34),
+            _rank("lang-son", 2021, 40),
+            _rank("lang-son", 2022, 30),
+            _rank("lang-son", 2023, 12),
+        },
+    ),
+    (
+        "indicators-listed-after-while-pair-with-respectively",
+        "Lang Son province ranked fifth out of 63 provinces and cities in the DTI 2022 rankings.\n\nThe "
+        "province's digital government pillar ranked fourth, while its digital economy and digital society "
+        "pillars ranked seventh and ninth, respectively.",
+        {
+            _rank("lang-son", 2022, 5),
+            _rank("lang-son", 2022, 4, "digital_government"),
+            _rank("lang-son", 2022, 7, "digital_economy"),
+            _rank("lang-son", 2022, 9, "digital_society"),
+        },
+    ),
+    (
+        "a-score-in-a-year-was",
+        "Lang Son's DTI score in 2022 was 0.6512, ranking sixth nationwide.",
+        {_rank("lang-son", 2022, 6), ("lang-son", 2022, "overall", "score", Decimal("0.6512"), None)},
+    ),
+    (
         "took-the-top-spot-is-first",
         "In the 2022 DTI, Lang Son took the top spot in digital society.",
         {_rank("lang-son", 2022, 1, "digital_society")},

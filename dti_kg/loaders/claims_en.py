@@ -266,7 +266,7 @@ def lexicon() -> Lexicon:
             _I,
         ),
         score=c(
-            r"(?:scor(?:ed|ing|e\s+of)|score\s+(?:was|is|stood\s+at)|with|reach(?:ed|ing)|achiev(?:ed|ing)|at|of)\s+(?:a\s+score\s+of\s+)?"
+            r"(?:scor(?:ed|ing|e\s+of)|score(?:\s+(?:in|for)\s+20\d\d)?\s+(?:was|is|stood\s+at)|with|reach(?:ed|ing)|achiev(?:ed|ing)|at|of)\s+(?:a\s+score\s+of\s+)?"
             r"(?P<x>0\.\d{1,4}|1\.0{1,4})(?![\d.])"
             # a list without verbs: "digital economy 0.3019 points"
             r"|(?<=\p{L})\s+(?P<x>0\.\d{1,4})(?=\s+points?\b)"

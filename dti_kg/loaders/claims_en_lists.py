@@ -293,6 +293,9 @@ def _indicator_respectively(text: str, lex: Lexicon, findings: list[Finding]) ->
     return out
 
 
+_CLAUSE_CUT = regex.compile(r",\s*(?:while|whereas|but|and)\s+", _I)
+
+
 def _indicators_first(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
     """ "Digital Human Resources Index and Cyberinformation Security Index ranked as high as 3 and
     4, respectively": the indicators named first pair with the numbers in order; the province is
@@ -308,10 +311,14 @@ def _indicators_first(text: str, lex: Lexicon, findings: list[Finding]) -> list[
         m = shape.search(text, sentence.start, sentence.end)
         if m is None:
             continue
+        # "…, while its digital economy and digital society pillars ranked 7th and 9th, respectively":
+        # the list starts after the last clause boundary before the verb.
+        cuts = list(_CLAUSE_CUT.finditer(text, m.start("list"), m.end("list")))
+        list_start = cuts[-1].end() if cuts else m.start("list")
         keys = sorted(
             (x.start(), key)
             for pattern, key in lex.indicators
-            for x in pattern.finditer(text, m.start("list"), m.end("list"))
+            for x in pattern.finditer(text, list_start, m.end("list"))
         )
         nums = [
             lex.number(x.group(0)) or 0
@@ -321,17 +328,23 @@ def _indicators_first(text: str, lex: Lexicon, findings: list[Finding]) -> list[
         if len(keys) < 2 or len(keys) != len(nums) or not all(nums):
             continue
         # Only indicator names and list words before the verb: nothing else is listed.
-        rest = text[m.start("list") : m.end("list")]
+        rest = text[list_start : m.end("list")]
         for pattern, _ in lex.indicators:
             rest = pattern.sub(" ", rest)
-        if not regex.fullmatch(r"[\s,]*(?:(?:the|and|index|indices|pillars?|indicators?|,)\s*)*", rest, _I):
+        if not regex.fullmatch(
+            r"[\s,]*(?:(?:the|and|index|indices|pillars?|indicators?|its|their|(?:province|city)'s|,)\s*)*",
+            rest,
+            _I,
+        ):
             continue
         named = places_in(text, sentence.start, sentence.end, "en").places
         before = places_in(text, max(0, text.rfind("\n\n", 0, sentence.start)), sentence.start, "en").places
         place = named[0] if len({p.name for p in named}) == 1 else None
         antecedent = before[-1].name if not named and before else None
         out = [
-            g for g in out if not (g.sentence.start == sentence.start and m.start() <= g.span.start < m.end())
+            g
+            for g in out
+            if not (g.sentence.start == sentence.start and list_start <= g.span.start < m.end())
         ]
         span = span_of(text, m.start("list"), m.end())
         out += [

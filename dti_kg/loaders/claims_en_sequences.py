@@ -134,7 +134,7 @@ def _ordinal_years(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
                 and start <= g.span.end
                 and g.span.start < end
             ]
-            base = next((g for g in inside if g.place is not None), None)
+            base = next((g for g in inside if g.place is not None), inside[0] if inside else None)
             if base is None:
                 continue
             out = [g for g in out if g not in inside]
@@ -173,8 +173,11 @@ def _carry_subject(text: str, findings: list[Finding]) -> list[Finding]:
         ):
             start = f.sentence.start
             line = _line_start(text, start)
-            # The sentences before in the same line; at a line's start, the line before.
-            window = _line_start(text, max(line - 1, 0)) if not text[line:start].strip() else line
+            # The sentences before in the same line; at a line's start, the last line before with text.
+            window = line
+            if not text[line:start].strip():
+                prev = text[:line].rstrip()
+                window = _line_start(text, len(prev)) if prev else line
             names = {p.name for p in places_in(text, window, start, "en").places}
             if len(names) == 1:
                 f = replace(f, antecedent=names.pop())
