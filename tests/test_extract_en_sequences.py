@@ -101,7 +101,7 @@ CASES = [
         "in digital transformation, moving up from a ranking of 40th out of 63 provinces and cities in "
         "2021 to 30th in 2022 and 12th in 2023.",
         {
-            _rank("lang-son", 2024, 1, cohort=34),
+            _rank("lang-son-2025", 2024, 1, cohort=34),
             _rank("lang-son", 2021, 40),
             _rank("lang-son", 2022, 30),
             _rank("lang-son", 2023, 12),
