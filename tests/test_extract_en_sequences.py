@@ -125,6 +125,26 @@ CASES = [
         {_rank("lang-son", 2022, 6), ("lang-son", 2022, "overall", "score", Decimal("0.6512"), None)},
     ),
     (
+        "second-place-went-to-names-the-province",
+        "In the 2023 DTI, Da Nang came first. Second place went to Ho Chi Minh City.",
+        {_rank("da-nang", 2023, 1), _rank("ho-chi-minh", 2023, 2)},
+    ),
+    (
+        "second-after-names-the-first",
+        "In the 2023 DTI, Quang Tri ranked second in the country after Da Nang.",
+        {_rank("quang-tri", 2023, 2), _rank("da-nang", 2023, 1)},
+    ),
+    (
+        "improving-by-n-places-is-a-rank-change",
+        "In the 2023 DTI, Lang Son ranked 5th, improving by four places.",
+        {_rank("lang-son", 2023, 5), ("lang-son", 2023, "overall", "rank_change", 4, None)},
+    ),
+    (
+        "a-score-in-brackets-after-the-rank",
+        "In the 2022 DTI, Lang Son ranked fifth (0.6512 points).",
+        {_rank("lang-son", 2022, 5), ("lang-son", 2022, "overall", "score", Decimal("0.6512"), None)},
+    ),
+    (
         "took-the-top-spot-is-first",
         "In the 2022 DTI, Lang Son took the top spot in digital society.",
         {_rank("lang-son", 2022, 1, "digital_society")},

@@ -270,6 +270,9 @@ def lexicon() -> Lexicon:
             r"(?P<x>0\.\d{1,4}|1\.0{1,4})(?![\d.])"
             # a list without verbs: "digital economy 0.3019 points"
             r"|(?<=\p{L})\s+(?P<x>0\.\d{1,4})(?=\s+points?\b)"
+            # "ranked fifth (0.6512 points)": a score in brackets right after the rank
+            r"|(?<=(?:place|position|spot|\d(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth"
+            r"|ninth|tenth)\s*\(\s*)(?P<x>0\.\d{1,4})(?=\s*(?:points?)?\s*\))"
             # "achieved maximum scores in …": 1
             r"|(?P<x>(?:maximum|perfect|full|absolute)\s+(?:scores?|marks))(?=\s+(?:in|on|for)\b)",
             _I,
@@ -286,8 +289,9 @@ def lexicon() -> Lexicon:
         ),
         change=c(
             _W + r"(?:(?P<up>rose|risen|rising|climbed|climbing|jumped|jumping|up|gained|gaining|moved\s+up"
-            r"|advanced|increased|improved|advancing)"
-            r"|(?P<down>fell|falling|dropped|dropping|slipped|slipping|down|declined|lost|losing|moved\s+down))"
+            r"|advanced|increased|improved|advancing|improving|increasing|moving\s+up)"
+            r"|(?P<down>fell|falling|dropped|dropping|slipped|slipping|down|declined|declining|decreasing|lost|losing"
+            r"|moved\s+down|moving\s+down))"
             r"\s+(?:by\s+)?(?P<n>"
             + _CARDINAL
             + r")\s+(?:places?|spots?|positions?|notch(?:es)?|ranks?|steps?)"

@@ -92,8 +92,12 @@ def _then_lists(text: str, findings: list[Finding]) -> list[Finding]:
     return out
 
 
-# ", just behind Da Nang", "only behind Da Nang", "second only to Da Nang": the rank before this one
-_BEHIND = regex.compile(r"\s*,?\s*(?:(?:just|only|right|narrowly)\s+behind|only\s+to)\s+", _I)
+# ", just behind Da Nang", "only behind Da Nang", "second only to Da Nang", "second in the country after
+# Da Nang": the rank before this one
+_BEHIND = regex.compile(
+    r"\s*,?\s*(?:(?:just|only|right|narrowly)\s+behind|only\s+to|(?:in\s+the\s+country\s+|nationwide\s+)?after)\s+",
+    _I,
+)
 
 
 def _behind(text: str, findings: list[Finding]) -> list[Finding]:

@@ -9,6 +9,7 @@ or fills in whose they are; what it cannot pair exactly it leaves alone:
   its own ordinal and no verb, takes that ordinal (``_elliptical_indicators``);
 - "from 50th out of 63 in 2020 to 41st in 2021 and 30th in 2022": each ordinal with the year right
   after it, never the year of a neighbouring item (``_ordinal_years``);
+- "Second place went to Ho Chi Minh City": the ordinal is the named province's (``_place_went_to``);
 - "Phu Tho ranked 30th. Digital Awareness ranked third; …": a value whose sentence names no
   province, no nation and no average belongs to the one province the sentences just before it (in
   the same or the previous line) name (``_carry_subject``).
@@ -156,6 +157,33 @@ def _ordinal_years(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
     return out
 
 
+def _place_went_to(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
+    shape = ordinal_pattern(
+        lex,
+        r"(?<![\p{L}\d])(?:the\s+)?(?P<o>ORD)\s+(?:place|position|spot)\s+(?:in\s+the\s+rankings?\s+)?"
+        r"(?:went\s+to|belonged\s+to|belongs\s+to|was\s+taken\s+by|was\s+claimed\s+by)\s+(?:the\s+)?",
+    )
+    out: list[Finding] = []
+    for sentence, _ in dti_sentences(text, lex):
+        if lex.other_index.search(sentence.text):
+            continue
+        for m in shape.finditer(text, sentence.start, sentence.end):
+            named = places_in(text, m.end(), sentence.end, "en").places
+            n = lex.number(m.group("o"))
+            if not named or named[0].start != m.end() or not n:
+                continue
+            p = named[0]
+            if any(f.place == p and f.measure == "rank" for f in findings):
+                continue
+            out.append(
+                replace(
+                    overall_rank(text, lex, sentence, p, n, p.end, "en.rank.place-went-to"),
+                    span=span_of(text, m.start(), p.end),
+                )
+            )
+    return out
+
+
 def _line_start(text: str, at: int) -> int:
     return text.rfind("\n", 0, at) + 1
 
@@ -189,4 +217,5 @@ def read_sequences(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
     """The findings with ranges paired and unnamed values given the province just named."""
     found = _ordinal_years(text, lex, findings)
     found += _range_respectively(text, lex, found) + _elliptical_indicators(text, lex, found)
+    found += _place_went_to(text, lex, found)
     return _carry_subject(text, found)
