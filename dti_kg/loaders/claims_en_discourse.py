@@ -24,11 +24,17 @@ from dataclasses import replace
 import regex
 
 from dti_kg.loaders.claims_en_lists import pair_lists
-from dti_kg.loaders.claims_en_mentions import ORDINAL_WORD, OTHER_VALUE, ordinal_pattern, overall_rank
+from dti_kg.loaders.claims_en_mentions import (
+    ORDINAL_WORD,
+    OTHER_VALUE,
+    dti_sentence_list,
+    ordinal_pattern,
+    overall_rank,
+)
 from dti_kg.loaders.claims_en_sequences import read_sequences
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import places_in
-from dti_kg.loaders.rules import Lexicon, dti_sentences, known_year, sentence_edition
+from dti_kg.loaders.rules import Lexicon, known_year, sentence_edition
 
 _I = regex.IGNORECASE
 
@@ -185,7 +191,7 @@ def _ranked_object(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
     """ "The 2022 DTI ranked Quang Ngai 21st": the name is the object, the ordinal its rank."""
     shape = ordinal_pattern(lex, r"\branked\s+(?P<name>)(?=\p{Lu})")
     out = []
-    for sentence, _ in dti_sentences(text, lex):
+    for sentence in dti_sentence_list(text, lex):
         for m in shape.finditer(text, sentence.start, sentence.end):
             named = places_in(text, m.end(), sentence.end, "en").places
             if not named or named[0].start != m.end():
@@ -263,7 +269,7 @@ def _idioms(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
     """ "X was runner-up" (rank 2), "X rounded out the top five" (rank 5), with X a province named
     right before the verb, in a DTI sentence."""
     out = []
-    for sentence, _ in dti_sentences(text, lex):
+    for sentence in dti_sentence_list(text, lex):
         if lex.other_index.search(sentence.text):
             continue
         for m in _IDIOM.finditer(text, sentence.start, sentence.end):

@@ -23,10 +23,16 @@ from decimal import Decimal
 
 import regex
 
-from dti_kg.loaders.claims_en_mentions import OTHER_VALUE, ordinal_pattern, ordinals, overall_rank
+from dti_kg.loaders.claims_en_mentions import (
+    OTHER_VALUE,
+    dti_sentence_list,
+    ordinal_pattern,
+    ordinals,
+    overall_rank,
+)
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import PlaceMention, places_in
-from dti_kg.loaders.rules import Lexicon, dti_sentences, sentence_edition
+from dti_kg.loaders.rules import Lexicon, sentence_edition
 from dti_kg.model import Span
 
 _I = regex.IGNORECASE
@@ -143,7 +149,7 @@ _SUBJECT_AND = regex.compile(r"\s+and\s+(?=the\s+\p{Lu})")
 
 def _group_leaders(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
     out = []
-    for sentence, _ in dti_sentences(text, lex):
+    for sentence in dti_sentence_list(text, lex):
         for m in _GROUP_LEADERS.finditer(text, sentence.start, sentence.end):
             # The subjects: the clause before the verb, after the last comma that ends an opening
             # phrase ("According to …, A, B and C lead …" keeps "A, B and C").
@@ -267,7 +273,7 @@ def _indicator_respectively(text: str, lex: Lexicon, findings: list[Finding]) ->
         r"(?:\s+(?:place|position)s?)?\s+(?:in|for|on)\s+(?:the\s+)?(?P<list>[^.;]{5,200}?)\s*,?\s*respectively",
     )
     out = list(findings)
-    for sentence, _ in dti_sentences(text, lex):
+    for sentence in dti_sentence_list(text, lex):
         m = shape.search(text, sentence.start, sentence.end)
         if m is None:
             continue
@@ -311,7 +317,7 @@ def _indicators_first(text: str, lex: Lexicon, findings: list[Finding]) -> list[
         r"(?P<nums>N(?:\s*,\s*N)*\s*,?\s+and\s+N)\s*,?\s*respectively".replace("N", number),
     )
     out = list(findings)
-    for sentence, _ in dti_sentences(text, lex):
+    for sentence in dti_sentence_list(text, lex):
         m = shape.search(text, sentence.start, sentence.end)
         if m is None:
             continue
@@ -381,7 +387,7 @@ def _scores_respectively(text: str, lex: Lexicon, findings: list[Finding]) -> li
         _I,
     )
     out = list(findings)
-    for sentence, _ in dti_sentences(text, lex):
+    for sentence in dti_sentence_list(text, lex):
         m = shape.search(text, sentence.start, sentence.end)
         if m is None:
             continue

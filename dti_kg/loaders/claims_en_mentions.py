@@ -3,11 +3,13 @@ mentions that mark another value or a rank's own ordinal."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import PlaceMention
-from dti_kg.loaders.rules import Lexicon, sentence_edition
+from dti_kg.loaders.rules import Lexicon, dti_sentences, sentence_edition
 from dti_kg.loaders.segments import Piece
 
 _I = regex.IGNORECASE
@@ -46,3 +48,10 @@ def overall_rank(
         edition=sentence_edition(text, sentence, lex),
         place=place,
     )
+
+
+@lru_cache(maxsize=4)
+def dti_sentence_list(text: str, lex: Lexicon) -> tuple[Piece, ...]:
+    """The DTI sentences of ``text`` (``rules.dti_sentences``), worked out once for all the English rules
+    that read the same text (each used to walk every sentence's context again)."""
+    return tuple(sentence for sentence, _ in dti_sentences(text, lex))

@@ -21,10 +21,10 @@ from dataclasses import replace
 
 import regex
 
-from dti_kg.loaders.claims_en_mentions import ordinal_pattern, overall_rank
+from dti_kg.loaders.claims_en_mentions import dti_sentence_list, ordinal_pattern, overall_rank
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import PlaceMention, places_in
-from dti_kg.loaders.rules import Lexicon, dti_sentences
+from dti_kg.loaders.rules import Lexicon
 
 _I = regex.IGNORECASE
 
@@ -54,7 +54,7 @@ def _range_respectively(text: str, lex: Lexicon, findings: list[Finding]) -> lis
         r"\s*,?\s*respectively",
     )
     out: list[Finding] = []
-    for sentence, _ in dti_sentences(text, lex):
+    for sentence in dti_sentence_list(text, lex):
         if lex.other_index.search(sentence.text):
             continue
         for m in shape.finditer(text, sentence.start, sentence.end):
@@ -114,7 +114,7 @@ def _ordinal_years(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
     )
     link = regex.compile(r"\s*,?\s*(?:(?:and\s+)?to|and|,)\s+(?:the\s+)?", _I)
     out = list(findings)
-    for sentence, _ in dti_sentences(text, lex):
+    for sentence in dti_sentence_list(text, lex):
         names = {p.name for p in places_in(text, sentence.start, sentence.end, "en").places}
         chains: list[list[regex.Match[str]]] = []
         for m in item.finditer(text, sentence.start, sentence.end):
@@ -164,7 +164,7 @@ def _place_went_to(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
         r"(?:went\s+to|belonged\s+to|belongs\s+to|was\s+taken\s+by|was\s+claimed\s+by)\s+(?:the\s+)?",
     )
     out: list[Finding] = []
-    for sentence, _ in dti_sentences(text, lex):
+    for sentence in dti_sentence_list(text, lex):
         if lex.other_index.search(sentence.text):
             continue
         for m in shape.finditer(text, sentence.start, sentence.end):
