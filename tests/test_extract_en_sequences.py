@@ -145,6 +145,37 @@ CASES = [
         {_rank("lang-son", 2022, 5), ("lang-son", 2022, "overall", "score", Decimal("0.6512"), None)},
     ),
     (
+        "maintained-second-place-is-a-rank",
+        "In the 2021 DTI, Hue maintained second place.",
+        {_rank("thua-thien-hue", 2021, 2)},
+    ),
+    (
+        "the-dti-of-a-province-was-a-score",
+        "The DTI of Nghe An in 2022 was 0.5612, ranking 30th out of 63 provinces.",
+        {_rank("nghe-an", 2022, 30), ("nghe-an", 2022, "overall", "score", Decimal("0.5612"), None)},
+    ),
+    (
+        "a-possessive-before-indicators-listed-with-respectively",
+        "In the 2022 DTI, Nghe An's digital government, digital economy and digital society pillars ranked "
+        "20th, 25th and 31st respectively.",
+        {
+            _rank("nghe-an", 2022, 20, "digital_government"),
+            _rank("nghe-an", 2022, 25, "digital_economy"),
+            _rank("nghe-an", 2022, 31, "digital_society"),
+        },
+    ),
+    (
+        "a-verbless-list-of-indicators-and-ordinals",
+        "In the 2022 DTI, Nghe An ranked 30th. Pillar rankings: digital government 20th, digital economy "
+        "25th, digital society 31st.",
+        {
+            _rank("nghe-an", 2022, 30),
+            _rank("nghe-an", 2022, 20, "digital_government"),
+            _rank("nghe-an", 2022, 25, "digital_economy"),
+            _rank("nghe-an", 2022, 31, "digital_society"),
+        },
+    ),
+    (
         "took-the-top-spot-is-first",
         "In the 2022 DTI, Lang Son took the top spot in digital society.",
         {_rank("lang-son", 2022, 1, "digital_society")},

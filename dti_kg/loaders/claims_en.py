@@ -225,6 +225,8 @@ def lexicon() -> Lexicon:
             r"|came(?:\s+in(?:to|\s+at)?)?|placed|finished"
             r"|stood(?:\s+at)?|"
             r"(?:was|is)(?:\s+ranked)?|took|in|at|to|reach(?:ed|ing)|secur(?:ed|ing)|claim(?:ed|ing)|held|holding"
+            # "maintained second place", "remained in 5th place"
+            r"|maintain(?:ed|s|ing)|retain(?:ed|s|ing)|kept|keeps|keeping|remain(?:ed|s|ing)(?:\s+(?:in|at))?"
             r"|occup(?:ied|ying))\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>" + _ORDINAL + r")"
             # "ranks 17/63", "ranked 22 of 63 provinces": a bare number is a rank when the cohort follows it
             r"|(?P<n>\d{1,2})(?=\s*/\s*(?:63|34)(?!\d)|\s+(?:out\s+)?of\s+(?:the\s+)?(?:all\s+)?(?:63|34)(?!\d)))"
@@ -270,6 +272,9 @@ def lexicon() -> Lexicon:
             r"(?P<x>0\.\d{1,4}|1\.0{1,4})(?![\d.])"
             # a list without verbs: "digital economy 0.3019 points"
             r"|(?<=\p{L})\s+(?P<x>0\.\d{1,4})(?=\s+points?\b)"
+            # "The DTI of Nghe An in 2022 was 0.5612": "was" a score only right after the index or its value
+            r"|(?<=\b(?:DTI|[Ii]ndex|score|value)\b[^.;:]{0,60}?\s)(?:was|is|stood\s+at)\s+(?P<x>0\.\d{1,4}|1\.0{1,4})"
+            r"(?![\d.])"
             # "ranked fifth (0.6512 points)": a score in brackets right after the rank
             r"|(?<=(?:place|position|spot|\d(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth"
             r"|ninth|tenth)\s*\(\s*)(?P<x>0\.\d{1,4})(?=\s*(?:points?)?\s*\))"

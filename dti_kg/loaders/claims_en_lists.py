@@ -325,6 +325,15 @@ def _indicators_first(text: str, lex: Lexicon, findings: list[Finding]) -> list[
         # the list starts after the last clause boundary before the verb.
         cuts = list(_CLAUSE_CUT.finditer(text, m.start("list"), m.end("list")))
         list_start = cuts[-1].end() if cuts else m.start("list")
+        # "In the 2022 DTI, Nghe An's digital government, … pillars ranked …": nor does a leading phrase
+        # before the comma that precedes the first indicator belong to the list.
+        firsts = [
+            x.start()
+            for pattern, _ in lex.indicators
+            if (x := pattern.search(text, list_start, m.end("list")))
+        ]
+        if firsts and (lead := list(regex.finditer(r",\s*", text[list_start : min(firsts)]))):
+            list_start += lead[-1].end()
         keys = sorted(
             (x.start(), key)
             for pattern, key in lex.indicators
@@ -342,7 +351,7 @@ def _indicators_first(text: str, lex: Lexicon, findings: list[Finding]) -> list[
         for pattern, _ in lex.indicators:
             rest = pattern.sub(" ", rest)
         if not regex.fullmatch(
-            r"[\s,]*(?:(?:the|and|index|indices|pillars?|indicators?|its|their|(?:province|city)'s|,)\s*)*",
+            r"[\s,]*(?:(?:the|and|index|indices|pillars?|indicators?|its|their|[\p{L}\s-]+?['’]s|,)\s*)*",
             rest,
             _I,
         ):

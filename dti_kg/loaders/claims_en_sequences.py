@@ -9,6 +9,8 @@ or fills in whose they are; what it cannot pair exactly it leaves alone:
   its own ordinal and no verb, takes that ordinal (``_elliptical_indicators``);
 - "from 50th out of 63 in 2020 to 41st in 2021 and 30th in 2022": each ordinal with the year right
   after it, never the year of a neighbouring item (``_ordinal_years``);
+- "Pillar rankings: digital government 20th, digital economy 25th, digital society 31st": a list of
+  indicators each followed by its own ordinal (two items at least) (``_indicator_ordinal_list``);
 - "Second place went to Ho Chi Minh City": the ordinal is the named province's (``_place_went_to``);
 - "Phu Tho ranked 30th. Digital Awareness ranked third; …": a value whose sentence names no
   province, no nation and no average belongs to the one province the sentences just before it (in
@@ -24,7 +26,7 @@ import regex
 from dti_kg.loaders.claims_en_mentions import dti_sentence_list, ordinal_pattern, overall_rank
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import PlaceMention, places_in
-from dti_kg.loaders.rules import Lexicon
+from dti_kg.loaders.rules import Lexicon, sentence_edition
 
 _I = regex.IGNORECASE
 
@@ -157,6 +159,58 @@ def _ordinal_years(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
     return out
 
 
+_LIST_GAP = regex.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+", _I)
+
+
+def _indicator_ordinal_list(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
+    tail = ordinal_pattern(
+        lex,
+        r"(?:\s+(?:pillar|index|indicator))?\s*(?::\s*|\s+(?:ranked|was|at|in)\s+)?(?:the\s+)?(?P<o>ORD)"
+        r"(?:\s+(?:place|position))?(?=\s*[,;.)]|\s+and\s|\s*$)",
+    )
+    out: list[Finding] = []
+    for sentence in dti_sentence_list(text, lex):
+        if lex.other_index.search(sentence.text):
+            continue
+        items = []
+        for pattern, key in lex.indicators:
+            for x in pattern.finditer(text, sentence.start, sentence.end):
+                t = tail.match(text, x.end(), sentence.end)
+                if t is not None and (n := lex.number(t.group("o"))):
+                    items.append((x.start(), t.end(), key, n))
+        items.sort()
+        chain: list[tuple[int, int, str, int]] = []
+        chains = []
+        for it in items:
+            if chain and _LIST_GAP.fullmatch(text, chain[-1][1], it[0]):
+                chain.append(it)
+            else:
+                chain = [it]
+                chains.append(chain)
+        names = {p.name for p in places_in(text, sentence.start, sentence.end, "en").places}
+        done = {(f.indicator, f.sentence.start) for f in findings if f.measure == "rank"}
+        for c in chains:
+            if len(c) < 2 or len({k for _, _, k, _ in c}) != len(c) or len(names) > 1:
+                continue
+            place = places_in(text, sentence.start, sentence.end, "en").places[0] if names else None
+            for start, end, key, n in c:
+                if (key, sentence.start) in done:
+                    continue
+                out.append(
+                    Finding(
+                        key,
+                        "rank",
+                        n,
+                        span_of(text, start, end),
+                        "en.rank.indicator-list",
+                        sentence,
+                        edition=sentence_edition(text, sentence, lex),
+                        place=place,
+                    )
+                )
+    return out
+
+
 def _place_went_to(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
     shape = ordinal_pattern(
         lex,
@@ -217,5 +271,5 @@ def read_sequences(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
     """The findings with ranges paired and unnamed values given the province just named."""
     found = _ordinal_years(text, lex, findings)
     found += _range_respectively(text, lex, found) + _elliptical_indicators(text, lex, found)
-    found += _place_went_to(text, lex, found)
+    found += _place_went_to(text, lex, found) + _indicator_ordinal_list(text, lex, found)
     return _carry_subject(text, found)
