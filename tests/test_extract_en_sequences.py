@@ -176,6 +176,25 @@ CASES = [
         },
     ),
     (
+        # "for cities and provinces" is the cohort; "The northern province" is the one just named.
+        "a-descriptor-goes-on-about-the-province-just-named",
+        "The northern province of Lang Son once again topped the DTI rankings for 2022, the ministry "
+        "announced.\n\nThe northern province topped the ranking for cities and provinces, scoring 0.61 "
+        "points.",
+        {_rank("lang-son", 2022, 1), ("lang-son", 2022, "overall", "score", Decimal("0.61"), None)},
+    ),
+    (
+        "it-goes-on-about-the-province-just-named",
+        "Lang Son was named in the 2022 DTI rankings. It ranked fifth nationwide.",
+        {_rank("lang-son", 2022, 5)},
+    ),
+    (
+        # Two provinces named before: whom "it" means is unclear, nothing is given.
+        "it-after-two-provinces-is-nobody",
+        "Lang Son and Cao Bang were named in the 2022 DTI rankings. It ranked fifth nationwide.",
+        set(),
+    ),
+    (
         "took-the-top-spot-is-first",
         "In the 2022 DTI, Lang Son took the top spot in digital society.",
         {_rank("lang-son", 2022, 1, "digital_society")},

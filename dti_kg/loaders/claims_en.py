@@ -192,7 +192,9 @@ def _guards() -> Guards:
             r"|ministr(?:y|ies)(?!\s+of\s+(?:Information|Science))|ministerial|agencies|districts?|communes?|towns?"
             r"|wards?|enterprises?|business(?:es)?|compan(?:y|ies)|corporations?|firms?|banks?|top-?ranked|highest"
             r"|lowest|leading|leader|capital|best|worst|bottom|neighbo(?:u)?r(?:ing|s)?|other\s+provinces"
-            r"|(?<!\d\s)(?<!all\s)provinces|localities|regions?|regional|delta|highlands|coast(?:al)?|mountainous)\b",
+            # "the ranking for cities and provinces" is the cohort, not other provinces
+            r"|(?<!\d\s)(?<!all\s)(?<!cities\s+and\s+)provinces(?!\s+and\s+cities)|localities|regions?|regional|delta"
+            r"|highlands|coast(?:al)?|mountainous)\b",
             _I,
         ),
         respectively=c(r"\brespectively\b", _I),

@@ -12,6 +12,8 @@ or fills in whose they are; what it cannot pair exactly it leaves alone:
 - "Pillar rankings: digital government 20th, digital economy 25th, digital society 31st": a list of
   indicators each followed by its own ordinal (two items at least) (``_indicator_ordinal_list``);
 - "Second place went to Ho Chi Minh City": the ordinal is the named province's (``_place_went_to``);
+- "Lang Son was named in the 2022 DTI rankings. It ranked fifth nationwide.": a sentence that goes on
+  about "it"/"the city"/"the province" without a DTI word is about the one province just named;
 - "Phu Tho ranked 30th. Digital Awareness ranked third; …": a value whose sentence names no
   province, no nation and no average belongs to the one province the sentences just before it (in
   the same or the previous line) name (``_carry_subject``).
@@ -26,7 +28,7 @@ import regex
 from dti_kg.loaders.claims_en_mentions import dti_sentence_list, ordinal_pattern, overall_rank
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import PlaceMention, places_in
-from dti_kg.loaders.rules import Lexicon, sentence_edition
+from dti_kg.loaders.rules import CONTINUED_SUBJECT, Lexicon, sentence_edition
 
 _I = regex.IGNORECASE
 
@@ -242,9 +244,21 @@ def _line_start(text: str, at: int) -> int:
     return text.rfind("\n", 0, at) + 1
 
 
+# A sentence that opens on the province just named: "It …", "The city …", "The central city …"
+_REFERS_BACK = regex.compile(
+    r"\s*(?:It|(?:The|This)\s+(?:\p{Ll}+\s+){0,2}(?:city|province|locality))\b(?!\s+of\b)"
+)
+
+
 def _carry_subject(text: str, findings: list[Finding]) -> list[Finding]:
     out = []
     for f in findings:
+        if (
+            f.place is None
+            and f.other_subject == CONTINUED_SUBJECT
+            and _REFERS_BACK.match(text, f.sentence.start)
+        ):
+            f = replace(f, other_subject=None)
         if (
             f.place is None
             and f.antecedent is None
