@@ -195,6 +195,25 @@ CASES = [
         set(),
     ),
     (
+        # Before: the 5th place read as DTI 2022's and the 8th as DTI 2021's (the year after "8th place"
+        # taken for the sentence's edition, then one year back for the earlier rank).
+        "rose-to-nth-from-mth-place-in-a-year",
+        "In the 2023 DTI, Lang Son rose to 5th from 8th place in 2022.",
+        {_rank("lang-son", 2023, 5), _rank("lang-son", 2022, 8)},
+    ),
+    (
+        "a-semicolon-list-with-scores-after-the-ordinals",
+        "In the DTI 2021 ranking, Da Nang came first with 0.6419 points; Thua Thien Hue second with 0.5872 "
+        "points; and HCM City third.",
+        {
+            _rank("da-nang", 2021, 1),
+            ("da-nang", 2021, "overall", "score", Decimal("0.6419"), None),
+            _rank("thua-thien-hue", 2021, 2),
+            ("thua-thien-hue", 2021, "overall", "score", Decimal("0.5872"), None),
+            _rank("ho-chi-minh", 2021, 3),
+        },
+    ),
+    (
         "took-the-top-spot-is-first",
         "In the 2022 DTI, Lang Son took the top spot in digital society.",
         {_rank("lang-son", 2022, 1, "digital_society")},

@@ -196,6 +196,12 @@ def _subjects(head: str) -> list[tuple[int, int]]:
     return items
 
 
+# "… came first with 0.6419 points; Hue second with 0.5872 points": an item's score after its ordinal
+_SCORE_TAIL = regex.compile(
+    r"\s+with\s+(?:a\s+score\s+of\s+)?(?:0\.\d{1,4}|1\.0{1,4})(?:\s+points?)?(?![\d.])", _I
+)
+
+
 def _elliptical(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
     """ "Quang Tri ranked 40th, Quang Binh 41st and Ha Tinh 42nd": each name and ordinal after a
     rank is that indicator's rank of the name."""
@@ -209,6 +215,7 @@ def _elliptical(text: str, lex: Lexicon, findings: list[Finding]) -> list[Findin
         # The list starts after the rank's own ordinal (the quote may run on over the list).
         own = lex.ordinal.search(text, f.place.end, f.span.end)
         pos = own.end() if own else f.span.end
+        pos = t.end() if (t := _SCORE_TAIL.match(text, pos, f.sentence.end)) else pos
         while True:
             m = pair.match(text, pos, f.sentence.end)
             if m is None:
@@ -222,7 +229,8 @@ def _elliptical(text: str, lex: Lexicon, findings: list[Finding]) -> list[Findin
                 break
             # Nothing may follow the item's ordinal but the list's next separator or the sentence's
             # end: "…; Quang Nam, 5th in the PCI" ranks something else.
-            if not _ITEM_END.match(text, o.end(), f.sentence.end):
+            after = t.end() if (t := _SCORE_TAIL.match(text, o.end(), f.sentence.end)) else o.end()
+            if not _ITEM_END.match(text, after, f.sentence.end):
                 break
             n = lex.number(o.group("n"))
             if not n:
@@ -238,7 +246,7 @@ def _elliptical(text: str, lex: Lexicon, findings: list[Finding]) -> list[Findin
                     ambiguous_place=False,
                 )
             )
-            pos = o.end()
+            pos = after
     return out
 
 

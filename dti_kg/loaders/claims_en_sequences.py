@@ -12,6 +12,8 @@ or fills in whose they are; what it cannot pair exactly it leaves alone:
 - "Pillar rankings: digital government 20th, digital economy 25th, digital society 31st": a list of
   indicators each followed by its own ordinal (two items at least) (``_indicator_ordinal_list``);
 - "Second place went to Ho Chi Minh City": the ordinal is the named province's (``_place_went_to``);
+- "rose to 5th from 8th place in 2022": the earlier rank is of the year stated right after it, and
+  the rank stated is of the sentence's edition (``_previous_in_year``);
 - "Lang Son was named in the 2022 DTI rankings. It ranked fifth nationwide.": a sentence that goes on
   about "it"/"the city"/"the province" without a DTI word is about the one province just named;
 - "Phu Tho ranked 30th. Digital Awareness ranked third; …": a value whose sentence names no
@@ -28,7 +30,7 @@ import regex
 from dti_kg.loaders.claims_en_mentions import dti_sentence_list, ordinal_pattern, overall_rank
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import PlaceMention, places_in
-from dti_kg.loaders.rules import CONTINUED_SUBJECT, Lexicon, sentence_edition
+from dti_kg.loaders.rules import CONTINUED_SUBJECT, Lexicon, known_year, sentence_edition, sentence_years
 
 _I = regex.IGNORECASE
 
@@ -240,6 +242,40 @@ def _place_went_to(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
     return out
 
 
+_IN_YEAR = regex.compile(r"(?:\s+(?:place|position|spot))?\s+in\s+(?P<y>20\d\d)(?!\d)", _I)
+
+
+def _previous_in_year(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
+    fixes: dict[int, tuple[int, int, int]] = {}  # sentence start -> (stated edition, earlier year, "from" at)
+    out = []
+    for f in findings:
+        if f.measure == "rank" and f.previous_edition and f.compared_to is None and f.refusal is None:
+            own = [
+                o
+                for o in lex.ordinal.finditer(text, f.span.start, f.span.end)
+                if lex.number(o.group("n")) == f.value
+            ]
+            y = _IN_YEAR.match(text, own[-1].end(), f.sentence.end) if own else None
+            year = int(y.group("y")) if y is not None else 0
+            # The sentence's own edition: the one year it names other than the earlier rank's.
+            others = {e for _, e in sentence_years(text, f.sentence, lex) if e != year}
+            stated = others.pop() if len(others) == 1 else None
+            if y is not None and stated is not None and known_year(year) and stated > year:
+                f = replace(f, edition=stated, compared_to=year)
+                fixes[f.sentence.start] = (stated, year, own[-1].start())
+        out.append(f)
+    # The rank stated before "from" is of the sentence's own edition, not of the year after the earlier rank.
+    return [
+        replace(f, edition=fixes[f.sentence.start][0])
+        if f.sentence.start in fixes
+        and not f.previous_edition
+        and f.edition == fixes[f.sentence.start][1]
+        and f.span.start < fixes[f.sentence.start][2]
+        else f
+        for f in out
+    ]
+
+
 def _line_start(text: str, at: int) -> int:
     return text.rfind("\n", 0, at) + 1
 
@@ -286,4 +322,4 @@ def read_sequences(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
     found = _ordinal_years(text, lex, findings)
     found += _range_respectively(text, lex, found) + _elliptical_indicators(text, lex, found)
     found += _place_went_to(text, lex, found) + _indicator_ordinal_list(text, lex, found)
-    return _carry_subject(text, found)
+    return _carry_subject(text, _previous_in_year(text, lex, found))
