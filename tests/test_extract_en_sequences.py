@@ -9,19 +9,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
-from dti_kg.loaders.extract import extract_path
-
-Row = tuple[str, int, str, str, object, int | None]
+from extract_helpers import Row, article_claims
 
 
 def _claims(tmp_path, body: str) -> set[Row]:
-    path = tmp_path / "a.txt"
-    path.write_text(f"Digital transformation news\n\n{body}\n", encoding="utf-8")
-    e = extract_path(path)
-    return {
-        (c.province, c.edition, c.indicator, c.measure, c.value, c.cohort) for c in e.claims if not c.derived
-    }
+    return article_claims(tmp_path, body, stated_only=True)
 
 
 def _rank(province: str, edition: int, n: int, indicator: str = "overall", cohort: int | None = 63) -> Row:

@@ -26,6 +26,7 @@ import regex
 from dti_kg.loaders.claims_en_mentions import (
     OTHER_VALUE,
     dti_sentence_list,
+    indicator_items,
     ordinal_pattern,
     ordinals,
     overall_rank,
@@ -492,22 +493,7 @@ def _topic_semicolons(text: str, lex: Lexicon, findings: list[Finding]) -> list[
     for f in findings:
         if f.measure != "rank" or f.indicator == "overall" or f.place is None or f.refusal:
             continue
-        pos = f.span.end
-        while (m := item.match(text, pos, f.sentence.end)) is not None:
-            keys = {k for pattern, k in lex.indicators if pattern.fullmatch(m.group("what").strip())}
-            n = lex.number(m.group("o"))
-            if len(keys) != 1 or not n:
-                break
-            out.append(
-                replace(
-                    f,
-                    indicator=keys.pop(),
-                    value=n,
-                    span=span_of(text, m.start("what"), m.end()),
-                    rule="en.rank.topic-list",
-                )
-            )
-            pos = m.end()
+        out += indicator_items(text, lex, f, item, "en.rank.topic-list")
     return out
 
 

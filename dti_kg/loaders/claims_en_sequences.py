@@ -27,14 +27,25 @@ from dataclasses import replace
 
 import regex
 
-from dti_kg.loaders.claims_en_mentions import dti_sentence_list, ordinal_pattern, overall_rank
+from dti_kg.loaders.claims_en_mentions import (
+    dti_sentence_list,
+    indicator_items,
+    ordinal_pattern,
+    overall_rank,
+)
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import PlaceMention, places_in
 from dti_kg.loaders.rules import CONTINUED_SUBJECT, Lexicon, known_year, sentence_edition, sentence_years
+from dti_kg.loaders.segments import Piece
 
 _I = regex.IGNORECASE
 
 _ITEM_GAP = regex.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", _I)
+
+
+def _dti_only(text: str, lex: Lexicon) -> list[Piece]:
+    """The DTI sentences that name no other index (PCI, ICT Index …)."""
+    return [s for s in dti_sentence_list(text, lex) if not lex.other_index.search(s.text)]
 
 
 def _chain_before(text: str, places: list[PlaceMention], end: int) -> list[PlaceMention]:
@@ -60,9 +71,7 @@ def _range_respectively(text: str, lex: Lexicon, findings: list[Finding]) -> lis
         r"\s*,?\s*respectively",
     )
     out: list[Finding] = []
-    for sentence in dti_sentence_list(text, lex):
-        if lex.other_index.search(sentence.text):
-            continue
+    for sentence in _dti_only(text, lex):
         for m in shape.finditer(text, sentence.start, sentence.end):
             a, b = lex.number(m.group("a")), lex.number(m.group("b"))
             named = places_in(text, sentence.start, m.start(), "en").places
@@ -90,25 +99,11 @@ def _elliptical_indicators(text: str, lex: Lexicon, findings: list[Finding]) -> 
     for f in findings:
         if f.measure != "rank" or f.indicator == "overall" or f.refusal:
             continue
-        pos = f.span.end
-        while (m := item.match(text, pos, f.sentence.end)) is not None:
-            what = regex.sub(r"\s+(?:pillar|index|indicator)$", "", m.group("what").strip(), flags=_I)
-            keys = {k for pattern, k in lex.indicators if pattern.fullmatch(what)}
-            n = lex.number(m.group("o"))
-            if len(keys) != 1 or not n:
-                break
-            key = keys.pop()
-            if not any(g.indicator == key and g.sentence.start == f.sentence.start for g in findings):
-                out.append(
-                    replace(
-                        f,
-                        indicator=key,
-                        value=n,
-                        span=span_of(text, m.start("what"), m.end()),
-                        rule="en.rank.elliptical-indicator",
-                    )
-                )
-            pos = m.end()
+        out += [
+            g
+            for g in indicator_items(text, lex, f, item, "en.rank.elliptical-indicator")
+            if not any(h.indicator == g.indicator and h.sentence.start == f.sentence.start for h in findings)
+        ]
     return out
 
 
@@ -173,9 +168,7 @@ def _indicator_ordinal_list(text: str, lex: Lexicon, findings: list[Finding]) ->
         r"(?:\s+(?:place|position))?(?=\s*[,;.)]|\s+and\s|\s*$)",
     )
     out: list[Finding] = []
-    for sentence in dti_sentence_list(text, lex):
-        if lex.other_index.search(sentence.text):
-            continue
+    for sentence in _dti_only(text, lex):
         items = []
         for pattern, key in lex.indicators:
             for x in pattern.finditer(text, sentence.start, sentence.end):
@@ -222,9 +215,7 @@ def _place_went_to(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
         r"(?:went\s+to|belonged\s+to|belongs\s+to|was\s+taken\s+by|was\s+claimed\s+by)\s+(?:the\s+)?",
     )
     out: list[Finding] = []
-    for sentence in dti_sentence_list(text, lex):
-        if lex.other_index.search(sentence.text):
-            continue
+    for sentence in _dti_only(text, lex):
         for m in shape.finditer(text, sentence.start, sentence.end):
             named = places_in(text, m.end(), sentence.end, "en").places
             n = lex.number(m.group("o"))
