@@ -206,6 +206,12 @@ CASES = [
         },
     ),
     (
+        # Before: refused as "the value of another index" (an index after a possessive is the province's).
+        "a-provinces-index-value",
+        "In the 2021 DTI, Tay Ninh's index value was 0.45.",
+        {("tay-ninh", 2021, "overall", "score", Decimal("0.45"), None)},
+    ),
+    (
         "took-the-top-spot-is-first",
         "In the 2022 DTI, Lang Son took the top spot in digital society.",
         {_rank("lang-son", 2022, 1, "digital_society")},

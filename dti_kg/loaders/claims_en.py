@@ -150,7 +150,9 @@ _NOT_A_SCORE_AFTER = regex.compile(
 # "… index" means the DTI or one of its indicators only after these words (else another index:
 # "the online public services index", "the e-government index").
 _DTI_INDEX_HEAD = regex.compile(
+    # "Tay Ninh's index": the province's own
     r"(?:\b(?:the|this|that|overall|provincial|same|general|its|whole|main|composite|an?|DTI|transformation|pillar)"
+    r"|\p{L}['’]s"
     r"|" + "|".join(p for p, _ in _INDICATORS) + r")\s*$",
     _I,
 )
