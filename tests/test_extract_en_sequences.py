@@ -212,6 +212,11 @@ CASES = [
         {("tay-ninh", 2021, "overall", "score", Decimal("0.45"), None)},
     ),
     (
+        "an-earlier-rank-after-a-year-possessive",
+        "In the 2023 DTI, Lang Son ranked 5th, compared to 2022's 8th place.",
+        {_rank("lang-son", 2023, 5), _rank("lang-son", 2022, 8)},
+    ),
+    (
         "took-the-top-spot-is-first",
         "In the 2022 DTI, Lang Son took the top spot in digital society.",
         {_rank("lang-son", 2022, 1, "digital_society")},
