@@ -37,7 +37,7 @@ from dti_kg.loaders.claims_en_mentions import (
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import PlaceMention, places_in
 from dti_kg.loaders.rules import CONTINUED_SUBJECT, Lexicon, known_year, sentence_edition, sentence_years
-from dti_kg.loaders.segments import Piece
+from dti_kg.loaders.segments import Piece, sentences
 
 _I = regex.IGNORECASE
 
@@ -313,6 +313,12 @@ _REFERS_BACK = regex.compile(
 )
 
 
+_OTHER_ACTOR = regex.compile(
+    r"\b(?:Ministry|Ministries|Academy|Bank|Agency|Security|Television|(?:Vietnam|Viet\s+Nam|nation|country)['’]s"
+    r"|national)\b"
+)
+
+
 def _carry_subject(text: str, findings: list[Finding]) -> list[Finding]:
     out = []
     for f in findings:
@@ -321,7 +327,19 @@ def _carry_subject(text: str, findings: list[Finding]) -> list[Finding]:
             and f.other_subject == CONTINUED_SUBJECT
             and _REFERS_BACK.match(text, f.sentence.start)
         ):
-            f = replace(f, other_subject=None)
+            # The province the sentence right before names, when it names one. "The city", "the province"
+            # can mean nothing else; "It" may be a ministry, an agency or the nation that sentence also
+            # names ("The Ministry of Finance led …. It scored 0.63" is not Da Nang's), so there it may not.
+            refers = _REFERS_BACK.match(text, f.sentence.start)
+            before = [s for s in sentences(text) if s.end <= f.sentence.start]
+            names = (
+                {p.name for p in places_in(text, before[-1].start, before[-1].end, "en").places}
+                if before
+                else set()
+            )
+            it = refers is not None and refers.group(0).strip() == "It"
+            if len(names) == 1 and not (it and _OTHER_ACTOR.search(before[-1].text)):
+                f = replace(f, other_subject=None, antecedent=names.pop())
         if (
             f.place is None
             and f.antecedent is None
