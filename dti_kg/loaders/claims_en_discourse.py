@@ -145,8 +145,12 @@ def _from_to(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
         + r"\s+to\s+(?:the\s+)?(?P<p>ORD)(?:\s+(?:place|position|spot))?\s+from\s+(?:the\s+)?(?P<o>ORD)",
     )
     # "ranked 24th, up from 29th in 2021": right after the rank's own ordinal
+    # … or "compared to 2022's 8th place" (the year first)
     up_from = ordinal_pattern(
-        lex, r"\s*,?\s*(?:up|down)\s+from\s+(?:the\s+)?(?P<o>ORD)(?:\s+(?:place|position|spot))?"
+        lex,
+        r"\s*,?\s*(?:(?:up|down)\s+from\s+(?:the\s+)?(?P<o>ORD)"
+        r"|(?:compared\s+(?:to|with)|(?:up|down)\s+from|from|than)\s+(?:the\s+)?(?P<y>20\d\d)['’]s\s+(?P<o>ORD))"
+        r"(?:\s+(?:place|position|spot))?",
     )
     out = []
     for f in findings:
@@ -156,7 +160,11 @@ def _from_to(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
         u = up_from.match(text, own.end(), f.sentence.end) if own is not None else None
         same_rank = own is not None and lex.number(own.group("n")) == int(f.value)
         if u is not None and same_rank and (n := lex.number(u.group("o"))):
-            year = regex.match(r"\s+in\s+(20\d\d)(?!\d)", text[u.end() : f.sentence.end])
+            year = (
+                u
+                if u.group("y")
+                else regex.match(r"\s+in\s+(?P<y>20\d\d)(?!\d)", text[u.end() : f.sentence.end])
+            )
             out.append(
                 replace(
                     f,
@@ -164,7 +172,7 @@ def _from_to(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
                     span=span_of(text, u.start("o"), u.end()),
                     rule="en.rank.up-from",
                     previous_edition=True,
-                    compared_to=int(year.group(1)) if year else None,
+                    compared_to=int(year.group("y")) if year else None,
                 )
             )
             continue

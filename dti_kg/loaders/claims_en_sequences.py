@@ -14,7 +14,6 @@ or fills in whose they are; what it cannot pair exactly it leaves alone:
 - "Second place went to Ho Chi Minh City": the ordinal is the named province's (``_place_went_to``);
 - "rose to 5th from 8th place in 2022": the earlier rank is of the year stated right after it, and
   the rank stated is of the sentence's edition (``_previous_in_year``);
-- "ranked 5th, compared to 2022's 8th place": the earlier rank of the year named (``_year_possessive``);
 - "Lang Son was named in the 2022 DTI rankings. It ranked fifth nationwide.": a sentence that goes on
   about "it"/"the city"/"the province" without a DTI word is about the one province just named;
 - "Phu Tho ranked 30th. Digital Awareness ranked third; …": a value whose sentence names no
@@ -268,41 +267,6 @@ def _previous_in_year(text: str, lex: Lexicon, findings: list[Finding]) -> list[
     ]
 
 
-def _year_possessive(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
-    shape = ordinal_pattern(
-        lex,
-        r"\s*,?\s*(?:compared\s+(?:to|with)|(?:up|down)\s+from|from|than)\s+(?:the\s+)?(?P<y>20\d\d)['’]s\s+"
-        r"(?P<o>ORD)(?:\s+(?:place|position|spot))?",
-    )
-    out = []
-    for f in findings:
-        if f.measure != "rank" or f.previous_edition or f.refusal:
-            continue
-        own = [
-            o
-            for o in lex.ordinal.finditer(text, f.span.start, f.span.end)
-            if lex.number(o.group("n")) == f.value
-        ]
-        m = shape.match(text, own[-1].end(), f.sentence.end) if own else None
-        if m is None or not known_year(year := int(m.group("y"))) or (f.edition and f.edition <= year):
-            continue
-        if any(g.previous_edition and g.place == f.place and g.indicator == f.indicator for g in findings):
-            continue
-        n = lex.number(m.group("o"))
-        if n:
-            out.append(
-                replace(
-                    f,
-                    value=n,
-                    span=span_of(text, m.start("y"), m.end()),
-                    rule="en.rank.year-possessive",
-                    previous_edition=True,
-                    compared_to=year,
-                )
-            )
-    return out
-
-
 def _line_start(text: str, at: int) -> int:
     return text.rfind("\n", 0, at) + 1
 
@@ -367,5 +331,4 @@ def read_sequences(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
     found = _ordinal_years(text, lex, findings)
     found += _range_respectively(text, lex, found) + _elliptical_indicators(text, lex, found)
     found += _place_went_to(text, lex, found) + _indicator_ordinal_list(text, lex, found)
-    found += _year_possessive(text, lex, found)
     return _carry_subject(text, _previous_in_year(text, lex, found))
