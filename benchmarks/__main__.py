@@ -36,7 +36,8 @@ from dti_kg import store as dti_store
 from dti_kg.dumps import create_servable_build
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "sparql" / "dti_small.trig"
-SHOWN = ["dti", "dti-nocache", "in-process", "oxigraph", "hello"]
+SHOWN = ["dti", "dti-nocache", "in-process", "oxigraph", "hello", "granian-nocache", "hello-granian"]
+DTI_LIKE = ("dti", "dti-nocache", "granian-nocache")  # answer dti's own requests (/queries, /doc, 304)
 RESULT_FORMATS = {
     "application/sparql-results+json": pyoxigraph.QueryResultsFormat.JSON,
     "text/turtle": pyoxigraph.RdfFormat.TURTLE,
@@ -149,6 +150,8 @@ def servers(store_link: Path, logs: Path) -> Iterator[dict[str, contenders.Serve
             "dti-nocache": stack.enter_context(contenders.dti(store_link, logs, cache=False)),
             "oxigraph": stack.enter_context(contenders.oxigraph(build_dir / dti_store.OXIGRAPH_DIR, logs)),
             "hello": stack.enter_context(contenders.hello(logs)),
+            "granian-nocache": stack.enter_context(contenders.granian_dti(store_link, logs)),
+            "hello-granian": stack.enter_context(contenders.hello_granian(logs)),
         }
         yield found
 
@@ -243,8 +246,8 @@ def measure(
                 request = w.dti
                 if w.name.startswith("304"):
                     request = revalidation(running["dti"].port, request)
-                for name in ("dti", "dti-nocache"):
-                    if name == "dti-nocache" and w.name.startswith("304"):
+                for name in DTI_LIKE:
+                    if name != "dti" and w.name.startswith("304"):
                         continue  # a 304 does no work either way
                     port = running[name].port
                     http_load(port, request if name == "dti" else w.dti, 1, 0.05)  # warm up
@@ -261,52 +264,65 @@ def measure(
                             else f"no answer within {rdflib_timeout:g} s"
                         )
                 if w.hello:
-                    cells["hello"] = http_load(running["hello"].port, Request("/"), c, seconds)
+                    for name in ("hello", "hello-granian"):
+                        cells[name] = http_load(running[name].port, Request("/"), c, seconds)
                 rows.append((w, c, cells, note))
             print(f"  measured {w.name} ({load_note()})", file=sys.stderr, flush=True)
     return rows
 
 
+# (column, numerator, denominator): requests/s ratios printed after the cells
+RATIOS = [
+    ("dti/oxigraph", "dti", "oxigraph"),
+    ("nocache/oxigraph", "dti-nocache", "oxigraph"),
+    ("granian/oxigraph", "granian-nocache", "oxigraph"),
+    ("dti/hello", "dti", "hello"),
+    ("nocache/hello", "dti-nocache", "hello"),
+    ("granian/hello-granian", "granian-nocache", "hello-granian"),
+    ("hello/oxigraph", "hello", "oxigraph"),
+    ("hello-granian/oxigraph", "hello-granian", "oxigraph"),
+]
+GAPS = [("nocache", "dti-nocache"), ("granian", "granian-nocache")]  # p50 over in-process
+
+
+def ratio(cells: dict, top: str, bottom: str) -> str:
+    a, b = cells.get(top), cells.get(bottom)
+    if not isinstance(a, Cell) or not isinstance(b, Cell) or not b.rate:
+        return "-"
+    return f"{a.rate / b.rate:.2f}"
+
+
 def print_serving(n: str, rows: list, contenders_shown: list[str]) -> None:
     print(f"\n## Serving, {n}\n")
     print(
-        "Each cell: requests/s, p50 ± (p90 − p10) ms, p99 ms. "
-        "Ratios: dti requests/s over oxigraph's (or hello's); dti-nocache is dti with its response "
-        "cache off (RESPONSE_CACHE_MB=0), so every request runs its query.\n"
+        "Each cell: requests/s, p50 ± (p90 − p10) ms, p99 ms. dti-nocache is dti with its response "
+        "cache off (RESPONSE_CACHE_MB=0), so every request runs its query; granian-nocache is the same "
+        "app behind granian. Ratios: requests/s over requests/s; gaps: p50 minus in-process p50.\n"
     )
     versus_rdflib = "rdflib-endpoint" in contenders_shown
-    extra = " dti/rdflib | nocache/rdflib |" if versus_rdflib else ""
-    print(
-        "| workload | clients | "
-        + " | ".join(contenders_shown)
-        + " | dti/oxigraph | nocache/oxigraph | dti/hello | nocache p50 − in-process p50 |"
-        + extra
-    )
-    print("|---|---:|" + "---|" * len(contenders_shown) + "---:|---:|---:|---:|" + "---:|" * extra.count("|"))
+    columns = [name for name, _, _ in RATIOS] + [f"{label} p50 − in-process p50" for label, _ in GAPS]
+    if versus_rdflib:
+        columns += ["dti/rdflib", "nocache/rdflib", "granian/rdflib"]
+    print("| workload | clients | " + " | ".join(contenders_shown + columns) + " |")
+    print("|---|---:|" + "---|" * len(contenders_shown) + "---:|" * len(columns))
     for w, c, cells, note in rows:
         if note:
             print(f"| {w.name} | | {note} |")
             continue
-        dti = cells.get("dti")
-        ox = cells.get("oxigraph")
-        hello = cells.get("hello")
         inproc = cells.get("in-process")
-        nocache = cells.get("dti-nocache")
-        ratio = f"{dti.rate / ox.rate:.2f}" if dti and ox and ox.rate else "-"
-        ratio_nocache = f"{nocache.rate / ox.rate:.2f}" if nocache and ox and ox.rate else "-"
-        ratio_hello = f"{dti.rate / hello.rate:.2f}" if dti and hello and hello.rate else "-"
-        gap = (
-            f"{1000 * (nocache.percentile(50) - inproc.percentile(50)):.2f} ms" if nocache and inproc else "-"
-        )
-        line = (
-            f"| {w.name} | {c} | "
-            + " | ".join(fmt_cell(cells.get(k)) for k in contenders_shown)
-            + f" | {ratio} | {ratio_nocache} | {ratio_hello} | {gap} |"
-        )
+        values = [ratio(cells, top, bottom) for _, top, bottom in RATIOS]
+        for _, name in GAPS:
+            ours = cells.get(name)
+            ok = isinstance(ours, Cell) and isinstance(inproc, Cell)
+            values.append(f"{1000 * (ours.percentile(50) - inproc.percentile(50)):.2f} ms" if ok else "-")
         if versus_rdflib:
-            line += f" {rdflib_ratio(dti, cells.get('rdflib-endpoint'))} |"
-            line += f" {rdflib_ratio(nocache, cells.get('rdflib-endpoint'))} |"
-        print(line)
+            theirs = cells.get("rdflib-endpoint")
+            values += [rdflib_ratio(cells.get(name), theirs) for name in DTI_LIKE]
+        print(
+            f"| {w.name} | {c} | "
+            + " | ".join([fmt_cell(cells.get(k)) for k in contenders_shown] + values)
+            + " |"
+        )
 
 
 def rdflib_ratio(ours: Cell | str | None, theirs: Cell | str | None) -> str:
