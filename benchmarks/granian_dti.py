@@ -1,6 +1,6 @@
 """dti's app (or the hello-world app) behind granian, a Rust HTTP server (WSGI): a benchmark contender.
 
-    python -m benchmarks.granian_dti PORT STORE     # dti's app, as `dti serve` configures it
+    python -m benchmarks.granian_dti PORT STORE [WORKERS]  # dti's app, as `dti serve` configures it
     python -m benchmarks.granian_dti PORT --hello   # the hello-world app (granian's own ceiling)
 
 Not a `dti serve` option: granian cannot give every guarantee the gunicorn worker gives hostile
@@ -80,7 +80,9 @@ def app() -> WSGIApp:
     return BodyDeadline(flask_app, float(settings["CLIENT_READ_TIMEOUT"]), int(settings["MAX_REQUEST_BYTES"]))
 
 
-def options(target: str, port: int, settings: Mapping[str, Any]) -> dict[str, Any]:
+def options(
+    target: str, port: int, settings: Mapping[str, Any], workers: int = hello.WORKERS
+) -> dict[str, Any]:
     """``granian.Granian`` keyword arguments: dti serve's workers, threads and client limits."""
     head_limit = 3 * int(settings["MAX_QUERY_BYTES"]) + HEADER_ALLOWANCE
     return {
@@ -89,7 +91,7 @@ def options(target: str, port: int, settings: Mapping[str, Any]) -> dict[str, An
         "address": "127.0.0.1",
         "port": port,
         "interface": Interfaces.WSGI,
-        "workers": hello.WORKERS,
+        "workers": workers,
         "blocking_threads": web_threads(dict(settings)),
         "http1_settings": HTTP1Settings(
             header_read_timeout=min(60_000, max(1, int(1000 * float(settings["CLIENT_READ_TIMEOUT"])))),
@@ -101,9 +103,10 @@ def options(target: str, port: int, settings: Mapping[str, Any]) -> dict[str, An
 
 if __name__ == "__main__":
     port, what = int(sys.argv[1]), sys.argv[2]
+    workers = int(sys.argv[3]) if len(sys.argv) > 3 else hello.WORKERS
     if what == "--hello":
         target = "benchmarks.hello:app"
     else:
         os.environ[STORE_ENV] = os.path.abspath(what)  # inherited by the spawned workers, read by app()
         target = "benchmarks.granian_dti:app"
-    Granian(**options(target, port, load_settings())).serve()
+    Granian(**options(target, port, load_settings(), workers)).serve()
