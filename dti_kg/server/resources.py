@@ -77,7 +77,7 @@ def description_triples(thing: str) -> tuple[list[pyoxigraph.Triple], bool]:
     # Sorting the N-Triples lines as bytes orders the triples as (subject, predicate, object) in their
     # N-Triples form would: a term's text never contains the space that ends it, and UTF-8 keeps code
     # point order. Deduplicating and sorting lines in C instead of Triple objects by a Python key took
-    # the description of an edition from 10.7 to 6.2 ms in the web process (tests/test_resources.py
+    # the description of an edition from 10.7 to 6.2 ms in the web process (tests/test_linked_data.py
     # checks the order against the key sort).
     lines = b"\n".join(sorted(set(result.body.splitlines())))
     found = pyoxigraph.parse(lines, format=pyoxigraph.RdfFormat.N_TRIPLES)
