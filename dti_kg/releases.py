@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph
 from rdflib import Graph, Literal, URIRef
@@ -96,16 +96,22 @@ def _dump_hash(build_dir: Path) -> str | None:
     return digest.hexdigest()
 
 
-# release.json (path, inode, mtime, size) -> its Release; (store link, link target) -> checked build dir.
-# The server asks for the current release on every page and document (Signposting and Memento
-# headers): reading and parsing release.json and resolving the link each time cost 0.7 ms of a 5.6 ms
-# Turtle description (cProfile, benchmarks/README.md). A rewritten file has a new key.
-_parsed: dict[tuple[str, int, int, int], Release] = {}
-_build_dirs: dict[tuple[str, str], Path] = {}
+# (release.json path, its bytes) -> its Release; (store link, link target, device and inode of the
+# directory the whole chain of links ends at) -> that build directory. The server asks for the current
+# release on every page and document (Signposting and Memento headers): parsing release.json and
+# resolving the link each time cost 0.7 ms of a 5.6 ms Turtle description (cProfile,
+# benchmarks/README.md). The record is keyed by its content, not its stat: a file rewritten in place to
+# the same size within one timestamp tick (a second on some filesystems) or with its mtime set back
+# (``cp -p``) has the same inode, size and mtime. The link is keyed by where it ends, not only its own
+# target: a directory link above it ("/srv/current" -> a copy of the store) may switch.
+_parsed: dict[tuple[str, bytes], Release] = {}
+_build_dirs: dict[tuple[str, str, int, int], Path] = {}
 _MEMO_SIZE = 64  # entries kept before a memo starts over (one or two per build switch)
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
-def _memo_put(memo: dict, key: Any, value: Any) -> None:
+def _memo_put(memo: dict[_K, _V], key: _K, value: _V) -> None:
     if len(memo) >= _MEMO_SIZE:
         memo.clear()
     memo[key] = value
@@ -114,17 +120,20 @@ def _memo_put(memo: dict, key: Any, value: Any) -> None:
 def _read(build_dir: Path) -> Release | None:
     path = build_dir / RELEASE_INFO
     try:
-        st = os.stat(path)
-        key = (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
-        if key in _parsed:
-            return _parsed[key]
-        info = json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
+    except OSError:
+        return None  # a build made without a release record is not a release
+    key = (str(path), data)
+    if key in _parsed:
+        return _parsed[key]
+    try:
+        info = json.loads(data.decode("utf-8"))
         published = datetime.strptime(info["published"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
         release = Release(
             info["release_id"], build_dir, published, info["content_hash"], info.get("predecessor"), info
         )
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # a build made without a release record (or a damaged one) is not a release
+    except (ValueError, KeyError, TypeError):
+        return None  # a damaged record: not a release
     _memo_put(_parsed, key, release)
     return release
 
@@ -147,9 +156,10 @@ def kept_releases(store_link: str | os.PathLike[str]) -> list[Release]:
 def current_release(store_link: str | os.PathLike[str]) -> Release | None:
     link = os.fspath(store_link)
     try:
-        key = (link, os.readlink(link))
+        end = os.stat(link)  # follows every link on the way, the store link's and its folders'
+        key: tuple[str, str, int, int] | None = (link, os.readlink(link), end.st_dev, end.st_ino)
     except OSError:
-        key = None  # not a link: current_build_dir says why
+        key = None  # not a link, or a dangling one: current_build_dir says why
     build_dir = _build_dirs.get(key) if key else None
     if build_dir is None:
         try:

@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -404,3 +405,37 @@ def test_the_current_release_follows_the_link_and_a_rewritten_record(tmp_path: P
     assert releases.current_release(link).release_id == "2026-12-01-bbbbbbbb"
     (second / releases.RELEASE_INFO).unlink()
     assert releases.current_release(link) is None
+
+
+def test_a_record_rewritten_in_place_with_the_same_size_and_mtime_is_seen(tmp_path: Path) -> None:
+    """Regression: the memo was keyed by (inode, mtime, size) alone. A release.json rewritten in place
+    (same inode) to the same size within one timestamp tick — a second on ext3, HFS+ or NFS, or any
+    time after ``cp -p`` / ``rsync -t --inplace`` set the old mtime back — kept serving the old release."""
+    link = tmp_path / "store"
+    build = _fake_build(tmp_path / "store.builds", "b1", "2026-12-01-aaaaaaaa")
+    link.symlink_to(build)
+    record = build / releases.RELEASE_INFO
+    assert releases.current_release(link).release_id == "2026-12-01-aaaaaaaa"
+    before = record.stat()
+    _write_release(build, "2026-12-01-bbbbbbbb")  # same length: same size
+    os.utime(record, ns=(before.st_atime_ns, before.st_mtime_ns))  # the coarse clock's same tick
+    after = record.stat()
+    stat_key = (after.st_ino, after.st_size, after.st_mtime_ns)
+    assert stat_key == (before.st_ino, before.st_size, before.st_mtime_ns)
+    assert releases.current_release(link).release_id == "2026-12-01-bbbbbbbb"
+
+
+def test_a_store_behind_a_switched_directory_link_serves_the_new_tree(tmp_path: Path) -> None:
+    """Regression: the build directory was memoised by the store link's own target alone. A store
+    deployed as a copy behind a directory link ("/srv/current" -> tree1, then -> tree2, each with a
+    store link to "store.builds/<same id>") kept resolving to the first tree's build."""
+    for tree, release_id in (("tree1", "2026-12-01-aaaaaaaa"), ("tree2", "2026-12-01-bbbbbbbb")):
+        _fake_build(tmp_path / tree / "store.builds", "b1", release_id)
+        (tmp_path / tree / "store").symlink_to(Path("store.builds") / "b1")
+    current = tmp_path / "current"
+    current.symlink_to("tree1")
+    assert releases.current_release(current / "store").release_id == "2026-12-01-aaaaaaaa"
+    switched = tmp_path / "current.new"
+    switched.symlink_to("tree2")
+    os.replace(switched, current)
+    assert releases.current_release(current / "store").release_id == "2026-12-01-bbbbbbbb"
