@@ -40,6 +40,8 @@ from dti_kg.loaders.segments import Piece, sentences
 
 _I = regex.IGNORECASE
 
+# Between two names of one list ("A, B and C"); a semicolon ends a list of names but not one of
+# indicators (_LIST_GAP below: "digital government 20th; digital economy 25th").
 _ITEM_GAP = regex.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", _I)
 
 
@@ -107,19 +109,22 @@ def _elliptical_indicators(text: str, lex: Lexicon, findings: list[Finding]) -> 
     return out
 
 
+# Between two "<ordinal> in <year>" items of one run: "50th in 2020 to 41st in 2021 and 30th in 2022"
+_NEXT_YEAR_ITEM = regex.compile(r"\s*,?\s*(?:(?:and\s+)?to|and|,)\s+(?:the\s+)?", _I)
+
+
 def _ordinal_years(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
     item = ordinal_pattern(
         lex,
         r"(?P<o>ORD)(?:\s+(?:place|position))?(?:\s+(?:out\s+of|among)\s+(?:the\s+)?(?P<of>63)\s+[\p{L}\s,]{0,30}?)?"
         r"\s+in\s+(?P<y>20\d\d)(?!\d)",
     )
-    link = regex.compile(r"\s*,?\s*(?:(?:and\s+)?to|and|,)\s+(?:the\s+)?", _I)
     out = list(findings)
     for sentence in dti_sentence_list(text, lex):
         names = {p.name for p in places_in(text, sentence.start, sentence.end, "en").places}
         chains: list[list[regex.Match[str]]] = []
         for m in item.finditer(text, sentence.start, sentence.end):
-            if chains and link.fullmatch(text, chains[-1][-1].end(), m.start()):
+            if chains and _NEXT_YEAR_ITEM.fullmatch(text, chains[-1][-1].end(), m.start()):
                 chains[-1].append(m)
             else:
                 chains.append([m])
@@ -140,22 +145,27 @@ def _ordinal_years(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
             if base is None:
                 continue
             out = [g for g in out if g not in inside]
-            for m in chain:
+            for m, year in zip(chain, years, strict=True):
                 n = lex.number(m.group("o"))
                 if n:
                     out.append(
                         replace(
                             base,
                             value=n,
-                            edition=int(m.group("y")),
-                            cohort=63 if int(m.group("y")) < 2024 else None,
-                            cohort_hint=63 if int(m.group("y")) < 2024 else None,
+                            edition=year,
+                            cohort=_only_cohort(year),
+                            cohort_hint=_only_cohort(year),
                             span=span_of(text, m.start(), m.end()),
                             rule="en.rank.ordinal-years",
                             previous_edition=False,
                         )
                     )
     return out
+
+
+def _only_cohort(edition: int) -> int | None:
+    """63 for an edition ranked before the 2025 merger alone; the 2024 edition was ranked both ways."""
+    return 63 if edition < 2024 else None
 
 
 _LIST_GAP = regex.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+", _I)
@@ -184,12 +194,12 @@ def _indicator_ordinal_list(text: str, lex: Lexicon, findings: list[Finding]) ->
             else:
                 chain = [it]
                 chains.append(chain)
-        names = {p.name for p in places_in(text, sentence.start, sentence.end, "en").places}
+        named = places_in(text, sentence.start, sentence.end, "en").places
         done = {(f.indicator, f.sentence.start) for f in findings if f.measure == "rank"}
         for c in chains:
-            if len(c) < 2 or len({k for _, _, k, _ in c}) != len(c) or len(names) > 1:
+            if len(c) < 2 or len({k for _, _, k, _ in c}) != len(c) or len({p.name for p in named}) > 1:
                 continue
-            place = places_in(text, sentence.start, sentence.end, "en").places[0] if names else None
+            place = named[0] if named else None
             for start, end, key, n in c:
                 if (key, sentence.start) in done:
                     continue
@@ -283,47 +293,47 @@ _OTHER_ACTOR = regex.compile(
 )
 
 
+def _refers_back(text: str, f: Finding) -> Finding:
+    """A value in a sentence opening on "It"/"the city"/"the province" (and no DTI word) is the province's
+    that the sentence right before names, when it names one."""
+    refers = _REFERS_BACK.match(text, f.sentence.start)
+    if f.place is not None or f.other_subject != CONTINUED_SUBJECT or refers is None:
+        return f
+    before = [s for s in sentences(text) if s.end <= f.sentence.start]
+    if not before:
+        return f
+    names = {p.name for p in places_in(text, before[-1].start, before[-1].end, "en").places}
+    # "The city", "the province" can mean nothing else; "It" may be a ministry, an agency or the nation
+    # that sentence also names ("The Ministry of Finance led …. It scored 0.63" is not Da Nang's).
+    it = refers.group(0).strip() == "It"
+    if len(names) == 1 and not (it and _OTHER_ACTOR.search(before[-1].text)):
+        return replace(f, other_subject=None, antecedent=names.pop())
+    return f
+
+
+def _named_just_before(text: str, f: Finding) -> Finding:
+    """A value whose sentence names no one is the province's that the sentences before it in the same
+    line name (at a line's start: the last line before with text), when they name one."""
+    if (
+        f.place is not None
+        or f.antecedent is not None
+        or f.unknown_place is not None
+        or f.ambiguous_place
+        or f.other_subject is not None
+        or f.refusal is not None
+    ):
+        return f
+    start = f.sentence.start
+    window = line = _line_start(text, start)
+    if not text[line:start].strip():
+        prev = text[:line].rstrip()
+        window = _line_start(text, len(prev)) if prev else line
+    names = {p.name for p in places_in(text, window, start, "en").places}
+    return replace(f, antecedent=names.pop()) if len(names) == 1 else f
+
+
 def _carry_subject(text: str, findings: list[Finding]) -> list[Finding]:
-    out = []
-    for f in findings:
-        if (
-            f.place is None
-            and f.other_subject == CONTINUED_SUBJECT
-            and _REFERS_BACK.match(text, f.sentence.start)
-        ):
-            # The province the sentence right before names, when it names one. "The city", "the province"
-            # can mean nothing else; "It" may be a ministry, an agency or the nation that sentence also
-            # names ("The Ministry of Finance led …. It scored 0.63" is not Da Nang's), so there it may not.
-            refers = _REFERS_BACK.match(text, f.sentence.start)
-            before = [s for s in sentences(text) if s.end <= f.sentence.start]
-            names = (
-                {p.name for p in places_in(text, before[-1].start, before[-1].end, "en").places}
-                if before
-                else set()
-            )
-            it = refers is not None and refers.group(0).strip() == "It"
-            if len(names) == 1 and not (it and _OTHER_ACTOR.search(before[-1].text)):
-                f = replace(f, other_subject=None, antecedent=names.pop())
-        if (
-            f.place is None
-            and f.antecedent is None
-            and f.unknown_place is None
-            and not f.ambiguous_place
-            and f.other_subject is None
-            and f.refusal is None
-        ):
-            start = f.sentence.start
-            line = _line_start(text, start)
-            # The sentences before in the same line; at a line's start, the last line before with text.
-            window = line
-            if not text[line:start].strip():
-                prev = text[:line].rstrip()
-                window = _line_start(text, len(prev)) if prev else line
-            names = {p.name for p in places_in(text, window, start, "en").places}
-            if len(names) == 1:
-                f = replace(f, antecedent=names.pop())
-        out.append(f)
-    return out
+    return [_named_just_before(text, _refers_back(text, f)) for f in findings]
 
 
 def read_sequences(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
