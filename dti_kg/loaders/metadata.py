@@ -206,14 +206,15 @@ def detect_language(text: str) -> str:
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
         return "vi"
-    marked = sum(1 for ch in letters if ch in "đĐ" or unicodedata.decomposition(ch))
+    marked = sum(1 for ch in letters if ch in "đĐ" or unicodedata.decomposition(ch)) / len(letters)
     words = regex.findall(r"\p{L}+", text.lower())
-    english = sum(1 for w in words if w in _EN_WORDS)
-    # Vietnamese marks about a quarter of its letters and has almost no English function word; English
-    # that writes names with their marks ("Bắc Ninh ranked 7th …", Viet Nam News) may mark more than 5 %.
-    if marked / len(letters) > 0.05 and not (marked / len(letters) < 0.15 and english / len(words) > 0.15):
+    # (str.isalpha and regex's \p{L} may follow different Unicode versions: a letter may make no word)
+    english = sum(1 for w in words if w in _EN_WORDS) / len(words) if words else 0.0
+    # Shares of letters with a mark and of English function words. Vietnamese marks about a quarter of
+    # its letters and has almost no English function word; English that writes names with their marks
+    # ("Bắc Ninh ranked 7th …", Viet Nam News) may mark more than 5 %.
+    if marked > 0.05 and not (marked < 0.15 and english > 0.15):
         return "vi"
     # A short English excerpt may hold few function words ("Bac Giang's 2022 DTI score was 0.6512,
     # ranking it 9th"); with no diacritic at all, fewer suffice.
-    threshold = 0.04 if marked == 0 else 0.08
-    return "en" if words and english / len(words) > threshold else "vi"
+    return "en" if english > (0.04 if marked == 0 else 0.08) else "vi"
