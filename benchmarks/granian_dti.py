@@ -34,7 +34,7 @@ from granian.http import HTTP1Settings
 from benchmarks import hello
 from dti_kg.cli.serve import web_threads
 from dti_kg.server import create_app
-from dti_kg.server.gunicorn_worker import HEADER_ALLOWANCE, error_response
+from dti_kg.server.gunicorn_worker import HEADER_ALLOWANCE, wsgi_error
 from dti_kg.server.settings import load_settings
 
 STORE_ENV = "DTI_KG_STORE"  # granian imports the app in spawned workers: the store path goes by env
@@ -64,7 +64,7 @@ class BodyDeadline:
         reader.start()
         reader.join(self.timeout)
         if reader.is_alive():
-            line, headers, body = error_response(408, "the request did not arrive in time; send it again")
+            line, headers, body = wsgi_error(408, "the request did not arrive in time; send it again")
             start_response(line, headers)
             return [body]
         environ["wsgi.input"] = io.BytesIO(got[0])

@@ -33,9 +33,10 @@ from dti_kg.server.settings import load_settings
 HEADER_ALLOWANCE = 32 * 1024  # request headers besides the request line
 
 
-def error_response(status: int, detail: str) -> tuple[str, list[tuple[str, str]], bytes]:
-    """Status line, headers and body of a ``Connection: close`` answer in the endpoint's JSON error shape
-    (for the HTTP servers' own refusals, made before the app sees the request)."""
+def wsgi_error(status: int, detail: str) -> tuple[str, list[tuple[str, str]], bytes]:
+    """Status line, headers and body of a ``Connection: close`` answer in the endpoint's JSON error shape,
+    as WSGI's ``start_response`` takes them: for the HTTP servers' own refusals, made before the app sees
+    the request (inside a request, :func:`dti_kg.server.errors.error_response` negotiates the type)."""
     title = HTTPStatus(status).phrase
     body = json.dumps({"error": {"status": status, "title": title, "detail": detail}}).encode() + b"\n"
     headers = [
@@ -48,7 +49,7 @@ def error_response(status: int, detail: str) -> tuple[str, list[tuple[str, str]]
 
 def error_bytes(status: int, detail: str) -> bytes:
     """A complete ``Connection: close`` response in the endpoint's JSON error shape."""
-    line, headers, body = error_response(status, detail)
+    line, headers, body = wsgi_error(status, detail)
     head = f"HTTP/1.1 {line}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers) + "\r\n"
     return head.encode() + body
 
