@@ -245,7 +245,7 @@ def lexicon() -> Lexicon:
         # consecutive year") means the ordinal is something else.
         rank_reject_after=c(
             r"\s*(?:[-–]\s*\d|to\s+\d)|\s+(?!(?:out|among|of|nationwide|overall|in|with|and|on|for|after|behind"
-            r"|place|position|spot|among|across|place|the|by|at|while|scoring|a|only\s+to"
+            r"|place|position|spot|across|the|by|at|while|scoring|a|only\s+to"
             # "rose to 5th from 8th place" (not "5th from the bottom")
             r"|from\s+(?:the\s+)?" + _ORDINAL + r")(?![\p{L}]))\p{L}",
             _I,
