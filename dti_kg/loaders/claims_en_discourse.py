@@ -30,10 +30,10 @@ from dti_kg.loaders.claims_en_mentions import (
     dti_sentence_list,
     ordinal_pattern,
     overall_rank,
+    place_at,
 )
 from dti_kg.loaders.claims_en_sequences import read_sequences
 from dti_kg.loaders.findings import Finding, span_of
-from dti_kg.loaders.places import places_in
 from dti_kg.loaders.rules import Lexicon, known_year, sentence_edition
 
 _I = regex.IGNORECASE
@@ -201,10 +201,9 @@ def _ranked_object(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
     out = []
     for sentence in dti_sentence_list(text, lex):
         for m in shape.finditer(text, sentence.start, sentence.end):
-            named = places_in(text, m.end(), sentence.end, "en").places
-            if not named or named[0].start != m.end():
+            p = place_at(text, m.end(), sentence.end)
+            if p is None:
                 continue
-            p = named[0]
             o = lex.ordinal.match(text, p.end + 1) if text[p.end : p.end + 1] == " " else None
             if o is None or any(f.place == p and f.measure == "rank" for f in findings):
                 continue
@@ -281,10 +280,9 @@ def _idioms(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
         if lex.other_index.search(sentence.text):
             continue
         for m in _IDIOM.finditer(text, sentence.start, sentence.end):
-            named = places_in(text, m.start("name"), m.end(), "en").places
-            if not named or named[0].start != m.start("name"):
+            p = place_at(text, m.start("name"), m.end())
+            if p is None:
                 continue
-            p = named[0]
             gap = text[p.end : (m.start("second") if m.group("second") else m.start("n"))]
             if not regex.fullmatch(
                 r"\s*(?:city|province)?\s*(?:has\s+|had\s+)?(?:again\s+|also\s+)?"

@@ -30,6 +30,7 @@ from dti_kg.loaders.claims_en_mentions import (
     ordinal_pattern,
     ordinals,
     overall_rank,
+    place_at,
 )
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import PlaceMention, places_in
@@ -221,10 +222,10 @@ def _elliptical(text: str, lex: Lexicon, findings: list[Finding]) -> list[Findin
             m = pair.match(text, pos, f.sentence.end)
             if m is None:
                 break
-            named = places_in(text, m.end(), f.sentence.end, "en").places
-            if not named or named[0].start != m.end():
+            p = place_at(text, m.end(), f.sentence.end)
+            if p is None:
                 break
-            g = gap_before_ordinal.match(text, named[0].end, f.sentence.end)
+            g = gap_before_ordinal.match(text, p.end, f.sentence.end)
             o = lex.ordinal.match(text, g.end()) if g else None
             if o is None:
                 break
@@ -236,7 +237,6 @@ def _elliptical(text: str, lex: Lexicon, findings: list[Finding]) -> list[Findin
             n = lex.number(o.group("n"))
             if not n:
                 break
-            p = named[0]
             out.append(
                 replace(
                     f,

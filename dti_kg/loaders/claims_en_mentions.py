@@ -9,7 +9,7 @@ from functools import lru_cache
 import regex
 
 from dti_kg.loaders.findings import Finding, span_of
-from dti_kg.loaders.places import PlaceMention
+from dti_kg.loaders.places import PlaceMention, places_in
 from dti_kg.loaders.rules import Lexicon, dti_sentences, sentence_edition
 from dti_kg.loaders.segments import Piece
 
@@ -56,6 +56,12 @@ def dti_sentence_list(text: str, lex: Lexicon) -> tuple[Piece, ...]:
     """The DTI sentences of ``text`` (``rules.dti_sentences``), worked out once for all the English rules
     that read the same text (each used to walk every sentence's context again)."""
     return tuple(sentence for sentence, _ in dti_sentences(text, lex))
+
+
+def place_at(text: str, at: int, end: int) -> PlaceMention | None:
+    """The place whose name starts right at ``at`` (and ends by ``end``), if one does."""
+    named = places_in(text, at, end, "en").places
+    return named[0] if named and named[0].start == at else None
 
 
 _KIND = regex.compile(r"\s+(?:pillar|index|indicator)$", _I)

@@ -32,6 +32,7 @@ from dti_kg.loaders.claims_en_mentions import (
     indicator_items,
     ordinal_pattern,
     overall_rank,
+    place_at,
 )
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import PlaceMention, places_in
@@ -227,12 +228,9 @@ def _place_went_to(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
     out: list[Finding] = []
     for sentence in _dti_only(text, lex):
         for m in shape.finditer(text, sentence.start, sentence.end):
-            named = places_in(text, m.end(), sentence.end, "en").places
+            p = place_at(text, m.end(), sentence.end)
             n = lex.number(m.group("o"))
-            if not named or named[0].start != m.end() or not n:
-                continue
-            p = named[0]
-            if any(f.place == p and f.measure == "rank" for f in findings):
+            if p is None or not n or any(f.place == p and f.measure == "rank" for f in findings):
                 continue
             out.append(
                 replace(
