@@ -198,7 +198,7 @@ class SlowContender:
         self.restart()
         return False
 
-    def measure(self, request: Request, clients: int, seconds: float) -> Cell | str:
+    def measure(self, request: Request, clients: int, seconds: float) -> Cell:
         assert self.server is not None
         cell = http_load(self.server.port, request, clients, seconds, timeout=self.timeout)
         if cell.unexpected:
@@ -218,7 +218,7 @@ def measure(
     rdflib_timeout: float = 60.0,
 ) -> list[tuple[Workload, int, dict[str, Cell | str | None], str]]:
     oxi = dti_store.open_read_only(store_link)
-    rows = []
+    rows: list[tuple[Workload, int, dict[str, Cell | str | None], str]] = []
     slow = SlowContender(dti_store.current_build_dir(store_link) / "dump.nq", logs, rdflib_timeout)
     with servers(store_link, logs) as running, contextlib.closing(slow):
         if with_rdflib and slow.start() is not None:
@@ -285,7 +285,8 @@ RATIOS = [
 GAPS = [("nocache", "dti-nocache"), ("granian", "granian-nocache")]  # p50 over in-process
 
 
-def ratio(cells: dict, top: str, bottom: str) -> str:
+def ratio(cells: dict[str, Cell | str | None], top: str, bottom: str) -> str:
+    """``top``'s requests/s over ``bottom``'s ("-" when either was not measured)."""
     a, b = cells.get(top), cells.get(bottom)
     if not isinstance(a, Cell) or not isinstance(b, Cell) or not b.rate:
         return "-"
