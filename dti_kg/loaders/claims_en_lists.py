@@ -24,7 +24,9 @@ from decimal import Decimal
 import regex
 
 from dti_kg.loaders.claims_en_mentions import (
+    NAME_GAP,
     OTHER_VALUE,
+    chain_before,
     dti_sentence_list,
     indicator_items,
     ordinal_pattern,
@@ -47,7 +49,6 @@ _THEN = regex.compile(
 
 
 _ITEM_END = regex.compile(r"\s*(?:[,;)]|\s+and\s|$)|\s*$", _I)
-_ITEM_GAP = regex.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", _I)
 
 
 def _ranked_beside(f: Finding, place: PlaceMention, rank: int, span: Span, rule: str) -> Finding:
@@ -88,7 +89,7 @@ def _then_lists(text: str, findings: list[Finding]) -> list[Finding]:
         chain: list[PlaceMention] = []
         pos = m.end()
         for p in places:
-            if (not chain and p.start != pos) or (chain and not _ITEM_GAP.fullmatch(text[pos : p.start])):
+            if (not chain and p.start != pos) or (chain and not NAME_GAP.fullmatch(text[pos : p.start])):
                 break
             chain.append(p)
             pos = p.end
@@ -121,7 +122,7 @@ def _behind(text: str, findings: list[Finding]) -> list[Finding]:
         named = places_in(text, m.end(), f.sentence.end, "en").places
         if not named or named[0].start != m.end():
             continue
-        if len(named) > 1 and _ITEM_GAP.fullmatch(text[named[0].end : named[1].start]):
+        if len(named) > 1 and NAME_GAP.fullmatch(text[named[0].end : named[1].start]):
             continue  # "behind A and B": two ranks before, in an order the words do not give
         p = named[0]
         others = places_in(text, f.sentence.start, f.sentence.end, "en").places
@@ -393,6 +394,8 @@ def _indicators_first(text: str, lex: Lexicon, findings: list[Finding]) -> list[
 
 
 _SCORE = r"(?:0\.\d{1,4}|1\.0{1,4})(?![\d.])"
+# Between the last name of a list and its verb: "A, B and C have both scored …"
+_BEFORE_SCORED = regex.compile(r"\s*(?:(?:have|has|had|respectively|both)\s+)*")
 
 
 def _scores_respectively(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
@@ -412,16 +415,7 @@ def _scores_respectively(text: str, lex: Lexicon, findings: list[Finding]) -> li
         xs = [Decimal(x) for x in regex.findall(_SCORE, m.group("xs"))]
         named = [p for p in places_in(text, sentence.start, m.start(), "en").places]
         # The names must be one list right before the verb: "A, B and C scored …".
-        chain: list[PlaceMention] = []
-        pos = m.start()
-        for p in reversed(named):
-            gap = text[p.end : pos]
-            if chain and not _ITEM_GAP.fullmatch(gap):
-                break
-            if not chain and not regex.fullmatch(r"\s*(?:(?:have|has|had|respectively|both)\s+)*", gap):
-                break
-            chain.insert(0, p)
-            pos = p.start
+        chain = chain_before(text, named, m.start(), _BEFORE_SCORED)
         if len(chain) < 2 or len(chain) != len(xs):
             continue
         out = [

@@ -58,6 +58,26 @@ def dti_sentence_list(text: str, lex: Lexicon) -> tuple[Piece, ...]:
     return tuple(sentence for sentence, _ in dti_sentences(text, lex))
 
 
+# Between two names of one list ("A, B and C")
+NAME_GAP = regex.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", _I)
+
+
+def chain_before(
+    text: str, places: list[PlaceMention], end: int, last_gap: regex.Pattern[str]
+) -> list[PlaceMention]:
+    """The names that form one list ending right before ``end`` ("A, B and C ranked …"): the last of
+    ``places`` followed by nothing but ``last_gap``, and each before it by a ``NAME_GAP``."""
+    chain: list[PlaceMention] = []
+    pos = end
+    for p in reversed(places):
+        gap = text[p.end : pos]
+        if not (NAME_GAP if chain else last_gap).fullmatch(gap):
+            break
+        chain.insert(0, p)
+        pos = p.start
+    return chain
+
+
 def place_at(text: str, at: int, end: int) -> PlaceMention | None:
     """The place whose name starts right at ``at`` (and ends by ``end``), if one does."""
     named = places_in(text, at, end, "en").places

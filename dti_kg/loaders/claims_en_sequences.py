@@ -28,6 +28,7 @@ from dataclasses import replace
 import regex
 
 from dti_kg.loaders.claims_en_mentions import (
+    chain_before,
     dti_sentence_list,
     indicator_items,
     ordinal_pattern,
@@ -35,35 +36,19 @@ from dti_kg.loaders.claims_en_mentions import (
     place_at,
 )
 from dti_kg.loaders.findings import Finding, span_of
-from dti_kg.loaders.places import PlaceMention, places_in
+from dti_kg.loaders.places import places_in
 from dti_kg.loaders.rules import CONTINUED_SUBJECT, Lexicon, known_year, sentence_edition, sentence_years
 from dti_kg.loaders.segments import Piece, sentences
 
 _I = regex.IGNORECASE
 
-# Between two names of one list ("A, B and C"); a semicolon ends a list of names but not one of
-# indicators (_LIST_GAP below: "digital government 20th; digital economy 25th").
-_ITEM_GAP = regex.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", _I)
+# Between the last name of a list and its verb: "Hanoi, Hue and Hai Phong city ranked …"
+_BEFORE_RANKED = regex.compile(r"\s*(?:city|province)?\s*", _I)
 
 
 def _dti_only(text: str, lex: Lexicon) -> list[Piece]:
     """The DTI sentences that name no other index (PCI, ICT Index …)."""
     return [s for s in dti_sentence_list(text, lex) if not lex.other_index.search(s.text)]
-
-
-def _chain_before(text: str, places: list[PlaceMention], end: int) -> list[PlaceMention]:
-    """The names that form one list ending right before ``end`` ("A, B and C ranked …")."""
-    chain: list[PlaceMention] = []
-    pos = end
-    for p in reversed(places):
-        gap = text[p.end : pos]
-        if chain and not _ITEM_GAP.fullmatch(gap):
-            break
-        if not chain and not regex.fullmatch(r"\s*(?:city|province)?\s*", gap, _I):
-            break
-        chain.insert(0, p)
-        pos = p.start
-    return chain
 
 
 def _range_respectively(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
@@ -78,7 +63,7 @@ def _range_respectively(text: str, lex: Lexicon, findings: list[Finding]) -> lis
         for m in shape.finditer(text, sentence.start, sentence.end):
             a, b = lex.number(m.group("a")), lex.number(m.group("b"))
             named = places_in(text, sentence.start, m.start(), "en").places
-            chain = _chain_before(text, named, m.start())
+            chain = chain_before(text, named, m.start(), _BEFORE_RANKED)
             if not a or not b or len(chain) < 2 or b - a + 1 != len(chain):
                 continue
             if any(f.place in chain and f.measure == "rank" for f in findings):
@@ -169,6 +154,8 @@ def _only_cohort(edition: int) -> int | None:
     return 63 if edition < 2024 else None
 
 
+# Between two items of a list of indicators: unlike a list of names (NAME_GAP), a semicolon may part
+# them ("digital government 20th; digital economy 25th").
 _LIST_GAP = regex.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+", _I)
 
 
