@@ -41,7 +41,7 @@ from dti_kg.loaders.places import PlaceMention, find_places
 from dti_kg.loaders.rules import Lexicon, clause_indicators
 from dti_kg.loaders.segments import Piece
 from dti_kg.model import Measure
-from dti_kg.text import parse_score
+from dti_kg.text import parse_score, unify_tone_marks
 
 _DIGIT = regex.compile(r"\d")
 # Between cells: spaces, tabs, "|", and the ":"/";"/bullets of a ranking typed as a list
@@ -49,6 +49,8 @@ _DIGIT = regex.compile(r"\d")
 _GAP = regex.compile(r"(?:[ \t|\u00a0:;•*]|(?<=[\d)][ \t]*)điểm(?![\p{L}])|\.\s*$)+", regex.IGNORECASE)
 _PAIR = regex.compile(r"(?P<n>\d{1,2})\s*\(\s*(?P<x>[01][.,]\d{1,4})\s*\)")
 _DEC = regex.compile(r"[01][.,]\d{1,6}(?![\d.,])")
+# "(0,6419)" alone: a rank's score put under it ("1<br>(0,6419)" in a page's cell), or a score in brackets
+_BRACKETED = regex.compile(r"\(\s*(?P<x>[01][.,]\d{1,6})\s*\)")
 _INT = regex.compile(r"(?P<n>\d{1,2})\.?(?![\d,]|\.\d)")
 # "+3", "↑3", "-2", "(+3)": places gained or lost, in a column the header calls a change
 _CHANGE = regex.compile(r"\(?(?P<sign>[+↑▲]|[-−–↓▼])\s?(?P<n>\d{1,2})\)?(?![\d.,])")
@@ -57,7 +59,8 @@ UNIT_PREFIX = regex.compile(r"(?:TP\.?|Thành\s+phố|Tỉnh)\s*", regex.V1 | re
 
 _MIN_ROWS = 3
 _HEADER_LINES = 30  # header lines looked at above a block
-_HEADER_LINE_MAX = 160  # a longer line is prose, not a header cell
+_HEADER_LINE_MAX = 160  # a longer line is prose, not a header cell …
+_PROSE_END = regex.compile(r"[.!?…](?:\s|$)")  # … unless it is a whole header row on one line, no sentence
 _ATTACH = 40  # a "Xếp hạng"/"Chỉ số" word qualifies a column name at most this far after it
 
 OVERALL_COLUMN = regex.compile(
@@ -83,8 +86,12 @@ UNIT_WORD = regex.compile(
 )
 _ERA_MARK = regex.compile(r"\s*\((?:(?P<new>mới|new)|cũ|former|old)\)", regex.IGNORECASE)
 _RULE_NAMES = {"rank": "rank", "score": "score-column", "rank_change": "change-column"}
-_ROW_NUMBER = regex.compile(r"stt|tt|no\.?|\#", regex.IGNORECASE)
+ROW_NUMBER = regex.compile(r"stt|tt|no\.?|\#", regex.IGNORECASE)
 _SAME_LINE_GAP = regex.compile(r"[ ]{1,3}")
+# A word after a column's name that qualifies it: "Kinh tế số (hạng)"; in English also "DTI score".
+# A Vietnamese header puts the word first ("Điểm Hoạt động kinh tế số"), so there "A Điểm B" is A and
+# "Điểm B", not "A Điểm" and B (a header flattened onto one line keeps no other mark between cells).
+_AFTER_NAME = {"vi": regex.compile(r"[ ]{0,3}[(\[][ ]?"), "en": regex.compile(r"[ ]{0,3}[(\[][ ]?|[ ]{1,3}")}
 _SAME_CELL = regex.compile(r"[ (\[\-–:]*")
 COHORT = regex.compile(r"(?<!\d)(?P<of>63|34)\s+(?:tỉnh|địa\s+phương|provinces|localities|units)", regex.I)
 
@@ -97,6 +104,7 @@ class _Cell:
     place: PlaceMention | None = None
     number: int | None = None
     score: Decimal | None = None
+    bracketed: bool = False  # "(0,6419)"
 
 
 @dataclass(frozen=True)
@@ -117,7 +125,7 @@ def _place_at(text: str, pos: int, end: int, language: str) -> _Cell | None:
     if not found or found[0].start != 0:
         # a table in capitals ("TP. ĐÀ NẴNG"): names are matched case-sensitively in prose, where
         # "hòa bình" is not Hòa Bình, but a cell in capitals is a name
-        titled = segment.title()
+        titled = unify_tone_marks(segment.title())  # "HOÀ BÌNH" -> "Hoà Bình" -> "Hòa Bình"
         found = find_places(titled, language) if len(titled) == end - at else []
         if not found or found[0].start != 0 or not text[at : at + found[0].end].isupper():
             return None
@@ -129,6 +137,15 @@ def _place_at(text: str, pos: int, end: int, language: str) -> _Cell | None:
         era = "34" if mark.group("new") else "63"
     mention = PlaceMention(at, stop, text[at:stop], era)
     return _Cell("place", pos, mark.end() if mark else stop, place=mention)
+
+
+def cell_place(text: str, start: int, end: int, language: str) -> PlaceMention | None:
+    """The province a table cell ``text[start:end]`` names when the cell is nothing else
+    ("TP. Đà Nẵng", "THỪA THIÊN HUẾ", "Vĩnh Long (mới)", "Da Nang")."""
+    cell = _place_at(text, start, end, language)
+    if cell is None or cell.place is None or text[cell.end : end].strip():
+        return None
+    return cell.place
 
 
 def _line_cells(text: str, line: Piece, language: str) -> list[_Cell] | None:
@@ -143,6 +160,8 @@ def _line_cells(text: str, line: Piece, language: str) -> list[_Cell] | None:
             return cells
         if m := _PAIR.match(text, pos, end):
             cell = _Cell("pair", pos, m.end(), number=int(m.group("n")), score=parse_score(m.group("x")))
+        elif m := _BRACKETED.match(text, pos, end):
+            cell = _Cell("dec", pos, m.end(), score=parse_score(m.group("x")), bracketed=True)
         elif m := _DEC.match(text, pos, end):
             cell = _Cell("dec", pos, m.end(), score=parse_score(m.group(0)))
         elif m := _INT.match(text, pos, end):
@@ -195,7 +214,19 @@ def _regions(text: str, language: str) -> list[_Region]:
         current = []
     if current:
         regions.append(_Region(start, current))
-    return [r for r in regions if sum(c.kind == "place" for c in r.cells) >= _MIN_ROWS]
+    tables = [r for r in regions if sum(c.kind == "place" for c in r.cells) >= _MIN_ROWS]
+    return [_Region(r.start, _paired(r.cells)) for r in tables]
+
+
+def _paired(cells: list[_Cell]) -> list[_Cell]:
+    """A rank and the bracketed score right after it (on its line or the next) are one cell."""
+    out: list[_Cell] = []
+    for cell in cells:
+        if cell.bracketed and out and out[-1].kind == "int":
+            rank = out.pop()
+            cell = _Cell("pair", rank.start, cell.end, number=rank.number, score=cell.score)
+        out.append(cell)
+    return out
 
 
 # --- 2./3. rows and blocks -------------------------------------------------------------------
@@ -293,7 +324,8 @@ def _header(text: str, start: int) -> tuple[int, str]:
     for line in reversed(above):
         if not line.text.strip():
             continue
-        if len(line.text) > _HEADER_LINE_MAX or taken >= _HEADER_LINES:
+        prose = len(line.text) > _HEADER_LINE_MAX and (len(line.text) > 600 or _PROSE_END.search(line.text))
+        if prose or taken >= _HEADER_LINES:
             break
         first = line.start
         taken += 1
@@ -345,13 +377,13 @@ def _header_columns(header: str, lex: Lexicon) -> _Header:
         )
         preceding = [n for n in names if n[1] <= w_start]
         # "DTI score", "DG rank": a word right after a name, in the same cell, that no name follows
-        after_name = preceding and _SAME_LINE_GAP.fullmatch(header, preceding[-1][1], w_start)
+        after_name = preceding and _AFTER_NAME[lex.language].fullmatch(header, preceding[-1][1], w_start)
         if near:
             attached[following[0][0]] = measure
         elif after_name and preceding[-1][0] not in attached:
             attached[preceding[-1][0]] = measure
         else:
-            ordinal = bool(_ROW_NUMBER.fullmatch(header, w_start, w_end))
+            ordinal = bool(ROW_NUMBER.fullmatch(header, w_start, w_end))
             items.append((w_start, _Column(None, measure, ordinal)))  # a bare "STT", "Xếp hạng", "Điểm"
     for n_start, n_end, key in names:
         own = header[n_start:n_end]
@@ -508,9 +540,11 @@ __all__ = [
     "COHORT",
     "OVERALL_COLUMN",
     "RANK_WORD",
+    "ROW_NUMBER",
     "SCORE_WORD",
     "UNIT_PREFIX",
     "UNIT_WORD",
+    "cell_place",
     "find_table_findings",
     "lines",
 ]
