@@ -83,7 +83,8 @@ def _value(row: dict[str, str], column: Column) -> object:
 @cache
 def datasets() -> tuple[Dataset, ...]:
     """The editions' tables, each with the columns every one of its rows has."""
-    rows = list(csv.DictReader(reference_csv().open(encoding="utf-8")))
+    with reference_csv().open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
     shapes = {
         (2021, 63): [Column(k, i) for i in ("overall", *PILLARS) for k in ("rank", "score")],
         (2022, 63): [Column("rank", "overall"), Column("score", "overall")]
@@ -136,20 +137,23 @@ TITLES = [
 ]
 
 
-def header_label(column: Column, word: int, pairs: bool) -> str:
-    """A header cell for a column, in one of the wordings pages use."""
+def header_label(column: Column, word: int, pairs: bool, one_line: bool) -> str:
+    """A header cell for a column, in one of the wordings pages use. Unless its cells are apart (a
+    grid, " | "), a bare "Xếp hạng" or "Điểm" is not used for the DTI: "XẾP HẠNG" followed by
+    "Nhân lực số" is one label broken in two, as on dti.gov.vn ("XẾP HẠNG\nCHÍNH QUYỀN SỐ")."""
     if column.indicator == "overall":
         if column.key == "rank" or (column.key == "pair" and pairs):
-            choices = RANK_WORDS + [f"{w} DTI" for w in RANK_WORDS]
+            choices = (RANK_WORDS if one_line else []) + [f"{w} DTI" for w in RANK_WORDS]
         else:
-            choices = DTI_SCORE_WORDS
+            choices = DTI_SCORE_WORDS if one_line else DTI_SCORE_WORDS[:-1]
     elif column.indicator in PILLARS:
         name, abbr = PILLARS[column.indicator]
         names = [name, abbr, name.upper()]
         if column.key in ("rank", "pair"):
             choices = [f"{r} {n}" for r in RANK_WORDS for n in names] + [f"{n} (hạng)" for n in names]
-        else:
-            choices = [f"Điểm {name}", f"Chỉ số {name}", name, abbr, f"Điểm {abbr}", f"{name} (điểm)"]
+        else:  # a bare name beside the pillar's rank column is read as one label, unless apart
+            bare = [name, abbr] if one_line else []
+            choices = [f"Điểm {name}", f"Chỉ số {name}", *bare, f"Điểm {abbr}", f"{name} (điểm)"]
     else:
         name = INDICES[column.indicator]
         choices = [f"Chỉ số {name}", name, f"Điểm {name}", f"Chỉ số\n{name}"]
@@ -185,7 +189,11 @@ def shown_value(values: dict[Column, object], column: Column) -> object:
 
 def render(layout: Layout) -> str:
     data = datasets()[layout.dataset]
-    labels = [header_label(c, w, layout.pairs) for c, w in zip(layout.columns, layout.words, strict=True)]
+    # (tabs are no separator: the loader makes every run of spaces and tabs one space)
+    apart = layout.cells == "line" and not layout.header_lines and layout.sep == " | "
+    one_line = layout.cells == "grid" or apart
+    words = zip(layout.columns, layout.words, strict=True)
+    labels = [header_label(c, w, layout.pairs, one_line) for c, w in words]
     labels.insert(layout.unit_at, UNIT_WORDS[layout.words[0] % len(UNIT_WORDS)])
     if layout.row_number:
         labels.insert(0, ROW_NUMBER_WORDS[layout.words[-1] % len(ROW_NUMBER_WORDS)])

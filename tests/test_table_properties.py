@@ -88,7 +88,7 @@ def read_back(tmp_path: Path, text: str) -> set[Row]:
     return {(c.province, c.edition, c.indicator, c.measure, c.value, c.cohort) for c in e.claims}
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(layouts())
 def test_every_cell_of_a_rendered_table_is_read_back(tmp_path: Path, layout: Layout) -> None:
     text = render(layout)

@@ -91,7 +91,8 @@ _SAME_LINE_GAP = regex.compile(r"[ ]{1,3}")
 # A word after a column's name that qualifies it: "Kinh tế số (hạng)"; in English also "DTI score".
 # A Vietnamese header puts the word first ("Điểm Hoạt động kinh tế số"), so there "A Điểm B" is A and
 # "Điểm B", not "A Điểm" and B (a header flattened onto one line keeps no other mark between cells).
-_AFTER_NAME = {"vi": regex.compile(r"[ ]{0,3}[(\[][ ]?"), "en": regex.compile(r"[ ]{0,3}[(\[][ ]?|[ ]{1,3}")}
+_BRACKET_AFTER = regex.compile(r"[ ]{0,3}[(\[][ ]?")
+_AFTER_NAME = {"vi": _BRACKET_AFTER, "en": regex.compile(r"[ ]{0,3}[(\[][ ]?|[ ]{1,3}")}
 _SAME_CELL = regex.compile(r"[ (\[\-–:]*")
 COHORT = regex.compile(r"(?<!\d)(?P<of>63|34)\s+(?:tỉnh|địa\s+phương|provinces|localities|units)", regex.I)
 
@@ -367,8 +368,10 @@ def _header_columns(header: str, lex: Lexicon) -> _Header:
     for w_start, w_end, measure in words:
         following = [n for n in names if n[0] >= w_end]
         gap = header[w_end : following[0][0]] if following else ""
+        row_number = bool(ROW_NUMBER.fullmatch(header, w_start, w_end))  # "STT" names its own column
         near = (
             following
+            and not row_number
             and len(gap) <= _ATTACH
             and "|" not in gap
             and "\t" not in gap
@@ -377,14 +380,21 @@ def _header_columns(header: str, lex: Lexicon) -> _Header:
         )
         preceding = [n for n in names if n[1] <= w_start]
         # "DTI score", "DG rank": a word right after a name, in the same cell, that no name follows
-        after_name = preceding and _AFTER_NAME[lex.language].fullmatch(header, preceding[-1][1], w_start)
-        if near:
+        after_name = (
+            preceding
+            and not row_number
+            and _AFTER_NAME[lex.language].fullmatch(header, preceding[-1][1], w_start)
+        )
+        # "Chính quyền số (hạng) XHS (hạng)": a word in brackets is its name's, whatever follows
+        bracketed = after_name and _BRACKET_AFTER.fullmatch(header, preceding[-1][1], w_start)
+        if bracketed and preceding[-1][0] not in attached:
+            attached[preceding[-1][0]] = measure
+        elif near:
             attached[following[0][0]] = measure
         elif after_name and preceding[-1][0] not in attached:
             attached[preceding[-1][0]] = measure
         else:
-            ordinal = bool(ROW_NUMBER.fullmatch(header, w_start, w_end))
-            items.append((w_start, _Column(None, measure, ordinal)))  # a bare "STT", "Xếp hạng", "Điểm"
+            items.append((w_start, _Column(None, measure, row_number)))  # a bare "STT", "Xếp hạng", "Điểm"
     for n_start, n_end, key in names:
         own = header[n_start:n_end]
         named_measure = attached.get(n_start)
@@ -406,13 +416,48 @@ def _header_columns(header: str, lex: Lexicon) -> _Header:
     return _Header([c for p, c in items if p < split], [c for p, c in items if p > split], "overall")
 
 
+_YEAR = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_TITLE_WORDS = 7
+
+
+def _without_title(header: str) -> str:
+    """The header without the title lines at its top ("BÁO CÁO XẾP HẠNG Đánh giá mức độ chuyển đổi
+    số năm 2022"): a line naming a year in a sentence's worth of words, with no cell separator,
+    names the table, not a column ("Điểm DTI 2024" is a column) — when the lines under it still
+    name the unit column. Blanked, so offsets stay."""
+    lines_ = header.split("\n")
+    out = []
+    title = True
+    for k, line in enumerate(lines_):
+        if title and line.strip():
+            rest = "\n".join(lines_[k + 1 :])
+            is_title = (
+                _YEAR.search(line)
+                and len(line.split()) >= _TITLE_WORDS
+                and not regex.search(r"[|\t]", line)
+                and UNIT_WORD.search(rest)
+            )
+            title = bool(is_title)
+        out.append(" " * len(line) if title else line)
+    return "\n".join(out)
+
+
+def _measure_of(label: str) -> str | None:
+    return "rank" if RANK_WORD.search(label) else "score" if SCORE_WORD.search(label) else None
+
+
 def _merged(
     names: list[tuple[int, int, str]], header: str, gap: regex.Pattern[str]
 ) -> list[tuple[int, int, str]]:
     """One column for a name said twice in one cell: "CHUYỂN ĐỔI SỐ CẤP TỈNH (PDTI)"."""
     out: list[tuple[int, int, str]] = []
     for name in names:
-        if out and out[-1][2] == name[2] and gap.fullmatch(header, out[-1][1], name[0]):
+        row_number = any(ROW_NUMBER.fullmatch(header, n[0], n[1]) for n in (name, *out[-1:]))
+        # "XẾP HẠNG DTI Điểm DTI": two columns of the DTI, its rank and its score
+        kinds = [_measure_of(header[n[0] : n[1]]) for n in (*out[-1:], name)]
+        two_measures = len(kinds) == 2 and None not in kinds and kinds[0] != kinds[1]
+        same = out and out[-1][2] == name[2] and gap.fullmatch(header, out[-1][1], name[0])
+        if same and not row_number and not two_measures:
             out[-1] = (out[-1][0], name[1], name[2])
         else:
             out.append(name)
@@ -493,7 +538,7 @@ def find_table_findings(text: str, lex: Lexicon) -> list[Finding]:
                 continue  # another index's table (ICT Index, PCI …), or no DTI word above it
             cohorts = list(COHORT.finditer(header))
             cohort = int(cohorts[-1].group("of")) if cohorts else None
-            columns = _assign(block, _header_columns(header, lex))
+            columns = _assign(block, _header_columns(_without_title(header), lex))
             for row in block.rows:
                 place = row[block.before].place
                 assert place is not None
