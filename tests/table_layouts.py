@@ -17,6 +17,7 @@ import os
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from html import escape
 from pathlib import Path
 
 PILLARS = {
@@ -119,7 +120,7 @@ class Layout:
     pairs: bool  # a rank and its score in one cell, "1 (0,6419)"
     pair_break: bool  # … with the score on the line after the rank
     comma: bool  # decimal comma
-    cells: str  # "line", "cell", "grid"
+    cells: str  # "line", "cell", "grid", "html" (a saved page with a <table>)
     sep: str  # between cells of a row line
     header_lines: bool  # one header label a line (a saved page's header) rather than one line
     words: tuple[int, ...]  # a choice of wording for each header
@@ -151,9 +152,8 @@ def header_label(column: Column, word: int, pairs: bool, one_line: bool) -> str:
         names = [name, abbr, name.upper()]
         if column.key in ("rank", "pair"):
             choices = [f"{r} {n}" for r in RANK_WORDS for n in names] + [f"{n} (hạng)" for n in names]
-        else:  # a bare name beside the pillar's rank column is read as one label, unless apart
-            bare = [name, abbr] if one_line else []
-            choices = [f"Điểm {name}", f"Chỉ số {name}", *bare, f"Điểm {abbr}", f"{name} (điểm)"]
+        else:
+            choices = [f"Điểm {name}", f"Chỉ số {name}", name, abbr, f"Điểm {abbr}", f"{name} (điểm)"]
     else:
         name = INDICES[column.indicator]
         choices = [f"Chỉ số {name}", name, f"Điểm {name}", f"Chỉ số\n{name}"]
@@ -181,6 +181,10 @@ def _name(name: str, layout: Layout) -> str:
     return name.upper() if layout.capitals else name
 
 
+def suffix(layout: Layout) -> str:
+    return ".html" if layout.cells == "html" else ".txt"
+
+
 def shown_value(values: dict[Column, object], column: Column) -> object:
     if column.key == "pair":
         return (values[Column("rank", column.indicator)], values[Column("score", column.indicator)])
@@ -191,7 +195,7 @@ def render(layout: Layout) -> str:
     data = datasets()[layout.dataset]
     # (tabs are no separator: the loader makes every run of spaces and tabs one space)
     apart = layout.cells == "line" and not layout.header_lines and layout.sep == " | "
-    one_line = layout.cells == "grid" or apart
+    one_line = layout.cells in ("grid", "html") or apart
     words = zip(layout.columns, layout.words, strict=True)
     labels = [header_label(c, w, layout.pairs, one_line) for c, w in words]
     labels.insert(layout.unit_at, UNIT_WORDS[layout.words[0] % len(UNIT_WORDS)])
@@ -207,6 +211,18 @@ def render(layout: Layout) -> str:
     title = TITLES[layout.title % len(TITLES)].format(ed=data.edition)
     if data.cohort == 34:
         title += " của 34 tỉnh, thành phố sau sáp nhập"
+    if layout.cells == "html":  # a saved page: trafilatura writes its <table> as a grid
+
+        def row(tag: str, cells: list[str]) -> str:
+            inner = "".join(f"<{tag}>{escape(c).replace(chr(10), '<br>')}</{tag}>" for c in cells)
+            return f"<tr>{inner}</tr>"
+
+        table = row("th", labels) + "".join(row("td", r) for r in body)
+        return (
+            f"<html><head><title>{escape(title)}</title></head><body><article><h1>{escape(title)}</h1>"
+            f"<p>Bộ Thông tin và Truyền thông công bố kết quả đánh giá chuyển đổi số.</p>"
+            f"<table>{table}</table></article></body></html>\n"
+        )
     if layout.cells == "grid":
         flat = [label.replace("\n", " ") for label in labels]
         lines = ["| " + " | ".join(flat) + " |", "|" + "---|" * len(flat)]
@@ -220,4 +236,4 @@ def render(layout: Layout) -> str:
     return f"{title}\n\n{head}\n" + "\n".join(layout.sep.join(row) for row in body) + "\n"
 
 
-__all__ = ["Column", "Dataset", "Layout", "datasets", "render", "shown_value"]
+__all__ = ["Column", "Dataset", "Layout", "datasets", "render", "shown_value", "suffix"]

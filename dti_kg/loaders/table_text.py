@@ -93,7 +93,9 @@ _SAME_LINE_GAP = regex.compile(r"[ ]{1,3}")
 # "Điểm B", not "A Điểm" and B (a header flattened onto one line keeps no other mark between cells).
 _BRACKET_AFTER = regex.compile(r"[ ]{0,3}[(\[][ ]?")
 _AFTER_NAME = {"vi": _BRACKET_AFTER, "en": regex.compile(r"[ ]{0,3}[(\[][ ]?|[ ]{1,3}")}
-_SAME_CELL = regex.compile(r"[ (\[\-–:]*")
+# "CHUYỂN ĐỔI SỐ CẤP TỈNH (PDTI)", "Chính quyền số - CQS": one name said twice; a bare space between
+# two names of the DTI ("Hạng DTI CHUYỂN ĐỔI SỐ CẤP TỈNH (PDTI)") is two columns
+_SAME_CELL = regex.compile(r"[ ]*[(\[\-–:][ (\[\-–:]*")
 COHORT = regex.compile(r"(?<!\d)(?P<of>63|34)\s+(?:tỉnh|địa\s+phương|provinces|localities|units)", regex.I)
 
 
