@@ -295,3 +295,26 @@ def test_a_list_after_the_last_rank_of_the_paragraph_continues_it_and_not_across
     ranks = {(p, v) for p, _, i, m, v, _ in got if i == "overall" and m == "rank"}
     assert {("hai-phong-2025", 3), ("ho-chi-minh-2025", 4)} <= ranks
     assert not any(p.startswith(("thanh-hoa", "dien-bien")) for p, _ in ranks)
+
+
+def test_a_rank_held_over_a_stated_run_of_editions_is_a_rank_in_each(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Bộ TT&TT công bố chỉ số DTI năm 2022. Về xếp hạng chuyển đổi số cấp tỉnh, Đà Nẵng xếp hạng "
+        "nhất, tiếp tục giữ vững vị trí 3 năm liên tiếp (2020-2022).",
+    )
+    assert {(e, v) for p, e, i, m, v, _ in got if p == "da-nang" and m == "rank"} == {
+        (2020, 1),
+        (2021, 1),
+        (2022, 1),
+    }
+
+
+def test_a_run_without_its_years_or_past_another_value_names_no_edition(tmp_path):
+    no_years = _claims(tmp_path, "Theo DTI 2022, Đà Nẵng xếp hạng nhất, 3 năm liên tiếp dẫn đầu.")
+    assert {e for _, e, _, m, _, _ in no_years if m == "rank"} == {2022}
+    other_value = _claims(
+        tmp_path,
+        "Theo DTI 2022, Lạng Sơn xếp thứ 6/63, Hà Nội thứ 24/63 (2020-2022).",
+    )
+    assert {e for p, e, _, m, _, _ in other_value if p == "lang-son" and m == "rank"} == {2022}
