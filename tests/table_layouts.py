@@ -44,6 +44,7 @@ DTI_SCORE_WORDS = [
     *("Điểm DTI", "DTI", "Chỉ số DTI", "Giá trị DTI", "PDTI", "CHUYỂN ĐỔI SỐ CẤP TỈNH (PDTI)", "Điểm"),
 ]
 ROW_NUMBER_WORDS = ["STT", "TT"]
+SOURCE_LINE = "Nguồn: Bộ Thông tin và Truyền thông"  # a page goes on after its table
 
 
 def reference_csv() -> Path:
@@ -231,9 +232,10 @@ def render(layout: Layout) -> str:
     if layout.cells == "cell":
         head = "\n\n".join(labels)
         rows = "\n\n".join("\n\n".join(row) for row in body)
-        return f"{title}\n\n{head}\n\n{rows}\n"
+        return f"{title}\n\n{head}\n\n{rows}\n\n{SOURCE_LINE}\n"
     head = "\n".join(labels) if layout.header_lines else layout.sep.join(labels)
-    return f"{title}\n\n{head}\n" + "\n".join(layout.sep.join(row) for row in body) + "\n"
+    rows = "\n".join(layout.sep.join(row) for row in body)
+    return f"{title}\n\n{head}\n{rows}\n\n{SOURCE_LINE}\n"
 
 
 __all__ = ["Column", "Dataset", "Layout", "datasets", "render", "shown_value", "suffix"]

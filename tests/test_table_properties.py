@@ -93,3 +93,14 @@ def read_back(tmp_path: Path, text: str, suffix: str = ".txt") -> set[Row]:
 def test_every_cell_of_a_rendered_table_is_read_back(tmp_path: Path, layout: Layout) -> None:
     text = render(layout)
     assert read_back(tmp_path, text, suffix(layout)) == expected_claims(layout), text[:1500]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(layouts().filter(lambda layout: layout.cells in ("line", "cell")), st.floats(0.3, 1.0))
+def test_a_table_cut_anywhere_by_the_excerpt_gives_no_wrong_value(
+    tmp_path: Path, layout: Layout, where: float
+) -> None:
+    """Excerpts stop mid-word: whatever is read of a cut table is a cell of the table."""
+    text = render(layout)
+    text = text[: int(len(text) * where)].rstrip("\n")
+    assert read_back(tmp_path, text) <= expected_claims(layout), text[-300:]

@@ -530,6 +530,9 @@ def find_table_findings(text: str, lex: Lexicon) -> list[Finding]:
     """Ranks and scores of every province row of every flattened ranking table in ``text``."""
     findings: list[Finding] = []
     previous_end = 0
+    # An excerpt may stop inside a cell ("… 0.2947 0.69" for 0.6924): a value that ends the text
+    # may be cut short, so it is not read.
+    cut = len(text.rstrip())
     for region in _regions(text, lex.language):
         for block in _blocks(region):
             h_start, header = _header(text, block.start)
@@ -546,7 +549,7 @@ def find_table_findings(text: str, lex: Lexicon) -> list[Finding]:
                 assert place is not None
                 line = Piece(row[0].start, row[-1].end, text[row[0].start : row[-1].end])
                 for column in columns:
-                    if column is not None:
+                    if column is not None and row[column[0]].end < cut:
                         findings.extend(
                             _cell_findings(text, lex, row[column[0]], column, place, line, cohort)
                         )
