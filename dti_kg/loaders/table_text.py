@@ -530,8 +530,6 @@ def find_table_findings(text: str, lex: Lexicon) -> list[Finding]:
     """Ranks and scores of every province row of every flattened ranking table in ``text``."""
     findings: list[Finding] = []
     previous_end = 0
-    # An excerpt may stop inside a cell ("… 0.2947 0.69" for 0.6924): a value that ends the text
-    # may be cut short, so it is not read.
     cut = len(text.rstrip())
     for region in _regions(text, lex.language):
         for block in _blocks(region):
@@ -549,11 +547,29 @@ def find_table_findings(text: str, lex: Lexicon) -> list[Finding]:
                 assert place is not None
                 line = Piece(row[0].start, row[-1].end, text[row[0].start : row[-1].end])
                 for column in columns:
-                    if column is not None and row[column[0]].end < cut:
+                    if column is not None and not _cut_short(text, block, row, column[0], cut):
                         findings.extend(
                             _cell_findings(text, lex, row[column[0]], column, place, line, cohort)
                         )
     return findings
+
+
+_DECIMALS = regex.compile(r"[.,](\d+)")
+
+
+def _cut_short(text: str, block: _Block, row: list[_Cell], k: int, cut: int) -> bool:
+    """An excerpt may stop inside the table's last cell ("… 0.2947 0.69" for 0.6924): a score that
+    ends the text with fewer decimals than its column's others is not read."""
+    cell = row[k]
+    if cell.end < cut or cell.kind != "dec":
+        return False
+    places = [
+        len(m.group(1))
+        for r in block.rows
+        if r is not row and (m := _DECIMALS.search(text, r[k].start, r[k].end))
+    ]
+    own = _DECIMALS.search(text, cell.start, cell.end)
+    return not places or own is None or len(own.group(1)) < max(places)
 
 
 def _cell_findings(
