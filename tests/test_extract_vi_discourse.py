@@ -318,3 +318,16 @@ def test_a_run_without_its_years_or_past_another_value_names_no_edition(tmp_path
         "Theo DTI 2022, Lạng Sơn xếp thứ 6/63, Hà Nội thứ 24/63 (2020-2022).",
     )
     assert {e for p, e, _, m, _, _ in other_value if p == "lang-son" and m == "rank"} == {2022}
+
+
+def test_the_dti_spoken_of_again_as_the_index_before_the_merger_does_not_end_the_dti_paragraph(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Bộ KH&CN công bố DTI năm 2024 của 34 tỉnh, thành phố sau sáp nhập, Hà Nội dẫn đầu.\n\n"
+        "Nếu xét chỉ số trước khi sáp nhập, thứ hạng thay đổi đáng kể. Sau khi sáp nhập với Quảng Nam, "
+        "TP Đà Nẵng tụt hạng xuống vị trí thứ 17.",
+    )
+    assert ("da-nang-2025", 2024, "overall", "rank", 17, 34) in got
+    # another index is still another topic
+    other = _claims(tmp_path, "Theo DTI 2024, Hà Nội dẫn đầu. Đà Nẵng xếp thứ 9 về chỉ số cạnh tranh.")
+    assert not any(p == "da-nang" or p == "da-nang-2025" for p, *_ in other)

@@ -292,7 +292,8 @@ def lexicon() -> Lexicon:
             _W
             # "thuộc về TP.Huế" gives a position to a province: not another topic
             + r"(?:(?<!trở\s)(?<!thuộc\s)về\s+(?!chuyển\s+đổi\s+số|CĐS|DTI)\p{L}"
-            r"|chỉ\s+số|quy\s+mô|dân\s+số|diện\s+tích)",
+            # "xét chỉ số trước khi sáp nhập", "chỉ số này": the DTI spoken of again
+            r"|chỉ\s+số(?!\s+(?:này|đó|trên|(?:trước|sau)(?:\s+khi)?\s+sáp\s+nhập))|quy\s+mô|dân\s+số|diện\s+tích)",
             _I,
         ),
         rule_prefix="vi",
