@@ -331,3 +331,14 @@ def test_the_dti_spoken_of_again_as_the_index_before_the_merger_does_not_end_the
     # another index is still another topic
     other = _claims(tmp_path, "Theo DTI 2024, Hà Nội dẫn đầu. Đà Nẵng xếp thứ 9 về chỉ số cạnh tranh.")
     assert not any(p == "da-nang" or p == "da-nang-2025" for p, *_ in other)
+
+
+def test_a_unit_the_merger_left_whole_gains_places_over_its_own_rank_among_the_63(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Trong số 34 tỉnh, thành phố sau sáp nhập, theo DTI năm 2024, TP Huế xếp thứ 2 toàn quốc "
+        "(tăng 1 bậc so với năm 2023), TP Đà Nẵng xếp thứ 17, giảm 16 bậc so với năm 2023.",
+    )
+    assert ("thua-thien-hue", 2023, "overall", "rank", 3, 63) in got
+    # the new Đà Nẵng took in Quảng Nam: its places lost compare with no single earlier unit
+    assert not any(p in ("da-nang", "da-nang-2025") and e == 2023 for p, e, *_ in got)

@@ -396,14 +396,26 @@ def derive_previous_ranks(claims: list[Claim]) -> list[Claim]:
             # "xếp thứ 2 (tăng 1 bậc so với năm 2023)" in DTI 2024, cohort unsaid: places gained
             # since an edition ranked over the 63 alone are places among the 63
             cohort = earlier[0]
-        if cohort is None or cohort not in earlier:
+        province = change.province
+        if cohort == 34 and 34 not in earlier:
+            # "Huế … xếp thứ 2 (tăng 1 bậc so với năm 2023)": a unit the merger left whole is
+            # compared with its own place among the 63 (a merged one, with nothing to compare)
+            old = gazetteer().predecessors(unit) if (unit := gazetteer().by_slug.get(province)) else []
+            province, cohort = (
+                (old[0].slug, earlier[0]) if len(old) == 1 and len(earlier) == 1 else (province, None)
+            )
+        if (
+            cohort is None
+            or cohort not in earlier
+            or (province, change.compared_to, change.indicator) in ranks
+        ):
             continue
         previous = int(rank.value) + int(change.value)
         if not 1 <= previous <= cohort:
             continue
         out.append(
             Claim(
-                province=change.province,
+                province=province,
                 edition=change.compared_to,
                 indicator=change.indicator,
                 measure="rank",
