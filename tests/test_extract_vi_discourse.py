@@ -342,3 +342,20 @@ def test_a_unit_the_merger_left_whole_gains_places_over_its_own_rank_among_the_6
     assert ("thua-thien-hue", 2023, "overall", "rank", 3, 63) in got
     # the new Đà Nẵng took in Quảng Nam: its places lost compare with no single earlier unit
     assert not any(p in ("da-nang", "da-nang-2025") and e == 2023 for p, e, *_ in got)
+
+
+def test_an_earlier_years_ranks_named_by_reference_pair_with_the_indices_in_order(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Theo DTI 2021, Chính quyền số cấp tỉnh, Lào Cai xếp thứ 14/63, Kinh tế số xếp 22/63, Xã hội số "
+        "xếp 9/63 trong khi năm 2020 thì các thứ tự này là 31, 40, 12.",
+    )
+    earlier = {(i, v) for p, e, i, m, v, _ in got if p == "lao-cai" and e == 2020 and m == "rank"}
+    assert earlier == {("digital_government", 31), ("digital_economy", 40), ("digital_society", 12)}
+    # as many numbers as ranks, or nothing
+    short = _claims(
+        tmp_path,
+        "Theo DTI 2021, Chính quyền số, Lào Cai xếp thứ 14/63, Kinh tế số xếp 22/63 trong khi năm 2020 "
+        "thì các thứ tự này là 31, 40, 12.",
+    )
+    assert not any(e == 2020 for _, e, *_ in short)

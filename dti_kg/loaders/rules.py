@@ -1248,7 +1248,13 @@ class _Env:
                 return None, None
             return self.edition, None
         own_before = [y for p, y in self.years if clause.start <= p < v.start]
-        own_after = [y for p, y in self.years if v.start < p < clause.end and not self._aside_year(v, p)]
+        own_after = [
+            y
+            for p, y in self.years
+            if v.start < p < clause.end
+            and not self._aside_year(v, p)
+            and not _CONTRAST.search(self.text, v.end, p)  # "xếp 9/63 trong khi năm 2020 thì …"
+        ]
         before = [y for p, y in self.years if p < v.start]
         if own_before:
             return own_before[-1], None
