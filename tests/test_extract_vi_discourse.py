@@ -359,3 +359,41 @@ def test_an_earlier_years_ranks_named_by_reference_pair_with_the_indices_in_orde
         "thì các thứ tự này là 31, 40, 12.",
     )
     assert not any(e == 2020 for _, e, *_ in short)
+
+
+def test_the_three_pillars_as_the_subject_share_a_rank_or_take_a_list_in_order(tmp_path):
+    shared = _claims(tmp_path, "Theo DTI 2022, tỉnh Phú Thọ xếp thứ 20/63, cả ba trụ cột đều xếp thứ 4/63.")
+    assert {(i, v) for p, e, i, m, v, _ in shared if m == "rank"} == {
+        ("overall", 20),
+        ("digital_government", 4),
+        ("digital_economy", 4),
+        ("digital_society", 4),
+    }
+    listed = _claims(
+        tmp_path,
+        "Theo DTI 2023, ba trụ cột Kinh tế số, Chính quyền số, Xã hội số của Sơn La lần lượt xếp thứ "
+        "30/63, 41/63 và 38/63.",
+    )
+    assert {(i, v) for p, e, i, m, v, _ in listed if m == "rank"} == {
+        ("digital_economy", 30),
+        ("digital_government", 41),
+        ("digital_society", 38),
+    }
+    two_places = _claims(
+        tmp_path, "Theo DTI 2023, Đà Nẵng và Sơn La: ba trụ cột lần lượt xếp thứ 30, 41 và 38."
+    )
+    assert not any(i != "overall" for _, _, i, *_ in two_places)
+
+
+def test_a_leader_in_n_of_8_main_indices_leads_each_listed_one_and_not_the_overall_index(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Theo DTI 2024, Hà Nội đứng đầu 4/8 chỉ số chính, gồm Nhận thức số, Thể chế số, Hoạt động kinh "
+        "tế số và Hoạt động xã hội số.",
+    )
+    assert {(i, v) for p, e, i, m, v, _ in got if m == "rank"} == {
+        ("digital_awareness", 1),
+        ("digital_institutions", 1),
+        ("digital_economy_activity", 1),
+        ("digital_society_activity", 1),
+    }

@@ -12,7 +12,7 @@ from functools import cache
 
 import regex
 
-from dti_kg.loaders.claims_vi_discourse import earlier_ranks, split_runs
+from dti_kg.loaders.claims_vi_discourse import earlier_ranks, pillar_ranks, split_runs
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.guards import Guards
 from dti_kg.loaders.places import PlaceMention, find_places
@@ -491,7 +491,8 @@ def _leader_named_after(text: str, sentence: Piece, lex: Lexicon) -> list[Findin
 
 def find_claims(text: str) -> list[Finding]:
     """Every DTI value stated in a Vietnamese text."""
-    return earlier_ranks(text, split_runs(text, find_all(text, lexicon())))
+    lex = lexicon()
+    return pillar_ranks(text, earlier_ranks(text, split_runs(text, find_all(text, lex))), lex)
 
 
 __all__ = ["MAIN_INDEX_KEYS", "PILLAR_KEYS", "find_claims", "lexicon"]

@@ -10,6 +10,9 @@ they only add or split findings, and leave alone what they cannot pair exactly.
   số xếp 27/63, Xã hội số xếp 29/63 trong khi năm 2020 thì các thứ tự này là 47, 39, 29" gives the
   2020 ranks of the same indices in the same order — only when the numbers are as many as the ranks
   stated before them in the sentence, all of one province.
+- The three pillars as the subject (``pillar_ranks``): "cả ba trụ cột đều xếp thứ 4/63" is rank 4 in
+  each pillar (not the overall rank); "ba trụ cột … lần lượt xếp thứ 30, 41 và 38" pairs the pillars,
+  named in that order or not named (then in their usual order), with the ranks.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from dataclasses import replace
 import regex
 
 from dti_kg.loaders.findings import Finding, span_of
-from dti_kg.loaders.rules import known_year
+from dti_kg.loaders.places import PlaceMention, find_places
+from dti_kg.loaders.rules import Lexicon, clause_indicators, known_year, sentence_edition
+from dti_kg.loaders.segments import Piece, sentences
 
 _I = regex.IGNORECASE
 # "(2020-2022)", "(2020 – 2022)", "từ năm 2020 đến năm 2022", "giai đoạn 2020-2022", "trong các năm 2020-2022"
@@ -94,4 +99,79 @@ def earlier_ranks(text: str, findings: list[Finding]) -> list[Finding]:
     return out
 
 
-__all__ = ["earlier_ranks", "split_runs"]
+_PILLARS = ("digital_government", "digital_economy", "digital_society")
+# "cả ba trụ cột đều xếp thứ 4/63", "cả 3 trụ cột cùng đứng thứ 12"
+_ALL_PILLARS = regex.compile(
+    r"(?:cả|tất\s+cả)\s+(?:3|ba)\s+trụ\s+cột(?:\s+chính)?\s+(?:đều|cùng)\s+"
+    r"(?:xếp|đứng|ở|giữ)[\p{L}\s]{0,20}?(?P<n>\d{1,2})(?:\s*/\s*(?:63|34))?(?![\d/])",
+    _I,
+)
+# "ba trụ cột (A, B, C) … lần lượt xếp thứ 30, 41 và 38"
+_PILLARS_RESPECTIVELY = regex.compile(
+    r"(?:cả\s+)?(?:3|ba)\s+trụ\s+cột(?P<names>[^.;]{0,120}?)\s+lần\s+lượt\s+(?:xếp|đứng|ở|đạt)?\s*"
+    r"(?:thứ\s+|hạng\s+|vị\s+trí\s+(?:thứ\s+)?)?"
+    r"(?P<list>\d{1,2}(?:\s*/\s*63)?(?:\s*(?:,|và)\s*(?:thứ\s+)?\d{1,2}(?:\s*/\s*63)?){2})(?![\d/])",
+    _I,
+)
+_RANK_IN_LIST = regex.compile(r"(?P<n>\d{1,2})(?:\s*/\s*\d{2})?")  # "30/63": the rank is 30
+
+
+def pillar_ranks(text: str, findings: list[Finding], lex: Lexicon) -> list[Finding]:
+    """Ranks whose subject is the three pillars together."""
+    out = list(findings)
+    by_sentence: dict[int, list[Finding]] = {}
+    for f in findings:
+        by_sentence.setdefault(f.sentence.start, []).append(f)
+    for sentence in _sentences_of(findings):
+        group = by_sentence[sentence.start]
+        places = {f.place.name for f in group if f.place is not None}
+        if len(places) > 1:
+            continue
+        for m in _ALL_PILLARS.finditer(text, sentence.start, sentence.end):
+            n = int(m.group("n"))
+            at = m.start("n")
+            mine = [
+                f for f in group if f.measure == "rank" and f.value == n and f.span.start <= at < f.span.end
+            ]
+            if not mine or any(f.indicator != "overall" for f in mine):
+                continue
+            out = [f for f in out if f not in mine]
+            span = span_of(text, m.start(), m.end())
+            out.extend(replace(mine[0], indicator=k, span=span, rule="vi.rank.all-pillars") for k in _PILLARS)
+    for sentence in sentences(text):
+        for m in _PILLARS_RESPECTIVELY.finditer(text, sentence.start, sentence.end):
+            found = _pillars_respectively(text, sentence, m, lex)
+            if found:
+                out = [
+                    f
+                    for f in out
+                    if not (f.sentence.start == sentence.start and m.start() <= f.span.start < m.end())
+                ]
+                out.extend(found)
+    return out
+
+
+def _pillars_respectively(text: str, sentence: Piece, m: regex.Match[str], lex: Lexicon) -> list[Finding]:
+    keys = list(dict.fromkeys(k for _, _, k in clause_indicators(m.group("names"), lex))) or list(_PILLARS)
+    numbers = [int(x.group("n")) for x in _RANK_IN_LIST.finditer(m.group("list"))]
+    places = {p.name: p for p in find_places(sentence.text, "vi")}
+    if len(numbers) != 3 or sorted(keys) != sorted(_PILLARS) or len(places) != 1:
+        return []
+    if lex.other_index.search(sentence.text) or not lex.dti_mark.search(text, 0, sentence.end):
+        return []
+    p = next(iter(places.values()))
+    place = PlaceMention(sentence.start + p.start, sentence.start + p.end, p.name, p.era)
+    span = span_of(text, m.start(), m.end())
+    cohort = 63 if "/63" in m.group("list") else None
+    edition = sentence_edition(text, sentence, lex)
+    return [
+        Finding(k, "rank", v, span, "vi.rank.pillars-respectively", sentence, edition, cohort, place=place)
+        for k, v in zip(keys, numbers, strict=True)
+    ]
+
+
+def _sentences_of(findings: list[Finding]) -> list[Piece]:
+    return list({f.sentence.start: f.sentence for f in findings}.values())
+
+
+__all__ = ["earlier_ranks", "pillar_ranks", "split_runs"]
