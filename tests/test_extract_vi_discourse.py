@@ -397,3 +397,11 @@ def test_a_leader_in_n_of_8_main_indices_leads_each_listed_one_and_not_the_overa
         ("digital_economy_activity", 1),
         ("digital_society_activity", 1),
     }
+
+
+def test_vuot_n_bac_is_places_gained_and_vi_tri_so_n_a_rank(tmp_path):
+    got = _claims(tmp_path, "Theo DTI 2023, Tây Ninh vượt 12 bậc, vươn lên thứ 28/63.")
+    assert ("tay-ninh", 2023, "overall", "rank_change", 12, None) in got
+    assert ("tay-ninh", 2022, "overall", "rank", 40, 63) in got  # derived
+    got = _claims(tmp_path, "Theo DTI 2022, Nam Định xếp ở vị trí số 10 cả nước.")
+    assert ("nam-dinh", 2022, "overall", "rank", 10, 63) in got

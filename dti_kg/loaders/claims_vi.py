@@ -182,7 +182,7 @@ def lexicon() -> Lexicon:
             # "bảng xếp hạng 63 tỉnh" is the table, "thăng hạng" a promotion: neither is a rank.
             _W + r"(?:đứng\s+(?:ở\s+)?(?:vị\s+trí\s+)?thứ|xếp\s+thứ|(?<!bảng\s)xếp\s+hạng(?:\s+thứ)?"
             r"|thứ\s+hạng|(?<!bảng\s)(?<!thăng\s)(?<!tăng\s)(?<!nâng\s)(?<!xếp\s)hạng(?:\s+thứ)?"
-            r"|vị\s+trí(?:\s+thứ)?"
+            r"|vị\s+trí(?:\s+thứ|\s+số)?"  # "vị trí số 10"
             # "vươn lên thứ 25/63", "tụt xuống thứ 40"
             r"|(?:vươn|leo|nhảy|tăng|tụt|rơi|lùi|giảm)\s+(?:lên|xuống)\s+(?:hạng\s+)?thứ)"
             r"\s+(?:(?P<n>\d{1,2})(?!\d|[.,]\d)(?:\s*/\s*(?P<of>\d{1,3})(?!\d))?"
@@ -235,7 +235,7 @@ def lexicon() -> Lexicon:
             _I,
         ),
         change=c(
-            _W + r"(?:(?P<up>tăng|thăng|lên)|(?P<down>giảm|tụt|xuống|lùi))"
+            _W + r"(?:(?P<up>tăng|thăng|lên|vượt)|(?P<down>giảm|tụt|xuống|lùi))"  # "vượt 12 bậc"
             r"(?:\s+(?:vọt|mạnh|thêm|tới|đến|liền|hạng(?=\s+\S+\s+(?:bậc|hạng|vị\s+trí))))?\s+(?:hạng\s+)?"
             # "năm" is five only right before "bậc" ("tăng năm bậc"), never a year there
             r"(?P<n>\d{1,2}|một|hai|ba|bốn|năm(?=\s+bậc)|sáu|bảy|tám|chín|mười)\s+(?:bậc|hạng|vị\s+trí)" + _E,
