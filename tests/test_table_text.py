@@ -203,3 +203,40 @@ def test_a_row_number_is_no_rank_beside_a_rank_column():
     }
     pillar = "DTI 2022\nSTT | Tỉnh | Xếp hạng CQS\n1 | Đà Nẵng | 1\n2 | Hà Nội | 2\n3 | Huế | 3\n"
     assert {r[1] for r in _read(pillar)} == {"digital_government"}
+
+
+def test_a_spaced_dash_parts_cells_on_a_line_without_pipes():
+    text = (
+        "Xếp hạng DTI 2022:\n1 - Đà Nẵng - 0,8002\n2 - TP. Hồ Chí Minh - 0,7163\n"
+        "3 - Quảng Ninh - 0,7024\n\nNguồn\n"
+    )
+    read = _read(text)
+    assert ("Hồ Chí Minh", "overall", "score", Decimal("0.7163")) in read
+    assert ("Quảng Ninh", "overall", "rank", 3) in read
+    # between pipes a dash is still an empty cell
+    piped = (
+        "DTI 2022\nXếp hạng | Tỉnh | Điểm DTI\n1 | Đà Nẵng | -\n2 | Lạng Sơn | 0,6\n"
+        "3 | Bắc Ninh | 0,5\n\nNguồn\n"
+    )
+    assert not any(r[0] == "Đà Nẵng" and r[2] == "score" for r in _read(piped))
+
+
+def test_a_name_the_gazetteer_knows_with_its_prefix_is_a_cell():
+    text = (
+        "DTI năm 2023\nHạng | Tỉnh/TP | Điểm\n1 | Đà Nẵng | 0,8340\n2 | TP.HCM | 0,8020\n"
+        "3 | TP. Huế | 0,7660\n\nNguồn\n"
+    )
+    assert ("TP.HCM", "overall", "rank", 2) in _read(text)
+
+
+def test_a_whole_ranking_after_its_title_and_a_colon_on_one_line():
+    text = (
+        "Bảng xếp hạng DTI 2022: 1. Đà Nẵng; 2. TP. Hồ Chí Minh; 3. Quảng Ninh; 4. Thừa Thiên Huế; "
+        "5. Cần Thơ.\n"
+    )
+    read = _read(text)
+    assert ("Cần Thơ", "overall", "rank", 5) in read and len(read) == 5
+    # a prose list after a colon is not a table
+    assert (
+        _read("Top 5 DTI 2022 gồm: Đà Nẵng, TP. Hồ Chí Minh, Quảng Ninh, Thừa Thiên Huế, Cần Thơ.\n") == set()
+    )

@@ -46,7 +46,10 @@ from dti_kg.text import parse_score, unify_tone_marks
 _DIGIT = regex.compile(r"\d")
 # Between cells: spaces, tabs, "|", and the ":"/";"/bullets of a ranking typed as a list
 # ("1. TP. Đà Nẵng: 0,8002 điểm;"); never "," (a prose list of names is not a table)
-_GAP = regex.compile(r"(?:[ \t|\u00a0:;•*]|(?<=[\d)][ \t]*)điểm(?![\p{L}])|\.\s*$)+", regex.IGNORECASE)
+_GAP_PARTS = r"[ \t|\u00a0:;•*]|(?<=[\d)][ \t]*)điểm(?![\p{L}])|\.\s*$"
+_GAP = regex.compile(rf"(?:{_GAP_PARTS})+", regex.IGNORECASE)
+# "1 - Đà Nẵng - 0,8002": on a line without "|" or tabs, a spaced dash parts cells (it is no empty cell)
+_GAP_OR_DASH = regex.compile(rf"(?:(?<=\S)[ \t]+[-–][ \t]+(?=\S)|{_GAP_PARTS})+", regex.IGNORECASE)
 _PAIR = regex.compile(r"(?P<n>\d{1,2})\s*\(\s*(?P<x>[01][.,]\d{1,4})\s*\)")
 _DEC = regex.compile(r"[01][.,]\d{1,6}(?![\d.,])")
 # "(0,6419)" alone: a rank's score put under it ("1<br>(0,6419)" in a page's cell), or a score in brackets
@@ -131,9 +134,14 @@ def _place_at(text: str, pos: int, end: int, language: str) -> _Cell | None:
         titled = unify_tone_marks(segment.title())  # "HOÀ BÌNH" -> "Hoà Bình" -> "Hòa Bình"
         found = find_places(titled, language) if len(titled) == end - at else []
         if not found or found[0].start != 0 or not text[at : at + found[0].end].isupper():
-            return None
+            # a name that keeps its prefix ("TP.HCM"), the gazetteer's as a whole
+            whole = find_places(_DIGIT.sub(" ", text[pos:end]), language)
+            if at == pos or not whole or whole[0].start != 0:
+                return None
+            at, found = pos, whole
     stop = at + found[0].end
-    if stop < end and (text[stop].isalpha() or text[stop] in ".,"):
+    last = not text[stop + 1 : end].strip()  # "…; 5. Cần Thơ." ends the line's list
+    if stop < end and (text[stop].isalpha() or text[stop] == "," or (text[stop] == "." and not last)):
         return None  # "Hà Nội," in prose, or a longer name the gazetteer cut short
     era = None
     if mark := _ERA_MARK.match(text, stop, end):  # "Vĩnh Long (mới)": the merged unit
@@ -155,8 +163,9 @@ def _line_cells(text: str, line: Piece, language: str) -> list[_Cell] | None:
     """The cells of a line made only of cells, else None."""
     cells: list[_Cell] = []
     pos, end = line.start, line.end
+    gaps = _GAP if regex.search(r"[|\t]", line.text) else _GAP_OR_DASH
     while True:
-        gap = _GAP.match(text, pos, end)
+        gap = gaps.match(text, pos, end)
         if gap:
             pos = gap.end()
         if pos >= end:
@@ -179,11 +188,21 @@ def _line_cells(text: str, line: Piece, language: str) -> list[_Cell] | None:
             if found is None:
                 return None
             cell = found
-        glued = cell.end < end and not _GAP.match(text, cell.end, end)
+        glued = cell.end < end and not gaps.match(text, cell.end, end)
         if glued and cell.kind != "place" and not text[cell.end].isupper():
             return None  # "12a", "0,5%": a number glued to something else ("1TP. Huế" is two cells)
         cells.append(cell)
         pos = cell.end
+
+
+def _after_title(text: str, line: Piece, language: str) -> list[_Cell] | None:
+    """A whole ranking on one line after its title and a colon ("Bảng xếp hạng DTI 2022: 1. Đà
+    Nẵng; 2. TP. Hồ Chí Minh; …"): the cells after the colon, when they hold three names or more."""
+    colon = text.find(": ", line.start, line.end)
+    if colon < 0:
+        return None
+    cells = _line_cells(text, Piece(colon + 1, line.end, text[colon + 1 : line.end]), language)
+    return cells if cells and sum(c.kind == "place" for c in cells) >= _MIN_ROWS else None
 
 
 def lines(text: str) -> Iterator[Piece]:
@@ -207,6 +226,8 @@ def _regions(text: str, language: str) -> list[_Region]:
         if not line.text.strip():
             continue
         cells = _line_cells(text, line, language) if len(line.text) < 4000 else None
+        if cells is None and not current and len(line.text) < 4000:
+            cells = _after_title(text, line, language)
         if cells:
             if not current:
                 start = line.start
