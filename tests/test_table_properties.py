@@ -71,7 +71,7 @@ def layouts(draw: st.DrawFn) -> Layout:
         pair_break=pairs and cells in ("line", "html") and draw(st.booleans()),
         comma=draw(st.booleans()),
         cells=cells,
-        sep=draw(st.sampled_from([" | ", "\t", " "])),
+        sep=draw(st.sampled_from([" | ", "\t", " ", " - "])),
         header_lines=draw(st.booleans()),
         words=tuple(draw(st.integers(0, 40)) for _ in shown),
         row_number=has_rank and draw(st.booleans()),
