@@ -21,7 +21,7 @@ from dataclasses import replace
 
 import regex
 
-from dti_kg.loaders.findings import Finding, span_of
+from dti_kg.loaders.findings import Finding, over_run, span_of
 from dti_kg.loaders.places import PlaceMention, find_places
 from dti_kg.loaders.rules import Lexicon, clause_indicators, known_year, sentence_edition
 from dti_kg.loaders.segments import Piece, sentences
@@ -53,12 +53,7 @@ def split_runs(text: str, findings: list[Finding]) -> list[Finding]:
             out.append(f)
             continue
         a, b = int(run.group("a")), int(run.group("b"))
-        years = list(range(a, b + 1))
-        if not 0 < b - a <= 4 or not all(known_year(y) for y in years):
-            out.append(f)
-            continue
-        span = span_of(text, f.span.start, run.end())
-        out.extend(replace(f, edition=y, span=span, rule=f"{f.rule}.run") for y in years)
+        out.extend(over_run(text, f, a, b, run.end(), known_year) or [f])
     return out
 
 
