@@ -91,7 +91,9 @@ def _score_ok(text: str, m: regex.Match[str]) -> Decimal | None:
     # A change ("cải thiện 0,12 điểm"), a difference ("hơn", "chênh"), a threshold ("trên 0,5") or
     # the old value ("từ 0,45 lên 0,52") is not the score.
     if regex.search(
-        r"(?:tăng|giảm|hơn|thêm|chênh(?:\s+lệch)?|cải\s+thiện|trưởng|trên|dưới|khoảng|gần|ngưỡng|vượt|từ)\s*$",
+        r"(?:tăng|giảm|hơn|thêm|chênh(?:\s+lệch)?|cải\s+thiện|trưởng|trên|dưới|khoảng|gần|ngưỡng|vượt|từ"
+        # the scale, not a score: "trên thang 1.000 điểm", "tối đa 1.000 điểm", "trên tổng số 1.000 điểm"
+        r"|thang(?:\s+điểm)?|tối\s+đa(?:\s+là)?|trên\s+tổng(?:\s+số)?(?:\s+điểm)?)\s*$",
         before,
         _I,
     ):
