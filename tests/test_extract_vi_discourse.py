@@ -405,3 +405,16 @@ def test_vuot_n_bac_is_places_gained_and_vi_tri_so_n_a_rank(tmp_path):
     assert ("tay-ninh", 2022, "overall", "rank", 40, 63) in got  # derived
     got = _claims(tmp_path, "Theo DTI 2022, Nam Định xếp ở vị trí số 10 cả nước.")
     assert ("nam-dinh", 2022, "overall", "rank", 10, 63) in got
+
+
+def test_the_three_pillars_scores_in_a_respectively_list(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Theo DTI 2022, ba trụ cột chính quyền số, kinh tế số, xã hội số của Trà Vinh lần lượt đạt "
+        "0,6683; 0,6647 và 0,5990 điểm.",
+    )
+    assert {(i, v) for p, e, i, m, v, _ in got if m == "score"} == {
+        ("digital_government", 0.6683),
+        ("digital_economy", 0.6647),
+        ("digital_society", 0.599),
+    }

@@ -11,13 +11,15 @@ they only add or split findings, and leave alone what they cannot pair exactly.
   2020 ranks of the same indices in the same order — only when the numbers are as many as the ranks
   stated before them in the sentence, all of one province.
 - The three pillars as the subject (``pillar_ranks``): "cả ba trụ cột đều xếp thứ 4/63" is rank 4 in
-  each pillar (not the overall rank); "ba trụ cột … lần lượt xếp thứ 30, 41 và 38" pairs the pillars,
-  named in that order or not named (then in their usual order), with the ranks.
+  each pillar (not the overall rank); "ba trụ cột … lần lượt xếp thứ 30, 41 và 38" (or "lần lượt đạt
+  0,6683; 0,6647 và 0,5991 điểm") pairs the pillars, named in that order or not named (then in their
+  usual order), with the ranks (scores).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 import regex
 
@@ -25,6 +27,8 @@ from dti_kg.loaders.findings import Finding, over_run, span_of
 from dti_kg.loaders.places import PlaceMention, find_places
 from dti_kg.loaders.rules import Lexicon, clause_indicators, known_year, sentence_edition
 from dti_kg.loaders.segments import Piece, sentences
+from dti_kg.model import Measure
+from dti_kg.text import parse_score
 
 _I = regex.IGNORECASE
 # "(2020-2022)", "(2020 – 2022)", "từ năm 2020 đến năm 2022", "giai đoạn 2020-2022", "trong các năm 2020-2022"
@@ -108,6 +112,13 @@ _PILLARS_RESPECTIVELY = regex.compile(
     r"(?P<list>\d{1,2}(?:\s*/\s*63)?(?:\s*(?:,|và)\s*(?:thứ\s+)?\d{1,2}(?:\s*/\s*63)?){2})(?![\d/])",
     _I,
 )
+# "ba trụ cột … lần lượt đạt 0,6683; 0,6647 và 0,5991 điểm"
+_PILLAR_SCORES_RESPECTIVELY = regex.compile(
+    r"(?:cả\s+)?(?:3|ba)\s+trụ\s+cột(?P<names>[^.;]{0,120}?)\s+lần\s+lượt\s+(?:đạt|là|được)?\s*"
+    r"(?P<list>[01][.,]\d{1,4}(?:\s*(?:điểm\s*)?(?:,|;|và)\s*[01][.,]\d{1,4}){2})(?![\d.,]*\d)",
+    _I,
+)
+_SCORE_IN_LIST = regex.compile(r"[01][.,]\d{1,4}")
 _RANK_IN_LIST = regex.compile(r"(?P<n>\d{1,2})(?:\s*/\s*\d{2})?")  # "30/63": the rank is 30
 
 
@@ -134,7 +145,11 @@ def pillar_ranks(text: str, findings: list[Finding], lex: Lexicon) -> list[Findi
             span = span_of(text, m.start(), m.end())
             out.extend(replace(mine[0], indicator=k, span=span, rule="vi.rank.all-pillars") for k in _PILLARS)
     for sentence in sentences(text):
-        for m in _PILLARS_RESPECTIVELY.finditer(text, sentence.start, sentence.end):
+        matches = [
+            *_PILLARS_RESPECTIVELY.finditer(text, sentence.start, sentence.end),
+            *_PILLAR_SCORES_RESPECTIVELY.finditer(text, sentence.start, sentence.end),
+        ]
+        for m in matches:
             found = _pillars_respectively(text, sentence, m, lex)
             if found:
                 out = [
@@ -148,9 +163,17 @@ def pillar_ranks(text: str, findings: list[Finding], lex: Lexicon) -> list[Findi
 
 def _pillars_respectively(text: str, sentence: Piece, m: regex.Match[str], lex: Lexicon) -> list[Finding]:
     keys = list(dict.fromkeys(k for _, _, k in clause_indicators(m.group("names"), lex))) or list(_PILLARS)
-    numbers = [int(x.group("n")) for x in _RANK_IN_LIST.finditer(m.group("list"))]
+    scores = m.re is _PILLAR_SCORES_RESPECTIVELY
+    numbers: list[int | Decimal | None] = (
+        [
+            (v.normalize() if (v := parse_score(x.group(0))) else None)
+            for x in _SCORE_IN_LIST.finditer(m.group("list"))
+        ]
+        if scores
+        else [int(x.group("n")) for x in _RANK_IN_LIST.finditer(m.group("list"))]
+    )
     places = {p.name: p for p in find_places(sentence.text, "vi")}
-    if len(numbers) != 3 or sorted(keys) != sorted(_PILLARS) or len(places) != 1:
+    if len(numbers) != 3 or None in numbers or sorted(keys) != sorted(_PILLARS) or len(places) != 1:
         return []
     if lex.other_index.search(sentence.text) or not lex.dti_mark.search(text, 0, sentence.end):
         return []
@@ -159,9 +182,12 @@ def _pillars_respectively(text: str, sentence: Piece, m: regex.Match[str], lex: 
     span = span_of(text, m.start(), m.end())
     cohort = 63 if "/63" in m.group("list") else None
     edition = sentence_edition(text, sentence, lex)
+    measure: Measure = "score" if scores else "rank"
+    rule = f"vi.{measure}.pillars-respectively"
     return [
-        Finding(k, "rank", v, span, "vi.rank.pillars-respectively", sentence, edition, cohort, place=place)
+        Finding(k, measure, v, span, rule, sentence, edition, None if scores else cohort, place=place)
         for k, v in zip(keys, numbers, strict=True)
+        if v is not None
     ]
 
 
