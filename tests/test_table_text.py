@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from dti_kg.loaders.claims_en import lexicon as en_lexicon
 from dti_kg.loaders.claims_vi import lexicon
+from dti_kg.loaders.extract import extract_path
 from dti_kg.loaders.table_text import find_table_findings
 
 
@@ -240,3 +241,23 @@ def test_a_whole_ranking_after_its_title_and_a_colon_on_one_line():
     assert (
         _read("Top 5 DTI 2022 gồm: Đà Nẵng, TP. Hồ Chí Minh, Quảng Ninh, Thừa Thiên Huế, Cần Thơ.\n") == set()
     )
+
+
+def test_columns_whose_labels_name_years_hold_those_editions(tmp_path):
+    text = (
+        "Thứ hạng DTI của các tỉnh Tây Bắc qua các năm\n"
+        "Tỉnh | Xếp hạng DTI 2021 | Xếp hạng DTI 2022 | Điểm DTI 2022\n"
+        "Lào Cai | 12 | 38 | 0,6093\nYên Bái | 27 | 15 | 0,6582\nSơn La | 55 | 44 | 0,5820\n\nNguồn\n"
+    )
+    path = tmp_path / "a.txt"
+    path.write_text(text, encoding="utf-8")
+    got = {(c.province, c.edition, c.measure, c.value) for c in extract_path(path).claims}
+    assert ("lao-cai", 2021, "rank", 12) in got and ("lao-cai", 2022, "rank", 38) in got
+    assert ("yen-bai", 2022, "score", Decimal("0.6582")) in got
+    grid = (
+        "Thứ hạng DTI qua các năm\n\n| Tỉnh | Xếp hạng DTI 2021 | Xếp hạng DTI 2022 |\n|---|---|---|\n"
+        "| Lào Cai | 12 | 38 |\n| Yên Bái | 27 | 15 |\n| Sơn La | 55 | 44 |\n\nNguồn\n"
+    )
+    path.write_text(grid, encoding="utf-8")
+    got = {(c.province, c.edition, c.measure, c.value) for c in extract_path(path).claims}
+    assert ("son-la", 2021, "rank", 55) in got and ("son-la", 2022, "rank", 44) in got

@@ -38,7 +38,7 @@ import regex
 
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import PlaceMention, find_places
-from dti_kg.loaders.rules import Lexicon, clause_indicators
+from dti_kg.loaders.rules import Lexicon, clause_indicators, known_year
 from dti_kg.loaders.segments import Piece
 from dti_kg.model import Measure
 from dti_kg.text import parse_score, unify_tone_marks
@@ -91,6 +91,7 @@ _ERA_MARK = regex.compile(r"\s*\((?:(?P<new>mới|new)|cũ|former|old)\)", regex
 _RULE_NAMES = {"rank": "rank", "score": "score-column", "rank_change": "change-column"}
 ROW_NUMBER = regex.compile(r"stt|tt|no\.?|\#", regex.IGNORECASE)
 _SAME_LINE_GAP = regex.compile(r"[ ]{1,3}")
+_COLUMN_YEAR = regex.compile(r"[ ]*(?:năm[ ]+)?(?P<year>20\d\d)(?!\d)", regex.IGNORECASE)  # "DTI 2021"
 # A word after a column's name that qualifies it: "Kinh tế số (hạng)"; in English also "DTI score".
 # A Vietnamese header puts the word first ("Điểm Hoạt động kinh tế số"), so there "A Điểm B" is A and
 # "Điểm B", not "A Điểm" and B (a header flattened onto one line keeps no other mark between cells).
@@ -118,6 +119,7 @@ class _Column:
     indicator: str | None  # None: a bare "Xếp hạng"/"STT" (the table's rank) or "Điểm" (its score)
     measure: str | None  # "rank", "score", "rank_change", or None when the header does not say
     ordinal: bool = False  # "STT", "TT", "No.": a row number, the table's rank only failing any other
+    edition: int | None = None  # "Xếp hạng DTI 2021 | Xếp hạng DTI 2022": the year its label names
 
 
 # --- 1. cells and table lines --------------------------------------------------------------
@@ -425,7 +427,9 @@ def _header_columns(header: str, lex: Lexicon) -> _Header:
             named_measure = "rank"
         elif named_measure is None and SCORE_WORD.search(own):
             named_measure = "score"
-        items.append((n_start, _Column(key, named_measure)))
+        year = _COLUMN_YEAR.match(header, n_end)
+        edition = int(year.group("year")) if year and known_year(int(year.group("year"))) else None
+        items.append((n_start, _Column(key, named_measure, edition=edition)))
     items.sort(key=lambda item: item[0])
     if split is None:
         # No word names the unit column: the lines above are a title ("Bảng xếp hạng DTI 2022:",
@@ -487,17 +491,34 @@ def _merged(
     return out
 
 
-def _assign(block: _Block, header: _Header) -> list[tuple[int, str, Measure] | None]:
-    """(cell index, indicator, measure) for each column of the block's rows that can be read."""
+Reading = tuple[int, str, Measure, int | None]  # cell index, indicator, measure, the label's year
+
+
+def _assign(block: _Block, header: _Header) -> list[Reading | None]:
+    """(cell index, indicator, measure, year) for each column of the block's rows that can be read."""
+    read = _assign_columns(block, header)
+    columns = _placed(block, header)
+    return [None if r is None else (*r, c.edition if c else None) for r, c in zip(read, columns, strict=True)]
+
+
+def _placed(block: _Block, header: _Header) -> list[_Column | None]:
+    """The header's column over each cell of the rows: those after the name when as many, those
+    before it from the right."""
     row = block.rows[0]
     before, after = block.before, len(row) - block.before - 1
-    pre, post, subject = header.before, header.after, header.subject
+    pre, post = header.before, header.after
     columns: list[_Column | None] = [None] * len(row)
     for k in range(min(before, len(pre))):
         columns[before - 1 - k] = pre[len(pre) - 1 - k]
     if len(post) == after:
         for k in range(after):
             columns[before + 1 + k] = post[k]
+    return columns
+
+
+def _assign_columns(block: _Block, header: _Header) -> list[tuple[int, str, Measure] | None]:
+    before, subject = block.before, header.subject
+    columns = _placed(block, header)
     out: list[tuple[int, str, Measure] | None] = []
     # A rank column named for an index (or a bare "Xếp hạng"): then a row number ("STT", or an
     # unnamed number before the name) is only the row's place in the table, not a rank.
@@ -597,17 +618,19 @@ def _cell_findings(
     text: str,
     lex: Lexicon,
     cell: _Cell,
-    column: tuple[int, str, Measure],
+    column: Reading,
     place: PlaceMention,
     line: Piece,
     cohort: int | None,
 ) -> list[Finding]:
-    _, indicator, measure = column
+    _, indicator, measure, edition = column
     span = span_of(text, line.start, line.end)  # the row: the cell alone ("3") says nothing
     rule = f"{lex.rule_prefix}.table.{_RULE_NAMES[measure]}"
 
     def finding(m: Measure, value: int | Decimal, stated: int | None = None) -> Finding:
-        return Finding(indicator, m, value, span, rule, line, cohort=stated, place=place, cohort_hint=cohort)
+        return Finding(
+            indicator, m, value, span, rule, line, edition, cohort=stated, place=place, cohort_hint=cohort
+        )
 
     if cell.kind == "empty":
         return []

@@ -5,14 +5,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import regex
 
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import PlaceMention
-from dti_kg.loaders.rules import Lexicon, clause_indicators
+from dti_kg.loaders.rules import Lexicon, clause_indicators, known_year
 from dti_kg.loaders.segments import Piece
 from dti_kg.loaders.table_text import (
     COHORT,
@@ -44,6 +44,7 @@ _HEADER_REACH = 800  # characters above a grid that may hold its title
 
 _GRID_ROW = regex.compile(r"^\s*\|(?P<cells>.*)\|\s*$")
 _GRID_RULE = regex.compile(r"^\s*\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
+_YEAR = regex.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _CELL_RANK = regex.compile(r"^(?P<n>\d{1,2})(?:\s*\(\s*(?P<x>[01][.,]\d{1,4})\s*\))?$")
 
 
@@ -52,6 +53,7 @@ class _Column:
     indicator: str | None  # None: the row's rank column (the overall rank) or a column not read
     measure: str  # "rank" or "score"
     ordinal: bool = False  # "STT", "TT", "No.": a row number, the overall rank only failing any other
+    edition: int | None = None  # "Xếp hạng DTI 2021": the year the header cell names
 
 
 def _cells(line: Piece) -> list[Piece] | None:
@@ -85,6 +87,10 @@ def _grid_columns(header: list[Piece], lex: Lexicon) -> list[_Column | None]:
             columns.append(_Column("overall", "score"))  # "Score", "Điểm"
         else:
             columns.append(None)
+    for k, (cell, column) in enumerate(zip(header, columns, strict=True)):
+        years = {int(y) for y in _YEAR.findall(cell.text) if known_year(int(y))}
+        if column is not None and len(years) == 1:
+            columns[k] = replace(column, edition=years.pop())
     if any(c is not None and c.measure == "rank" and not c.ordinal for c in columns):
         # a rank column besides the row number ("TT | Xếp hạng | Tỉnh", "STT | Tỉnh | Xếp hạng CQS"):
         # the row number is no rank
@@ -155,7 +161,16 @@ def _cell_findings(
 
     def finding(measure: Measure, value: int | Decimal, stated_cohort: int | None = None) -> Finding:
         return Finding(
-            indicator, measure, value, span, rule, line, cohort=stated_cohort, place=place, cohort_hint=cohort
+            indicator,
+            measure,
+            value,
+            span,
+            rule,
+            line,
+            column.edition,
+            cohort=stated_cohort,
+            place=place,
+            cohort_hint=cohort,
         )
 
     if column.measure == "rank":
