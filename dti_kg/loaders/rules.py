@@ -478,6 +478,10 @@ _MERGER_CUE = regex.compile(
 _ANAPHOR_INNER = regex.compile(
     r"(?<=(?:của|với)\s+)(?P<a>(?:địa\s+phương|tỉnh|thành\s+phố)\s+này)(?![\p{L}])"
 )
+# Whom a value in a sentence without a DTI word (continuing a DTI sentence) may be about, when nothing
+# names it.
+CONTINUED_SUBJECT = "a sentence without a DTI word"
+
 # A sentence that opens on "this one": its subject is the province the sentence before named.
 _ANAPHOR = regex.compile(
     r"(?:Trong\s+đó,\s*)?(?P<a>Đây|Địa\s+phương\s+này|Tỉnh\s+này|Thành\s+phố\s+này)(?![\p{L}])"
@@ -1290,7 +1294,7 @@ def _finding(
     )
     subject = other_subject(env.text, env.sentence, clause, g) or env.inherited_subject
     if subject is None and env.continued:
-        subject = "a sentence without a DTI word"
+        subject = CONTINUED_SUBJECT
     return Finding(
         indicator=indicator,
         measure=v.measure,  # type: ignore[arg-type]
