@@ -18,21 +18,27 @@ written graph by graph so that a 10,000-article store (~6 M quads) never sits in
 
 from __future__ import annotations
 
+import bisect
 import contextlib
-import gzip
 import hashlib
 import heapq
+import itertools
+import json
+import mmap
 import os
-import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import pyoxigraph
 
+from dti_kg import gzip_members
 from dti_kg import store as dti_store
+from dti_kg.errors import first_line
+from dti_kg.gzip_members import Piece
 from dti_kg.serialize import dump_nquads, dump_trig, prefix_block, trig_block
 
 # file name -> (media type, writer of the whole text: the reference the streamed files must equal)
@@ -42,7 +48,7 @@ DUMPS: dict[str, tuple[str, Callable[[pyoxigraph.Store], str]]] = {
 }
 GZIP_SUFFIX = ".gz"
 RUN_LINES = 400_000  # sorted lines held at once (~100 MB at 10,000 articles' line lengths)
-_COPY_CHUNK = 1 << 20
+INDEX = "dump.index.json"  # where each graph's TriG block and each gzip member is, for the next build
 
 
 def _graph_lines(
@@ -109,35 +115,274 @@ def _merge(runs: list[str], out: IO[bytes]) -> str:
     return digest.hexdigest()
 
 
-def _gzip(path: Path) -> Path:
-    target = path.with_name(path.name + GZIP_SUFFIX)
-    tmp = target.with_name(f".{target.name}.tmp")
-    with (
-        path.open("rb") as src,
-        tmp.open("wb") as raw,
-        gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0) as gz,
-    ):
-        shutil.copyfileobj(src, gz, _COPY_CHUNK)
-    os.replace(tmp, target)
-    return target
+def _key(graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph) -> str:
+    """A graph's name in the index (its IRI; "" for the default graph)."""
+    return graph.value if isinstance(graph, pyoxigraph.NamedNode) else ""
 
 
-def write_dumps(build_dir: Path, store: pyoxigraph.Store, blocks: Path | None = None) -> dict[str, Any]:
+def _node(key: str) -> pyoxigraph.NamedNode | pyoxigraph.DefaultGraph:
+    return pyoxigraph.NamedNode(key) if key else pyoxigraph.DefaultGraph()
+
+
+def write_dumps(
+    build_dir: Path, store: pyoxigraph.Store, blocks: Path | None = None, previous: Previous | None = None
+) -> dict[str, Any]:
     """Write ``dump.nq`` and ``dump.trig`` of ``store`` (and their .gz) into ``build_dir``.
 
     Returns ``{"files": [paths written], "nquads_sha256": hex}`` (the SHA-256 of dump.nq, which is a
     release's content hash). ``blocks`` is a folder of TriG blocks shared by the builds of one store.
+    With ``previous`` (see :class:`Previous`) only the graphs it names as touched are read from the
+    store; the rest of every file is copied from the previous build (same bytes as writing it all).
+    Raises :class:`PreviousUnusable` when the previous build's dumps do not match its index.
     """
     nq, trig = build_dir / "dump.nq", build_dir / "dump.trig"
     used: set[str] = set()
+    if previous is not None:
+        old = _read_index(previous.build_dir)
+        trig_pieces, nq_pieces, digest = _write_changed(build_dir, store, blocks, used, previous, old)
+        sources: tuple[Path | None, Path | None] = (
+            previous.build_dir / f"dump.trig{GZIP_SUFFIX}",
+            previous.build_dir / f"dump.nq{GZIP_SUFFIX}",
+        )
+    else:
+        trig_pieces, digest = _write_all(build_dir, store, blocks, used)
+        with gzip_members.mapped(nq.with_name(".dump.nq.tmp")) as data:
+            nq_pieces = [Piece(span) for span in gzip_members.line_spans(data or b"", 0, len(data or b""))]
+        sources = (None, None)
+    os.replace(nq.with_name(".dump.nq.tmp"), nq)
+    os.replace(trig.with_name(".dump.trig.tmp"), trig)
+    if blocks is not None and blocks.is_dir():
+        # Only the next build can use a block again: the rest (an old reconciliation graph is
+        # ~100 MB of text at 10,000 articles) would only fill the disk.
+        for stale in blocks.glob("*.trig"):
+            if stale.name not in used:
+                stale.unlink(missing_ok=True)
+    # zlib releases the GIL: both files are compressed at once, one per core.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        trig_job = pool.submit(
+            gzip_members.write_members, trig, _gz(trig), [p for _k, p in trig_pieces], sources[0]
+        )
+        nq_job = pool.submit(gzip_members.write_members, nq, _gz(nq), nq_pieces, sources[1])
+        trig_index, nq_index = trig_job.result(), nq_job.result()
+    index = {
+        "trig": [[k, *row] for (k, _p), row in zip(trig_pieces, trig_index, strict=True)],
+        "nq": nq_index,
+        "sizes": {f.name: f.stat().st_size for f in (nq, trig, _gz(nq), _gz(trig))},
+    }
+    tmp = build_dir / f".{INDEX}.tmp"
+    tmp.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
+    tmp.replace(build_dir / INDEX)
+    return {"files": [nq, _gz(nq), trig, _gz(trig)], "nquads_sha256": digest}
+
+
+class PreviousUnusable(ValueError):
+    """The previous build's dumps are not what its index says (edited, truncated, another layout)."""
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The build an incremental build starts from: its folder, its store (read-only), and the graphs
+    whose content may differ from it (IRIs; "" is the default graph). Every other graph of both
+    stores must have the same content: the build that says so is the one that knows."""
+
+    build_dir: Path
+    store: pyoxigraph.Store
+    touched: frozenset[str]
+
+
+def _read_index(build_dir: Path) -> dict[str, Any]:
+    """The previous build's index, checked against its files' sizes."""
+    path = build_dir / INDEX
+    try:
+        index = json.loads(path.read_text(encoding="utf-8"))
+        for name, size in index["sizes"].items():
+            if (build_dir / name).stat().st_size != size:
+                raise PreviousUnusable(f"{build_dir / name} is not the file {INDEX} describes")
+        index["trig"] = {row[0]: row[1:] for row in index["trig"]}
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+        if isinstance(exc, PreviousUnusable):
+            raise
+        raise PreviousUnusable(f"cannot read {path}: {first_line(exc)}") from None
+    return index
+
+
+def _lower_bound(text: mmap.mmap | None, line: bytes, lo: int) -> int:
+    """The offset of the first line of the sorted ``text`` at or after ``lo`` that is not below ``line``."""
+    if text is None:
+        return 0
+    hi = len(text)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        start = text.rfind(b"\n", lo, mid) + 1 or lo
+        end = text.find(b"\n", start)
+        if text[start:end] < line:
+            lo = end + 1
+        else:
+            hi = start
+    return lo
+
+
+def _write_changed(
+    build_dir: Path,
+    store: pyoxigraph.Store,
+    blocks: Path | None,
+    used: set[str],
+    previous: Previous,
+    old: dict[str, Any],
+) -> tuple[list[tuple[str | None, Piece]], list[Piece], str]:
+    """The dumps of ``store`` from the previous build's: the touched graphs are read from both stores,
+    their lines that went away are cut from the previous dump.nq and the new ones inserted (a sorted
+    merge of text, no query); the other graphs' TriG blocks and gzip members are copied."""
+    graphs = _graphs(store)
+    present = {_key(g) for g in graphs}
+    old_trig: dict[str | None, list[int]] = old["trig"]
+    old_graphs = {k for k in old_trig if k is not None}
+    # A graph only one of the two builds has is touched, whatever the build said.
+    touched = set(previous.touched) | (present ^ old_graphs)
+    removed: list[bytes] = []
+    added: list[bytes] = []
+    new_lines: dict[str, list[bytes]] = {}
+    for key in sorted(touched):
+        before = _graph_lines(previous.store, _node(key))
+        after = new_lines[key] = _graph_lines(store, _node(key)) if key in present else []
+        kept, had = set(after), set(before)
+        removed += (line for line in before if line not in kept)
+        added += (line for line in after if line not in had)
+    trig_pieces = _copy_trig(build_dir, store, graphs, touched, new_lines, blocks, used, previous, old_trig)
+    edits = sorted([(line, True) for line in removed] + [(line, False) for line in added])
+    nq_tmp = build_dir / ".dump.nq.tmp"
+    with gzip_members.mapped(previous.build_dir / "dump.nq") as text, nq_tmp.open("wb") as out:
+        digest, changes = _edit_lines(text, edits, out)
+        old_size = len(text) if text is not None else 0
+    with gzip_members.mapped(nq_tmp) as new_text:
+        nq_pieces = _nq_pieces(new_text, old["nq"], changes, old_size)
+    return trig_pieces, nq_pieces, digest
+
+
+def _copy_trig(
+    build_dir: Path,
+    store: pyoxigraph.Store,
+    graphs: list[pyoxigraph.NamedNode | pyoxigraph.DefaultGraph],
+    touched: set[str],
+    new_lines: dict[str, list[bytes]],
+    blocks: Path | None,
+    used: set[str],
+    previous: Previous,
+    old_trig: dict[str | None, list[int]],
+) -> list[tuple[str | None, Piece]]:
+    """dump.trig: the untouched graphs' blocks copied from the previous one, the touched rendered."""
+    pieces: list[tuple[str | None, Piece]] = []
+    with (
+        gzip_members.mapped(previous.build_dir / "dump.trig") as old_text,
+        open(build_dir / ".dump.trig.tmp", "wb") as out,
+    ):
+        written = out.write(prefix_block().encode("utf-8"))
+        pieces.append((None, Piece((0, written))))
+        for graph in graphs:
+            key = _key(graph)
+            if key in touched or old_text is None:
+                data = b"\n" + _block(store, graph, new_lines[key], blocks, used)
+                old_member = None
+            else:
+                start, end, z_start, z_end = old_trig[key]
+                data, old_member = old_text[start:end], (z_start, z_end)
+            size = out.write(data)
+            pieces.append((key, Piece((written, written + size), old_member)))
+            written += size
+    return pieces
+
+
+def _edit_lines(
+    text: mmap.mmap | None, edits: list[tuple[bytes, bool]], out: IO[bytes]
+) -> tuple[str, list[tuple[int, int]]]:
+    """Write the sorted ``text`` with ``edits`` (line, removed?) applied; the SHA-256 of what was written
+    and each edit as (offset in ``text``, bytes added there: negative for a removed line)."""
+    digest = hashlib.sha256()
+    changes: list[tuple[int, int]] = []
+    pos = 0
+
+    def copy(view: memoryview) -> None:
+        digest.update(view)
+        out.write(view)
+
+    with memoryview(text if text is not None else b"") as view:
+        for line, is_removed in edits:
+            at = _lower_bound(text, line, pos)
+            copy(view[pos:at])
+            if is_removed:
+                pos = at + len(line) + 1
+                if bytes(view[at:pos]) != line + b"\n":
+                    raise PreviousUnusable("the previous dump.nq lacks a line of the previous store")
+                changes.append((at, at - pos))
+            else:
+                copy(memoryview(line + b"\n"))
+                changes.append((at, len(line) + 1))
+                pos = at
+        copy(view[pos:])
+    return digest.hexdigest(), changes
+
+
+def _nq_pieces(
+    text: mmap.mmap | None, members: list[list[int]], changes: list[tuple[int, int]], old_size: int
+) -> list[Piece]:
+    """dump.nq's gzip members: the previous build's where no edit fell, compressed again where one did
+    (from the member it fell in to the next member boundary that is still there)."""
+    size = len(text) if text is not None else 0
+    if not members or text is None:
+        return [Piece(span) for span in gzip_members.line_spans(text or b"", 0, size)]
+    starts = [m[0] for m in members]
+    offsets = [at for at, _n in changes]
+    shifts = list(itertools.accumulate(n for _at, n in changes))
+
+    def shift(offset: int) -> int:  # bytes added before ``offset`` of the previous file
+        i = bisect.bisect_left(offsets, offset)
+        return shifts[i - 1] if i else 0
+
+    dirty: set[int] = set()
+    for at, n in changes:
+        i = max(0, bisect.bisect_right(starts, at) - 1)
+        dirty.add(i)
+        if n < 0 and at - n == members[i][1] and i + 1 < len(members):
+            dirty.add(i + 1)  # the line that ended this member is gone: it runs on into the next
+    pieces: list[Piece] = []
+    i = 0
+    while i < len(members):
+        start, end, z_start, z_end = members[i]
+        if i not in dirty:
+            pieces.append(Piece((start + shift(start), end + shift(start)), (z_start, z_end)))
+            i += 1
+            continue
+        last = i
+        while last + 1 < len(members) and last + 1 in dirty:
+            last += 1
+        stop = size if last == len(members) - 1 else members[last][1] + shift(members[last][1])
+        pieces += [Piece(span) for span in gzip_members.line_spans(text, start + shift(start), stop)]
+        i = last + 1
+    return pieces
+
+
+def _gz(path: Path) -> Path:
+    return path.with_name(path.name + GZIP_SUFFIX)
+
+
+def _write_all(
+    build_dir: Path, store: pyoxigraph.Store, blocks: Path | None, used: set[str]
+) -> tuple[list[tuple[str | None, Piece]], str]:
+    """Every graph of ``store`` into the temporary dump files; the TriG spans (None: the prefixes) and
+    the SHA-256 of the N-Quads."""
+    nq, trig = build_dir / "dump.nq", build_dir / "dump.trig"
+    pieces: list[tuple[str | None, Piece]] = []
     with tempfile.TemporaryDirectory(dir=build_dir, prefix=".runs") as runs_dir:
         runs: list[str] = []
         pending: list[bytes] = []
         with open(trig.with_name(".dump.trig.tmp"), "wb") as trig_out:
-            trig_out.write(prefix_block().encode("utf-8"))
+            written = trig_out.write(prefix_block().encode("utf-8"))
+            pieces.append((None, Piece((0, written))))
             for graph in _graphs(store):
                 lines = _graph_lines(store, graph)
-                trig_out.write(b"\n" + _block(store, graph, lines, blocks, used))
+                size = trig_out.write(b"\n" + _block(store, graph, lines, blocks, used))
+                pieces.append((_key(graph), Piece((written, written + size))))
+                written += size
                 pending += lines
                 if len(pending) >= RUN_LINES:
                     runs.append(_spill(pending, runs_dir))
@@ -152,18 +397,7 @@ def write_dumps(build_dir: Path, store: pyoxigraph.Store, blocks: Path | None = 
                 data = b"".join(line + b"\n" for line in pending)
                 nq_out.write(data)
                 digest = hashlib.sha256(data).hexdigest()
-    os.replace(nq.with_name(".dump.nq.tmp"), nq)
-    os.replace(trig.with_name(".dump.trig.tmp"), trig)
-    if blocks is not None and blocks.is_dir():
-        # Only the next build can use a block again: the rest (an old reconciliation graph is
-        # ~100 MB of text at 10,000 articles) would only fill the disk.
-        for old in blocks.glob("*.trig"):
-            if old.name not in used:
-                old.unlink(missing_ok=True)
-    # zlib releases the GIL: both files are compressed at once, one per core.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        compressed = list(pool.map(_gzip, [nq, trig]))
-    return {"files": [nq, compressed[0], trig, compressed[1]], "nquads_sha256": digest}
+    return pieces, digest
 
 
 def create_servable_build(

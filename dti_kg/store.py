@@ -206,8 +206,19 @@ def create_build(
 class Staged:
     """A build being written: its directory and its store, open for writing; see :func:`staging`."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, checkpoint: Path | None = None) -> None:
         self.directory = directory
+        self.checkpoint_failure = ""  # why the checkpoint could not be copied ("" if it was, or none)
+        self.from_checkpoint = False
+        if checkpoint is not None:
+            # Hard links to the previous build's files (RocksDB never rewrites one): milliseconds,
+            # and the previous build, which servers may still read, is not touched.
+            try:
+                pyoxigraph.Store.read_only(str(checkpoint)).backup(str(directory / OXIGRAPH_DIR))
+                self.from_checkpoint = True
+            except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged store as RuntimeError
+                self.checkpoint_failure = first_line(exc)
+                shutil.rmtree(directory / OXIGRAPH_DIR, ignore_errors=True)
         self.store: pyoxigraph.Store | None = pyoxigraph.Store(str(directory / OXIGRAPH_DIR))
         self._buffer = bytearray()
 
@@ -229,6 +240,11 @@ class Staged:
         )
         if len(self._buffer) >= BULK_BYTES:
             self.flush_buffer()
+
+    def remove_graph(self, graph: str) -> None:
+        """Empty a named graph of a store started from a checkpoint, before anything new is loaded
+        into it (loads are buffered: call it before the load, never after)."""
+        self.opened.remove_graph(pyoxigraph.NamedNode(graph))
 
     def add(self, quad: pyoxigraph.Quad) -> None:
         self.extend((quad,))
@@ -272,10 +288,11 @@ class Staged:
 
 
 @contextlib.contextmanager
-def staging(p: StorePaths) -> Iterator[Staged]:
-    """A fresh build directory with an empty store to fill; removed again if the block fails, so a
-    partial build never lingers (and, lacking build.json, could never be published anyway)."""
-    staged = Staged(new_build_dir(p))
+def staging(p: StorePaths, checkpoint: Path | None = None) -> Iterator[Staged]:
+    """A fresh build directory with an empty store to fill, or a copy of the ``checkpoint`` store (an
+    incremental build); removed again if the block fails, so a partial build never lingers (and,
+    lacking build.json, could never be published anyway)."""
+    staged = Staged(new_build_dir(p), checkpoint)
     try:
         yield staged
     except BaseException:
