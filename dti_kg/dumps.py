@@ -167,7 +167,7 @@ def write_dumps(
     index = {
         "trig": [[k, *row] for (k, _p), row in zip(trig_pieces, trig_index, strict=True)],
         "nq": nq_index,
-        "sizes": {f.name: f.stat().st_size for f in (nq, trig, _gz(nq), _gz(trig))},
+        "files": {f.name: _stamp(f) for f in (nq, trig, _gz(nq), _gz(trig))},
     }
     tmp = build_dir / f".{INDEX}.tmp"
     tmp.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
@@ -195,8 +195,9 @@ def _read_index(build_dir: Path) -> dict[str, Any]:
     path = build_dir / INDEX
     try:
         index = json.loads(path.read_text(encoding="utf-8"))
-        for name, size in index["sizes"].items():
-            if (build_dir / name).stat().st_size != size:
+        for name, (size, mtime) in index["files"].items():
+            found = (build_dir / name).stat()
+            if (found.st_size, found.st_mtime_ns) != (size, mtime):  # changed since it was written
                 raise PreviousUnusable(f"{build_dir / name} is not the file {INDEX} describes")
         index["trig"] = {row[0]: row[1:] for row in index["trig"]}
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
@@ -359,6 +360,12 @@ def _nq_pieces(
         pieces += [Piece(span) for span in gzip_members.line_spans(text, start + shift(start), stop)]
         i = last + 1
     return pieces
+
+
+def _stamp(path: Path) -> list[int]:
+    """Size and modification time: a dump changed since its build wrote it is not edited further."""
+    found = path.stat()
+    return [found.st_size, found.st_mtime_ns]
 
 
 def _gz(path: Path) -> Path:

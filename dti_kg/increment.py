@@ -44,10 +44,13 @@ def previous_build(
     p: store.StorePaths, fingerprint: str, decisions: bool, say: Progress
 ) -> PreviousBuild | None:
     """The current build of ``p``, if the next build may start from it; else None, saying why."""
+    if not p.link.is_symlink():
+        return None  # the first build of this store: nothing to start from, nothing to say
     try:
         build_dir = store.current_build_dir(p.link)
-    except StoreError:
-        return None  # the first build of this store: nothing to start from, nothing to say
+    except StoreError as exc:
+        say(f"full build: {exc}")
+        return None
     why = _unusable(build_dir, fingerprint, decisions)
     if why:
         say(f"full build: {why}")
