@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -364,25 +365,33 @@ def _build(
     official = official_observations()
     results = reconcile(collected.records + decided_claims, official)
     reconciliation = pyoxigraph.NamedNode(str(minter.graph("reconciliation")))
-    # Graphs every source feeds are written anew; those of the package (same fingerprint) are kept.
-    shared = (reconciliation.value, str(review_graph.identifier))
-    if previous is not None:
-        for iri in shared:
-            staged.remove_graph(iri)
-    staged.extend(as_quads(reconciliation_triples(results, minter), reconciliation))
-    staged.extend(as_quads(quality_graph(official, minter), reconciliation))
-    del results
-    staged.extend(as_quads(review_graph, pyoxigraph.NamedNode(str(review_graph.identifier))))
+    review = pyoxigraph.NamedNode(str(review_graph.identifier))
+    # Graphs every source feeds: over a checkpoint only the quads that differ are written.
+    shared = {
+        reconciliation.value: itertools.chain(
+            as_quads(reconciliation_triples(results, minter), reconciliation),
+            as_quads(quality_graph(official, minter), reconciliation),
+        ),
+        review.value: as_quads(review_graph, review),
+    }
+    edits = {}
+    for iri, quads in shared.items():
+        if previous is None:
+            staged.extend(quads)
+        else:
+            edits[iri] = staged.replace_graph(iri, quads)
+    del results, shared
+    # Those of the package only change with the fingerprint: a checkpoint holds them.
     if previous is None:
         for iri, report in reference_reports.items():
             collected.add_report(iri, report.serialize(format="nt"))
         for name, graph in reference.items():
             staged.extend(as_quads(graph, pyoxigraph.NamedNode(name)))
     say("writing the store and its dumps")
-    touched = frozenset({*collected.changed, *shared, collected.validation.value, ""})
+    touched = frozenset({*collected.changed, *edits, collected.validation.value, ""})
 
     def finish(build_dir: Path, opened: pyoxigraph.Store) -> None:
-        _finish(build_dir, opened, p, previous, touched, say)
+        _finish(build_dir, opened, p, previous, touched, edits, say)
         increment.write_manifest(build_dir, fingerprint, collected.keys, decisions is not None)
 
     build_dir = staged.finish(info, finish=finish)
@@ -396,6 +405,7 @@ def _finish(
     p: store.StorePaths,
     previous: increment.PreviousBuild | None,
     touched: frozenset[str],
+    edits: dict[str, tuple[list[bytes], list[bytes]]],
     say: Progress,
 ) -> None:
     """The dumps: from the previous build's where the store started from its checkpoint."""
@@ -403,7 +413,7 @@ def _finish(
     if previous is not None:
         before = pyoxigraph.Store.read_only(str(previous.oxigraph))
         try:
-            write_dumps(build_dir, opened, blocks, Previous(previous.build_dir, before, touched))
+            write_dumps(build_dir, opened, blocks, Previous(previous.build_dir, before, touched, edits))
             return
         except PreviousUnusable as exc:
             say(f"writing the dumps in full: {exc}")

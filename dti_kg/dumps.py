@@ -27,9 +27,9 @@ import json
 import mmap
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -51,17 +51,6 @@ RUN_LINES = 400_000  # sorted lines held at once (~100 MB at 10,000 articles' li
 INDEX = "dump.index.json"  # where each graph's TriG block and each gzip member is, for the next build
 
 
-def _graph_lines(
-    store: pyoxigraph.Store, graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph
-) -> list[bytes]:
-    """The graph's N-Quads lines (no newline), sorted."""
-    data = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph) or b""
-    suffix = b" ." if isinstance(graph, pyoxigraph.DefaultGraph) else f" {graph} .".encode()
-    lines = [line[:-2] + suffix for line in data.split(b"\n") if line]
-    lines.sort()
-    return lines
-
-
 def _spill(lines: list[bytes], folder: str) -> str:
     lines.sort()
     fd, path = tempfile.mkstemp(dir=folder, suffix=".run")
@@ -81,13 +70,14 @@ def _graphs(store: pyoxigraph.Store) -> list[pyoxigraph.NamedNode | pyoxigraph.D
 def _block(
     store: pyoxigraph.Store,
     graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph,
-    lines: list[bytes],
+    lines: list[bytes] | None,
     blocks: Path | None,
     used: set[str],
 ) -> bytes:
-    """The graph's TriG block, from ``blocks`` when a build already rendered this content."""
+    """The graph's TriG block, from ``blocks`` when a build already rendered this content (``lines``,
+    the graph's sorted lines, name it there; None: rendered, not kept)."""
     path = None
-    if blocks is not None:
+    if blocks is not None and lines is not None:
         digest = hashlib.sha256(b"\n".join(lines)).hexdigest()
         path = blocks / f"{digest}.trig"
         used.add(path.name)
@@ -188,6 +178,8 @@ class Previous:
     build_dir: Path
     store: pyoxigraph.Store
     touched: frozenset[str]
+    # Touched graphs whose lines removed and added the build already knows (not read again).
+    edits: Mapping[str, tuple[list[bytes], list[bytes]]] = field(default_factory=dict)
 
 
 def _read_index(build_dir: Path) -> dict[str, Any]:
@@ -244,8 +236,12 @@ def _write_changed(
     added: list[bytes] = []
     new_lines: dict[str, list[bytes]] = {}
     for key in sorted(touched):
-        before = _graph_lines(previous.store, _node(key))
-        after = new_lines[key] = _graph_lines(store, _node(key)) if key in present else []
+        if key in previous.edits:
+            removed += previous.edits[key][0]
+            added += previous.edits[key][1]
+            continue
+        before = dti_store.graph_lines(previous.store, _node(key))
+        after = new_lines[key] = dti_store.graph_lines(store, _node(key)) if key in present else []
         kept, had = set(after), set(before)
         removed += (line for line in before if line not in kept)
         added += (line for line in after if line not in had)
@@ -281,8 +277,10 @@ def _copy_trig(
         pieces.append((None, Piece((0, written))))
         for graph in graphs:
             key = _key(graph)
-            if key in touched or old_text is None:
-                data = b"\n" + _block(store, graph, new_lines[key], blocks, used)
+            if old_text is None:
+                raise PreviousUnusable(f"{previous.build_dir / 'dump.trig'} is empty")
+            if key in touched:
+                data = b"\n" + _block(store, graph, new_lines.get(key), blocks, used)
                 old_member = None
             else:
                 start, end, z_start, z_end = old_trig[key]
@@ -386,7 +384,7 @@ def _write_all(
             written = trig_out.write(prefix_block().encode("utf-8"))
             pieces.append((None, Piece((0, written))))
             for graph in _graphs(store):
-                lines = _graph_lines(store, graph)
+                lines = dti_store.graph_lines(store, graph)
                 size = trig_out.write(b"\n" + _block(store, graph, lines, blocks, used))
                 pieces.append((_key(graph), Piece((written, written + size))))
                 written += size

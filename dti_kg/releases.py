@@ -27,7 +27,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from dti_kg import config, store
-from dti_kg.diff import DIFF_FILE, claims_of, diff_claims, write_diff
+from dti_kg.diff import (
+    CLAIMS_FILE,
+    DIFF_FILE,
+    claims_of,
+    diff_claims,
+    read_claims,
+    write_claims,
+    write_diff,
+)
 from dti_kg.errors import InputError, StoreError
 from dti_kg.namespaces import DTI, PREFIXES
 from dti_kg.query import run_query
@@ -178,9 +186,10 @@ def record_release(p: store.StorePaths, build_dir: Path, *, now: datetime | None
     if previous is not None and previous.content_hash == digest:
         # Same content as the release being served: the same release, published again.
         info = {**previous.info, "build_id": build_dir.name, "republished": f"{moment:%Y-%m-%dT%H:%M:%SZ}"}
-        recorded = previous.build_dir / DIFF_FILE
-        if recorded.is_file():
-            shutil.copyfile(recorded, build_dir / DIFF_FILE)
+        for name in (DIFF_FILE, CLAIMS_FILE):
+            recorded = previous.build_dir / name
+            if recorded.is_file():
+                shutil.copyfile(recorded, build_dir / name)
     else:
         info = {
             "release_id": f"{moment:%Y-%m-%d}-{digest[:8]}",
@@ -201,9 +210,13 @@ def record_release(p: store.StorePaths, build_dir: Path, *, now: datetime | None
                 if s.get("status") != "served"
             ],
         }
+        claims = claims_of(opened)
+        write_claims(build_dir, claims)
         if previous is not None:
-            old = pyoxigraph.Store.read_only(str(previous.build_dir / store.OXIGRAPH_DIR))
-            changes = diff_claims(claims_of(old), claims_of(opened), previous.info, info)
+            before = read_claims(previous.build_dir)
+            if before is None:
+                before = claims_of(pyoxigraph.Store.read_only(str(previous.build_dir / store.OXIGRAPH_DIR)))
+            changes = diff_claims(before, claims, previous.info, info)
             write_diff(build_dir, previous.release_id, info["release_id"], changes)
     write_release_zip(build_dir / ZIP_NAME, release_files(opened, info))
     (build_dir / RELEASE_INFO).write_text(

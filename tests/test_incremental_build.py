@@ -20,7 +20,7 @@ import pyoxigraph
 import pytest
 from server_helpers import fixture_quads
 
-from dti_kg import build, dumps, gzip_members, increment, releases, source_entries, store
+from dti_kg import build, diff, dumps, gzip_members, increment, releases, source_entries, store
 from dti_kg.build import build_store
 from dti_kg.serialize import dump_nquads, dump_trig
 
@@ -64,6 +64,9 @@ def test_an_incremental_build_equals_a_full_build(tmp_path: Path, corpus_dir: Pa
         releases.current_release(again.store).content_hash
         == releases.current_release(full.store).content_hash
     )
+    # The claims kept beside a release, which the next release's diff reads, are those of its store.
+    kept = diff.read_claims(first.build_dir)
+    assert kept and kept == diff.claims_of(pyoxigraph.Store.read_only(str(first.build_dir / "oxigraph")))
     # The removed article is gone from the incremental build, the added one is there.
     dump = (again.build_dir / "dump.nq").read_text(encoding="utf-8")
     assert seeds[2] not in dump and seeds[3] in dump
