@@ -35,10 +35,10 @@ from typing import IO, Any
 
 import pyoxigraph
 
-from dti_kg import gzip_members
+from dti_kg import gzip_chunks
 from dti_kg import store as dti_store
 from dti_kg.errors import first_line
-from dti_kg.gzip_members import Piece
+from dti_kg.gzip_chunks import Piece
 from dti_kg.serialize import dump_nquads, dump_trig, patch_trig_block, prefix_block, trig_block
 
 # file name -> (media type, writer of the whole text: the reference the streamed files must equal)
@@ -48,7 +48,7 @@ DUMPS: dict[str, tuple[str, Callable[[pyoxigraph.Store], str]]] = {
 }
 GZIP_SUFFIX = ".gz"
 RUN_LINES = 400_000  # sorted lines held at once (~100 MB at 10,000 articles' line lengths)
-INDEX = "dump.index.json"  # where each graph's TriG block and each gzip member is, for the next build
+INDEX = "dump.index.json"  # where each graph's TriG block and each gzip chunk is, for the next build
 
 
 def _spill(lines: list[bytes], folder: str) -> str:
@@ -143,8 +143,8 @@ def write_dumps(
         )
     else:
         trig_pieces, digest = _write_all(build_dir, store, blocks, used)
-        with gzip_members.mapped(nq.with_name(".dump.nq.tmp")) as data:
-            nq_pieces = [Piece(span) for span in gzip_members.line_spans(data or b"", 0, len(data or b""))]
+        with gzip_chunks.mapped(nq.with_name(".dump.nq.tmp")) as data:
+            nq_pieces = [Piece(span) for span in gzip_chunks.line_spans(data or b"", 0, len(data or b""))]
         sources = (None, None)
     os.replace(nq.with_name(".dump.nq.tmp"), nq)
     os.replace(trig.with_name(".dump.trig.tmp"), trig)
@@ -157,9 +157,9 @@ def write_dumps(
     # zlib releases the GIL: both files are compressed at once, one per core.
     with ThreadPoolExecutor(max_workers=2) as pool:
         trig_job = pool.submit(
-            gzip_members.write_members, trig, _gz(trig), [p for _k, p in trig_pieces], sources[0]
+            gzip_chunks.write_chunks, trig, _gz(trig), [p for _k, p in trig_pieces], sources[0]
         )
-        nq_job = pool.submit(gzip_members.write_members, nq, _gz(nq), nq_pieces, sources[1])
+        nq_job = pool.submit(gzip_chunks.write_chunks, nq, _gz(nq), nq_pieces, sources[1])
         trig_index, nq_index = trig_job.result(), nq_job.result()
     index = {
         "trig": [[k, *row] for (k, _p), row in zip(trig_pieces, trig_index, strict=True)],
@@ -232,7 +232,7 @@ def _write_changed(
 ) -> tuple[list[tuple[str | None, Piece]], list[Piece], str]:
     """The dumps of ``store`` from the previous build's: the touched graphs are read from both stores,
     their lines that went away are cut from the previous dump.nq and the new ones inserted (a sorted
-    merge of text, no query); the other graphs' TriG blocks and gzip members are copied."""
+    merge of text, no query); the other graphs' TriG blocks and compressed chunks are copied."""
     graphs = _graphs(store)
     present = {_key(g) for g in graphs}
     old_trig: dict[str | None, list[int]] = old["trig"]
@@ -260,10 +260,10 @@ def _write_changed(
     )
     edits = sorted([(line, True) for line in removed] + [(line, False) for line in added])
     nq_tmp = build_dir / ".dump.nq.tmp"
-    with gzip_members.mapped(previous.build_dir / "dump.nq") as text, nq_tmp.open("wb") as out:
+    with gzip_chunks.mapped(previous.build_dir / "dump.nq") as text, nq_tmp.open("wb") as out:
         digest, changes = _edit_lines(text, edits, out)
         old_size = len(text) if text is not None else 0
-    with gzip_members.mapped(nq_tmp) as new_text:
+    with gzip_chunks.mapped(nq_tmp) as new_text:
         nq_pieces = _nq_pieces(new_text, old["nq"], changes, old_size)
     return trig_pieces, nq_pieces, digest
 
@@ -285,7 +285,7 @@ def _copy_trig(
     reconciliation: one block of ~100 MB at 10,000 articles); a new graph rendered."""
     pieces: list[tuple[str | None, Piece]] = []
     with (
-        gzip_members.mapped(previous.build_dir / "dump.trig") as old_text,
+        gzip_chunks.mapped(previous.build_dir / "dump.trig") as old_text,
         open(build_dir / ".dump.trig.tmp", "wb") as out,
     ):
         written = out.write(prefix_block().encode("utf-8"))
@@ -302,15 +302,15 @@ def _copy_trig(
                 }
                 old_block = old_text[start + 1 : end].decode("utf-8")  # after the "\n" joining blocks
                 data = b"\n" + patch_trig_block(old_block, graph, quads).encode("utf-8")
-                old_member = None
+                old_chunk = None
             elif key in touched:
                 data = b"\n" + _block(store, graph, new_lines.get(key), blocks, used)
-                old_member = None
+                old_chunk = None
             else:
                 start, end, z_start, z_end = old_trig[key]
-                data, old_member = old_text[start:end], (z_start, z_end)
+                data, old_chunk = old_text[start:end], (z_start, z_end)
             size = out.write(data)
-            pieces.append((key, Piece((written, written + size), old_member)))
+            pieces.append((key, Piece((written, written + size), old_chunk)))
             written += size
     return pieces
 
@@ -346,14 +346,14 @@ def _edit_lines(
 
 
 def _nq_pieces(
-    text: mmap.mmap | None, members: list[list[int]], changes: list[tuple[int, int]], old_size: int
+    text: mmap.mmap | None, chunks: list[list[int]], changes: list[tuple[int, int]], old_size: int
 ) -> list[Piece]:
-    """dump.nq's gzip members: the previous build's where no edit fell, compressed again where one did
-    (from the member it fell in to the next member boundary that is still there)."""
+    """dump.nq's gzip chunks: the previous build's where no edit fell, compressed again where one did
+    (from the chunk it fell in to the next chunk boundary that is still there)."""
     size = len(text) if text is not None else 0
-    if not members or text is None:
-        return [Piece(span) for span in gzip_members.line_spans(text or b"", 0, size)]
-    starts = [m[0] for m in members]
+    if not chunks or text is None:
+        return [Piece(span) for span in gzip_chunks.line_spans(text or b"", 0, size)]
+    starts = [m[0] for m in chunks]
     offsets = [at for at, _n in changes]
     shifts = list(itertools.accumulate(n for _at, n in changes))
 
@@ -365,21 +365,21 @@ def _nq_pieces(
     for at, n in changes:
         i = max(0, bisect.bisect_right(starts, at) - 1)
         dirty.add(i)
-        if n < 0 and at - n == members[i][1] and i + 1 < len(members):
-            dirty.add(i + 1)  # the line that ended this member is gone: it runs on into the next
+        if n < 0 and at - n == chunks[i][1] and i + 1 < len(chunks):
+            dirty.add(i + 1)  # the line that ended this chunk is gone: it runs on into the next
     pieces: list[Piece] = []
     i = 0
-    while i < len(members):
-        start, end, z_start, z_end = members[i]
+    while i < len(chunks):
+        start, end, z_start, z_end = chunks[i]
         if i not in dirty:
             pieces.append(Piece((start + shift(start), end + shift(start)), (z_start, z_end)))
             i += 1
             continue
         last = i
-        while last + 1 < len(members) and last + 1 in dirty:
+        while last + 1 < len(chunks) and last + 1 in dirty:
             last += 1
-        stop = size if last == len(members) - 1 else members[last][1] + shift(members[last][1])
-        pieces += [Piece(span) for span in gzip_members.line_spans(text, start + shift(start), stop)]
+        stop = size if last == len(chunks) - 1 else chunks[last][1] + shift(chunks[last][1])
+        pieces += [Piece(span) for span in gzip_chunks.line_spans(text, start + shift(start), stop)]
         i = last + 1
     return pieces
 
