@@ -48,6 +48,8 @@ DUMPS: dict[str, tuple[str, Callable[[pyoxigraph.Store], str]]] = {
 }
 GZIP_SUFFIX = ".gz"
 RUN_LINES = 400_000  # sorted lines held at once (~100 MB at 10,000 articles' line lengths)
+# Bumped whenever the index or the gzip layout changes: a previous build of another layout is not copied.
+INDEX_FORMAT = "deflate-chunks-1"
 INDEX = "dump.index.json"  # where each graph's TriG block and each gzip chunk is, for the next build
 
 
@@ -162,6 +164,7 @@ def write_dumps(
         nq_job = pool.submit(gzip_chunks.write_chunks, nq, _gz(nq), nq_pieces, sources[1])
         trig_index, nq_index = trig_job.result(), nq_job.result()
     index = {
+        "format": INDEX_FORMAT,
         "trig": [[k, *row] for (k, _p), row in zip(trig_pieces, trig_index, strict=True)],
         "nq": nq_index,
         "files": {f.name: _stamp(f) for f in (nq, trig, _gz(nq), _gz(trig))},
@@ -194,6 +197,8 @@ def _read_index(build_dir: Path) -> dict[str, Any]:
     path = build_dir / INDEX
     try:
         index = json.loads(path.read_text(encoding="utf-8"))
+        if index["format"] != INDEX_FORMAT:
+            raise PreviousUnusable(f"{path} is of another layout ({index['format']})")
         for name, (size, mtime) in index["files"].items():
             found = (build_dir / name).stat()
             if (found.st_size, found.st_mtime_ns) != (size, mtime):  # changed since it was written

@@ -210,6 +210,12 @@ def _lose_a_line(build_dir: Path, removed: str) -> None:
     (build_dir / dumps.INDEX).write_text(json.dumps(index))
 
 
+def _older_layout(build_dir: Path, _removed: str) -> None:
+    """An index written by an older layout (gzip members, not chunks): nothing of it is copied."""
+    index = json.loads((build_dir / dumps.INDEX).read_text())
+    (build_dir / dumps.INDEX).write_text(json.dumps({**index, "format": "members-0"}))
+
+
 def _unlink(name: str) -> Callable[[Path, str], None]:
     return lambda build_dir, _removed: (build_dir / name).unlink()
 
@@ -225,6 +231,7 @@ def _overwrite(name: str, text: str) -> Callable[[Path, str], None]:
         (_overwrite(increment.MANIFEST, "{"), "full build: cannot read"),
         (_unlink(dumps.INDEX), "full build: the current build"),
         (_overwrite(dumps.INDEX, "[]"), "writing the dumps in full: cannot read"),
+        (_older_layout, "writing the dumps in full: "),
         (_truncate_dump, "writing the dumps in full"),
         (_edit_a_line, "writing the dumps in full"),
         (_lose_a_line, "writing the dumps in full: the previous dump.nq lacks a line"),
@@ -235,6 +242,7 @@ def _overwrite(name: str, text: str) -> Callable[[Path, str], None]:
         "bad-manifest",
         "no-index",
         "bad-index",
+        "older-layout",
         "truncated",
         "edited",
         "line-lost",
