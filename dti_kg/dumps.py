@@ -14,6 +14,13 @@ written graph by graph so that a 10,000-article store (~6 M quads) never sits in
   with a ``blocks`` folder it is kept there under the SHA-256 of the graph's sorted lines: a build whose
   source graphs did not change takes their blocks from the previous build instead of rendering them
   again (rendering is ~20 µs a quad in Python).
+
+An incremental build (``previous``) reads from the stores only the graphs it names as touched: their
+lines that went away are cut out of the previous ``dump.nq`` and the new ones inserted (found by
+binary search in the sorted file, the rest copied as bytes); the other graphs' TriG blocks are copied,
+a touched graph's block is patched subject by subject; the gzip chunks of unchanged spans are copied
+(:mod:`dti_kg.gzip_chunks`). ``dump.index.json`` says where everything is for the next build. The
+bytes are those of writing everything: the tests compare the two after adds, changes and removals.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ Layout for ``--store PATH``::
             oxigraph/     the pyoxigraph store of that build (never written after publication)
             build.json    what was built from what: sources, counts, quarantined sources
             dump.nq, dump.trig (and .gz)  the whole dataset, written once for download
+            dump.index.json  where each graph's TriG block and each gzip chunk is (dti_kg.dumps)
+            increment.json   the cache key of each served source (dti_kg.increment)
+            claims.json      the release's claims, read by the next release's diff (dti_kg.diff)
             report.txt    readable validation report
             report.ttl    the SHACL validation reports as RDF
             quarantine/   graphs that failed validation (not served), one N-Quads file each
@@ -15,6 +18,9 @@ Layout for ``--store PATH``::
                           by the file's bytes, the loader version and the gate fingerprint
         cache/trig/       the TriG blocks of the current build's graphs, by content (dti_kg.dumps)
         lock              held (flock) by the one build running on this store
+
+A build over a store whose current build it may follow (dti_kg.increment) starts from a checkpoint
+of that build's store (hard links) and changes only what differs.
 
 A crash or an interrupt during a build leaves ``PATH`` pointing at the previous complete build;
 a server that opened the previous build keeps reading it (old builds are kept for a while).
