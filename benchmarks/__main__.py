@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import http.client
 import json
 import math
 import os
@@ -35,7 +36,8 @@ from dti_kg import store as dti_store
 from dti_kg.dumps import create_servable_build
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "sparql" / "dti_small.trig"
-SHOWN = ["dti", "dti-nocache", "in-process", "oxigraph", "hello"]
+SHOWN = ["dti", "dti-nocache", "in-process", "oxigraph", "hello", "granian-nocache", "hello-granian"]
+DTI_LIKE = ("dti", "dti-nocache", "granian-nocache")  # answer dti's own requests (/queries, /doc, 304)
 RESULT_FORMATS = {
     "application/sparql-results+json": pyoxigraph.QueryResultsFormat.JSON,
     "text/turtle": pyoxigraph.RdfFormat.TURTLE,
@@ -115,8 +117,6 @@ def sparql_request(server: contenders.Server, w: Workload) -> Request:
 
 def revalidation(port: int, request: Request) -> Request:
     """``request`` with the If-None-Match of its current answer (so the server answers 304)."""
-    import http.client
-
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request("GET", request.path, headers=request.headers)
     response = conn.getresponse()
@@ -125,9 +125,11 @@ def revalidation(port: int, request: Request) -> Request:
     return Request(request.path, {**request.headers, "If-None-Match": response.headers["ETag"]}, 304)
 
 
-def fmt_cell(c: Cell | None) -> str:
+def fmt_cell(c: Cell | str | None) -> str:
     if c is None:
         return "-"
+    if isinstance(c, str):
+        return c  # why a contender was not measured in this cell
     p50, spread, p99 = (
         1000 * c.percentile(50),
         1000 * (c.percentile(90) - c.percentile(10)),
@@ -140,7 +142,7 @@ def fmt_cell(c: Cell | None) -> str:
 
 
 @contextlib.contextmanager
-def servers(store_link: Path, logs: Path, with_rdflib: bool) -> Iterator[dict[str, contenders.Server]]:
+def servers(store_link: Path, logs: Path) -> Iterator[dict[str, contenders.Server]]:
     build_dir = dti_store.current_build_dir(store_link)
     with contextlib.ExitStack() as stack:
         found = {
@@ -148,12 +150,60 @@ def servers(store_link: Path, logs: Path, with_rdflib: bool) -> Iterator[dict[st
             "dti-nocache": stack.enter_context(contenders.dti(store_link, logs, cache=False)),
             "oxigraph": stack.enter_context(contenders.oxigraph(build_dir / dti_store.OXIGRAPH_DIR, logs)),
             "hello": stack.enter_context(contenders.hello(logs)),
+            "granian-nocache": stack.enter_context(contenders.granian_dti(store_link, logs)),
+            "hello-granian": stack.enter_context(contenders.hello_granian(logs)),
         }
-        if with_rdflib:
-            rdflib_server = stack.enter_context(contenders.rdflib_endpoint(build_dir / "dump.nq", logs))
-            if rdflib_server is not None:
-                found["rdflib-endpoint"] = rdflib_server
         yield found
+
+
+class SlowContender:
+    """rdflib-endpoint, restarted whenever a request to it timed out.
+
+    Its queries run on after the client gives up (nothing cancels them), so a timed-out query would
+    keep a core busy through the next cells and slow every other contender down; a restart ends it.
+    """
+
+    def __init__(self, dump: Path, logs: Path, timeout: float) -> None:
+        self.dump, self.logs, self.timeout = dump, logs, timeout
+        self._stack = contextlib.ExitStack()
+        self.server: contenders.Server | None = None
+
+    def start(self) -> contenders.Server | None:
+        if self.server is None:
+            self.server = self._stack.enter_context(contenders.rdflib_endpoint(self.dump, self.logs))
+        return self.server
+
+    def restart(self) -> None:
+        self.close()
+        self.start()
+
+    def close(self) -> None:
+        self._stack.close()
+        self.server = None
+
+    def answers_in_time(self, request: Request) -> bool:
+        """One request within the timeout (restarting the server if it did not answer)."""
+        assert self.server is not None
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=self.timeout)
+        try:
+            conn.request("GET", request.path, headers=request.headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status == 200:
+                return True
+        except (OSError, http.client.HTTPException):
+            pass
+        finally:
+            conn.close()
+        self.restart()
+        return False
+
+    def measure(self, request: Request, clients: int, seconds: float) -> Cell | str:
+        assert self.server is not None
+        cell = http_load(self.server.port, request, clients, seconds, timeout=self.timeout)
+        if cell.unexpected:
+            self.restart()
+        return cell
 
 
 def measure(
@@ -165,10 +215,14 @@ def measure(
     with_rdflib: bool,
     only: set[str] | None = None,
     province: str = "ha-noi",
-) -> list[tuple[Workload, int, dict[str, Cell | None], str]]:
+    rdflib_timeout: float = 60.0,
+) -> list[tuple[Workload, int, dict[str, Cell | str | None], str]]:
     oxi = dti_store.open_read_only(store_link)
     rows = []
-    with servers(store_link, logs, with_rdflib) as running:
+    slow = SlowContender(dti_store.current_build_dir(store_link) / "dump.nq", logs, rdflib_timeout)
+    with servers(store_link, logs) as running, contextlib.closing(slow):
+        if with_rdflib and slow.start() is not None:
+            print(f"  rdflib-endpoint loaded ({load_note()})", file=sys.stderr, flush=True)
         for w in workloads(province):
             if only and w.name not in only:
                 continue
@@ -182,64 +236,104 @@ def measure(
                         (w, 0, {}, f"skipped: {took:.1f} s once in process (> {max_query_seconds:g} s)")
                     )
                     continue
+            rdflib_request = None
+            if w.sparql is not None and slow.server is not None:
+                rdflib_request = sparql_request(slow.server, w)
+                if not slow.answers_in_time(rdflib_request):
+                    rdflib_request = None
             for c in clients:
-                cells: dict[str, Cell | None] = {}
+                cells: dict[str, Cell | str | None] = {}
                 request = w.dti
                 if w.name.startswith("304"):
                     request = revalidation(running["dti"].port, request)
-                for name in ("dti", "dti-nocache"):
-                    if name == "dti-nocache" and w.name.startswith("304"):
+                for name in DTI_LIKE:
+                    if name != "dti" and w.name.startswith("304"):
                         continue  # a 304 does no work either way
                     port = running[name].port
                     http_load(port, request if name == "dti" else w.dti, 1, 0.05)  # warm up
                     cells[name] = http_load(port, request if name == "dti" else w.dti, c, seconds)
                 if w.sparql is not None:
                     cells["in-process"] = call_load(in_process(oxi, w), c, seconds)
-                    for name in ("oxigraph", "rdflib-endpoint"):
-                        if name in running:
-                            cells[name] = http_load(
-                                running[name].port, sparql_request(running[name], w), c, seconds
-                            )
+                    cells["oxigraph"] = http_load(
+                        running["oxigraph"].port, sparql_request(running["oxigraph"], w), c, seconds
+                    )
+                    if slow.server is not None:
+                        cells["rdflib-endpoint"] = (
+                            slow.measure(rdflib_request, c, seconds)
+                            if rdflib_request is not None
+                            else f"no answer within {rdflib_timeout:g} s"
+                        )
                 if w.hello:
-                    cells["hello"] = http_load(running["hello"].port, Request("/"), c, seconds)
+                    for name in ("hello", "hello-granian"):
+                        cells[name] = http_load(running[name].port, Request("/"), c, seconds)
                 rows.append((w, c, cells, note))
             print(f"  measured {w.name} ({load_note()})", file=sys.stderr, flush=True)
     return rows
 
 
+# (column, numerator, denominator): requests/s ratios printed after the cells
+RATIOS = [
+    ("dti/oxigraph", "dti", "oxigraph"),
+    ("nocache/oxigraph", "dti-nocache", "oxigraph"),
+    ("granian/oxigraph", "granian-nocache", "oxigraph"),
+    ("dti/hello", "dti", "hello"),
+    ("nocache/hello", "dti-nocache", "hello"),
+    ("granian/hello-granian", "granian-nocache", "hello-granian"),
+    ("hello/oxigraph", "hello", "oxigraph"),
+    ("hello-granian/oxigraph", "hello-granian", "oxigraph"),
+]
+GAPS = [("nocache", "dti-nocache"), ("granian", "granian-nocache")]  # p50 over in-process
+
+
+def ratio(cells: dict, top: str, bottom: str) -> str:
+    a, b = cells.get(top), cells.get(bottom)
+    if not isinstance(a, Cell) or not isinstance(b, Cell) or not b.rate:
+        return "-"
+    return f"{a.rate / b.rate:.2f}"
+
+
 def print_serving(n: str, rows: list, contenders_shown: list[str]) -> None:
     print(f"\n## Serving, {n}\n")
     print(
-        "Each cell: requests/s, p50 ± (p90 − p10) ms, p99 ms. "
-        "Ratios: dti requests/s over oxigraph's (or hello's); dti-nocache is dti with its response "
-        "cache off (RESPONSE_CACHE_MB=0), so every request runs its query.\n"
+        "Each cell: requests/s, p50 ± (p90 − p10) ms, p99 ms. dti-nocache is dti with its response "
+        "cache off (RESPONSE_CACHE_MB=0), so every request runs its query; granian-nocache is the same "
+        "app behind granian. Ratios: requests/s over requests/s; gaps: p50 minus in-process p50.\n"
     )
-    print(
-        "| workload | clients | "
-        + " | ".join(contenders_shown)
-        + " | dti/oxigraph | nocache/oxigraph | dti/hello | nocache p50 − in-process p50 |"
-    )
-    print("|---|---:|" + "---|" * len(contenders_shown) + "---:|---:|---:|---:|")
+    versus_rdflib = "rdflib-endpoint" in contenders_shown
+    columns = [name for name, _, _ in RATIOS] + [f"{label} p50 − in-process p50" for label, _ in GAPS]
+    if versus_rdflib:
+        columns += ["dti/rdflib", "nocache/rdflib", "granian/rdflib"]
+    print("| workload | clients | " + " | ".join(contenders_shown + columns) + " |")
+    print("|---|---:|" + "---|" * len(contenders_shown) + "---:|" * len(columns))
     for w, c, cells, note in rows:
         if note:
             print(f"| {w.name} | | {note} |")
             continue
-        dti = cells.get("dti")
-        ox = cells.get("oxigraph")
-        hello = cells.get("hello")
         inproc = cells.get("in-process")
-        nocache = cells.get("dti-nocache")
-        ratio = f"{dti.rate / ox.rate:.2f}" if dti and ox and ox.rate else "-"
-        ratio_nocache = f"{nocache.rate / ox.rate:.2f}" if nocache and ox and ox.rate else "-"
-        ratio_hello = f"{dti.rate / hello.rate:.2f}" if dti and hello and hello.rate else "-"
-        gap = (
-            f"{1000 * (nocache.percentile(50) - inproc.percentile(50)):.2f} ms" if nocache and inproc else "-"
-        )
+        values = [ratio(cells, top, bottom) for _, top, bottom in RATIOS]
+        for _, name in GAPS:
+            ours = cells.get(name)
+            ok = isinstance(ours, Cell) and isinstance(inproc, Cell)
+            values.append(f"{1000 * (ours.percentile(50) - inproc.percentile(50)):.2f} ms" if ok else "-")
+        if versus_rdflib:
+            theirs = cells.get("rdflib-endpoint")
+            values += [rdflib_ratio(cells.get(name), theirs) for name in DTI_LIKE]
         print(
             f"| {w.name} | {c} | "
-            + " | ".join(fmt_cell(cells.get(k)) for k in contenders_shown)
-            + f" | {ratio} | {ratio_nocache} | {ratio_hello} | {gap} |"
+            + " | ".join([fmt_cell(cells.get(k)) for k in contenders_shown] + values)
+            + " |"
         )
+
+
+def rdflib_ratio(ours: Cell | str | None, theirs: Cell | str | None) -> str:
+    """ours ÷ rdflib-endpoint's rate ("no answer": it gave none within --rdflib-timeout)."""
+    if not isinstance(ours, Cell):
+        return "-"
+    if isinstance(theirs, str):
+        return "no answer"
+    if theirs is None or not theirs.requests:
+        return "-"
+    return f"{ours.rate / theirs.rate:.1f}"
 
 
 # ------------------------------------------------------------------ main
@@ -261,6 +355,16 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=100,
         help="largest size at which rdflib-endpoint is loaded (it holds the dump in memory)",
+    )
+    parser.add_argument(
+        "--rdflib-timeout",
+        type=float,
+        default=60.0,
+        help="seconds a request to rdflib-endpoint may take; past it the query is not measured and the "
+        "server is restarted (its query would run on and load the machine)",
+    )
+    parser.add_argument(
+        "--with-rdflib", action="store_true", help="with --store: measure rdflib-endpoint over its dump too"
     )
     parser.add_argument(
         "--no-build", action="store_true", help="serving only (still builds each corpus once)"
@@ -303,10 +407,12 @@ def main(argv: list[str] | None = None) -> int:
                 [int(c) for c in args.clients.split(",")],
                 args.seconds,
                 args.max_query_seconds,
-                with_rdflib=False,
+                with_rdflib=args.with_rdflib,
+                rdflib_timeout=args.rdflib_timeout,
             )
             quads = dti_store.read_build_info(args.store)["quads"]
-            print_serving(f"{args.store} ({quads} quads)", rows, SHOWN)
+            shown = [*SHOWN, "rdflib-endpoint"] if args.with_rdflib else SHOWN
+            print_serving(f"{args.store} ({quads} quads)", rows, shown)
             return 0
         builds: dict[int, dict] = {}
         for n in (int(x) for x in args.sizes.split(",")):
@@ -330,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.seconds,
                 args.max_query_seconds,
                 with_rdflib,
+                rdflib_timeout=args.rdflib_timeout,
             )
             print_serving(f"{n} articles ({result['quads']} quads)", rows, shown)
             sys.stdout.flush()

@@ -5,6 +5,9 @@
 - ``oxigraph``: ``oxigraph serve-read-only`` (PyPI ``oxigraph``, the same version as pyoxigraph) on the
   build's Oxigraph directory, union default graph (no query timeout: see oxigraph() below);
 - ``hello``: a hello-world Flask app under dti's gunicorn configuration (the HTTP stack alone);
+- ``granian-nocache``: dti's app behind granian (Rust HTTP server, WSGI) with dti serve's workers,
+  threads and client limits, response cache off (``benchmarks.granian_dti``);
+- ``hello-granian``: the hello-world app behind the same granian configuration;
 - ``rdflib-endpoint``: the build's N-Quads dump loaded into rdflib-endpoint, when it is installed.
 """
 
@@ -118,6 +121,23 @@ def hello(logs: Path) -> Iterator[Server]:
     argv = [sys.executable, "-m", "benchmarks.hello", str(port)]
     with serving("hello", argv, port, "/", logs / "hello.log"):
         yield Server("hello", port, "/")
+
+
+@contextlib.contextmanager
+def granian_dti(store_link: Path, logs: Path) -> Iterator[Server]:
+    port = free_port()
+    argv = [sys.executable, "-m", "benchmarks.granian_dti", str(port), str(store_link)]
+    env = {"DTI_KG_RESPONSE_CACHE_MB": "0"}
+    with serving("dti's app behind granian", argv, port, "/healthz", logs / "granian.log", env=env):
+        yield Server("granian-nocache", port, "/sparql")
+
+
+@contextlib.contextmanager
+def hello_granian(logs: Path) -> Iterator[Server]:
+    port = free_port()
+    argv = [sys.executable, "-m", "benchmarks.granian_dti", str(port), "--hello"]
+    with serving("hello behind granian", argv, port, "/", logs / "hello-granian.log"):
+        yield Server("hello-granian", port, "/")
 
 
 @contextlib.contextmanager

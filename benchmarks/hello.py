@@ -13,8 +13,12 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from dti_kg.cli.serve import _gunicorn_options
+from dti_kg.cli.serve import _gunicorn_options, serve_command
 from dti_kg.server.settings import load_settings
+
+# As many web processes as `dti serve` starts by default (one was used before, which halved the
+# ceiling at 8 clients: README "A faster HTTP server").
+WORKERS = next(int(p.default) for p in serve_command.params if p.name == "workers")  # type: ignore[arg-type]
 
 
 def app() -> Flask:
@@ -39,4 +43,5 @@ class _Application(BaseApplication):  # type: ignore[misc]
 if __name__ == "__main__":
     # BENCH_GUNICORN (JSON) overrides options, to compare worker models by measurement.
     overrides = json.loads(os.environ.get("BENCH_GUNICORN", "{}"))
-    _Application({**_gunicorn_options("127.0.0.1", int(sys.argv[1]), 1, load_settings()), **overrides}).run()
+    options = _gunicorn_options("127.0.0.1", int(sys.argv[1]), WORKERS, load_settings())
+    _Application({**options, **overrides}).run()

@@ -9,9 +9,16 @@ from dti_kg.loaders.extract import extract_path
 Row = tuple[str, int, str, str, object, int | None]
 
 
-def article_claims(tmp_path: Path, body: str, title: str = "Digital transformation news") -> set[Row]:
-    """(province, edition, indicator, measure, value, cohort) of every claim of ``body`` under ``title``."""
+def article_claims(
+    tmp_path: Path, body: str, title: str = "Digital transformation news", stated_only: bool = False
+) -> set[Row]:
+    """(province, edition, indicator, measure, value, cohort) of every claim of ``body`` under ``title``
+    (with ``stated_only``, not the earlier ranks derived from rank changes)."""
     path = tmp_path / "a.txt"
     path.write_text(f"{title}\n\n{body}\n", encoding="utf-8")
     e = extract_path(path)
-    return {(c.province, c.edition, c.indicator, c.measure, c.value, c.cohort) for c in e.claims}
+    return {
+        (c.province, c.edition, c.indicator, c.measure, c.value, c.cohort)
+        for c in e.claims
+        if not (stated_only and c.derived)
+    }

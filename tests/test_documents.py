@@ -163,6 +163,10 @@ def test_language_detection():
         == "en"
     )
     assert detect_language("Tinh Bac Giang xep thu 9 ve chuyen doi so nam 2022") == "vi"
+    # English that writes the names with their marks (extract-en): more than 5 % of its letters are
+    # marked, but it is full of English function words; a Vietnamese sentence with an English word is not.
+    assert detect_language("In the 2022 DTI, Bắc Ninh ranked 7th, while Đà Nẵng topped the ranking.") == "en"
+    assert detect_language("Tỉnh Bắc Ninh xếp thứ 7 trong bảng xếp hạng DTI năm 2022 và the index") == "vi"
 
 
 @pytest.mark.parametrize(

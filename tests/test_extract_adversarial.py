@@ -8,6 +8,7 @@ owner the sentence does not name is tempted to fall back to Bắc Ninh.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -663,3 +664,15 @@ def test_regression_a_rate_is_not_a_dti_value(tmp_path: Path, lang: str, body: s
 def test_regression_the_capital_is_not_the_title_province(tmp_path: Path, lang: str, body: str) -> None:
     """Bug: "the capital ranked 1st" under a Bắc Ninh title gave Bắc Ninh rank 1."""
     assert _claims(tmp_path, lang, body) == []
+
+
+def test_the_scale_is_no_score_but_a_total_score_is(tmp_path):
+    """ "trên thang 1.000 điểm" is the scale (issue 7: never a score of 1.000); "tổng điểm 0,6012" is one."""
+    path = tmp_path / "a.txt"
+    path.write_text(
+        "Hà Giang chuyển đổi số\n\nTheo DTI 2023, trên thang 1.000 điểm, Hà Giang đạt 590,7 điểm, xếp thứ "
+        "40/63. Hưng Yên có tổng điểm 0,6012, xếp thứ 38/63.\n",
+        encoding="utf-8",
+    )
+    scores = {(c.province, c.value) for c in extract_path(path).claims if c.measure == "score"}
+    assert scores == {("hung-yen", Decimal("0.6012"))}

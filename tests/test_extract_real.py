@@ -48,12 +48,19 @@ SPLITS = ("dev", "test")
 # negatives). Before any rule change: en dev 0.971 / 0.835 (79 claims), en test 1.000 / 0.571
 # (56 claims). After (claims_en_discourse.py / claims_en_lists.py, tuned on dev only): en dev
 # 0.988 / 0.942 (86 claims), en test 1.000 / 0.597 (62 claims, 7 of them in the two new test files).
+# Branch extract-en: 6 more hand-labelled English excerpts (4 dev, 2 test; 4 negatives). Before any
+# rule change: en dev 0.988 / 0.943 (87 claims), en test 1.000 / 0.588 (68 claims). After
+# (claims_en_sequences.py and lexicon entries, loader 0.5.1): en dev 0.988 / 0.943, en test 1.000 / 0.838.
 # The dti.gov.vn 2021 table (141 claims, a layout no rule reads yet, test split) lowers vi test recall.
+# Branch extract-vi (loader 0.5.2): vi dev +1 hand-labelled excerpt (1.000 / 0.964 before any rule
+# change); table readers made general by property tests over the official values; runs of editions:
+# then an earlier year's ranks by reference, the DTI spoken of again, whole units' derived ranks:
+# vi dev 1.000 / 0.983, vi test 0.982 / 0.247 (unchanged).
 FLOORS: dict[tuple[str, str], tuple[float, float]] = {
-    ("vi", "dev"): (0.999, 0.963),
+    ("vi", "dev"): (0.999, 0.982),
     ("vi", "test"): (0.981, 0.246),
-    ("en", "dev"): (0.987, 0.941),
-    ("en", "test"): (1.0, 0.596),
+    ("en", "dev"): (0.987, 0.942),
+    ("en", "test"): (1.0, 0.837),
 }
 
 

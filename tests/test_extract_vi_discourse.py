@@ -295,3 +295,126 @@ def test_a_list_after_the_last_rank_of_the_paragraph_continues_it_and_not_across
     ranks = {(p, v) for p, _, i, m, v, _ in got if i == "overall" and m == "rank"}
     assert {("hai-phong-2025", 3), ("ho-chi-minh-2025", 4)} <= ranks
     assert not any(p.startswith(("thanh-hoa", "dien-bien")) for p, _ in ranks)
+
+
+def test_a_rank_held_over_a_stated_run_of_editions_is_a_rank_in_each(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Bộ TT&TT công bố chỉ số DTI năm 2022. Về xếp hạng chuyển đổi số cấp tỉnh, Đà Nẵng xếp hạng "
+        "nhất, tiếp tục giữ vững vị trí 3 năm liên tiếp (2020-2022).",
+    )
+    assert {(e, v) for p, e, i, m, v, _ in got if p == "da-nang" and m == "rank"} == {
+        (2020, 1),
+        (2021, 1),
+        (2022, 1),
+    }
+
+
+def test_a_run_without_its_years_or_past_another_value_names_no_edition(tmp_path):
+    no_years = _claims(tmp_path, "Theo DTI 2022, Đà Nẵng xếp hạng nhất, 3 năm liên tiếp dẫn đầu.")
+    assert {e for _, e, _, m, _, _ in no_years if m == "rank"} == {2022}
+    other_value = _claims(
+        tmp_path,
+        "Theo DTI 2022, Lạng Sơn xếp thứ 6/63, Hà Nội thứ 24/63 (2020-2022).",
+    )
+    assert {e for p, e, _, m, _, _ in other_value if p == "lang-son" and m == "rank"} == {2022}
+
+
+def test_the_dti_spoken_of_again_as_the_index_before_the_merger_does_not_end_the_dti_paragraph(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Bộ KH&CN công bố DTI năm 2024 của 34 tỉnh, thành phố sau sáp nhập, Hà Nội dẫn đầu.\n\n"
+        "Nếu xét chỉ số trước khi sáp nhập, thứ hạng thay đổi đáng kể. Sau khi sáp nhập với Quảng Nam, "
+        "TP Đà Nẵng tụt hạng xuống vị trí thứ 17.",
+    )
+    assert ("da-nang-2025", 2024, "overall", "rank", 17, 34) in got
+    # another index is still another topic
+    other = _claims(tmp_path, "Theo DTI 2024, Hà Nội dẫn đầu. Đà Nẵng xếp thứ 9 về chỉ số cạnh tranh.")
+    assert not any(p == "da-nang" or p == "da-nang-2025" for p, *_ in other)
+
+
+def test_a_unit_the_merger_left_whole_gains_places_over_its_own_rank_among_the_63(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Trong số 34 tỉnh, thành phố sau sáp nhập, theo DTI năm 2024, TP Huế xếp thứ 2 toàn quốc "
+        "(tăng 1 bậc so với năm 2023), TP Đà Nẵng xếp thứ 17, giảm 16 bậc so với năm 2023.",
+    )
+    assert ("thua-thien-hue", 2023, "overall", "rank", 3, 63) in got
+    # the new Đà Nẵng took in Quảng Nam: its places lost compare with no single earlier unit
+    assert not any(p in ("da-nang", "da-nang-2025") and e == 2023 for p, e, *_ in got)
+
+
+def test_an_earlier_years_ranks_named_by_reference_pair_with_the_indices_in_order(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Theo DTI 2021, Chính quyền số cấp tỉnh, Lào Cai xếp thứ 14/63, Kinh tế số xếp 22/63, Xã hội số "
+        "xếp 9/63 trong khi năm 2020 thì các thứ tự này là 31, 40, 12.",
+    )
+    earlier = {(i, v) for p, e, i, m, v, _ in got if p == "lao-cai" and e == 2020 and m == "rank"}
+    assert earlier == {("digital_government", 31), ("digital_economy", 40), ("digital_society", 12)}
+    # as many numbers as ranks, or nothing
+    short = _claims(
+        tmp_path,
+        "Theo DTI 2021, Chính quyền số, Lào Cai xếp thứ 14/63, Kinh tế số xếp 22/63 trong khi năm 2020 "
+        "thì các thứ tự này là 31, 40, 12.",
+    )
+    assert not any(e == 2020 for _, e, *_ in short)
+
+
+def test_the_three_pillars_as_the_subject_share_a_rank_or_take_a_list_in_order(tmp_path):
+    shared = _claims(tmp_path, "Theo DTI 2022, tỉnh Phú Thọ xếp thứ 20/63, cả ba trụ cột đều xếp thứ 4/63.")
+    assert {(i, v) for p, e, i, m, v, _ in shared if m == "rank"} == {
+        ("overall", 20),
+        ("digital_government", 4),
+        ("digital_economy", 4),
+        ("digital_society", 4),
+    }
+    listed = _claims(
+        tmp_path,
+        "Theo DTI 2023, ba trụ cột Kinh tế số, Chính quyền số, Xã hội số của Sơn La lần lượt xếp thứ "
+        "30/63, 41/63 và 38/63.",
+    )
+    assert {(i, v) for p, e, i, m, v, _ in listed if m == "rank"} == {
+        ("digital_economy", 30),
+        ("digital_government", 41),
+        ("digital_society", 38),
+    }
+    two_places = _claims(
+        tmp_path, "Theo DTI 2023, Đà Nẵng và Sơn La: ba trụ cột lần lượt xếp thứ 30, 41 và 38."
+    )
+    assert not any(i != "overall" for _, _, i, *_ in two_places)
+
+
+def test_a_leader_in_n_of_8_main_indices_leads_each_listed_one_and_not_the_overall_index(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Theo DTI 2024, Hà Nội đứng đầu 4/8 chỉ số chính, gồm Nhận thức số, Thể chế số, Hoạt động kinh "
+        "tế số và Hoạt động xã hội số.",
+    )
+    assert {(i, v) for p, e, i, m, v, _ in got if m == "rank"} == {
+        ("digital_awareness", 1),
+        ("digital_institutions", 1),
+        ("digital_economy_activity", 1),
+        ("digital_society_activity", 1),
+    }
+
+
+def test_vuot_n_bac_is_places_gained_and_vi_tri_so_n_a_rank(tmp_path):
+    got = _claims(tmp_path, "Theo DTI 2023, Tây Ninh vượt 12 bậc, vươn lên thứ 28/63.")
+    assert ("tay-ninh", 2023, "overall", "rank_change", 12, None) in got
+    assert ("tay-ninh", 2022, "overall", "rank", 40, 63) in got  # derived
+    got = _claims(tmp_path, "Theo DTI 2022, Nam Định xếp ở vị trí số 10 cả nước.")
+    assert ("nam-dinh", 2022, "overall", "rank", 10, 63) in got
+
+
+def test_the_three_pillars_scores_in_a_respectively_list(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Theo DTI 2022, ba trụ cột chính quyền số, kinh tế số, xã hội số của Trà Vinh lần lượt đạt "
+        "0,6683; 0,6647 và 0,5990 điểm.",
+    )
+    assert {(i, v) for p, e, i, m, v, _ in got if m == "score"} == {
+        ("digital_government", 0.6683),
+        ("digital_economy", 0.6647),
+        ("digital_society", 0.599),
+    }

@@ -183,6 +183,39 @@ def test_slow_clients_cannot_take_the_server(server: str) -> None:
     assert any(t.startswith(b"HTTP/1.1 408 ") for t in timeouts), timeouts
 
 
+def test_a_slow_request_body_is_408_and_the_connection_closed(server: str) -> None:
+    """The head arrives at once, the body one byte every second: past CLIENT_READ_TIMEOUT (6 s here)
+    the client is answered 408 and disconnected, whichever HTTP server reads the body."""
+    port = int(server.rsplit(":", 1)[1])
+    stop = threading.Event()
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 100\r\n\r\nASK"
+        )
+        started = time.monotonic()
+
+        def drip() -> None:
+            with contextlib.suppress(OSError):  # the server closes the connection
+                while not stop.wait(1):
+                    s.sendall(b" ")
+
+        threading.Thread(target=drip, daemon=True).start()
+        chunks = []
+        try:
+            with contextlib.suppress(OSError):
+                while chunk := s.recv(65536):
+                    chunks.append(chunk)
+        finally:
+            stop.set()
+        took = time.monotonic() - started
+    answer = b"".join(chunks)
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
+    assert "did not arrive in time" in json.loads(answer.partition(b"\r\n\r\n")[2])["error"]["detail"]
+    assert 5 < took < 20, took  # cut at the deadline, then disconnected (recv saw the end)
+    assert_still_answers(server)
+
+
 @pytest.mark.parametrize(
     "path", ["/", "/query", "/queries", "/doc/edition/2021", "/sparql?query=ASK%7B%7D", "/no/such/page"]
 )

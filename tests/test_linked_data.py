@@ -18,6 +18,7 @@ from dti_kg import store
 from dti_kg.dumps import create_servable_build
 from dti_kg.namespaces import DTI
 from dti_kg.serialize import dump_nquads, dump_trig
+from dti_kg.server import resources
 
 BASE = "https://w3id.org/dti-kg/"
 THAI_NGUYEN = URIRef(BASE + "id/province/thai-nguyen")
@@ -216,3 +217,19 @@ def _jsonld_nodes(data: object) -> list[dict]:
     if isinstance(data, dict):
         return [data, *(n for item in data.get("@graph", []) for n in _jsonld_nodes(item))]
     return []
+
+
+def test_descriptions_are_sorted_by_their_terms_without_duplicates(pages_app, sample_store: Path) -> None:
+    """description_triples sorts the worker's N-Triples lines as bytes (C speed); the order must be that
+    of the terms, (subject, predicate, object), for every resource, Vietnamese labels and all."""
+    quads = store.open_read_only(sample_store).quads_for_pattern(None, None, None, None)
+    things = sorted({q.subject.value for q in quads if isinstance(q.subject, pyoxigraph.NamedNode)})
+    things = [t for t in things if t.startswith(BASE + "id/")]
+    assert len(things) > 20
+    non_ascii = 0
+    with pages_app.test_request_context("/"):
+        for thing in things:
+            triples, _ = resources.description_triples(thing)
+            assert triples == sorted(set(triples), key=resources.triple_key), thing
+            non_ascii += any(not str(t.object).isascii() for t in triples)
+    assert non_ascii, "the sample must have descriptions with non-ASCII literals to check the byte order"

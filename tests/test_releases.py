@@ -371,3 +371,36 @@ def test_a_claim_accepted_by_a_reviewer_is_listed_with_that_reason(tmp_path: Pat
         ("review decision", "hai-phong-2025")
     ]
     assert all(r["reason"] == "review decision" for r in rows), rows
+
+
+def _fake_build(builds: Path, name: str, release_id: str) -> Path:
+    """A build directory as current_release sees it: build.json, an oxigraph folder, release.json."""
+    build_dir = builds / name
+    (build_dir / "oxigraph").mkdir(parents=True)
+    (build_dir / "build.json").write_text("{}", encoding="utf-8")
+    _write_release(build_dir, release_id)
+    return build_dir
+
+
+def _write_release(build_dir: Path, release_id: str) -> None:
+    info = {"release_id": release_id, "published": "2026-12-01T00:00:00Z", "content_hash": "x" * 64}
+    (build_dir / releases.RELEASE_INFO).write_text(json.dumps(info), encoding="utf-8")
+
+
+def test_the_current_release_follows_the_link_and_a_rewritten_record(tmp_path: Path) -> None:
+    """current_release is memoised per record file and link target (the server asks on every page):
+    a rewritten release.json, a switched link and a removed record must each be seen at once."""
+    link = tmp_path / "store"
+    builds = tmp_path / "store.builds"
+    first = _fake_build(builds, "b1", "2026-12-01-aaaaaaaa")
+    second = _fake_build(builds, "b2", "2026-12-01-bbbbbbbb")
+    link.symlink_to(first)
+    assert releases.current_release(link).release_id == "2026-12-01-aaaaaaaa"
+    assert releases.current_release(link).release_id == "2026-12-01-aaaaaaaa"  # from the memo
+    _write_release(first, "2026-12-01-cccccccc-rewritten")  # another size: another key
+    assert releases.current_release(link).release_id == "2026-12-01-cccccccc-rewritten"
+    link.unlink()
+    link.symlink_to(second)
+    assert releases.current_release(link).release_id == "2026-12-01-bbbbbbbb"
+    (second / releases.RELEASE_INFO).unlink()
+    assert releases.current_release(link) is None

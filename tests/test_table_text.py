@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from dti_kg.loaders.claims_en import lexicon as en_lexicon
 from dti_kg.loaders.claims_vi import lexicon
+from dti_kg.loaders.extract import extract_path
 from dti_kg.loaders.table_text import find_table_findings
 
 
@@ -203,3 +204,60 @@ def test_a_row_number_is_no_rank_beside_a_rank_column():
     }
     pillar = "DTI 2022\nSTT | Tỉnh | Xếp hạng CQS\n1 | Đà Nẵng | 1\n2 | Hà Nội | 2\n3 | Huế | 3\n"
     assert {r[1] for r in _read(pillar)} == {"digital_government"}
+
+
+def test_a_spaced_dash_parts_cells_on_a_line_without_pipes():
+    text = (
+        "Xếp hạng DTI 2022:\n1 - Đà Nẵng - 0,8002\n2 - TP. Hồ Chí Minh - 0,7163\n"
+        "3 - Quảng Ninh - 0,7024\n\nNguồn\n"
+    )
+    read = _read(text)
+    assert ("Hồ Chí Minh", "overall", "score", Decimal("0.7163")) in read
+    assert ("Quảng Ninh", "overall", "rank", 3) in read
+    # between pipes a dash is still an empty cell
+    piped = (
+        "DTI 2022\nXếp hạng | Tỉnh | Điểm DTI\n1 | Đà Nẵng | -\n2 | Lạng Sơn | 0,6\n"
+        "3 | Bắc Ninh | 0,5\n\nNguồn\n"
+    )
+    assert not any(r[0] == "Đà Nẵng" and r[2] == "score" for r in _read(piped))
+
+
+def test_a_name_the_gazetteer_knows_with_its_prefix_is_a_cell():
+    text = (
+        "DTI năm 2023\nHạng | Tỉnh/TP | Điểm\n1 | Đà Nẵng | 0,8340\n2 | TP.HCM | 0,8020\n"
+        "3 | TP. Huế | 0,7660\n\nNguồn\n"
+    )
+    assert ("TP.HCM", "overall", "rank", 2) in _read(text)
+
+
+def test_a_whole_ranking_after_its_title_and_a_colon_on_one_line():
+    text = (
+        "Bảng xếp hạng DTI 2022: 1. Đà Nẵng; 2. TP. Hồ Chí Minh; 3. Quảng Ninh; 4. Thừa Thiên Huế; "
+        "5. Cần Thơ.\n"
+    )
+    read = _read(text)
+    assert ("Cần Thơ", "overall", "rank", 5) in read and len(read) == 5
+    # a prose list after a colon is not a table
+    assert (
+        _read("Top 5 DTI 2022 gồm: Đà Nẵng, TP. Hồ Chí Minh, Quảng Ninh, Thừa Thiên Huế, Cần Thơ.\n") == set()
+    )
+
+
+def test_columns_whose_labels_name_years_hold_those_editions(tmp_path):
+    text = (
+        "Thứ hạng DTI của các tỉnh Tây Bắc qua các năm\n"
+        "Tỉnh | Xếp hạng DTI 2021 | Xếp hạng DTI 2022 | Điểm DTI 2022\n"
+        "Lào Cai | 12 | 38 | 0,6093\nYên Bái | 27 | 15 | 0,6582\nSơn La | 55 | 44 | 0,5820\n\nNguồn\n"
+    )
+    path = tmp_path / "a.txt"
+    path.write_text(text, encoding="utf-8")
+    got = {(c.province, c.edition, c.measure, c.value) for c in extract_path(path).claims}
+    assert ("lao-cai", 2021, "rank", 12) in got and ("lao-cai", 2022, "rank", 38) in got
+    assert ("yen-bai", 2022, "score", Decimal("0.6582")) in got
+    grid = (
+        "Thứ hạng DTI qua các năm\n\n| Tỉnh | Xếp hạng DTI 2021 | Xếp hạng DTI 2022 |\n|---|---|---|\n"
+        "| Lào Cai | 12 | 38 |\n| Yên Bái | 27 | 15 |\n| Sơn La | 55 | 44 |\n\nNguồn\n"
+    )
+    path.write_text(grid, encoding="utf-8")
+    got = {(c.province, c.edition, c.measure, c.value) for c in extract_path(path).claims}
+    assert ("son-la", 2021, "rank", 55) in got and ("son-la", 2022, "rank", 44) in got

@@ -40,12 +40,24 @@ def test_score_columns_follow_the_header_and_the_overall_column_comes_last():
     text = (
         HEADER
         + "1 TP. Đà Nẵng 1.0000 0.9000 0.8002\n2 Lạng Sơn 0.9500 0.8000 0.7000\n3 Bắc Ninh 0.9 0.8 0.6\n"
+        + "Nguồn: Bộ TT&TT\n"  # (a short score that ends the text may be cut short: see below)
     )
     scores = [r for r in _read(text) if r[2] == "score"]
     assert ("Đà Nẵng", "digital_awareness", "score", Decimal("1")) in scores
     assert ("Đà Nẵng", "digital_institutions", "score", Decimal("0.9")) in scores
     assert ("Lạng Sơn", "overall", "score", Decimal("0.7")) in scores
     assert len(scores) == 9
+
+
+def test_a_score_the_excerpt_cut_short_is_not_read():
+    # the excerpt stops inside Bắc Ninh's DTI score (0.6104): "0.61" is not its value
+    text = (
+        HEADER
+        + "1 TP. Đà Nẵng 1.0000 0.9000 0.8002\n2 Lạng Sơn 0.9500 0.8000 0.7000\n3 Bắc Ninh 0.9000 0.8000 0.61"
+    )
+    read = _read(text)
+    assert ("Bắc Ninh", "digital_institutions", "score", Decimal("0.8")) in read
+    assert not any(r[0] == "Bắc Ninh" and r[1] == "overall" and r[2] == "score" for r in read)
 
 
 def test_values_are_not_read_when_the_header_names_another_number_of_columns():

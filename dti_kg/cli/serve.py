@@ -28,19 +28,23 @@ def _ensure_store(store_path: Path) -> None:
 SLOW_CLIENT_THREADS = 16
 
 
+def web_threads(settings: dict[str, Any]) -> int:
+    """Threads a web process needs: they wait on the query workers (processes), so one per running
+    or queued query, plus a few for pages and /healthz, plus SLOW_CLIENT_THREADS for requests still
+    arriving, which the executor's admission does not count (issue 10)."""
+    return int(settings["QUERY_WORKERS"]) + int(settings["QUEUE_SIZE"]) + 2 + SLOW_CLIENT_THREADS
+
+
 def _gunicorn_options(
     host: str, port: int, workers: int, settings: dict[str, Any], access_log: bool = False
 ) -> dict[str, Any]:
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        # Threads wait on the query workers (processes), so a web process needs one per running or
-        # queued query, plus a few for pages and /healthz.
         # Hardening (issue 10): gthread with a deadline on reading each request, so slow clients
-        # cannot hold the threads (dti_kg/server/gunicorn_worker.py), and SLOW_CLIENT_THREADS more
-        # threads for requests still arriving, which the executor's admission does not count.
+        # cannot hold the threads (dti_kg/server/gunicorn_worker.py).
         "worker_class": "dti_kg.server.gunicorn_worker.DeadlineThreadWorker",
-        "threads": settings["QUERY_WORKERS"] + settings["QUEUE_SIZE"] + 2 + SLOW_CLIENT_THREADS,
+        "threads": web_threads(settings),
         # Long GET queries are refused by the guard with 414, not by gunicorn's 4 KB request line.
         # Hardening (issue 10): without a limit gunicorn reads a 16 MB URL for 19 s of CPU, and its
         # largest finite one (8190) is under a URL-encoded MAX_QUERY_BYTES query: the worker class

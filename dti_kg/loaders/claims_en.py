@@ -150,11 +150,14 @@ _NOT_A_SCORE_AFTER = regex.compile(
 # "… index" means the DTI or one of its indicators only after these words (else another index:
 # "the online public services index", "the e-government index").
 _DTI_INDEX_HEAD = regex.compile(
+    # "Tay Ninh's index": the province's own
     r"(?:\b(?:the|this|that|overall|provincial|same|general|its|whole|main|composite|an?|DTI|transformation|pillar)"
+    r"|\p{L}['’]s"
     r"|" + "|".join(p for p, _ in _INDICATORS) + r")\s*$",
     _I,
 )
-_INDEX_WORD = regex.compile(r"(?<=[\p{L}-])\s+ind(?:ex|ices)\b", _I)
+# "… index rankings" is the ranking the article reports, whatever comes before it.
+_INDEX_WORD = regex.compile(r"(?<=[\p{L}-])\s+ind(?:ex|ices)\b(?!\s+rankings?\b)", _I)
 
 
 def _foreign_index(text: str, start: int, end: int) -> bool:
@@ -191,7 +194,9 @@ def _guards() -> Guards:
             r"|ministr(?:y|ies)(?!\s+of\s+(?:Information|Science))|ministerial|agencies|districts?|communes?|towns?"
             r"|wards?|enterprises?|business(?:es)?|compan(?:y|ies)|corporations?|firms?|banks?|top-?ranked|highest"
             r"|lowest|leading|leader|capital|best|worst|bottom|neighbo(?:u)?r(?:ing|s)?|other\s+provinces"
-            r"|(?<!\d\s)(?<!all\s)provinces|localities|regions?|regional|delta|highlands|coast(?:al)?|mountainous)\b",
+            # "the ranking for cities and provinces" is the cohort, not other provinces
+            r"|(?<!\d\s)(?<!all\s)(?<!cities\s+and\s+)provinces(?!\s+and\s+cities)|localities|regions?|regional|delta"
+            r"|highlands|coast(?:al)?|mountainous)\b",
             _I,
         ),
         respectively=c(r"\brespectively\b", _I),
@@ -224,7 +229,11 @@ def lexicon() -> Lexicon:
             r"|came(?:\s+in(?:to|\s+at)?)?|placed|finished"
             r"|stood(?:\s+at)?|"
             r"(?:was|is)(?:\s+ranked)?|took|in|at|to|reach(?:ed|ing)|secur(?:ed|ing)|claim(?:ed|ing)|held|holding"
-            r"|occup(?:ied|ying))\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>" + _ORDINAL + r"))"
+            # "maintained second place", "remained in 5th place"
+            r"|maintain(?:ed|s|ing)|retain(?:ed|s|ing)|kept|keeps|keeping|remain(?:ed|s|ing)(?:\s+(?:in|at))?"
+            r"|occup(?:ied|ying))\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>" + _ORDINAL + r")"
+            # "ranks 17/63", "ranked 22 of 63 provinces": a bare number is a rank when the cohort follows it
+            r"|(?P<n>\d{1,2})(?=\s*/\s*(?:63|34)(?!\d)|\s+(?:out\s+)?of\s+(?:the\s+)?(?:all\s+)?(?:63|34)(?!\d)))"
             # without a verb, in a list: "including first position in digital institutions"
             r"|(?<![\p{L}\d])(?P<n>" + _ORDINAL + r")(?=\s+(?:place|position|spot)\s+(?:in|for)\s)"
             # the rank a change started from: "rose four ranks from fifth place"
@@ -236,7 +245,9 @@ def lexicon() -> Lexicon:
         # consecutive year") means the ordinal is something else.
         rank_reject_after=c(
             r"\s*(?:[-–]\s*\d|to\s+\d)|\s+(?!(?:out|among|of|nationwide|overall|in|with|and|on|for|after|behind"
-            r"|place|position|spot|among|across|place|the|by|at|while|scoring|a)(?![\p{L}]))\p{L}",
+            r"|place|position|spot|among|across|place|the|by|at|while|scoring|a|only\s+to"
+            # "rose to 5th from 8th place" (not "5th from the bottom")
+            r"|from\s+(?:the\s+)?" + _ORDINAL + r")(?![\p{L}]))\p{L}",
             _I,
         ),
         rank_list_item=c(
@@ -263,10 +274,16 @@ def lexicon() -> Lexicon:
             _I,
         ),
         score=c(
-            r"(?:scor(?:ed|ing|e\s+of)|score\s+(?:was|is|stood\s+at)|with|reach(?:ed|ing)|achiev(?:ed|ing)|at|of)\s+(?:a\s+score\s+of\s+)?"
+            r"(?:scor(?:ed|ing|e\s+of)|score(?:\s+(?:in|for)\s+20\d\d)?\s+(?:was|is|stood\s+at)|with|reach(?:ed|ing)|achiev(?:ed|ing)|at|of)\s+(?:a\s+score\s+of\s+)?"
             r"(?P<x>0\.\d{1,4}|1\.0{1,4})(?![\d.])"
             # a list without verbs: "digital economy 0.3019 points"
             r"|(?<=\p{L})\s+(?P<x>0\.\d{1,4})(?=\s+points?\b)"
+            # "The DTI of Nghe An in 2022 was 0.5612": "was" a score only right after the index or its value
+            r"|(?<=\b(?:DTI|[Ii]ndex|score|value)\b[^.;:]{0,60}?\s)(?:was|is|stood\s+at)\s+(?P<x>0\.\d{1,4}|1\.0{1,4})"
+            r"(?![\d.])"
+            # "ranked fifth (0.6512 points)": a score in brackets right after the rank
+            r"|(?<=(?:place|position|spot|\d(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth"
+            r"|ninth|tenth)\s*\(\s*)(?P<x>0\.\d{1,4})(?=\s*(?:points?)?\s*\))"
             # "achieved maximum scores in …": 1
             r"|(?P<x>(?:maximum|perfect|full|absolute)\s+(?:scores?|marks))(?=\s+(?:in|on|for)\b)",
             _I,
@@ -283,13 +300,20 @@ def lexicon() -> Lexicon:
         ),
         change=c(
             _W + r"(?:(?P<up>rose|risen|rising|climbed|climbing|jumped|jumping|up|gained|gaining|moved\s+up"
-            r"|advanced|increased|improved|advancing)"
-            r"|(?P<down>fell|falling|dropped|dropping|slipped|slipping|down|declined|lost|losing|moved\s+down))"
+            r"|advanced|increased|improved|advancing|improving|increasing|moving\s+up)"
+            r"|(?P<down>fell|falling|dropped|dropping|slipped|slipping|down|declined|declining|decreasing|lost|losing"
+            r"|moved\s+down|moving\s+down))"
             r"\s+(?:by\s+)?(?P<n>"
             + _CARDINAL
             + r")\s+(?:places?|spots?|positions?|notch(?:es)?|ranks?|steps?)"
             + _E
             # "43 places higher than in 2020", "five places lower than last year"
+            # "an increase of 12 positions from 2021", "a drop of three places"
+            + r"|(?:(?P<up>increase|rise|gain|jump|improvement|climb)|(?P<down>decrease|drop|fall|decline"
+            r"|slide))\s+of\s+(?P<n>"
+            + _CARDINAL
+            + r")\s+(?:places?|spots?|positions?|notch(?:es)?|ranks?|steps?)"
+            + _E
             + r"|(?<![\p{L}\d.,])(?P<n>"
             + _CARDINAL
             + r")\s+(?:places?|spots?|positions?|notch(?:es)?|ranks?|steps?)\s+"
@@ -329,8 +353,12 @@ def lexicon() -> Lexicon:
             r"(?:led|leads|leading|topped|tops|headed|heads|(?<=\bto\s)(?:lead|top|head)"
             # "retained its top spot", "kept the first place"
             r"|(?:retained|retains|kept|keeps|maintained|maintains|held|holds)\s+(?:its|the)\s+(?:top|first|leading)"
-            r"\s+(?:spot|position|place|rank(?:ing)?))"
-            r"(?!\s+(?:the\s+)?(?:ministr|group|region|district|commune|list\s+of\s+ministr))(?![\p{L}\d])",
+            r"\s+(?:spot|position|place|rank(?:ing)?)"
+            # "took the top spot", "claimed first place"
+            r"|(?:took|takes|taking|secured|secures|claimed|claims|won|wins|grabbed)\s+(?:the\s+)?(?:top|first)"
+            r"\s+(?:spot|position|place))"
+            r"(?!\s+(?:the\s+)?(?:ministr|group(?!\s+of\s+(?:the\s+)?(?:63|34)\b)|region|district|commune"
+            r"|list\s+of\s+ministr))(?![\p{L}\d])",
             _I,
         ),
         several_years=c(

@@ -24,10 +24,17 @@ from dataclasses import replace
 import regex
 
 from dti_kg.loaders.claims_en_lists import pair_lists
-from dti_kg.loaders.claims_en_mentions import ORDINAL_WORD, OTHER_VALUE, ordinal_pattern, overall_rank
+from dti_kg.loaders.claims_en_mentions import (
+    ORDINAL_WORD,
+    OTHER_VALUE,
+    dti_sentence_list,
+    ordinal_pattern,
+    overall_rank,
+)
+from dti_kg.loaders.claims_en_sequences import read_sequences
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import places_in
-from dti_kg.loaders.rules import Lexicon, dti_sentences, known_year, sentence_edition
+from dti_kg.loaders.rules import Lexicon, known_year, sentence_edition
 
 _I = regex.IGNORECASE
 
@@ -138,8 +145,12 @@ def _from_to(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
         + r"\s+to\s+(?:the\s+)?(?P<p>ORD)(?:\s+(?:place|position|spot))?\s+from\s+(?:the\s+)?(?P<o>ORD)",
     )
     # "ranked 24th, up from 29th in 2021": right after the rank's own ordinal
+    # … or "compared to 2022's 8th place" (the year first)
     up_from = ordinal_pattern(
-        lex, r"\s*,?\s*(?:up|down)\s+from\s+(?:the\s+)?(?P<o>ORD)(?:\s+(?:place|position|spot))?"
+        lex,
+        r"\s*,?\s*(?:(?:up|down)\s+from\s+(?:the\s+)?(?P<o>ORD)"
+        r"|(?:compared\s+(?:to|with)|(?:up|down)\s+from|from|than)\s+(?:the\s+)?(?P<y>20\d\d)['’]s\s+(?P<o>ORD))"
+        r"(?:\s+(?:place|position|spot))?",
     )
     out = []
     for f in findings:
@@ -149,7 +160,11 @@ def _from_to(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
         u = up_from.match(text, own.end(), f.sentence.end) if own is not None else None
         same_rank = own is not None and lex.number(own.group("n")) == int(f.value)
         if u is not None and same_rank and (n := lex.number(u.group("o"))):
-            year = regex.match(r"\s+in\s+(20\d\d)(?!\d)", text[u.end() : f.sentence.end])
+            year = (
+                u
+                if u.group("y")
+                else regex.match(r"\s+in\s+(?P<y>20\d\d)(?!\d)", text[u.end() : f.sentence.end])
+            )
             out.append(
                 replace(
                     f,
@@ -157,7 +172,7 @@ def _from_to(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
                     span=span_of(text, u.start("o"), u.end()),
                     rule="en.rank.up-from",
                     previous_edition=True,
-                    compared_to=int(year.group(1)) if year else None,
+                    compared_to=int(year.group("y")) if year else None,
                 )
             )
             continue
@@ -184,7 +199,7 @@ def _ranked_object(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
     """ "The 2022 DTI ranked Quang Ngai 21st": the name is the object, the ordinal its rank."""
     shape = ordinal_pattern(lex, r"\branked\s+(?P<name>)(?=\p{Lu})")
     out = []
-    for sentence, _ in dti_sentences(text, lex):
+    for sentence in dti_sentence_list(text, lex):
         for m in shape.finditer(text, sentence.start, sentence.end):
             named = places_in(text, m.end(), sentence.end, "en").places
             if not named or named[0].start != m.end():
@@ -262,7 +277,7 @@ def _idioms(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
     """ "X was runner-up" (rank 2), "X rounded out the top five" (rank 5), with X a province named
     right before the verb, in a DTI sentence."""
     out = []
-    for sentence, _ in dti_sentences(text, lex):
+    for sentence in dti_sentence_list(text, lex):
         if lex.other_index.search(sentence.text):
             continue
         for m in _IDIOM.finditer(text, sentence.start, sentence.end):
@@ -291,4 +306,4 @@ def read_on(text: str, findings: list[Finding], lex: Lexicon) -> list[Finding]:
     the excerpt cuts off refused."""
     found = pair_lists(text, lex, _next_year(text, _runs(text, findings)))
     found += _from_to(text, lex, found) + _ranked_object(text, lex, found) + _idioms(text, lex, found)
-    return _cut_off(text, _ranked_in_something_else(text, lex, found))
+    return _cut_off(text, _ranked_in_something_else(text, lex, read_sequences(text, lex, found)))

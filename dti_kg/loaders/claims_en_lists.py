@@ -23,10 +23,17 @@ from decimal import Decimal
 
 import regex
 
-from dti_kg.loaders.claims_en_mentions import OTHER_VALUE, ordinal_pattern, ordinals, overall_rank
+from dti_kg.loaders.claims_en_mentions import (
+    OTHER_VALUE,
+    dti_sentence_list,
+    indicator_items,
+    ordinal_pattern,
+    ordinals,
+    overall_rank,
+)
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import PlaceMention, places_in
-from dti_kg.loaders.rules import Lexicon, dti_sentences, sentence_edition
+from dti_kg.loaders.rules import Lexicon, sentence_edition
 from dti_kg.model import Span
 
 _I = regex.IGNORECASE
@@ -92,8 +99,12 @@ def _then_lists(text: str, findings: list[Finding]) -> list[Finding]:
     return out
 
 
-# ", just behind Da Nang", "only behind Da Nang": the rank before this one
-_BEHIND = regex.compile(r"\s*,?\s*(?:just|only|right|narrowly)\s+behind\s+", _I)
+# ", just behind Da Nang", "only behind Da Nang", "second only to Da Nang", "second in the country after
+# Da Nang": the rank before this one
+_BEHIND = regex.compile(
+    r"\s*,?\s*(?:(?:just|only|right|narrowly)\s+behind|only\s+to|(?:in\s+the\s+country\s+|nationwide\s+)?after)\s+",
+    _I,
+)
 
 
 def _behind(text: str, findings: list[Finding]) -> list[Finding]:
@@ -139,7 +150,7 @@ _SUBJECT_AND = regex.compile(r"\s+and\s+(?=the\s+\p{Lu})")
 
 def _group_leaders(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
     out = []
-    for sentence, _ in dti_sentences(text, lex):
+    for sentence in dti_sentence_list(text, lex):
         for m in _GROUP_LEADERS.finditer(text, sentence.start, sentence.end):
             # The subjects: the clause before the verb, after the last comma that ends an opening
             # phrase ("According to …, A, B and C lead …" keeps "A, B and C").
@@ -186,6 +197,12 @@ def _subjects(head: str) -> list[tuple[int, int]]:
     return items
 
 
+# "… came first with 0.6419 points; Hue second with 0.5872 points": an item's score after its ordinal
+_SCORE_TAIL = regex.compile(
+    r"\s+with\s+(?:a\s+score\s+of\s+)?(?:0\.\d{1,4}|1\.0{1,4})(?:\s+points?)?(?![\d.])", _I
+)
+
+
 def _elliptical(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
     """ "Quang Tri ranked 40th, Quang Binh 41st and Ha Tinh 42nd": each name and ordinal after a
     rank is that indicator's rank of the name."""
@@ -199,6 +216,7 @@ def _elliptical(text: str, lex: Lexicon, findings: list[Finding]) -> list[Findin
         # The list starts after the rank's own ordinal (the quote may run on over the list).
         own = lex.ordinal.search(text, f.place.end, f.span.end)
         pos = own.end() if own else f.span.end
+        pos = t.end() if (t := _SCORE_TAIL.match(text, pos, f.sentence.end)) else pos
         while True:
             m = pair.match(text, pos, f.sentence.end)
             if m is None:
@@ -212,7 +230,8 @@ def _elliptical(text: str, lex: Lexicon, findings: list[Finding]) -> list[Findin
                 break
             # Nothing may follow the item's ordinal but the list's next separator or the sentence's
             # end: "…; Quang Nam, 5th in the PCI" ranks something else.
-            if not _ITEM_END.match(text, o.end(), f.sentence.end):
+            after = t.end() if (t := _SCORE_TAIL.match(text, o.end(), f.sentence.end)) else o.end()
+            if not _ITEM_END.match(text, after, f.sentence.end):
                 break
             n = lex.number(o.group("n"))
             if not n:
@@ -228,7 +247,7 @@ def _elliptical(text: str, lex: Lexicon, findings: list[Finding]) -> list[Findin
                     ambiguous_place=False,
                 )
             )
-            pos = o.end()
+            pos = after
     return out
 
 
@@ -263,7 +282,7 @@ def _indicator_respectively(text: str, lex: Lexicon, findings: list[Finding]) ->
         r"(?:\s+(?:place|position)s?)?\s+(?:in|for|on)\s+(?:the\s+)?(?P<list>[^.;]{5,200}?)\s*,?\s*respectively",
     )
     out = list(findings)
-    for sentence, _ in dti_sentences(text, lex):
+    for sentence in dti_sentence_list(text, lex):
         m = shape.search(text, sentence.start, sentence.end)
         if m is None:
             continue
@@ -293,6 +312,9 @@ def _indicator_respectively(text: str, lex: Lexicon, findings: list[Finding]) ->
     return out
 
 
+_CLAUSE_CUT = regex.compile(r",\s*(?:while|whereas|but|and)\s+", _I)
+
+
 def _indicators_first(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
     """ "Digital Human Resources Index and Cyberinformation Security Index ranked as high as 3 and
     4, respectively": the indicators named first pair with the numbers in order; the province is
@@ -304,14 +326,27 @@ def _indicators_first(text: str, lex: Lexicon, findings: list[Finding]) -> list[
         r"(?P<nums>N(?:\s*,\s*N)*\s*,?\s+and\s+N)\s*,?\s*respectively".replace("N", number),
     )
     out = list(findings)
-    for sentence, _ in dti_sentences(text, lex):
+    for sentence in dti_sentence_list(text, lex):
         m = shape.search(text, sentence.start, sentence.end)
         if m is None:
             continue
+        # "…, while its digital economy and digital society pillars ranked 7th and 9th, respectively":
+        # the list starts after the last clause boundary before the verb.
+        cuts = list(_CLAUSE_CUT.finditer(text, m.start("list"), m.end("list")))
+        list_start = cuts[-1].end() if cuts else m.start("list")
+        # "In the 2022 DTI, Nghe An's digital government, … pillars ranked …": nor does a leading phrase
+        # before the comma that precedes the first indicator belong to the list.
+        firsts = [
+            x.start()
+            for pattern, _ in lex.indicators
+            if (x := pattern.search(text, list_start, m.end("list")))
+        ]
+        if firsts and (lead := list(regex.finditer(r",\s*", text[list_start : min(firsts)]))):
+            list_start += lead[-1].end()
         keys = sorted(
             (x.start(), key)
             for pattern, key in lex.indicators
-            for x in pattern.finditer(text, m.start("list"), m.end("list"))
+            for x in pattern.finditer(text, list_start, m.end("list"))
         )
         nums = [
             lex.number(x.group(0)) or 0
@@ -321,17 +356,23 @@ def _indicators_first(text: str, lex: Lexicon, findings: list[Finding]) -> list[
         if len(keys) < 2 or len(keys) != len(nums) or not all(nums):
             continue
         # Only indicator names and list words before the verb: nothing else is listed.
-        rest = text[m.start("list") : m.end("list")]
+        rest = text[list_start : m.end("list")]
         for pattern, _ in lex.indicators:
             rest = pattern.sub(" ", rest)
-        if not regex.fullmatch(r"[\s,]*(?:(?:the|and|index|indices|pillars?|indicators?|,)\s*)*", rest, _I):
+        if not regex.fullmatch(
+            r"[\s,]*(?:(?:the|and|index|indices|pillars?|indicators?|its|their|[\p{L}\s-]+?['’]s|,)\s*)*",
+            rest,
+            _I,
+        ):
             continue
         named = places_in(text, sentence.start, sentence.end, "en").places
         before = places_in(text, max(0, text.rfind("\n\n", 0, sentence.start)), sentence.start, "en").places
         place = named[0] if len({p.name for p in named}) == 1 else None
         antecedent = before[-1].name if not named and before else None
         out = [
-            g for g in out if not (g.sentence.start == sentence.start and m.start() <= g.span.start < m.end())
+            g
+            for g in out
+            if not (g.sentence.start == sentence.start and list_start <= g.span.start < m.end())
         ]
         span = span_of(text, m.start("list"), m.end())
         out += [
@@ -364,7 +405,7 @@ def _scores_respectively(text: str, lex: Lexicon, findings: list[Finding]) -> li
         _I,
     )
     out = list(findings)
-    for sentence, _ in dti_sentences(text, lex):
+    for sentence in dti_sentence_list(text, lex):
         m = shape.search(text, sentence.start, sentence.end)
         if m is None:
             continue
@@ -452,22 +493,7 @@ def _topic_semicolons(text: str, lex: Lexicon, findings: list[Finding]) -> list[
     for f in findings:
         if f.measure != "rank" or f.indicator == "overall" or f.place is None or f.refusal:
             continue
-        pos = f.span.end
-        while (m := item.match(text, pos, f.sentence.end)) is not None:
-            keys = {k for pattern, k in lex.indicators if pattern.fullmatch(m.group("what").strip())}
-            n = lex.number(m.group("o"))
-            if len(keys) != 1 or not n:
-                break
-            out.append(
-                replace(
-                    f,
-                    indicator=keys.pop(),
-                    value=n,
-                    span=span_of(text, m.start("what"), m.end()),
-                    rule="en.rank.topic-list",
-                )
-            )
-            pos = m.end()
+        out += indicator_items(text, lex, f, item, "en.rank.topic-list")
     return out
 
 

@@ -3,11 +3,14 @@ mentions that mark another value or a rank's own ordinal."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import lru_cache
+
 import regex
 
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import PlaceMention
-from dti_kg.loaders.rules import Lexicon, sentence_edition
+from dti_kg.loaders.rules import Lexicon, dti_sentences, sentence_edition
 from dti_kg.loaders.segments import Piece
 
 _I = regex.IGNORECASE
@@ -46,3 +49,34 @@ def overall_rank(
         edition=sentence_edition(text, sentence, lex),
         place=place,
     )
+
+
+@lru_cache(maxsize=4)
+def dti_sentence_list(text: str, lex: Lexicon) -> tuple[Piece, ...]:
+    """The DTI sentences of ``text`` (``rules.dti_sentences``), worked out once for all the English rules
+    that read the same text (each used to walk every sentence's context again)."""
+    return tuple(sentence for sentence, _ in dti_sentences(text, lex))
+
+
+_KIND = regex.compile(r"\s+(?:pillar|index|indicator)$", _I)
+
+
+def indicator_items(
+    text: str, lex: Lexicon, f: Finding, item: regex.Pattern[str], rule: str
+) -> list[Finding]:
+    """``f``'s rank again for each "<indicator> … <ordinal>" item that ``item`` (groups ``what``, ``o``)
+    matches one after another from the end of ``f``'s quote; the first item that names no single
+    indicator ends the list."""
+    out = []
+    pos = f.span.end
+    while (m := item.match(text, pos, f.sentence.end)) is not None:
+        what = _KIND.sub("", m.group("what").strip())
+        keys = {k for pattern, k in lex.indicators if pattern.fullmatch(what)}
+        n = lex.number(m.group("o"))
+        if len(keys) != 1 or not n:
+            break
+        out.append(
+            replace(f, indicator=keys.pop(), value=n, span=span_of(text, m.start("what"), m.end()), rule=rule)
+        )
+        pos = m.end()
+    return out

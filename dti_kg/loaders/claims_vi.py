@@ -12,6 +12,7 @@ from functools import cache
 
 import regex
 
+from dti_kg.loaders.claims_vi_discourse import earlier_ranks, pillar_ranks, split_runs
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.guards import Guards
 from dti_kg.loaders.places import PlaceMention, find_places
@@ -90,7 +91,9 @@ def _score_ok(text: str, m: regex.Match[str]) -> Decimal | None:
     # A change ("cải thiện 0,12 điểm"), a difference ("hơn", "chênh"), a threshold ("trên 0,5") or
     # the old value ("từ 0,45 lên 0,52") is not the score.
     if regex.search(
-        r"(?:tăng|giảm|hơn|thêm|chênh(?:\s+lệch)?|cải\s+thiện|trưởng|trên|dưới|khoảng|gần|ngưỡng|vượt|từ)\s*$",
+        r"(?:tăng|giảm|hơn|thêm|chênh(?:\s+lệch)?|cải\s+thiện|trưởng|trên|dưới|khoảng|gần|ngưỡng|vượt|từ"
+        # the scale, not a score: "trên thang 1.000 điểm", "tối đa 1.000 điểm", "trên tổng số 1.000 điểm"
+        r"|thang(?:\s+điểm)?|tối\s+đa(?:\s+là)?|trên\s+tổng(?:\s+số)?(?:\s+điểm)?)\s*$",
         before,
         _I,
     ):
@@ -181,7 +184,7 @@ def lexicon() -> Lexicon:
             # "bảng xếp hạng 63 tỉnh" is the table, "thăng hạng" a promotion: neither is a rank.
             _W + r"(?:đứng\s+(?:ở\s+)?(?:vị\s+trí\s+)?thứ|xếp\s+thứ|(?<!bảng\s)xếp\s+hạng(?:\s+thứ)?"
             r"|thứ\s+hạng|(?<!bảng\s)(?<!thăng\s)(?<!tăng\s)(?<!nâng\s)(?<!xếp\s)hạng(?:\s+thứ)?"
-            r"|vị\s+trí(?:\s+thứ)?"
+            r"|vị\s+trí(?:\s+thứ|\s+số)?"  # "vị trí số 10"
             # "vươn lên thứ 25/63", "tụt xuống thứ 40"
             r"|(?:vươn|leo|nhảy|tăng|tụt|rơi|lùi|giảm)\s+(?:lên|xuống)\s+(?:hạng\s+)?thứ)"
             r"\s+(?:(?P<n>\d{1,2})(?!\d|[.,]\d)(?:\s*/\s*(?P<of>\d{1,3})(?!\d))?"
@@ -234,7 +237,7 @@ def lexicon() -> Lexicon:
             _I,
         ),
         change=c(
-            _W + r"(?:(?P<up>tăng|thăng|lên)|(?P<down>giảm|tụt|xuống|lùi))"
+            _W + r"(?:(?P<up>tăng|thăng|lên|vượt)|(?P<down>giảm|tụt|xuống|lùi))"  # "vượt 12 bậc"
             r"(?:\s+(?:vọt|mạnh|thêm|tới|đến|liền|hạng(?=\s+\S+\s+(?:bậc|hạng|vị\s+trí))))?\s+(?:hạng\s+)?"
             # "năm" is five only right before "bậc" ("tăng năm bậc"), never a year there
             r"(?P<n>\d{1,2}|một|hai|ba|bốn|năm(?=\s+bậc)|sáu|bảy|tám|chín|mười)\s+(?:bậc|hạng|vị\s+trí)" + _E,
@@ -291,7 +294,8 @@ def lexicon() -> Lexicon:
             _W
             # "thuộc về TP.Huế" gives a position to a province: not another topic
             + r"(?:(?<!trở\s)(?<!thuộc\s)về\s+(?!chuyển\s+đổi\s+số|CĐS|DTI)\p{L}"
-            r"|chỉ\s+số|quy\s+mô|dân\s+số|diện\s+tích)",
+            # "xét chỉ số trước khi sáp nhập", "chỉ số này": the DTI spoken of again
+            r"|chỉ\s+số(?!\s+(?:này|đó|trên|(?:trước|sau)(?:\s+khi)?\s+sáp\s+nhập))|quy\s+mô|dân\s+số|diện\s+tích)",
             _I,
         ),
         rule_prefix="vi",
@@ -489,7 +493,8 @@ def _leader_named_after(text: str, sentence: Piece, lex: Lexicon) -> list[Findin
 
 def find_claims(text: str) -> list[Finding]:
     """Every DTI value stated in a Vietnamese text."""
-    return find_all(text, lexicon())
+    lex = lexicon()
+    return pillar_ranks(text, earlier_ranks(text, split_runs(text, find_all(text, lex))), lex)
 
 
 __all__ = ["MAIN_INDEX_KEYS", "PILLAR_KEYS", "find_claims", "lexicon"]

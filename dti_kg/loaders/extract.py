@@ -16,6 +16,7 @@ states its DTI 2024 ranks over one cohort only (then its other DTI 2024 ranks ar
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -42,7 +43,17 @@ def _lexicon(language: str) -> Lexicon:
 def _find(doc: SourceDocument) -> list[Finding]:
     found = claims_en.find_claims(doc.text) if doc.language == "en" else claims_vi.find_claims(doc.text)
     lex = _lexicon(doc.language)
-    return found + table_text.find_table_findings(doc.text, lex) + tables.find_grid_findings(doc.text, lex)
+    in_tables = table_text.find_table_findings(doc.text, lex) + tables.find_grid_findings(doc.text, lex)
+    # A table's row is read as a row: the sentence rules' reading of it ("Lào Cai 0.5138 0.8658 14"
+    # as one score) is not another claim.
+    rows = sorted({(f.sentence.start, f.sentence.end) for f in in_tables})
+    starts = [start for start, _ in rows]
+
+    def in_a_row(f: Finding) -> bool:
+        k = bisect_right(starts, f.sentence.start) - 1
+        return k >= 0 and f.sentence.end <= rows[k][1]
+
+    return [f for f in found if not in_a_row(f)] + in_tables
 
 
 def inferred_edition(published: date | None) -> int | None:
@@ -385,14 +396,26 @@ def derive_previous_ranks(claims: list[Claim]) -> list[Claim]:
             # "xếp thứ 2 (tăng 1 bậc so với năm 2023)" in DTI 2024, cohort unsaid: places gained
             # since an edition ranked over the 63 alone are places among the 63
             cohort = earlier[0]
-        if cohort is None or cohort not in earlier:
+        province = change.province
+        if cohort == 34 and 34 not in earlier:
+            # "Huế … xếp thứ 2 (tăng 1 bậc so với năm 2023)": a unit the merger left whole is
+            # compared with its own place among the 63 (a merged one, with nothing to compare)
+            old = gazetteer().predecessors(unit) if (unit := gazetteer().by_slug.get(province)) else []
+            province, cohort = (
+                (old[0].slug, earlier[0]) if len(old) == 1 and len(earlier) == 1 else (province, None)
+            )
+        if (
+            cohort is None
+            or cohort not in earlier
+            or (province, change.compared_to, change.indicator) in ranks
+        ):
             continue
         previous = int(rank.value) + int(change.value)
         if not 1 <= previous <= cohort:
             continue
         out.append(
             Claim(
-                province=change.province,
+                province=province,
                 edition=change.compared_to,
                 indicator=change.indicator,
                 measure="rank",

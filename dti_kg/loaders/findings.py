@@ -6,7 +6,8 @@ document, which edition and which province each finding belongs to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from dti_kg.loaders.places import PlaceMention
@@ -55,3 +56,13 @@ class EditionMention:
 
 def span_of(text: str, start: int, end: int) -> Span:
     return Span(start, end, text[start:end])
+
+
+def over_run(text: str, f: Finding, a: int, b: int, end: int, known: Callable[[int], bool]) -> list[Finding]:
+    """A rank held over a stated run of editions ``a``..``b`` (both published, at most five): the
+    rank once for each, quoting up to ``end``; [] when the run is no run of editions."""
+    years = list(range(a, b + 1))
+    if not 0 < b - a <= 4 or not all(known(y) for y in years):
+        return []
+    span = span_of(text, f.span.start, end)
+    return [replace(f, edition=y, span=span, rule=f"{f.rule}.run") for y in years]

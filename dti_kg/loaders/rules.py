@@ -478,6 +478,10 @@ _MERGER_CUE = regex.compile(
 _ANAPHOR_INNER = regex.compile(
     r"(?<=(?:của|với)\s+)(?P<a>(?:địa\s+phương|tỉnh|thành\s+phố)\s+này)(?![\p{L}])"
 )
+# Whom a value in a sentence without a DTI word (continuing a DTI sentence) may be about, when nothing
+# names it.
+CONTINUED_SUBJECT = "a sentence without a DTI word"
+
 # A sentence that opens on "this one": its subject is the province the sentence before named.
 _ANAPHOR = regex.compile(
     r"(?:Trong\s+đó,\s*)?(?P<a>Đây|Địa\s+phương\s+này|Tỉnh\s+này|Thành\s+phố\s+này)(?![\p{L}])"
@@ -994,7 +998,9 @@ def _coordinated(text: str, mentions: list[tuple[int, int, str]], values: list[_
 # trụ cột", "đứng đầu về 4 chỉ số chính gồm …", "leads all three pillars".
 _SHARED = regex.compile(
     r"(?<![\p{L}])(?:đều|cùng"
-    r"|(?:ở|với|về|trên|tại)\s+(?:cả\s+)?(?P<count>\d|hai|ba|bốn|năm|sáu|bảy|tám)\s*(?:/\s*\d\s*)?"
+    # "dẫn đầu ở cả 3 trụ cột", "đứng đầu về 4 chỉ số chính", "đứng đầu 4/8 chỉ số chính"
+    r"|(?:(?:ở|với|về|trên|tại)\s+|(?<=(?:dẫn|đứng)\s+đầu\s+))(?:cả\s+)?"
+    r"(?P<count>\d|hai|ba|bốn|năm|sáu|bảy|tám)\s*(?:/\s*\d\s*)?"
     r"(?P<kind>trụ\s+cột|chỉ\s+số(?:\s+chính)?)"
     r"|in\s+all\s+(?P<count_en>three|3)\s+(?P<kind_en>pillars))(?![\p{L}])",
     regex.IGNORECASE,
@@ -1248,7 +1254,13 @@ class _Env:
                 return None, None
             return self.edition, None
         own_before = [y for p, y in self.years if clause.start <= p < v.start]
-        own_after = [y for p, y in self.years if v.start < p < clause.end and not self._aside_year(v, p)]
+        own_after = [
+            y
+            for p, y in self.years
+            if v.start < p < clause.end
+            and not self._aside_year(v, p)
+            and not _CONTRAST.search(self.text, v.end, p)  # "xếp 9/63 trong khi năm 2020 thì …"
+        ]
         before = [y for p, y in self.years if p < v.start]
         if own_before:
             return own_before[-1], None
@@ -1282,7 +1294,7 @@ def _finding(
     )
     subject = other_subject(env.text, env.sentence, clause, g) or env.inherited_subject
     if subject is None and env.continued:
-        subject = "a sentence without a DTI word"
+        subject = CONTINUED_SUBJECT
     return Finding(
         indicator=indicator,
         measure=v.measure,  # type: ignore[arg-type]

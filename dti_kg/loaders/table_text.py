@@ -38,17 +38,22 @@ import regex
 
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import PlaceMention, find_places
-from dti_kg.loaders.rules import Lexicon, clause_indicators
+from dti_kg.loaders.rules import Lexicon, clause_indicators, known_year
 from dti_kg.loaders.segments import Piece
 from dti_kg.model import Measure
-from dti_kg.text import parse_score
+from dti_kg.text import parse_score, unify_tone_marks
 
 _DIGIT = regex.compile(r"\d")
 # Between cells: spaces, tabs, "|", and the ":"/";"/bullets of a ranking typed as a list
 # ("1. TP. Đà Nẵng: 0,8002 điểm;"); never "," (a prose list of names is not a table)
-_GAP = regex.compile(r"(?:[ \t|\u00a0:;•*]|(?<=[\d)][ \t]*)điểm(?![\p{L}])|\.\s*$)+", regex.IGNORECASE)
+_GAP_PARTS = r"[ \t|\u00a0:;•*]|(?<=[\d)][ \t]*)điểm(?![\p{L}])|\.\s*$"
+_GAP = regex.compile(rf"(?:{_GAP_PARTS})+", regex.IGNORECASE)
+# "1 - Đà Nẵng - 0,8002": on a line without "|" or tabs, a spaced dash parts cells (it is no empty cell)
+_GAP_OR_DASH = regex.compile(rf"(?:(?<=\S)[ \t]+[-–][ \t]+(?=\S)|{_GAP_PARTS})+", regex.IGNORECASE)
 _PAIR = regex.compile(r"(?P<n>\d{1,2})\s*\(\s*(?P<x>[01][.,]\d{1,4})\s*\)")
 _DEC = regex.compile(r"[01][.,]\d{1,6}(?![\d.,])")
+# "(0,6419)" alone: a rank's score put under it ("1<br>(0,6419)" in a page's cell), or a score in brackets
+_BRACKETED = regex.compile(r"\(\s*(?P<x>[01][.,]\d{1,6})\s*\)")
 _INT = regex.compile(r"(?P<n>\d{1,2})\.?(?![\d,]|\.\d)")
 # "+3", "↑3", "-2", "(+3)": places gained or lost, in a column the header calls a change
 _CHANGE = regex.compile(r"\(?(?P<sign>[+↑▲]|[-−–↓▼])\s?(?P<n>\d{1,2})\)?(?![\d.,])")
@@ -57,7 +62,8 @@ UNIT_PREFIX = regex.compile(r"(?:TP\.?|Thành\s+phố|Tỉnh)\s*", regex.V1 | re
 
 _MIN_ROWS = 3
 _HEADER_LINES = 30  # header lines looked at above a block
-_HEADER_LINE_MAX = 160  # a longer line is prose, not a header cell
+_HEADER_LINE_MAX = 160  # a longer line is prose, not a header cell …
+_PROSE_END = regex.compile(r"[.!?…](?:\s|$)")  # … unless it is a whole header row on one line, no sentence
 _ATTACH = 40  # a "Xếp hạng"/"Chỉ số" word qualifies a column name at most this far after it
 
 OVERALL_COLUMN = regex.compile(
@@ -83,9 +89,17 @@ UNIT_WORD = regex.compile(
 )
 _ERA_MARK = regex.compile(r"\s*\((?:(?P<new>mới|new)|cũ|former|old)\)", regex.IGNORECASE)
 _RULE_NAMES = {"rank": "rank", "score": "score-column", "rank_change": "change-column"}
-_ROW_NUMBER = regex.compile(r"stt|tt|no\.?|\#", regex.IGNORECASE)
+ROW_NUMBER = regex.compile(r"stt|tt|no\.?|\#", regex.IGNORECASE)
 _SAME_LINE_GAP = regex.compile(r"[ ]{1,3}")
-_SAME_CELL = regex.compile(r"[ (\[\-–:]*")
+_COLUMN_YEAR = regex.compile(r"[ ]*(?:năm[ ]+)?(?P<year>20\d\d)(?!\d)", regex.IGNORECASE)  # "DTI 2021"
+# A word after a column's name that qualifies it: "Kinh tế số (hạng)"; in English also "DTI score".
+# A Vietnamese header puts the word first ("Điểm Hoạt động kinh tế số"), so there "A Điểm B" is A and
+# "Điểm B", not "A Điểm" and B (a header flattened onto one line keeps no other mark between cells).
+_BRACKET_AFTER = regex.compile(r"[ ]{0,3}[(\[][ ]?")
+_AFTER_NAME = {"vi": _BRACKET_AFTER, "en": regex.compile(r"[ ]{0,3}[(\[][ ]?|[ ]{1,3}")}
+# "CHUYỂN ĐỔI SỐ CẤP TỈNH (PDTI)", "Chính quyền số - CQS": one name said twice; a bare space between
+# two names of the DTI ("Hạng DTI CHUYỂN ĐỔI SỐ CẤP TỈNH (PDTI)") is two columns
+_SAME_CELL = regex.compile(r"[ ]*[(\[\-–:][ (\[\-–:]*")
 COHORT = regex.compile(r"(?<!\d)(?P<of>63|34)\s+(?:tỉnh|địa\s+phương|provinces|localities|units)", regex.I)
 
 
@@ -97,6 +111,7 @@ class _Cell:
     place: PlaceMention | None = None
     number: int | None = None
     score: Decimal | None = None
+    bracketed: bool = False  # "(0,6419)"
 
 
 @dataclass(frozen=True)
@@ -104,6 +119,7 @@ class _Column:
     indicator: str | None  # None: a bare "Xếp hạng"/"STT" (the table's rank) or "Điểm" (its score)
     measure: str | None  # "rank", "score", "rank_change", or None when the header does not say
     ordinal: bool = False  # "STT", "TT", "No.": a row number, the table's rank only failing any other
+    edition: int | None = None  # "Xếp hạng DTI 2021 | Xếp hạng DTI 2022": the year its label names
 
 
 # --- 1. cells and table lines --------------------------------------------------------------
@@ -117,12 +133,17 @@ def _place_at(text: str, pos: int, end: int, language: str) -> _Cell | None:
     if not found or found[0].start != 0:
         # a table in capitals ("TP. ĐÀ NẴNG"): names are matched case-sensitively in prose, where
         # "hòa bình" is not Hòa Bình, but a cell in capitals is a name
-        titled = segment.title()
+        titled = unify_tone_marks(segment.title())  # "HOÀ BÌNH" -> "Hoà Bình" -> "Hòa Bình"
         found = find_places(titled, language) if len(titled) == end - at else []
         if not found or found[0].start != 0 or not text[at : at + found[0].end].isupper():
-            return None
+            # a name that keeps its prefix ("TP.HCM"), the gazetteer's as a whole
+            whole = find_places(_DIGIT.sub(" ", text[pos:end]), language)
+            if at == pos or not whole or whole[0].start != 0:
+                return None
+            at, found = pos, whole
     stop = at + found[0].end
-    if stop < end and (text[stop].isalpha() or text[stop] in ".,"):
+    last = not text[stop + 1 : end].strip()  # "…; 5. Cần Thơ." ends the line's list
+    if stop < end and (text[stop].isalpha() or text[stop] == "," or (text[stop] == "." and not last)):
         return None  # "Hà Nội," in prose, or a longer name the gazetteer cut short
     era = None
     if mark := _ERA_MARK.match(text, stop, end):  # "Vĩnh Long (mới)": the merged unit
@@ -131,18 +152,30 @@ def _place_at(text: str, pos: int, end: int, language: str) -> _Cell | None:
     return _Cell("place", pos, mark.end() if mark else stop, place=mention)
 
 
+def cell_place(text: str, start: int, end: int, language: str) -> PlaceMention | None:
+    """The province a table cell ``text[start:end]`` names when the cell is nothing else
+    ("TP. Đà Nẵng", "THỪA THIÊN HUẾ", "Vĩnh Long (mới)", "Da Nang")."""
+    cell = _place_at(text, start, end, language)
+    if cell is None or cell.place is None or text[cell.end : end].strip():
+        return None
+    return cell.place
+
+
 def _line_cells(text: str, line: Piece, language: str) -> list[_Cell] | None:
     """The cells of a line made only of cells, else None."""
     cells: list[_Cell] = []
     pos, end = line.start, line.end
+    gaps = _GAP if regex.search(r"[|\t]", line.text) else _GAP_OR_DASH
     while True:
-        gap = _GAP.match(text, pos, end)
+        gap = gaps.match(text, pos, end)
         if gap:
             pos = gap.end()
         if pos >= end:
             return cells
         if m := _PAIR.match(text, pos, end):
             cell = _Cell("pair", pos, m.end(), number=int(m.group("n")), score=parse_score(m.group("x")))
+        elif m := _BRACKETED.match(text, pos, end):
+            cell = _Cell("dec", pos, m.end(), score=parse_score(m.group("x")), bracketed=True)
         elif m := _DEC.match(text, pos, end):
             cell = _Cell("dec", pos, m.end(), score=parse_score(m.group(0)))
         elif m := _INT.match(text, pos, end):
@@ -157,11 +190,21 @@ def _line_cells(text: str, line: Piece, language: str) -> list[_Cell] | None:
             if found is None:
                 return None
             cell = found
-        glued = cell.end < end and not _GAP.match(text, cell.end, end)
+        glued = cell.end < end and not gaps.match(text, cell.end, end)
         if glued and cell.kind != "place" and not text[cell.end].isupper():
             return None  # "12a", "0,5%": a number glued to something else ("1TP. Huế" is two cells)
         cells.append(cell)
         pos = cell.end
+
+
+def _after_title(text: str, line: Piece, language: str) -> list[_Cell] | None:
+    """A whole ranking on one line after its title and a colon ("Bảng xếp hạng DTI 2022: 1. Đà
+    Nẵng; 2. TP. Hồ Chí Minh; …"): the cells after the colon, when they hold three names or more."""
+    colon = text.find(": ", line.start, line.end)
+    if colon < 0:
+        return None
+    cells = _line_cells(text, Piece(colon + 1, line.end, text[colon + 1 : line.end]), language)
+    return cells if cells and sum(c.kind == "place" for c in cells) >= _MIN_ROWS else None
 
 
 def lines(text: str) -> Iterator[Piece]:
@@ -185,6 +228,8 @@ def _regions(text: str, language: str) -> list[_Region]:
         if not line.text.strip():
             continue
         cells = _line_cells(text, line, language) if len(line.text) < 4000 else None
+        if cells is None and not current and len(line.text) < 4000:
+            cells = _after_title(text, line, language)
         if cells:
             if not current:
                 start = line.start
@@ -195,7 +240,19 @@ def _regions(text: str, language: str) -> list[_Region]:
         current = []
     if current:
         regions.append(_Region(start, current))
-    return [r for r in regions if sum(c.kind == "place" for c in r.cells) >= _MIN_ROWS]
+    tables = [r for r in regions if sum(c.kind == "place" for c in r.cells) >= _MIN_ROWS]
+    return [_Region(r.start, _paired(r.cells)) for r in tables]
+
+
+def _paired(cells: list[_Cell]) -> list[_Cell]:
+    """A rank and the bracketed score right after it (on its line or the next) are one cell."""
+    out: list[_Cell] = []
+    for cell in cells:
+        if cell.bracketed and out and out[-1].kind == "int":
+            rank = out.pop()
+            cell = _Cell("pair", rank.start, cell.end, number=rank.number, score=cell.score)
+        out.append(cell)
+    return out
 
 
 # --- 2./3. rows and blocks -------------------------------------------------------------------
@@ -293,7 +350,8 @@ def _header(text: str, start: int) -> tuple[int, str]:
     for line in reversed(above):
         if not line.text.strip():
             continue
-        if len(line.text) > _HEADER_LINE_MAX or taken >= _HEADER_LINES:
+        prose = len(line.text) > _HEADER_LINE_MAX and (len(line.text) > 600 or _PROSE_END.search(line.text))
+        if prose or taken >= _HEADER_LINES:
             break
         first = line.start
         taken += 1
@@ -335,8 +393,10 @@ def _header_columns(header: str, lex: Lexicon) -> _Header:
     for w_start, w_end, measure in words:
         following = [n for n in names if n[0] >= w_end]
         gap = header[w_end : following[0][0]] if following else ""
+        row_number = bool(ROW_NUMBER.fullmatch(header, w_start, w_end))  # "STT" names its own column
         near = (
             following
+            and not row_number
             and len(gap) <= _ATTACH
             and "|" not in gap
             and "\t" not in gap
@@ -345,14 +405,21 @@ def _header_columns(header: str, lex: Lexicon) -> _Header:
         )
         preceding = [n for n in names if n[1] <= w_start]
         # "DTI score", "DG rank": a word right after a name, in the same cell, that no name follows
-        after_name = preceding and _SAME_LINE_GAP.fullmatch(header, preceding[-1][1], w_start)
-        if near:
+        after_name = (
+            preceding
+            and not row_number
+            and _AFTER_NAME[lex.language].fullmatch(header, preceding[-1][1], w_start)
+        )
+        # "Chính quyền số (hạng) XHS (hạng)": a word in brackets is its name's, whatever follows
+        bracketed = after_name and _BRACKET_AFTER.fullmatch(header, preceding[-1][1], w_start)
+        if bracketed and preceding[-1][0] not in attached:
+            attached[preceding[-1][0]] = measure
+        elif near:
             attached[following[0][0]] = measure
         elif after_name and preceding[-1][0] not in attached:
             attached[preceding[-1][0]] = measure
         else:
-            ordinal = bool(_ROW_NUMBER.fullmatch(header, w_start, w_end))
-            items.append((w_start, _Column(None, measure, ordinal)))  # a bare "STT", "Xếp hạng", "Điểm"
+            items.append((w_start, _Column(None, measure, row_number)))  # a bare "STT", "Xếp hạng", "Điểm"
     for n_start, n_end, key in names:
         own = header[n_start:n_end]
         named_measure = attached.get(n_start)
@@ -360,7 +427,9 @@ def _header_columns(header: str, lex: Lexicon) -> _Header:
             named_measure = "rank"
         elif named_measure is None and SCORE_WORD.search(own):
             named_measure = "score"
-        items.append((n_start, _Column(key, named_measure)))
+        year = _COLUMN_YEAR.match(header, n_end)
+        edition = int(year.group("year")) if year and known_year(int(year.group("year"))) else None
+        items.append((n_start, _Column(key, named_measure, edition=edition)))
     items.sort(key=lambda item: item[0])
     if split is None:
         # No word names the unit column: the lines above are a title ("Bảng xếp hạng DTI 2022:",
@@ -374,30 +443,82 @@ def _header_columns(header: str, lex: Lexicon) -> _Header:
     return _Header([c for p, c in items if p < split], [c for p, c in items if p > split], "overall")
 
 
+_YEAR = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_TITLE_WORDS = 7
+
+
+def _without_title(header: str) -> str:
+    """The header without the title lines at its top ("BÁO CÁO XẾP HẠNG Đánh giá mức độ chuyển đổi
+    số năm 2022"): a line naming a year in a sentence's worth of words, with no cell separator,
+    names the table, not a column ("Điểm DTI 2024" is a column) — when the lines under it still
+    name the unit column. Blanked, so offsets stay."""
+    lines_ = header.split("\n")
+    out = []
+    title = True
+    for k, line in enumerate(lines_):
+        if title and line.strip():
+            rest = "\n".join(lines_[k + 1 :])
+            is_title = (
+                _YEAR.search(line)
+                and len(line.split()) >= _TITLE_WORDS
+                and not regex.search(r"[|\t]", line)
+                and UNIT_WORD.search(rest)
+            )
+            title = bool(is_title)
+        out.append(" " * len(line) if title else line)
+    return "\n".join(out)
+
+
+def _measure_of(label: str) -> str | None:
+    return "rank" if RANK_WORD.search(label) else "score" if SCORE_WORD.search(label) else None
+
+
 def _merged(
     names: list[tuple[int, int, str]], header: str, gap: regex.Pattern[str]
 ) -> list[tuple[int, int, str]]:
     """One column for a name said twice in one cell: "CHUYỂN ĐỔI SỐ CẤP TỈNH (PDTI)"."""
     out: list[tuple[int, int, str]] = []
     for name in names:
-        if out and out[-1][2] == name[2] and gap.fullmatch(header, out[-1][1], name[0]):
+        row_number = any(ROW_NUMBER.fullmatch(header, n[0], n[1]) for n in (name, *out[-1:]))
+        # "XẾP HẠNG DTI Điểm DTI": two columns of the DTI, its rank and its score
+        kinds = [_measure_of(header[n[0] : n[1]]) for n in (*out[-1:], name)]
+        two_measures = len(kinds) == 2 and None not in kinds and kinds[0] != kinds[1]
+        same = out and out[-1][2] == name[2] and gap.fullmatch(header, out[-1][1], name[0])
+        if same and not row_number and not two_measures:
             out[-1] = (out[-1][0], name[1], name[2])
         else:
             out.append(name)
     return out
 
 
-def _assign(block: _Block, header: _Header) -> list[tuple[int, str, Measure] | None]:
-    """(cell index, indicator, measure) for each column of the block's rows that can be read."""
+Reading = tuple[int, str, Measure, int | None]  # cell index, indicator, measure, the label's year
+
+
+def _assign(block: _Block, header: _Header) -> list[Reading | None]:
+    """(cell index, indicator, measure, year) for each column of the block's rows that can be read."""
+    read = _assign_columns(block, header)
+    columns = _placed(block, header)
+    return [None if r is None else (*r, c.edition if c else None) for r, c in zip(read, columns, strict=True)]
+
+
+def _placed(block: _Block, header: _Header) -> list[_Column | None]:
+    """The header's column over each cell of the rows: those after the name when as many, those
+    before it from the right."""
     row = block.rows[0]
     before, after = block.before, len(row) - block.before - 1
-    pre, post, subject = header.before, header.after, header.subject
+    pre, post = header.before, header.after
     columns: list[_Column | None] = [None] * len(row)
     for k in range(min(before, len(pre))):
         columns[before - 1 - k] = pre[len(pre) - 1 - k]
     if len(post) == after:
         for k in range(after):
             columns[before + 1 + k] = post[k]
+    return columns
+
+
+def _assign_columns(block: _Block, header: _Header) -> list[tuple[int, str, Measure] | None]:
+    before, subject = block.before, header.subject
+    columns = _placed(block, header)
     out: list[tuple[int, str, Measure] | None] = []
     # A rank column named for an index (or a bare "Xếp hạng"): then a row number ("STT", or an
     # unnamed number before the name) is only the row's place in the table, not a rank.
@@ -451,6 +572,7 @@ def find_table_findings(text: str, lex: Lexicon) -> list[Finding]:
     """Ranks and scores of every province row of every flattened ranking table in ``text``."""
     findings: list[Finding] = []
     previous_end = 0
+    cut = len(text.rstrip())
     for region in _regions(text, lex.language):
         for block in _blocks(region):
             h_start, header = _header(text, block.start)
@@ -461,34 +583,54 @@ def find_table_findings(text: str, lex: Lexicon) -> list[Finding]:
                 continue  # another index's table (ICT Index, PCI …), or no DTI word above it
             cohorts = list(COHORT.finditer(header))
             cohort = int(cohorts[-1].group("of")) if cohorts else None
-            columns = _assign(block, _header_columns(header, lex))
+            columns = _assign(block, _header_columns(_without_title(header), lex))
             for row in block.rows:
                 place = row[block.before].place
                 assert place is not None
                 line = Piece(row[0].start, row[-1].end, text[row[0].start : row[-1].end])
                 for column in columns:
-                    if column is not None:
+                    if column is not None and not _cut_short(text, block, row, column[0], cut):
                         findings.extend(
                             _cell_findings(text, lex, row[column[0]], column, place, line, cohort)
                         )
     return findings
 
 
+_DECIMALS = regex.compile(r"[.,](\d+)")
+
+
+def _cut_short(text: str, block: _Block, row: list[_Cell], k: int, cut: int) -> bool:
+    """An excerpt may stop inside the table's last cell ("… 0.2947 0.69" for 0.6924): a score that
+    ends the text with fewer decimals than its column's others is not read."""
+    cell = row[k]
+    if cell.end < cut or cell.kind != "dec":
+        return False
+    places = [
+        len(m.group(1))
+        for r in block.rows
+        if r is not row and (m := _DECIMALS.search(text, r[k].start, r[k].end))
+    ]
+    own = _DECIMALS.search(text, cell.start, cell.end)
+    return not places or own is None or len(own.group(1)) < max(places)
+
+
 def _cell_findings(
     text: str,
     lex: Lexicon,
     cell: _Cell,
-    column: tuple[int, str, Measure],
+    column: Reading,
     place: PlaceMention,
     line: Piece,
     cohort: int | None,
 ) -> list[Finding]:
-    _, indicator, measure = column
+    _, indicator, measure, edition = column
     span = span_of(text, line.start, line.end)  # the row: the cell alone ("3") says nothing
     rule = f"{lex.rule_prefix}.table.{_RULE_NAMES[measure]}"
 
     def finding(m: Measure, value: int | Decimal, stated: int | None = None) -> Finding:
-        return Finding(indicator, m, value, span, rule, line, cohort=stated, place=place, cohort_hint=cohort)
+        return Finding(
+            indicator, m, value, span, rule, line, edition, cohort=stated, place=place, cohort_hint=cohort
+        )
 
     if cell.kind == "empty":
         return []
@@ -508,9 +650,11 @@ __all__ = [
     "COHORT",
     "OVERALL_COLUMN",
     "RANK_WORD",
+    "ROW_NUMBER",
     "SCORE_WORD",
     "UNIT_PREFIX",
     "UNIT_WORD",
+    "cell_place",
     "find_table_findings",
     "lines",
 ]

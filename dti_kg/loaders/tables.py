@@ -5,22 +5,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import regex
 
 from dti_kg.loaders.findings import Finding, span_of
-from dti_kg.loaders.places import PlaceMention, find_places
-from dti_kg.loaders.rules import Lexicon, clause_indicators
+from dti_kg.loaders.places import PlaceMention
+from dti_kg.loaders.rules import Lexicon, clause_indicators, known_year
 from dti_kg.loaders.segments import Piece
 from dti_kg.loaders.table_text import (
     COHORT,
     OVERALL_COLUMN,
     RANK_WORD,
+    ROW_NUMBER,
     SCORE_WORD,
-    UNIT_PREFIX,
     UNIT_WORD,
+    cell_place,
     lines,
 )
 from dti_kg.model import Measure
@@ -43,6 +44,7 @@ _HEADER_REACH = 800  # characters above a grid that may hold its title
 
 _GRID_ROW = regex.compile(r"^\s*\|(?P<cells>.*)\|\s*$")
 _GRID_RULE = regex.compile(r"^\s*\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
+_YEAR = regex.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _CELL_RANK = regex.compile(r"^(?P<n>\d{1,2})(?:\s*\(\s*(?P<x>[01][.,]\d{1,4})\s*\))?$")
 
 
@@ -50,6 +52,8 @@ _CELL_RANK = regex.compile(r"^(?P<n>\d{1,2})(?:\s*\(\s*(?P<x>[01][.,]\d{1,4})\s*
 class _Column:
     indicator: str | None  # None: the row's rank column (the overall rank) or a column not read
     measure: str  # "rank" or "score"
+    ordinal: bool = False  # "STT", "TT", "No.": a row number, the overall rank only failing any other
+    edition: int | None = None  # "Xếp hạng DTI 2021": the year the header cell names
 
 
 def _cells(line: Piece) -> list[Piece] | None:
@@ -77,11 +81,20 @@ def _grid_columns(header: list[Piece], lex: Lexicon) -> list[_Column | None]:
         elif OVERALL_COLUMN.search(cell.text) or lex.dti_mark.search(cell.text):
             columns.append(_Column("overall", "rank" if ranks else "score"))
         elif ranks and not UNIT_WORD.search(cell.text):
-            columns.append(_Column(None, "rank"))  # "Rank", "STT": the overall rank
+            # "Rank", "Xếp hạng"; "STT", "TT": a row number, the overall rank only failing another
+            columns.append(_Column(None, "rank", ordinal=bool(ROW_NUMBER.fullmatch(cell.text))))
         elif SCORE_WORD.search(cell.text) and not UNIT_WORD.search(cell.text):
             columns.append(_Column("overall", "score"))  # "Score", "Điểm"
         else:
             columns.append(None)
+    for k, (cell, column) in enumerate(zip(header, columns, strict=True)):
+        years = {int(y) for y in _YEAR.findall(cell.text) if known_year(int(y))}
+        if column is not None and len(years) == 1:
+            columns[k] = replace(column, edition=years.pop())
+    if any(c is not None and c.measure == "rank" and not c.ordinal for c in columns):
+        # a rank column besides the row number ("TT | Xếp hạng | Tỉnh", "STT | Tỉnh | Xếp hạng CQS"):
+        # the row number is no rank
+        columns = [None if c is not None and c.ordinal else c for c in columns]
     return columns
 
 
@@ -121,7 +134,7 @@ def find_grid_findings(text: str, lex: Lexicon) -> list[Finding]:
         cohorts = list(COHORT.finditer(title))
         cohort = int(cohorts[-1].group("of")) if cohorts else None
         for cells in rows:
-            places = [(cell, found) for cell in cells if (found := _cell_place(cell, lex.language))]
+            places = [(c, found) for c in cells if (found := cell_place(text, c.start, c.end, lex.language))]
             if len(places) != 1:
                 continue
             place_cell, place = places[0]
@@ -131,16 +144,6 @@ def find_grid_findings(text: str, lex: Lexicon) -> list[Finding]:
                     continue
                 findings.extend(_cell_findings(text, lex, cell, column, place, line, cohort))
     return findings
-
-
-def _cell_place(cell: Piece, language: str) -> PlaceMention | None:
-    """The province a cell names when the cell is nothing else ("TP. Đà Nẵng", "Da Nang")."""
-    prefix = UNIT_PREFIX.match(cell.text)
-    skip = prefix.end() if prefix else 0
-    found = find_places(cell.text[skip:], language)
-    if len(found) != 1 or found[0].start != 0 or cell.text[skip + found[0].end :].strip():
-        return None
-    return PlaceMention(cell.start + skip, cell.start + skip + found[0].end, found[0].name)
 
 
 def _cell_findings(
@@ -158,7 +161,16 @@ def _cell_findings(
 
     def finding(measure: Measure, value: int | Decimal, stated_cohort: int | None = None) -> Finding:
         return Finding(
-            indicator, measure, value, span, rule, line, cohort=stated_cohort, place=place, cohort_hint=cohort
+            indicator,
+            measure,
+            value,
+            span,
+            rule,
+            line,
+            column.edition,
+            cohort=stated_cohort,
+            place=place,
+            cohort_hint=cohort,
         )
 
     if column.measure == "rank":

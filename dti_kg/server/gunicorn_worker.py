@@ -33,14 +33,23 @@ from dti_kg.server.settings import load_settings
 HEADER_ALLOWANCE = 32 * 1024  # request headers besides the request line
 
 
-def error_bytes(status: int, detail: str) -> bytes:
-    """A complete ``Connection: close`` response in the endpoint's JSON error shape."""
+def error_response(status: int, detail: str) -> tuple[str, list[tuple[str, str]], bytes]:
+    """Status line, headers and body of a ``Connection: close`` answer in the endpoint's JSON error shape
+    (for the HTTP servers' own refusals, made before the app sees the request)."""
     title = HTTPStatus(status).phrase
     body = json.dumps({"error": {"status": status, "title": title, "detail": detail}}).encode() + b"\n"
-    head = (
-        f"HTTP/1.1 {status} {title}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8"
-        f"\r\nContent-Length: {len(body)}\r\n\r\n"
-    )
+    headers = [
+        ("Connection", "close"),
+        ("Content-Type", "application/json; charset=utf-8"),
+        ("Content-Length", str(len(body))),
+    ]
+    return f"{status} {title}", headers, body
+
+
+def error_bytes(status: int, detail: str) -> bytes:
+    """A complete ``Connection: close`` response in the endpoint's JSON error shape."""
+    line, headers, body = error_response(status, detail)
+    head = f"HTTP/1.1 {line}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers) + "\r\n"
     return head.encode() + body
 
 

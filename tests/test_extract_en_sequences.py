@@ -1,0 +1,261 @@
+"""English mention sequences of branch extract-en (``dti_kg/loaders/claims_en_sequences.py``) and the
+lexicon entries added with them. Each case is a short invented sentence in the style of the
+English-language Vietnamese press, written for this test (not copied from any article), with the whole
+extraction it must give (derived earlier ranks left out): a rule that pairs wrongly, adds a value the
+sentence does not state, or gives a value the year of a neighbouring item fails here."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from extract_helpers import Row, article_claims
+
+
+def _claims(tmp_path, body: str) -> set[Row]:
+    return article_claims(tmp_path, body, stated_only=True)
+
+
+def _rank(province: str, edition: int, n: int, indicator: str = "overall", cohort: int | None = 63) -> Row:
+    return (province, edition, indicator, "rank", n, cohort)
+
+
+CASES = [
+    (
+        "a-range-of-ordinals-pairs-with-the-names-in-order",
+        "According to the 2023 DTI, Lao Cai, Yen Bai and Son La ranked first through third respectively.",
+        {_rank("lao-cai", 2023, 1), _rank("yen-bai", 2023, 2), _rank("son-la", 2023, 3)},
+    ),
+    (
+        # Three names, a range of two: nothing is paired.
+        "a-range-whose-length-differs-is-not-paired",
+        "According to the 2023 DTI, Lao Cai, Yen Bai and Son La ranked first to second respectively.",
+        set(),
+    ),
+    (
+        "a-rank-written-n-slash-63-and-its-list",
+        "In the 2022 DTI, Ha Tinh ranks 17/63 in digital government, 19/63 in digital economy, and 25/63 in "
+        "digital society.",
+        {
+            _rank("ha-tinh", 2022, 17, "digital_government"),
+            _rank("ha-tinh", 2022, 19, "digital_economy"),
+            _rank("ha-tinh", 2022, 25, "digital_society"),
+        },
+    ),
+    (
+        "a-bare-number-before-of-63-is-a-rank",
+        "Lang Son's DTI ranked 22 of 63 provinces and cities in 2021.",
+        {_rank("lang-son", 2021, 22)},
+    ),
+    (
+        "leading-the-group-of-63-and-fourth-among-34",
+        "In the 2024 DTI, Can Tho leads the group of 63 provinces and cities and ranks fourth among the 34 "
+        "merged provinces and cities.",
+        {_rank("can-tho", 2024, 1, cohort=63), _rank("can-tho-2025", 2024, 4, cohort=34)},
+    ),
+    (
+        "an-increase-of-n-positions-is-a-rank-change",
+        "In the 2022 DTI, Ha Tinh was ranked 22nd out of 63 provinces and cities, an increase of 12 "
+        "positions from 2021.",
+        {_rank("ha-tinh", 2022, 22), ("ha-tinh", 2022, "overall", "rank_change", 12, None)},
+    ),
+    (
+        # "index rankings" is the ranking reported; the unnamed indicators belong to the province just named.
+        "indicator-ranks-after-the-province-sentence",
+        "In the 2022 DTI, Phu Tho ranked 30th among 63 provinces. The details of index rankings are as "
+        "follows: Digital Awareness ranked third; Digital Institutions ranked twenty-second.",
+        {
+            _rank("phu-tho", 2022, 30),
+            _rank("phu-tho", 2022, 3, "digital_awareness"),
+            _rank("phu-tho", 2022, 22, "digital_institutions"),
+        },
+    ),
+    (
+        "a-verbless-indicator-after-a-ranked-one",
+        "In the 2022 DTI, Ha Nam ranked 12th overall; digital economy ranked 14th and digital society 25th.",
+        {
+            _rank("ha-nam", 2022, 12),
+            _rank("ha-nam", 2022, 14, "digital_economy"),
+            _rank("ha-nam", 2022, 25, "digital_society"),
+        },
+    ),
+    (
+        # Before: 41st read as the rank of 2020 (the year of the item before).
+        "each-ordinal-takes-the-year-after-it",
+        "Bac Kan moved up from 50th out of 63 provinces and cities in 2020 to 41st in 2021 and 30th in 2022 "
+        "in the DTI rankings.",
+        {_rank("bac-kan", 2020, 50), _rank("bac-kan", 2021, 41), _rank("bac-kan", 2022, 30)},
+    ),
+    (
+        # The subject is carried from the paragraph before; each ordinal takes its own year.
+        "a-year-list-about-the-province-just-named",
+        "Lang Son ranked first among 34 provinces in the DTI 2024.\n\nThis reflects the province's efforts "
+        "in digital transformation, moving up from a ranking of 40th out of 63 provinces and cities in "
+        "2021 to 30th in 2022 and 12th in 2023.",
+        {
+            _rank("lang-son-2025", 2024, 1, cohort=34),
+            _rank("lang-son", 2021, 40),
+            _rank("lang-son", 2022, 30),
+            _rank("lang-son", 2023, 12),
+        },
+    ),
+    (
+        "indicators-listed-after-while-pair-with-respectively",
+        "Lang Son province ranked fifth out of 63 provinces and cities in the DTI 2022 rankings.\n\nThe "
+        "province's digital government pillar ranked fourth, while its digital economy and digital society "
+        "pillars ranked seventh and ninth, respectively.",
+        {
+            _rank("lang-son", 2022, 5),
+            _rank("lang-son", 2022, 4, "digital_government"),
+            _rank("lang-son", 2022, 7, "digital_economy"),
+            _rank("lang-son", 2022, 9, "digital_society"),
+        },
+    ),
+    (
+        "a-score-in-a-year-was",
+        "Lang Son's DTI score in 2022 was 0.6512, ranking sixth nationwide.",
+        {_rank("lang-son", 2022, 6), ("lang-son", 2022, "overall", "score", Decimal("0.6512"), None)},
+    ),
+    (
+        "second-place-went-to-names-the-province",
+        "In the 2023 DTI, Da Nang came first. Second place went to Ho Chi Minh City.",
+        {_rank("da-nang", 2023, 1), _rank("ho-chi-minh", 2023, 2)},
+    ),
+    (
+        "second-after-names-the-first",
+        "In the 2023 DTI, Quang Tri ranked second in the country after Da Nang.",
+        {_rank("quang-tri", 2023, 2), _rank("da-nang", 2023, 1)},
+    ),
+    (
+        "improving-by-n-places-is-a-rank-change",
+        "In the 2023 DTI, Lang Son ranked 5th, improving by four places.",
+        {_rank("lang-son", 2023, 5), ("lang-son", 2023, "overall", "rank_change", 4, None)},
+    ),
+    (
+        "a-score-in-brackets-after-the-rank",
+        "In the 2022 DTI, Lang Son ranked fifth (0.6512 points).",
+        {_rank("lang-son", 2022, 5), ("lang-son", 2022, "overall", "score", Decimal("0.6512"), None)},
+    ),
+    (
+        "maintained-second-place-is-a-rank",
+        "In the 2021 DTI, Hue maintained second place.",
+        {_rank("thua-thien-hue", 2021, 2)},
+    ),
+    (
+        "the-dti-of-a-province-was-a-score",
+        "The DTI of Nghe An in 2022 was 0.5612, ranking 30th out of 63 provinces.",
+        {_rank("nghe-an", 2022, 30), ("nghe-an", 2022, "overall", "score", Decimal("0.5612"), None)},
+    ),
+    (
+        "a-possessive-before-indicators-listed-with-respectively",
+        "In the 2022 DTI, Nghe An's digital government, digital economy and digital society pillars ranked "
+        "20th, 25th and 31st respectively.",
+        {
+            _rank("nghe-an", 2022, 20, "digital_government"),
+            _rank("nghe-an", 2022, 25, "digital_economy"),
+            _rank("nghe-an", 2022, 31, "digital_society"),
+        },
+    ),
+    (
+        "a-verbless-list-of-indicators-and-ordinals",
+        "In the 2022 DTI, Nghe An ranked 30th. Pillar rankings: digital government 20th, digital economy "
+        "25th, digital society 31st.",
+        {
+            _rank("nghe-an", 2022, 30),
+            _rank("nghe-an", 2022, 20, "digital_government"),
+            _rank("nghe-an", 2022, 25, "digital_economy"),
+            _rank("nghe-an", 2022, 31, "digital_society"),
+        },
+    ),
+    (
+        # "for cities and provinces" is the cohort; "The northern province" is the one just named.
+        "a-descriptor-goes-on-about-the-province-just-named",
+        "The northern province of Lang Son once again topped the DTI rankings for 2022, the ministry "
+        "announced.\n\nThe northern province topped the ranking for cities and provinces, scoring 0.61 "
+        "points.",
+        {_rank("lang-son", 2022, 1), ("lang-son", 2022, "overall", "score", Decimal("0.61"), None)},
+    ),
+    (
+        "it-goes-on-about-the-province-just-named",
+        "Lang Son was named in the 2022 DTI rankings. It ranked fifth nationwide.",
+        {_rank("lang-son", 2022, 5)},
+    ),
+    (
+        # Two provinces named before: whom "it" means is unclear, nothing is given.
+        "it-after-two-provinces-is-nobody",
+        "Lang Son and Cao Bang were named in the 2022 DTI rankings. It ranked fifth nationwide.",
+        set(),
+    ),
+    (
+        # Before: the 5th place read as DTI 2022's and the 8th as DTI 2021's (the year after "8th place"
+        # taken for the sentence's edition, then one year back for the earlier rank).
+        "rose-to-nth-from-mth-place-in-a-year",
+        "In the 2023 DTI, Lang Son rose to 5th from 8th place in 2022.",
+        {_rank("lang-son", 2023, 5), _rank("lang-son", 2022, 8)},
+    ),
+    (
+        "a-semicolon-list-with-scores-after-the-ordinals",
+        "In the DTI 2021 ranking, Da Nang came first with 0.6419 points; Thua Thien Hue second with 0.5872 "
+        "points; and HCM City third.",
+        {
+            _rank("da-nang", 2021, 1),
+            ("da-nang", 2021, "overall", "score", Decimal("0.6419"), None),
+            _rank("thua-thien-hue", 2021, 2),
+            ("thua-thien-hue", 2021, "overall", "score", Decimal("0.5872"), None),
+            _rank("ho-chi-minh", 2021, 3),
+        },
+    ),
+    (
+        # Before: refused as "the value of another index" (an index after a possessive is the province's).
+        "a-provinces-index-value",
+        "In the 2021 DTI, Tay Ninh's index value was 0.45.",
+        {("tay-ninh", 2021, "overall", "score", Decimal("0.45"), None)},
+    ),
+    (
+        "an-earlier-rank-after-a-year-possessive",
+        "In the 2023 DTI, Lang Son ranked 5th, compared to 2022's 8th place.",
+        {_rank("lang-son", 2023, 5), _rank("lang-son", 2022, 8)},
+    ),
+    (
+        # Before: read as Vietnamese (more than 5 % of the letters marked) and nothing found.
+        "english-that-writes-names-with-their-marks",
+        "In the 2022 DTI, Bắc Ninh ranked 7th out of 63 provinces and cities, while Đà Nẵng topped the "
+        "ranking. Thừa Thiên-Huế came second.",
+        {_rank("bac-ninh", 2022, 7), _rank("da-nang", 2022, 1), _rank("thua-thien-hue", 2022, 2)},
+    ),
+    (
+        # "It" may be the ministry the sentence before names: the score is nobody's here.
+        "it-after-a-ministry-is-not-the-province",
+        "In the 2022 DTI, Da Nang topped the provincial ranking. The Ministry of Finance led the ministries. "
+        "It scored 0.63 points.",
+        {_rank("da-nang", 2022, 1)},
+    ),
+    (
+        "took-the-top-spot-is-first",
+        "In the 2022 DTI, Lang Son took the top spot in digital society.",
+        {_rank("lang-son", 2022, 1, "digital_society")},
+    ),
+    (
+        "second-only-to-names-the-first",
+        "In the 2023 DTI, Quang Tri ranked second only to Da Nang.",
+        {_rank("quang-tri", 2023, 2), _rank("da-nang", 2023, 1)},
+    ),
+    (
+        "a-national-value-is-nobodys",
+        "Quang Tri ranked 33rd in the 2022 DTI. The national DTI reached 0.71, while the provincial average "
+        "was 0.5763.",
+        {_rank("quang-tri", 2022, 33)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_english_sequences(tmp_path, body, expected):
+    assert _claims(tmp_path, body) == expected
+
+
+def test_a_score_after_leading_the_ranking_stays_the_leaders(tmp_path):
+    body = "In the 2022 DTI, Kien Giang topped the ranking, scoring 0.7 points. Long An came in second place."
+    got = _claims(tmp_path, body)
+    assert ("kien-giang", 2022, "overall", "score", Decimal("0.7"), None) in got
+    assert _rank("long-an", 2022, 2) in got
