@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,10 +25,11 @@ from typing import Any
 
 import pyoxigraph
 import rdflib
+from rdflib.namespace import SH
 
-from dti_kg import __version__, releases, store
+from dti_kg import __version__, increment, releases, store
 from dti_kg.config import base_iri, cache_dir
-from dti_kg.dumps import write_dumps
+from dti_kg.dumps import Previous, PreviousUnusable, write_dumps
 from dti_kg.errors import DtiError, InputError, StorageFailure, first_line
 from dti_kg.graph import claims_from_graph
 from dti_kg.iri import Minter
@@ -130,8 +132,9 @@ def _gate_fingerprint(base: str) -> str:
 
 def check_reference(
     reference: dict[str, rdflib.Graph], minter: Minter, say: Progress
-) -> dict[str, rdflib.Graph]:
-    """Validate the shipped reference and official graphs; their SHACL reports, by graph IRI.
+) -> tuple[dict[str, rdflib.Graph], str]:
+    """Validate the shipped reference and official graphs; their SHACL reports, by graph IRI, and a
+    digest of the graphs with the gate's fingerprint (what the reports depend on).
 
     They are sources too, but they only change with the package, so the verdict is kept per
     fingerprint of shapes, ontology, data files and base IRI: the ~10 s run happens once per machine
@@ -141,10 +144,11 @@ def check_reference(
     for name in sorted(reference):  # the graphs themselves: the code that builds them counts too
         content.update(name.encode())
         content.update("\n".join(sorted(reference[name].serialize(format="nt").splitlines())).encode())
-    cache = Cache(cache_dir() / "reference", content.hexdigest()[:16])
+    digest = content.hexdigest()[:16]
+    cache = Cache(cache_dir() / "reference", digest)
     hit = cache.get("reference")
     if hit is not None:
-        return {g: rdflib.Graph().parse(data=nt, format="nt") for g, nt in hit["reports"].items()}
+        return {g: rdflib.Graph().parse(data=nt, format="nt") for g, nt in hit["reports"].items()}, digest
 
     say("validating the shipped reference data and official tables (once per version)")
     found = shape_gate(reference).validate(reference)
@@ -154,7 +158,7 @@ def check_reference(
     reports = {g: r.report_graph for g, r in found.items()}
     with contextlib.suppress(OSError):  # an unwritable cache only costs the next build the same run
         cache.put("reference", {"reports": {g: r.serialize(format="nt") for g, r in reports.items()}})
-    return reports
+    return reports, digest
 
 
 def build_store(
@@ -176,14 +180,22 @@ def build_store(
     with store.build_lock(store_path) as p:
         say("preparing reference data and shapes")
         reference = reference_graphs(minter)
-        reference_reports = check_reference(reference, minter, say)
+        reference_reports, reference_digest = check_reference(reference, minter, say)
         cache = Cache(p.cache, f"{CACHE_FORMAT}-{LOADER_VERSION}-{gate_fingerprint(minter)}")
+        fingerprint = increment.fingerprint(cache.version, reference_digest)
+        previous = increment.previous_build(p, fingerprint, decisions is not None, say)
         sources: Sequence[Source] = (
             article_sources(articles) if articles is not None else snapshot_sources(minter)
         )
         keep = releases.keep_releases()
         try:
-            with store.staging(p) as staged:
+            with store.staging(p, previous.oxigraph if previous else None) as staged:
+                if previous is not None and not staged.from_checkpoint:
+                    say(
+                        f"full build: cannot copy the store of {previous.build_dir.name} "
+                        f"({staged.checkpoint_failure})"
+                    )
+                    previous = None
                 result = _build(
                     staged,
                     p,
@@ -196,6 +208,8 @@ def build_store(
                     articles=articles,
                     decisions=decisions,
                     allow_shrink=allow_shrink,
+                    previous=previous,
+                    fingerprint=fingerprint,
                 )
         except OSError as exc:  # disk full, I/O error: nothing was switched, so say so and clean up
             store.prune(p, keep=keep)
@@ -214,12 +228,20 @@ def build_store(
 
 
 class _Collected:
-    """What a build keeps of its sources while their triples go straight into the staged store."""
+    """What a build keeps of its sources while their triples go straight into the staged store.
 
-    def __init__(self, staged: store.Staged, minter: Minter, quarantine: Path) -> None:
+    With ``previous`` (the source graphs of the checkpoint the store started from, by cache key) an
+    unchanged source is not loaded again, and a changed or removed one is taken out first."""
+
+    def __init__(
+        self, staged: store.Staged, minter: Minter, quarantine: Path, previous: dict[str, str] | None = None
+    ) -> None:
         self.staged = staged
         self.minter = minter
         self.quarantine = quarantine
+        self.previous = previous or {}
+        self.keys: dict[str, str] = {}  # served source graph -> cache key
+        self.changed: set[str] = set()  # source graphs whose content differs from the checkpoint's
         self.served: list[str] = []  # graph IRIs, in the order they were taken
         self.records: list[dict[str, Any]] = []
         self.reviews: list[str] = []  # N-Triples of the served sources' candidate claims
@@ -240,8 +262,37 @@ class _Collected:
         self.served.append(outcome.graph)
         self.records.extend(entry.records)
         self.reviews.append(entry.review)
+        self.keys[outcome.graph] = outcome.key
+        if self.previous.get(outcome.graph) == outcome.key:
+            return  # already in the store, with its report: the checkpoint holds this very entry
+        self.drop(outcome.graph)
         self.staged.load(entry.graph, outcome.graph)
         self.add_report(outcome.graph, entry.validation)
+
+    def drop(self, graph_iri: str) -> None:
+        """Take a source graph of the checkpoint out of the store, with its report (before anything
+        new goes into it: loads are buffered, removals are not)."""
+        self.changed.add(graph_iri)
+        if graph_iri not in self.previous:
+            return
+        self.staged.remove_graph(graph_iri)
+        opened = self.staged.opened
+        report = pyoxigraph.NamedNode(f"{graph_iri}/validation")
+        # The report and its results are the only subjects of a source's report (validate._report_graph).
+        quads = list(opened.quads_for_pattern(report, None, None, self.validation))
+        results = [q.object for q in quads if q.predicate.value == str(SH.result)]
+        for result in results:
+            if isinstance(result, pyoxigraph.NamedNode):
+                quads += opened.quads_for_pattern(result, None, None, self.validation)
+        link = pyoxigraph.NamedNode(str(validation_subject(self.minter, graph_iri)))
+        quads += opened.quads_for_pattern(link, None, report, self.validation)
+        for quad in quads:
+            opened.remove(quad)
+
+    def drop_removed(self) -> None:
+        """Take out the checkpoint's source graphs this build no longer serves."""
+        for graph_iri in sorted(self.previous.keys() - self.keys.keys()):
+            self.drop(graph_iri)
 
     def add_report(self, graph_iri: str, validation: str) -> None:
         """A served graph's SHACL report into the validation graph, linked from what it validates."""
@@ -269,9 +320,14 @@ def _build(
     articles: Sequence[Path] | None,
     decisions: Path | None,
     allow_shrink: bool,
+    previous: increment.PreviousBuild | None,
+    fingerprint: str,
 ) -> BuildResult:
-    collected = _Collected(staged, minter, staged.directory / "quarantine")
+    collected = _Collected(
+        staged, minter, staged.directory / "quarantine", previous.graphs if previous else None
+    )
     outcomes = gather_sources(sources, minter, cache, lambda: shape_gate(reference), say, collected.take)
+    collected.drop_removed()
     review_graph = parse_nt(collected.reviews, minter.graph(REVIEW_GRAPH))
     decided_claims: list[dict[str, Any]] = []
     if decisions is not None:
@@ -309,18 +365,61 @@ def _build(
     official = official_observations()
     results = reconcile(collected.records + decided_claims, official)
     reconciliation = pyoxigraph.NamedNode(str(minter.graph("reconciliation")))
-    staged.extend(as_quads(reconciliation_triples(results, minter), reconciliation))
-    staged.extend(as_quads(quality_graph(official, minter), reconciliation))
-    del results
-    for iri, report in reference_reports.items():
-        collected.add_report(iri, report.serialize(format="nt"))
-    staged.extend(as_quads(review_graph, pyoxigraph.NamedNode(str(review_graph.identifier))))
-    for name, graph in reference.items():
-        staged.extend(as_quads(graph, pyoxigraph.NamedNode(name)))
+    review = pyoxigraph.NamedNode(str(review_graph.identifier))
+    # Graphs every source feeds: over a checkpoint only the quads that differ are written.
+    shared = {
+        reconciliation.value: itertools.chain(
+            as_quads(reconciliation_triples(results, minter), reconciliation),
+            as_quads(quality_graph(official, minter), reconciliation),
+        ),
+        review.value: as_quads(review_graph, review),
+    }
+    edits = {}
+    for iri, quads in shared.items():
+        if previous is None:
+            staged.extend(quads)
+        else:
+            edits[iri] = staged.replace_graph(iri, quads)
+    del results, shared
+    # Those of the package only change with the fingerprint: a checkpoint holds them.
+    if previous is None:
+        for iri, report in reference_reports.items():
+            collected.add_report(iri, report.serialize(format="nt"))
+        for name, graph in reference.items():
+            staged.extend(as_quads(graph, pyoxigraph.NamedNode(name)))
     say("writing the store and its dumps")
-    build_dir = staged.finish(info, finish=lambda d, s: write_dumps(d, s, blocks=p.cache / "trig"))
+    touched = frozenset({*collected.changed, *edits, collected.validation.value, ""})
+
+    def finish(build_dir: Path, opened: pyoxigraph.Store) -> None:
+        _finish(build_dir, opened, p, previous, touched, edits, say)
+        increment.write_manifest(build_dir, fingerprint, collected.keys, decisions is not None)
+
+    build_dir = staged.finish(info, finish=finish)
     _write_reports(build_dir, outcomes, collected.reports)
     return BuildResult(p.link, build_dir, outcomes, 0, [])
+
+
+def _finish(
+    build_dir: Path,
+    opened: pyoxigraph.Store,
+    p: store.StorePaths,
+    previous: increment.PreviousBuild | None,
+    touched: frozenset[str],
+    edits: dict[str, tuple[list[bytes], list[bytes]]],
+    say: Progress,
+) -> None:
+    """The dumps: from the previous build's where the store started from its checkpoint."""
+    blocks = p.cache / "trig"
+    if previous is not None:
+        before = pyoxigraph.Store.read_only(str(previous.oxigraph))
+        try:
+            write_dumps(build_dir, opened, blocks, Previous(previous.build_dir, before, touched, edits))
+            return
+        except PreviousUnusable as exc:
+            say(f"writing the dumps in full: {exc}")
+        finally:
+            del before
+    write_dumps(build_dir, opened, blocks)
 
 
 def _graphs_from_store(opened: pyoxigraph.Store, iris: Iterable[str]) -> dict[str, rdflib.Graph]:

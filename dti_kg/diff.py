@@ -40,6 +40,9 @@ from dti_kg.namespaces import DTI
 from dti_kg.query import run_query
 
 DIFF_FILE = "diff.json"
+# A release's claims as diff_claims reads them, kept beside it so that the next release's diff does not
+# query this one's store again (the query is ~O(claims) and was half of a one-article release's cost).
+CLAIMS_FILE = "claims.json"
 
 CLAIMS_QUERY = """
 SELECT ?claim ?province ?edition ?indicator ?measure ?value ?compared ?file ?status ?reviewed
@@ -226,6 +229,25 @@ def write_diff(build_dir: Path, old_id: str, new_id: str, changes: list[Change])
     (build_dir / DIFF_FILE).write_text(
         json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )
+
+
+def write_claims(build_dir: Path, rows: list[ClaimRow]) -> None:
+    fields_ = [f.name for f in fields(ClaimRow)]
+    data = {"fields": fields_, "rows": [[getattr(r, f) for f in fields_] for r in rows]}
+    tmp = build_dir / f".{CLAIMS_FILE}.tmp"
+    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    tmp.replace(build_dir / CLAIMS_FILE)
+
+
+def read_claims(build_dir: Path) -> list[ClaimRow] | None:
+    """The claims recorded with a release; None when they are not there (or not readable): query them."""
+    try:
+        data = json.loads((build_dir / CLAIMS_FILE).read_text(encoding="utf-8"))
+        if data["fields"] != [f.name for f in fields(ClaimRow)]:
+            return None  # another layout
+        return [ClaimRow(*row) for row in data["rows"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def read_diff(build_dir: Path) -> tuple[str, str, list[Change]] | None:

@@ -14,26 +14,39 @@ written graph by graph so that a 10,000-article store (~6 M quads) never sits in
   with a ``blocks`` folder it is kept there under the SHA-256 of the graph's sorted lines: a build whose
   source graphs did not change takes their blocks from the previous build instead of rendering them
   again (rendering is ~20 µs a quad in Python).
+
+An incremental build (``previous``) reads from the stores only the graphs it names as touched: their
+lines that went away are cut out of the previous ``dump.nq`` and the new ones inserted (found by
+binary search in the sorted file, the rest copied as bytes); the other graphs' TriG blocks are copied,
+a touched graph's block is patched subject by subject; the gzip chunks of unchanged spans are copied
+(:mod:`dti_kg.gzip_chunks`). ``dump.index.json`` says where everything is for the next build. The
+bytes are those of writing everything: the tests compare the two after adds, changes and removals.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
-import gzip
 import hashlib
 import heapq
+import itertools
+import json
+import mmap
 import os
-import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import pyoxigraph
 
+from dti_kg import gzip_chunks
 from dti_kg import store as dti_store
-from dti_kg.serialize import dump_nquads, dump_trig, prefix_block, trig_block
+from dti_kg.errors import first_line
+from dti_kg.gzip_chunks import Piece
+from dti_kg.serialize import dump_nquads, dump_trig, patch_trig_block, prefix_block, trig_block
 
 # file name -> (media type, writer of the whole text: the reference the streamed files must equal)
 DUMPS: dict[str, tuple[str, Callable[[pyoxigraph.Store], str]]] = {
@@ -42,18 +55,9 @@ DUMPS: dict[str, tuple[str, Callable[[pyoxigraph.Store], str]]] = {
 }
 GZIP_SUFFIX = ".gz"
 RUN_LINES = 400_000  # sorted lines held at once (~100 MB at 10,000 articles' line lengths)
-_COPY_CHUNK = 1 << 20
-
-
-def _graph_lines(
-    store: pyoxigraph.Store, graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph
-) -> list[bytes]:
-    """The graph's N-Quads lines (no newline), sorted."""
-    data = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph) or b""
-    suffix = b" ." if isinstance(graph, pyoxigraph.DefaultGraph) else f" {graph} .".encode()
-    lines = [line[:-2] + suffix for line in data.split(b"\n") if line]
-    lines.sort()
-    return lines
+# Bumped whenever the index or the gzip layout changes: a previous build of another layout is not copied.
+INDEX_FORMAT = "deflate-chunks-1"
+INDEX = "dump.index.json"  # where each graph's TriG block and each gzip chunk is, for the next build
 
 
 def _spill(lines: list[bytes], folder: str) -> str:
@@ -75,13 +79,14 @@ def _graphs(store: pyoxigraph.Store) -> list[pyoxigraph.NamedNode | pyoxigraph.D
 def _block(
     store: pyoxigraph.Store,
     graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph,
-    lines: list[bytes],
+    lines: list[bytes] | None,
     blocks: Path | None,
     used: set[str],
 ) -> bytes:
-    """The graph's TriG block, from ``blocks`` when a build already rendered this content."""
+    """The graph's TriG block, from ``blocks`` when a build already rendered this content (``lines``,
+    the graph's sorted lines, name it there; None: rendered, not kept)."""
     path = None
-    if blocks is not None:
+    if blocks is not None and lines is not None:
         digest = hashlib.sha256(b"\n".join(lines)).hexdigest()
         path = blocks / f"{digest}.trig"
         used.add(path.name)
@@ -109,35 +114,316 @@ def _merge(runs: list[str], out: IO[bytes]) -> str:
     return digest.hexdigest()
 
 
-def _gzip(path: Path) -> Path:
-    target = path.with_name(path.name + GZIP_SUFFIX)
-    tmp = target.with_name(f".{target.name}.tmp")
-    with (
-        path.open("rb") as src,
-        tmp.open("wb") as raw,
-        gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0) as gz,
-    ):
-        shutil.copyfileobj(src, gz, _COPY_CHUNK)
-    os.replace(tmp, target)
-    return target
+def _key(graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph) -> str:
+    """A graph's name in the index (its IRI; "" for the default graph)."""
+    return graph.value if isinstance(graph, pyoxigraph.NamedNode) else ""
 
 
-def write_dumps(build_dir: Path, store: pyoxigraph.Store, blocks: Path | None = None) -> dict[str, Any]:
+def _subject(text: bytes) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode:
+    """A subject from the start of an N-Quads line."""
+    if text.startswith(b"_:"):
+        return pyoxigraph.BlankNode(text[2:].decode())
+    return pyoxigraph.NamedNode(text[1:-1].decode())
+
+
+def _node(key: str) -> pyoxigraph.NamedNode | pyoxigraph.DefaultGraph:
+    return pyoxigraph.NamedNode(key) if key else pyoxigraph.DefaultGraph()
+
+
+def write_dumps(
+    build_dir: Path, store: pyoxigraph.Store, blocks: Path | None = None, previous: Previous | None = None
+) -> dict[str, Any]:
     """Write ``dump.nq`` and ``dump.trig`` of ``store`` (and their .gz) into ``build_dir``.
 
     Returns ``{"files": [paths written], "nquads_sha256": hex}`` (the SHA-256 of dump.nq, which is a
     release's content hash). ``blocks`` is a folder of TriG blocks shared by the builds of one store.
+    With ``previous`` (see :class:`Previous`) only the graphs it names as touched are read from the
+    store; the rest of every file is copied from the previous build (same bytes as writing it all).
+    Raises :class:`PreviousUnusable` when the previous build's dumps do not match its index.
     """
     nq, trig = build_dir / "dump.nq", build_dir / "dump.trig"
     used: set[str] = set()
+    if previous is not None:
+        old = _read_index(previous.build_dir)
+        trig_pieces, nq_pieces, digest = _write_changed(build_dir, store, blocks, used, previous, old)
+        sources: tuple[Path | None, Path | None] = (
+            previous.build_dir / f"dump.trig{GZIP_SUFFIX}",
+            previous.build_dir / f"dump.nq{GZIP_SUFFIX}",
+        )
+    else:
+        trig_pieces, digest = _write_all(build_dir, store, blocks, used)
+        with gzip_chunks.mapped(nq.with_name(".dump.nq.tmp")) as data:
+            nq_pieces = [Piece(span) for span in gzip_chunks.line_spans(data or b"", 0, len(data or b""))]
+        sources = (None, None)
+    os.replace(nq.with_name(".dump.nq.tmp"), nq)
+    os.replace(trig.with_name(".dump.trig.tmp"), trig)
+    if blocks is not None and blocks.is_dir():
+        # Only the next build can use a block again: the rest (an old reconciliation graph is
+        # ~100 MB of text at 10,000 articles) would only fill the disk.
+        for stale in blocks.glob("*.trig"):
+            if stale.name not in used:
+                stale.unlink(missing_ok=True)
+    # zlib releases the GIL: both files are compressed at once, one per core.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        trig_job = pool.submit(
+            gzip_chunks.write_chunks, trig, _gz(trig), [p for _k, p in trig_pieces], sources[0]
+        )
+        nq_job = pool.submit(gzip_chunks.write_chunks, nq, _gz(nq), nq_pieces, sources[1])
+        trig_index, nq_index = trig_job.result(), nq_job.result()
+    index = {
+        "format": INDEX_FORMAT,
+        "trig": [[k, *row] for (k, _p), row in zip(trig_pieces, trig_index, strict=True)],
+        "nq": nq_index,
+        "files": {f.name: _stamp(f) for f in (nq, trig, _gz(nq), _gz(trig))},
+    }
+    tmp = build_dir / f".{INDEX}.tmp"
+    tmp.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
+    tmp.replace(build_dir / INDEX)
+    return {"files": [nq, _gz(nq), trig, _gz(trig)], "nquads_sha256": digest}
+
+
+class PreviousUnusable(ValueError):
+    """The previous build's dumps are not what its index says (edited, truncated, another layout)."""
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The build an incremental build starts from: its folder, its store (read-only), and the graphs
+    whose content may differ from it (IRIs; "" is the default graph). Every other graph of both
+    stores must have the same content: the build that says so is the one that knows."""
+
+    build_dir: Path
+    store: pyoxigraph.Store
+    touched: frozenset[str]
+    # Touched graphs whose lines removed and added the build already knows (not read again).
+    edits: Mapping[str, tuple[list[bytes], list[bytes]]] = field(default_factory=dict)
+
+
+def _read_index(build_dir: Path) -> dict[str, Any]:
+    """The previous build's index, checked against its files' sizes."""
+    path = build_dir / INDEX
+    try:
+        index = json.loads(path.read_text(encoding="utf-8"))
+        if index["format"] != INDEX_FORMAT:
+            raise PreviousUnusable(f"{path} is of another layout ({index['format']})")
+        for name, (size, mtime) in index["files"].items():
+            found = (build_dir / name).stat()
+            if (found.st_size, found.st_mtime_ns) != (size, mtime):  # changed since it was written
+                raise PreviousUnusable(f"{build_dir / name} is not the file {INDEX} describes")
+        index["trig"] = {row[0]: row[1:] for row in index["trig"]}
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+        if isinstance(exc, PreviousUnusable):
+            raise
+        raise PreviousUnusable(f"cannot read {path}: {first_line(exc)}") from None
+    return index
+
+
+def _lower_bound(text: mmap.mmap | None, line: bytes, lo: int) -> int:
+    """The offset of the first line of the sorted ``text`` at or after ``lo`` that is not below ``line``."""
+    if text is None:
+        return 0
+    hi = len(text)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        start = text.rfind(b"\n", lo, mid) + 1 or lo
+        end = text.find(b"\n", start)
+        if text[start:end] < line:
+            lo = end + 1
+        else:
+            hi = start
+    return lo
+
+
+def _write_changed(
+    build_dir: Path,
+    store: pyoxigraph.Store,
+    blocks: Path | None,
+    used: set[str],
+    previous: Previous,
+    old: dict[str, Any],
+) -> tuple[list[tuple[str | None, Piece]], list[Piece], str]:
+    """The dumps of ``store`` from the previous build's: the touched graphs are read from both stores,
+    their lines that went away are cut from the previous dump.nq and the new ones inserted (a sorted
+    merge of text, no query); the other graphs' TriG blocks and compressed chunks are copied."""
+    graphs = _graphs(store)
+    present = {_key(g) for g in graphs}
+    old_trig: dict[str | None, list[int]] = old["trig"]
+    old_graphs = {k for k in old_trig if k is not None}
+    # A graph only one of the two builds has is touched, whatever the build said.
+    touched = set(previous.touched) | (present ^ old_graphs)
+    removed: list[bytes] = []
+    added: list[bytes] = []
+    new_lines: dict[str, list[bytes]] = {}
+    changed: dict[str, set[bytes]] = {}  # subjects whose lines changed, by graph
+    for key in sorted(touched):
+        if key in previous.edits:
+            gone, new = previous.edits[key]
+        else:
+            before = dti_store.graph_lines(previous.store, _node(key))
+            after = new_lines[key] = dti_store.graph_lines(store, _node(key)) if key in present else []
+            kept, had = set(after), set(before)
+            gone = [line for line in before if line not in kept]
+            new = [line for line in after if line not in had]
+        removed += gone
+        added += new
+        changed[key] = {line[: line.index(b" ")] for line in (*gone, *new)}
+    trig_pieces = _copy_trig(
+        build_dir, store, graphs, touched, new_lines, changed, blocks, used, previous, old_trig
+    )
+    edits = sorted([(line, True) for line in removed] + [(line, False) for line in added])
+    nq_tmp = build_dir / ".dump.nq.tmp"
+    with gzip_chunks.mapped(previous.build_dir / "dump.nq") as text, nq_tmp.open("wb") as out:
+        digest, changes = _edit_lines(text, edits, out)
+        old_size = len(text) if text is not None else 0
+    with gzip_chunks.mapped(nq_tmp) as new_text:
+        nq_pieces = _nq_pieces(new_text, old["nq"], changes, old_size)
+    return trig_pieces, nq_pieces, digest
+
+
+def _copy_trig(
+    build_dir: Path,
+    store: pyoxigraph.Store,
+    graphs: list[pyoxigraph.NamedNode | pyoxigraph.DefaultGraph],
+    touched: set[str],
+    new_lines: dict[str, list[bytes]],
+    changed: dict[str, set[bytes]],
+    blocks: Path | None,
+    used: set[str],
+    previous: Previous,
+    old_trig: dict[str | None, list[int]],
+) -> list[tuple[str | None, Piece]]:
+    """dump.trig: the untouched graphs' blocks copied from the previous one; in a touched graph that
+    was there before, the statements of the subjects that changed written anew (a source's graph, the
+    reconciliation: one block of ~100 MB at 10,000 articles); a new graph rendered."""
+    pieces: list[tuple[str | None, Piece]] = []
+    with (
+        gzip_chunks.mapped(previous.build_dir / "dump.trig") as old_text,
+        open(build_dir / ".dump.trig.tmp", "wb") as out,
+    ):
+        written = out.write(prefix_block().encode("utf-8"))
+        pieces.append((None, Piece((0, written))))
+        for graph in graphs:
+            key = _key(graph)
+            if old_text is None:
+                raise PreviousUnusable(f"{previous.build_dir / 'dump.trig'} is empty")
+            if key in touched and key in old_trig and isinstance(graph, pyoxigraph.NamedNode):
+                start, end = old_trig[key][:2]
+                quads = {
+                    subject.decode(): list(store.quads_for_pattern(_subject(subject), None, None, graph))
+                    for subject in changed[key]
+                }
+                old_block = old_text[start + 1 : end].decode("utf-8")  # after the "\n" joining blocks
+                data = b"\n" + patch_trig_block(old_block, graph, quads).encode("utf-8")
+                old_chunk = None
+            elif key in touched:
+                data = b"\n" + _block(store, graph, new_lines.get(key), blocks, used)
+                old_chunk = None
+            else:
+                start, end, z_start, z_end = old_trig[key]
+                data, old_chunk = old_text[start:end], (z_start, z_end)
+            size = out.write(data)
+            pieces.append((key, Piece((written, written + size), old_chunk)))
+            written += size
+    return pieces
+
+
+def _edit_lines(
+    text: mmap.mmap | None, edits: list[tuple[bytes, bool]], out: IO[bytes]
+) -> tuple[str, list[tuple[int, int]]]:
+    """Write the sorted ``text`` with ``edits`` (line, removed?) applied; the SHA-256 of what was written
+    and each edit as (offset in ``text``, bytes added there: negative for a removed line)."""
+    digest = hashlib.sha256()
+    changes: list[tuple[int, int]] = []
+    pos = 0
+
+    def copy(view: memoryview) -> None:
+        digest.update(view)
+        out.write(view)
+
+    with memoryview(text if text is not None else b"") as view:
+        for line, is_removed in edits:
+            at = _lower_bound(text, line, pos)
+            copy(view[pos:at])
+            if is_removed:
+                pos = at + len(line) + 1
+                if bytes(view[at:pos]) != line + b"\n":
+                    raise PreviousUnusable("the previous dump.nq lacks a line of the previous store")
+                changes.append((at, at - pos))
+            else:
+                copy(memoryview(line + b"\n"))
+                changes.append((at, len(line) + 1))
+                pos = at
+        copy(view[pos:])
+    return digest.hexdigest(), changes
+
+
+def _nq_pieces(
+    text: mmap.mmap | None, chunks: list[list[int]], changes: list[tuple[int, int]], old_size: int
+) -> list[Piece]:
+    """dump.nq's gzip chunks: the previous build's where no edit fell, compressed again where one did
+    (from the chunk it fell in to the next chunk boundary that is still there)."""
+    size = len(text) if text is not None else 0
+    if not chunks or text is None:
+        return [Piece(span) for span in gzip_chunks.line_spans(text or b"", 0, size)]
+    starts = [m[0] for m in chunks]
+    offsets = [at for at, _n in changes]
+    shifts = list(itertools.accumulate(n for _at, n in changes))
+
+    def shift(offset: int) -> int:  # bytes added before ``offset`` of the previous file
+        i = bisect.bisect_left(offsets, offset)
+        return shifts[i - 1] if i else 0
+
+    dirty: set[int] = set()
+    for at, n in changes:
+        i = max(0, bisect.bisect_right(starts, at) - 1)
+        dirty.add(i)
+        if n < 0 and at - n == chunks[i][1] and i + 1 < len(chunks):
+            dirty.add(i + 1)  # the line that ended this chunk is gone: it runs on into the next
+    pieces: list[Piece] = []
+    i = 0
+    while i < len(chunks):
+        start, end, z_start, z_end = chunks[i]
+        if i not in dirty:
+            pieces.append(Piece((start + shift(start), end + shift(start)), (z_start, z_end)))
+            i += 1
+            continue
+        last = i
+        while last + 1 < len(chunks) and last + 1 in dirty:
+            last += 1
+        stop = size if last == len(chunks) - 1 else chunks[last][1] + shift(chunks[last][1])
+        pieces += [Piece(span) for span in gzip_chunks.line_spans(text, start + shift(start), stop)]
+        i = last + 1
+    return pieces
+
+
+def _stamp(path: Path) -> list[int]:
+    """Size and modification time: a dump changed since its build wrote it is not edited further."""
+    found = path.stat()
+    return [found.st_size, found.st_mtime_ns]
+
+
+def _gz(path: Path) -> Path:
+    return path.with_name(path.name + GZIP_SUFFIX)
+
+
+def _write_all(
+    build_dir: Path, store: pyoxigraph.Store, blocks: Path | None, used: set[str]
+) -> tuple[list[tuple[str | None, Piece]], str]:
+    """Every graph of ``store`` into the temporary dump files; the TriG spans (None: the prefixes) and
+    the SHA-256 of the N-Quads."""
+    nq, trig = build_dir / "dump.nq", build_dir / "dump.trig"
+    pieces: list[tuple[str | None, Piece]] = []
     with tempfile.TemporaryDirectory(dir=build_dir, prefix=".runs") as runs_dir:
         runs: list[str] = []
         pending: list[bytes] = []
         with open(trig.with_name(".dump.trig.tmp"), "wb") as trig_out:
-            trig_out.write(prefix_block().encode("utf-8"))
+            written = trig_out.write(prefix_block().encode("utf-8"))
+            pieces.append((None, Piece((0, written))))
             for graph in _graphs(store):
-                lines = _graph_lines(store, graph)
-                trig_out.write(b"\n" + _block(store, graph, lines, blocks, used))
+                lines = dti_store.graph_lines(store, graph)
+                size = trig_out.write(b"\n" + _block(store, graph, lines, blocks, used))
+                pieces.append((_key(graph), Piece((written, written + size))))
+                written += size
                 pending += lines
                 if len(pending) >= RUN_LINES:
                     runs.append(_spill(pending, runs_dir))
@@ -152,18 +438,7 @@ def write_dumps(build_dir: Path, store: pyoxigraph.Store, blocks: Path | None = 
                 data = b"".join(line + b"\n" for line in pending)
                 nq_out.write(data)
                 digest = hashlib.sha256(data).hexdigest()
-    os.replace(nq.with_name(".dump.nq.tmp"), nq)
-    os.replace(trig.with_name(".dump.trig.tmp"), trig)
-    if blocks is not None and blocks.is_dir():
-        # Only the next build can use a block again: the rest (an old reconciliation graph is
-        # ~100 MB of text at 10,000 articles) would only fill the disk.
-        for old in blocks.glob("*.trig"):
-            if old.name not in used:
-                old.unlink(missing_ok=True)
-    # zlib releases the GIL: both files are compressed at once, one per core.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        compressed = list(pool.map(_gzip, [nq, trig]))
-    return {"files": [nq, compressed[0], trig, compressed[1]], "nquads_sha256": digest}
+    return pieces, digest
 
 
 def create_servable_build(

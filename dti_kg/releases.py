@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +28,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from dti_kg import config, store
-from dti_kg.diff import DIFF_FILE, claims_of, diff_claims, write_diff
+from dti_kg.diff import (
+    CLAIMS_FILE,
+    DIFF_FILE,
+    claims_of,
+    diff_claims,
+    read_claims,
+    write_claims,
+    write_diff,
+)
 from dti_kg.errors import InputError, StoreError
 from dti_kg.namespaces import DTI, PREFIXES
 from dti_kg.query import run_query
@@ -217,12 +226,14 @@ def record_release(p: store.StorePaths, build_dir: Path, *, now: datetime | None
     digest = _dump_hash(build_dir) or content_hash(opened)
     previous = current_release(p.link)
     moment = (now or datetime.now(UTC)).replace(microsecond=0)
-    if previous is not None and previous.content_hash == digest:
+    republished = previous is not None and previous.content_hash == digest
+    if previous is not None and republished:
         # Same content as the release being served: the same release, published again.
         info = {**previous.info, "build_id": build_dir.name, "republished": f"{moment:%Y-%m-%dT%H:%M:%SZ}"}
-        recorded = previous.build_dir / DIFF_FILE
-        if recorded.is_file():
-            shutil.copyfile(recorded, build_dir / DIFF_FILE)
+        for name in (DIFF_FILE, CLAIMS_FILE):
+            recorded = previous.build_dir / name
+            if recorded.is_file():
+                shutil.copyfile(recorded, build_dir / name)
     else:
         info = {
             "release_id": f"{moment:%Y-%m-%d}-{digest[:8]}",
@@ -243,11 +254,21 @@ def record_release(p: store.StorePaths, build_dir: Path, *, now: datetime | None
                 if s.get("status") != "served"
             ],
         }
-        if previous is not None:
-            old = pyoxigraph.Store.read_only(str(previous.build_dir / store.OXIGRAPH_DIR))
-            changes = diff_claims(claims_of(old), claims_of(opened), previous.info, info)
-            write_diff(build_dir, previous.release_id, info["release_id"], changes)
-    write_release_zip(build_dir / ZIP_NAME, release_files(opened, info))
+    # The zip's tables and the claims for the diff are two queries over every claim: run at once, one a
+    # core (pyoxigraph lets go of the GIL while it evaluates). Either result is the same as run alone.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        files = pool.submit(release_files, opened, info)
+        if not republished:
+            claims = claims_of(opened)
+            write_claims(build_dir, claims)
+            if previous is not None:
+                before = read_claims(previous.build_dir)
+                if before is None:
+                    old = pyoxigraph.Store.read_only(str(previous.build_dir / store.OXIGRAPH_DIR))
+                    before = claims_of(old)
+                changes = diff_claims(before, claims, previous.info, info)
+                write_diff(build_dir, previous.release_id, info["release_id"], changes)
+        write_release_zip(build_dir / ZIP_NAME, files.result())
     (build_dir / RELEASE_INFO).write_text(
         json.dumps(info, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )

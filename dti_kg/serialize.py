@@ -19,7 +19,7 @@ subject, predicate (rdf:type first) and object. Prefixes are those of :data:`dti
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Union
 
@@ -209,6 +209,29 @@ def trig_block(name: ox.NamedNode | ox.BlankNode | None, quads: Iterable[ox.Quad
     if name is None:
         return "\n".join(_statements(quads, ""))
     return f"{_render(name)} {{\n" + "\n".join(_statements(quads, _INDENT)) + "}\n"
+
+
+def patch_trig_block(block: str, name: ox.NamedNode, quads: Mapping[str, list[ox.Quad]]) -> str:
+    """The TriG block of named graph ``name`` (``trig_block``'s text) with the statements of some
+    subjects written anew from ``quads`` (by ``str`` of the subject; an empty list: the subject has no
+    triples any more). The other statements are kept as they are: the text of ``trig_block`` over the
+    changed graph, without rendering the unchanged subjects again (~20 µs a quad)."""
+    header = f"{_render(name)} {{\n"
+    body = block[len(header) : -len("}\n")]
+    pieces = body.split("\n\n") if body else []  # a statement holds no blank line (literals escape \n)
+    statements = [p + "\n" for p in pieces[:-1]] + pieces[-1:]
+    kept = [(key, s) for s in statements if (key := _statement_subject(s)) not in quads]
+    fresh = [(key, _statements(q, _INDENT)[0]) for key, q in quads.items() if q]
+    return header + "\n".join(s for _key, s in sorted(kept + fresh)) + "}\n"
+
+
+def _statement_subject(statement: str) -> str:
+    """``str`` of a statement's subject, from its rendering (an IRI, a prefixed name or a blank node)."""
+    first = statement[: statement.index("\n")].strip()
+    if first.startswith(("<", "_:")):
+        return first
+    prefix, local = first.split(":", 1)
+    return f"<{PREFIXES[prefix]}{local}>"
 
 
 def dump_trig(source: RdfSource) -> str:

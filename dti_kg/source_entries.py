@@ -66,9 +66,10 @@ class SourceOutcome:
     claims: int = 0
     cached: bool = False
     report: str = ""  # readable validation findings (violations and warnings)
+    key: str = ""  # the source's cache key (not reported: dti_kg.increment compares it across builds)
 
     def as_json(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if v not in ("", None)}
+        return {k: v for k, v in self.__dict__.items() if v not in ("", None) and k != "key"}
 
 
 @dataclass
@@ -316,12 +317,18 @@ def gather_sources(
                 continue
             seen.add(graph_iri)
             if entry is None:
-                outcome = SourceOutcome(source.name, graph_iri, "served")
+                outcome = SourceOutcome(source.name, graph_iri, "served", key=key)
                 outcomes.append(outcome)
                 fresh.add(graph_iri, source, outcome, key)
                 continue
             outcome = SourceOutcome(
-                source.name, graph_iri, entry.status, claims=entry.claims, cached=True, report=entry.report
+                source.name,
+                graph_iri,
+                entry.status,
+                claims=entry.claims,
+                cached=True,
+                report=entry.report,
+                key=key,
             )
             outcomes.append(outcome)
             take(outcome, entry)

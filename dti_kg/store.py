@@ -8,6 +8,9 @@ Layout for ``--store PATH``::
             oxigraph/     the pyoxigraph store of that build (never written after publication)
             build.json    what was built from what: sources, counts, quarantined sources
             dump.nq, dump.trig (and .gz)  the whole dataset, written once for download
+            dump.index.json  where each graph's TriG block and each gzip chunk is (dti_kg.dumps)
+            increment.json   the cache key of each served source (dti_kg.increment)
+            claims.json      the release's claims, read by the next release's diff (dti_kg.diff)
             report.txt    readable validation report
             report.ttl    the SHACL validation reports as RDF
             quarantine/   graphs that failed validation (not served), one N-Quads file each
@@ -15,6 +18,9 @@ Layout for ``--store PATH``::
                           by the file's bytes, the loader version and the gate fingerprint
         cache/trig/       the TriG blocks of the current build's graphs, by content (dti_kg.dumps)
         lock              held (flock) by the one build running on this store
+
+A build over a store whose current build it may follow (dti_kg.increment) starts from a checkpoint
+of that build's store (hard links) and changes only what differs.
 
 A crash or an interrupt during a build leaves ``PATH`` pointing at the previous complete build;
 a server that opened the previous build keeps reading it (old builds are kept for a while).
@@ -206,8 +212,19 @@ def create_build(
 class Staged:
     """A build being written: its directory and its store, open for writing; see :func:`staging`."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, checkpoint: Path | None = None) -> None:
         self.directory = directory
+        self.checkpoint_failure = ""  # why the checkpoint could not be copied ("" if it was, or none)
+        self.from_checkpoint = False
+        if checkpoint is not None:
+            # Hard links to the previous build's files (RocksDB never rewrites one): milliseconds,
+            # and the previous build, which servers may still read, is not touched.
+            try:
+                pyoxigraph.Store.read_only(str(checkpoint)).backup(str(directory / OXIGRAPH_DIR))
+                self.from_checkpoint = True
+            except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged store as RuntimeError
+                self.checkpoint_failure = first_line(exc)
+                shutil.rmtree(directory / OXIGRAPH_DIR, ignore_errors=True)
         self.store: pyoxigraph.Store | None = pyoxigraph.Store(str(directory / OXIGRAPH_DIR))
         self._buffer = bytearray()
 
@@ -229,6 +246,36 @@ class Staged:
         )
         if len(self._buffer) >= BULK_BYTES:
             self.flush_buffer()
+
+    def replace_graph(self, graph: str, quads: Iterable[pyoxigraph.Quad]) -> tuple[list[bytes], list[bytes]]:
+        """Make a graph of a store started from a checkpoint hold ``quads`` (all in that graph), writing
+        only the quads that differ; the lines (as :func:`graph_lines` gives them) removed and added.
+
+        A graph every source feeds (the reconciliation) changes by a few quads when one source does:
+        emptying and reloading it cost more than the rest of a one-article build."""
+        node = pyoxigraph.NamedNode(graph)
+        before = graph_lines(self.opened, node)
+        # Written as the store writes them (it keeps values, not their text: "1.0000" is 1).
+        staging_area = pyoxigraph.Store()
+        staging_area.extend(quads)
+        after = graph_lines(staging_area, node)
+        del staging_area
+        had, kept = set(before), set(after)
+        removed = [line for line in before if line not in kept]
+        added = [line for line in after if line not in had]
+        if removed:
+            for quad in pyoxigraph.parse(b"\n".join(removed) + b"\n", format=pyoxigraph.RdfFormat.N_QUADS):
+                self.opened.remove(quad)
+        for line in added:
+            self._buffer += line + b"\n"
+        if len(self._buffer) >= BULK_BYTES:
+            self.flush_buffer()
+        return removed, added
+
+    def remove_graph(self, graph: str) -> None:
+        """Empty a named graph of a store started from a checkpoint, before anything new is loaded
+        into it (loads are buffered: call it before the load, never after)."""
+        self.opened.remove_graph(pyoxigraph.NamedNode(graph))
 
     def add(self, quad: pyoxigraph.Quad) -> None:
         self.extend((quad,))
@@ -272,16 +319,28 @@ class Staged:
 
 
 @contextlib.contextmanager
-def staging(p: StorePaths) -> Iterator[Staged]:
-    """A fresh build directory with an empty store to fill; removed again if the block fails, so a
-    partial build never lingers (and, lacking build.json, could never be published anyway)."""
-    staged = Staged(new_build_dir(p))
+def staging(p: StorePaths, checkpoint: Path | None = None) -> Iterator[Staged]:
+    """A fresh build directory with an empty store to fill, or a copy of the ``checkpoint`` store (an
+    incremental build); removed again if the block fails, so a partial build never lingers (and,
+    lacking build.json, could never be published anyway)."""
+    staged = Staged(new_build_dir(p), checkpoint)
     try:
         yield staged
     except BaseException:
         staged.store = None
         shutil.rmtree(staged.directory, ignore_errors=True)
         raise
+
+
+def graph_lines(
+    store: pyoxigraph.Store, graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph
+) -> list[bytes]:
+    """The graph's N-Quads lines (no newline), sorted."""
+    data = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+    suffix = b" ." if isinstance(graph, pyoxigraph.DefaultGraph) else f" {graph} .".encode()
+    lines = [line[:-2] + suffix for line in data.split(b"\n") if line]
+    lines.sort()
+    return lines
 
 
 def write_build_info(d: Path, info: dict[str, Any]) -> None:

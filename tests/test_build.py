@@ -245,7 +245,7 @@ def test_shipped_reference_data_is_validated_and_a_violation_stops_the_build(
     monkeypatch.setenv("DTI_KG_CACHE", str(tmp_path / "cache"))
     minter = Minter()
     graphs = reference_graphs(minter)
-    reports = check_reference(graphs, minter, lambda _m: None)
+    reports, _digest = check_reference(graphs, minter, lambda _m: None)
     assert set(reports) == set(graphs)
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     assert all((None, sh.conforms, rdflib.Literal(True)) in r for r in reports.values())

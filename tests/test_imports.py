@@ -119,6 +119,7 @@ LAYERS: dict[str, set[str]] = {
         "dti_kg.query",
         "dti_kg.serialize",
         "dti_kg.dumps",
+        "dti_kg.gzip_chunks",
         "dti_kg.sparql_errors",
         "dti_kg.cube_integrity",
     },
@@ -135,7 +136,14 @@ LAYERS: dict[str, set[str]] = {
         "dti_kg.review",
         "dti_kg.cube",
     },
-    "build": {"dti_kg.build", "dti_kg.snapshot", "dti_kg.audit", "dti_kg.evaluation", "dti_kg.publish"},
+    "build": {
+        "dti_kg.build",
+        "dti_kg.increment",
+        "dti_kg.snapshot",
+        "dti_kg.audit",
+        "dti_kg.evaluation",
+        "dti_kg.publish",
+    },
     "server": {"dti_kg.server"},
     "cli": {"dti_kg.cli", "dti_kg.__main__"},
 }

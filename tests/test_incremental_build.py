@@ -1,18 +1,27 @@
 """An incremental build (over a previous store, its unchanged sources from the store's cache) gives the
-same bytes as a full build of the same inputs: an article changed, one removed and one added at once."""
+same bytes as a full build of the same inputs: an article changed, one removed and one added at once.
+
+An incremental build starts from a checkpoint of the previous build's store and edits the previous
+build's dumps (dti_kg.increment, dti_kg.dumps): every path that reuses something is checked against a
+build that writes everything, and every reason not to reuse falls back to a full build, saying why."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import json
+import random
+import re
 import shutil
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph
 import pytest
 from server_helpers import fixture_quads
 
-from dti_kg import dumps, releases, source_entries, store
+from dti_kg import build, diff, dumps, gzip_chunks, increment, releases, source_entries, store
 from dti_kg.build import build_store
 from dti_kg.serialize import dump_nquads, dump_trig
 
@@ -38,8 +47,12 @@ def test_an_incremental_build_equals_a_full_build(tmp_path: Path, corpus_dir: Pa
 
     first = build_store(tmp_path / "incremental", [before])
     assert first.ok and not any(o.cached for o in first.outcomes)
-    again = build_store(tmp_path / "incremental", [after])
+    said: list[str] = []
+    again = build_store(tmp_path / "incremental", [after], progress=said.append)
     full = build_store(tmp_path / "full", [after])
+    assert not [m for m in said if "full" in m], said
+    # The store started from a checkpoint of the first: its unchanged files are hard links.
+    assert any(f.stat().st_nlink > 1 for f in (again.build_dir / store.OXIGRAPH_DIR).glob("*.sst"))
 
     cached = {o.name: o.cached for o in again.outcomes}
     assert cached == {seeds[0]: True, seeds[1]: False, seeds[3]: False}, cached
@@ -52,6 +65,9 @@ def test_an_incremental_build_equals_a_full_build(tmp_path: Path, corpus_dir: Pa
         releases.current_release(again.store).content_hash
         == releases.current_release(full.store).content_hash
     )
+    # The claims kept beside a release, which the next release's diff reads, are those of its store.
+    kept = diff.read_claims(first.build_dir)
+    assert kept and kept == diff.claims_of(pyoxigraph.Store.read_only(str(first.build_dir / "oxigraph")))
     # The removed article is gone from the incremental build, the added one is there.
     dump = (again.build_dir / "dump.nq").read_text(encoding="utf-8")
     assert seeds[2] not in dump and seeds[3] in dump
@@ -118,3 +134,182 @@ def test_a_renamed_file_or_an_edited_sidecar_is_not_served_from_the_cache(
     (folder / "new-name.txt.meta.json").write_text('{"url": "https://example.org/a"}', encoding="utf-8")
     with_sidecar = build_store(tmp_path / "store", [folder])
     assert not with_sidecar.outcomes[0].cached  # read again: what the sidecar says now is applied
+
+
+def _same_build(mine: build.BuildResult, theirs: build.BuildResult) -> None:
+    for name in (*DUMPS, "report.ttl"):  # report.txt says which sources came from the cache
+        assert (mine.build_dir / name).read_bytes() == (theirs.build_dir / name).read_bytes(), name
+    assert mine.quads == theirs.quads
+    ours, other = releases.current_release(mine.store), releases.current_release(theirs.store)
+    assert ours is not None and other is not None and ours.content_hash == other.content_hash
+
+
+def _full_build(tmp_path: Path, folder: Path, store_path: Path) -> build.BuildResult:
+    """A build with no previous build to start from, its sources read from ``store_path``'s cache (the
+    first test shows a cached source and a fresh one give the same build)."""
+    fresh = tmp_path / f"full-{folder.name}"
+    (fresh.parent / f"{fresh.name}.builds").mkdir()
+    shutil.copytree(store.paths(store_path).cache, store.paths(fresh).cache)
+    return build_store(fresh, [folder])
+
+
+def test_an_article_that_disagrees_rewrites_the_reconciliation_of_unchanged_ones(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    """Added, an article with other ranks for the same province changes the reconciliation of the
+    claims of an article that did not change (dti:conflictsWith, corroboration counts)."""
+    seed = sorted(corpus_dir.glob("*.txt"))[0]
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(seed, folder / "a.txt")
+    first = build_store(tmp_path / "store", [folder])
+    # The same article with every rank one place lower: the same province, other figures.
+    other = re.sub(r"\b(\d{1,2})/63\b", lambda m: f"{int(m.group(1)) % 63 + 1}/63", seed.read_text("utf-8"))
+    (folder / "b.txt").write_text(other + "\n\n(Bài số 2)\n", encoding="utf-8")
+    said: list[str] = []
+    again = build_store(tmp_path / "store", [folder], progress=said.append)
+    assert not [m for m in said if "full" in m], said
+    conflicts = [(r.build_dir / "dump.nq").read_text("utf-8").count("conflictsWith") for r in (first, again)]
+    assert conflicts[1] > conflicts[0], conflicts  # claims of a.txt now conflict with those of b.txt
+    _same_build(again, _full_build(tmp_path, folder, tmp_path / "store"))
+
+
+def test_a_loader_version_change_rebuilds_everything(
+    tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _corpus(tmp_path / "articles", corpus_dir, sorted(p.name for p in corpus_dir.glob("*.txt"))[:2])
+    build_store(tmp_path / "store", [folder])
+    monkeypatch.setattr(build, "LOADER_VERSION", "0.0.0-test")
+    said: list[str] = []
+    again = build_store(tmp_path / "store", [folder], progress=said.append)
+    assert any(m.startswith("full build: the loader") for m in said), said
+    assert not any(o.cached for o in again.outcomes)  # every source extracted and validated again
+    _same_build(again, _full_build(tmp_path, folder, tmp_path / "store"))
+
+
+def _truncate_dump(build_dir: Path, _removed: str) -> None:
+    nq = build_dir / "dump.nq"
+    nq.write_bytes(nq.read_bytes()[:-100])
+
+
+def _edit_a_line(build_dir: Path, _removed: str) -> None:
+    """The same size, a few bytes changed (caught by the file's time)."""
+    nq = build_dir / "dump.nq"
+    nq.write_bytes(nq.read_bytes().replace(b"<http", b"<htpp", 1))
+
+
+def _lose_a_line(build_dir: Path, removed: str) -> None:
+    """A line of the store missing from dump.nq (the file name of the article the next build drops), and
+    the index made to agree: the edit looks for that line to cut it and finds out."""
+    nq = build_dir / "dump.nq"
+    name = f'"{removed}"'.encode()
+    nq.write_bytes(b"".join(line for line in nq.read_bytes().splitlines(True) if name not in line))
+    index = json.loads((build_dir / dumps.INDEX).read_text())
+    found = nq.stat()
+    index["files"]["dump.nq"] = [found.st_size, found.st_mtime_ns]
+    (build_dir / dumps.INDEX).write_text(json.dumps(index))
+
+
+def _older_layout(build_dir: Path, _removed: str) -> None:
+    """An index written by an older layout (gzip members, not chunks): nothing of it is copied."""
+    index = json.loads((build_dir / dumps.INDEX).read_text())
+    (build_dir / dumps.INDEX).write_text(json.dumps({**index, "format": "members-0"}))
+
+
+def _unlink(name: str) -> Callable[[Path, str], None]:
+    return lambda build_dir, _removed: (build_dir / name).unlink()
+
+
+def _overwrite(name: str, text: str) -> Callable[[Path, str], None]:
+    return lambda build_dir, _removed: (build_dir / name).write_text(text)
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (_unlink(increment.MANIFEST), "full build: cannot read"),
+        (_overwrite(increment.MANIFEST, "{"), "full build: cannot read"),
+        (_unlink(dumps.INDEX), "full build: the current build"),
+        (_overwrite(dumps.INDEX, "[]"), "writing the dumps in full: cannot read"),
+        (_older_layout, "writing the dumps in full: "),
+        (_truncate_dump, "writing the dumps in full"),
+        (_edit_a_line, "writing the dumps in full"),
+        (_lose_a_line, "writing the dumps in full: the previous dump.nq lacks a line"),
+        (lambda d, _r: shutil.rmtree(d / store.OXIGRAPH_DIR), "full build: the store at"),
+    ],
+    ids=[
+        "no-manifest",
+        "bad-manifest",
+        "no-index",
+        "bad-index",
+        "older-layout",
+        "truncated",
+        "edited",
+        "line-lost",
+        "no-store",
+    ],
+)
+def test_a_damaged_previous_build_gives_a_full_build_saying_why(
+    tmp_path: Path, corpus_dir: Path, damage: Callable[[Path, str], None], message: str
+) -> None:
+    names = sorted(p.name for p in corpus_dir.glob("*.txt"))
+    folder = _corpus(tmp_path / "articles", corpus_dir, names[:3])
+    first = build_store(tmp_path / "store", [folder])
+    damage(first.build_dir, names[0])
+    (folder / names[0]).unlink()
+    shutil.copy(corpus_dir / names[3], folder / names[3])
+    said: list[str] = []
+    again = build_store(tmp_path / "store", [folder], progress=said.append)
+    assert any(m.startswith(message) for m in said), said
+    assert again.ok
+    _same_build(again, _full_build(tmp_path, folder, tmp_path / "store"))
+
+
+def test_dumps_edited_from_a_previous_build_equal_dumps_written_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Graphs emptied, shrunk, grown and added, over five builds in a row, with a gzip chunk every
+    four lines or so (so edits fall at chunks' ends and starts) and TriG blocks patched subject by
+    subject: the bytes of a build that writes it all."""
+    monkeypatch.setattr(gzip_chunks, "_MASK", 3)
+    rng = random.Random(7)
+
+    def quad(s: int, g: int) -> pyoxigraph.Quad:
+        return pyoxigraph.Quad(
+            # every third subject written as a prefixed name (dti:s3) in TriG
+            pyoxigraph.NamedNode(f"https://w3id.org/dti-kg/def#s{s}" if s % 3 == 0 else f"http://e/s{s}"),
+            pyoxigraph.NamedNode(f"http://e/p{rng.randrange(4)}"),
+            pyoxigraph.Literal(str(rng.randrange(40))),
+            pyoxigraph.NamedNode(f"http://e/g{g}"),
+        )
+
+    before = pyoxigraph.Store()
+    before.extend(quad(rng.randrange(300), rng.randrange(8)) for _ in range(2000))
+    previous = tmp_path / "0"
+    previous.mkdir()
+    dumps.write_dumps(previous, before, blocks=tmp_path / "blocks")
+    for step in range(1, 6):
+        after = pyoxigraph.Store()
+        after.extend(before)
+        after.remove_graph(pyoxigraph.NamedNode(f"http://e/g{step}"))
+        for q in list(after.quads_for_pattern(None, None, None, pyoxigraph.NamedNode("http://e/g0")))[:30]:
+            after.remove(q)
+        after.extend(quad(rng.randrange(400), g) for g in (0, 8 + step) for _ in range(60))
+        touched = frozenset({f"http://e/g{g}" for g in (0, step, 8 + step)})
+        edited, whole = tmp_path / str(step), tmp_path / f"whole{step}"
+        edited.mkdir()
+        whole.mkdir()
+        mine = dumps.write_dumps(
+            edited, after, tmp_path / "blocks", dumps.Previous(previous, before, touched)
+        )
+        theirs = dumps.write_dumps(whole, after)
+        for name in DUMPS:
+            assert (edited / name).read_bytes() == (whole / name).read_bytes(), (step, name)
+        assert mine["nquads_sha256"] == theirs["nquads_sha256"]
+        for name in ("dump.nq", "dump.trig"):
+            # One gzip member (a decoder that stops after the first, as browsers and curl do, reads it
+            # all), made of many copied chunks.
+            one_member = zlib.decompressobj(wbits=31)
+            unpacked = one_member.decompress((edited / f"{name}.gz").read_bytes())
+            assert unpacked == (edited / name).read_bytes() and one_member.eof and not one_member.unused_data
+        before, previous = after, edited
