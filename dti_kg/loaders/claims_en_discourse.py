@@ -33,7 +33,7 @@ from dti_kg.loaders.claims_en_mentions import (
     place_at,
 )
 from dti_kg.loaders.claims_en_sequences import read_sequences
-from dti_kg.loaders.findings import Finding, span_of
+from dti_kg.loaders.findings import Finding, over_run, span_of
 from dti_kg.loaders.rules import Lexicon, known_year, sentence_edition
 
 _I = regex.IGNORECASE
@@ -75,12 +75,7 @@ def _runs(text: str, findings: list[Finding]) -> list[Finding]:
             out.append(f)
             continue
         a, b = int(run.group("a")), int(run.group("b"))
-        years = list(range(a, b + 1))
-        if not 0 < b - a <= 4 or not all(known_year(y) for y in years):
-            out.append(f)
-            continue
-        span = span_of(text, f.span.start, run.end())
-        out.extend(replace(f, edition=y, span=span, rule=f"{f.rule}.run") for y in years)
+        out.extend(over_run(text, f, a, b, run.end(), known_year) or [f])
     return out
 
 

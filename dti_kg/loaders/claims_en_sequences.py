@@ -23,7 +23,9 @@ or fills in whose they are; what it cannot pair exactly it leaves alone:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 import regex
 
@@ -95,6 +97,8 @@ def _elliptical_indicators(text: str, lex: Lexicon, findings: list[Finding]) -> 
     return out
 
 
+_Item = TypeVar("_Item")
+
 # Between two "<ordinal> in <year>" items of one run: "50th in 2020 to 41st in 2021 and 30th in 2022"
 _NEXT_YEAR_ITEM = regex.compile(r"\s*,?\s*(?:(?:and\s+)?to|and|,)\s+(?:the\s+)?", _I)
 
@@ -108,13 +112,8 @@ def _ordinal_years(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
     out = list(findings)
     for sentence in dti_sentence_list(text, lex):
         names = {p.name for p in places_in(text, sentence.start, sentence.end, "en").places}
-        chains: list[list[regex.Match[str]]] = []
-        for m in item.finditer(text, sentence.start, sentence.end):
-            if chains and _NEXT_YEAR_ITEM.fullmatch(text, chains[-1][-1].end(), m.start()):
-                chains[-1].append(m)
-            else:
-                chains.append([m])
-        for chain in chains:
+        matches = list(item.finditer(text, sentence.start, sentence.end))
+        for chain in _chains(text, matches, _NEXT_YEAR_ITEM, lambda m: m.start(), lambda m: m.end()):
             years = [int(m.group("y")) for m in chain]
             if len(chain) < 2 or len(set(years)) != len(years) or len(names) > 1:
                 continue
@@ -149,6 +148,23 @@ def _ordinal_years(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
     return out
 
 
+def _chains(
+    text: str,
+    items: list[_Item],
+    gap: regex.Pattern[str],
+    start: Callable[[_Item], int],
+    end: Callable[[_Item], int],
+) -> list[list[_Item]]:
+    """Items in text order, grouped into runs whose neighbours are parted by nothing but ``gap``."""
+    chains: list[list[_Item]] = []
+    for it in items:
+        if chains and gap.fullmatch(text, end(chains[-1][-1]), start(it)):
+            chains[-1].append(it)
+        else:
+            chains.append([it])
+    return chains
+
+
 def _only_cohort(edition: int) -> int | None:
     """63 for an edition ranked before the 2025 merger alone; the 2024 edition was ranked both ways."""
     return 63 if edition < 2024 else None
@@ -174,14 +190,7 @@ def _indicator_ordinal_list(text: str, lex: Lexicon, findings: list[Finding]) ->
                 if t is not None and (n := lex.number(t.group("o"))):
                     items.append((x.start(), t.end(), key, n))
         items.sort()
-        chain: list[tuple[int, int, str, int]] = []
-        chains = []
-        for it in items:
-            if chain and _LIST_GAP.fullmatch(text, chain[-1][1], it[0]):
-                chain.append(it)
-            else:
-                chain = [it]
-                chains.append(chain)
+        chains = _chains(text, items, _LIST_GAP, lambda it: it[0], lambda it: it[1])
         named = places_in(text, sentence.start, sentence.end, "en").places
         done = {(f.indicator, f.sentence.start) for f in findings if f.measure == "rank"}
         for c in chains:
