@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from extract_helpers import article_claims
 
 from dti_kg.loaders.claims_vi import find_claims
 from dti_kg.loaders.extract import extract_path
@@ -257,3 +258,85 @@ def test_a_group_said_to_lead_gives_no_first_place():
         "và Cần Thơ (thứ 5)."
     )
     assert not [r for r in _read(text) if r[3] == 1]
+
+
+# Round 5 (blind dev excerpts): kinds of miss, each read by a general rule.
+
+
+def test_a_rank_with_its_bracketed_change_takes_the_index_of_the_clause_before():
+    # bug: "(tăng 5 bậc …)" in the rank's clause made it a clause of mixed values, so the rank and
+    # its change lost the index that the score clause before had named.
+    text = (
+        "Năm 2023, giá trị DTI về Kinh tế số của Nghệ An đạt 0,6197 và xếp hạng 24/63 tỉnh, thành phố "
+        "(tăng 05 bậc so với năm 2022)."
+    )
+    assert _read(text) == {
+        ("Nghệ An", "digital_economy", "score", Decimal("0.6197")),
+        ("Nghệ An", "digital_economy", "rank", 24),
+        ("Nghệ An", "digital_economy", "rank_change", 5),
+    }
+
+
+def test_an_index_list_pairs_with_its_ranks_across_a_few_words_before_lan_luot():
+    text = (
+        "Năm 2021, về xếp hạng chính quyền số, kinh tế số, xã hội số, thứ hạng của Nghệ An so với cả "
+        "nước lần lượt là 30, 12, 41."
+    )
+    assert _read(text) == {
+        ("Nghệ An", "digital_government", "rank", 30),
+        ("Nghệ An", "digital_economy", "rank", 12),
+        ("Nghệ An", "digital_society", "rank", 41),
+    }
+
+
+def test_an_index_list_before_lan_luot_gives_no_rank_without_a_rank_word():
+    # counts, not ranks: nothing before "lần lượt" says the numbers are ranks
+    text = "Năm 2021, số dịch vụ về chính quyền số, kinh tế số, xã hội số của Nghệ An lần lượt là 30, 12, 41."
+    assert _read(text) == set()
+
+
+def test_an_index_list_pairs_with_its_scores_and_keeps_the_rank_between():
+    # bug: the rank before the second part's "lần lượt" list was refused as an unpaired leftover
+    text = (
+        "Năm 2020, Chính quyền số của Cà Mau đạt giá trị là 0,3105, xếp hạng 51/63 tỉnh, thành phố; "
+        "Kinh tế số và Xã hội số đồng xếp hạng 58/63, đạt giá trị lần lượt là 0,1931 và 0,2021."
+    )
+    assert _read(text) == {
+        ("Cà Mau", "digital_government", "score", Decimal("0.3105")),
+        ("Cà Mau", "digital_government", "rank", 51),
+        ("Cà Mau", "digital_economy", "rank", 58),
+        ("Cà Mau", "digital_society", "rank", 58),
+        ("Cà Mau", "digital_economy", "score", Decimal("0.1931")),
+        ("Cà Mau", "digital_society", "score", Decimal("0.2021")),
+    }
+
+
+def test_a_ranking_of_part_of_a_year_is_no_dti_edition():
+    text = (
+        "Theo Bộ TT&TT, 6 tháng đầu năm 2023 xếp hạng hoạt động chính quyền số, hoạt động kinh tế số của "
+        "Nghệ An lần lượt là 15, 7 so với cả nước."
+    )
+    assert all(f.refusal for f in find_claims(text))
+    assert find_claims(text)
+
+
+def test_the_pillars_of_the_provincial_level_are_not_the_titles_province(tmp_path):
+    body = (
+        "Chỉ số DTI năm 2023 của Nghệ An đạt 0,7411 điểm, xếp hạng 7/63 tỉnh, thành phố.\n\n"
+        "Bộ đánh giá, giá trị chỉ số của cả 3 trụ cột chuyển đổi số cấp tỉnh đều có sự tăng trưởng: "
+        "Chỉ số Chính quyền số có giá trị 0,7240, tăng trưởng 11,9%."
+    )
+    claims = article_claims(tmp_path, body, title="Nghệ An vào Top 10 chuyển đổi số")
+    assert {(c[2], c[3]) for c in claims} == {("overall", "score"), ("overall", "rank")}
+
+
+def test_a_comma_without_its_space_still_ends_the_clause():
+    # bug: "58/63,đạt giá trị …" kept the score list in the rank's clause, so the shared rank was lost
+    text = (
+        "Năm 2020, Kinh tế số và Xã hội số của Cà Mau đồng xếp hạng 58/63,đạt giá trị lần lượt là "
+        "0,1931 và 0,2021."
+    )
+    assert {r for r in _read(text) if r[2] == "rank"} == {
+        ("Cà Mau", "digital_economy", "rank", 58),
+        ("Cà Mau", "digital_society", "rank", 58),
+    }

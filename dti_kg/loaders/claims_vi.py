@@ -152,10 +152,17 @@ def _guards() -> Guards:
             r"|[Dd]oanh\s+nghiệp|[Tt]ập\s+đoàn|[Cc]ông\s+ty|[Nn]gân\s+hàng"
             r"|cao\s+nhất|thấp\s+nhất|dẫn\s+đầu|đứng\s+đầu|cuối\s+bảng|tỉnh\s+bạn|lân\s+cận|láng\s+giềng"
             r"|[Cc]ác\s+tỉnh(?!\s*,?\s*thành)|nhiều\s+tỉnh|một\s+số\s+tỉnh"
+            # "giá trị chỉ số của cả 3 trụ cột chuyển đổi số cấp tỉnh đều …": the provinces as a whole
+            r"|trụ\s+cột[\p{L}\s]{0,30}cấp\s+tỉnh(?!\s+(?:của|tại)\s)"
             r"|[Tt]hủ\s+đô|[Vv]ùng|[Kk]hu\s+vực|[Mm]iền|Tây\s+Nguyên|[Đđ]ồng\s+bằng|[Tt]rung\s+du|[Dd]uyên\s+hải)"
             + _E
         ),
         respectively=c(r"lần\s+lượt", _I),
+        period=c(
+            _W + r"(?:\d{1,2}|sáu|chín)\s+tháng(?:\s+đầu)?\s+năm\s+20\d\d"
+            r"|quý\s+(?:[IV]{1,3}|[1-4])\s*(?:/|năm\s+)20\d\d",
+            _I,
+        ),
     )
 
 

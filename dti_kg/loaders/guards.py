@@ -32,6 +32,8 @@ class Guards:
     foreign_index: Callable[[str, int, int], bool]
     other_subject: regex.Pattern[str]  # the nation, a ministry, a district, a firm, "the leading province"
     respectively: regex.Pattern[str]  # "lần lượt", "respectively"
+    # "6 tháng đầu năm 2023", "quý I/2023": a ranking of part of a year is no DTI edition's
+    period: regex.Pattern[str] | None = None
 
 
 # (text, start, end) -> whether text[start:end] states an edition / names the DTI or an indicator
@@ -63,6 +65,8 @@ def refusal(
             return f"the value of {m.group(0)!r}, not of a DTI index"
     if g.foreign_index(text, sentence.start, upto):
         return "the value of another index named in the sentence"
+    if g.period is not None and g.period.search(text, sentence.start, upto):
+        return "a ranking of part of a year, not of a DTI edition"
     if not listed and g.respectively.search(sentence.text):
         return "a 'respectively' list whose names and values do not pair up"
     return None

@@ -568,10 +568,22 @@ def _respectively(
     return []
 
 
-def _respectively_indices(text: str, sentence: Piece, lex: Lexicon) -> list[tuple[str, int, int, int]]:
-    """ "chính quyền số, kinh tế số và xã hội số lần lượt xếp thứ 20, 12 và 15": (indicator, rank,
-    span start, span end) for each index of the list right before the verb, only when there are as
-    many ranks as indices."""
+# Between an index list and its "lần lượt": words only ("…, xã hội số, thứ hạng của tỉnh so với cả
+# nước lần lượt là 22, 9, 13"), never the end of a part of the sentence.
+_INDEX_LIST_GAP = regex.compile(r"[^;:.()\n]{0,60}")
+_SCORE_LIST_GAP = regex.compile(r"\s*(?:điểm\s*)?(?:,|;|và|and)\s*", regex.IGNORECASE)
+_RANK_WORD = regex.compile(r"(?<![\p{L}])(?:thứ\s+hạng|xếp|hạng|vị\s+trí|rank)", regex.IGNORECASE)
+
+
+def _respectively_indices(
+    text: str, sentence: Piece, lex: Lexicon
+) -> tuple[list[tuple[str, _Value]], tuple[int, int] | None]:
+    """ "chính quyền số, kinh tế số và xã hội số lần lượt xếp thứ 20, 12 và 15", "Kinh tế số và Xã
+    hội số …, đạt giá trị lần lượt là 0,1931 và 0,2021": (indicator, value) for each index of the
+    list before the verb, only when there are as many ranks (or scores) as indices. A few words may
+    stand between the list and the verb; they must not hold a value of the list's kind, and a rank
+    list after them needs a rank word before the verb. Also the span from the first index to the last
+    value."""
     for m in lex.respectively_verb.finditer(text, sentence.start, sentence.end):
         named = [
             (sentence.start + a, sentence.start + b, k)
@@ -581,23 +593,52 @@ def _respectively_indices(text: str, sentence: Piece, lex: Lexicon) -> list[tupl
         pos = m.start()
         for a, b, k in reversed(named):
             gap = text[b:pos]
-            if not (gap.strip() == "" if not chain else lex.list_separator.fullmatch(gap)):
+            if not (_INDEX_LIST_GAP.fullmatch(gap) if not chain else lex.list_separator.fullmatch(gap)):
                 break
             chain.insert(0, (a, b, k))
             pos = a
-        ranks: list[int] = []
-        end = m.end()
-        while (o := lex.ordinal.match(text, end, sentence.end)) and (n := lex.number(o.group("n"))):
-            ranks.append(n)
-            end = o.end()
-            sep = lex.list_separator.match(text, end, sentence.end)
-            if sep is None or not lex.ordinal.match(text, sep.end(), sentence.end):
-                break
-            end = sep.end()
+        if len(chain) < 2:
+            continue
+        gap = text[chain[-1][1] : m.start()]
         keys = [k for _, _, k in chain]
-        if len(chain) >= 2 and len(set(keys)) == len(keys) == len(ranks):
-            return [(k, n, chain[0][0], end) for k, n in zip(keys, ranks, strict=True)]
-    return []
+        values = _listed_scores(text, m.end(), sentence, lex)
+        if values and len(values) == len(keys) and not lex.score.search(gap):
+            rule = f"{lex.rule_prefix}.score.respectively-index"
+            found = [_Value("score", x, a, b, rule) for x, a, b in values]
+            where = (chain[0][0], values[-1][2])
+        else:
+            ranks: list[int] = []
+            end = m.end()
+            while (o := lex.ordinal.match(text, end, sentence.end)) and (n := lex.number(o.group("n"))):
+                ranks.append(n)
+                end = o.end()
+                sep = lex.list_separator.match(text, end, sentence.end)
+                if sep is None or not lex.ordinal.match(text, sep.end(), sentence.end):
+                    break
+                end = sep.end()
+            ranked = _RANK_WORD.search(text, sentence.start, m.end())
+            if gap.strip() and (regex.search(r"\d", gap) or not ranked):
+                continue
+            rule = f"{lex.rule_prefix}.rank.respectively-index"
+            found = [_Value("rank", n, chain[0][0], end, rule) for n in ranks]
+            where = (chain[0][0], end)
+        if len(set(keys)) == len(keys) == len(found):
+            return list(zip(keys, found, strict=True)), where
+    return [], None
+
+
+def _listed_scores(text: str, at: int, sentence: Piece, lex: Lexicon) -> list[tuple[Decimal, int, int]]:
+    """The scores listed from ``at`` ("0,1931 và 0,2021", "0,6683; 0,6647 và 0,5991 điểm")."""
+    out: list[tuple[Decimal, int, int]] = []
+    end = at
+    while (m := lex.score.match(text, end, sentence.end)) and (x := parse_score(m.group("x"))) is not None:
+        out.append((x.normalize(), m.start("x"), m.end("x")))
+        end = m.end()
+        sep = _SCORE_LIST_GAP.match(text, end, sentence.end)
+        if sep is None:
+            break
+        end = sep.end()
+    return out
 
 
 _NATIONAL_AFTER = regex.compile(
@@ -721,9 +762,13 @@ def find_in_sentence(
     listed_rule = "respectively" if listed else "tie"
     listed = listed or _tie_list(text, sentence, lex, places)
     listed_span = (listed[0][2], listed[0][3]) if listed else None
-    by_index = [] if listed else _respectively_indices(text, sentence, lex)
-    if by_index:
-        listed_span = (by_index[0][2], by_index[0][3])
+    by_index, index_span = ([], None) if listed else _respectively_indices(text, sentence, lex)
+    if by_index and index_span:
+        # a score list from its first score: a rank between the indices and the verb ("Kinh tế số và Xã
+        # hội số đồng xếp hạng 58/63, đạt giá trị lần lượt là …") stays the indices' own
+        first = by_index[0][1]
+        listed_span = (first.start, index_span[1]) if first.measure == "score" else index_span
+        env = replace(env, paired=listed_span)
     elif not listed and (unpaired := _respectively_numbers(text, sentence, lex)):
         listed_span = unpaired  # "A và B lần lượt xếp thứ 20, 12 và 15": no pairing, no value
     pending_changes: list[tuple[Piece, _Value, PlaceMention | None]] = []
@@ -755,8 +800,6 @@ def find_in_sentence(
             values = _list_ranks(text, clause, lex)
         if not several_years:
             values += _leaders(text, clause, lex, places)
-        if listed_span:
-            values = [v for v in values if not listed_span[0] <= v.start < listed_span[1]]
         if narrow:
             # "đứng thứ 17 cả nước …, đứng thứ 3 khu vực Nam Trung Bộ": a rank said to be national
             # stays beside the region's, as a rank over a cohort of provinces does
@@ -773,6 +816,8 @@ def find_in_sentence(
                 values += [v for v in _changes(text, clause, lex) if national_rank_at < v.start < narrow_from]
         else:
             values += _scores(text, clause, lex) + _changes(text, clause, lex)
+        if listed_span:
+            values = [v for v in values if not listed_span[0] <= v.start < listed_span[1]]
         if not values:
             # "…, về Xã hội số, Vĩnh Phúc xếp thứ 3": a clause naming one indicator and no value
             # is the topic of the clauses after it.
@@ -784,6 +829,9 @@ def find_in_sentence(
             continue
         values.sort(key=lambda v: v.start)
         measures = frozenset(v.measure for v in values)
+        # "xếp hạng 42/63 (tăng 5 bậc so với năm 2022)": a rank's own change does not make the clause
+        # one of mixed values.
+        core = [v for v in values if v.measure != "rank_change"] or values
         indicators: list[str] = []
         if len(keys) == 1:
             # "… và xã hội số. với DTI là 0,4874 điểm": the DTI named right before the value is its
@@ -827,12 +875,12 @@ def find_in_sentence(
             indicators = ["overall"]  # "…mức độ chuyển đổi số…, Thừa Thiên Huế xếp thứ 2/63 tỉnh thành"
         elif (
             previous is not None
-            and ("rank" in previous[1] or all(v.measure == "rank" for v in values))
-            and (all(v.measure == "score" for v in values) or all(v.measure == "rank" for v in values))
+            and ("rank" in previous[1] or all(v.measure == "rank" for v in core))
+            and (all(v.measure == "score" for v in core) or all(v.measure == "rank" for v in core))
             and (
                 not any(clause.start <= p.start < clause.end for p in places)
                 # "Hà Nội dẫn đầu cả nước, thứ 2 là TP Huế": a rank after a rank, another province
-                or ("rank" in previous[1] and all(v.measure == "rank" for v in values))
+                or ("rank" in previous[1] and all(v.measure == "rank" for v in core))
             )
         ):
             # "trụ cột kinh tế số xếp thứ 22, đạt 0,4552 điểm", "kinh tế số đạt 0,6647 điểm, xếp thứ 27"
@@ -907,9 +955,11 @@ def find_in_sentence(
         # "3 trụ cột gồm A, B và C lần lượt xếp thứ 20, 12 và 15": each index its rank, in order
         place = places[0] if places else None
         cohort = _era_cohort(place) or sentence_cohort
-        for key, n, start, end in by_index:
-            v = _Value("rank", n, start, end, f"{lex.rule_prefix}.rank.respectively-index", cohort=cohort)
-            findings.append(_finding(env, Piece(start, end, text[start:end]), v, key, place, cohort))
+        for key, v in by_index:
+            v = replace(v, cohort=cohort if v.measure == "rank" else None)
+            start, end = index_span or (v.start, v.end)
+            piece = Piece(start, end, text[start:end])
+            findings.append(_finding(env, piece, v, key, place, cohort, listed=True))
     listed_indicator = _sentence_indicator(sentence, lex, sentence_overall)
     if listed and listed_indicator and not narrow:
         for place, n, start, end in listed:
@@ -997,7 +1047,7 @@ def _coordinated(text: str, mentions: list[tuple[int, int, str]], values: list[_
 # One value for several indicators: "đều"/"cùng" (each named one has it), "dẫn đầu … ở/với (cả) 3
 # trụ cột", "đứng đầu về 4 chỉ số chính gồm …", "leads all three pillars".
 _SHARED = regex.compile(
-    r"(?<![\p{L}])(?:đều|cùng"
+    r"(?<![\p{L}])(?:đều|cùng|đồng(?=\s+(?:xếp|đứng|hạng|ở|giữ))"  # "A và B đồng xếp hạng 58/63"
     # "dẫn đầu ở cả 3 trụ cột", "đứng đầu về 4 chỉ số chính", "đứng đầu 4/8 chỉ số chính"
     r"|(?:(?:ở|với|về|trên|tại)\s+|(?<=(?:dẫn|đứng)\s+đầu\s+))(?:cả\s+)?"
     r"(?P<count>\d|hai|ba|bốn|năm|sáu|bảy|tám)\s*(?:/\s*\d\s*)?"
@@ -1228,6 +1278,7 @@ class _Env:
     years: list[tuple[int, int]]  # (position, year) of the editions the sentence names
     inherited_subject: str | None = None  # the nation or average the sentence before spoke of
     antecedent: str | None = None
+    paired: tuple[int, int] | None = None  # where an index list and its "lần lượt" values paired up
 
     def _aside_year(self, v: _Value, at: int) -> bool:
         """ "xếp thứ 24/63 (năm 2021: thứ 20/63)": a year in a bracket opened after the value, with a
@@ -1288,6 +1339,11 @@ def _finding(
     resp = g.respectively.search(env.text, env.sentence.start, env.sentence.end)
     own = place is not None and clause.start <= place.start < clause.end
     before_list = own and resp is not None and resp.start() >= clause.end
+    # "…, xếp hạng 51/63; Kinh tế số và Xã hội số … lần lượt là …": a value in an earlier part of the
+    # sentence, or outside a list that paired up, is not in the list
+    elsewhere = resp is not None and v.end <= resp.start() and ";" in env.text[v.end : resp.start()]
+    outside = env.paired is not None and not env.paired[0] <= v.start < env.paired[1]
+    before_list = before_list or elsewhere or outside
     value = (v.start, v.measure, listed or before_list)
     why = unclear or refusal(
         env.text, env.sentence, clause, value, g, _states_edition(env.lex), _names_dti(env.lex)

@@ -20,6 +20,7 @@ _SENTENCE_END = regex.compile(r"(?<=[.!?…])(?<!\b[Nn]o\.)\s+(?=[\p{Lu}\d\"“'
 _CLAUSE_BREAK = regex.compile(
     r"\s*[;:]\s*"
     r"|\s*,\s+(?!thành\b|thành phố\b)"
+    r"|(?<=\d),(?=\p{L})"  # "xếp hạng 58/63,đạt giá trị …": a comma with its space missing
     r"|\s+(?:và|and|while|whereas)\s+(?!\p{Lu}|cities\b|municipalities\b|thành\b)"
 )
 _TRIM = " \t\n,;:.-–()\"“”'"
