@@ -418,3 +418,71 @@ def test_the_three_pillars_scores_in_a_respectively_list(tmp_path):
         ("digital_economy", 0.6647),
         ("digital_society", 0.599),
     }
+
+
+# Round 5 (blind dev excerpts): kinds of miss, each read by a general rule.
+
+
+def test_indices_each_followed_by_their_own_rank_pair_in_order(tmp_path):
+    # bug: "Kinh tế số xếp hạng thứ 31 và Xã hội số xếp hạng thứ 11" was one clause with two indices
+    # and two ranks, refused as a guess
+    got = _claims(
+        tmp_path,
+        "Theo DTI 2023, Chính quyền số Long An xếp hạng thứ 7; Kinh tế số xếp hạng thứ 31 và Xã hội số "
+        "xếp hạng thứ 11.",
+    )
+    assert {(i, v) for _, _, i, m, v, _ in got if m == "rank"} == {
+        ("digital_government", 7),
+        ("digital_economy", 31),
+        ("digital_society", 11),
+    }
+    # two indices and one value stay a guess
+    got = _claims(tmp_path, "Theo DTI 2023, Kinh tế số xếp hạng thứ 31, Xã hội số của Long An tăng.")
+    assert not [c for c in got if c[2] == "digital_society"]
+
+
+def test_the_leaders_nationwide_scope_does_not_make_its_score_the_nations(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Theo bảng xếp hạng, Long An dẫn đầu cả nước về chuyển đổi số năm 2023 với giá trị 0,8340.",
+    )
+    assert ("long-an", 2023, "overall", "score", 0.834, None) in got
+    # the nation's own value is still not the province's
+    got = _claims(tmp_path, "Năm 2023, giá trị DTI của cả nước đạt 0,6500, Long An xếp thứ 8/63.")
+    assert not [c for c in got if c[3] == "score"]
+
+
+def test_first_in_a_counted_list_of_main_indices_is_first_in_each(tmp_path):
+    got = _claims(
+        tmp_path,
+        "Năm 2023, Long An xếp thứ nhất trong 2/8 chỉ số chính, bao gồm nhận thức số và thể chế số.",
+    )
+    assert {(i, v) for _, _, i, m, v, _ in got if m == "rank"} == {
+        ("digital_awareness", 1),
+        ("digital_institutions", 1),
+    }
+    # the count must match the list
+    got = _claims(
+        tmp_path, "Năm 2023, Long An xếp thứ nhất trong 3/8 chỉ số chính, bao gồm nhận thức số và thể chế số."
+    )
+    assert not [c for c in got if c[2] in ("digital_awareness", "digital_institutions")]
+
+
+def test_a_bare_the_city_as_subject_is_the_city_the_sentence_before_named(tmp_path):
+    body = (
+        "Theo DTI 2023, Cần Thơ xếp thứ 5/63. Đồng thời, thành phố tiếp tục đứng đầu cả 3 trụ cột chuyển "
+        "đổi số, gồm chính quyền số, kinh tế số và xã hội số."
+    )
+    got = _claims(tmp_path, body)
+    assert {(p, i, v) for p, _, i, m, v, _ in got if m == "rank"} == {
+        ("can-tho", "overall", 5),
+        ("can-tho", "digital_government", 1),
+        ("can-tho", "digital_economy", 1),
+        ("can-tho", "digital_society", 1),
+    }
+    # two cities named before: "thành phố" is neither
+    body = (
+        "Theo DTI 2023, Cần Thơ xếp thứ 5/63, Hải Phòng thứ 6/63. Đồng thời, thành phố tiếp tục đứng đầu "
+        "cả 3 trụ cột chuyển đổi số, gồm chính quyền số, kinh tế số và xã hội số."
+    )
+    assert not [c for c in _claims(tmp_path, body) if c[2] != "overall"]

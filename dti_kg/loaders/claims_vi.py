@@ -240,7 +240,9 @@ def lexicon() -> Lexicon:
         score_ok=_score_ok,
         # "điểm trung bình của địa phương này" is the province's own (mean-of-indices) score.
         score_reject=c(
-            r"trung\s+bình(?!\s+của\s+(?:địa\s+phương|tỉnh|thành\s+phố)\s+(?:này|ta))|bình\s+quân|quốc\s+gia|cả\s+nước",
+            r"trung\s+bình(?!\s+của\s+(?:địa\s+phương|tỉnh|thành\s+phố)\s+(?:này|ta))|bình\s+quân|quốc\s+gia"
+            # "dẫn đầu cả nước … với giá trị 0,8340": the leader's scope, not the nation's value
+            r"|(?<!(?:dẫn|đứng)\s+đầu\s+)cả\s+nước",
             _I,
         ),
         change=c(

@@ -487,6 +487,11 @@ _ANAPHOR = regex.compile(
     r"(?:Trong\s+đó,\s*)?(?P<a>Đây|Địa\s+phương\s+này|Tỉnh\s+này|Thành\s+phố\s+này)(?![\p{L}])"
     # "… Hà Nội xếp thứ 24/63. Trong đó, CQS xếp thứ 40/63": the parts of the province just named.
     r"|(?P<a>Trong\s+đó)(?=,)"
+    # "Đồng thời, thành phố tiếp tục đứng đầu …": a bare "the city/province" as the subject of a verb
+    r"|(?:(?:Đồng\s+thời|Ngoài\s+ra|Bên\s+cạnh\s+đó|Cùng\s+với\s+đó|Bên\s+cạnh),\s*)?"
+    r"(?P<a>[Tt]ỉnh|[Tt]hành\s+phố|[Đđ]ịa\s+phương)(?:\s+này)?"
+    r"(?=\s+(?:(?:cũng|đã|vẫn|còn|tiếp\s+tục|lần\s+đầu(?:\s+tiên)?)\s+)*"
+    r"(?:đứng|xếp|dẫn\s+đầu|đạt|giữ|vươn|tăng|giảm|tụt|nằm)(?![\p{L}]))"
 )
 
 
@@ -846,6 +851,16 @@ def find_in_sentence(
             previous = None
             continue
         elif keys:
+            if pairs := _alternating(mentions, values):
+                # "Kinh tế số xếp hạng thứ 31 và Xã hội số xếp hạng thứ 11": each index the value
+                # right after it
+                for key, v in pairs:
+                    place = cursor.place_for(v, clause)
+                    hint = v.cohort or _era_cohort(place) or sentence_cohort
+                    v = replace(v, cohort=v.cohort or (hint if v.measure == "rank" else None))
+                    findings.append(_finding(env, clause, v, key, place, hint))
+                previous = None
+                continue
             if not _coordinated(text, mentions, values, lex):
                 previous = None
                 continue  # two indicators in one clause: which value belongs to which is a guess
@@ -1044,12 +1059,25 @@ def _coordinated(text: str, mentions: list[tuple[int, int, str]], values: list[_
     return all(v.end <= first for v in values) or all(v.start >= last for v in values)
 
 
+def _alternating(mentions: list[tuple[int, int, str]], values: list[_Value]) -> list[tuple[str, _Value]]:
+    """ "A xếp thứ 31 và B xếp thứ 11": when a clause's indices and values alternate, one value after
+    each index, (index, value) for each; else []."""
+    named = sorted({(a, b, k) for a, b, k in mentions})
+    if len(named) < 2 or len(named) != len(values) or len({k for _, _, k in named}) != len(named):
+        return []
+    bounds = [a for a, _, _ in named[1:]] + [None]
+    for (_, b, _), v, limit in zip(named, values, bounds, strict=True):
+        if v.start < b or (limit is not None and v.end > limit):
+            return []
+    return [(k, v) for (_, _, k), v in zip(named, values, strict=True)]
+
+
 # One value for several indicators: "đều"/"cùng" (each named one has it), "dẫn đầu … ở/với (cả) 3
 # trụ cột", "đứng đầu về 4 chỉ số chính gồm …", "leads all three pillars".
 _SHARED = regex.compile(
     r"(?<![\p{L}])(?:đều|cùng|đồng(?=\s+(?:xếp|đứng|hạng|ở|giữ))"  # "A và B đồng xếp hạng 58/63"
     # "dẫn đầu ở cả 3 trụ cột", "đứng đầu về 4 chỉ số chính", "đứng đầu 4/8 chỉ số chính"
-    r"|(?:(?:ở|với|về|trên|tại)\s+|(?<=(?:dẫn|đứng)\s+đầu\s+))(?:cả\s+)?"
+    r"|(?:(?:ở|với|về|trên|tại|trong)\s+|(?<=(?:dẫn|đứng)\s+đầu\s+))(?:cả\s+)?"
     r"(?P<count>\d|hai|ba|bốn|năm|sáu|bảy|tám)\s*(?:/\s*\d\s*)?"
     r"(?P<kind>trụ\s+cột|chỉ\s+số(?:\s+chính)?)"
     r"|in\s+all\s+(?P<count_en>three|3)\s+(?P<kind_en>pillars))(?![\p{L}])",
