@@ -486,3 +486,15 @@ def test_a_bare_the_city_as_subject_is_the_city_the_sentence_before_named(tmp_pa
         "cả 3 trụ cột chuyển đổi số, gồm chính quyền số, kinh tế số và xã hội số."
     )
     assert not [c for c in _claims(tmp_path, body) if c[2] != "overall"]
+
+
+def test_a_text_dated_by_its_month_only_takes_the_edition_in_force_all_that_month(tmp_path):
+    # bug: " date 2023-04" (no day: no publication date) left "hiện … đứng thứ 9/63" without edition
+    path = tmp_path / "a.txt"
+    path.write_text(" date 2023-04 Hiện Long An đứng thứ 9/63 tỉnh về chuyển đổi số.\n", encoding="utf-8")
+    e = extract_path(path)
+    assert e.source.published is None
+    assert [(c.edition, c.value, c.edition_basis) for c in e.claims] == [(2021, 9, "inferred_from_date")]
+    # July 2023 saw DTI 2022 announced: which edition a July text means is unclear, so no claim
+    path.write_text(" date 2023-07 Hiện Long An đứng thứ 9/63 tỉnh về chuyển đổi số.\n", encoding="utf-8")
+    assert extract_path(path).claims == []

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import regex
@@ -27,6 +27,7 @@ from dti_kg.gazetteer import POST_MERGER, Unit, gazetteer
 from dti_kg.loaders import claims_en, claims_vi, facts, table_text, tables
 from dti_kg.loaders.documents import load_document
 from dti_kg.loaders.findings import EditionMention, Finding
+from dti_kg.loaders.metadata import find_published_month
 from dti_kg.loaders.places import find_places, resolve
 from dti_kg.loaders.rules import Lexicon, document_cohorts, edition_mentions
 from dti_kg.model import Candidate, Claim, EditionBasis, Extraction, ProvinceBasis, SourceDocument
@@ -66,6 +67,21 @@ def inferred_edition(published: date | None) -> int | None:
         return in_force.year
     year = published.year - 1
     return year if year in editions() else None
+
+
+def edition_date(doc: SourceDocument) -> date | None:
+    """The date the edition of a value that names none is inferred from: the publication date; else,
+    for a text dated by its month only (" date 2023-04"), the month's first day when the same edition
+    was in force all month (never a guess between two)."""
+    if doc.published is not None:
+        return doc.published
+    month = find_published_month(doc.text)
+    if month is None:
+        return None
+    first = date(month[0], month[1], 1)
+    last = date(month[0] + month[1] // 12, month[1] % 12 + 1, 1) - timedelta(days=1)
+    edition = inferred_edition(first)
+    return first if edition is not None and edition == inferred_edition(last) else None
 
 
 def resolve_edition(
@@ -173,7 +189,7 @@ def _claim(
     """The finding's claim, or None and why not (the problem alone; the caller says where)."""
     if finding.refusal:
         return None, finding.refusal
-    edition, edition_basis = resolve_edition(finding, mentions, doc.published)
+    edition, edition_basis = resolve_edition(finding, mentions, edition_date(doc))
     if edition is None or edition not in editions():
         return None, "the edition is not stated and the publication date is unknown"
     cohort, problem = _cohort(finding, edition)
@@ -217,7 +233,7 @@ def _candidate(
     but whose is not clear (several named, or the subject may be the nation, a ministry …)."""
     if finding.refusal or not (finding.ambiguous_place or finding.other_subject):
         return None  # not a province's value at all, or nothing to choose between
-    edition, edition_basis = resolve_edition(finding, mentions, doc.published)
+    edition, edition_basis = resolve_edition(finding, mentions, edition_date(doc))
     if edition is None or edition not in editions():
         return None
     cohort, problem = _cohort(finding, edition)
@@ -487,7 +503,7 @@ def extract_document(doc: SourceDocument) -> Extraction:
     derived = derive_previous_ranks(claims)
     known = {c.key() for c in claims}
     claims.extend(d for d in derived if d.key() not in known)
-    fact_list, fact_notes = facts.find_facts(doc, mentions, lambda: inferred_edition(doc.published))
+    fact_list, fact_notes = facts.find_facts(doc, mentions, lambda: inferred_edition(edition_date(doc)))
     notes.extend(fact_notes)
     if not claims:
         notes.append("no DTI claims: no rank, score or rank change is stated precisely enough")

@@ -132,6 +132,16 @@ def find_published(text: str) -> date | None:
     return None
 
 
+# The excerpt tool's prefix with a month only (" date 2023-04 Trước đây, …"): no publication date.
+_MONTH_PREFIX = regex.compile(r"\s*date\s+(20\d\d)-(0[1-9]|1[0-2])(?![-\d])")
+
+
+def find_published_month(text: str) -> tuple[int, int] | None:
+    """(year, month) of a text that opens with a month and no day (" date 2023-04 …"), else None."""
+    m = _MONTH_PREFIX.match(text)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
 def find_url(text: str) -> str | None:
     """The article's own address: a line holding nothing but a URL with a path (e.g. at the end of
     a saved page). "Nguồn: https://…" lines name the source site, not this article."""
