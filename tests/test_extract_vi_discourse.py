@@ -498,3 +498,19 @@ def test_a_text_dated_by_its_month_only_takes_the_edition_in_force_all_that_mont
     # July 2023 saw DTI 2022 announced: which edition a July text means is unclear, so no claim
     path.write_text(" date 2023-07 Hiện Long An đứng thứ 9/63 tỉnh về chuyển đổi số.\n", encoding="utf-8")
     assert extract_path(path).claims == []
+
+
+def test_a_conditional_view_of_the_same_results_is_not_a_plan(tmp_path):
+    # bug: "sẽ" after "Nếu xét chỉ số trước khi sáp nhập" refused the 63-cohort ranks as a target,
+    # and "chỉ số trước khi sáp nhập" was read as another index
+    body = (
+        "Theo DTI 2024, Hà Nội dẫn đầu 34 tỉnh, thành phố sau sáp nhập.\n\n"
+        "Nếu xét chỉ số trước khi sáp nhập, thứ hạng sẽ thay đổi đáng kể giữa các tỉnh, thành - với "
+        "TP.HCM đứng đầu và TP Đà Nẵng giữ vị trí thứ 2."
+    )
+    got = _claims(tmp_path, body)
+    assert ("ho-chi-minh", 2024, "overall", "rank", 1, 63) in got
+    assert ("da-nang", 2024, "overall", "rank", 2, 63) in got
+    # a future rank is still a target
+    body = "Theo DTI 2024, Hà Nội xếp thứ 3/63. Năm tới, Hà Nội sẽ xếp thứ 2/63."
+    assert {c[4] for c in _claims(tmp_path, body)} == {3}

@@ -114,7 +114,8 @@ _DTI_INDEX_TAIL = (
     + _INDICATOR_NAMES
     + r"|đánh\s+giá|mức\s+độ|chuyển\s+đổi\s+số"
     r"|CĐS|DTI|PDTI|giá\s+trị|chung|tổng|này|đó|của|là|trên|đạt|xếp|đứng|tăng|giảm|cao|thấp|về|năm|cấp|tỉnh"
-    r"|địa\s+phương|khác)"
+    r"|địa\s+phương|khác"
+    r"|(?:trước|sau)(?:\s+khi)?\s+(?:sáp\s+nhập|sắp\s+xếp))"  # "xét chỉ số trước khi sáp nhập"
     r"(?![\p{L}])|chính(?![\p{L}]|\s+(?:quyền\s+điện|phủ))|trụ\s+cột(?![\p{L}])"
 )
 _FOREIGN_INDEX = regex.compile(_W + r"chỉ\s+số\s+(?!" + _DTI_INDEX_TAIL + r")(?=\p{L})", _I)
@@ -129,7 +130,9 @@ def _guards() -> Guards:
     return Guards(
         plan=c(
             _W + r"(?:phấn\s+đấu|mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu|đặt\s+ra|hướng\s+(?:tới|đến)|dự\s+kiến"
-            r"|kỳ\s+vọng|quyết\s+tâm|cố\s+gắng|nhằm|sẽ|(?:đến|tới)\s+năm\s+20\d\d)" + _E,
+            r"|kỳ\s+vọng|quyết\s+tâm|cố\s+gắng|nhằm|(?:đến|tới)\s+năm\s+20\d\d"
+            # "Nếu xét chỉ số trước khi sáp nhập, thứ hạng sẽ …": the same results seen another way
+            r"|(?<!(?<![\p{L}])Nếu\s+(?:xét|tính)[^.;\n]{0,80})sẽ)" + _E,
             _I,
         ),
         relative_year=c(
