@@ -340,3 +340,15 @@ def test_a_comma_without_its_space_still_ends_the_clause():
         ("Cà Mau", "digital_economy", "rank", 58),
         ("Cà Mau", "digital_society", "rank", 58),
     }
+
+
+def test_a_rank_followed_by_a_contrast_is_still_a_rank():
+    # bug: "vị trí thứ 3 còn năm 2022 …" was refused because a word other than a cohort or scope
+    # followed the number
+    text = "Theo DTI, Cần Thơ năm 2021 xếp ở vị trí thứ 3 còn năm 2022, thành phố đứng ở vị trí thứ 2."
+    assert sorted((f.value, f.edition) for f in find_claims(text) if f.measure == "rank") == [
+        (2, 2022),
+        (3, 2021),
+    ]
+    # a number followed by another word is still no rank ("thứ 3 năm liên tiếp")
+    assert not find_claims("Theo DTI, Cần Thơ xếp thứ 3 năm liên tiếp.")

@@ -216,7 +216,8 @@ def lexicon() -> Lexicon:
         # "hạng 3 giải …") means the number is something else.
         rank_reject_after=c(
             r"\s*(?:[-–]\s*\d|đến\s+\d|tới\s+\d|%)|\s+(?!(?:cả|toàn|trên|trong|về|ở|với|so|tỉnh|địa|của|và"
-            r"|sau|trước|tăng|giảm|chung|bảng|xếp|đạt|là|thuộc|hiện|được|nhóm\s+chỉ\s+số|trụ|chỉ|điểm)"
+            # "xếp ở vị trí thứ 3 còn năm 2022 …": a contrast after the rank ends it
+            r"|sau|trước|tăng|giảm|chung|bảng|xếp|đạt|là|thuộc|hiện|được|nhóm\s+chỉ\s+số|trụ|chỉ|điểm|còn|nhưng)"
             r"(?![\p{L}]))\p{L}",
             _I,
         ),
