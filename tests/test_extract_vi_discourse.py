@@ -514,3 +514,12 @@ def test_a_conditional_view_of_the_same_results_is_not_a_plan(tmp_path):
     # a future rank is still a target
     body = "Theo DTI 2024, Hà Nội xếp thứ 3/63. Năm tới, Hà Nội sẽ xếp thứ 2/63."
     assert {c[4] for c in _claims(tmp_path, body)} == {3}
+
+
+def test_a_bare_province_after_a_year_is_the_province_the_sentence_before_named(tmp_path):
+    body = "Chỉ số DTI năm 2021 của Quảng Trị xếp thứ 45/63. Năm 2022, tỉnh vươn lên vị trí 38/63."
+    got = _claims(tmp_path, body)
+    assert ("quang-tri", 2022, "overall", "rank", 38, 63) in got
+    # the paragraph before does not lend its province
+    body = "Chỉ số DTI năm 2021 của Quảng Trị xếp thứ 45/63.\n\nNăm 2022, tỉnh vươn lên vị trí 38/63."
+    assert ("quang-tri", 2022, "overall", "rank", 38, 63) not in _claims(tmp_path, body)

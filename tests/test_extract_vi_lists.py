@@ -352,3 +352,23 @@ def test_a_rank_followed_by_a_contrast_is_still_a_rank():
     ]
     # a number followed by another word is still no rank ("thứ 3 năm liên tiếp")
     assert not find_claims("Theo DTI, Cần Thơ xếp thứ 3 năm liên tiếp.")
+
+
+def test_pillar_scores_after_lan_luot_dat_pair_in_order():
+    # bug: "lần lượt đạt" was no "respectively" verb, so the first score went to the last pillar
+    text = (
+        "Năm 2022, ba trụ cột chính quyền số, kinh tế số và xã hội số của Nghệ An lần lượt đạt 0,4512; "
+        "0,3810 và 0,3321 điểm."
+    )
+    assert _read(text) == {
+        ("Nghệ An", "digital_government", "score", Decimal("0.4512")),
+        ("Nghệ An", "digital_economy", "score", Decimal("0.381")),
+        ("Nghệ An", "digital_society", "score", Decimal("0.3321")),
+    }
+
+
+def test_a_ranks_nationwide_scope_does_not_make_the_score_after_it_the_nations():
+    text = "Theo kết quả đánh giá DTI năm 2023, Nghệ An đứng thứ 32 cả nước với 0,5012 điểm."
+    assert ("Nghệ An", "overall", "score", Decimal("0.5012")) in _read(text)
+    national = "Năm 2023, điểm DTI cả nước đạt 0,5012, Nghệ An thứ 32/63."
+    assert not [r for r in _read(national) if r[2] == "score"]

@@ -246,7 +246,7 @@ def lexicon() -> Lexicon:
         score_reject=c(
             r"trung\s+bình(?!\s+của\s+(?:địa\s+phương|tỉnh|thành\s+phố)\s+(?:này|ta))|bình\s+quân|quốc\s+gia"
             # "dẫn đầu cả nước … với giá trị 0,8340": the leader's scope, not the nation's value
-            r"|(?<!(?:dẫn|đứng)\s+đầu\s+)cả\s+nước",
+            r"|(?<!(?:dẫn|đứng)\s+đầu\s+|thứ\s+\d{1,2}(?:\s*/\s*\d\d)?\s+(?:trong\s+|trên\s+)?)cả\s+nước",
             _I,
         ),
         change=c(
@@ -295,7 +295,7 @@ def lexicon() -> Lexicon:
             _I,
         ),
         respectively_verb=c(
-            r"(?:đã\s+)?lần\s+lượt\s+(?:(?:xếp|đứng|giữ)(?:\s+ở)?|ở|là)(?:\s+(?:vị\s+trí|hạng))?(?:\s+thứ)?\s+(?=\S)"
+            r"(?:đã\s+)?lần\s+lượt\s+(?:(?:xếp|đứng|giữ)(?:\s+ở)?|ở|là|đạt(?:\s+giá\s+trị)?(?:\s+là)?)(?:\s+(?:vị\s+trí|hạng))?(?:\s+thứ)?\s+(?=\S)"
             # "Thanh Hóa, Điện Biên, Hà Tĩnh giữ vị trí thứ 5, 6, 7": as many ranks as names.
             r"|(?:giữ|xếp|đứng)(?:\s+ở)?(?:\s+(?:các\s+)?(?:vị\s+trí|hạng))?(?:\s+thứ)?\s+(?=\d{1,2}\s*(?:,|và)\s*\d)",
             _I,

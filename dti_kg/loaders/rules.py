@@ -488,7 +488,8 @@ _ANAPHOR = regex.compile(
     # "… Hà Nội xếp thứ 24/63. Trong đó, CQS xếp thứ 40/63": the parts of the province just named.
     r"|(?P<a>Trong\s+đó)(?=,)"
     # "Đồng thời, thành phố tiếp tục đứng đầu …": a bare "the city/province" as the subject of a verb
-    r"|(?:(?:Đồng\s+thời|Ngoài\s+ra|Bên\s+cạnh\s+đó|Cùng\s+với\s+đó|Bên\s+cạnh),\s*)?"
+    r"|(?:(?:Đồng\s+thời|Ngoài\s+ra|Bên\s+cạnh\s+đó|Cùng\s+với\s+đó|Bên\s+cạnh|Theo\s+đó|Như\s+vậy"
+    r"|Hiện\s+(?:nay|tại)|(?:Trong\s+)?[Nn]ăm\s+20\d\d),\s*)?"
     r"(?P<a>[Tt]ỉnh|[Tt]hành\s+phố|[Đđ]ịa\s+phương)(?:\s+này)?"
     r"(?=\s+(?:(?:cũng|đã|vẫn|còn|tiếp\s+tục|lần\s+đầu(?:\s+tiên)?)\s+)*"
     r"(?:đứng|xếp|dẫn\s+đầu|đạt|giữ|vươn|tăng|giảm|tụt|nằm)(?![\p{L}]))"
