@@ -372,3 +372,35 @@ def test_a_ranks_nationwide_scope_does_not_make_the_score_after_it_the_nations()
     assert ("Nghệ An", "overall", "score", Decimal("0.5012")) in _read(text)
     national = "Năm 2023, điểm DTI cả nước đạt 0,5012, Nghệ An thứ 32/63."
     assert not [r for r in _read(national) if r[2] == "score"]
+
+
+def test_names_with_their_ranks_after_one_rank_verb():
+    text = "Năm 2022, Thừa Thiên Huế xếp thứ 2 về chuyển đổi số, Quảng Ninh thứ 3 và Hà Nội thứ 4."
+    assert _read(text) == {
+        ("Thừa Thiên Huế", "overall", "rank", 2),
+        ("Quảng Ninh", "overall", "rank", 3),
+        ("Hà Nội", "overall", "rank", 4),
+    }
+    # no rank verb at all: a list of pairs is not read (see the adversarial probes)
+    assert _read("Kết quả DTI 2022: Bắc Ninh thứ 9, Bắc Giang thứ 20.") == set()
+
+
+def test_the_leader_of_a_named_index_after_the_verb():
+    assert _read("Theo DTI 2022, đứng đầu về chính quyền số là Đà Nẵng.") == {
+        ("Đà Nẵng", "digital_government", "rank", 1)
+    }
+
+
+def test_rank_shapes_la_n_of_63_and_up_n_places_to():
+    assert _read("Xếp hạng chuyển đổi số năm 2022 của tỉnh Gia Lai là 38/63.") == {
+        ("Gia Lai", "overall", "rank", 38)
+    }
+    assert _read("Năm 2022, chỉ số DTI của Gia Lai tăng 2 bậc lên thứ 6.") == {
+        ("Gia Lai", "overall", "rank", 6),
+        ("Gia Lai", "overall", "rank_change", 2),
+    }
+    assert ("Gia Lai", "overall", "rank_change", 7) in _read(
+        "Năm 2022, Gia Lai xếp thứ 38/63 về chỉ số DTI, cải thiện 7 bậc so với năm 2021."
+    )
+    # a count "là 38/63" without a rank word is no rank
+    assert _read("Năm 2022, số xã có điểm chuyển đổi số của Gia Lai là 38/63 xã.") == set()

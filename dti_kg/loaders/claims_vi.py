@@ -196,7 +196,8 @@ def lexicon() -> Lexicon:
             r"|thứ\s+hạng|(?<!bảng\s)(?<!thăng\s)(?<!tăng\s)(?<!nâng\s)(?<!xếp\s)hạng(?:\s+thứ)?"
             r"|vị\s+trí(?:\s+thứ|\s+số)?"  # "vị trí số 10"
             # "vươn lên thứ 25/63", "tụt xuống thứ 40"
-            r"|(?:vươn|leo|nhảy|tăng|tụt|rơi|lùi|giảm)\s+(?:lên|xuống)\s+(?:hạng\s+)?thứ)"
+            r"|(?:vươn|leo|nhảy|tăng|tụt|rơi|lùi|giảm)\s+(?:lên|xuống)\s+(?:hạng\s+)?thứ"
+            r"|(?<=(?:bậc|hạng)\s*,?\s*)(?:lên|xuống)\s+(?:hạng\s+)?thứ)"  # "tăng 2 bậc lên thứ 6"
             r"\s+(?:(?P<n>\d{1,2})(?!\d|[.,]\d)(?:\s*/\s*(?P<of>\d{1,3})(?!\d))?"
             r"|(?<=thứ\s+)(?P<n>nhất|nhì|hai|ba|tư|sáu|bảy|tám|chín|mười)(?![\p{L}\d])"
             r"|(?<=hạng\s+)(?P<n>nhất|nhì)(?![\p{L}\d])"
@@ -205,6 +206,13 @@ def lexicon() -> Lexicon:
             r"(?!\s+(?:trụ|chỉ|nhóm|tiêu|lĩnh|cấp|khối|bộ|tỉnh|địa|thành)))"
             r"|(?:(?<=^|[,;:]\s*)|(?<=\p{Ll}\s+))thứ\s+(?P<n>\d{1,2}|hai|ba|tư)(?=\s+là\s+(?:TP\.?\s*|tỉnh\s+)?\p{Lu})"
             r"|" + _W + r"xếp\s+(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)"
+            # "Xếp hạng chuyển đổi số năm 2022 của tỉnh là 38/63"
+            r"|(?<=(?:xếp\s+hạng|thứ\s+hạng)[^.;,]{0,80}\s)là\s+(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)"
+            # "A xếp thứ 2 …, Quảng Ninh thứ 3 và Hà Nội thứ 4": a name and its rank, the verb stated
+            # once before (a list with no verb at all stays unread)
+            r"|(?<=(?<![\p{L}])(?:xếp|đứng)[^.;:]{0,120}(?:,|(?<![\p{L}])và)\s+(?:TP\.?\s*)?"
+            r"\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){0,3}\s+)"
+            r"thứ\s+(?P<n>\d{1,2}|hai|ba|tư)(?![\p{L}\d/])"
             # "Xếp hạng DTI 2023 của Bình Định: thứ 17/63", "xếp cuối bảng (thứ 63/63)": over a cohort
             r"|" + _W + r"thứ\s+(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)"
             # elliptical, right after an index's name: "…, kinh tế số thứ 8, xã hội số thứ 10"
@@ -250,7 +258,7 @@ def lexicon() -> Lexicon:
             _I,
         ),
         change=c(
-            _W + r"(?:(?P<up>tăng|thăng|lên|vượt)|(?P<down>giảm|tụt|xuống|lùi))"  # "vượt 12 bậc"
+            _W + r"(?:(?P<up>tăng|thăng|lên|vượt|cải\s+thiện)|(?P<down>giảm|tụt|xuống|lùi))"  # "vượt 12 bậc"
             r"(?:\s+(?:vọt|mạnh|thêm|tới|đến|liền|hạng(?=\s+\S+\s+(?:bậc|hạng|vị\s+trí))))?\s+(?:hạng\s+)?"
             # "năm" is five only right before "bậc" ("tăng năm bậc"), never a year there
             r"(?P<n>\d{1,2}|một|hai|ba|bốn|năm(?=\s+bậc)|sáu|bảy|tám|chín|mười)\s+(?:bậc|hạng|vị\s+trí)" + _E,
@@ -462,7 +470,10 @@ def _ordered_tops(text: str, sentence: Piece, lex: Lexicon) -> list[Finding]:
 _LEADER_AFTER = regex.compile(
     r"(?<!nhóm\s)(?<!top\s)(?<!các\s)(?<!những\s)"
     r"(?:(?:dẫn|đứng)\s+đầu(?:\s+bảng(?:\s+xếp\s+hạng)?)?|vị\s+trí\s+(?:dẫn\s+đầu|số\s+1|thứ\s+nhất)"
-    r"|ngôi\s+đầu(?:\s+bảng)?)\s+(?:là|thuộc\s+về)\s+(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?(?=\p{Lu})",
+    r"|ngôi\s+đầu(?:\s+bảng)?)"
+    # "đứng đầu về chính quyền số là X"
+    r"(?:\s+về\s+(?:trụ\s+cột\s+|chỉ\s+số\s+)?(?:" + _INDICATOR_NAMES + r"))?"
+    r"\s+(?:là|thuộc\s+về)\s+(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?(?=\p{Lu})",
     _I,
 )
 
@@ -483,7 +494,7 @@ def _leader_named_after(text: str, sentence: Piece, lex: Lexicon) -> list[Findin
     places = find_places(text[m.end() : sentence.end], "vi")
     if not places or places[0].start != 0:
         return []
-    named = {k for _, _, k in clause_indicators(text[sentence.start : m.start()], lex)}
+    named = {k for _, _, k in clause_indicators(text[sentence.start : m.end()], lex)}
     if len(named) > 1 or not lex.dti_mark.search(text, 0, sentence.end):
         return []
     place = type(places[0])(m.end(), m.end() + places[0].end, places[0].name)
