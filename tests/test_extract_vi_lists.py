@@ -404,3 +404,20 @@ def test_rank_shapes_la_n_of_63_and_up_n_places_to():
     )
     # a count "là 38/63" without a rank word is no rank
     assert _read("Năm 2022, số xã có điểm chuyển đổi số của Gia Lai là 38/63 xã.") == set()
+
+
+def test_a_score_with_giá_trị_trung_bình_after_the_provinces_rank_is_its_own():
+    # bug: "xếp thứ 13 trong 63 tỉnh, thành phố trên cả nước … với giá trị trung bình ở mức 0,6383"
+    # was read as the nation's average ("cả nước", "trung bình")
+    text = (
+        "Theo đó Hải Dương đã tăng 1 bậc, vươn lên xếp thứ 13 trong 63 tỉnh, thành phố trên cả nước về "
+        "xếp hạng DTI 2022 với giá trị trung bình ở mức 0,6383."
+    )
+    assert ("Hải Dương", "overall", "score", Decimal("0.6383")) in _read(text)
+    # the nation's or the provinces' average stays no province's score
+    for national in (
+        "Theo DTI 2022, Hải Dương xếp thứ 13, với giá trị trung bình cả nước là 0,6012.",
+        "Theo DTI 2022, Hải Dương xếp thứ 13, cao hơn giá trị trung bình 0,6012.",
+        "Theo DTI 2022, Hải Dương xếp thứ 13, với giá trị trung bình của các tỉnh là 0,6012.",
+    ):
+        assert not [r for r in _read(national) if r[2] == "score"], national

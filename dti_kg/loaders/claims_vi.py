@@ -101,7 +101,7 @@ def _score_ok(text: str, m: regex.Match[str]) -> Decimal | None:
     points = bool(regex.match(r"\s*điểm" + _E, after))
     if token.startswith("1") and not points:
         return None
-    context = regex.search(r"(?:đạt|với|điểm|giá\s+trị|là)\s*(?:[\p{L}]+\s+){0,2}$", before, _I)
+    context = regex.search(r"(?:đạt|với|điểm|giá\s+trị|là|ở\s+mức)\s*(?:[\p{L}]+\s+){0,2}$", before, _I)
     return value.normalize() if (points or context) else None
 
 
@@ -250,11 +250,16 @@ def lexicon() -> Lexicon:
         cohort=c(r"(?<!\d)(?P<of>63|34)\s+(?:tỉnh|địa\s+phương)", _I),
         score=c(r"(?<![\d.,])(?P<x>[01][.,]\d{1,4})(?![.,]?\d)"),
         score_ok=_score_ok,
-        # "điểm trung bình của địa phương này" is the province's own (mean-of-indices) score.
+        # "điểm trung bình của địa phương này" is the province's own (mean-of-indices) score, and so is
+        # "xếp thứ 13 … với giá trị trung bình ở mức 0,6383"; "trung bình (của) cả nước/các tỉnh" is not.
         score_reject=c(
+            r"(?<!với\s+(?:giá\s+trị|điểm|số\s+điểm)\s+)"
             r"trung\s+bình(?!\s+của\s+(?:địa\s+phương|tỉnh|thành\s+phố)\s+(?:này|ta))|bình\s+quân|quốc\s+gia"
+            r"|(?:trung\s+bình|bình\s+quân)\s+(?:của\s+)?(?:cả\s+nước|toàn\s+quốc|chung|các)"
             # "dẫn đầu cả nước … với giá trị 0,8340": the leader's scope, not the nation's value
-            r"|(?<!(?:dẫn|đứng)\s+đầu\s+|thứ\s+\d{1,2}(?:\s*/\s*\d\d)?\s+(?:trong\s+|trên\s+)?)cả\s+nước",
+            # "63 tỉnh, thành phố trên cả nước": the cohort's scope
+            r"|(?<!(?:dẫn|đứng)\s+đầu\s+|thứ\s+\d{1,2}(?:\s*/\s*\d\d)?\s+(?:trong\s+|trên\s+)?"
+            r"|(?:tỉnh|thành\s+phố|thành|địa\s+phương)\s+(?:trên|trong)\s+)cả\s+nước",
             _I,
         ),
         change=c(
