@@ -421,3 +421,14 @@ def test_a_score_with_giá_trị_trung_bình_after_the_provinces_rank_is_its_own
         "Theo DTI 2022, Hải Dương xếp thứ 13, với giá trị trung bình của các tỉnh là 0,6012.",
     ):
         assert not [r for r in _read(national) if r[2] == "score"], national
+
+
+def test_a_sequence_after_an_indexs_leader_goes_on_with_that_index():
+    text = (
+        "Theo DTI 2022, ở trụ cột chính quyền số, Đà Nẵng dẫn đầu, tiếp theo là Thừa Thiên Huế và Quảng Ninh."
+    )
+    assert _read(text) == {
+        ("Đà Nẵng", "digital_government", "rank", 1),
+        ("Thừa Thiên Huế", "digital_government", "rank", 2),
+        ("Quảng Ninh", "digital_government", "rank", 3),
+    }

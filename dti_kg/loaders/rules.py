@@ -1496,15 +1496,19 @@ def _sequence(
     m = _SEQUENCE.search(text, sentence.start, sentence.end)
     if m is None:
         return []
+    # "Ở trụ cột chính quyền số, Đà Nẵng dẫn đầu, tiếp theo là A và B": a list after an index's rank
+    # in its own sentence goes on with that index
     anchors = [
         f
         for f in found
         if f.measure == "rank"
-        and f.indicator == "overall"
+        and (f.indicator == "overall" or f.sentence.start == sentence.start)
         and f.place
         and f.refusal is None
         and f.span.start < m.start()
     ]
+    if len({f.indicator for f in anchors if f.sentence.start == sentence.start}) > 1:
+        anchors = [f for f in anchors if f.indicator == "overall"]
     if m.group("after"):
         named = [p for p in places_in(text, m.start("after"), m.end("after"), lex.language).places]
         anchor = known.get(named[0].name) if len(named) == 1 else None
@@ -1538,7 +1542,7 @@ def _sequence(
         span = span_of(text, p.start, end)
         out.append(
             Finding(
-                "overall",
+                anchor.indicator,
                 "rank",
                 rank,
                 span,
@@ -1552,7 +1556,6 @@ def _sequence(
         )
         if score is not None:
             rule = f"{lex.rule_prefix}.score.sequence"
-            out.append(
-                Finding("overall", "score", score.normalize(), span, rule, sentence, anchor.edition, place=p)
-            )
+            key, x = anchor.indicator, score.normalize()
+            out.append(Finding(key, "score", x, span, rule, sentence, anchor.edition, place=p))
     return out
