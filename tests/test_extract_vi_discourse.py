@@ -523,3 +523,9 @@ def test_a_bare_province_after_a_year_is_the_province_the_sentence_before_named(
     # the paragraph before does not lend its province
     body = "Chỉ số DTI năm 2021 của Quảng Trị xếp thứ 45/63.\n\nNăm 2022, tỉnh vươn lên vị trí 38/63."
     assert ("quang-tri", 2022, "overall", "rank", 38, 63) not in _claims(tmp_path, body)
+
+
+def test_a_bare_tinh_is_not_the_city_the_sentence_before_named(tmp_path):
+    # "tỉnh" is a province, never a centrally-run city: not Đà Nẵng's 20th
+    body = "Theo DTI 2022, Đà Nẵng dẫn đầu cả nước. Tỉnh xếp thứ 20/63."
+    assert ("da-nang", 2022, "overall", "rank", 20, 63) not in _claims(tmp_path, body)

@@ -16,6 +16,7 @@ from itertools import pairwise
 
 import regex
 
+from dti_kg.gazetteer import POST_MERGER, gazetteer
 from dti_kg.loaders.findings import EditionMention, Finding, span_of
 from dti_kg.loaders.guards import Guards, other_subject, refusal
 from dti_kg.loaders.places import PlaceMention, is_known, places_in
@@ -496,6 +497,14 @@ _ANAPHOR = regex.compile(
 )
 
 
+def _agrees(anaphor: str, name: str) -> bool:
+    """ "thành phố" means a centrally-run city, "tỉnh" a province ("Đà Nẵng dẫn đầu. Tỉnh xếp thứ
+    20" is not Đà Nẵng's 20th); "Đây", "địa phương" either."""
+    kind = {"tỉnh": "tinh", "thành phố": "thanh-pho"}.get(regex.sub(r"\s+", " ", anaphor.lower()))
+    unit = gazetteer().lookup(name) or gazetteer().lookup(name, POST_MERGER)
+    return kind is None or unit is None or unit.unit_type == kind
+
+
 def _leaders(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMention]) -> list[_Value]:
     """ "Đà Nẵng dẫn đầu với 0,8002 điểm", "HCM City led with 0.8373": rank 1, only when a province
     is the subject right before the verb (not "Bộ Tài chính dẫn đầu", "nhóm dẫn đầu")."""
@@ -711,7 +720,7 @@ def find_in_sentence(
     anaphor = _ANAPHOR.match(text, sentence.start, sentence.end) or _ANAPHOR_INNER.search(
         text, sentence.start, sentence.end
     )
-    if not places and anaphor and context.subject:
+    if not places and anaphor and context.subject and _agrees(anaphor.group("a"), context.subject):
         places = [PlaceMention(anaphor.start("a"), anaphor.end("a"), context.subject)]
     parts = clauses(text, sentence)
     # Indicators named after a reason ("…, driven by three pillars of A, B and C") are not the
