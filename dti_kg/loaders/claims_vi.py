@@ -132,7 +132,7 @@ def _guards() -> Guards:
             _W + r"(?:phấn\s+đấu|mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu|đặt\s+ra|hướng\s+(?:tới|đến)|dự\s+kiến"
             r"|kỳ\s+vọng|quyết\s+tâm|cố\s+gắng|nhằm|(?:đến|tới)\s+năm\s+20\d\d"
             # "Nếu xét chỉ số trước khi sáp nhập, thứ hạng sẽ …": the same results seen another way
-            r"|(?<!(?<![\p{L}])Nếu\s+(?:xét|tính)[^.;\n]{0,80})sẽ)" + _E,
+            r"|(?=sẽ)(?<!(?<![\p{L}])Nếu\s+(?:xét|tính)[^.;\n]{0,80})sẽ)" + _E,
             _I,
         ),
         relative_year=c(
@@ -207,10 +207,10 @@ def lexicon() -> Lexicon:
             r"|(?:(?<=^|[,;:]\s*)|(?<=\p{Ll}\s+))thứ\s+(?P<n>\d{1,2}|hai|ba|tư)(?=\s+là\s+(?:TP\.?\s*|tỉnh\s+)?\p{Lu})"
             r"|" + _W + r"xếp\s+(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)"
             # "Xếp hạng chuyển đổi số năm 2022 của tỉnh là 38/63"
-            r"|(?<=(?:xếp\s+hạng|thứ\s+hạng)[^.;,]{0,80}\s)là\s+(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)"
+            r"|(?=là\s)(?<=(?:xếp\s+hạng|thứ\s+hạng)[^.;,]{0,80}\s)là\s+(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)"
             # "A xếp thứ 2 …, Quảng Ninh thứ 3 và Hà Nội thứ 4": a name and its rank, the verb stated
             # once before (a list with no verb at all stays unread)
-            r"|(?<=(?<![\p{L}])(?:xếp|đứng)[^.;:]{0,120}(?:,|(?<![\p{L}])và)\s+(?:TP\.?\s*)?"
+            r"|(?=thứ\s)(?<=(?<![\p{L}])(?:xếp|đứng)[^.;:]{0,120}(?:,|(?<![\p{L}])và)\s+(?:TP\.?\s*)?"
             r"\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){0,3}\s+)"
             r"thứ\s+(?P<n>\d{1,2}|hai|ba|tư)(?![\p{L}\d/])"
             # "Xếp hạng DTI 2023 của Bình Định: thứ 17/63", "xếp cuối bảng (thứ 63/63)": over a cohort
@@ -253,12 +253,12 @@ def lexicon() -> Lexicon:
         # "điểm trung bình của địa phương này" is the province's own (mean-of-indices) score, and so is
         # "xếp thứ 13 … với giá trị trung bình ở mức 0,6383"; "trung bình (của) cả nước/các tỉnh" is not.
         score_reject=c(
-            r"(?<!với\s+(?:giá\s+trị|điểm|số\s+điểm)\s+)"
+            r"(?=trung)(?<!với\s+(?:giá\s+trị|điểm|số\s+điểm)\s+)"
             r"trung\s+bình(?!\s+của\s+(?:địa\s+phương|tỉnh|thành\s+phố)\s+(?:này|ta))|bình\s+quân|quốc\s+gia"
             r"|(?:trung\s+bình|bình\s+quân)\s+(?:của\s+)?(?:cả\s+nước|toàn\s+quốc|chung|các)"
             # "dẫn đầu cả nước … với giá trị 0,8340": the leader's scope, not the nation's value
             # "63 tỉnh, thành phố trên cả nước": the cohort's scope
-            r"|(?<!(?:dẫn|đứng)\s+đầu\s+|thứ\s+\d{1,2}(?:\s*/\s*\d\d)?\s+(?:trong\s+|trên\s+)?"
+            r"|(?=cả\s)(?<!(?:dẫn|đứng)\s+đầu\s+|thứ\s+\d{1,2}(?:\s*/\s*\d\d)?\s+(?:trong\s+|trên\s+)?"
             r"|(?:tỉnh|thành\s+phố|thành|địa\s+phương)\s+(?:trên|trong)\s+)cả\s+nước",
             _I,
         ),
