@@ -6,6 +6,7 @@ sentence does not state, fails here."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -222,3 +223,36 @@ def test_hue_city_for_dti_2024_without_a_cohort_is_the_city(tmp_path):
     # Thừa Thiên Huế (a tỉnh of the 63) became TP Huế in 2025: "Hue City" names the city.
     got = _claims(tmp_path, "In the 2024 DTI, Hanoi leads the country, followed by Hue City in second place.")
     assert ("hue-2025", 2024, "overall", "rank", 2, None) in got
+
+
+def _dated_claims(tmp_path, body: str, published: str | None) -> set[Row]:
+    path = tmp_path / "a.txt"
+    path.write_text(f"Digital transformation news\n\n{body}\n", encoding="utf-8")
+    meta = {"url": "https://example.org/a", "published": published, "outlet": None, "title": None}
+    (tmp_path / "a.meta.json").write_text(json.dumps(meta | {"language": "en"}), encoding="utf-8")
+    e = extract_path(path)
+    return {(c.province, c.edition, c.indicator, c.measure, c.value, c.cohort) for c in e.claims}
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        # Round 5 (blind set): "last year" is the year before publication once that edition is out
+        # (before: always refused as "the edition is unclear").
+        ("2023-09-20", {_rank("ninh-thuan", 2022, 18)}),
+        # In March 2023 DTI 2022 had not been announced: which edition "last year" means is unclear.
+        ("2023-03-01", set()),
+        (None, set()),
+    ],
+)
+def test_last_year_is_the_year_before_publication(tmp_path, published, expected):
+    body = "Last year, Ninh Thuan ranked 18th in the provincial digital transformation index."
+    assert _dated_claims(tmp_path, body, published) == expected
+
+
+def test_last_year_beside_another_time_stays_refused(tmp_path):
+    body = (
+        "Last year, Ninh Thuan ranked 18th in the provincial digital transformation index; this year it "
+        "ranked 12th."
+    )
+    assert _dated_claims(tmp_path, body, "2023-09-20") == set()

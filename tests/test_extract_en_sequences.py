@@ -242,6 +242,104 @@ CASES = [
         {_rank("quang-tri", 2023, 2), _rank("da-nang", 2023, 1)},
     ),
     (
+        # Round 5 (blind set): "for" before an indicator is a list item as "in" is (before: only the first).
+        "ordinals-for-each-indicator",
+        "In the 2022 DTI, Tay Ninh was ranked 9th for digital government, 31st for digital economy, and 17th "
+        "for digital society.",
+        {
+            _rank("tay-ninh", 2022, 9, "digital_government"),
+            _rank("tay-ninh", 2022, 31, "digital_economy"),
+            _rank("tay-ninh", 2022, 17, "digital_society"),
+        },
+    ),
+    (
+        # "for" before something else is no list item of the DTI.
+        "an-ordinal-for-something-else-is-no-list-item",
+        "In the 2022 DTI, Tay Ninh was ranked 9th in digital government and 3rd for online payments.",
+        {_rank("tay-ninh", 2022, 9, "digital_government")},
+    ),
+    (
+        # Before: "nationally" after the ordinal made it no rank.
+        "nationally-after-the-ordinal",
+        "In 2021, Soc Trang ranked 40th nationally in terms of digital transformation.",
+        {_rank("soc-trang", 2021, 40)},
+    ),
+    (
+        "nationally-in-another-ranking-is-refused",
+        "In 2021, Soc Trang ranked 40th nationally in rice exports, its digital transformation officials "
+        "said.",
+        set(),
+    ),
+    (
+        # Before: the region named after it made the national rank look like the region's.
+        "a-national-rank-beside-a-regional-one",
+        "In 2021, Soc Trang ranked 40th among cities and provinces nationwide in digital transformation and "
+        "fifth among localities in the Mekong Delta region.",
+        {_rank("soc-trang", 2021, 40)},
+    ),
+    (
+        # Before: "the province" after a body's name was taken for a second subject (sent to review).
+        "the-province-of-the-body-that-speaks",
+        "A deputy director of the Soc Trang Department of Information and Communications said that in 2021, "
+        "the province ranked 40th in digital transformation.",
+        {_rank("soc-trang", 2021, 40)},
+    ),
+    (
+        # A province with a value of its own is another subject: "the province" stays unresolved.
+        "the-province-after-a-province-with-its-own-value",
+        "Compared with Bac Lieu (20th), the province ranked 40th in the 2021 DTI.",
+        {_rank("bac-lieu", 2021, 20)},
+    ),
+    (
+        # Before: "component index" always read as another index.
+        "an-indicators-component-index-is-the-dtis",
+        "In 2023, Soc Trang ranked 40th in the DTI, with the digital institutions component index ranking "
+        "third in the country.",
+        {_rank("soc-trang", 2023, 40), _rank("soc-trang", 2023, 3, "digital_institutions")},
+    ),
+    (
+        "another-component-index-stays-refused",
+        "In 2023, Soc Trang ranked 40th in the DTI, with the online payment component index ranking third.",
+        {_rank("soc-trang", 2023, 40)},
+    ),
+    (
+        # Before: a score on a 100- or 1,000-point scale was no score.
+        "scores-on-a-100-and-a-1000-point-scale",
+        "In 2021, the DTI of Soc Trang reached 452.7/1,000 points. The index group on Human Resources "
+        "reached 61.5/100 points. The index group on Provincial Infrastructure reached 38/100 points.",
+        {
+            ("soc-trang", 2021, "overall", "score", Decimal("0.4527"), None),
+            ("soc-trang", 2021, "digital_human_resources", "score", Decimal("0.615"), None),
+            ("soc-trang", 2021, "digital_infrastructure", "score", Decimal("0.38"), None),
+        },
+    ),
+    (
+        "a-threshold-on-a-1000-point-scale-is-no-score",
+        "In 2021, Soc Trang's DTI was ranked 40th; every province needs at least 500/1,000 points.",
+        {_rank("soc-trang", 2021, 40)},
+    ),
+    (
+        # Before: the lines after the one naming the year and the province gave neither (no date).
+        "the-passages-year-and-province-carry-to-the-next-lines",
+        "In 2020, Soc Trang's DTI ranked 50th out of 63. In 2021, Soc Trang reached 452.7/1,000 points.\n"
+        "Results by index group:\n"
+        "The index group on Digital Institutions reached 40/100 points. The index group on Cyber Security "
+        "reached 17.5/100 points.",
+        {
+            _rank("soc-trang", 2020, 50),
+            ("soc-trang", 2021, "overall", "score", Decimal("0.4527"), None),
+            ("soc-trang", 2021, "digital_institutions", "score", Decimal("0.4"), None),
+            ("soc-trang", 2021, "cybersecurity", "score", Decimal("0.175"), None),
+        },
+    ),
+    (
+        # Two provinces named in the passage: the unnamed value is nobody's.
+        "two-provinces-before-leave-the-value-unnamed",
+        "In 2021, Soc Trang and Bac Lieu presented their DTI results.\n"
+        "The index group on Digital Institutions reached 40/100 points.",
+        set(),
+    ),
+    (
         "a-national-value-is-nobodys",
         "Quang Tri ranked 33rd in the 2022 DTI. The national DTI reached 0.71, while the provincial average "
         "was 0.5763.",

@@ -92,8 +92,9 @@ _INDICATORS = (
     (r"digital\s+soci(?:ety|al)\s+activit(?:y|ies)", "digital_society_activity"),
     (r"digital\s+(?:transformation\s+)?(?:awareness|cognition)", "digital_awareness"),
     (r"digital\s+institution(?:s|al)?", "digital_institutions"),
-    (r"digital\s+infrastructure", "digital_infrastructure"),
-    (r"digital\s+human\s+resources|digital\s+workforce", "digital_human_resources"),
+    # "The index group on Provincial Infrastructure", "… on Human Resources" (the index's own capitals)
+    (r"digital\s+infrastructure|provincial\s+infrastructure", "digital_infrastructure"),
+    (r"digital\s+human\s+resources|digital\s+workforce|(?-i:Human\s+Resources)", "digital_human_resources"),
     (
         r"cyber\s*security|cyber\s*information\s+security|(?:network\s+)?information\s+security",
         "cybersecurity",
@@ -124,12 +125,20 @@ def _score_ok(text: str, m: regex.Match[str]) -> Decimal | None:
         value = Decimal(m.group("x"))
     except InvalidOperation:
         return None
+    scale = m.groupdict().get("scale")
+    if scale:  # "69.66/100 points", "394.13/1,000 points": the same score on the 0..1 scale
+        if _AT_LEAST.search(text, max(0, m.start("x") - 20), m.start("x")):
+            return None  # "≥ 800/1,000 points": a threshold
+        value = value / Decimal(scale.replace(",", "").replace(".", ""))
     after = text[m.end("x") : m.end("x") + 40]
     if not Decimal(0) <= value <= Decimal(1) or _NOT_A_SCORE_AFTER.match(after):
         return None
     if _NOT_A_SCORE_BEFORE.search(text, max(0, m.start("x") - 40), m.start("x")):
         return None
     return value.normalize()
+
+
+_AT_LEAST = regex.compile(r"(?:[≥>]|\bat\s+least|\bmore\s+than|\bover|\babove)\s*$", _I)
 
 
 # A change ("an increase of 0.12"), a difference ("0.1 points above the average"), a threshold
@@ -183,7 +192,10 @@ def _guards() -> Guards:
         ),
         foreign_topic=c(
             r"\b(?:e-?government|(?:online\s+)?public\s+services?|administrative\s+procedures?|IT\s+application"
-            r"|ICT|readiness|component\s+ind(?:ex|ices)|sub-?ind(?:ex|ices)|rates?|ratios?|shares?|proportion"
+            # "the digital awareness component index" is an indicator of the DTI, not another index
+            r"|ICT|readiness"
+            r"|(?<!(?:" + _INDICATOR_NAMES + r")\s+)(?:component\s+ind(?:ex|ices)|sub-?ind(?:ex|ices))"
+            r"|rates?|ratios?|shares?|proportion"
             r"|percentage)\b",
             _I,
         ),
@@ -244,7 +256,7 @@ def lexicon() -> Lexicon:
         # After a rank come its cohort, scope or indicator; any other word ("the 3rd meeting", "2nd
         # consecutive year") means the ordinal is something else.
         rank_reject_after=c(
-            r"\s*(?:[-–]\s*\d|to\s+\d)|\s+(?!(?:out|among|of|nationwide|overall|in|with|and|on|for|after|behind"
+            r"\s*(?:[-–]\s*\d|to\s+\d)|\s+(?!(?:out|among|of|nationwide|nationally|overall|in|with|and|on|for|after|behind"
             r"|place|position|spot|across|the|by|at|while|scoring|a|only\s+to"
             # "rose to 5th from 8th place" (not "5th from the bottom")
             r"|from\s+(?:the\s+)?" + _ORDINAL + r")(?![\p{L}]))\p{L}",
@@ -252,7 +264,9 @@ def lexicon() -> Lexicon:
         ),
         rank_list_item=c(
             r"(?<![\d/.,])(?P<n>\d{1,2})(?:st|nd|rd|th)?\s*/\s*(?P<of>63|34)(?!\d)"
-            r"|(?<![\p{L}\d/.,])(?P<n>" + _ORDINAL + r")\s+(?=in\s|among\s)",
+            r"|(?<![\p{L}\d/.,])(?P<n>" + _ORDINAL + r")\s+(?=in\s|among\s"
+            # "12th for digital government, 22nd for digital economy": "for" only before an indicator
+            r"|for\s+(?:the\s+)?(?:" + _INDICATOR_NAMES + r"))",
             _I,
         ),
         aside=c(r",\s+(?:which|who|where|that)\b[^,;.]*,", _I),
@@ -276,6 +290,9 @@ def lexicon() -> Lexicon:
         score=c(
             r"(?:scor(?:ed|ing|e\s+of)|score(?:\s+(?:in|for)\s+20\d\d)?\s+(?:was|is|stood\s+at)|with|reach(?:ed|ing)|achiev(?:ed|ing)|at|of)\s+(?:a\s+score\s+of\s+)?"
             r"(?P<x>0\.\d{1,4}|1\.0{1,4})(?![\d.])"
+            # on a 100- or 1,000-point scale: "reached 69.66/100 points", "to only reach 394.13/1,000 points"
+            r"|(?:scor(?:ed|ing|e\s+of)|score\s+(?:was|is)|reach(?:ed|ing|es)?|achiev(?:ed|ing|es)|with)\s+"
+            r"(?:only\s+)?(?P<x>\d{1,3}(?:\.\d{1,2})?)\s*/\s*(?P<scale>100|1[,.]000)(?=\s*points?\b)"
             # a list without verbs: "digital economy 0.3019 points"
             r"|(?<=\p{L})\s+(?P<x>0\.\d{1,4})(?=\s+points?\b)"
             # "The DTI of Nghe An in 2022 was 0.5612": "was" a score only right after the index or its value

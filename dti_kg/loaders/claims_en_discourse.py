@@ -34,7 +34,9 @@ from dti_kg.loaders.claims_en_mentions import (
 )
 from dti_kg.loaders.claims_en_sequences import read_sequences
 from dti_kg.loaders.findings import Finding, over_run, span_of
-from dti_kg.loaders.rules import Lexicon, known_year, sentence_edition
+from dti_kg.loaders.guards import YEAR_BEFORE
+from dti_kg.loaders.rules import Lexicon, known_year, sentence_edition, sentence_years
+from dti_kg.loaders.segments import Piece
 
 _I = regex.IGNORECASE
 
@@ -118,6 +120,56 @@ def _next_year(text: str, findings: list[Finding]) -> list[Finding]:
             years = [int(y) for y in _YEAR.findall(before[cut:])]
             if years and known_year(years[-1] + 1):
                 f = replace(f, edition=years[-1] + 1, rule=f"{f.rule}.next-year")
+        out.append(f)
+    return out
+
+
+# Any other time in the sentence ("this year", "in 2023", "now") makes "last year" one of two times.
+_OTHER_TIME = regex.compile(
+    r"(?<!\d)20\d\d(?!\d)|\b(?:this|current|following|next)\s+year\b|\b(?:now|currently|so\s+far|at\s+present"
+    r"|previously|earlier|before|since|respectively)\b",
+    _I,
+)
+
+
+def _last_year(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
+    """ "Last year, it ranked 12th": the year before publication (``extract`` checks that edition had
+    been announced by then), when "last year" is the one time the sentence names, before the value."""
+    out = []
+    for f in findings:
+        s = f.sentence
+        times = list(lex.guards.relative_year.finditer(text, s.start, s.end))
+        if (
+            f.refusal == YEAR_BEFORE
+            and len(times) == 1
+            and times[0].end() <= f.span.start
+            and _LAST_YEAR.fullmatch(times[0].group(0))
+            and not _OTHER_TIME.search(text, s.start, s.end)
+        ):
+            f = replace(f, refusal=None, years_before_publication=1, rule=f"{f.rule}.last-year")
+        out.append(f)
+    return out
+
+
+_LAST_YEAR = regex.compile(r"last\s+year|(?:the\s+)?previous\s+year|(?:the\s+)?prior\s+year", _I)
+
+
+_PASSAGE_LINES = 3  # the sentence's own line and the two before it
+
+
+def _passage_year(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
+    """A value in a sentence without a year or another time: the last edition year named before it in
+    its line or the two lines before (``extract`` uses it only when nothing else gives the edition)."""
+    out = []
+    for f in findings:
+        s = f.sentence
+        if f.edition is None and f.refusal is None and not _OTHER_TIME.search(text, s.start, s.end):
+            start = s.start
+            for _ in range(_PASSAGE_LINES):
+                start = text.rfind("\n", 0, max(0, start - 1)) + 1
+            years = sentence_years(text, Piece(start, s.start, text[start : s.start]), lex)
+            if years:
+                f = replace(f, passage_year=years[-1][1])
         out.append(f)
     return out
 
@@ -223,7 +275,7 @@ def _ranked_object(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
 # when it names nothing of the DTI (no indicator, no DTI word, no cohort or edition), it is another
 # ranking's.
 _RANKED_IN = regex.compile(
-    r"\s*(?:place|position|spot)?\s*(?:nationwide\s+|overall\s+|in\s+the\s+country\s+)?(?:in|for|on)\s+"
+    r"\s*(?:place|position|spot)?\s*(?:nationwide\s+|nationally\s+|overall\s+|in\s+the\s+country\s+)?(?:in|for|on)\s+"
     r"(?:terms\s+of\s+)?(?P<what>[^,.;:()]{3,80})",
     _I,
 )
@@ -297,6 +349,7 @@ def read_on(text: str, findings: list[Finding], lex: Lexicon) -> list[Finding]:
     """The findings with runs of years split into editions, relative years resolved, lists paired
     (``claims_en_lists``), earlier ranks and idioms read, and values of another ranking or in a clause
     the excerpt cuts off refused."""
-    found = pair_lists(text, lex, _next_year(text, _runs(text, findings)))
+    found = _last_year(text, lex, _next_year(text, _runs(text, findings)))
+    found = pair_lists(text, lex, _passage_year(text, lex, found))
     found += _from_to(text, lex, found) + _ranked_object(text, lex, found) + _idioms(text, lex, found)
     return _cut_off(text, _ranked_in_something_else(text, lex, read_sequences(text, lex, found)))

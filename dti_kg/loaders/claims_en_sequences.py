@@ -317,17 +317,43 @@ def _named_just_before(text: str, f: Finding) -> Finding:
         or f.refusal is not None
     ):
         return f
-    start = f.sentence.start
-    window = line = _line_start(text, start)
-    if not text[line:start].strip():
-        prev = text[:line].rstrip()
-        window = _line_start(text, len(prev)) if prev else line
-    names = {p.name for p in places_in(text, window, start, "en").places}
+    # The nearest of the value's own line (before it) and the two lines with text before that which
+    # names a province: "In 2022, Bac Kan reached …\nThe results by index group: … reached 69.66/100 …"
+    end = f.sentence.start
+    window = _line_start(text, end)
+    for _ in range(_LINES_BACK + 1):
+        names = {p.name for p in places_in(text, window, end, "en").places}
+        prev = text[:window].rstrip()
+        if names or not prev:
+            break
+        end, window = window, _line_start(text, len(prev))
     return replace(f, antecedent=names.pop()) if len(names) == 1 else f
 
 
+_LINES_BACK = 2
+
+
+# A province named only inside a body of it: "the Binh Phuoc People's Committee", "Lang Son Department of …"
+_ITS_BODY = regex.compile(
+    r"\s+(?:Provincial\s+|City\s+)?(?:People['’]s\s+(?:Committee|Council)|Party\s+Committee|Department\b"
+    r"|Steering\s+Committee|Information\s+and\s+Communications?\b|authorities\b|leaders?\b)"
+)
+
+
+def _its_bodys_province(text: str, f: Finding) -> Finding:
+    """ "X of the Binh Phuoc People's Committee said that the province ranked 12th": "the province" is the
+    one province the sentence names, when it names it only as the seat of a body (no value of its own)."""
+    if f.place is not None or not (f.ambiguous_place and f.bare_province):
+        return f
+    places = places_in(text, f.sentence.start, f.span.start, "en").places
+    after = places_in(text, f.span.start, f.sentence.end, "en").places
+    if after or len({p.name for p in places}) != 1 or not all(_ITS_BODY.match(text, p.end) for p in places):
+        return f
+    return replace(f, place=places[-1], ambiguous_place=False, rule=f"{f.rule}.body")
+
+
 def _carry_subject(text: str, findings: list[Finding]) -> list[Finding]:
-    return [_named_just_before(text, _refers_back(text, f)) for f in findings]
+    return [_named_just_before(text, _refers_back(text, _its_bodys_province(text, f))) for f in findings]
 
 
 def read_sequences(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
