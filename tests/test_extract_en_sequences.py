@@ -340,6 +340,88 @@ CASES = [
         set(),
     ),
     (
+        # Cue words (en-rules): more verbs of a change, and changes of more than twenty places in words.
+        "leapt-and-slid-are-rank-changes",
+        "In the 2022 DTI, Soc Trang leapt 10 places to 30th, while Bac Lieu slid three places to 45th.",
+        {
+            _rank("soc-trang", 2022, 30),
+            ("soc-trang", 2022, "overall", "rank_change", 10, None),
+            _rank("bac-lieu", 2022, 45),
+            ("bac-lieu", 2022, "overall", "rank_change", -3, None),
+        },
+    ),
+    (
+        "a-change-of-twenty-one-places-in-words",
+        "In the 2022 DTI, Soc Trang rose twenty-one places to 30th.",
+        {_rank("soc-trang", 2022, 30), ("soc-trang", 2022, "overall", "rank_change", 21, None)},
+    ),
+    (
+        "ranked-top-and-number-one-are-leaders",
+        "In the 2022 DTI, Soc Trang ranked top in the country. Bac Lieu came number one in digital society.",
+        {_rank("soc-trang", 2022, 1), _rank("bac-lieu", 2022, 1, "digital_society")},
+    ),
+    (
+        # A group at the top is no rank.
+        "ranked-top-ten-is-no-leader",
+        "In the 2022 DTI, Soc Trang ranked top 10 nationwide and Bac Lieu ranked top three in the region.",
+        set(),
+    ),
+    (
+        "the-index-placed-the-province",
+        "The DTI 2022 placed Soc Trang 30th.",
+        {_rank("soc-trang", 2022, 30)},
+    ),
+    (
+        # Before: the year after "Digital Transformation Index" was no edition.
+        "the-year-after-the-index-name-is-the-edition",
+        "Soc Trang ranked 30th in the Digital Transformation Index 2022. Bac Lieu ranked 45th in the 2021 "
+        "provincial-level digital transformation index.",
+        {_rank("soc-trang", 2022, 30), _rank("bac-lieu", 2021, 45)},
+    ),
+    (
+        # Before: the pillars after "with its … at" took the first ordinal as digital society's (wrong).
+        "pillars-at-ordinals-respectively-after-with",
+        "In the 2023 DTI, Soc Trang was ranked 30th, with its digital government, digital economy and "
+        "digital society pillars at 25th, 35th and 40th respectively.",
+        {
+            _rank("soc-trang", 2023, 30),
+            _rank("soc-trang", 2023, 25, "digital_government"),
+            _rank("soc-trang", 2023, 35, "digital_economy"),
+            _rank("soc-trang", 2023, 40, "digital_society"),
+        },
+    ),
+    (
+        "a-change-of-its-ranking-and-an-n-place-improvement",
+        "In the 2023 DTI, Soc Trang improved its ranking by five places to 30th. Bac Lieu ranked 45th in the "
+        "2023 DTI, a 3-place drop from 2022.",
+        {
+            _rank("soc-trang", 2023, 30),
+            ("soc-trang", 2023, "overall", "rank_change", 5, None),
+            _rank("bac-lieu", 2023, 45),
+            ("bac-lieu", 2023, "overall", "rank_change", -3, None),
+        },
+    ),
+    (
+        "an-ordinal-rank-as-a-noun",
+        "In the 2023 DTI, Soc Trang achieved the 30th rank and Bac Lieu secured 45th rank nationwide.",
+        {_rank("soc-trang", 2023, 30), _rank("bac-lieu", 2023, 45)},
+    ),
+    (
+        "scores-listed-with-their-indicators",
+        "In the 2023 DTI, Soc Trang achieved 0.61 points in digital government, 0.45 in digital economy and "
+        "0.52 in digital society.",
+        {
+            ("soc-trang", 2023, "digital_government", "score", Decimal("0.61"), None),
+            ("soc-trang", 2023, "digital_economy", "score", Decimal("0.45"), None),
+            ("soc-trang", 2023, "digital_society", "score", Decimal("0.52"), None),
+        },
+    ),
+    (
+        "a-number-in-a-list-of-something-else-is-no-score",
+        "In the 2023 DTI, Soc Trang ranked 30th; its rates were 0.61 in online payments and 0.45 in exports.",
+        {_rank("soc-trang", 2023, 30)},
+    ),
+    (
         "a-national-value-is-nobodys",
         "Quang Tri ranked 33rd in the 2022 DTI. The national DTI reached 0.71, while the provincial average "
         "was 0.5763.",

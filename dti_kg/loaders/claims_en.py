@@ -81,10 +81,20 @@ _ORDINALS |= {f"{t[:-1]}ieth": n for t, n in _TENS.items()}
 _ORDINALS |= {
     f"{t}-{u}": n + i + 1 for t, n in _TENS.items() for i, u in enumerate(_UNITS) if n + i + 1 <= 63
 }
+# Changes of more than twenty places: "twenty-one", "thirty", … "sixty-two" (hyphen or space).
+_CARDINALS |= {t: n for t, n in _TENS.items() if t != "twenty"}
+_ONES = list(_CARDINALS)[:9]
+_CARDINALS |= {
+    f"{t}-{u}": n + i + 1 for t, n in _TENS.items() for i, u in enumerate(_ONES) if n + i + 1 <= 62
+}
 # Longest first, so that "twenty-first" is not read as "twenty" and "first".
 _ORDINAL_WORDS = sorted(_ORDINALS, key=len, reverse=True)
 _ORDINAL = r"(?:\d{1,2}(?:st|nd|rd|th)|" + "|".join(w.replace("-", r"[-\s]") for w in _ORDINAL_WORDS) + r")"
-_CARDINAL = r"(?:\d{1,2}|" + "|".join(_CARDINALS) + r")"
+_CARDINAL = (
+    r"(?:\d{1,2}|"
+    + "|".join(w.replace("-", r"[-\s]") for w in sorted(_CARDINALS, key=len, reverse=True))
+    + r")"
+)
 
 _INDICATORS = (
     (r"digital\s+government\s+activit(?:y|ies)", "digital_government_activity"),
@@ -241,6 +251,7 @@ def lexicon() -> Lexicon:
             r"|came(?:\s+in(?:to|\s+at)?)?|placed|finished"
             r"|stood(?:\s+at)?|"
             r"(?:was|is)(?:\s+ranked)?|took|in|at|to|reach(?:ed|ing)|secur(?:ed|ing)|claim(?:ed|ing)|held|holding"
+            r"|achiev(?:ed|ing)|attain(?:ed|ing)|obtain(?:ed|ing)"
             # "maintained second place", "remained in 5th place"
             r"|maintain(?:ed|s|ing)|retain(?:ed|s|ing)|kept|keeps|keeping|remain(?:ed|s|ing)(?:\s+(?:in|at))?"
             r"|occup(?:ied|ying))\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>" + _ORDINAL + r")"
@@ -257,7 +268,8 @@ def lexicon() -> Lexicon:
         # consecutive year") means the ordinal is something else.
         rank_reject_after=c(
             r"\s*(?:[-–]\s*\d|to\s+\d)|\s+(?!(?:out|among|of|nationwide|nationally|overall|in|with|and|on|for|after|behind"
-            r"|place|position|spot|across|the|by|at|while|scoring|a|only\s+to"
+            # "secured 30th rank", "achieved the 30th rank"
+            r"|place|position|spot|rank|across|the|by|at|while|scoring|a|only\s+to"
             # "rose to 5th from 8th place" (not "5th from the bottom")
             r"|from\s+(?:the\s+)?" + _ORDINAL + r")(?![\p{L}]))\p{L}",
             _I,
@@ -293,6 +305,10 @@ def lexicon() -> Lexicon:
             # on a 100- or 1,000-point scale: "reached 69.66/100 points", "to only reach 394.13/1,000 points"
             r"|(?:scor(?:ed|ing|e\s+of)|score\s+(?:was|is)|reach(?:ed|ing|es)?|achiev(?:ed|ing|es)|with)\s+"
             r"(?:only\s+)?(?P<x>\d{1,3}(?:\.\d{1,2})?)\s*/\s*(?P<scale>100|1[,.]000)(?=\s*points?\b)"
+            # a list item after a score: "0.61 points in digital government, 0.45 in digital economy and …"
+            r"|(?<=(?:,|\band)\s+)(?P<x>0\.\d{1,4})(?=\s+(?:points?\s+)?(?:in|for)\s+(?:the\s+)?(?:"
+            + _INDICATOR_NAMES
+            + r"))"
             # a list without verbs: "digital economy 0.3019 points"
             r"|(?<=\p{L})\s+(?P<x>0\.\d{1,4})(?=\s+points?\b)"
             # "The DTI of Nghe An in 2022 was 0.5612": "was" a score only right after the index or its value
@@ -317,10 +333,12 @@ def lexicon() -> Lexicon:
         ),
         change=c(
             _W + r"(?:(?P<up>rose|risen|rising|climbed|climbing|jumped|jumping|up|gained|gaining|moved\s+up"
-            r"|advanced|increased|improved|advancing|improving|increasing|moving\s+up)"
+            r"|advanced|increased|improved|advancing|improving|increasing|moving\s+up|leapt|leaped|leaping"
+            r"|surged|surging|soared|soaring|went\s+up|going\s+up)"
             r"|(?P<down>fell|falling|dropped|dropping|slipped|slipping|down|declined|declining|decreasing|lost|losing"
-            r"|moved\s+down|moving\s+down))"
-            r"\s+(?:by\s+)?(?P<n>"
+            r"|moved\s+down|moving\s+down|slid|sliding|plunged|plunging|tumbled|tumbling|sank|sinking|dipped"
+            r"|went\s+down|going\s+down))"
+            r"\s+(?:(?:its|their)\s+(?:ranking|rank|position)\s+)?(?:by\s+)?(?P<n>"
             + _CARDINAL
             + r")\s+(?:places?|spots?|positions?|notch(?:es)?|ranks?|steps?)"
             + _E
@@ -330,6 +348,12 @@ def lexicon() -> Lexicon:
             r"|slide))\s+of\s+(?P<n>"
             + _CARDINAL
             + r")\s+(?:places?|spots?|positions?|notch(?:es)?|ranks?|steps?)"
+            + _E
+            # "a 5-place improvement over 2022", "a five-place drop"
+            + r"|(?<![\p{L}\d.,])(?P<n>"
+            + _CARDINAL
+            + r")[-\s](?:place|position|spot|rank|notch|step)\s+"
+            r"(?:(?P<up>improvement|increase|rise|jump|climb|gain)|(?P<down>drop|decline|decrease|fall|slide))"
             + _E
             + r"|(?<![\p{L}\d.,])(?P<n>"
             + _CARDINAL
@@ -344,9 +368,13 @@ def lexicon() -> Lexicon:
             _I,
         ),
         edition_anchored=(
-            c(r"DTI\)?\s*(?:\([^()]{0,200}\)\s*)?(?P<year>20\d\d)(?!\d)", _I),  # also "(DTI) 2022"
+            # also "(DTI) 2022", "the Digital Transformation Index 2022"
             c(
-                r"(?P<year>20\d\d)\s+(?:provincial\s+)?(?:DTI|Digital\s+Transformation\s+(?:Index|rankings?))",
+                r"(?:DTI|Digital\s+Transformation\s+Index)\)?\s*(?:\([^()]{0,200}\)\s*)?(?P<year>20\d\d)(?!\d)",
+                _I,
+            ),
+            c(
+                r"(?P<year>20\d\d)\s+(?:provincial(?:[-\s]level)?\s+)?(?:DTI|Digital\s+Transformation\s+(?:Index|rankings?))",
                 _I,
             ),
             c(
@@ -373,7 +401,11 @@ def lexicon() -> Lexicon:
             r"\s+(?:spot|position|place|rank(?:ing)?)"
             # "took the top spot", "claimed first place"
             r"|(?:took|takes|taking|secured|secures|claimed|claims|won|wins|grabbed)\s+(?:the\s+)?(?:top|first)"
-            r"\s+(?:spot|position|place))"
+            r"\s+(?:spot|position|place)"
+            # "ranked at the top of …", "came top nationwide", "ranked number one" (not "ranked top 10")
+            r"|(?:ranked|ranks|ranking|came|comes|finished)\s+(?:at\s+the\s+)?top(?!\s*(?:\d|-|(?:ten|five|three"
+            r"|twenty|spots?|positions?|places?|group|tier|half|third|quarter)\b))"
+            r"|(?:ranked|ranks|ranking|came)\s+(?:number|No\.?)\s+one)"
             r"(?!\s+(?:the\s+)?(?:ministr|group(?!\s+of\s+(?:the\s+)?(?:63|34)\b)|region|district|commune"
             r"|list\s+of\s+ministr))(?![\p{L}\d])",
             _I,

@@ -243,8 +243,8 @@ def _from_to(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
 
 
 def _ranked_object(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
-    """ "The 2022 DTI ranked Quang Ngai 21st": the name is the object, the ordinal its rank."""
-    shape = ordinal_pattern(lex, r"\branked\s+(?P<name>)(?=\p{Lu})")
+    """ "The 2022 DTI ranked (placed) Quang Ngai 21st": the name is the object, the ordinal its rank."""
+    shape = ordinal_pattern(lex, r"\b(?:ranked|placed)\s+(?P<name>)(?=\p{Lu})")
     out = []
     for sentence in dti_sentence_list(text, lex):
         for m in shape.finditer(text, sentence.start, sentence.end):

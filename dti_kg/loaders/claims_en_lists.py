@@ -313,7 +313,7 @@ def _indicator_respectively(text: str, lex: Lexicon, findings: list[Finding]) ->
     return out
 
 
-_CLAUSE_CUT = regex.compile(r",\s*(?:while|whereas|but|and)\s+", _I)
+_CLAUSE_CUT = regex.compile(r",\s*(?:while|whereas|but|and|with)\s+", _I)
 
 
 def _indicators_first(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
@@ -323,7 +323,9 @@ def _indicators_first(text: str, lex: Lexicon, findings: list[Finding]) -> list[
     number = r"(?:ORD|\d{1,2}(?!\d|[.,]\d))"
     shape = ordinal_pattern(
         lex,
-        r"(?P<list>[^.;:]{5,200}?)\s+(?:were\s+|are\s+)?(?:ranked|came|placed|stood)\s+(?:as\s+high\s+as\s+|at\s+)?"
+        # "…, with its digital government, … pillars at 25th, 35th and 40th respectively": "at" alone
+        r"(?P<list>[^.;:]{5,200}?)\s+(?:(?:were\s+|are\s+)?(?:ranked|came|placed|stood)\s+(?:as\s+high\s+as\s+|at\s+)?"
+        r"|at\s+)"
         r"(?P<nums>N(?:\s*,\s*N)*\s*,?\s+and\s+N)\s*,?\s*respectively".replace("N", number),
     )
     out = list(findings)
@@ -373,7 +375,10 @@ def _indicators_first(text: str, lex: Lexicon, findings: list[Finding]) -> list[
         out = [
             g
             for g in out
-            if not (g.sentence.start == sentence.start and list_start <= g.span.start < m.end())
+            if not (
+                g.sentence.start == sentence.start
+                and (list_start <= g.span.start < m.end() or m.start("nums") < g.span.end <= m.end())
+            )
         ]
         span = span_of(text, m.start("list"), m.end())
         out += [
