@@ -188,6 +188,23 @@ CASES = [
         "lead in 3 groups of agencies.",
         {_rank("ben-tre", 2021, 1)},
     ),
+    (
+        # en-rules: the year a ranking was announced in is not the year assessed (before: DTI 2023).
+        "announced-in-a-year-is-the-edition-announced-then",
+        "In the DTI rankings announced in 2023, Soc Trang ranked 30th.",
+        {_rank("soc-trang", 2022, 30)},
+    ),
+    (
+        "a-year-before-the-announcement-is-taken-literally",
+        "In 2021, according to the DTI announced by the ministry, Soc Trang ranked 30th.",
+        {_rank("soc-trang", 2021, 30)},
+    ),
+    (
+        # Before: "the year before" after the earlier rank refused the current one too.
+        "from-an-ordinal-the-year-before-keeps-the-current-rank",
+        "Soc Trang climbed to 30th in the 2022 DTI from 40th the year before.",
+        {_rank("soc-trang", 2022, 30)},
+    ),
 ]
 
 

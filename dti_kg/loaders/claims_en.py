@@ -196,7 +196,9 @@ def _guards() -> Guards:
             _I,
         ),
         relative_year=c(
-            r"(?<!\b(?:from|than|with|to|over|since|on)\s+(?:the\s+)?)\b(?:last\s+year|previous\s+(?:year|edition)"
+            # "from 40th the year before": the earlier rank's year, read by the rank-change rules
+            r"(?<!\b(?:from|than|with|to|over|since|on)\s+(?:the\s+)?)(?<!\bfrom\s+\d{1,2}(?:st|nd|rd|th)\s+)"
+            r"\b(?:last\s+year|previous\s+(?:year|edition)"
             r"|a\s+year\s+(?:earlier|ago|before)|(?<!than\s)the\s+year\s+before|last\s+edition|prior\s+year)\b",
             _I,
         ),

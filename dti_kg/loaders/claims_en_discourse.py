@@ -37,6 +37,7 @@ from dti_kg.loaders.findings import Finding, over_run, span_of
 from dti_kg.loaders.guards import YEAR_BEFORE
 from dti_kg.loaders.rules import Lexicon, known_year, sentence_edition, sentence_years
 from dti_kg.loaders.segments import Piece
+from dti_kg.reference import editions
 
 _I = regex.IGNORECASE
 
@@ -152,6 +153,31 @@ def _last_year(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding
 
 
 _LAST_YEAR = regex.compile(r"last\s+year|(?:the\s+)?previous\s+year|(?:the\s+)?prior\s+year", _I)
+
+
+# "the DTI rankings announced in 2023": a year of announcement, not the year assessed
+_ANNOUNCED_IN = regex.compile(
+    r"\b(?:announced|published|released|unveiled)\s+(?:(?:on|in)\s+(?:\p{L}+\s+)?(?:\d{1,2}\s*,?\s*)?)?(?P<y>20\d\d)(?!\d)",
+    _I,
+)
+
+
+def _announced_in(text: str, findings: list[Finding]) -> list[Finding]:
+    """A value whose edition is the year its ranking was announced in, when that is the one year the
+    sentence names: the edition announced that year (DTI 2022 was announced in 2023)."""
+    out = []
+    for f in findings:
+        m = _ANNOUNCED_IN.search(text, f.sentence.start, f.sentence.end)
+        if m is not None and f.edition == int(m.group("y")) and len(_YEAR.findall(f.sentence.text)) == 1:
+            announced = [e.year for e in editions().values() if e.announced_by.year == f.edition]
+            edition = announced[0] if len(announced) == 1 else None
+            f = replace(f, edition=edition, refusal=f.refusal or _no_edition(edition, f.edition))
+        out.append(f)
+    return out
+
+
+def _no_edition(edition: int | None, year: int) -> str | None:
+    return None if edition is not None else f"ranking announced in {year}: no edition announced that year"
 
 
 _PASSAGE_LINES = 3  # the sentence's own line and the two before it
@@ -349,7 +375,7 @@ def read_on(text: str, findings: list[Finding], lex: Lexicon) -> list[Finding]:
     """The findings with runs of years split into editions, relative years resolved, lists paired
     (``claims_en_lists``), earlier ranks and idioms read, and values of another ranking or in a clause
     the excerpt cuts off refused."""
-    found = _last_year(text, lex, _next_year(text, _runs(text, findings)))
+    found = _announced_in(text, _last_year(text, lex, _next_year(text, _runs(text, findings))))
     found = pair_lists(text, lex, _passage_year(text, lex, found))
     found += _from_to(text, lex, found) + _ranked_object(text, lex, found) + _idioms(text, lex, found)
     return _cut_off(text, _ranked_in_something_else(text, lex, read_sequences(text, lex, found)))
