@@ -422,6 +422,23 @@ CASES = [
         {_rank("soc-trang", 2023, 30)},
     ),
     (
+        # Before: an indicator with its ordinal in brackets was no list item.
+        "indicators-with-ordinals-in-brackets",
+        "In the 2022 DTI, Soc Trang ranked 30th, with digital institutions (5th) and digital infrastructure "
+        "(8th) its strongest indices.",
+        {
+            _rank("soc-trang", 2022, 30),
+            _rank("soc-trang", 2022, 5, "digital_institutions"),
+            _rank("soc-trang", 2022, 8, "digital_infrastructure"),
+        },
+    ),
+    (
+        # Before: "up 0.05 points" was a second score, and both went to review.
+        "a-score-change-after-up-is-no-score",
+        "In 2022, Soc Trang's DTI was 0.4512, up 0.05 points from 2021, ranking 30th out of 63.",
+        {_rank("soc-trang", 2022, 30), ("soc-trang", 2022, "overall", "score", Decimal("0.4512"), None)},
+    ),
+    (
         "a-national-value-is-nobodys",
         "Quang Tri ranked 33rd in the 2022 DTI. The national DTI reached 0.71, while the provincial average "
         "was 0.5763.",

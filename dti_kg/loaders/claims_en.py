@@ -155,7 +155,8 @@ _AT_LEAST = regex.compile(r"(?:[≥>]|\bat\s+least|\bmore\s+than|\bover|\babove)
 # ("above 0.5") or a rate ("a rate of 0.85") is not the score.
 _NOT_A_SCORE_BEFORE = regex.compile(
     r"\b(?:(?:increase|rise|gain|improvement|growth|jump|drop|decline|decrease|fall|gap|difference|margin|change"
-    r"|rate|ratio|share|threshold|target|goal|scale|maximum|total)\s+(?:of|by)|by|from|than|above|below|over|under"
+    # "up 0.05 points from 2021": a change
+    r"|rate|ratio|share|threshold|target|goal|scale|maximum|total)\s+(?:of|by)|by|from|than|above|below|over|under|up|down"
     r"|about|around"
     r"|nearly|almost)\s+(?:a\s+score\s+of\s+)?$",
     _I,

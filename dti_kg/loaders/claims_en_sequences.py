@@ -178,8 +178,9 @@ _LIST_GAP = regex.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+", _I)
 def _indicator_ordinal_list(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
     tail = ordinal_pattern(
         lex,
-        r"(?:\s+(?:pillar|index|indicator))?\s*(?::\s*|\s+(?:ranked|was|at|in)\s+)?(?:the\s+)?(?P<o>ORD)"
-        r"(?:\s+(?:place|position))?(?=\s*[,;.)]|\s+and\s|\s*$)",
+        # "digital government 20th", "digital institutions (1st)"
+        r"(?:\s+(?:pillar|index|indicator))?\s*(?::\s*|\s+(?:ranked|was|at|in)\s+|\(\s*)?(?:the\s+)?(?P<o>ORD)"
+        r"(?:\s+(?:place|position))?(?:\s*\))?(?=\s*[,;.)]|\s+and\s|\s*$)",
     )
     out: list[Finding] = []
     for sentence in _dti_only(text, lex):
