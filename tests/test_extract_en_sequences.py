@@ -285,6 +285,12 @@ CASES = [
         {_rank("soc-trang", 2021, 40)},
     ),
     (
+        "the-city-of-the-body-named-after-the-value",
+        "The city rose to the fifth position in the provincial DTI in 2021, Can Tho City's Department of "
+        "Information and Communications said.",
+        {_rank("can-tho", 2021, 5)},
+    ),
+    (
         # A province with a value of its own is another subject: "the province" stays unresolved.
         "the-province-after-a-province-with-its-own-value",
         "Compared with Bac Lieu (20th), the province ranked 40th in the 2021 DTI.",

@@ -336,19 +336,19 @@ _LINES_BACK = 2
 
 # A province named only inside a body of it: "the Binh Phuoc People's Committee", "Lang Son Department of …"
 _ITS_BODY = regex.compile(
-    r"\s+(?:Provincial\s+|City\s+)?(?:People['’]s\s+(?:Committee|Council)|Party\s+Committee|Department\b"
+    r"(?:\s+(?:City|Province))?(?:['’]s)?\s+(?:Provincial\s+|City\s+)?(?:People['’]s\s+(?:Committee|Council)|Party\s+Committee|Department\b"
     r"|Steering\s+Committee|Information\s+and\s+Communications?\b|authorities\b|leaders?\b)"
 )
 
 
 def _its_bodys_province(text: str, f: Finding) -> Finding:
-    """ "X of the Binh Phuoc People's Committee said that the province ranked 12th": "the province" is the
-    one province the sentence names, when it names it only as the seat of a body (no value of its own)."""
+    """ "X of the Binh Phuoc People's Committee said that the province ranked 12th", "The city rose …, HCM
+    City's Department of … said": "the province" ("the city") is the one province the sentence names, when
+    it names it only as the seat of a body (so with no value of its own)."""
     if f.place is not None or not (f.ambiguous_place and f.bare_province):
         return f
-    places = places_in(text, f.sentence.start, f.span.start, "en").places
-    after = places_in(text, f.span.start, f.sentence.end, "en").places
-    if after or len({p.name for p in places}) != 1 or not all(_ITS_BODY.match(text, p.end) for p in places):
+    places = places_in(text, f.sentence.start, f.sentence.end, "en").places
+    if len({p.name for p in places}) != 1 or not all(_ITS_BODY.match(text, p.end) for p in places):
         return f
     return replace(f, place=places[-1], ambiguous_place=False, rule=f"{f.rule}.body")
 
