@@ -6,7 +6,6 @@ sentence does not state, fails here."""
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 import pytest
@@ -242,15 +241,6 @@ def test_hue_city_for_dti_2024_without_a_cohort_is_the_city(tmp_path):
     assert ("hue-2025", 2024, "overall", "rank", 2, None) in got
 
 
-def _dated_claims(tmp_path, body: str, published: str | None) -> set[Row]:
-    path = tmp_path / "a.txt"
-    path.write_text(f"Digital transformation news\n\n{body}\n", encoding="utf-8")
-    meta = {"url": "https://example.org/a", "published": published, "outlet": None, "title": None}
-    (tmp_path / "a.meta.json").write_text(json.dumps(meta | {"language": "en"}), encoding="utf-8")
-    e = extract_path(path)
-    return {(c.province, c.edition, c.indicator, c.measure, c.value, c.cohort) for c in e.claims}
-
-
 @pytest.mark.parametrize(
     ("published", "expected"),
     [
@@ -264,7 +254,7 @@ def _dated_claims(tmp_path, body: str, published: str | None) -> set[Row]:
 )
 def test_last_year_is_the_year_before_publication(tmp_path, published, expected):
     body = "Last year, Ninh Thuan ranked 18th in the provincial digital transformation index."
-    assert _dated_claims(tmp_path, body, published) == expected
+    assert _claims(tmp_path, body, published=published) == expected
 
 
 def test_last_year_beside_another_time_stays_refused(tmp_path):
@@ -272,4 +262,4 @@ def test_last_year_beside_another_time_stays_refused(tmp_path):
         "Last year, Ninh Thuan ranked 18th in the provincial digital transformation index; this year it "
         "ranked 12th."
     )
-    assert _dated_claims(tmp_path, body, "2023-09-20") == set()
+    assert _claims(tmp_path, body, published="2023-09-20") == set()
