@@ -188,6 +188,19 @@ CASES = [
         {_rank("ben-tre", 2021, 1)},
     ),
     (
+        # en-rules: "last" is the cohort's size (63 before DTI 2024, else only when the cohort is stated).
+        "ranked-last-is-the-last-of-the-cohort",
+        "In the 2022 DTI, Bac Kan ranked last. In the 2024 DTI, Cao Bang ranked last out of 34 provinces and "
+        "cities.",
+        {_rank("bac-kan", 2022, 63), _rank("cao-bang-2025", 2024, 34, cohort=34)},
+    ),
+    (
+        "last-of-something-else-is-no-rank",
+        "In the 2022 DTI, Bac Kan ranked last in digital economy. Cao Bang ranked last in the Northeast "
+        "region. In the 2024 DTI, Ha Giang ranked last.",
+        set(),
+    ),
+    (
         # en-rules: the year a ranking was announced in is not the year assessed (before: DTI 2023).
         "announced-in-a-year-is-the-edition-announced-then",
         "In the DTI rankings announced in 2023, Soc Trang ranked 30th.",

@@ -445,6 +445,23 @@ CASES = [
         {_rank("soc-trang", 2022, 30), ("soc-trang", 2022, "overall", "score", Decimal("0.4512"), None)},
     ),
     (
+        # Before: scores after indicators named first were not paired (ranks were).
+        "indicator-scores-respectively",
+        "In the 2022 DTI, Soc Trang's digital government, digital economy and digital society scores were "
+        "0.61, 0.45 and 0.52 respectively.",
+        {
+            ("soc-trang", 2022, "digital_government", "score", Decimal("0.61"), None),
+            ("soc-trang", 2022, "digital_economy", "score", Decimal("0.45"), None),
+            ("soc-trang", 2022, "digital_society", "score", Decimal("0.52"), None),
+        },
+    ),
+    (
+        "indicator-scores-that-do-not-pair-up",
+        "In the 2022 DTI, Soc Trang's digital government and digital economy scores were 0.61, 0.45 and 0.52 "
+        "respectively.",
+        set(),
+    ),
+    (
         "a-national-value-is-nobodys",
         "Quang Tri ranked 33rd in the 2022 DTI. The national DTI reached 0.71, while the provincial average "
         "was 0.5763.",

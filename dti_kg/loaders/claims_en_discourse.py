@@ -35,6 +35,7 @@ from dti_kg.loaders.claims_en_mentions import (
 from dti_kg.loaders.claims_en_sequences import read_sequences
 from dti_kg.loaders.findings import Finding, over_run, span_of
 from dti_kg.loaders.guards import YEAR_BEFORE
+from dti_kg.loaders.places import PlaceMention
 from dti_kg.loaders.rules import Lexicon, known_year, sentence_edition, sentence_years
 from dti_kg.loaders.segments import Piece
 from dti_kg.reference import editions
@@ -337,7 +338,15 @@ _IDIOM = regex.compile(
     # "HCMC was runner-up", "came in as the runner-up": second
     r"(?:was|is|came\s+in\s+as|finished|emerged\s+as)\s+(?:the\s+)?(?P<second>runner-?up)"
     # "Lang Son rounded out the top five": the last of the top N
-    r"|rounded\s+out\s+the\s+top\s+(?P<n>three|five|ten|\d{1,2}))\b",
+    r"|rounded\s+out\s+the\s+top\s+(?P<n>three|five|ten|\d{1,2})"
+    # "Bac Kan ranked last (among the 63 provinces)": the last of the cohort
+    r"|(?:ranked|came(?:\s+in)?|finished|placed|was)\s+(?:in\s+)?(?:the\s+)?(?P<last>last)"
+    r"(?:\s+(?:place|position|spot))?(?!\s+(?:year|edition|time|three|five|ten|\d|in\s|for\s|on\s)))\b",
+    _I,
+)
+_LAST_GAP = regex.compile(
+    r"\s*(?:city|province)?\s*(?:has\s+|had\s+)?(?:again\s+|also\s+)?(?:ranked|came(?:\s+in)?|finished|placed|was)"
+    r"\s+(?:in\s+)?(?:the\s+)?",
     _I,
 )
 
@@ -356,6 +365,12 @@ def _idioms(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
             p = place_at(text, m.start("name"), m.end())
             if p is None:
                 continue
+            if m.group("last"):
+                last = _cohort_size(text, lex, sentence)
+                if last and _LAST_GAP.fullmatch(text, p.end, m.start("last")) and not _has_rank(findings, p):
+                    f = overall_rank(text, lex, sentence, p, last, m.end(), "en.rank.last")
+                    out.append(replace(f, cohort=last))
+                continue
             gap = text[p.end : (m.start("second") if m.group("second") else m.start("n"))]
             if not regex.fullmatch(
                 r"\s*(?:city|province)?\s*(?:has\s+|had\s+)?(?:again\s+|also\s+)?"
@@ -365,10 +380,26 @@ def _idioms(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
             ):
                 continue
             n = 2 if m.group("second") else (_TOP.get(m.group("n").lower()) or int(m.group("n")))
-            if any(f.place == p and f.measure == "rank" and f.indicator == "overall" for f in findings):
+            if _has_rank(findings, p):
                 continue
             out.append(overall_rank(text, lex, sentence, p, n, m.end(), "en.rank.idiom"))
     return out
+
+
+def _has_rank(findings: list[Finding], p: PlaceMention) -> bool:
+    return any(f.place == p and f.measure == "rank" and f.indicator == "overall" for f in findings)
+
+
+def _cohort_size(text: str, lex: Lexicon, sentence: Piece) -> int | None:
+    """How many units a "last" place is: the cohort the sentence states, else 63 for the editions that
+    ranked only the 63 provinces; None in a sentence about a region or a district."""
+    if lex.narrow_scope.search(sentence.text):
+        return None
+    c = lex.cohort.search(text, sentence.start, sentence.end)
+    if c is not None:
+        return int(c.group("of"))
+    edition = sentence_edition(text, sentence, lex)
+    return 63 if edition is not None and edition <= 2023 else None
 
 
 def read_on(text: str, findings: list[Finding], lex: Lexicon) -> list[Finding]:
