@@ -462,6 +462,13 @@ CASES = [
         set(),
     ),
     (
+        # Before: "the province" after a leading "In 2021," went to review.
+        "the-province-after-a-leading-year-refers-back",
+        "In 2020, Soc Trang's DTI ranked 59th out of 63 provinces and cities. In 2021, the province rose to "
+        "51st out of 63.",
+        {_rank("soc-trang", 2020, 59), _rank("soc-trang", 2021, 51)},
+    ),
+    (
         "a-national-value-is-nobodys",
         "Quang Tri ranked 33rd in the 2022 DTI. The national DTI reached 0.71, while the provincial average "
         "was 0.5763.",

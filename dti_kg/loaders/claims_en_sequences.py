@@ -277,8 +277,11 @@ def _line_start(text: str, at: int) -> int:
 
 
 # A sentence that opens on the province just named: "It …", "The city …", "The central city …"
+# also after a leading phrase of time or linking: "In 2021, the province …", "Meanwhile, it …"
 _REFERS_BACK = regex.compile(
-    r"\s*(?:It|(?:The|This)\s+(?:\p{Ll}+\s+){0,2}(?:city|province|locality))\b(?!\s+of\b)"
+    r"\s*(?:(?:In\s+20\d\d|Meanwhile|However|Also|Similarly|Specifically|In\s+particular|Particularly|Notably"
+    r"|Moreover|Furthermore|Besides|By\s+contrast)\s*,\s*)?"
+    r"(?P<who>[Ii]t|(?:[Tt]he|[Tt]his)\s+(?:\p{Ll}+\s+){0,2}(?:city|province|locality))\b(?!\s+of\b)"
 )
 
 
@@ -300,7 +303,7 @@ def _refers_back(text: str, f: Finding) -> Finding:
     names = {p.name for p in places_in(text, before[-1].start, before[-1].end, "en").places}
     # "The city", "the province" can mean nothing else; "It" may be a ministry, an agency or the nation
     # that sentence also names ("The Ministry of Finance led …. It scored 0.63" is not Da Nang's).
-    it = refers.group(0).strip() == "It"
+    it = refers.group("who").lower() == "it"
     if len(names) == 1 and not (it and _OTHER_ACTOR.search(before[-1].text)):
         return replace(f, other_subject=None, antecedent=names.pop())
     return f
