@@ -63,10 +63,11 @@ SPLITS = ("dev", "test")
 # Branch vi-rules (round 5 dev, general readings: index lists with "lần lượt", alternating index/value
 # pairs, bracketed changes, month-only dates, leader and cohort scopes): vi dev 1.000 / 0.993,
 # vi test 0.968 / 0.228 (summary only, unchanged).
+# Branch en-rules (round 5, English): en dev 0.992 / 0.961, en test 1.000 / 0.785 (summary only).
 FLOORS: dict[tuple[str, str], tuple[float, float]] = {
     ("vi", "dev"): (0.999, 0.992),
     ("vi", "test"): (0.967, 0.227),
-    ("en", "dev"): (0.990, 0.852),
+    ("en", "dev"): (0.991, 0.960),
     ("en", "test"): (1.0, 0.784),
 }
 
