@@ -67,6 +67,7 @@ REFERENCE_FILES = (
 # A build serving fewer than this share of the current build's sources (or none at all) is not
 # switched in without --allow-shrink: a mistyped --articles path must not empty the served store.
 MIN_SERVED_RATIO = 0.5
+RECONCILIATION_NODE = b"/reconciliation>"  # how a claim's reconciliation is named (reconcile.py)
 
 
 @dataclass
@@ -77,6 +78,7 @@ class BuildResult:
     quads: int = 0
     kept: list[Path] = field(default_factory=list)  # builds on disk after this one, newest first
     refused: str = ""  # why the store was not switched to this build ("" when it was)
+    reuse: releases.Reuse | None = None  # what its release may take from the previous one's
 
     @property
     def quarantined(self) -> list[SourceOutcome]:
@@ -220,7 +222,7 @@ def build_store(
         if result.refused:
             result.kept = store.prune(p, also_keep=result.build_dir, keep=keep)
             return result
-        releases.publish_release(p, result.build_dir)
+        releases.publish_release(p, result.build_dir, result.reuse)
         result.kept = store.prune(p, keep=keep)  # already pruned by the switch: this lists what is kept
         result.quads = store.read_build_info(p.link)["quads"]
     say(f"built {p.link} -> {result.build_dir.name}: {result.quads} quads")
@@ -244,6 +246,7 @@ class _Collected:
         self.changed: set[str] = set()  # source graphs whose content differs from the checkpoint's
         self.served: list[str] = []  # graph IRIs, in the order they were taken
         self.records: list[dict[str, Any]] = []
+        self.fresh_claims: set[str] = set()  # claims of the sources not taken from the checkpoint
         self.reviews: list[str] = []  # N-Triples of the served sources' candidate claims
         self.reports: list[str] = []  # N-Triples of every source's SHACL report (report.ttl)
         self.validation = pyoxigraph.NamedNode(str(minter.graph("validation")))
@@ -265,6 +268,7 @@ class _Collected:
         self.keys[outcome.graph] = outcome.key
         if self.previous.get(outcome.graph) == outcome.key:
             return  # already in the store, with its report: the checkpoint holds this very entry
+        self.fresh_claims.update(str(r["iri"]) for r in entry.records)
         self.drop(outcome.graph)
         self.staged.load(entry.graph, outcome.graph)
         self.add_report(outcome.graph, entry.validation)
@@ -396,7 +400,23 @@ def _build(
 
     build_dir = staged.finish(info, finish=finish)
     _write_reports(build_dir, outcomes, collected.reports)
-    return BuildResult(p.link, build_dir, outcomes, 0, [])
+    reuse = None
+    if previous is not None:
+        claims = frozenset(str(r["iri"]) for r in collected.records)
+        # Removed lines name the claims of the sources taken out too: those are gone, not stale.
+        stale = claims & (collected.fresh_claims | _reconciled_claims(edits.get(reconciliation.value)))
+        reuse = releases.Reuse(previous.build_dir, claims, stale)
+    return BuildResult(p.link, build_dir, outcomes, 0, [], reuse=reuse)
+
+
+def _reconciled_claims(edit: tuple[list[bytes], list[bytes]] | None) -> set[str]:
+    """The claims whose reconciliation node (``<claim>/reconciliation``) lost or gained a quad."""
+    claims = set()
+    for line in itertools.chain(*(edit or ((), ()))):
+        subject = line.split(b" ", 1)[0]
+        if subject.startswith(b"<") and subject.endswith(RECONCILIATION_NODE):
+            claims.add(subject[1 : -len(RECONCILIATION_NODE)].decode("utf-8"))
+    return claims
 
 
 def _finish(

@@ -26,7 +26,7 @@ import csv
 import io
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -106,9 +106,18 @@ def _value(term: object) -> str:
     return "" if term is None else str(getattr(term, "value", term))
 
 
-def claims_of(opened: pyoxigraph.Store) -> list[ClaimRow]:
-    """Every claim of a store with what it is about, its value, verdict and first evidence quote."""
-    result = run_query(opened, CLAIMS_QUERY)
+def only_claims(query: str, claims: Collection[str] | None) -> str:
+    """``query`` (whose pattern binds ``?claim``) restricted to ``claims``, written as IRIs; None: all."""
+    if claims is None:
+        return query
+    values = " ".join(str(pyoxigraph.NamedNode(c)) for c in sorted(claims))  # checked, escaped IRIs
+    return query.replace("WHERE {", f"WHERE {{\n  VALUES ?claim {{ {values} }}", 1)
+
+
+def claims_of(opened: pyoxigraph.Store, only: Collection[str] | None = None) -> list[ClaimRow]:
+    """Every claim of a store (or those of ``only``) with what it is about, its value, verdict and
+    first evidence quote."""
+    result = run_query(opened, only_claims(CLAIMS_QUERY, only))
     assert isinstance(result, pyoxigraph.QuerySolutions)
     rows = []
     for row in result:
@@ -128,7 +137,21 @@ def claims_of(opened: pyoxigraph.Store) -> list[ClaimRow]:
                 reviewed=row["reviewed"] is not None,
             )
         )
-    return sorted(rows, key=lambda r: (r.slot, r.value, r.claim))
+    return sorted(rows, key=_order)
+
+
+def _order(row: ClaimRow) -> tuple[object, ...]:
+    return (row.slot, row.value, row.claim)
+
+
+def updated_claims(
+    before: list[ClaimRow], opened: pyoxigraph.Store, claims: Collection[str], stale: Collection[str]
+) -> list[ClaimRow]:
+    """The claims of ``opened`` from those of the release it was made from (``before``): rows of
+    ``claims`` (every claim it holds) not in ``stale`` are kept; ``stale`` ones are queried again.
+    The same rows as :func:`claims_of` over the whole store when nothing else changed."""
+    kept = [r for r in before if r.claim in claims and r.claim not in stale]
+    return sorted(kept + claims_of(opened, stale), key=_order) if stale else kept
 
 
 def _numeric_order(value: str) -> tuple[float, str]:
