@@ -34,9 +34,10 @@ from dti_kg.errors import DtiError, InputError, StorageFailure, first_line
 from dti_kg.graph import claims_from_graph
 from dti_kg.iri import Minter
 from dti_kg.loaders import LOADER_VERSION
-from dti_kg.loaders.official import official_observations
+from dti_kg.loaders.official import OfficialData, official_observations
 from dti_kg.namespaces import DCTERMS, DTI
 from dti_kg.quality import quality_graph
+from dti_kg.reconcile import group_keys as reconcile_groups
 from dti_kg.reconcile import reconcile, reconciliation_triples
 from dti_kg.resources import data_file, ontology_file, read_text, shape_files
 from dti_kg.review import REVIEW_GRAPH, decisions_graph, read_decisions, with_sources
@@ -46,6 +47,7 @@ from dti_kg.source_entries import (
     Cache,
     Entry,
     SourceOutcome,
+    cached_entry,
     gather_sources,
     parse_nt,
     reference_graphs,
@@ -236,9 +238,15 @@ class _Collected:
     unchanged source is not loaded again, and a changed or removed one is taken out first."""
 
     def __init__(
-        self, staged: store.Staged, minter: Minter, quarantine: Path, previous: dict[str, str] | None = None
+        self,
+        staged: store.Staged,
+        minter: Minter,
+        quarantine: Path,
+        cache: Cache,
+        previous: dict[str, str] | None = None,
     ) -> None:
         self.staged = staged
+        self.cache = cache
         self.minter = minter
         self.quarantine = quarantine
         self.previous = previous or {}
@@ -247,6 +255,8 @@ class _Collected:
         self.served: list[str] = []  # graph IRIs, in the order they were taken
         self.records: list[dict[str, Any]] = []
         self.fresh_claims: set[str] = set()  # claims of the sources not taken from the checkpoint
+        # Claim records of the checkpoint's sources taken out (None: one is no longer in the cache).
+        self.dropped_records: list[dict[str, Any]] | None = []
         self.reviews: list[str] = []  # N-Triples of the served sources' candidate claims
         self.reports: list[str] = []  # N-Triples of every source's SHACL report (report.ttl)
         self.validation = pyoxigraph.NamedNode(str(minter.graph("validation")))
@@ -279,6 +289,11 @@ class _Collected:
         self.changed.add(graph_iri)
         if graph_iri not in self.previous:
             return
+        old = cached_entry(self.cache, self.previous[graph_iri])
+        if old is None or self.dropped_records is None:
+            self.dropped_records = None
+        else:
+            self.dropped_records.extend(old.records)
         self.staged.remove_graph(graph_iri)
         opened = self.staged.opened
         report = pyoxigraph.NamedNode(f"{graph_iri}/validation")
@@ -328,7 +343,7 @@ def _build(
     fingerprint: str,
 ) -> BuildResult:
     collected = _Collected(
-        staged, minter, staged.directory / "quarantine", previous.graphs if previous else None
+        staged, minter, staged.directory / "quarantine", cache, previous.graphs if previous else None
     )
     outcomes = gather_sources(sources, minter, cache, lambda: shape_gate(reference), say, collected.take)
     collected.drop_removed()
@@ -367,24 +382,29 @@ def _build(
         return BuildResult(p.link, build_dir, outcomes, 0, [], refusal)
     say("reconciling claims with the official tables")
     official = official_observations()
-    results = reconcile(collected.records + decided_claims, official)
     reconciliation = pyoxigraph.NamedNode(str(minter.graph("reconciliation")))
     review = pyoxigraph.NamedNode(str(review_graph.identifier))
-    # Graphs every source feeds: over a checkpoint only the quads that differ are written.
-    shared = {
-        reconciliation.value: itertools.chain(
-            as_quads(reconciliation_triples(results, minter), reconciliation),
-            as_quads(quality_graph(official, minter), reconciliation),
-        ),
-        review.value: as_quads(review_graph, review),
-    }
     edits = {}
-    for iri, quads in shared.items():
-        if previous is None:
-            staged.extend(quads)
-        else:
-            edits[iri] = staged.replace_graph(iri, quads)
-    del results, shared
+    if previous is not None and collected.dropped_records is not None:
+        # Over a checkpoint: only the groups of claims the changed sources had or have.
+        edits[reconciliation.value] = _reconcile_changes(staged, collected, official, minter, reconciliation)
+        edits[review.value] = staged.replace_graph(review.value, as_quads(review_graph, review))
+    else:
+        results = reconcile(collected.records + decided_claims, official)
+        # Graphs every source feeds: over a checkpoint only the quads that differ are written.
+        shared = {
+            reconciliation.value: itertools.chain(
+                as_quads(reconciliation_triples(results, minter), reconciliation),
+                as_quads(quality_graph(official, minter), reconciliation),
+            ),
+            review.value: as_quads(review_graph, review),
+        }
+        for iri, quads in shared.items():
+            if previous is None:
+                staged.extend(quads)
+            else:
+                edits[iri] = staged.replace_graph(iri, quads)
+        del results, shared
     # Those of the package only change with the fingerprint: a checkpoint holds them.
     if previous is None:
         for iri, report in reference_reports.items():
@@ -407,6 +427,29 @@ def _build(
         stale = claims & (collected.fresh_claims | _reconciled_claims(edits.get(reconciliation.value)))
         reuse = releases.Reuse(previous.build_dir, claims, stale)
     return BuildResult(p.link, build_dir, outcomes, 0, [], reuse=reuse)
+
+
+def _reconcile_changes(
+    staged: store.Staged,
+    collected: _Collected,
+    official: OfficialData,
+    minter: Minter,
+    graph: pyoxigraph.NamedNode,
+) -> tuple[list[bytes], list[bytes]]:
+    """Reconcile again the groups (province, edition, indicator, measure, compared edition) that hold
+    a claim of a source extracted again or taken out, and replace those claims' reconciliation nodes;
+    the other groups' results cannot have changed (a claim is only compared within its group), nor
+    the official tables' quality checks (the checkpoint's fingerprint covers them)."""
+    records = collected.records
+    dropped = collected.dropped_records or []
+    keys = reconcile_groups(records)
+    fresh = collected.fresh_claims
+    touched = {k for k in reconcile_groups(dropped) if k is not None}
+    touched |= {k for k, r in zip(keys, records, strict=True) if k is not None and r["iri"] in fresh}
+    again = [r for k, r in zip(keys, records, strict=True) if k in touched or r["iri"] in fresh]
+    subjects = {f"{r['iri']}/reconciliation" for r in itertools.chain(again, dropped)}
+    quads = as_quads(reconciliation_triples(reconcile(again, official), minter), graph)
+    return staged.replace_subjects(graph.value, subjects, quads)
 
 
 def _reconciled_claims(edit: tuple[list[bytes], list[bytes]] | None) -> set[str]:

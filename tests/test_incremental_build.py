@@ -216,6 +216,25 @@ def test_an_article_about_another_province_leaves_the_other_claims_rows_as_they_
     _same_build(again, _full_build(tmp_path, folder, tmp_path / "store"))
 
 
+def test_a_removed_source_missing_from_the_cache_reconciles_every_group(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    """Which groups a removed source's claims were in is read from its cache entry: without it, every
+    claim is reconciled again (still over the checkpoint), and the build is the same."""
+    folder = _corpus(tmp_path / "articles", corpus_dir, sorted(p.name for p in corpus_dir.glob("*.txt"))[:3])
+    first = build_store(tmp_path / "store", [folder])
+    gone = sorted(folder.glob("*.txt"))[0]
+    key = next(o.key for o in first.outcomes if o.name == gone.name)
+    for entry in store.paths(tmp_path / "store").cache.glob(f"{key}-*.json"):
+        entry.unlink()
+    gone.unlink()
+    said: list[str] = []
+    again = build_store(tmp_path / "store", [folder], progress=said.append)
+    assert not [m for m in said if "full" in m], said
+    assert again.reuse is not None
+    _same_build(again, _full_build(tmp_path, folder, tmp_path / "store"))
+
+
 def test_a_loader_version_change_rebuilds_everything(
     tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
