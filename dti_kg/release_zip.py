@@ -20,7 +20,7 @@ from typing import Any
 import pyoxigraph
 
 from dti_kg.csvw import Column, table_metadata, write_csv
-from dti_kg.diff import only_claims
+from dti_kg.diff import claim_solutions
 from dti_kg.query import run_query
 
 ZIP_NAME = "release.zip"
@@ -131,7 +131,7 @@ def _table(opened: pyoxigraph.Store, query: str, columns: tuple[Column, ...]) ->
     assert isinstance(result, pyoxigraph.QuerySolutions)
     names = [c.name for c in columns]
     if "sources" not in names:
-        return write_csv(names, _rows(result, names))
+        return write_csv(names, ([_cell(row[n]) for n in names] for row in result))
     own = [n for n in names if n != "sources"]
     grouped: dict[tuple[str, ...], set[str]] = {}
     for row in result:
@@ -142,15 +142,14 @@ def _table(opened: pyoxigraph.Store, query: str, columns: tuple[Column, ...]) ->
     return write_csv(names, ([*key, " | ".join(sorted(srcs))] for key, srcs in grouped.items()))
 
 
-def _rows(result: pyoxigraph.QuerySolutions, names: list[str]) -> list[list[str]]:
-    return [[_cell(row[n]) for n in names] for row in result]
-
-
 def claim_rows(opened: pyoxigraph.Store, only: Collection[str] | None = None) -> list[list[str]]:
     """The rows of ``claims.csv`` (of the claims ``only``, when given), in the table's order."""
-    result = run_query(opened, only_claims(CLAIMS_QUERY, only))
-    assert isinstance(result, pyoxigraph.QuerySolutions)
-    return _rows(result, [c.name for c in CLAIM_COLUMNS])
+    names = [c.name for c in CLAIM_COLUMNS[1:]]
+    rows = [
+        [claim, *(_cell(row[n]) for n in names)] for claim, row in claim_solutions(opened, CLAIMS_QUERY, only)
+    ]
+    # One query a claim gives them in claim order; a stable sort keeps a claim's rows as they came.
+    return rows if only is None else sorted(rows, key=_claim_order)
 
 
 def _claim_order(row: list[str]) -> tuple[str, ...]:
