@@ -224,6 +224,7 @@ def build_store(
         if result.refused:
             result.kept = store.prune(p, also_keep=result.build_dir, keep=keep)
             return result
+        say("recording the release")
         releases.publish_release(p, result.build_dir, result.reuse)
         result.kept = store.prune(p, keep=keep)  # already pruned by the switch: this lists what is kept
         result.quads = store.read_build_info(p.link)["quads"]
