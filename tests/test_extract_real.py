@@ -56,11 +56,15 @@ SPLITS = ("dev", "test")
 # change); table readers made general by property tests over the official values; runs of editions:
 # then an earlier year's ranks by reference, the DTI spoken of again, whole units' derived ranks:
 # vi dev 1.000 / 0.983, vi test 0.982 / 0.247 (unchanged).
+# Round 5 (session 9, README-blind.md): 51 excerpts labelled blind by labellers who wrote no rules,
+# scored once as a whole (vi 0.925 / 0.386, en 1.000 / 0.623), then placed by the split rule (40 dev,
+# 11 test). Before any rule change: vi dev 0.993 / 0.899, vi test 0.968 / 0.228, en dev 0.991 / 0.853,
+# en test 1.000 / 0.785.
 FLOORS: dict[tuple[str, str], tuple[float, float]] = {
-    ("vi", "dev"): (0.999, 0.982),
-    ("vi", "test"): (0.981, 0.246),
-    ("en", "dev"): (0.987, 0.942),
-    ("en", "test"): (1.0, 0.837),
+    ("vi", "dev"): (0.992, 0.898),
+    ("vi", "test"): (0.967, 0.227),
+    ("en", "dev"): (0.990, 0.852),
+    ("en", "test"): (1.0, 0.784),
 }
 
 
@@ -71,8 +75,8 @@ def results():
 
 def test_every_article_has_a_valid_sidecar_labels_and_the_split_its_url_decides():
     articles = labelled_articles([CORPUS / s for s in SPLITS])
-    assert len([a for a in articles if a.name.startswith("vi_")]) >= 55
-    assert len([a for a in articles if a.name.startswith("en_")]) >= 28
+    assert len([a for a in articles if a.name.startswith("vi_")]) >= 96
+    assert len([a for a in articles if a.name.startswith("en_")]) >= 89
     for article in articles:
         meta = json.loads(article.with_suffix(".meta.json").read_text(encoding="utf-8"))
         assert set(meta) == SIDECAR_KEYS, article
