@@ -142,7 +142,9 @@ def fmt_cell(c: Cell | str | None) -> str:
 
 
 @contextlib.contextmanager
-def servers(store_link: Path, logs: Path) -> Iterator[dict[str, contenders.Server]]:
+def servers(
+    store_link: Path, logs: Path, before: Path | None = None, granian: bool = True
+) -> Iterator[dict[str, contenders.Server]]:
     build_dir = dti_store.current_build_dir(store_link)
     with contextlib.ExitStack() as stack:
         found = {
@@ -150,9 +152,14 @@ def servers(store_link: Path, logs: Path) -> Iterator[dict[str, contenders.Serve
             "dti-nocache": stack.enter_context(contenders.dti(store_link, logs, cache=False)),
             "oxigraph": stack.enter_context(contenders.oxigraph(build_dir / dti_store.OXIGRAPH_DIR, logs)),
             "hello": stack.enter_context(contenders.hello(logs)),
-            "granian-nocache": stack.enter_context(contenders.granian_dti(store_link, logs)),
-            "hello-granian": stack.enter_context(contenders.hello_granian(logs)),
         }
+        if granian:
+            found["granian-nocache"] = stack.enter_context(contenders.granian_dti(store_link, logs))
+            found["hello-granian"] = stack.enter_context(contenders.hello_granian(logs))
+        if before is not None:
+            found["before-nocache"] = stack.enter_context(
+                contenders.dti(store_link, logs, cache=False, checkout=before)
+            )
         yield found
 
 
@@ -216,11 +223,13 @@ def measure(
     only: set[str] | None = None,
     province: str = "ha-noi",
     rdflib_timeout: float = 60.0,
+    before: Path | None = None,
+    granian: bool = True,
 ) -> list[tuple[Workload, int, dict[str, Cell | str | None], str]]:
     oxi = dti_store.open_read_only(store_link)
     rows: list[tuple[Workload, int, dict[str, Cell | str | None], str]] = []
     slow = SlowContender(dti_store.current_build_dir(store_link) / "dump.nq", logs, rdflib_timeout)
-    with servers(store_link, logs) as running, contextlib.closing(slow):
+    with servers(store_link, logs, before, granian) as running, contextlib.closing(slow):
         if with_rdflib and slow.start() is not None:
             print(f"  rdflib-endpoint loaded ({load_note()})", file=sys.stderr, flush=True)
         for w in workloads(province):
@@ -246,7 +255,9 @@ def measure(
                 request = w.dti
                 if w.name.startswith("304"):
                     request = revalidation(running["dti"].port, request)
-                for name in DTI_LIKE:
+                for name in (*DTI_LIKE, "before-nocache"):
+                    if name not in running:
+                        continue
                     if name != "dti" and w.name.startswith("304"):
                         continue  # a 304 does no work either way
                     port = running[name].port
@@ -264,7 +275,7 @@ def measure(
                             else f"no answer within {rdflib_timeout:g} s"
                         )
                 if w.hello:
-                    for name in ("hello", "hello-granian"):
+                    for name in ("hello", "hello-granian") if granian else ("hello",):
                         cells[name] = http_load(running[name].port, Request("/"), c, seconds)
                 rows.append((w, c, cells, note))
             print(f"  measured {w.name} ({load_note()})", file=sys.stderr, flush=True)
@@ -281,6 +292,8 @@ RATIOS = [
     ("granian/hello-granian", "granian-nocache", "hello-granian"),
     ("hello/oxigraph", "hello", "oxigraph"),
     ("hello-granian/oxigraph", "hello-granian", "oxigraph"),
+    ("nocache/before", "dti-nocache", "before-nocache"),
+    ("before/oxigraph", "before-nocache", "oxigraph"),
 ]
 GAPS = [("nocache", "dti-nocache"), ("granian", "granian-nocache")]  # p50 over in-process
 
@@ -373,12 +386,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--work", type=Path, default=None, help="keep corpora and stores here (default: temporary)"
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        help="also serve with the dti_kg of this source tree (e.g. `git archive main`), cache off, "
+        "as before-nocache: before/after ratios from the same run",
+    )
+    parser.add_argument("--no-granian", action="store_true", help="leave out the two granian contenders")
     parser.add_argument("--smoke", action="store_true", help="a run of seconds over the test fixture store")
     parser.add_argument(
         "--store",
         type=Path,
+        action="append",
         default=None,
-        help="serving only, over this existing store (no corpus, no build)",
+        help="serving only, over this existing store (no corpus, no build); repeat it for several "
+        "stores in one run",
     )
     args = parser.parse_args(argv)
     # A SIGTERM unwinds like Ctrl-C, so every server started here is stopped too.
@@ -401,19 +424,25 @@ def main(argv: list[str] | None = None) -> int:
             rows = measure(link, work, [1, 2], 0.3, 5.0, with_rdflib=False, only=only, province="thai-nguyen")
             print_serving("smoke (test fixture store)", rows, SHOWN)
             return 0
-        if args.store:
+        for store_link in args.store or []:
             rows = measure(
-                args.store,
+                store_link,
                 work,
                 [int(c) for c in args.clients.split(",")],
                 args.seconds,
                 args.max_query_seconds,
                 with_rdflib=args.with_rdflib,
                 rdflib_timeout=args.rdflib_timeout,
+                before=args.before,
+                granian=not args.no_granian,
             )
-            quads = dti_store.read_build_info(args.store)["quads"]
-            shown = [*SHOWN, "rdflib-endpoint"] if args.with_rdflib else SHOWN
-            print_serving(f"{args.store} ({quads} quads)", rows, shown)
+            quads = dti_store.read_build_info(store_link)["quads"]
+            shown = [n for n in SHOWN if not (args.no_granian and "granian" in n)]
+            shown += ["before-nocache"] if args.before else []
+            shown += ["rdflib-endpoint"] if args.with_rdflib else []
+            print_serving(f"{store_link} ({quads} quads)", rows, shown)
+            print(f"\n{load_note()} after this store")
+        if args.store:
             return 0
         builds: dict[int, dict] = {}
         for n in (int(x) for x in args.sizes.split(",")):

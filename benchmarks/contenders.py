@@ -86,13 +86,21 @@ ASK_PATH = "?query=ASK%7B%7D"
 
 
 @contextlib.contextmanager
-def dti(store_link: Path, logs: Path, *, cache: bool = True) -> Iterator[Server]:
+def dti(
+    store_link: Path, logs: Path, *, cache: bool = True, checkout: Path | None = None
+) -> Iterator[Server]:
     """``dti serve``; with ``cache=False`` its per-build response cache is off (RESPONSE_CACHE_MB=0), so
-    every request does the work: the fair comparison for requests that repeat."""
+    every request does the work: the fair comparison for requests that repeat. With ``checkout``: the
+    ``dti_kg`` of another source tree (e.g. ``git archive main``), as ``before-nocache``, cache off."""
     name = "dti" if cache else "dti-nocache"
     port = free_port()
     argv = [executable("dti") or "dti", "serve", "--store", str(store_link), "--port", str(port)]
-    env = None if cache else {"DTI_KG_RESPONSE_CACHE_MB": "0"}
+    env: dict[str, str] | None = None if cache else {"DTI_KG_RESPONSE_CACHE_MB": "0"}
+    if checkout is not None:
+        name = "before-nocache"
+        run_cli = "import sys; from dti_kg.cli import main; sys.argv[0] = 'dti'; main()"
+        argv = [sys.executable, "-c", run_cli, *argv[1:]]
+        env = {"DTI_KG_RESPONSE_CACHE_MB": "0", "PYTHONPATH": str(checkout.resolve())}
     with serving(f"dti serve ({name})", argv, port, "/healthz", logs / f"{name}.log", env=env):
         yield Server(name, port, "/sparql")
 

@@ -79,7 +79,15 @@ PROBES = [
         [("bac-ninh", 2022, "overall", "rank", 10, False)],
     ),
     ("en", "The city's e-government score was 0.72 in the DTI 2022.", []),
-    ("en", "Last year, the province ranked 12th in the DTI.", []),
+    # Dated 20 July 2023, when DTI 2022 was out: "last year" is DTI 2022, as the blind labellers of round 5
+    # read it (en_vietnamplus_binh-phuoc-…); before DTI 2022 was announced it stays refused
+    # (tests/test_extract_en_discourse.py::test_last_year_is_the_year_before_publication).
+    (
+        "en",
+        "Last year, the province ranked 12th in the DTI.",
+        [("bac-ninh", 2022, "overall", "rank", 12, False)],
+    ),
+    ("en", "Last year, the province ranked 12th in the DTI; this year it is 9th.", []),
     ("en", "The province aims to climb to 5th in the DTI by 2025.", []),
     ("en", "The target is to achieve a DTI score of 0.8 by 2025.", []),
     ("en", "In the DTI 2022, its online public services index ranked 3rd.", []),
@@ -492,7 +500,6 @@ def test_regression_a_lone_name_after_the_value_is_not_the_subjects(tmp_path: Pa
     ("lang", "body"),
     [
         ("vi", "Năm ngoái, tỉnh xếp thứ 12 về chỉ số DTI."),
-        ("en", "Last year, the province ranked 12th in the DTI."),
         ("en", "In the DTI 2022, Bac Ninh ranked 9th; last year it was 21st."),
     ],
 )

@@ -187,6 +187,36 @@ CASES = [
         "lead in 3 groups of agencies.",
         {_rank("ben-tre", 2021, 1)},
     ),
+    (
+        # en-rules: "last" is the cohort's size (63 before DTI 2024, else only when the cohort is stated).
+        "ranked-last-is-the-last-of-the-cohort",
+        "In the 2022 DTI, Bac Kan ranked last. In the 2024 DTI, Cao Bang ranked last out of 34 provinces and "
+        "cities.",
+        {_rank("bac-kan", 2022, 63), _rank("cao-bang-2025", 2024, 34, cohort=34)},
+    ),
+    (
+        "last-of-something-else-is-no-rank",
+        "In the 2022 DTI, Bac Kan ranked last in digital economy. Cao Bang ranked last in the Northeast "
+        "region. In the 2024 DTI, Ha Giang ranked last.",
+        set(),
+    ),
+    (
+        # en-rules: the year a ranking was announced in is not the year assessed (before: DTI 2023).
+        "announced-in-a-year-is-the-edition-announced-then",
+        "In the DTI rankings announced in 2023, Soc Trang ranked 30th.",
+        {_rank("soc-trang", 2022, 30)},
+    ),
+    (
+        "a-year-before-the-announcement-is-taken-literally",
+        "In 2021, according to the DTI announced by the ministry, Soc Trang ranked 30th.",
+        {_rank("soc-trang", 2021, 30)},
+    ),
+    (
+        # Before: "the year before" after the earlier rank refused the current one too.
+        "from-an-ordinal-the-year-before-keeps-the-current-rank",
+        "Soc Trang climbed to 30th in the 2022 DTI from 40th the year before.",
+        {_rank("soc-trang", 2022, 30)},
+    ),
 ]
 
 
@@ -222,3 +252,27 @@ def test_hue_city_for_dti_2024_without_a_cohort_is_the_city(tmp_path):
     # Thừa Thiên Huế (a tỉnh of the 63) became TP Huế in 2025: "Hue City" names the city.
     got = _claims(tmp_path, "In the 2024 DTI, Hanoi leads the country, followed by Hue City in second place.")
     assert ("hue-2025", 2024, "overall", "rank", 2, None) in got
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        # Round 5 (blind set): "last year" is the year before publication once that edition is out
+        # (before: always refused as "the edition is unclear").
+        ("2023-09-20", {_rank("ninh-thuan", 2022, 18)}),
+        # In March 2023 DTI 2022 had not been announced: which edition "last year" means is unclear.
+        ("2023-03-01", set()),
+        (None, set()),
+    ],
+)
+def test_last_year_is_the_year_before_publication(tmp_path, published, expected):
+    body = "Last year, Ninh Thuan ranked 18th in the provincial digital transformation index."
+    assert _claims(tmp_path, body, published=published) == expected
+
+
+def test_last_year_beside_another_time_stays_refused(tmp_path):
+    body = (
+        "Last year, Ninh Thuan ranked 18th in the provincial digital transformation index; this year it "
+        "ranked 12th."
+    )
+    assert _claims(tmp_path, body, published="2023-09-20") == set()

@@ -242,6 +242,233 @@ CASES = [
         {_rank("quang-tri", 2023, 2), _rank("da-nang", 2023, 1)},
     ),
     (
+        # Round 5 (blind set): "for" before an indicator is a list item as "in" is (before: only the first).
+        "ordinals-for-each-indicator",
+        "In the 2022 DTI, Tay Ninh was ranked 9th for digital government, 31st for digital economy, and 17th "
+        "for digital society.",
+        {
+            _rank("tay-ninh", 2022, 9, "digital_government"),
+            _rank("tay-ninh", 2022, 31, "digital_economy"),
+            _rank("tay-ninh", 2022, 17, "digital_society"),
+        },
+    ),
+    (
+        # "for" before something else is no list item of the DTI.
+        "an-ordinal-for-something-else-is-no-list-item",
+        "In the 2022 DTI, Tay Ninh was ranked 9th in digital government and 3rd for online payments.",
+        {_rank("tay-ninh", 2022, 9, "digital_government")},
+    ),
+    (
+        # Before: "nationally" after the ordinal made it no rank.
+        "nationally-after-the-ordinal",
+        "In 2021, Soc Trang ranked 40th nationally in terms of digital transformation.",
+        {_rank("soc-trang", 2021, 40)},
+    ),
+    (
+        "nationally-in-another-ranking-is-refused",
+        "In 2021, Soc Trang ranked 40th nationally in rice exports, its digital transformation officials "
+        "said.",
+        set(),
+    ),
+    (
+        # Before: the region named after it made the national rank look like the region's.
+        "a-national-rank-beside-a-regional-one",
+        "In 2021, Soc Trang ranked 40th among cities and provinces nationwide in digital transformation and "
+        "fifth among localities in the Mekong Delta region.",
+        {_rank("soc-trang", 2021, 40)},
+    ),
+    (
+        # Before: "the province" after a body's name was taken for a second subject (sent to review).
+        "the-province-of-the-body-that-speaks",
+        "A deputy director of the Soc Trang Department of Information and Communications said that in 2021, "
+        "the province ranked 40th in digital transformation.",
+        {_rank("soc-trang", 2021, 40)},
+    ),
+    (
+        "the-city-of-the-body-named-after-the-value",
+        "The city rose to the fifth position in the provincial DTI in 2021, Can Tho City's Department of "
+        "Information and Communications said.",
+        {_rank("can-tho", 2021, 5)},
+    ),
+    (
+        # A province with a value of its own is another subject: "the province" stays unresolved.
+        "the-province-after-a-province-with-its-own-value",
+        "Compared with Bac Lieu (20th), the province ranked 40th in the 2021 DTI.",
+        {_rank("bac-lieu", 2021, 20)},
+    ),
+    (
+        # Before: "component index" always read as another index.
+        "an-indicators-component-index-is-the-dtis",
+        "In 2023, Soc Trang ranked 40th in the DTI, with the digital institutions component index ranking "
+        "third in the country.",
+        {_rank("soc-trang", 2023, 40), _rank("soc-trang", 2023, 3, "digital_institutions")},
+    ),
+    (
+        "another-component-index-stays-refused",
+        "In 2023, Soc Trang ranked 40th in the DTI, with the online payment component index ranking third.",
+        {_rank("soc-trang", 2023, 40)},
+    ),
+    (
+        # Before: a score on a 100- or 1,000-point scale was no score.
+        "scores-on-a-100-and-a-1000-point-scale",
+        "In 2021, the DTI of Soc Trang reached 452.7/1,000 points. The index group on Human Resources "
+        "reached 61.5/100 points. The index group on Provincial Infrastructure reached 38/100 points.",
+        {
+            ("soc-trang", 2021, "overall", "score", Decimal("0.4527"), None),
+            ("soc-trang", 2021, "digital_human_resources", "score", Decimal("0.615"), None),
+            ("soc-trang", 2021, "digital_infrastructure", "score", Decimal("0.38"), None),
+        },
+    ),
+    (
+        "a-threshold-on-a-1000-point-scale-is-no-score",
+        "In 2021, Soc Trang's DTI was ranked 40th; every province needs at least 500/1,000 points.",
+        {_rank("soc-trang", 2021, 40)},
+    ),
+    (
+        # Before: the lines after the one naming the year and the province gave neither (no date).
+        "the-passages-year-and-province-carry-to-the-next-lines",
+        "In 2020, Soc Trang's DTI ranked 50th out of 63. In 2021, Soc Trang reached 452.7/1,000 points.\n"
+        "Results by index group:\n"
+        "The index group on Digital Institutions reached 40/100 points. The index group on Cyber Security "
+        "reached 17.5/100 points.",
+        {
+            _rank("soc-trang", 2020, 50),
+            ("soc-trang", 2021, "overall", "score", Decimal("0.4527"), None),
+            ("soc-trang", 2021, "digital_institutions", "score", Decimal("0.4"), None),
+            ("soc-trang", 2021, "cybersecurity", "score", Decimal("0.175"), None),
+        },
+    ),
+    (
+        # Two provinces named in the passage: the unnamed value is nobody's.
+        "two-provinces-before-leave-the-value-unnamed",
+        "In 2021, Soc Trang and Bac Lieu presented their DTI results.\n"
+        "The index group on Digital Institutions reached 40/100 points.",
+        set(),
+    ),
+    (
+        # Cue words (en-rules): more verbs of a change, and changes of more than twenty places in words.
+        "leapt-and-slid-are-rank-changes",
+        "In the 2022 DTI, Soc Trang leapt 10 places to 30th, while Bac Lieu slid three places to 45th.",
+        {
+            _rank("soc-trang", 2022, 30),
+            ("soc-trang", 2022, "overall", "rank_change", 10, None),
+            _rank("bac-lieu", 2022, 45),
+            ("bac-lieu", 2022, "overall", "rank_change", -3, None),
+        },
+    ),
+    (
+        "a-change-of-twenty-one-places-in-words",
+        "In the 2022 DTI, Soc Trang rose twenty-one places to 30th.",
+        {_rank("soc-trang", 2022, 30), ("soc-trang", 2022, "overall", "rank_change", 21, None)},
+    ),
+    (
+        "ranked-top-and-number-one-are-leaders",
+        "In the 2022 DTI, Soc Trang ranked top in the country. Bac Lieu came number one in digital society.",
+        {_rank("soc-trang", 2022, 1), _rank("bac-lieu", 2022, 1, "digital_society")},
+    ),
+    (
+        # A group at the top is no rank.
+        "ranked-top-ten-is-no-leader",
+        "In the 2022 DTI, Soc Trang ranked top 10 nationwide and Bac Lieu ranked top three in the region.",
+        set(),
+    ),
+    (
+        "the-index-placed-the-province",
+        "The DTI 2022 placed Soc Trang 30th.",
+        {_rank("soc-trang", 2022, 30)},
+    ),
+    (
+        # Before: the year after "Digital Transformation Index" was no edition.
+        "the-year-after-the-index-name-is-the-edition",
+        "Soc Trang ranked 30th in the Digital Transformation Index 2022. Bac Lieu ranked 45th in the 2021 "
+        "provincial-level digital transformation index.",
+        {_rank("soc-trang", 2022, 30), _rank("bac-lieu", 2021, 45)},
+    ),
+    (
+        # Before: the pillars after "with its … at" took the first ordinal as digital society's (wrong).
+        "pillars-at-ordinals-respectively-after-with",
+        "In the 2023 DTI, Soc Trang was ranked 30th, with its digital government, digital economy and "
+        "digital society pillars at 25th, 35th and 40th respectively.",
+        {
+            _rank("soc-trang", 2023, 30),
+            _rank("soc-trang", 2023, 25, "digital_government"),
+            _rank("soc-trang", 2023, 35, "digital_economy"),
+            _rank("soc-trang", 2023, 40, "digital_society"),
+        },
+    ),
+    (
+        "a-change-of-its-ranking-and-an-n-place-improvement",
+        "In the 2023 DTI, Soc Trang improved its ranking by five places to 30th. Bac Lieu ranked 45th in the "
+        "2023 DTI, a 3-place drop from 2022.",
+        {
+            _rank("soc-trang", 2023, 30),
+            ("soc-trang", 2023, "overall", "rank_change", 5, None),
+            _rank("bac-lieu", 2023, 45),
+            ("bac-lieu", 2023, "overall", "rank_change", -3, None),
+        },
+    ),
+    (
+        "an-ordinal-rank-as-a-noun",
+        "In the 2023 DTI, Soc Trang achieved the 30th rank and Bac Lieu secured 45th rank nationwide.",
+        {_rank("soc-trang", 2023, 30), _rank("bac-lieu", 2023, 45)},
+    ),
+    (
+        "scores-listed-with-their-indicators",
+        "In the 2023 DTI, Soc Trang achieved 0.61 points in digital government, 0.45 in digital economy and "
+        "0.52 in digital society.",
+        {
+            ("soc-trang", 2023, "digital_government", "score", Decimal("0.61"), None),
+            ("soc-trang", 2023, "digital_economy", "score", Decimal("0.45"), None),
+            ("soc-trang", 2023, "digital_society", "score", Decimal("0.52"), None),
+        },
+    ),
+    (
+        "a-number-in-a-list-of-something-else-is-no-score",
+        "In the 2023 DTI, Soc Trang ranked 30th; its rates were 0.61 in online payments and 0.45 in exports.",
+        {_rank("soc-trang", 2023, 30)},
+    ),
+    (
+        # Before: an indicator with its ordinal in brackets was no list item.
+        "indicators-with-ordinals-in-brackets",
+        "In the 2022 DTI, Soc Trang ranked 30th, with digital institutions (5th) and digital infrastructure "
+        "(8th) its strongest indices.",
+        {
+            _rank("soc-trang", 2022, 30),
+            _rank("soc-trang", 2022, 5, "digital_institutions"),
+            _rank("soc-trang", 2022, 8, "digital_infrastructure"),
+        },
+    ),
+    (
+        # Before: "up 0.05 points" was a second score, and both went to review.
+        "a-score-change-after-up-is-no-score",
+        "In 2022, Soc Trang's DTI was 0.4512, up 0.05 points from 2021, ranking 30th out of 63.",
+        {_rank("soc-trang", 2022, 30), ("soc-trang", 2022, "overall", "score", Decimal("0.4512"), None)},
+    ),
+    (
+        # Before: scores after indicators named first were not paired (ranks were).
+        "indicator-scores-respectively",
+        "In the 2022 DTI, Soc Trang's digital government, digital economy and digital society scores were "
+        "0.61, 0.45 and 0.52 respectively.",
+        {
+            ("soc-trang", 2022, "digital_government", "score", Decimal("0.61"), None),
+            ("soc-trang", 2022, "digital_economy", "score", Decimal("0.45"), None),
+            ("soc-trang", 2022, "digital_society", "score", Decimal("0.52"), None),
+        },
+    ),
+    (
+        "indicator-scores-that-do-not-pair-up",
+        "In the 2022 DTI, Soc Trang's digital government and digital economy scores were 0.61, 0.45 and 0.52 "
+        "respectively.",
+        set(),
+    ),
+    (
+        # Before: "the province" after a leading "In 2021," went to review.
+        "the-province-after-a-leading-year-refers-back",
+        "In 2020, Soc Trang's DTI ranked 59th out of 63 provinces and cities. In 2021, the province rose to "
+        "51st out of 63.",
+        {_rank("soc-trang", 2020, 59), _rank("soc-trang", 2021, 51)},
+    ),
+    (
         "a-national-value-is-nobodys",
         "Quang Tri ranked 33rd in the 2022 DTI. The national DTI reached 0.71, while the provincial average "
         "was 0.5763.",

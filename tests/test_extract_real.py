@@ -60,10 +60,11 @@ SPLITS = ("dev", "test")
 # scored once as a whole (vi 0.925 / 0.386, en 1.000 / 0.623), then placed by the split rule (40 dev,
 # 11 test). Before any rule change: vi dev 0.993 / 0.899, vi test 0.968 / 0.228, en dev 0.991 / 0.853,
 # en test 1.000 / 0.785.
+# Branch en-rules (round 5, English): en dev 0.992 / 0.961, en test 1.000 / 0.785 (summary only).
 FLOORS: dict[tuple[str, str], tuple[float, float]] = {
     ("vi", "dev"): (0.992, 0.898),
     ("vi", "test"): (0.967, 0.227),
-    ("en", "dev"): (0.990, 0.852),
+    ("en", "dev"): (0.991, 0.960),
     ("en", "test"): (1.0, 0.784),
 }
 

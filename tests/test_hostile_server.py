@@ -216,6 +216,38 @@ def test_a_slow_request_body_is_408_and_the_connection_closed(server: str) -> No
     assert_still_answers(server)
 
 
+def test_a_slow_next_request_on_a_kept_alive_connection_is_408(server: str) -> None:
+    """A thread that answered a request waits briefly for the connection's next one and reads it itself
+    (gunicorn_worker.KEEPALIVE_WAIT): that request has its own CLIENT_READ_TIMEOUT (6 s here) too."""
+    port = int(server.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n")
+        first = s.recv(65536)
+        while b"\r\n\r\n" not in first:
+            first += s.recv(65536)
+        head, _, body = first.partition(b"\r\n\r\n")
+        length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+        while len(body) < length:  # the whole answer, so what follows belongs to the next request
+            body += s.recv(65536)
+        assert head.startswith(b"HTTP/1.1 200 "), head
+        started = time.monotonic()
+        chunks = []
+        with contextlib.suppress(OSError):  # the server closes the connection after its 408
+            for byte in b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100:
+                s.sendall(bytes([byte]))
+                s.settimeout(1)
+                with contextlib.suppress(TimeoutError):
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+        took = time.monotonic() - started
+    answer = b"".join(chunks)
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
+    assert 5 < took < 20, took
+    assert_still_answers(server)
+
+
 @pytest.mark.parametrize(
     "path", ["/", "/query", "/queries", "/doc/edition/2021", "/sparql?query=ASK%7B%7D", "/no/such/page"]
 )

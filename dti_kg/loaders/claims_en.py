@@ -81,10 +81,20 @@ _ORDINALS |= {f"{t[:-1]}ieth": n for t, n in _TENS.items()}
 _ORDINALS |= {
     f"{t}-{u}": n + i + 1 for t, n in _TENS.items() for i, u in enumerate(_UNITS) if n + i + 1 <= 63
 }
+# Changes of more than twenty places: "twenty-one", "thirty", … "sixty-two" (hyphen or space).
+_CARDINALS |= {t: n for t, n in _TENS.items() if t != "twenty"}
+_ONES = list(_CARDINALS)[:9]
+_CARDINALS |= {
+    f"{t}-{u}": n + i + 1 for t, n in _TENS.items() for i, u in enumerate(_ONES) if n + i + 1 <= 62
+}
 # Longest first, so that "twenty-first" is not read as "twenty" and "first".
 _ORDINAL_WORDS = sorted(_ORDINALS, key=len, reverse=True)
 _ORDINAL = r"(?:\d{1,2}(?:st|nd|rd|th)|" + "|".join(w.replace("-", r"[-\s]") for w in _ORDINAL_WORDS) + r")"
-_CARDINAL = r"(?:\d{1,2}|" + "|".join(_CARDINALS) + r")"
+_CARDINAL = (
+    r"(?:\d{1,2}|"
+    + "|".join(w.replace("-", r"[-\s]") for w in sorted(_CARDINALS, key=len, reverse=True))
+    + r")"
+)
 
 _INDICATORS = (
     (r"digital\s+government\s+activit(?:y|ies)", "digital_government_activity"),
@@ -92,8 +102,9 @@ _INDICATORS = (
     (r"digital\s+soci(?:ety|al)\s+activit(?:y|ies)", "digital_society_activity"),
     (r"digital\s+(?:transformation\s+)?(?:awareness|cognition)", "digital_awareness"),
     (r"digital\s+institution(?:s|al)?", "digital_institutions"),
-    (r"digital\s+infrastructure", "digital_infrastructure"),
-    (r"digital\s+human\s+resources|digital\s+workforce", "digital_human_resources"),
+    # "The index group on Provincial Infrastructure", "… on Human Resources" (the index's own capitals)
+    (r"digital\s+infrastructure|provincial\s+infrastructure", "digital_infrastructure"),
+    (r"digital\s+human\s+resources|digital\s+workforce|(?-i:Human\s+Resources)", "digital_human_resources"),
     (
         r"cyber\s*security|cyber\s*information\s+security|(?:network\s+)?information\s+security",
         "cybersecurity",
@@ -124,6 +135,11 @@ def _score_ok(text: str, m: regex.Match[str]) -> Decimal | None:
         value = Decimal(m.group("x"))
     except InvalidOperation:
         return None
+    scale = m.groupdict().get("scale")
+    if scale:  # "69.66/100 points", "394.13/1,000 points": the same score on the 0..1 scale
+        if _AT_LEAST.search(text, max(0, m.start("x") - 20), m.start("x")):
+            return None  # "≥ 800/1,000 points": a threshold
+        value = value / Decimal(scale.replace(",", "").replace(".", ""))
     after = text[m.end("x") : m.end("x") + 40]
     if not Decimal(0) <= value <= Decimal(1) or _NOT_A_SCORE_AFTER.match(after):
         return None
@@ -132,11 +148,15 @@ def _score_ok(text: str, m: regex.Match[str]) -> Decimal | None:
     return value.normalize()
 
 
+_AT_LEAST = regex.compile(r"(?:[≥>]|\bat\s+least|\bmore\s+than|\bover|\babove)\s*$", _I)
+
+
 # A change ("an increase of 0.12"), a difference ("0.1 points above the average"), a threshold
 # ("above 0.5") or a rate ("a rate of 0.85") is not the score.
 _NOT_A_SCORE_BEFORE = regex.compile(
     r"\b(?:(?:increase|rise|gain|improvement|growth|jump|drop|decline|decrease|fall|gap|difference|margin|change"
-    r"|rate|ratio|share|threshold|target|goal|scale|maximum|total)\s+(?:of|by)|by|from|than|above|below|over|under"
+    # "up 0.05 points from 2021": a change
+    r"|rate|ratio|share|threshold|target|goal|scale|maximum|total)\s+(?:of|by)|by|from|than|above|below|over|under|up|down"
     r"|about|around"
     r"|nearly|almost)\s+(?:a\s+score\s+of\s+)?$",
     _I,
@@ -177,13 +197,18 @@ def _guards() -> Guards:
             _I,
         ),
         relative_year=c(
-            r"(?<!\b(?:from|than|with|to|over|since|on)\s+(?:the\s+)?)\b(?:last\s+year|previous\s+(?:year|edition)"
+            # "from 40th the year before": the earlier rank's year, read by the rank-change rules
+            r"(?<!\b(?:from|than|with|to|over|since|on)\s+(?:the\s+)?)(?<!\bfrom\s+\d{1,2}(?:st|nd|rd|th)\s+)"
+            r"\b(?:last\s+year|previous\s+(?:year|edition)"
             r"|a\s+year\s+(?:earlier|ago|before)|(?<!than\s)the\s+year\s+before|last\s+edition|prior\s+year)\b",
             _I,
         ),
         foreign_topic=c(
             r"\b(?:e-?government|(?:online\s+)?public\s+services?|administrative\s+procedures?|IT\s+application"
-            r"|ICT|readiness|component\s+ind(?:ex|ices)|sub-?ind(?:ex|ices)|rates?|ratios?|shares?|proportion"
+            # "the digital awareness component index" is an indicator of the DTI, not another index
+            r"|ICT|readiness"
+            r"|(?<!(?:" + _INDICATOR_NAMES + r")\s+)(?:component\s+ind(?:ex|ices)|sub-?ind(?:ex|ices))"
+            r"|rates?|ratios?|shares?|proportion"
             r"|percentage)\b",
             _I,
         ),
@@ -229,6 +254,7 @@ def lexicon() -> Lexicon:
             r"|came(?:\s+in(?:to|\s+at)?)?|placed|finished"
             r"|stood(?:\s+at)?|"
             r"(?:was|is)(?:\s+ranked)?|took|in|at|to|reach(?:ed|ing)|secur(?:ed|ing)|claim(?:ed|ing)|held|holding"
+            r"|achiev(?:ed|ing)|attain(?:ed|ing)|obtain(?:ed|ing)"
             # "maintained second place", "remained in 5th place"
             r"|maintain(?:ed|s|ing)|retain(?:ed|s|ing)|kept|keeps|keeping|remain(?:ed|s|ing)(?:\s+(?:in|at))?"
             r"|occup(?:ied|ying))\s+(?:the\s+)?(?:No\.\s*(?P<n>\d{1,2})|(?P<n>" + _ORDINAL + r")"
@@ -244,15 +270,18 @@ def lexicon() -> Lexicon:
         # After a rank come its cohort, scope or indicator; any other word ("the 3rd meeting", "2nd
         # consecutive year") means the ordinal is something else.
         rank_reject_after=c(
-            r"\s*(?:[-–]\s*\d|to\s+\d)|\s+(?!(?:out|among|of|nationwide|overall|in|with|and|on|for|after|behind"
-            r"|place|position|spot|across|the|by|at|while|scoring|a|only\s+to"
+            r"\s*(?:[-–]\s*\d|to\s+\d)|\s+(?!(?:out|among|of|nationwide|nationally|overall|in|with|and|on|for|after|behind"
+            # "secured 30th rank", "achieved the 30th rank"
+            r"|place|position|spot|rank|across|the|by|at|while|scoring|a|only\s+to"
             # "rose to 5th from 8th place" (not "5th from the bottom")
             r"|from\s+(?:the\s+)?" + _ORDINAL + r")(?![\p{L}]))\p{L}",
             _I,
         ),
         rank_list_item=c(
             r"(?<![\d/.,])(?P<n>\d{1,2})(?:st|nd|rd|th)?\s*/\s*(?P<of>63|34)(?!\d)"
-            r"|(?<![\p{L}\d/.,])(?P<n>" + _ORDINAL + r")\s+(?=in\s|among\s)",
+            r"|(?<![\p{L}\d/.,])(?P<n>" + _ORDINAL + r")\s+(?=in\s|among\s"
+            # "12th for digital government, 22nd for digital economy": "for" only before an indicator
+            r"|for\s+(?:the\s+)?(?:" + _INDICATOR_NAMES + r"))",
             _I,
         ),
         aside=c(r",\s+(?:which|who|where|that)\b[^,;.]*,", _I),
@@ -276,6 +305,13 @@ def lexicon() -> Lexicon:
         score=c(
             r"(?:scor(?:ed|ing|e\s+of)|score(?:\s+(?:in|for)\s+20\d\d)?\s+(?:was|is|stood\s+at)|with|reach(?:ed|ing)|achiev(?:ed|ing)|at|of)\s+(?:a\s+score\s+of\s+)?"
             r"(?P<x>0\.\d{1,4}|1\.0{1,4})(?![\d.])"
+            # on a 100- or 1,000-point scale: "reached 69.66/100 points", "to only reach 394.13/1,000 points"
+            r"|(?:scor(?:ed|ing|e\s+of)|score\s+(?:was|is)|reach(?:ed|ing|es)?|achiev(?:ed|ing|es)|with)\s+"
+            r"(?:only\s+)?(?P<x>\d{1,3}(?:\.\d{1,2})?)\s*/\s*(?P<scale>100|1[,.]000)(?=\s*points?\b)"
+            # a list item after a score: "0.61 points in digital government, 0.45 in digital economy and …"
+            r"|(?<=(?:,|\band)\s+)(?P<x>0\.\d{1,4})(?=\s+(?:points?\s+)?(?:in|for)\s+(?:the\s+)?(?:"
+            + _INDICATOR_NAMES
+            + r"))"
             # a list without verbs: "digital economy 0.3019 points"
             r"|(?<=\p{L})\s+(?P<x>0\.\d{1,4})(?=\s+points?\b)"
             # "The DTI of Nghe An in 2022 was 0.5612": "was" a score only right after the index or its value
@@ -300,10 +336,12 @@ def lexicon() -> Lexicon:
         ),
         change=c(
             _W + r"(?:(?P<up>rose|risen|rising|climbed|climbing|jumped|jumping|up|gained|gaining|moved\s+up"
-            r"|advanced|increased|improved|advancing|improving|increasing|moving\s+up)"
+            r"|advanced|increased|improved|advancing|improving|increasing|moving\s+up|leapt|leaped|leaping"
+            r"|surged|surging|soared|soaring|went\s+up|going\s+up)"
             r"|(?P<down>fell|falling|dropped|dropping|slipped|slipping|down|declined|declining|decreasing|lost|losing"
-            r"|moved\s+down|moving\s+down))"
-            r"\s+(?:by\s+)?(?P<n>"
+            r"|moved\s+down|moving\s+down|slid|sliding|plunged|plunging|tumbled|tumbling|sank|sinking|dipped"
+            r"|went\s+down|going\s+down))"
+            r"\s+(?:(?:its|their)\s+(?:ranking|rank|position)\s+)?(?:by\s+)?(?P<n>"
             + _CARDINAL
             + r")\s+(?:places?|spots?|positions?|notch(?:es)?|ranks?|steps?)"
             + _E
@@ -313,6 +351,12 @@ def lexicon() -> Lexicon:
             r"|slide))\s+of\s+(?P<n>"
             + _CARDINAL
             + r")\s+(?:places?|spots?|positions?|notch(?:es)?|ranks?|steps?)"
+            + _E
+            # "a 5-place improvement over 2022", "a five-place drop"
+            + r"|(?<![\p{L}\d.,])(?P<n>"
+            + _CARDINAL
+            + r")[-\s](?:place|position|spot|rank|notch|step)\s+"
+            r"(?:(?P<up>improvement|increase|rise|jump|climb|gain)|(?P<down>drop|decline|decrease|fall|slide))"
             + _E
             + r"|(?<![\p{L}\d.,])(?P<n>"
             + _CARDINAL
@@ -327,9 +371,13 @@ def lexicon() -> Lexicon:
             _I,
         ),
         edition_anchored=(
-            c(r"DTI\)?\s*(?:\([^()]{0,200}\)\s*)?(?P<year>20\d\d)(?!\d)", _I),  # also "(DTI) 2022"
+            # also "(DTI) 2022", "the Digital Transformation Index 2022"
             c(
-                r"(?P<year>20\d\d)\s+(?:provincial\s+)?(?:DTI|Digital\s+Transformation\s+(?:Index|rankings?))",
+                r"(?:DTI|Digital\s+Transformation\s+Index)\)?\s*(?:\([^()]{0,200}\)\s*)?(?P<year>20\d\d)(?!\d)",
+                _I,
+            ),
+            c(
+                r"(?P<year>20\d\d)\s+(?:provincial(?:[-\s]level)?\s+)?(?:DTI|Digital\s+Transformation\s+(?:Index|rankings?))",
                 _I,
             ),
             c(
@@ -356,7 +404,11 @@ def lexicon() -> Lexicon:
             r"\s+(?:spot|position|place|rank(?:ing)?)"
             # "took the top spot", "claimed first place"
             r"|(?:took|takes|taking|secured|secures|claimed|claims|won|wins|grabbed)\s+(?:the\s+)?(?:top|first)"
-            r"\s+(?:spot|position|place))"
+            r"\s+(?:spot|position|place)"
+            # "ranked at the top of …", "came top nationwide", "ranked number one" (not "ranked top 10")
+            r"|(?:ranked|ranks|ranking|came|comes|finished)\s+(?:at\s+the\s+)?top(?!\s*(?:\d|-|(?:ten|five|three"
+            r"|twenty|spots?|positions?|places?|group|tier|half|third|quarter)\b))"
+            r"|(?:ranked|ranks|ranking|came)\s+(?:number|No\.?)\s+one)"
             r"(?!\s+(?:the\s+)?(?:ministr|group(?!\s+of\s+(?:the\s+)?(?:63|34)\b)|region|district|commune"
             r"|list\s+of\s+ministr))(?![\p{L}\d])",
             _I,

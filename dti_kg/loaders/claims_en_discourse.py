@@ -34,7 +34,11 @@ from dti_kg.loaders.claims_en_mentions import (
 )
 from dti_kg.loaders.claims_en_sequences import read_sequences
 from dti_kg.loaders.findings import Finding, over_run, span_of
-from dti_kg.loaders.rules import Lexicon, known_year, sentence_edition
+from dti_kg.loaders.guards import YEAR_BEFORE
+from dti_kg.loaders.places import PlaceMention
+from dti_kg.loaders.rules import Lexicon, known_year, sentence_edition, sentence_years
+from dti_kg.loaders.segments import Piece
+from dti_kg.reference import editions
 
 _I = regex.IGNORECASE
 
@@ -122,6 +126,81 @@ def _next_year(text: str, findings: list[Finding]) -> list[Finding]:
     return out
 
 
+# Any other time in the sentence ("this year", "in 2023", "now") makes "last year" one of two times.
+_OTHER_TIME = regex.compile(
+    r"(?<!\d)20\d\d(?!\d)|\b(?:this|current|following|next)\s+year\b|\b(?:now|currently|so\s+far|at\s+present"
+    r"|previously|earlier|before|since|respectively)\b",
+    _I,
+)
+
+
+def _last_year(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
+    """ "Last year, it ranked 12th": the year before publication (``extract`` checks that edition had
+    been announced by then), when "last year" is the one time the sentence names, before the value."""
+    out = []
+    for f in findings:
+        s = f.sentence
+        times = list(lex.guards.relative_year.finditer(text, s.start, s.end))
+        if (
+            f.refusal == YEAR_BEFORE
+            and len(times) == 1
+            and times[0].end() <= f.span.start
+            and _LAST_YEAR.fullmatch(times[0].group(0))
+            and not _OTHER_TIME.search(text, s.start, s.end)
+        ):
+            f = replace(f, refusal=None, years_before_publication=1, rule=f"{f.rule}.last-year")
+        out.append(f)
+    return out
+
+
+_LAST_YEAR = regex.compile(r"last\s+year|(?:the\s+)?previous\s+year|(?:the\s+)?prior\s+year", _I)
+
+
+# "the DTI rankings announced in 2023": a year of announcement, not the year assessed
+_ANNOUNCED_IN = regex.compile(
+    r"\b(?:announced|published|released|unveiled)\s+(?:(?:on|in)\s+(?:\p{L}+\s+)?(?:\d{1,2}\s*,?\s*)?)?(?P<y>20\d\d)(?!\d)",
+    _I,
+)
+
+
+def _announced_in(text: str, findings: list[Finding]) -> list[Finding]:
+    """A value whose edition is the year its ranking was announced in, when that is the one year the
+    sentence names: the edition announced that year (DTI 2022 was announced in 2023)."""
+    out = []
+    for f in findings:
+        m = _ANNOUNCED_IN.search(text, f.sentence.start, f.sentence.end)
+        if m is not None and f.edition == int(m.group("y")) and len(_YEAR.findall(f.sentence.text)) == 1:
+            announced = [e.year for e in editions().values() if e.announced_by.year == f.edition]
+            edition = announced[0] if len(announced) == 1 else None
+            f = replace(f, edition=edition, refusal=f.refusal or _no_edition(edition, f.edition))
+        out.append(f)
+    return out
+
+
+def _no_edition(edition: int | None, year: int) -> str | None:
+    return None if edition is not None else f"ranking announced in {year}: no edition announced that year"
+
+
+_PASSAGE_LINES = 3  # the sentence's own line and the two before it
+
+
+def _passage_year(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
+    """A value in a sentence without a year or another time: the last edition year named before it in
+    its line or the two lines before (``extract`` uses it only when nothing else gives the edition)."""
+    out = []
+    for f in findings:
+        s = f.sentence
+        if f.edition is None and f.refusal is None and not _OTHER_TIME.search(text, s.start, s.end):
+            start = s.start
+            for _ in range(_PASSAGE_LINES):
+                start = text.rfind("\n", 0, max(0, start - 1)) + 1
+            years = sentence_years(text, Piece(start, s.start, text[start : s.start]), lex)
+            if years:
+                f = replace(f, passage_year=years[-1][1])
+        out.append(f)
+    return out
+
+
 _MOVE = (
     r"\b(?:climbed|rose|risen|jumped|moved\s+up|improved|advanced|fell|dropped|slipped|moved\s+down|declined)"
 )
@@ -191,8 +270,8 @@ def _from_to(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
 
 
 def _ranked_object(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
-    """ "The 2022 DTI ranked Quang Ngai 21st": the name is the object, the ordinal its rank."""
-    shape = ordinal_pattern(lex, r"\branked\s+(?P<name>)(?=\p{Lu})")
+    """ "The 2022 DTI ranked (placed) Quang Ngai 21st": the name is the object, the ordinal its rank."""
+    shape = ordinal_pattern(lex, r"\b(?:ranked|placed)\s+(?P<name>)(?=\p{Lu})")
     out = []
     for sentence in dti_sentence_list(text, lex):
         for m in shape.finditer(text, sentence.start, sentence.end):
@@ -223,7 +302,7 @@ def _ranked_object(text: str, lex: Lexicon, findings: list[Finding]) -> list[Fin
 # when it names nothing of the DTI (no indicator, no DTI word, no cohort or edition), it is another
 # ranking's.
 _RANKED_IN = regex.compile(
-    r"\s*(?:place|position|spot)?\s*(?:nationwide\s+|overall\s+|in\s+the\s+country\s+)?(?:in|for|on)\s+"
+    r"\s*(?:place|position|spot)?\s*(?:nationwide\s+|nationally\s+|overall\s+|in\s+the\s+country\s+)?(?:in|for|on)\s+"
     r"(?:terms\s+of\s+)?(?P<what>[^,.;:()]{3,80})",
     _I,
 )
@@ -259,7 +338,15 @@ _IDIOM = regex.compile(
     # "HCMC was runner-up", "came in as the runner-up": second
     r"(?:was|is|came\s+in\s+as|finished|emerged\s+as)\s+(?:the\s+)?(?P<second>runner-?up)"
     # "Lang Son rounded out the top five": the last of the top N
-    r"|rounded\s+out\s+the\s+top\s+(?P<n>three|five|ten|\d{1,2}))\b",
+    r"|rounded\s+out\s+the\s+top\s+(?P<n>three|five|ten|\d{1,2})"
+    # "Bac Kan ranked last (among the 63 provinces)": the last of the cohort
+    r"|(?:ranked|came(?:\s+in)?|finished|placed|was)\s+(?:in\s+)?(?:the\s+)?(?P<last>last)"
+    r"(?:\s+(?:place|position|spot))?(?!\s+(?:year|edition|time|three|five|ten|\d|in\s|for\s|on\s)))\b",
+    _I,
+)
+_LAST_GAP = regex.compile(
+    r"\s*(?:city|province)?\s*(?:has\s+|had\s+)?(?:again\s+|also\s+)?(?:ranked|came(?:\s+in)?|finished|placed|was)"
+    r"\s+(?:in\s+)?(?:the\s+)?",
     _I,
 )
 
@@ -278,6 +365,12 @@ def _idioms(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
             p = place_at(text, m.start("name"), m.end())
             if p is None:
                 continue
+            if m.group("last"):
+                last = _cohort_size(text, lex, sentence)
+                if last and _LAST_GAP.fullmatch(text, p.end, m.start("last")) and not _has_rank(findings, p):
+                    f = overall_rank(text, lex, sentence, p, last, m.end(), "en.rank.last")
+                    out.append(replace(f, cohort=last))
+                continue
             gap = text[p.end : (m.start("second") if m.group("second") else m.start("n"))]
             if not regex.fullmatch(
                 r"\s*(?:city|province)?\s*(?:has\s+|had\s+)?(?:again\s+|also\s+)?"
@@ -287,16 +380,33 @@ def _idioms(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
             ):
                 continue
             n = 2 if m.group("second") else (_TOP.get(m.group("n").lower()) or int(m.group("n")))
-            if any(f.place == p and f.measure == "rank" and f.indicator == "overall" for f in findings):
+            if _has_rank(findings, p):
                 continue
             out.append(overall_rank(text, lex, sentence, p, n, m.end(), "en.rank.idiom"))
     return out
+
+
+def _has_rank(findings: list[Finding], p: PlaceMention) -> bool:
+    return any(f.place == p and f.measure == "rank" and f.indicator == "overall" for f in findings)
+
+
+def _cohort_size(text: str, lex: Lexicon, sentence: Piece) -> int | None:
+    """How many units a "last" place is: the cohort the sentence states, else 63 for the editions that
+    ranked only the 63 provinces; None in a sentence about a region or a district."""
+    if lex.narrow_scope.search(sentence.text):
+        return None
+    c = lex.cohort.search(text, sentence.start, sentence.end)
+    if c is not None:
+        return int(c.group("of"))
+    edition = sentence_edition(text, sentence, lex)
+    return 63 if edition is not None and edition <= 2023 else None
 
 
 def read_on(text: str, findings: list[Finding], lex: Lexicon) -> list[Finding]:
     """The findings with runs of years split into editions, relative years resolved, lists paired
     (``claims_en_lists``), earlier ranks and idioms read, and values of another ranking or in a clause
     the excerpt cuts off refused."""
-    found = pair_lists(text, lex, _next_year(text, _runs(text, findings)))
+    found = _announced_in(text, _last_year(text, lex, _next_year(text, _runs(text, findings))))
+    found = pair_lists(text, lex, _passage_year(text, lex, found))
     found += _from_to(text, lex, found) + _ranked_object(text, lex, found) + _idioms(text, lex, found)
     return _cut_off(text, _ranked_in_something_else(text, lex, read_sequences(text, lex, found)))

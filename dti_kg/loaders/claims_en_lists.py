@@ -37,6 +37,7 @@ from dti_kg.loaders.claims_en_mentions import (
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import PlaceMention, places_in
 from dti_kg.loaders.rules import Lexicon, sentence_edition
+from dti_kg.loaders.segments import Piece
 from dti_kg.model import Span
 
 _I = regex.IGNORECASE
@@ -313,83 +314,109 @@ def _indicator_respectively(text: str, lex: Lexicon, findings: list[Finding]) ->
     return out
 
 
-_CLAUSE_CUT = regex.compile(r",\s*(?:while|whereas|but|and)\s+", _I)
+_CLAUSE_CUT = regex.compile(r",\s*(?:while|whereas|but|and|with)\s+", _I)
 
 
 def _indicators_first(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
     """ "Digital Human Resources Index and Cyberinformation Security Index ranked as high as 3 and
-    4, respectively": the indicators named first pair with the numbers in order; the province is
-    the one the sentence names, else the last one named before it in the paragraph."""
+    4, respectively", "its digital government, digital economy and digital society scores were 0.61,
+    0.45 and 0.52 respectively": the indicators named first pair with the numbers in order; the
+    province is the one the sentence names, else the last one named before it in the paragraph."""
     number = r"(?:ORD|\d{1,2}(?!\d|[.,]\d))"
-    shape = ordinal_pattern(
+    ranks = ordinal_pattern(
         lex,
-        r"(?P<list>[^.;:]{5,200}?)\s+(?:were\s+|are\s+)?(?:ranked|came|placed|stood)\s+(?:as\s+high\s+as\s+|at\s+)?"
+        # "…, with its digital government, … pillars at 25th, 35th and 40th respectively": "at" alone
+        r"(?P<list>[^.;:]{5,200}?)\s+(?:(?:were\s+|are\s+)?(?:ranked|came|placed|stood)\s+(?:as\s+high\s+as\s+|at\s+)?"
+        r"|at\s+)"
         r"(?P<nums>N(?:\s*,\s*N)*\s*,?\s+and\s+N)\s*,?\s*respectively".replace("N", number),
     )
     out = list(findings)
     for sentence in dti_sentence_list(text, lex):
-        m = shape.search(text, sentence.start, sentence.end)
-        if m is None:
-            continue
-        # "…, while its digital economy and digital society pillars ranked 7th and 9th, respectively":
-        # the list starts after the last clause boundary before the verb.
-        cuts = list(_CLAUSE_CUT.finditer(text, m.start("list"), m.end("list")))
-        list_start = cuts[-1].end() if cuts else m.start("list")
-        # "In the 2022 DTI, Nghe An's digital government, … pillars ranked …": nor does a leading phrase
-        # before the comma that precedes the first indicator belong to the list.
-        firsts = [
-            x.start()
-            for pattern, _ in lex.indicators
-            if (x := pattern.search(text, list_start, m.end("list")))
-        ]
-        if firsts and (lead := list(regex.finditer(r",\s*", text[list_start : min(firsts)]))):
-            list_start += lead[-1].end()
-        keys = sorted(
-            (x.start(), key)
-            for pattern, key in lex.indicators
-            for x in pattern.finditer(text, list_start, m.end("list"))
-        )
-        nums = [
+        for shape, measure in ((ranks, "rank"), (_SCORES_FIRST, "score")):
+            out = _pair_indicators_first(
+                text, lex, sentence, shape.search(text, sentence.start, sentence.end), measure, out
+            )
+    return out
+
+
+_SCORES_FIRST = regex.compile(
+    r"(?P<list>[^.;:]{5,200}?)\s+(?:were|was|are|is|reached|stood\s+at|scored)\s+(?:at\s+)?"
+    r"(?P<nums>S(?:\s*(?:points?)?\s*,\s*S)*\s*(?:points?)?\s*,?\s+and\s+S)\s*(?:points?)?\s*,?\s*respectively".replace(
+        "S", r"(?:0\.\d{1,4}|1\.0{1,4})(?![\d.])"
+    ),
+    _I,
+)
+
+
+def _pair_indicators_first(
+    text: str, lex: Lexicon, sentence: Piece, m: regex.Match[str] | None, measure: str, out: list[Finding]
+) -> list[Finding]:
+    if m is None:
+        return out
+    # "…, while its digital economy and digital society pillars ranked 7th and 9th, respectively":
+    # the list starts after the last clause boundary before the verb.
+    cuts = list(_CLAUSE_CUT.finditer(text, m.start("list"), m.end("list")))
+    list_start = cuts[-1].end() if cuts else m.start("list")
+    # "In the 2022 DTI, Nghe An's digital government, … pillars ranked …": nor does a leading phrase
+    # before the comma that precedes the first indicator belong to the list.
+    firsts = [
+        x.start() for pattern, _ in lex.indicators if (x := pattern.search(text, list_start, m.end("list")))
+    ]
+    if firsts and (lead := list(regex.finditer(r",\s*", text[list_start : min(firsts)]))):
+        list_start += lead[-1].end()
+    keys = sorted(
+        (x.start(), key)
+        for pattern, key in lex.indicators
+        for x in pattern.finditer(text, list_start, m.end("list"))
+    )
+    nums: list[int | Decimal] = (
+        [Decimal(x) for x in regex.findall(r"\d\.\d+", m.group("nums"))]
+        if measure == "score"
+        else [
             lex.number(x.group(0)) or 0
             for x in regex.finditer(r"\d{1,2}(?:st|nd|rd|th)?|[\p{L}-]+", m.group("nums"))
-            if x.group(0).lower() != "and"
+            if x.group(0).lower() not in ("and", "points", "point")
         ]
-        if len(keys) < 2 or len(keys) != len(nums) or not all(nums):
-            continue
-        # Only indicator names and list words before the verb: nothing else is listed.
-        rest = text[list_start : m.end("list")]
-        for pattern, _ in lex.indicators:
-            rest = pattern.sub(" ", rest)
-        if not regex.fullmatch(
-            r"[\s,]*(?:(?:the|and|index|indices|pillars?|indicators?|its|their|[\p{L}\s-]+?['’]s|,)\s*)*",
-            rest,
-            _I,
-        ):
-            continue
-        named = places_in(text, sentence.start, sentence.end, "en").places
-        before = places_in(text, max(0, text.rfind("\n\n", 0, sentence.start)), sentence.start, "en").places
-        place = named[0] if len({p.name for p in named}) == 1 else None
-        antecedent = before[-1].name if not named and before else None
-        out = [
-            g
-            for g in out
-            if not (g.sentence.start == sentence.start and list_start <= g.span.start < m.end())
-        ]
-        span = span_of(text, m.start("list"), m.end())
-        out += [
-            Finding(
-                k,
-                "rank",
-                n,
-                span,
-                "en.rank.respectively-indicators",
-                sentence,
-                edition=sentence_edition(text, sentence, lex),
-                place=place,
-                antecedent=antecedent,
-            )
-            for (_, k), n in zip(keys, nums, strict=True)
-        ]
+    )
+    if len(keys) < 2 or len(keys) != len(nums) or not all(nums):
+        return out
+    # Only indicator names and list words before the verb: nothing else is listed.
+    rest = text[list_start : m.end("list")]
+    for pattern, _ in lex.indicators:
+        rest = pattern.sub(" ", rest)
+    if not regex.fullmatch(
+        r"[\s,]*(?:(?:the|and|index|indices|pillars?|indicators?|scores?|its|their|[\p{L}\s-]+?['’]s|,)\s*)*",
+        rest,
+        _I,
+    ):
+        return out
+    named = places_in(text, sentence.start, sentence.end, "en").places
+    before = places_in(text, max(0, text.rfind("\n\n", 0, sentence.start)), sentence.start, "en").places
+    place = named[0] if len({p.name for p in named}) == 1 else None
+    antecedent = before[-1].name if not named and before else None
+    out = [
+        g
+        for g in out
+        if not (
+            g.sentence.start == sentence.start
+            and (list_start <= g.span.start < m.end() or m.start("nums") < g.span.end <= m.end())
+        )
+    ]
+    span = span_of(text, m.start("list"), m.end())
+    out += [
+        Finding(
+            k,
+            measure,  # type: ignore[arg-type]
+            n,
+            span,
+            f"en.{measure}.respectively-indicators",
+            sentence,
+            edition=sentence_edition(text, sentence, lex),
+            place=place,
+            antecedent=antecedent,
+        )
+        for (_, k), n in zip(keys, nums, strict=True)
+    ]
     return out
 
 

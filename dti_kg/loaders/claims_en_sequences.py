@@ -178,8 +178,9 @@ _LIST_GAP = regex.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+", _I)
 def _indicator_ordinal_list(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
     tail = ordinal_pattern(
         lex,
-        r"(?:\s+(?:pillar|index|indicator))?\s*(?::\s*|\s+(?:ranked|was|at|in)\s+)?(?:the\s+)?(?P<o>ORD)"
-        r"(?:\s+(?:place|position))?(?=\s*[,;.)]|\s+and\s|\s*$)",
+        # "digital government 20th", "digital institutions (1st)"
+        r"(?:\s+(?:pillar|index|indicator))?\s*(?::\s*|\s+(?:ranked|was|at|in)\s+|\(\s*)?(?:the\s+)?(?P<o>ORD)"
+        r"(?:\s+(?:place|position))?(?:\s*\))?(?=\s*[,;.)]|\s+and\s|\s*$)",
     )
     out: list[Finding] = []
     for sentence in _dti_only(text, lex):
@@ -276,8 +277,11 @@ def _line_start(text: str, at: int) -> int:
 
 
 # A sentence that opens on the province just named: "It …", "The city …", "The central city …"
+# also after a leading phrase of time or linking: "In 2021, the province …", "Meanwhile, it …"
 _REFERS_BACK = regex.compile(
-    r"\s*(?:It|(?:The|This)\s+(?:\p{Ll}+\s+){0,2}(?:city|province|locality))\b(?!\s+of\b)"
+    r"\s*(?:(?:In\s+20\d\d|Meanwhile|However|Also|Similarly|Specifically|In\s+particular|Particularly|Notably"
+    r"|Moreover|Furthermore|Besides|By\s+contrast)\s*,\s*)?"
+    r"(?P<who>[Ii]t|(?:[Tt]he|[Tt]his)\s+(?:\p{Ll}+\s+){0,2}(?:city|province|locality))\b(?!\s+of\b)"
 )
 
 
@@ -299,7 +303,7 @@ def _refers_back(text: str, f: Finding) -> Finding:
     names = {p.name for p in places_in(text, before[-1].start, before[-1].end, "en").places}
     # "The city", "the province" can mean nothing else; "It" may be a ministry, an agency or the nation
     # that sentence also names ("The Ministry of Finance led …. It scored 0.63" is not Da Nang's).
-    it = refers.group(0).strip() == "It"
+    it = refers.group("who").lower() == "it"
     if len(names) == 1 and not (it and _OTHER_ACTOR.search(before[-1].text)):
         return replace(f, other_subject=None, antecedent=names.pop())
     return f
@@ -317,17 +321,43 @@ def _named_just_before(text: str, f: Finding) -> Finding:
         or f.refusal is not None
     ):
         return f
-    start = f.sentence.start
-    window = line = _line_start(text, start)
-    if not text[line:start].strip():
-        prev = text[:line].rstrip()
-        window = _line_start(text, len(prev)) if prev else line
-    names = {p.name for p in places_in(text, window, start, "en").places}
+    # The nearest of the value's own line (before it) and the two lines with text before that which
+    # names a province: "In 2022, Bac Kan reached …\nThe results by index group: … reached 69.66/100 …"
+    end = f.sentence.start
+    window = _line_start(text, end)
+    for _ in range(_LINES_BACK + 1):
+        names = {p.name for p in places_in(text, window, end, "en").places}
+        prev = text[:window].rstrip()
+        if names or not prev:
+            break
+        end, window = window, _line_start(text, len(prev))
     return replace(f, antecedent=names.pop()) if len(names) == 1 else f
 
 
+_LINES_BACK = 2
+
+
+# A province named only inside a body of it: "the Binh Phuoc People's Committee", "Lang Son Department of …"
+_ITS_BODY = regex.compile(
+    r"(?:\s+(?:City|Province))?(?:['’]s)?\s+(?:Provincial\s+|City\s+)?(?:People['’]s\s+(?:Committee|Council)|Party\s+Committee|Department\b"
+    r"|Steering\s+Committee|Information\s+and\s+Communications?\b|authorities\b|leaders?\b)"
+)
+
+
+def _its_bodys_province(text: str, f: Finding) -> Finding:
+    """ "X of the Binh Phuoc People's Committee said that the province ranked 12th", "The city rose …, HCM
+    City's Department of … said": "the province" ("the city") is the one province the sentence names, when
+    it names it only as the seat of a body (so with no value of its own)."""
+    if f.place is not None or not (f.ambiguous_place and f.bare_province):
+        return f
+    places = places_in(text, f.sentence.start, f.sentence.end, "en").places
+    if len({p.name for p in places}) != 1 or not all(_ITS_BODY.match(text, p.end) for p in places):
+        return f
+    return replace(f, place=places[-1], ambiguous_place=False, rule=f"{f.rule}.body")
+
+
 def _carry_subject(text: str, findings: list[Finding]) -> list[Finding]:
-    return [_named_just_before(text, _refers_back(text, f)) for f in findings]
+    return [_named_just_before(text, _refers_back(text, _its_bodys_province(text, f))) for f in findings]
 
 
 def read_sequences(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:

@@ -82,10 +82,18 @@ def _edition_of(
 ) -> tuple[int | None, EditionBasis]:
     if finding.edition is not None:
         return finding.edition, "stated"
+    if finding.years_before_publication:
+        # "Last year, it ranked 12th": only an edition announced by the publication date
+        year = published.year - finding.years_before_publication if published else None
+        in_force = edition_in_force(published) if published else None
+        ok = year is not None and in_force is not None and year <= in_force.year
+        return (year if ok else None), "inferred_from_date"
     before = [m for m in mentions if m.start < finding.sentence.start]
     after = [m for m in mentions if m.start >= finding.sentence.start]
     if before or after:
         return (before[-1] if before else after[0]).year, "stated"
+    if published is None and finding.passage_year is not None:
+        return finding.passage_year, "stated"
     return inferred_edition(published), "inferred_from_date"
 
 

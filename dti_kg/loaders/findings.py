@@ -44,6 +44,12 @@ class Finding:
     previous_edition: bool = False
     # "The city earned …": the one province the last sentence naming provinces named.
     antecedent: str | None = None
+    # "Last year, it ranked 12th": the edition is the publication year less this many years, when
+    # that edition had been announced by then (``extract``); 0: not a relative year.
+    years_before_publication: int = 0
+    # The last year the passage before names ("In 2022, Bac Kan …. The index group on … reached …"): the
+    # edition only when the document names none in DTI context and has no publication date (``extract``).
+    passage_year: int | None = None
 
 
 @dataclass(frozen=True)

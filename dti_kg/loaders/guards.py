@@ -34,6 +34,8 @@ class Guards:
     respectively: regex.Pattern[str]  # "lần lượt", "respectively"
 
 
+YEAR_BEFORE = "a value of the year before ('năm ngoái', 'last year'): the edition is unclear"
+
 # (text, start, end) -> whether text[start:end] states an edition / names the DTI or an indicator
 Probe = Callable[[str, int, int], bool]
 
@@ -57,7 +59,7 @@ def refusal(
         for m in g.relative_year.finditer(text, sentence.start, upto):
             in_clause = m.start() >= clause.start
             if in_clause or not states_edition(text, m.end(), value_start):
-                return "a value of the year before ('năm ngoái', 'last year'): the edition is unclear"
+                return YEAR_BEFORE
     for m in g.foreign_topic.finditer(text, sentence.start, upto):
         if m.start() >= clause.start or not names_dti(text, m.end(), value_start):
             return f"the value of {m.group(0)!r}, not of a DTI index"

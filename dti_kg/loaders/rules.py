@@ -601,7 +601,9 @@ def _respectively_indices(text: str, sentence: Piece, lex: Lexicon) -> list[tupl
 
 
 _NATIONAL_AFTER = regex.compile(
-    r"\s*(?:trên\s+|trong\s+)?(?:cả\s+nước|toàn\s+quốc|nationwide|in\s+the\s+(?:whole\s+)?country)(?![\p{L}])",
+    # "12th among cities and provinces nationwide … and second in the Southeast region"
+    r"\s*(?:trên\s+|trong\s+)?(?:among\s+(?:all\s+)?(?:the\s+)?(?:cities\s+and\s+provinces|provinces\s+and\s+cities"
+    r"|localities)\s+)?(?:cả\s+nước|toàn\s+quốc|nationwide|nationally|in\s+the\s+(?:whole\s+)?country)(?![\p{L}])",
     regex.IGNORECASE,
 )
 

@@ -25,10 +25,10 @@ workers do; results are written by the workers' own code, with the same row cap 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 
 from dti_kg.server.executor import ExecResult, job_error
 from dti_kg.server.guard import tokens
@@ -93,9 +93,10 @@ def _one_pattern(toks: list[tuple[str, str]], i: int) -> int:
     return i + 1
 
 
-def is_bounded(query: str) -> bool:
-    """True when ``query`` has one of the shapes above (the guard has already accepted it)."""
-    toks = list(tokens(query))
+def is_bounded(query: str, given: Sequence[tuple[str, str]] | None = None) -> bool:
+    """True when ``query`` has one of the shapes above (the guard has already accepted it); ``given``:
+    its tokens, when the guard's report has them."""
+    toks = list(tokens(query) if given is None else given)
     i = _prologue(toks)
     if i < 0 or i >= len(toks) or toks[i][0] != "word":
         return False
@@ -143,12 +144,16 @@ class LocalStore:
                 raise job_error(exc.name, exc.detail, exc.parameter, retry) from None
 
 
-def local_store(settings: Mapping[str, Any] | None = None) -> LocalStore:
-    """This web process's LocalStore (opened on first use)."""
-    found: LocalStore | None = current_app.extensions.get(LOCAL_KEY)
+def store_for(app: Flask) -> LocalStore:
+    """``app``'s LocalStore in this web process (opened on first use)."""
+    found: LocalStore | None = app.extensions.get(LOCAL_KEY)
     if found is None:
-        config = settings or current_app.config
-        found = current_app.extensions.setdefault(
-            LOCAL_KEY, LocalStore(str(config["STORE"]), int(config["MAX_ROWS"]))
+        found = app.extensions.setdefault(
+            LOCAL_KEY, LocalStore(str(app.config["STORE"]), int(app.config["MAX_ROWS"]))
         )
     return found
+
+
+def local_store() -> LocalStore:
+    """The current app's LocalStore."""
+    return store_for(current_app)

@@ -5,6 +5,7 @@ Nothing here touches Flask or the store, so the whole behaviour is tested as a t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -137,6 +138,7 @@ def negotiate(accept: str | None, offered: Iterable[str]) -> str | None:
 RESULT_SET_DEFAULTS = (SPARQL_XML, SPARQL_JSON)
 
 
+@functools.lru_cache(maxsize=256)  # clients repeat their Accept header: parsing it was 10 % of an ASK
 def choose(accept: str | None, kind: str) -> str | None:
     """The canonical media type to write a result of ``kind`` ("solutions", "boolean", "graph") in."""
     aliases = ALIASES[kind]

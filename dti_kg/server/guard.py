@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dti_kg.server.errors import QueryRejected, UpdateRefused
@@ -91,6 +91,8 @@ class Report:
     unions: int
     operators: int = 0
     list_items: int = 0  # the most items in one ( ) group without commas
+    # The query's tokens, for a second look without tokenizing again (dti_kg.server.bounded).
+    tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
 
 
 def tokens(text: str) -> Iterator[tuple[str, str]]:
@@ -154,7 +156,8 @@ def check(text: str, limits: Limits, *, in_url: bool = False) -> Report:
             if items[-1] > limits.max_list_items:
                 raise _reject(f"the query has more than {limits.max_list_items} items in one ( ) collection")
 
-    for kind, value in tokens(text):
+    seen = tuple(tokens(text))
+    for kind, value in seen:
         word = value.upper() if kind == "word" else ""
         if word in UPDATE_KEYWORDS:
             raise UpdateRefused(
@@ -215,4 +218,5 @@ def check(text: str, limits: Limits, *, in_url: bool = False) -> Report:
         unions=unions,
         operators=operators,
         list_items=most_items,
+        tokens=seen,
     )

@@ -36,7 +36,7 @@ QUERY_PAGE = "/query"
 TRUNCATED_HEADER = "X-DTI-Truncated"
 BUILD_HEADER = "X-DTI-Build"
 
-_FORM_KIND = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+FORM_KIND = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 
 
 @dataclass(frozen=True)
@@ -154,16 +154,16 @@ def _service_description() -> BaseResponse:  # flask's redirect() is typed as we
     if media_type is None:
         raise NotAcceptable(f"the service description is available as {', '.join(conneg.GRAPH_TYPES)}")
     body = service_description.describe(request.base_url, current_app.config["BASE_IRI"], media_type)
-    response = Response(body, content_type=_content_type(media_type))
+    response = Response(body, content_type=content_type(media_type))
     response.vary.add("Accept")
     return response
 
 
-def _content_type(media_type: str) -> str:
+def content_type(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
 
 
-def _run(req: QueryRequest, build: str | None) -> ExecResult:
+def _run(req: QueryRequest, build: str | None, report: guard.Report) -> ExecResult:
     """Run the query: in this process when its shape bounds its cost (dti_kg.server.bounded), else on a
     query worker."""
     config = current_app.config
@@ -171,7 +171,7 @@ def _run(req: QueryRequest, build: str | None) -> ExecResult:
         build is None
         and not req.default_graph_uris
         and not req.named_graph_uris
-        and bounded.is_bounded(req.query)
+        and bounded.is_bounded(req.query, report.tokens)
     ):
         retry = max(1, math.ceil(float(config["QUERY_TIMEOUT"])))
         return bounded.local_store().run(
@@ -193,7 +193,7 @@ def sparql() -> BaseResponse:
     if req is None:
         return _service_description()
     report = guard.check(req.query, guard.Limits.from_settings(current_app.config), in_url=req.in_url)
-    kind = _FORM_KIND.get(report.form or "")
+    kind = FORM_KIND.get(report.form or "")
     if kind and conneg.choose(req.accept, kind) is None:  # refuse before waking a worker
         offered = ", ".join(conneg.OFFERS[kind])
         raise NotAcceptable(f"a {report.form} result can be returned as {offered}")
@@ -206,11 +206,11 @@ def sparql() -> BaseResponse:
     if not_modified(request, etag, stamp):
         response = Response(status=304)
     else:
-        result = _run(req, build)
+        result = _run(req, build, report)
         if result.build_id != stamp.build_id:  # the store switched builds while the query ran
             stamp = current_stamp(config["STORE"])
             etag = etag_for(result.build_id, *parts)
-        response = Response(result.body, content_type=_content_type(result.media_type))
+        response = Response(result.body, content_type=content_type(result.media_type))
         response.headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
     response.set_etag(etag)
     response.last_modified = stamp.last_modified
