@@ -4,11 +4,12 @@
 
 Phases follow the build's progress messages: prepare (reference data and shapes), extract (reading
 sources, from the cache or the files), shacl (extracting and validating fresh sources, batch by batch;
-interleaved with extract, each phase's seconds are summed), reconcile, store (the Oxigraph store, the
-dumps and the release). Peak memory is this process's maximum resident set size at the end of the
-phase (a high-water mark, so it never falls from one phase to the next); ``workers_peak_mb`` is the
-largest of the worker processes that validated fresh batches (0 when none was started), and the
-build's peak is the larger of the two (each worker is a separate process: the machine holds both).
+interleaved with extract, each phase's seconds are summed), reconcile, store (the Oxigraph store and
+the dumps; before 1 December 2026 also the release), release (release.json, the diff, the zip). Peak
+memory is this process's maximum resident set size at the end of the phase (a high-water mark, so it
+never falls from one phase to the next); ``workers_peak_mb`` is the largest of the worker processes
+that validated fresh batches (0 when none was started), and the build's peak is the larger of the two
+(each worker is a separate process: the machine holds both).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ PHASES = {
     "validating": "shacl",
     "reconciling": "reconcile",
     "writing the store": "store",
+    "recording the release": "release",
 }
 
 

@@ -34,9 +34,10 @@ from dti_kg.errors import DtiError, InputError, StorageFailure, first_line
 from dti_kg.graph import claims_from_graph
 from dti_kg.iri import Minter
 from dti_kg.loaders import LOADER_VERSION
-from dti_kg.loaders.official import official_observations
+from dti_kg.loaders.official import OfficialData, official_observations
 from dti_kg.namespaces import DCTERMS, DTI
 from dti_kg.quality import quality_graph
+from dti_kg.reconcile import group_keys as reconcile_groups
 from dti_kg.reconcile import reconcile, reconciliation_triples
 from dti_kg.resources import data_file, ontology_file, read_text, shape_files
 from dti_kg.review import REVIEW_GRAPH, decisions_graph, read_decisions, with_sources
@@ -46,6 +47,7 @@ from dti_kg.source_entries import (
     Cache,
     Entry,
     SourceOutcome,
+    cached_entry,
     gather_sources,
     parse_nt,
     reference_graphs,
@@ -67,6 +69,7 @@ REFERENCE_FILES = (
 # A build serving fewer than this share of the current build's sources (or none at all) is not
 # switched in without --allow-shrink: a mistyped --articles path must not empty the served store.
 MIN_SERVED_RATIO = 0.5
+RECONCILIATION_NODE = b"/reconciliation>"  # how a claim's reconciliation is named (reconcile.py)
 
 
 @dataclass
@@ -77,6 +80,7 @@ class BuildResult:
     quads: int = 0
     kept: list[Path] = field(default_factory=list)  # builds on disk after this one, newest first
     refused: str = ""  # why the store was not switched to this build ("" when it was)
+    reuse: releases.Reuse | None = None  # what its release may take from the previous one's
 
     @property
     def quarantined(self) -> list[SourceOutcome]:
@@ -220,7 +224,8 @@ def build_store(
         if result.refused:
             result.kept = store.prune(p, also_keep=result.build_dir, keep=keep)
             return result
-        releases.publish_release(p, result.build_dir)
+        say("recording the release")
+        releases.publish_release(p, result.build_dir, result.reuse)
         result.kept = store.prune(p, keep=keep)  # already pruned by the switch: this lists what is kept
         result.quads = store.read_build_info(p.link)["quads"]
     say(f"built {p.link} -> {result.build_dir.name}: {result.quads} quads")
@@ -234,9 +239,15 @@ class _Collected:
     unchanged source is not loaded again, and a changed or removed one is taken out first."""
 
     def __init__(
-        self, staged: store.Staged, minter: Minter, quarantine: Path, previous: dict[str, str] | None = None
+        self,
+        staged: store.Staged,
+        minter: Minter,
+        quarantine: Path,
+        cache: Cache,
+        previous: dict[str, str] | None = None,
     ) -> None:
         self.staged = staged
+        self.cache = cache
         self.minter = minter
         self.quarantine = quarantine
         self.previous = previous or {}
@@ -244,6 +255,9 @@ class _Collected:
         self.changed: set[str] = set()  # source graphs whose content differs from the checkpoint's
         self.served: list[str] = []  # graph IRIs, in the order they were taken
         self.records: list[dict[str, Any]] = []
+        self.fresh_claims: set[str] = set()  # claims of the sources not taken from the checkpoint
+        # Claim records of the checkpoint's sources taken out (None: one is no longer in the cache).
+        self.dropped_records: list[dict[str, Any]] | None = []
         self.reviews: list[str] = []  # N-Triples of the served sources' candidate claims
         self.reports: list[str] = []  # N-Triples of every source's SHACL report (report.ttl)
         self.validation = pyoxigraph.NamedNode(str(minter.graph("validation")))
@@ -265,6 +279,7 @@ class _Collected:
         self.keys[outcome.graph] = outcome.key
         if self.previous.get(outcome.graph) == outcome.key:
             return  # already in the store, with its report: the checkpoint holds this very entry
+        self.fresh_claims.update(str(r["iri"]) for r in entry.records)
         self.drop(outcome.graph)
         self.staged.load(entry.graph, outcome.graph)
         self.add_report(outcome.graph, entry.validation)
@@ -275,6 +290,11 @@ class _Collected:
         self.changed.add(graph_iri)
         if graph_iri not in self.previous:
             return
+        old = cached_entry(self.cache, self.previous[graph_iri])
+        if old is None or self.dropped_records is None:
+            self.dropped_records = None
+        else:
+            self.dropped_records.extend(old.records)
         self.staged.remove_graph(graph_iri)
         opened = self.staged.opened
         report = pyoxigraph.NamedNode(f"{graph_iri}/validation")
@@ -324,7 +344,7 @@ def _build(
     fingerprint: str,
 ) -> BuildResult:
     collected = _Collected(
-        staged, minter, staged.directory / "quarantine", previous.graphs if previous else None
+        staged, minter, staged.directory / "quarantine", cache, previous.graphs if previous else None
     )
     outcomes = gather_sources(sources, minter, cache, lambda: shape_gate(reference), say, collected.take)
     collected.drop_removed()
@@ -363,24 +383,29 @@ def _build(
         return BuildResult(p.link, build_dir, outcomes, 0, [], refusal)
     say("reconciling claims with the official tables")
     official = official_observations()
-    results = reconcile(collected.records + decided_claims, official)
     reconciliation = pyoxigraph.NamedNode(str(minter.graph("reconciliation")))
     review = pyoxigraph.NamedNode(str(review_graph.identifier))
-    # Graphs every source feeds: over a checkpoint only the quads that differ are written.
-    shared = {
-        reconciliation.value: itertools.chain(
-            as_quads(reconciliation_triples(results, minter), reconciliation),
-            as_quads(quality_graph(official, minter), reconciliation),
-        ),
-        review.value: as_quads(review_graph, review),
-    }
     edits = {}
-    for iri, quads in shared.items():
-        if previous is None:
-            staged.extend(quads)
-        else:
-            edits[iri] = staged.replace_graph(iri, quads)
-    del results, shared
+    if previous is not None and collected.dropped_records is not None:
+        # Over a checkpoint: only the groups of claims the changed sources had or have.
+        edits[reconciliation.value] = _reconcile_changes(staged, collected, official, minter, reconciliation)
+        edits[review.value] = staged.replace_graph(review.value, as_quads(review_graph, review))
+    else:
+        results = reconcile(collected.records + decided_claims, official)
+        # Graphs every source feeds: over a checkpoint only the quads that differ are written.
+        shared = {
+            reconciliation.value: itertools.chain(
+                as_quads(reconciliation_triples(results, minter), reconciliation),
+                as_quads(quality_graph(official, minter), reconciliation),
+            ),
+            review.value: as_quads(review_graph, review),
+        }
+        for iri, quads in shared.items():
+            if previous is None:
+                staged.extend(quads)
+            else:
+                edits[iri] = staged.replace_graph(iri, quads)
+        del results, shared
     # Those of the package only change with the fingerprint: a checkpoint holds them.
     if previous is None:
         for iri, report in reference_reports.items():
@@ -396,7 +421,46 @@ def _build(
 
     build_dir = staged.finish(info, finish=finish)
     _write_reports(build_dir, outcomes, collected.reports)
-    return BuildResult(p.link, build_dir, outcomes, 0, [])
+    reuse = None
+    if previous is not None:
+        claims = frozenset(str(r["iri"]) for r in collected.records)
+        # Removed lines name the claims of the sources taken out too: those are gone, not stale.
+        stale = claims & (collected.fresh_claims | _reconciled_claims(edits.get(reconciliation.value)))
+        reuse = releases.Reuse(previous.build_dir, claims, stale)
+    return BuildResult(p.link, build_dir, outcomes, 0, [], reuse=reuse)
+
+
+def _reconcile_changes(
+    staged: store.Staged,
+    collected: _Collected,
+    official: OfficialData,
+    minter: Minter,
+    graph: pyoxigraph.NamedNode,
+) -> tuple[list[bytes], list[bytes]]:
+    """Reconcile again the groups (province, edition, indicator, measure, compared edition) that hold
+    a claim of a source extracted again or taken out, and replace those claims' reconciliation nodes;
+    the other groups' results cannot have changed (a claim is only compared within its group), nor
+    the official tables' quality checks (the checkpoint's fingerprint covers them)."""
+    records = collected.records
+    dropped = collected.dropped_records or []
+    keys = reconcile_groups(records)
+    fresh = collected.fresh_claims
+    touched = {k for k in reconcile_groups(dropped) if k is not None}
+    touched |= {k for k, r in zip(keys, records, strict=True) if k is not None and r["iri"] in fresh}
+    again = [r for k, r in zip(keys, records, strict=True) if k in touched or r["iri"] in fresh]
+    subjects = {f"{r['iri']}/reconciliation" for r in itertools.chain(again, dropped)}
+    quads = as_quads(reconciliation_triples(reconcile(again, official), minter), graph)
+    return staged.replace_subjects(graph.value, subjects, quads)
+
+
+def _reconciled_claims(edit: tuple[list[bytes], list[bytes]] | None) -> set[str]:
+    """The claims whose reconciliation node (``<claim>/reconciliation``) lost or gained a quad."""
+    claims = set()
+    for line in itertools.chain(*(edit or ((), ()))):
+        subject = line.split(b" ", 1)[0]
+        if subject.startswith(b"<") and subject.endswith(RECONCILIATION_NODE):
+            claims.add(subject[1 : -len(RECONCILIATION_NODE)].decode("utf-8"))
+    return claims
 
 
 def _finish(

@@ -312,16 +312,17 @@ def _copy_trig(
                     subject.decode(): list(store.quads_for_pattern(_subject(subject), None, None, graph))
                     for subject in changed[key]
                 }
-                old_block = old_text[start + 1 : end].decode("utf-8")  # after the "\n" joining blocks
-                data = b"\n" + patch_trig_block(old_block, graph, quads).encode("utf-8")
+                # After the "\n" joining blocks; written straight out, never held whole.
+                size = out.write(b"\n") + patch_trig_block(old_text, start + 1, end, graph, quads, out)
+                gzip_chunks.release(old_text, start, end)
                 old_chunk = None
             elif key in touched:
-                data = b"\n" + _block(store, graph, new_lines.get(key), blocks, used)
+                size = out.write(b"\n" + _block(store, graph, new_lines.get(key), blocks, used))
                 old_chunk = None
             else:
                 start, end, z_start, z_end = old_trig[key]
-                data, old_chunk = old_text[start:end], (z_start, z_end)
-            size = out.write(data)
+                size, old_chunk = out.write(old_text[start:end]), (z_start, z_end)
+                gzip_chunks.release(old_text, start, end)
             pieces.append((key, Piece((written, written + size), old_chunk)))
             written += size
     return pieces
@@ -344,6 +345,7 @@ def _edit_lines(
         for line, is_removed in edits:
             at = _lower_bound(text, line, pos)
             copy(view[pos:at])
+            gzip_chunks.release(text, pos, at)
             if is_removed:
                 pos = at + len(line) + 1
                 if bytes(view[at:pos]) != line + b"\n":
@@ -354,6 +356,7 @@ def _edit_lines(
                 changes.append((at, len(line) + 1))
                 pos = at
         copy(view[pos:])
+        gzip_chunks.release(text, pos, len(view))
     return digest.hexdigest(), changes
 
 

@@ -48,7 +48,7 @@ HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 _FINAL = b"\x03\x00"  # an empty final block with fixed codes: the end of the deflate stream
 
 
-def chunk(data: bytes) -> bytes:
+def chunk(data: bytes | memoryview) -> bytes:
     """Raw deflate of ``data`` that any other chunk may follow (sync flush: byte-aligned, no history)."""
     compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
     return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
@@ -68,6 +68,7 @@ def line_spans(text: bytes | mmap.mmap, start: int, end: int) -> list[Span]:
             if not zlib.crc32(line) & _MASK:
                 spans.append((first, pos))
                 first = pos
+        release(text, pos, stop)
         pos = stop
     if first < end:
         spans.append((first, end))
@@ -82,22 +83,37 @@ def write_chunks(
     Returns the index of ``target``: per piece ``[start, end, gzip start, gzip end]``."""
     index: list[list[int]] = []
     tmp = target.with_name(f".{target.name}.tmp")
+    crc = 0
     with mapped(text) as data, mapped(previous) as old, tmp.open("wb") as out:
         written = out.write(HEADER)
-        for piece in pieces:
-            start, end = piece.span
-            if piece.old is not None and old is not None:
-                compressed = old[piece.old[0] : piece.old[1]]
-            else:
-                compressed = chunk(data[start:end] if data is not None else b"")
-            out.write(compressed)
-            index.append([start, end, written, written + len(compressed)])
-            written += len(compressed)
+        with memoryview(data if data is not None else b"") as view:
+            for piece in pieces:  # they cover the text in order: its CRC is taken piece by piece
+                start, end = piece.span
+                crc = zlib.crc32(view[start:end], crc)
+                if piece.old is not None and old is not None:
+                    compressed = old[piece.old[0] : piece.old[1]]
+                    release(old, *piece.old)
+                else:
+                    compressed = chunk(view[start:end])
+                release(data, start, end)
+                out.write(compressed)
+                index.append([start, end, written, written + len(compressed)])
+                written += len(compressed)
         size = len(data) if data is not None else 0
-        crc = zlib.crc32(data) if data is not None else 0
         out.write(_FINAL + struct.pack("<II", crc, size & 0xFFFFFFFF))
     os.replace(tmp, target)
     return index
+
+
+def release(text: bytes | mmap.mmap | None, start: int, end: int) -> None:
+    """Let go of the pages of a mapped file's ``[start, end)`` once read: they stay in the page cache,
+    but no longer count in this process's resident memory (a 10,000-article dump.nq is ~0.8 GB;
+    mapped and read whole, it was most of an incremental build's peak)."""
+    if not isinstance(text, mmap.mmap):
+        return
+    first = start - start % mmap.PAGESIZE
+    if end > first:
+        text.madvise(mmap.MADV_DONTNEED, first, min(end, len(text)) - first)
 
 
 @contextlib.contextmanager

@@ -303,6 +303,14 @@ def reconcile(claims: Sequence[Mapping[str, Any]], observations: OfficialData) -
     return results
 
 
+def group_keys(claims: Sequence[Mapping[str, Any]]) -> list[tuple[object, ...] | None]:
+    """Each claim's group in :func:`reconcile` (None: a claim with no known province, alone): a claim's
+    result depends only on the claims of its group, so reconciling whole groups gives the results
+    that reconciling every claim gives them."""
+    parsed = (_parse_claim(c, i) for i, c in enumerate(claims))
+    return [_subject_key(claim) if claim.unit is not None else None for claim in parsed]
+
+
 def conflicts(results: Sequence[Result]) -> list[tuple[int, int]]:
     """Pairs of claims (indices, lower first) that state different values for the same thing."""
     return sorted({(min(r.index, j), max(r.index, j)) for r in results for j in r.conflicts})

@@ -8,15 +8,19 @@ nothing depends on when or where the build ran (the publication time is in ``rel
 
 from __future__ import annotations
 
+import csv
+import heapq
+import io
 import json
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph
 
 from dti_kg.csvw import Column, table_metadata, write_csv
+from dti_kg.diff import claim_solutions
 from dti_kg.query import run_query
 
 ZIP_NAME = "release.zip"
@@ -138,6 +142,47 @@ def _table(opened: pyoxigraph.Store, query: str, columns: tuple[Column, ...]) ->
     return write_csv(names, ([*key, " | ".join(sorted(srcs))] for key, srcs in grouped.items()))
 
 
+def claim_rows(opened: pyoxigraph.Store, only: Collection[str] | None = None) -> list[list[str]]:
+    """The rows of ``claims.csv`` (of the claims ``only``, when given), in the table's order."""
+    names = [c.name for c in CLAIM_COLUMNS[1:]]
+    rows = [
+        [claim, *(_cell(row[n]) for n in names)] for claim, row in claim_solutions(opened, CLAIMS_QUERY, only)
+    ]
+    # One query a claim gives them in claim order; a stable sort keeps a claim's rows as they came.
+    return rows if only is None else sorted(rows, key=_claim_order)
+
+
+def _claim_order(row: list[str]) -> tuple[str, ...]:
+    """The query's ORDER BY ?province ?year ?indicator ?measure ?claim, on the cells: IRIs and plain
+    strings order by code point in SPARQL too, and every year is a four-digit xsd:gYear."""
+    return (row[1], row[3], row[4], row[5], row[0])
+
+
+def previous_claim_rows(zip_path: Path) -> list[list[str]] | None:
+    """The rows of the ``claims.csv`` in a release's zip; None when it is missing or another layout."""
+    try:
+        with zipfile.ZipFile(zip_path) as zf:
+            text = zf.read("claims.csv").decode("utf-8")
+    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
+        return None
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows or rows[0] != [c.name for c in CLAIM_COLUMNS]:
+        return None
+    return rows[1:]
+
+
+def updated_claim_rows(
+    before: list[list[str]], opened: pyoxigraph.Store, claims: Collection[str], stale: Collection[str]
+) -> list[list[str]]:
+    """``claims.csv``'s rows from those of the release ``opened`` was made from (see
+    :func:`dti_kg.diff.updated_claims`): kept rows merged with the ``stale`` claims' rows queried again
+    (a claim's rows stay together, in the query's order)."""
+    kept = [r for r in before if r[0] in claims and r[0] not in stale]
+    if not stale:
+        return kept
+    return list(heapq.merge(kept, claim_rows(opened, stale), key=_claim_order))
+
+
 def _readme(info: Mapping[str, Any]) -> str:
     lines = [
         f"# DTI-KG release {info['release_id']}",
@@ -182,8 +227,10 @@ def _readme(info: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def release_files(opened: pyoxigraph.Store, info: Mapping[str, Any]) -> dict[str, bytes]:
-    """The files of a release's zip, by name."""
+def release_files(
+    opened: pyoxigraph.Store, info: Mapping[str, Any], claims: list[list[str]] | None = None
+) -> dict[str, bytes]:
+    """The files of a release's zip, by name; ``claims``: the rows of ``claims.csv`` when known."""
     release_iri = f"{info.get('base_iri', '')}id/release/{info['release_id']}"
     article_sources = [s.get("url") or s["iri"] for s in info.get("sources", [])]
     metadata = {
@@ -211,7 +258,9 @@ def release_files(opened: pyoxigraph.Store, info: Mapping[str, Any]) -> dict[str
     }
     return {
         "README.md": _readme(info).encode("utf-8"),
-        "claims.csv": _table(opened, CLAIMS_QUERY, CLAIM_COLUMNS).encode("utf-8"),
+        "claims.csv": write_csv(
+            [c.name for c in CLAIM_COLUMNS], claim_rows(opened) if claims is None else claims
+        ).encode("utf-8"),
         "official.csv": _table(opened, OFFICIAL_QUERY, OFFICIAL_COLUMNS).encode("utf-8"),
         METADATA_NAME: (json.dumps(metadata, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode(),
     }

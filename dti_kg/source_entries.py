@@ -147,7 +147,7 @@ class Cache:
         tmp.replace(self._path(key))
 
 
-def _cached_entry(cache: Cache, key: str) -> Entry | None:
+def cached_entry(cache: Cache, key: str) -> Entry | None:
     hit = cache.get(key)
     if hit is None:
         return None
@@ -307,7 +307,7 @@ def gather_sources(
                 say(f"reading sources: {i}/{total}")
             try:
                 key = source.identify()
-                entry = _cached_entry(cache, key)
+                entry = cached_entry(cache, key)
                 # Known from the cache, an unchanged source is not even read as a document.
                 graph_iri = entry.iri if entry is not None else source.graph_name(minter)
                 if graph_iri in seen:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import json
 import os
 import shutil
@@ -254,15 +255,36 @@ class Staged:
         A graph every source feeds (the reconciliation) changes by a few quads when one source does:
         emptying and reloading it cost more than the rest of a one-article build."""
         node = pyoxigraph.NamedNode(graph)
-        before = graph_lines(self.opened, node)
-        # Written as the store writes them (it keeps values, not their text: "1.0000" is 1).
-        staging_area = pyoxigraph.Store()
-        staging_area.extend(quads)
-        after = graph_lines(staging_area, node)
-        del staging_area
-        had, kept = set(before), set(after)
-        removed = [line for line in before if line not in kept]
-        added = [line for line in after if line not in had]
+        return self._apply(graph_lines(self.opened, node), _written(quads, node))
+
+    def replace_subjects(
+        self, graph: str, subjects: Iterable[str], quads: Iterable[pyoxigraph.Quad]
+    ) -> tuple[list[bytes], list[bytes]]:
+        """Like :meth:`replace_graph` for the part of ``graph`` whose subjects are ``subjects`` (IRIs):
+        ``quads`` (with those subjects only) replace it; the rest of the graph is not read."""
+        node = pyoxigraph.NamedNode(graph)
+        opened = self.opened
+        before = itertools.chain.from_iterable(
+            opened.quads_for_pattern(pyoxigraph.NamedNode(s), None, None, node) for s in sorted(subjects)
+        )
+        return self._apply(_written(before, node), _written(quads, node))
+
+    def _apply(self, before: list[bytes], after: list[bytes]) -> tuple[list[bytes], list[bytes]]:
+        """Remove the lines of sorted ``before`` not in sorted ``after`` and add the others: one pass
+        over both (no set of either: the reconciliation graph's lines are ~0.5 GB at 10,000 articles)."""
+        removed, added = [], []
+        i = j = 0
+        while i < len(before) or j < len(after):
+            if j == len(after) or (i < len(before) and before[i] < after[j]):
+                removed.append(before[i])
+                i += 1
+            elif i == len(before) or after[j] < before[i]:
+                added.append(after[j])
+                j += 1
+            else:
+                i += 1
+                j += 1
+        del before, after
         if removed:
             for quad in pyoxigraph.parse(b"\n".join(removed) + b"\n", format=pyoxigraph.RdfFormat.N_QUADS):
                 self.opened.remove(quad)
@@ -341,6 +363,14 @@ def graph_lines(
     lines = [line[:-2] + suffix for line in data.split(b"\n") if line]
     lines.sort()
     return lines
+
+
+def _written(quads: Iterable[pyoxigraph.Quad], graph: pyoxigraph.NamedNode) -> list[bytes]:
+    """The sorted lines of ``quads`` (all in ``graph``) as a store writes them: it keeps values, not
+    their text ("1.0000"^^xsd:decimal is written 1), so both sides of a comparison go through one."""
+    area = pyoxigraph.Store()
+    area.extend(quads)
+    return graph_lines(area, graph)
 
 
 def write_build_info(d: Path, info: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ import json
 import random
 import re
 import shutil
+import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +22,7 @@ import pyoxigraph
 import pytest
 from server_helpers import fixture_quads
 
-from dti_kg import build, diff, dumps, gzip_chunks, increment, releases, source_entries, store
+from dti_kg import build, diff, dumps, gzip_chunks, increment, release_zip, releases, source_entries, store
 from dti_kg.build import build_store
 from dti_kg.serialize import dump_nquads, dump_trig
 
@@ -58,13 +59,8 @@ def test_an_incremental_build_equals_a_full_build(tmp_path: Path, corpus_dir: Pa
     assert cached == {seeds[0]: True, seeds[1]: False, seeds[3]: False}, cached
     assert not any(o.cached for o in full.outcomes)
     assert again.quads == full.quads and again.quads != first.quads
-    for name in DUMPS:
-        mine, theirs = (again.build_dir / name).read_bytes(), (full.build_dir / name).read_bytes()
-        assert mine == theirs, f"{name} differs between the incremental and the full build"
-    assert (
-        releases.current_release(again.store).content_hash
-        == releases.current_release(full.store).content_hash
-    )
+    _same_build(again, full)
+    assert again.reuse is not None  # its release was updated from the first one's
     # The claims kept beside a release, which the next release's diff reads, are those of its store.
     kept = diff.read_claims(first.build_dir)
     assert kept and kept == diff.claims_of(pyoxigraph.Store.read_only(str(first.build_dir / "oxigraph")))
@@ -137,8 +133,18 @@ def test_a_renamed_file_or_an_edited_sidecar_is_not_served_from_the_cache(
 
 
 def _same_build(mine: build.BuildResult, theirs: build.BuildResult) -> None:
-    for name in (*DUMPS, "report.ttl"):  # report.txt says which sources came from the cache
+    # report.txt says which sources came from the cache; the claims kept with the release and the zip's
+    # tables are updated from the previous release's by an incremental build.
+    for name in (*DUMPS, "report.ttl", diff.CLAIMS_FILE):
         assert (mine.build_dir / name).read_bytes() == (theirs.build_dir / name).read_bytes(), name
+    with (
+        zipfile.ZipFile(mine.build_dir / release_zip.ZIP_NAME) as ours,
+        zipfile.ZipFile(theirs.build_dir / release_zip.ZIP_NAME) as other,
+    ):
+        assert ours.namelist() == other.namelist()
+        for name in ours.namelist():  # the README names the previous release, which the full build lacks
+            if name != "README.md":
+                assert ours.read(name) == other.read(name), name
     assert mine.quads == theirs.quads
     ours, other = releases.current_release(mine.store), releases.current_release(theirs.store)
     assert ours is not None and other is not None and ours.content_hash == other.content_hash
@@ -171,6 +177,61 @@ def test_an_article_that_disagrees_rewrites_the_reconciliation_of_unchanged_ones
     assert not [m for m in said if "full" in m], said
     conflicts = [(r.build_dir / "dump.nq").read_text("utf-8").count("conflictsWith") for r in (first, again)]
     assert conflicts[1] > conflicts[0], conflicts  # claims of a.txt now conflict with those of b.txt
+    # The release queried again only the rows of b.txt's claims and of the claims it reconciled anew,
+    # which include unchanged a.txt's: every claim here, but through the path that keeps the others.
+    assert again.reuse is not None and again.reuse.claims == again.reuse.stale
+    a_claims = {
+        r[0] for r in release_zip.claim_rows(pyoxigraph.Store.read_only(str(first.build_dir / "oxigraph")))
+    }
+    assert a_claims and a_claims <= again.reuse.stale
+    _same_build(again, _full_build(tmp_path, folder, tmp_path / "store"))
+
+
+def test_an_article_about_another_province_leaves_the_other_claims_rows_as_they_were(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    """The release of an incremental build queries only the claims that may have changed (those of the
+    added article: no other claim shares its province) and keeps the other rows of the previous
+    release's ``claims.csv`` and ``claims.json``, merged in their order: the same bytes as a full build."""
+    seed = sorted(corpus_dir.glob("*.txt"))[0].read_text("utf-8")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i, province in enumerate(("Bến Tre", "Hà Giang", "Cà Mau", "Lạng Sơn")):
+        text = seed
+        for name in ("Thái Nguyên", "Hậu Giang", "Bến Tre"):  # the seed articles' provinces
+            text = text.replace(name, province)
+        if i < 3:
+            (folder / f"a{i}.txt").write_text(text + f"\n\n(Bài số {i})\n", encoding="utf-8")
+    first = build_store(tmp_path / "store", [folder])
+    (folder / "a3.txt").write_text(text + "\n\n(Bài số 3)\n", encoding="utf-8")
+    again = build_store(tmp_path / "store", [folder])
+    assert again.reuse is not None
+    added = {
+        r[0] for r in release_zip.claim_rows(pyoxigraph.Store.read_only(str(again.build_dir / "oxigraph")))
+    }
+    added -= {
+        r[0] for r in release_zip.claim_rows(pyoxigraph.Store.read_only(str(first.build_dir / "oxigraph")))
+    }
+    assert added and again.reuse.stale == added < again.reuse.claims
+    _same_build(again, _full_build(tmp_path, folder, tmp_path / "store"))
+
+
+def test_a_removed_source_missing_from_the_cache_reconciles_every_group(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    """Which groups a removed source's claims were in is read from its cache entry: without it, every
+    claim is reconciled again (still over the checkpoint), and the build is the same."""
+    folder = _corpus(tmp_path / "articles", corpus_dir, sorted(p.name for p in corpus_dir.glob("*.txt"))[:3])
+    first = build_store(tmp_path / "store", [folder])
+    gone = sorted(folder.glob("*.txt"))[0]
+    key = next(o.key for o in first.outcomes if o.name == gone.name)
+    for entry in store.paths(tmp_path / "store").cache.glob(f"{key}-*.json"):
+        entry.unlink()
+    gone.unlink()
+    said: list[str] = []
+    again = build_store(tmp_path / "store", [folder], progress=said.append)
+    assert not [m for m in said if "full" in m], said
+    assert again.reuse is not None
     _same_build(again, _full_build(tmp_path, folder, tmp_path / "store"))
 
 
