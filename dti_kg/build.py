@@ -81,6 +81,7 @@ class BuildResult:
     kept: list[Path] = field(default_factory=list)  # builds on disk after this one, newest first
     refused: str = ""  # why the store was not switched to this build ("" when it was)
     reuse: releases.Reuse | None = None  # what its release may take from the previous one's
+    nquads_sha256: str | None = None  # of its dump.nq, as write_dumps hashed it (not read again)
 
     @property
     def quarantined(self) -> list[SourceOutcome]:
@@ -225,7 +226,7 @@ def build_store(
             result.kept = store.prune(p, also_keep=result.build_dir, keep=keep)
             return result
         say("recording the release")
-        releases.publish_release(p, result.build_dir, result.reuse)
+        releases.publish_release(p, result.build_dir, result.reuse, result.nquads_sha256)
         result.kept = store.prune(p, keep=keep)  # already pruned by the switch: this lists what is kept
         result.quads = store.read_build_info(p.link)["quads"]
     say(f"built {p.link} -> {result.build_dir.name}: {result.quads} quads")
@@ -415,8 +416,10 @@ def _build(
     say("writing the store and its dumps")
     touched = frozenset({*collected.changed, *edits, collected.validation.value, ""})
 
+    digest: list[str] = []
+
     def finish(build_dir: Path, opened: pyoxigraph.Store) -> None:
-        _finish(build_dir, opened, p, previous, touched, edits, say)
+        digest.append(_finish(build_dir, opened, p, previous, touched, edits, say))
         increment.write_manifest(build_dir, fingerprint, collected.keys, decisions is not None)
 
     build_dir = staged.finish(info, finish=finish)
@@ -427,7 +430,7 @@ def _build(
         # Removed lines name the claims of the sources taken out too: those are gone, not stale.
         stale = claims & (collected.fresh_claims | _reconciled_claims(edits.get(reconciliation.value)))
         reuse = releases.Reuse(previous.build_dir, claims, stale)
-    return BuildResult(p.link, build_dir, outcomes, 0, [], reuse=reuse)
+    return BuildResult(p.link, build_dir, outcomes, 0, [], reuse=reuse, nquads_sha256=digest[0])
 
 
 def _reconcile_changes(
@@ -471,19 +474,23 @@ def _finish(
     touched: frozenset[str],
     edits: dict[str, tuple[list[bytes], list[bytes]]],
     say: Progress,
-) -> None:
-    """The dumps: from the previous build's where the store started from its checkpoint."""
+) -> str:
+    """The dumps: from the previous build's where the store started from its checkpoint.
+
+    Returns dump.nq's SHA-256 (the release's content hash)."""
     blocks = p.cache / "trig"
     if previous is not None:
         before = pyoxigraph.Store.read_only(str(previous.oxigraph))
         try:
-            write_dumps(build_dir, opened, blocks, Previous(previous.build_dir, before, touched, edits))
-            return
+            written = write_dumps(
+                build_dir, opened, blocks, Previous(previous.build_dir, before, touched, edits)
+            )
+            return str(written["nquads_sha256"])
         except PreviousUnusable as exc:
             say(f"writing the dumps in full: {exc}")
         finally:
             del before
-    write_dumps(build_dir, opened, blocks)
+    return str(write_dumps(build_dir, opened, blocks)["nquads_sha256"])
 
 
 def _graphs_from_store(opened: pyoxigraph.Store, iris: Iterable[str]) -> dict[str, rdflib.Graph]:

@@ -235,16 +235,22 @@ class Reuse:
 
 
 def record_release(
-    p: store.StorePaths, build_dir: Path, *, now: datetime | None = None, reuse: Reuse | None = None
+    p: store.StorePaths,
+    build_dir: Path,
+    *,
+    now: datetime | None = None,
+    reuse: Reuse | None = None,
+    nquads_sha256: str | None = None,
 ) -> dict[str, Any]:
     """Write ``release.json`` (and ``diff.json`` against the current release) for an unpublished build.
 
     Call it before ``store.publish``: the release current now becomes the new one's predecessor.
     ``reuse``: the build started from the current release's; its claim rows are updated, not queried.
+    ``nquads_sha256``: dump.nq's hash as write_dumps returned it, so dump.nq is not read again.
     """
     build_info = json.loads((build_dir / store.BUILD_INFO).read_text(encoding="utf-8"))
     opened = pyoxigraph.Store.read_only(str(build_dir / store.OXIGRAPH_DIR))
-    digest = _dump_hash(build_dir) or content_hash(opened)
+    digest = nquads_sha256 or _dump_hash(build_dir) or content_hash(opened)
     previous = current_release(p.link)
     moment = (now or datetime.now(UTC)).replace(microsecond=0)
     republished = previous is not None and previous.content_hash == digest
@@ -306,9 +312,11 @@ def record_release(
     return info
 
 
-def publish_release(p: store.StorePaths, build_dir: Path, reuse: Reuse | None = None) -> dict[str, Any]:
+def publish_release(
+    p: store.StorePaths, build_dir: Path, reuse: Reuse | None = None, nquads_sha256: str | None = None
+) -> dict[str, Any]:
     """Record the build as a release, then switch the store link to it (pruning to the kept releases)."""
-    info = record_release(p, build_dir, reuse=reuse)
+    info = record_release(p, build_dir, reuse=reuse, nquads_sha256=nquads_sha256)
     store.publish(p, build_dir, keep=keep_releases())
     return info
 
