@@ -37,6 +37,7 @@ from dti_kg.loaders import LOADER_VERSION
 from dti_kg.loaders.official import OfficialData, official_observations
 from dti_kg.namespaces import DCTERMS, DTI
 from dti_kg.quality import quality_graph
+from dti_kg.reconcile import NODE_SUFFIX as RECONCILIATION_SUFFIX
 from dti_kg.reconcile import group_keys as reconcile_groups
 from dti_kg.reconcile import reconcile, reconciliation_triples
 from dti_kg.resources import data_file, ontology_file, read_text, shape_files
@@ -69,7 +70,7 @@ REFERENCE_FILES = (
 # A build serving fewer than this share of the current build's sources (or none at all) is not
 # switched in without --allow-shrink: a mistyped --articles path must not empty the served store.
 MIN_SERVED_RATIO = 0.5
-RECONCILIATION_NODE = b"/reconciliation>"  # how a claim's reconciliation is named (reconcile.py)
+RECONCILIATION_NODE = f"{RECONCILIATION_SUFFIX}>".encode()  # its subject's end in an N-Quads line
 
 
 @dataclass
@@ -451,7 +452,7 @@ def _reconcile_changes(
     touched = {k for k in reconcile_groups(dropped) if k is not None}
     touched |= {k for k, r in zip(keys, records, strict=True) if k is not None and r["iri"] in fresh}
     again = [r for k, r in zip(keys, records, strict=True) if k in touched or r["iri"] in fresh]
-    subjects = {f"{r['iri']}/reconciliation" for r in itertools.chain(again, dropped)}
+    subjects = {f"{r['iri']}{RECONCILIATION_SUFFIX}" for r in itertools.chain(again, dropped)}
     quads = as_quads(reconciliation_triples(reconcile(again, official), minter), graph)
     return staged.replace_subjects(graph.value, subjects, quads)
 

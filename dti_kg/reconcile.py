@@ -34,6 +34,7 @@ STATUS_TERMS = {
     "unverifiable": DTI.Unverifiable,
 }
 MEASURES = ("rank", "score", "rank_change")
+NODE_SUFFIX = "/reconciliation"  # a claim's reconciliation node is ``<claim IRI>/reconciliation``
 _SCORE_TOKEN = re.compile(r"(?<![\d.,])[01][.,]\d{1,4}(?![\d])")
 
 
@@ -340,7 +341,7 @@ def reconciliation_triples(results: Sequence[Result], minter: Minter) -> Iterato
     (an rdflib graph of 10,000 articles' reconciliation would take ~0.5 GB)."""
     iris = [_claim_iri(r) for r in results]
     for result, claim_iri in zip(results, iris, strict=True):
-        node = URIRef(f"{claim_iri}/reconciliation")
+        node = URIRef(f"{claim_iri}{NODE_SUFFIX}")
         yield (node, RDF.type, DTI.Reconciliation)
         yield (node, DTI.claim, claim_iri)
         yield (node, DTI.status, STATUS_TERMS[result.status])
