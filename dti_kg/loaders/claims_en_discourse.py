@@ -32,7 +32,7 @@ from dti_kg.loaders.claims_en_mentions import (
     overall_rank,
     place_at,
 )
-from dti_kg.loaders.claims_en_sequences import read_sequences
+from dti_kg.loaders.claims_en_sequences import line_start, read_sequences
 from dti_kg.loaders.findings import Finding, over_run, span_of
 from dti_kg.loaders.guards import YEAR_BEFORE
 from dti_kg.loaders.places import PlaceMention
@@ -195,7 +195,7 @@ def _passage_year(text: str, lex: Lexicon, findings: list[Finding]) -> list[Find
         if f.edition is None and f.refusal is None and not _OTHER_TIME.search(text, s.start, s.end):
             start = s.start
             for _ in range(_PASSAGE_LINES):
-                start = text.rfind("\n", 0, max(0, start - 1)) + 1
+                start = line_start(text, max(0, start - 1))
             years = sentence_years(text, Piece(start, s.start, text[start : s.start]), lex)
             if years:
                 f = replace(f, passage_year=years[-1][1])
