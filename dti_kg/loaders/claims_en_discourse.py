@@ -32,7 +32,7 @@ from dti_kg.loaders.claims_en_mentions import (
     overall_rank,
     place_at,
 )
-from dti_kg.loaders.claims_en_sequences import read_sequences
+from dti_kg.loaders.claims_en_sequences import line_start, read_sequences
 from dti_kg.loaders.findings import Finding, over_run, span_of
 from dti_kg.loaders.guards import YEAR_BEFORE
 from dti_kg.loaders.places import PlaceMention
@@ -134,16 +134,21 @@ _OTHER_TIME = regex.compile(
 )
 
 
+_LAST_YEAR = regex.compile(r"last\s+year|(?:the\s+)?previous\s+year|(?:the\s+)?prior\s+year", _I)
+
+
 def _last_year(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
     """ "Last year, it ranked 12th": the year before publication (``extract`` checks that edition had
     been announced by then), when "last year" is the one time the sentence names, before the value."""
     out = []
     for f in findings:
+        if f.refusal != YEAR_BEFORE:  # only a value refused for its relative year is worth the search
+            out.append(f)
+            continue
         s = f.sentence
         times = list(lex.guards.relative_year.finditer(text, s.start, s.end))
         if (
-            f.refusal == YEAR_BEFORE
-            and len(times) == 1
+            len(times) == 1
             and times[0].end() <= f.span.start
             and _LAST_YEAR.fullmatch(times[0].group(0))
             and not _OTHER_TIME.search(text, s.start, s.end)
@@ -151,9 +156,6 @@ def _last_year(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding
             f = replace(f, refusal=None, years_before_publication=1, rule=f"{f.rule}.last-year")
         out.append(f)
     return out
-
-
-_LAST_YEAR = regex.compile(r"last\s+year|(?:the\s+)?previous\s+year|(?:the\s+)?prior\s+year", _I)
 
 
 # "the DTI rankings announced in 2023": a year of announcement, not the year assessed
@@ -193,7 +195,7 @@ def _passage_year(text: str, lex: Lexicon, findings: list[Finding]) -> list[Find
         if f.edition is None and f.refusal is None and not _OTHER_TIME.search(text, s.start, s.end):
             start = s.start
             for _ in range(_PASSAGE_LINES):
-                start = text.rfind("\n", 0, max(0, start - 1)) + 1
+                start = line_start(text, max(0, start - 1))
             years = sentence_years(text, Piece(start, s.start, text[start : s.start]), lex)
             if years:
                 f = replace(f, passage_year=years[-1][1])
@@ -344,9 +346,14 @@ _IDIOM = regex.compile(
     r"(?:\s+(?:place|position|spot))?(?!\s+(?:year|edition|time|three|five|ten|\d|in\s|for\s|on\s)))\b",
     _I,
 )
+# Between the name and an idiom's verb: "HCMC city has again …"
+_SUBJECT_GAP = r"\s*(?:city|province)?\s*(?:has\s+|had\s+)?(?:again\s+|also\s+)?"
+_IDIOM_GAP = regex.compile(
+    _SUBJECT_GAP + r"(?:was|is|came\s+in\s+as|finished|emerged\s+as|rounded\s+out)\s+(?:the\s+)?(?:top\s+)?",
+    _I,
+)
 _LAST_GAP = regex.compile(
-    r"\s*(?:city|province)?\s*(?:has\s+|had\s+)?(?:again\s+|also\s+)?(?:ranked|came(?:\s+in)?|finished|placed|was)"
-    r"\s+(?:in\s+)?(?:the\s+)?",
+    _SUBJECT_GAP + r"(?:ranked|came(?:\s+in)?|finished|placed|was)\s+(?:in\s+)?(?:the\s+)?",
     _I,
 )
 
@@ -372,12 +379,7 @@ def _idioms(text: str, lex: Lexicon, findings: list[Finding]) -> list[Finding]:
                     out.append(replace(f, cohort=last))
                 continue
             gap = text[p.end : (m.start("second") if m.group("second") else m.start("n"))]
-            if not regex.fullmatch(
-                r"\s*(?:city|province)?\s*(?:has\s+|had\s+)?(?:again\s+|also\s+)?"
-                r"(?:was|is|came\s+in\s+as|finished|emerged\s+as|rounded\s+out)\s+(?:the\s+)?(?:top\s+)?",
-                gap,
-                _I,
-            ):
+            if not _IDIOM_GAP.fullmatch(gap):
                 continue
             n = 2 if m.group("second") else (_TOP.get(m.group("n").lower()) or int(m.group("n")))
             if _has_rank(findings, p):

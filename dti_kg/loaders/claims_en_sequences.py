@@ -272,7 +272,8 @@ def _previous_in_year(text: str, lex: Lexicon, findings: list[Finding]) -> list[
     ]
 
 
-def _line_start(text: str, at: int) -> int:
+def line_start(text: str, at: int) -> int:
+    """Where the line holding ``at`` (or ending right before it) starts."""
     return text.rfind("\n", 0, at) + 1
 
 
@@ -324,13 +325,13 @@ def _named_just_before(text: str, f: Finding) -> Finding:
     # The nearest of the value's own line (before it) and the two lines with text before that which
     # names a province: "In 2022, Bac Kan reached …\nThe results by index group: … reached 69.66/100 …"
     end = f.sentence.start
-    window = _line_start(text, end)
+    window = line_start(text, end)
     for _ in range(_LINES_BACK + 1):
         names = {p.name for p in places_in(text, window, end, "en").places}
         prev = text[:window].rstrip()
         if names or not prev:
             break
-        end, window = window, _line_start(text, len(prev))
+        end, window = window, line_start(text, len(prev))
     return replace(f, antecedent=names.pop()) if len(names) == 1 else f
 
 

@@ -562,21 +562,7 @@ def _respectively(
     name, only when the names form one list and there are as many ranks as names."""
     for m in lex.respectively_verb.finditer(text, sentence.start, sentence.end):
         chain = _names_before(text, m.start(), lex, places)
-        ranks: list[int] = []
-        end = m.end()
-        while True:
-            o = lex.ordinal.match(text, end, sentence.end)
-            n = lex.number(o.group("n")) if o else None
-            if o is None or n is None:
-                break
-            ranks.append(n)
-            end = o.end()
-            sep = lex.list_separator.match(text, end, sentence.end)
-            if sep is None:
-                break
-            if not lex.ordinal.match(text, sep.end(), sentence.end):
-                break
-            end = sep.end()
+        ranks, end = _listed_ranks(text, m.end(), sentence, lex)
         tail = lex.respectively_tail.match(text, end, sentence.end)
         if len(chain) >= 2 and len(chain) == len(ranks) and tail:
             return [(p, n, chain[0].start, tail.end()) for p, n in zip(chain, ranks, strict=True)]
@@ -622,15 +608,7 @@ def _respectively_indices(
             found = [_Value("score", x, a, b, rule) for x, a, b in values]
             where = (chain[0][0], values[-1][2])
         else:
-            ranks: list[int] = []
-            end = m.end()
-            while (o := lex.ordinal.match(text, end, sentence.end)) and (n := lex.number(o.group("n"))):
-                ranks.append(n)
-                end = o.end()
-                sep = lex.list_separator.match(text, end, sentence.end)
-                if sep is None or not lex.ordinal.match(text, sep.end(), sentence.end):
-                    break
-                end = sep.end()
+            ranks, end = _listed_ranks(text, m.end(), sentence, lex)
             ranked = _RANK_WORD.search(text, sentence.start, m.end())
             if gap.strip() and (regex.search(r"\d", gap) or not ranked):
                 continue
@@ -640,6 +618,21 @@ def _respectively_indices(
         if len(set(keys)) == len(keys) == len(found):
             return list(zip(keys, found, strict=True)), where
     return [], None
+
+
+def _listed_ranks(text: str, at: int, sentence: Piece, lex: Lexicon) -> tuple[list[int], int]:
+    """The ranks listed from ``at`` ("thứ 20, 12 và 15", "first, second and third") and where the
+    last one ends (``at`` when there is none)."""
+    ranks: list[int] = []
+    end = at
+    while (o := lex.ordinal.match(text, end, sentence.end)) and (n := lex.number(o.group("n"))):
+        ranks.append(n)
+        end = o.end()
+        sep = lex.list_separator.match(text, end, sentence.end)
+        if sep is None or not lex.ordinal.match(text, sep.end(), sentence.end):
+            break
+        end = sep.end()
+    return ranks, end
 
 
 def _listed_scores(text: str, at: int, sentence: Piece, lex: Lexicon) -> list[tuple[Decimal, int, int]]:
@@ -667,14 +660,8 @@ _NATIONAL_AFTER = regex.compile(
 def _respectively_numbers(text: str, sentence: Piece, lex: Lexicon) -> tuple[int, int] | None:
     """Where a list of two or more ranks after "lần lượt"/"respectively" verbs lies."""
     for m in lex.respectively_verb.finditer(text, sentence.start, sentence.end):
-        count, end = 0, m.end()
-        while (o := lex.ordinal.match(text, end, sentence.end)) and lex.number(o.group("n")):
-            count, end = count + 1, o.end()
-            sep = lex.list_separator.match(text, end, sentence.end)
-            if sep is None or not lex.ordinal.match(text, sep.end(), sentence.end):
-                break
-            end = sep.end()
-        if count >= 2:
+        ranks, end = _listed_ranks(text, m.end(), sentence, lex)
+        if len(ranks) >= 2:
             return m.start(), end
     return None
 

@@ -52,6 +52,11 @@ class ExecResult:
     build_id: str
 
 
+def retry_seconds(timeout: float) -> int:
+    """The ``Retry-After`` seconds of a query refused or killed under a ``timeout``-second deadline."""
+    return max(1, math.ceil(timeout))
+
+
 def job_error(name: str, detail: str, parameter: str | None, retry: int) -> errors.ApiError:
     """The typed error for a query job's ("error", (name, detail, parameter)) reply."""
     error_class = _ERRORS.get(name, errors.ApiError)
@@ -281,7 +286,7 @@ class Executor:
                 self.waiting -= 1
 
     def _submit(self, job: dict[str, Any]) -> Any:
-        retry = max(1, math.ceil(self.timeout))
+        retry = retry_seconds(self.timeout)
         w = self._take_worker(retry)
         started = None
         try:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import math
 import threading
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ from dti_kg.server.bindings import term
 from dti_kg.server.bounded import local_store
 from dti_kg.server.caching import current_stamp
 from dti_kg.server.errors import ServiceUnavailable
+from dti_kg.server.executor import retry_seconds
 from dti_kg.server.results import SPARQL_JSON, iri, select
 
 KNOWN_KEY = "dti_known_iris"  # app.extensions[KNOWN_KEY]: the KnownIris of the last build seen
@@ -54,7 +54,7 @@ def known_iris() -> KnownIris:
 def names_something(value: str) -> bool:
     """True when ``value`` (a valid IRI) is the subject of a typed resource in the current build."""
     query = f"ASK {{ {term(iri(value))} a ?type }}"
-    retry = max(1, math.ceil(float(current_app.config["QUERY_TIMEOUT"])))
+    retry = retry_seconds(float(current_app.config["QUERY_TIMEOUT"]))
     body = local_store().run(query, accept=SPARQL_JSON, base_iri=None, retry=retry).body
     return bool(json.loads(body)["boolean"])
 

@@ -18,7 +18,6 @@ test_lean_sparql.py`` compares its answers with the route's, header by header.
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -29,6 +28,7 @@ from werkzeug.http import http_date, is_resource_modified
 from dti_kg.server import bounded, conneg, guard
 from dti_kg.server.caching import BuildStamp, current_stamp, etag_for
 from dti_kg.server.errors import ApiError
+from dti_kg.server.executor import retry_seconds
 from dti_kg.server.headers import SECURITY_HEADERS
 from dti_kg.server.protocol import BUILD_HEADER, FORM_KIND, TRUNCATED_HEADER, content_type
 from dti_kg.server.validators import CORS_HEADERS
@@ -44,6 +44,7 @@ FIXED_HEADERS = (
     *CORS_HEADERS.items(),
 )
 
+# The request headers werkzeug's ``is_resource_modified`` reads.
 CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH")
 
 StartResponse = Callable[..., Any]
@@ -57,9 +58,7 @@ def _build_headers(stamp: BuildStamp) -> tuple[tuple[str, str], ...]:
 
 def _conditional(environ: dict[str, Any]) -> bool:
     """The request has a header werkzeug's ``is_resource_modified`` reads (skipping it saves ~10 %)."""
-    return (
-        "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ or "HTTP_IF_MATCH" in environ
-    )
+    return any(name in environ for name in CONDITIONAL)
 
 
 def _query(raw: str) -> str | None:
@@ -101,7 +100,7 @@ class LeanSparql:
         self.limits = guard.Limits.from_settings(config)
         self.max_rows = config["MAX_ROWS"]
         self.base_iri = config["BASE_IRI"]
-        self.retry = max(1, math.ceil(float(config["QUERY_TIMEOUT"])))
+        self.retry = retry_seconds(float(config["QUERY_TIMEOUT"]))
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == PATH and environ.get("REQUEST_METHOD") == "GET":

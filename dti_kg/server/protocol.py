@@ -12,7 +12,6 @@ is refused with 400 instead of being read with replacement characters. Relative 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
@@ -24,7 +23,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from dti_kg.server import bounded, conneg, guard, service_description
 from dti_kg.server.caching import current_stamp, etag_for, not_modified
 from dti_kg.server.errors import NotAcceptable, QueryRejected, UnsupportedMediaType, UpdateRefused
-from dti_kg.server.executor import ExecResult
+from dti_kg.server.executor import ExecResult, retry_seconds
 from dti_kg.server.results import executor, pinned_build
 
 bp = Blueprint("sparql", __name__)
@@ -173,7 +172,7 @@ def _run(req: QueryRequest, build: str | None, report: guard.Report) -> ExecResu
         and not req.named_graph_uris
         and bounded.is_bounded(req.query, report.tokens)
     ):
-        retry = max(1, math.ceil(float(config["QUERY_TIMEOUT"])))
+        retry = retry_seconds(float(config["QUERY_TIMEOUT"]))
         return bounded.local_store().run(
             req.query, accept=req.accept, base_iri=config["BASE_IRI"], retry=retry
         )
