@@ -8,6 +8,9 @@
 - ``granian-nocache``: dti's app behind granian (Rust HTTP server, WSGI) with dti serve's workers,
   threads and client limits, response cache off (``benchmarks.granian_dti``);
 - ``hello-granian``: the hello-world app behind the same granian configuration;
+- ``dti-fast-nocache``: dti's app behind the asyncio/uvloop front (``benchmarks.fast_front``), cache off;
+- ``hello-fast``: the hello-world app behind the same front (its ceiling); ``hello-plain-fast``: a
+  hello-world in plain WSGI behind it (the front alone, no Flask);
 - ``rdflib-endpoint``: the build's N-Quads dump loaded into rdflib-endpoint, when it is installed.
 """
 
@@ -146,6 +149,24 @@ def hello_granian(logs: Path) -> Iterator[Server]:
     argv = [sys.executable, "-m", "benchmarks.granian_dti", str(port), "--hello"]
     with serving("hello behind granian", argv, port, "/", logs / "hello-granian.log"):
         yield Server("hello-granian", port, "/")
+
+
+@contextlib.contextmanager
+def fast_dti(store_link: Path, logs: Path) -> Iterator[Server]:
+    port = free_port()
+    argv = [sys.executable, "-m", "benchmarks.fast_front", str(port), str(store_link)]
+    env = {"DTI_KG_RESPONSE_CACHE_MB": "0"}
+    with serving("dti's app behind the fast front", argv, port, "/healthz", logs / "fast.log", env=env):
+        yield Server("dti-fast-nocache", port, "/sparql")
+
+
+@contextlib.contextmanager
+def hello_fast(logs: Path, plain: bool = False) -> Iterator[Server]:
+    port = free_port()
+    name = "hello-plain-fast" if plain else "hello-fast"
+    argv = [sys.executable, "-m", "benchmarks.fast_front", str(port), "--plain" if plain else "--hello"]
+    with serving(f"{name} (the fast front)", argv, port, "/", logs / f"{name}.log"):
+        yield Server(name, port, "/")
 
 
 @contextlib.contextmanager
