@@ -135,38 +135,41 @@ def hello(logs: Path) -> Iterator[Server]:
 
 
 @contextlib.contextmanager
-def granian_dti(store_link: Path, logs: Path) -> Iterator[Server]:
+def _app_behind(module: str, name: str, store_link: Path, logs: Path) -> Iterator[Server]:
+    """dti's app, response cache off, behind the HTTP server ``python -m module PORT STORE`` runs."""
     port = free_port()
-    argv = [sys.executable, "-m", "benchmarks.granian_dti", str(port), str(store_link)]
+    argv = [sys.executable, "-m", module, str(port), str(store_link)]
     env = {"DTI_KG_RESPONSE_CACHE_MB": "0"}
-    with serving("dti's app behind granian", argv, port, "/healthz", logs / "granian.log", env=env):
-        yield Server("granian-nocache", port, "/sparql")
+    with serving(f"{name} ({module})", argv, port, "/healthz", logs / f"{name}.log", env=env):
+        yield Server(name, port, "/sparql")
 
 
 @contextlib.contextmanager
-def hello_granian(logs: Path) -> Iterator[Server]:
+def _hello_behind(module: str, name: str, logs: Path, which: str = "--hello") -> Iterator[Server]:
+    """A hello-world app behind the HTTP server ``python -m module PORT --hello`` runs."""
     port = free_port()
-    argv = [sys.executable, "-m", "benchmarks.granian_dti", str(port), "--hello"]
-    with serving("hello behind granian", argv, port, "/", logs / "hello-granian.log"):
-        yield Server("hello-granian", port, "/")
-
-
-@contextlib.contextmanager
-def fast_dti(store_link: Path, logs: Path) -> Iterator[Server]:
-    port = free_port()
-    argv = [sys.executable, "-m", "benchmarks.fast_front", str(port), str(store_link)]
-    env = {"DTI_KG_RESPONSE_CACHE_MB": "0"}
-    with serving("dti's app behind the fast front", argv, port, "/healthz", logs / "fast.log", env=env):
-        yield Server("dti-fast-nocache", port, "/sparql")
-
-
-@contextlib.contextmanager
-def hello_fast(logs: Path, plain: bool = False) -> Iterator[Server]:
-    port = free_port()
-    name = "hello-plain-fast" if plain else "hello-fast"
-    argv = [sys.executable, "-m", "benchmarks.fast_front", str(port), "--plain" if plain else "--hello"]
-    with serving(f"{name} (the fast front)", argv, port, "/", logs / f"{name}.log"):
+    argv = [sys.executable, "-m", module, str(port), which]
+    with serving(f"{name} ({module})", argv, port, "/", logs / f"{name}.log"):
         yield Server(name, port, "/")
+
+
+def granian_dti(store_link: Path, logs: Path) -> contextlib.AbstractContextManager[Server]:
+    return _app_behind("benchmarks.granian_dti", "granian-nocache", store_link, logs)
+
+
+def hello_granian(logs: Path) -> contextlib.AbstractContextManager[Server]:
+    return _hello_behind("benchmarks.granian_dti", "hello-granian", logs)
+
+
+def fast_dti(store_link: Path, logs: Path) -> contextlib.AbstractContextManager[Server]:
+    return _app_behind("benchmarks.fast_front", "dti-fast-nocache", store_link, logs)
+
+
+def hello_fast(logs: Path, plain: bool = False) -> contextlib.AbstractContextManager[Server]:
+    """The Flask hello-world behind the fast front, or (``plain``) a plain WSGI one: the front alone."""
+    if plain:
+        return _hello_behind("benchmarks.fast_front", "hello-plain-fast", logs, "--plain")
+    return _hello_behind("benchmarks.fast_front", "hello-fast", logs)
 
 
 @contextlib.contextmanager
