@@ -66,11 +66,12 @@ def serving(
     log: Path,
     env: dict | None = None,
     startup: float = 120,
+    cwd: Path | None = None,
 ) -> Iterator[int]:
-    """Run ``argv`` until the block ends; yields once GET ``ready_path`` answers 200."""
+    """Run ``argv`` (in ``cwd``) until the block ends; yields once GET ``ready_path`` answers 200."""
     with log.open("wb") as out:
         process = subprocess.Popen(
-            argv, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+            argv, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}, cwd=cwd
         )
     try:
         deadline = time.monotonic() + startup
@@ -104,7 +105,10 @@ def dti(
         run_cli = "import sys; from dti_kg.cli import main; sys.argv[0] = 'dti'; main()"
         argv = [sys.executable, "-c", run_cli, *argv[1:]]
         env = {"DTI_KG_RESPONSE_CACHE_MB": "0", "PYTHONPATH": str(checkout.resolve())}
-    with serving(f"dti serve ({name})", argv, port, "/healthz", logs / f"{name}.log", env=env):
+    # Run in the checkout: ``python -c`` puts the working directory first on sys.path, so from this
+    # source tree it would import this tree's dti_kg, not the checkout's.
+    cwd = None if checkout is None else checkout.resolve()
+    with serving(f"dti serve ({name})", argv, port, "/healthz", logs / f"{name}.log", env=env, cwd=cwd):
         yield Server(name, port, "/sparql")
 
 
@@ -135,12 +139,19 @@ def hello(logs: Path) -> Iterator[Server]:
 
 
 @contextlib.contextmanager
-def _app_behind(module: str, name: str, store_link: Path, logs: Path) -> Iterator[Server]:
-    """dti's app, response cache off, behind the HTTP server ``python -m module PORT STORE`` runs."""
+def _app_behind(
+    module: str, name: str, store_link: Path, logs: Path, checkout: Path | None = None
+) -> Iterator[Server]:
+    """dti's app, response cache off, behind the HTTP server ``python -m module PORT STORE`` runs; with
+    ``checkout``, the ``dti_kg`` of that source tree (run in it, this tree's ``benchmarks`` after it)."""
     port = free_port()
     argv = [sys.executable, "-m", module, str(port), str(store_link)]
     env = {"DTI_KG_RESPONSE_CACHE_MB": "0"}
-    with serving(f"{name} ({module})", argv, port, "/healthz", logs / f"{name}.log", env=env):
+    cwd = None
+    if checkout is not None:
+        cwd = checkout.resolve()
+        env["PYTHONPATH"] = os.pathsep.join((str(cwd), str(Path(__file__).resolve().parent.parent)))
+    with serving(f"{name} ({module})", argv, port, "/healthz", logs / f"{name}.log", env=env, cwd=cwd):
         yield Server(name, port, "/sparql")
 
 
@@ -161,8 +172,12 @@ def hello_granian(logs: Path) -> contextlib.AbstractContextManager[Server]:
     return _hello_behind("benchmarks.granian_dti", "hello-granian", logs)
 
 
-def fast_dti(store_link: Path, logs: Path) -> contextlib.AbstractContextManager[Server]:
-    return _app_behind("benchmarks.fast_front", "dti-fast-nocache", store_link, logs)
+def fast_dti(
+    store_link: Path, logs: Path, checkout: Path | None = None
+) -> contextlib.AbstractContextManager[Server]:
+    """dti's app behind the fast front; with ``checkout`` (e.g. ``git archive main``), that tree's."""
+    name = "dti-fast-nocache" if checkout is None else "before-fast-nocache"
+    return _app_behind("benchmarks.fast_front", name, store_link, logs, checkout)
 
 
 def hello_fast(logs: Path, plain: bool = False) -> contextlib.AbstractContextManager[Server]:

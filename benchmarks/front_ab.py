@@ -1,6 +1,7 @@
 """Interleaved rounds of ASK (and hello-world) against the HTTP fronts: rates and server CPU per request.
 
     python -m benchmarks.front_ab --store STORE [--rounds 5] [--clients 1,8,32] [--seconds 2]
+        [--before CHECKOUT] [--only NAME,NAME]
 
 Every round measures every contender at every client count, one after the other, so a change in the
 machine's load (shared cores) falls on all of them alike; the table gives the median over the rounds
@@ -81,7 +82,9 @@ def _ask(path: str) -> Request:
 
 
 @contextlib.contextmanager
-def running(store_link: Path, logs: Path) -> Iterator[dict[str, tuple[int, Request]]]:
+def running(
+    store_link: Path, logs: Path, before: Path | None = None, only: set[str] | None = None
+) -> Iterator[dict[str, tuple[int, Request]]]:
     build_dir = dti_store.current_build_dir(store_link)
     starts: dict[str, Callable[[], contextlib.AbstractContextManager[contenders.Server]]] = {
         "oxigraph": lambda: contenders.oxigraph(build_dir / dti_store.OXIGRAPH_DIR, logs),
@@ -92,6 +95,11 @@ def running(store_link: Path, logs: Path) -> Iterator[dict[str, tuple[int, Reque
         "dti-nocache": lambda: contenders.dti(store_link, logs, cache=False),
         "dti-fast-nocache": lambda: contenders.fast_dti(store_link, logs),
     }
+    if before is not None:
+        starts["before-nocache"] = lambda: contenders.dti(store_link, logs, cache=False, checkout=before)
+        starts["before-fast-nocache"] = lambda: contenders.fast_dti(store_link, logs, checkout=before)
+    if only is not None:  # oxigraph always: the ratios are to it
+        starts = {name: start for name, start in starts.items() if name in only or name == "oxigraph"}
     with contextlib.ExitStack() as stack:
         found = {}
         for name, start in starts.items():
@@ -110,6 +118,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", default="1,8,32")
     parser.add_argument("--seconds", type=float, default=2.0)
     parser.add_argument("--work", type=Path, default=Path("/tmp/front-ab"))
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="a source tree holding another dti_kg (e.g. `git archive main dti_kg` unpacked): adds "
+        "before-nocache and before-fast-nocache, served from it, to every round",
+    )
+    parser.add_argument("--only", help="comma-separated contenders (oxigraph is always measured)")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     clients = [int(c) for c in args.clients.split(",")]
@@ -118,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     cpu: dict[tuple[str, int], list[float]] = {}
     loads: list[float] = []
     print(f"# python -m benchmarks.front_ab {' '.join(argv if argv is not None else sys.argv[1:])}")
-    with running(args.store, args.work) as servers:
+    only = set(args.only.split(",")) if args.only else None
+    with running(args.store, args.work, args.before, only) as servers:
         for port, request in servers.values():
             http_load(port, request, 2, 0.3)  # warm up (query workers, caches)
         for r in range(args.rounds):

@@ -25,8 +25,10 @@ def query_store(
     default_graphs: Sequence[pyoxigraph.NamedNode] = (),
     named_graphs: Sequence[pyoxigraph.NamedNode] = (),
     base_iri: str | None = None,
+    predeclared: bool = True,
 ) -> QueryResult:
-    """Run ``query`` with the common prefixes predeclared.
+    """Run ``query`` with the common prefixes predeclared (unless ``predeclared`` is False: a query
+    without a prefixed name, where passing them would only cost time).
 
     Without a dataset (``default_graphs``/``named_graphs``, the SPARQL Protocol's default-graph-uri
     and named-graph-uri) the default graph is the union of all named graphs, where the data lives.
@@ -36,17 +38,18 @@ def query_store(
     subs: dict[pyoxigraph.Variable, Binding | pyoxigraph.Triple] | None = (
         dict(substitutions) if substitutions else None
     )
+    prefixes = QUERY_PREFIXES if predeclared else None
     if not default_graphs and not named_graphs:
         return store.query(
             query,
-            prefixes=QUERY_PREFIXES,
+            prefixes=prefixes,
             substitutions=subs,
             base_iri=base_iri,
             use_default_graph_as_union=True,
         )
     return store.query(
         query,
-        prefixes=QUERY_PREFIXES,
+        prefixes=prefixes,
         substitutions=subs,
         base_iri=base_iri,
         default_graph=list(default_graphs) or pyoxigraph.DefaultGraph(),

@@ -13,11 +13,18 @@ e.g. SPARQLWrapper's ``output``, are ignored here too), no ``update``, ``format`
 ``default-graph-uri`` or ``named-graph-uri``, a URL that is valid UTF-8, a query the guard accepts
 whose shape is bounded and whose result form is acceptable to the client. ``tests/
 test_lean_sparql.py`` compares its answers with the route's, header by header.
+
+Per request it does little Python beyond the query: the verdict on a (query string, Accept) pair —
+the query parameter, the guard, the result form, the bounded shape — is kept in an LRU (a pure
+function of the pair: the guard's limits are read once, at start); the build's stamp is kept per
+store-link target (one readlink per request, build.json read once per build switch); and the ETag and
+the headers that follow from it are kept per pair and build.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -44,8 +51,11 @@ FIXED_HEADERS = (
     *CORS_HEADERS.items(),
 )
 
-# The request headers werkzeug's ``is_resource_modified`` reads.
-CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH")
+# The (query string, Accept) pairs whose verdict is kept: clients repeat their query text, and the guard
+# and the bounded-shape test were ~21 % of an ASK's Python (benchmarks/README.md). A pair longer than
+# MAX_KEPT characters is checked each time, so the kept keys take at most PLANS × MAX_KEPT characters.
+PLANS = 512
+MAX_KEPT = 4096
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -56,9 +66,14 @@ def _build_headers(stamp: BuildStamp) -> tuple[tuple[str, str], ...]:
     return (("Last-Modified", http_date(stamp.last_modified)), (BUILD_HEADER, stamp.build_id))
 
 
+_content_type = functools.lru_cache(maxsize=32)(content_type)  # a few media types, every request
+
+
 def _conditional(environ: dict[str, Any]) -> bool:
     """The request has a header werkzeug's ``is_resource_modified`` reads (skipping it saves ~10 %)."""
-    return any(name in environ for name in CONDITIONAL)
+    return (
+        "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ or "HTTP_IF_MATCH" in environ
+    )
 
 
 def _query(raw: str) -> str | None:
@@ -89,6 +104,33 @@ def _query(raw: str) -> str | None:
     return decoded if decoded.strip() else None
 
 
+class _Plan:
+    """What the lean path needs of one (query string, Accept) pair, worked out once: the query, the
+    ETag's parts and, per build, the headers that depend only on the build and the ETag."""
+
+    __slots__ = ("parts", "per_build", "prefixed", "query")
+
+    def __init__(self, query: str, prefixed: bool, accept: str, max_rows: int) -> None:
+        self.query = query
+        self.prefixed = prefixed  # it has a prefixed name: the predeclared prefixes may be needed
+        self.parts = (query, accept, (), (), max_rows, None)  # as the route's: the same ETag
+        # (build id, headers of a 200 after Content-Type/Length/Truncated, headers of a 304, ETag)
+        self.per_build: tuple[str, tuple[tuple[str, str], ...], list[tuple[str, str]], str] | None = None
+
+    def for_build(
+        self, stamp: BuildStamp
+    ) -> tuple[str, tuple[tuple[str, str], ...], list[tuple[str, str]], str]:
+        found = self.per_build
+        if found is None or found[0] != stamp.build_id:
+            etag = etag_for(stamp.build_id, *self.parts)
+            tag = ("ETag", f'"{etag}"')
+            ok = (tag, *_build_headers(stamp), *FIXED_HEADERS)
+            # werkzeug drops Last-Modified from a 304 (an entity header): so does this.
+            not_modified = [tag, (BUILD_HEADER, stamp.build_id), *FIXED_HEADERS]
+            found = self.per_build = (stamp.build_id, ok, not_modified, etag)  # one assignment: thread-safe
+        return found
+
+
 class LeanSparql:
     """WSGI middleware: bounded ``GET /sparql`` answered here, everything else by ``app``'s Flask."""
 
@@ -97,10 +139,14 @@ class LeanSparql:
         self.flask_wsgi = flask_wsgi
         config = app.config
         self.store_link = str(config["STORE"])
+        # Read once here, like everything the verdict depends on: so the verdict is a pure function of
+        # (query string, Accept) for this layer's lifetime, and can be kept per pair.
         self.limits = guard.Limits.from_settings(config)
         self.max_rows = config["MAX_ROWS"]
         self.base_iri = config["BASE_IRI"]
         self.retry = retry_seconds(float(config["QUERY_TIMEOUT"]))
+        self._plan = functools.lru_cache(maxsize=PLANS)(self._verdict)
+        self._build: tuple[str, BuildStamp] | None = None  # (the link's target, its build's stamp)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         answer = self.bounded_answer(environ)
@@ -117,43 +163,73 @@ class LeanSparql:
             return self._answer(environ)
         return None
 
-    def _answer(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes] | None:
-        query = _query(environ.get("QUERY_STRING", ""))
+    def _verdict(self, query_string: str, accept: str) -> _Plan | None:
+        """The plan for a query string the lean path answers, or None when the route must: the guard
+        refuses it (the route refuses it again, in its own error shape), it is not bounded, or no
+        result form the client accepts."""
+        query = _query(query_string)
         if query is None:
             return None
-        accept = environ.get("HTTP_ACCEPT", "*/*")
         try:
             report = guard.check(query, self.limits, in_url=True)
-            kind = FORM_KIND.get(report.form or "")
-            if (
-                kind is None
-                or conneg.choose(accept, kind) is None
-                or not bounded.is_bounded(query, report.tokens)
-            ):
-                return None
-            stamp = current_stamp(self.store_link)
-            parts = (query, accept, (), (), self.max_rows, None)  # as the route's: the same ETag
-            etag = etag_for(stamp.build_id, *parts)
+        except ApiError:
+            return None
+        kind = FORM_KIND.get(report.form or "")
+        if kind is None or conneg.choose(accept, kind) is None:
+            return None
+        if not bounded.is_bounded(query, report.tokens):
+            return None
+        prefixed = any(token_kind == "pname" for token_kind, _ in report.tokens)
+        return _Plan(query, prefixed, accept, self.max_rows)
+
+    def _stamp(self) -> BuildStamp:
+        """The current build's stamp: one readlink per request; build.json is read (by
+        ``current_stamp``) only when the link's target changed. Published builds never change and the
+        link is switched atomically (as the query workers rely on, worker.OpenStore)."""
+        try:
+            target = os.readlink(self.store_link)
+        except OSError:
+            return current_stamp(self.store_link)  # its 503, clearly worded
+        known = self._build
+        if known is not None and known[0] == target:
+            return known[1]
+        stamp = current_stamp(self.store_link)
+        # A switch between the readlink and current_stamp leaves a stale pair: the next readlink
+        # differs from it, so it is replaced on the next request.
+        self._build = (target, stamp)
+        return stamp
+
+    def _answer(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes] | None:
+        query_string = environ.get("QUERY_STRING", "")
+        accept = environ.get("HTTP_ACCEPT", "*/*")
+        if len(query_string) + len(accept) <= MAX_KEPT:
+            plan = self._plan(query_string, accept)
+        else:  # too long to keep (the cache's memory stays small): checked each time
+            plan = self._verdict(query_string, accept)
+        if plan is None:
+            return None
+        try:
+            stamp = self._stamp()
+            build_id, ok, not_modified, etag = plan.for_build(stamp)
             if _conditional(environ) and not is_resource_modified(
                 environ, etag=etag, last_modified=stamp.last_modified
             ):
-                # werkzeug drops Last-Modified from a 304 (an entity header): so does this.
-                not_modified = [("ETag", f'"{etag}"'), (BUILD_HEADER, stamp.build_id), *FIXED_HEADERS]
                 return "304 NOT MODIFIED", not_modified, b""
             result = bounded.store_for(self.app).run(
-                query, accept=accept, base_iri=self.base_iri, retry=self.retry
+                plan.query,
+                accept=accept,
+                base_iri=self.base_iri,
+                retry=self.retry,
+                predeclared=plan.prefixed,
             )
         except ApiError:  # refused or failed: the route answers it again, in its own error shape
             return None
-        if result.build_id != stamp.build_id:  # the store switched builds while the query ran
-            stamp = current_stamp(self.store_link)
-            etag = etag_for(result.build_id, *parts)
+        if result.build_id != build_id:  # the store switched builds while the query ran
+            _, ok, _, _ = plan.for_build(current_stamp(self.store_link))
         headers = [
-            ("Content-Type", content_type(result.media_type)),
+            ("Content-Type", _content_type(result.media_type)),
             ("Content-Length", str(len(result.body))),
             (TRUNCATED_HEADER, "true" if result.truncated else "false"),
-            ("ETag", f'"{etag}"'),
-            *_build_headers(stamp),
-            *FIXED_HEADERS,
+            *ok,
         ]
         return "200 OK", headers, result.body

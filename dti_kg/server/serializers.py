@@ -130,7 +130,21 @@ def write_solutions(variables: Sequence[str], rows: Sequence[Row], media_type: s
     raise ValueError(f"no writer for SELECT results as {media_type}")
 
 
+# (truth, media type) -> the bytes written: an ASK answer is one of two texts per format, so it is
+# written once (serializing it was ~10 % of a bounded ASK's Python). pyoxigraph cannot construct a
+# QueryBoolean, hence filled from the first of each seen rather than computed ahead.
+_BOOLEANS: dict[tuple[bool, str], bytes] = {}
+
+
 def write_boolean(value: pyoxigraph.QueryBoolean, media_type: str) -> bytes:
+    key = (bool(value), media_type)
+    found = _BOOLEANS.get(key)
+    if found is None:
+        found = _BOOLEANS[key] = _serialize_boolean(value, media_type)  # a few media types: bounded
+    return found
+
+
+def _serialize_boolean(value: pyoxigraph.QueryBoolean, media_type: str) -> bytes:
     result_format = pyoxigraph.QueryResultsFormat.from_media_type(media_type)
     if result_format is None:
         raise ValueError(f"no writer for ASK results as {media_type}")

@@ -53,7 +53,7 @@ class OpenStore:
 
     def __init__(self, link: str) -> None:
         self.link = link
-        self.link_path = dti_store.paths(link).link
+        self.link_path = str(dti_store.paths(link).link)  # a str: os.readlink of a Path costs more
         self.target: str | None = None  # the link's target when the store was opened
         self.build_dir: Path | None = None
         self.build_id = ""  # the build the last query ran on
@@ -124,6 +124,7 @@ def run_query(job: dict[str, Any], opened: OpenStore) -> dict[str, Any]:
             default_graphs=default,
             named_graphs=named,
             base_iri=job.get("base_iri"),
+            predeclared=job.get("predeclared", True),
         )
     except SyntaxError as exc:
         detail = describe(job["query"], str(exc), QUERY_PREFIXES)
