@@ -108,23 +108,21 @@ def _value(term: object) -> str:
 
 
 def one_claim(query: str, claim: str) -> str:
-    """``query`` (whose pattern binds ``?claim``) about ``claim`` alone: its IRI (checked and escaped
-    by Oxigraph) written where the pattern had ``?claim``, which the projection and modifiers drop.
+    """``query`` (whose pattern binds ``?claim``) about ``claim`` alone: see :func:`one_subject`."""
+    return one_subject(query, "claim", claim)
+
+
+def one_subject(query: str, var: str, iri: str) -> str:
+    """``query`` (whose pattern binds ``?var``) about ``iri`` alone: the IRI (checked and escaped by
+    Oxigraph) written where the pattern had ``?var``, which the projection and modifiers drop.
     Oxigraph evaluated a VALUES or BIND of a few claims over every claim (~25 ms a claim at 1,000
     articles); with the IRI in the pattern a claim takes ~2 ms."""
-    iri = str(pyoxigraph.NamedNode(claim))
+    term = str(pyoxigraph.NamedNode(iri))
+    variable = re.compile(rf"\?{re.escape(var)}\b")
     head, rest = query.split("WHERE {", 1)
     pattern, modifiers = rest.rsplit("}", 1)
-    return (
-        _CLAIM_VAR.sub("", head)
-        + "WHERE {"
-        + _CLAIM_VAR.sub(iri, pattern)
-        + "}"
-        + _CLAIM_VAR.sub("", modifiers)
-    )
-
-
-_CLAIM_VAR = re.compile(r"\?claim\b")
+    where = "WHERE {" + variable.sub(term, pattern) + "}"
+    return variable.sub("", head) + where + variable.sub("", modifiers)
 
 
 def claim_solutions(

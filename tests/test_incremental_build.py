@@ -148,6 +148,8 @@ def _same_build(mine: build.BuildResult, theirs: build.BuildResult) -> None:
     assert mine.quads == theirs.quads
     ours, other = releases.current_release(mine.store), releases.current_release(theirs.store)
     assert ours is not None and other is not None and ours.content_hash == other.content_hash
+    # The sources an incremental release lists are updated from the previous release's.
+    assert ours.info["sources"] == other.info["sources"]
 
 
 def _full_build(tmp_path: Path, folder: Path, store_path: Path) -> build.BuildResult:
