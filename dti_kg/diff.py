@@ -232,15 +232,32 @@ def _reason(
     return "unexplained"
 
 
+def touched_slots(
+    before: list[ClaimRow], after: list[ClaimRow], claims: Collection[str], stale: Collection[str]
+) -> set[tuple[str, ...]]:
+    """The slots whose claims may differ between ``before`` and ``after`` (made by
+    :func:`updated_claims` with ``claims`` and ``stale``): those of a row it dropped or queried again.
+    Every other slot holds the very same rows in both, which :func:`diff_claims` pairs with themselves."""
+    gone = {r.slot for r in before if r.claim not in claims or r.claim in stale}
+    return gone | {r.slot for r in after if r.claim in stale}
+
+
 def diff_claims(
-    old: list[ClaimRow], new: list[ClaimRow], old_info: Mapping[str, Any], new_info: Mapping[str, Any]
+    old: list[ClaimRow],
+    new: list[ClaimRow],
+    old_info: Mapping[str, Any],
+    new_info: Mapping[str, Any],
+    only: Collection[tuple[str, ...]] | None = None,
 ) -> list[Change]:
-    """What changed from ``old`` to ``new`` (the releases' claims and records), sorted."""
+    """What changed from ``old`` to ``new`` (the releases' claims and records), sorted; looking only at
+    the slots ``only`` when given (see :func:`touched_slots`)."""
     slots: dict[tuple[str, ...], tuple[list[ClaimRow], list[ClaimRow]]] = defaultdict(lambda: ([], []))
     for row in old:
-        slots[row.slot][0].append(row)
+        if only is None or row.slot in only:
+            slots[row.slot][0].append(row)
     for row in new:
-        slots[row.slot][1].append(row)
+        if only is None or row.slot in only:
+            slots[row.slot][1].append(row)
     changes = []
     for slot in sorted(slots):
         for o, n in _pair(*slots[slot]):

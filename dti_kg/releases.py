@@ -34,6 +34,7 @@ from dti_kg.diff import (
     diff_claims,
     one_subject,
     read_claims,
+    touched_slots,
     updated_claims,
     write_claims,
     write_diff,
@@ -305,8 +306,10 @@ def record_release(
     # The two queries over every claim run one after the other: at once they doubled the peak memory.
     before = read_claims(previous.build_dir) if previous is not None else None
     if not republished:
+        only = None  # the slots the diff looks at: every one, unless the claims were updated
         if reuse is not None and before is not None:
             claims = updated_claims(before, opened, reuse.claims, reuse.stale)
+            only = touched_slots(before, claims, reuse.claims, reuse.stale)
         else:
             claims = claims_of(opened)
         write_claims(build_dir, claims)
@@ -317,7 +320,7 @@ def record_release(
                 build_dir,
                 previous.release_id,
                 info["release_id"],
-                diff_claims(before, claims, previous.info, info),
+                diff_claims(before, claims, previous.info, info, only),
             )
         del claims
     del before

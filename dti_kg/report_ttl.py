@@ -96,7 +96,8 @@ def pieces(nt: str) -> Pieces:
     foreign = sorted(
         {str(o) for o in graph.objects() if isinstance(o, rdflib.URIRef) and _REPORT_MARK in o} - subjects
     )
-    return Pieces(tuple(sorted(writer.namespaces.items())), tuple(statements), tuple(foreign), whole)
+    prefixes = tuple(sorted((p, str(ns)) for p, ns in writer.namespaces.items()))  # str: as read back
+    return Pieces(prefixes, tuple(statements), tuple(foreign), whole)
 
 
 def read_pieces(build_dir: Path | None) -> dict[str, Pieces]:
@@ -112,9 +113,10 @@ def read_pieces(build_dir: Path | None) -> dict[str, Pieces]:
         return {}  # unreadable: every report is rendered again, which only costs time
 
 
-def write_report_ttl(build_dir: Path, reports: list[str], previous: Path | None = None) -> None:
+def write_report_ttl(build_dir: Path, reports: list[str], previous: Path | None = None) -> bool:
     """Write ``report.ttl`` (and the pieces the next build reuses) for the reports (N-Triples texts),
-    taking the pieces of ``previous`` (a build folder) where they are there."""
+    taking the pieces of ``previous`` (a build folder) where they are there. False when rdflib had to
+    write the union (see the module doc)."""
     known = read_pieces(previous)
     used: dict[str, Pieces] = {}
     for nt in reports:
@@ -134,6 +136,7 @@ def write_report_ttl(build_dir: Path, reports: list[str], previous: Path | None 
         tmp = build_dir / f".{PIECES_FILE}.tmp"
         tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         tmp.replace(build_dir / PIECES_FILE)
+    return text is not None
 
 
 def _assemble(reports: Iterable[Pieces]) -> str | None:

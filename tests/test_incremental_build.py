@@ -187,6 +187,7 @@ def test_an_article_that_disagrees_rewrites_the_reconciliation_of_unchanged_ones
     }
     assert a_claims and a_claims <= again.reuse.stale
     _same_build(again, _full_build(tmp_path, folder, tmp_path / "store"))
+    _diff_is_whole(first, again)
 
 
 def test_an_article_about_another_province_leaves_the_other_claims_rows_as_they_were(
@@ -216,6 +217,18 @@ def test_an_article_about_another_province_leaves_the_other_claims_rows_as_they_
     }
     assert added and again.reuse.stale == added < again.reuse.claims
     _same_build(again, _full_build(tmp_path, folder, tmp_path / "store"))
+    _diff_is_whole(first, again)
+
+
+def _diff_is_whole(first: build.BuildResult, again: build.BuildResult) -> None:
+    """The diff an incremental release recorded (only the slots of claims it dropped or queried again
+    looked at) is the diff of every claim of the two releases."""
+    old, new = diff.read_claims(first.build_dir), diff.read_claims(again.build_dir)
+    infos = [json.loads((r.build_dir / "release.json").read_text("utf-8")) for r in (first, again)]
+    assert old is not None and new is not None
+    recorded = diff.read_diff(again.build_dir)
+    assert recorded is not None and recorded[2], "the added article's claims are a change"
+    assert recorded[2] == diff.diff_claims(old, new, *infos)
 
 
 def test_a_removed_source_missing_from_the_cache_reconciles_every_group(
