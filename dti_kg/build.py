@@ -48,12 +48,16 @@ from dti_kg.source_entries import (
     CACHE_FORMAT,
     Cache,
     Entry,
+    KnownCache,
     SourceOutcome,
     cached_entry,
     gather_sources,
     parse_nt,
+    read_summaries,
     reference_graphs,
     shape_gate,
+    summary,
+    write_summaries,
 )
 from dti_kg.sources import Source, article_sources, snapshot_sources
 
@@ -263,6 +267,7 @@ class _Collected:
         self.dropped_records: list[dict[str, Any]] | None = []
         self.reviews: list[str] = []  # N-Triples of the served sources' candidate claims
         self.reports: list[str] = []  # N-Triples of every source's SHACL report (report.ttl)
+        self.summaries: dict[str, dict[str, Any]] = {}  # served sources' entries but their graph, by key
         self.validation = pyoxigraph.NamedNode(str(minter.graph("validation")))
 
     def take(self, outcome: SourceOutcome, entry: Entry) -> None:
@@ -277,6 +282,7 @@ class _Collected:
             )
             return
         self.served.append(outcome.graph)
+        self.summaries[outcome.key] = summary(entry)
         self.records.extend(entry.records)
         self.reviews.append(entry.review)
         self.keys[outcome.graph] = outcome.key
@@ -346,6 +352,8 @@ def _build(
     previous: increment.PreviousBuild | None,
     fingerprint: str,
 ) -> BuildResult:
+    if previous is not None:  # the unchanged sources' entries from the previous build's summaries
+        cache = KnownCache(cache, read_summaries(previous.build_dir, cache.version, previous.graphs))
     collected = _Collected(
         staged, minter, staged.directory / "quarantine", cache, previous.graphs if previous else None
     )
@@ -423,6 +431,7 @@ def _build(
     def finish(build_dir: Path, opened: pyoxigraph.Store) -> None:
         digest.append(_finish(build_dir, opened, p, previous, touched, edits, say))
         increment.write_manifest(build_dir, fingerprint, collected.keys, decisions is not None)
+        write_summaries(build_dir, cache.version, collected.summaries)
 
     build_dir = staged.finish(info, finish=finish)
     _write_reports(build_dir, outcomes, collected.reports, previous.build_dir if previous else None)
