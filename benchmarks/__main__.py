@@ -36,8 +36,19 @@ from dti_kg import store as dti_store
 from dti_kg.dumps import create_servable_build
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "sparql" / "dti_small.trig"
-SHOWN = ["dti", "dti-nocache", "in-process", "oxigraph", "hello", "granian-nocache", "hello-granian"]
-DTI_LIKE = ("dti", "dti-nocache", "granian-nocache")  # answer dti's own requests (/queries, /doc, 304)
+SHOWN = [
+    "dti",
+    "dti-nocache",
+    "in-process",
+    "oxigraph",
+    "hello",
+    "granian-nocache",
+    "hello-granian",
+    "dti-fast-nocache",
+    "hello-fast",
+]
+DTI_LIKE = ("dti", "dti-nocache", "granian-nocache", "dti-fast-nocache")
+HELLOS = ("hello", "hello-granian", "hello-fast")  # answer dti's own requests (/queries, /doc, 304)
 RESULT_FORMATS = {
     "application/sparql-results+json": pyoxigraph.QueryResultsFormat.JSON,
     "text/turtle": pyoxigraph.RdfFormat.TURTLE,
@@ -143,7 +154,7 @@ def fmt_cell(c: Cell | str | None) -> str:
 
 @contextlib.contextmanager
 def servers(
-    store_link: Path, logs: Path, before: Path | None = None, granian: bool = True
+    store_link: Path, logs: Path, before: Path | None = None, granian: bool = True, fast: bool = True
 ) -> Iterator[dict[str, contenders.Server]]:
     build_dir = dti_store.current_build_dir(store_link)
     with contextlib.ExitStack() as stack:
@@ -156,6 +167,9 @@ def servers(
         if granian:
             found["granian-nocache"] = stack.enter_context(contenders.granian_dti(store_link, logs))
             found["hello-granian"] = stack.enter_context(contenders.hello_granian(logs))
+        if fast:
+            found["dti-fast-nocache"] = stack.enter_context(contenders.fast_dti(store_link, logs))
+            found["hello-fast"] = stack.enter_context(contenders.hello_fast(logs))
         if before is not None:
             found["before-nocache"] = stack.enter_context(
                 contenders.dti(store_link, logs, cache=False, checkout=before)
@@ -225,11 +239,12 @@ def measure(
     rdflib_timeout: float = 60.0,
     before: Path | None = None,
     granian: bool = True,
+    fast: bool = True,
 ) -> list[tuple[Workload, int, dict[str, Cell | str | None], str]]:
     oxi = dti_store.open_read_only(store_link)
     rows: list[tuple[Workload, int, dict[str, Cell | str | None], str]] = []
     slow = SlowContender(dti_store.current_build_dir(store_link) / "dump.nq", logs, rdflib_timeout)
-    with servers(store_link, logs, before, granian) as running, contextlib.closing(slow):
+    with servers(store_link, logs, before, granian, fast) as running, contextlib.closing(slow):
         if with_rdflib and slow.start() is not None:
             print(f"  rdflib-endpoint loaded ({load_note()})", file=sys.stderr, flush=True)
         for w in workloads(province):
@@ -275,8 +290,9 @@ def measure(
                             else f"no answer within {rdflib_timeout:g} s"
                         )
                 if w.hello:
-                    for name in ("hello", "hello-granian") if granian else ("hello",):
-                        cells[name] = http_load(running[name].port, Request("/"), c, seconds)
+                    for name in HELLOS:
+                        if name in running:
+                            cells[name] = http_load(running[name].port, Request("/"), c, seconds)
                 rows.append((w, c, cells, note))
             print(f"  measured {w.name} ({load_note()})", file=sys.stderr, flush=True)
     return rows
@@ -292,10 +308,15 @@ RATIOS = [
     ("granian/hello-granian", "granian-nocache", "hello-granian"),
     ("hello/oxigraph", "hello", "oxigraph"),
     ("hello-granian/oxigraph", "hello-granian", "oxigraph"),
+    ("fast/oxigraph", "dti-fast-nocache", "oxigraph"),
+    ("fast/hello-fast", "dti-fast-nocache", "hello-fast"),
+    ("hello-fast/oxigraph", "hello-fast", "oxigraph"),
+    ("fast/nocache", "dti-fast-nocache", "dti-nocache"),
     ("nocache/before", "dti-nocache", "before-nocache"),
     ("before/oxigraph", "before-nocache", "oxigraph"),
 ]
-GAPS = [("nocache", "dti-nocache"), ("granian", "granian-nocache")]  # p50 over in-process
+# p50 over in-process
+GAPS = [("nocache", "dti-nocache"), ("granian", "granian-nocache"), ("fast", "dti-fast-nocache")]
 
 
 def ratio(cells: dict[str, Cell | str | None], top: str, bottom: str) -> str:
@@ -316,7 +337,7 @@ def print_serving(n: str, rows: list, contenders_shown: list[str]) -> None:
     versus_rdflib = "rdflib-endpoint" in contenders_shown
     columns = [name for name, _, _ in RATIOS] + [f"{label} p50 − in-process p50" for label, _ in GAPS]
     if versus_rdflib:
-        columns += ["dti/rdflib", "nocache/rdflib", "granian/rdflib"]
+        columns += ["dti/rdflib", "nocache/rdflib", "granian/rdflib", "fast/rdflib"]
     print("| workload | clients | " + " | ".join(contenders_shown + columns) + " |")
     print("|---|---:|" + "---|" * len(contenders_shown) + "---:|" * len(columns))
     for w, c, cells, note in rows:
@@ -394,6 +415,10 @@ def main(argv: list[str] | None = None) -> int:
         "as before-nocache: before/after ratios from the same run",
     )
     parser.add_argument("--no-granian", action="store_true", help="leave out the two granian contenders")
+    parser.add_argument("--no-fast", action="store_true", help="leave out the two fast-front contenders")
+    parser.add_argument(
+        "--only", default=None, help="with --store: only these workloads (comma-separated names, e.g. ASK)"
+    )
     parser.add_argument("--smoke", action="store_true", help="a run of seconds over the test fixture store")
     parser.add_argument(
         "--store",
@@ -435,9 +460,12 @@ def main(argv: list[str] | None = None) -> int:
                 rdflib_timeout=args.rdflib_timeout,
                 before=args.before,
                 granian=not args.no_granian,
+                fast=not args.no_fast,
+                only=set(args.only.split(",")) if args.only else None,
             )
             quads = dti_store.read_build_info(store_link)["quads"]
-            shown = [n for n in SHOWN if not (args.no_granian and "granian" in n)]
+            left_out = [k for k, off in (("granian", args.no_granian), ("fast", args.no_fast)) if off]
+            shown = [n for n in SHOWN if not any(k in n for k in left_out)]
             shown += ["before-nocache"] if args.before else []
             shown += ["rdflib-endpoint"] if args.with_rdflib else []
             print_serving(f"{store_link} ({quads} quads)", rows, shown)

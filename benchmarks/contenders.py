@@ -8,6 +8,9 @@
 - ``granian-nocache``: dti's app behind granian (Rust HTTP server, WSGI) with dti serve's workers,
   threads and client limits, response cache off (``benchmarks.granian_dti``);
 - ``hello-granian``: the hello-world app behind the same granian configuration;
+- ``dti-fast-nocache``: dti's app behind the asyncio/uvloop front (``benchmarks.fast_front``), cache off;
+- ``hello-fast``: the hello-world app behind the same front (its ceiling); ``hello-plain-fast``: a
+  hello-world in plain WSGI behind it (the front alone, no Flask);
 - ``rdflib-endpoint``: the build's N-Quads dump loaded into rdflib-endpoint, when it is installed.
 """
 
@@ -132,20 +135,41 @@ def hello(logs: Path) -> Iterator[Server]:
 
 
 @contextlib.contextmanager
-def granian_dti(store_link: Path, logs: Path) -> Iterator[Server]:
+def _app_behind(module: str, name: str, store_link: Path, logs: Path) -> Iterator[Server]:
+    """dti's app, response cache off, behind the HTTP server ``python -m module PORT STORE`` runs."""
     port = free_port()
-    argv = [sys.executable, "-m", "benchmarks.granian_dti", str(port), str(store_link)]
+    argv = [sys.executable, "-m", module, str(port), str(store_link)]
     env = {"DTI_KG_RESPONSE_CACHE_MB": "0"}
-    with serving("dti's app behind granian", argv, port, "/healthz", logs / "granian.log", env=env):
-        yield Server("granian-nocache", port, "/sparql")
+    with serving(f"{name} ({module})", argv, port, "/healthz", logs / f"{name}.log", env=env):
+        yield Server(name, port, "/sparql")
 
 
 @contextlib.contextmanager
-def hello_granian(logs: Path) -> Iterator[Server]:
+def _hello_behind(module: str, name: str, logs: Path, which: str = "--hello") -> Iterator[Server]:
+    """A hello-world app behind the HTTP server ``python -m module PORT --hello`` runs."""
     port = free_port()
-    argv = [sys.executable, "-m", "benchmarks.granian_dti", str(port), "--hello"]
-    with serving("hello behind granian", argv, port, "/", logs / "hello-granian.log"):
-        yield Server("hello-granian", port, "/")
+    argv = [sys.executable, "-m", module, str(port), which]
+    with serving(f"{name} ({module})", argv, port, "/", logs / f"{name}.log"):
+        yield Server(name, port, "/")
+
+
+def granian_dti(store_link: Path, logs: Path) -> contextlib.AbstractContextManager[Server]:
+    return _app_behind("benchmarks.granian_dti", "granian-nocache", store_link, logs)
+
+
+def hello_granian(logs: Path) -> contextlib.AbstractContextManager[Server]:
+    return _hello_behind("benchmarks.granian_dti", "hello-granian", logs)
+
+
+def fast_dti(store_link: Path, logs: Path) -> contextlib.AbstractContextManager[Server]:
+    return _app_behind("benchmarks.fast_front", "dti-fast-nocache", store_link, logs)
+
+
+def hello_fast(logs: Path, plain: bool = False) -> contextlib.AbstractContextManager[Server]:
+    """The Flask hello-world behind the fast front, or (``plain``) a plain WSGI one: the front alone."""
+    if plain:
+        return _hello_behind("benchmarks.fast_front", "hello-plain-fast", logs, "--plain")
+    return _hello_behind("benchmarks.fast_front", "hello-fast", logs)
 
 
 @contextlib.contextmanager

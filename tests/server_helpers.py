@@ -22,9 +22,10 @@ from dti_kg.dumps import create_servable_build
 FIXTURE = Path(__file__).parent / "fixtures" / "sparql" / "dti_small.trig"
 BASE = "https://w3id.org/dti-kg/"
 DTI_EXE = Path(sys.executable).with_name("dti")
-# DTI_KG_TEST_SERVER=granian: dti_serve starts the app behind granian instead, to see which server
-# tests (the hostile ones above all) another HTTP server would pass; unset in CI.
+# DTI_KG_TEST_SERVER=granian (or fast: benchmarks/fast_front.py): dti_serve starts the app behind that
+# server instead, to see which server tests (the hostile ones above all) it would pass; unset in CI.
 OTHER_SERVER = "DTI_KG_TEST_SERVER"
+OTHER_SERVERS = {"granian": "benchmarks.granian_dti", "fast": "benchmarks.fast_front"}
 
 
 @contextlib.contextmanager
@@ -79,8 +80,9 @@ def dti_serve(
         "--workers",
         str(workers),
     ]
-    if os.environ.get(OTHER_SERVER) == "granian":  # the same app behind granian (benchmarks/README.md)
-        command = [sys.executable, "-m", "benchmarks.granian_dti", str(port), str(store_link), str(workers)]
+    other = OTHER_SERVERS.get(os.environ.get(OTHER_SERVER, ""))
+    if other:  # the same app behind another HTTP server (benchmarks/README.md)
+        command = [sys.executable, "-m", other, str(port), str(store_link), str(workers)]
     with http_process(command, port, "/healthz", log, env=env) as running:
         yield running
 

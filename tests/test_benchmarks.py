@@ -23,7 +23,7 @@ def run_module(module: str, *argv: str) -> subprocess.CompletedProcess[str]:
 def test_benchmark_smoke_mode_measures_every_contender(tmp_path: Path) -> None:
     out = run_module("benchmarks", "--smoke", "--work", str(tmp_path))
     table = [line for line in out.stdout.splitlines() if line.startswith("| ")]
-    assert table[0].split(" | ")[2:9] == [
+    assert table[0].split(" | ")[2:11] == [
         "dti",
         "dti-nocache",
         "in-process",
@@ -31,6 +31,8 @@ def test_benchmark_smoke_mode_measures_every_contender(tmp_path: Path) -> None:
         "hello",
         "granian-nocache",
         "hello-granian",
+        "dti-fast-nocache",
+        "hello-fast",
     ]
     rows = {tuple(cell.strip() for cell in line.split("|")[1:3]) for line in table[1:]}
     for workload in ("ASK", "canned edition-top", "deref Turtle", "304 revalidation"):
@@ -43,7 +45,14 @@ def test_benchmark_smoke_mode_measures_every_contender(tmp_path: Path) -> None:
     header = [cell.strip() for cell in table[0].split("|")]
     ask = [cell.strip() for cell in next(line for line in table if line.startswith("| ASK | 1 ")).split("|")]
     assert float(ask[header.index("dti")].split("/s")[0]) > 0  # dti's requests/s
-    for column in ("dti/oxigraph", "nocache/oxigraph", "granian/oxigraph", "granian/hello-granian"):
+    columns = (
+        "dti/oxigraph",
+        "nocache/oxigraph",
+        "granian/oxigraph",
+        "granian/hello-granian",
+        "fast/oxigraph",
+    )
+    for column in (*columns, "fast/hello-fast", "hello-fast/oxigraph"):
         assert float(ask[header.index(column)]) > 0, column  # the ratios of this run are printed
 
 

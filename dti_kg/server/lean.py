@@ -103,13 +103,19 @@ class LeanSparql:
         self.retry = retry_seconds(float(config["QUERY_TIMEOUT"]))
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == PATH and environ.get("REQUEST_METHOD") == "GET":
-            answer = self._answer(environ)
-            if answer is not None:
-                status, headers, body = answer
-                start_response(status, headers)
-                return [body]
+        answer = self.bounded_answer(environ)
+        if answer is not None:
+            status, headers, body = answer
+            start_response(status, headers)
+            return [body]
         return self.flask_wsgi(environ, start_response)
+
+    def bounded_answer(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes] | None:
+        """The answer to a bounded ``GET /sparql`` (status, headers, body), or None: Flask's to answer.
+        Bounded, so an HTTP front may call it on its event loop (benchmarks/fast_front.py)."""
+        if environ.get("PATH_INFO") == PATH and environ.get("REQUEST_METHOD") == "GET":
+            return self._answer(environ)
+        return None
 
     def _answer(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes] | None:
         query = _query(environ.get("QUERY_STRING", ""))
