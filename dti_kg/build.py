@@ -40,6 +40,7 @@ from dti_kg.quality import quality_graph
 from dti_kg.reconcile import NODE_SUFFIX as RECONCILIATION_SUFFIX
 from dti_kg.reconcile import group_keys as reconcile_groups
 from dti_kg.reconcile import reconcile, reconciliation_triples
+from dti_kg.report_ttl import write_report_ttl
 from dti_kg.resources import data_file, ontology_file, read_text, shape_files
 from dti_kg.review import REVIEW_GRAPH, decisions_graph, read_decisions, with_sources
 from dti_kg.serialize import as_quads
@@ -47,12 +48,16 @@ from dti_kg.source_entries import (
     CACHE_FORMAT,
     Cache,
     Entry,
+    KnownCache,
     SourceOutcome,
     cached_entry,
     gather_sources,
     parse_nt,
+    read_summaries,
     reference_graphs,
     shape_gate,
+    summary,
+    write_summaries,
 )
 from dti_kg.sources import Source, article_sources, snapshot_sources
 
@@ -262,6 +267,7 @@ class _Collected:
         self.dropped_records: list[dict[str, Any]] | None = []
         self.reviews: list[str] = []  # N-Triples of the served sources' candidate claims
         self.reports: list[str] = []  # N-Triples of every source's SHACL report (report.ttl)
+        self.summaries: dict[str, dict[str, Any]] = {}  # served sources' entries but their graph, by key
         self.validation = pyoxigraph.NamedNode(str(minter.graph("validation")))
 
     def take(self, outcome: SourceOutcome, entry: Entry) -> None:
@@ -276,6 +282,7 @@ class _Collected:
             )
             return
         self.served.append(outcome.graph)
+        self.summaries[outcome.key] = summary(entry)
         self.records.extend(entry.records)
         self.reviews.append(entry.review)
         self.keys[outcome.graph] = outcome.key
@@ -345,6 +352,8 @@ def _build(
     previous: increment.PreviousBuild | None,
     fingerprint: str,
 ) -> BuildResult:
+    if previous is not None:  # the unchanged sources' entries from the previous build's summaries
+        cache = KnownCache(cache, read_summaries(previous.build_dir, cache.version, previous.graphs))
     collected = _Collected(
         staged, minter, staged.directory / "quarantine", cache, previous.graphs if previous else None
     )
@@ -381,7 +390,7 @@ def _build(
     refusal = "" if allow_shrink else shrink_refusal(len(collected.served), _served_now(p))
     if refusal:
         build_dir = staged.refuse({**info, "refused": refusal})
-        _write_reports(build_dir, outcomes, collected.reports)
+        _write_reports(build_dir, outcomes, collected.reports, None)
         return BuildResult(p.link, build_dir, outcomes, 0, [], refusal)
     say("reconciling claims with the official tables")
     official = official_observations()
@@ -422,15 +431,17 @@ def _build(
     def finish(build_dir: Path, opened: pyoxigraph.Store) -> None:
         digest.append(_finish(build_dir, opened, p, previous, touched, edits, say))
         increment.write_manifest(build_dir, fingerprint, collected.keys, decisions is not None)
+        write_summaries(build_dir, cache.version, collected.summaries)
 
     build_dir = staged.finish(info, finish=finish)
-    _write_reports(build_dir, outcomes, collected.reports)
+    _write_reports(build_dir, outcomes, collected.reports, previous.build_dir if previous else None)
     reuse = None
     if previous is not None:
         claims = frozenset(str(r["iri"]) for r in collected.records)
         # Removed lines name the claims of the sources taken out too: those are gone, not stale.
         stale = claims & (collected.fresh_claims | _reconciled_claims(edits.get(reconciliation.value)))
-        reuse = releases.Reuse(previous.build_dir, claims, stale)
+        changed = frozenset(str(validation_subject(minter, g)) for g in collected.changed)
+        reuse = releases.Reuse(previous.build_dir, claims, stale, changed)
     return BuildResult(p.link, build_dir, outcomes, 0, [], reuse=reuse, nquads_sha256=digest[0])
 
 
@@ -555,8 +566,11 @@ def _build_info(
     }
 
 
-def _write_reports(build_dir: Path, outcomes: list[SourceOutcome], reports: list[str]) -> None:
-    """report.txt for people and report.ttl as RDF (the quarantined graphs are written as they come)."""
+def _write_reports(
+    build_dir: Path, outcomes: list[SourceOutcome], reports: list[str], previous: Path | None
+) -> None:
+    """report.txt for people and report.ttl as RDF (the quarantined graphs are written as they come);
+    ``previous``: a build whose rendered reports may be reused (dti_kg.report_ttl)."""
     lines = []
     for o in outcomes:
         head = f"{o.status.upper():12} {o.name}" + (
@@ -567,7 +581,7 @@ def _write_reports(build_dir: Path, outcomes: list[SourceOutcome], reports: list
             lines.append(f"    {o.reason}")
         lines.extend("    " + line for line in o.report.splitlines())
     (build_dir / "report.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    parse_nt(reports).serialize(build_dir / "report.ttl", format="turtle")
+    write_report_ttl(build_dir, reports, previous)
 
 
 def _silent(_message: str) -> None:

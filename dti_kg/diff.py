@@ -108,23 +108,21 @@ def _value(term: object) -> str:
 
 
 def one_claim(query: str, claim: str) -> str:
-    """``query`` (whose pattern binds ``?claim``) about ``claim`` alone: its IRI (checked and escaped
-    by Oxigraph) written where the pattern had ``?claim``, which the projection and modifiers drop.
+    """``query`` (whose pattern binds ``?claim``) about ``claim`` alone: see :func:`one_subject`."""
+    return one_subject(query, "claim", claim)
+
+
+def one_subject(query: str, var: str, iri: str) -> str:
+    """``query`` (whose pattern binds ``?var``) about ``iri`` alone: the IRI (checked and escaped by
+    Oxigraph) written where the pattern had ``?var``, which the projection and modifiers drop.
     Oxigraph evaluated a VALUES or BIND of a few claims over every claim (~25 ms a claim at 1,000
     articles); with the IRI in the pattern a claim takes ~2 ms."""
-    iri = str(pyoxigraph.NamedNode(claim))
+    term = str(pyoxigraph.NamedNode(iri))
+    variable = re.compile(rf"\?{re.escape(var)}\b")
     head, rest = query.split("WHERE {", 1)
     pattern, modifiers = rest.rsplit("}", 1)
-    return (
-        _CLAIM_VAR.sub("", head)
-        + "WHERE {"
-        + _CLAIM_VAR.sub(iri, pattern)
-        + "}"
-        + _CLAIM_VAR.sub("", modifiers)
-    )
-
-
-_CLAIM_VAR = re.compile(r"\?claim\b")
+    where = "WHERE {" + variable.sub(term, pattern) + "}"
+    return variable.sub("", head) + where + variable.sub("", modifiers)
 
 
 def claim_solutions(
@@ -234,15 +232,32 @@ def _reason(
     return "unexplained"
 
 
+def touched_slots(
+    before: list[ClaimRow], after: list[ClaimRow], claims: Collection[str], stale: Collection[str]
+) -> set[tuple[str, ...]]:
+    """The slots whose claims may differ between ``before`` and ``after`` (made by
+    :func:`updated_claims` with ``claims`` and ``stale``): those of a row it dropped or queried again.
+    Every other slot holds the very same rows in both, which :func:`diff_claims` pairs with themselves."""
+    gone = {r.slot for r in before if r.claim not in claims or r.claim in stale}
+    return gone | {r.slot for r in after if r.claim in stale}
+
+
 def diff_claims(
-    old: list[ClaimRow], new: list[ClaimRow], old_info: Mapping[str, Any], new_info: Mapping[str, Any]
+    old: list[ClaimRow],
+    new: list[ClaimRow],
+    old_info: Mapping[str, Any],
+    new_info: Mapping[str, Any],
+    only: Collection[tuple[str, ...]] | None = None,
 ) -> list[Change]:
-    """What changed from ``old`` to ``new`` (the releases' claims and records), sorted."""
+    """What changed from ``old`` to ``new`` (the releases' claims and records), sorted; looking only at
+    the slots ``only`` when given (see :func:`touched_slots`)."""
     slots: dict[tuple[str, ...], tuple[list[ClaimRow], list[ClaimRow]]] = defaultdict(lambda: ([], []))
     for row in old:
-        slots[row.slot][0].append(row)
+        if only is None or row.slot in only:
+            slots[row.slot][0].append(row)
     for row in new:
-        slots[row.slot][1].append(row)
+        if only is None or row.slot in only:
+            slots[row.slot][1].append(row)
     changes = []
     for slot in sorted(slots):
         for o, n in _pair(*slots[slot]):

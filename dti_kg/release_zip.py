@@ -24,6 +24,8 @@ from dti_kg.diff import claim_solutions
 from dti_kg.query import run_query
 
 ZIP_NAME = "release.zip"
+CLAIMS_TABLE = "claims.csv"
+OFFICIAL_TABLE = "official.csv"
 METADATA_NAME = "csv-metadata.json"
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold
 
@@ -158,12 +160,21 @@ def _claim_order(row: list[str]) -> tuple[str, ...]:
     return (row[1], row[3], row[4], row[5], row[0])
 
 
-def previous_claim_rows(zip_path: Path) -> list[list[str]] | None:
-    """The rows of the ``claims.csv`` in a release's zip; None when it is missing or another layout."""
+def previous_table(zip_path: Path, name: str) -> bytes | None:
+    """A table of a release's zip as written; None when it is missing or unreadable."""
     try:
         with zipfile.ZipFile(zip_path) as zf:
-            text = zf.read("claims.csv").decode("utf-8")
-    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
+            return zf.read(name)
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+
+
+def previous_claim_rows(zip_path: Path) -> list[list[str]] | None:
+    """The rows of the ``claims.csv`` in a release's zip; None when it is missing or another layout."""
+    data = previous_table(zip_path, CLAIMS_TABLE)
+    try:
+        text = (data or b"").decode("utf-8")
+    except UnicodeDecodeError:
         return None
     rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows or rows[0] != [c.name for c in CLAIM_COLUMNS]:
@@ -228,9 +239,13 @@ def _readme(info: Mapping[str, Any]) -> str:
 
 
 def release_files(
-    opened: pyoxigraph.Store, info: Mapping[str, Any], claims: list[list[str]] | None = None
+    opened: pyoxigraph.Store,
+    info: Mapping[str, Any],
+    claims: list[list[str]] | None = None,
+    official: bytes | None = None,
 ) -> dict[str, bytes]:
-    """The files of a release's zip, by name; ``claims``: the rows of ``claims.csv`` when known."""
+    """The files of a release's zip, by name; ``claims``: the rows of ``claims.csv`` when known;
+    ``official``: ``official.csv`` as a release with the same reference data wrote it."""
     release_iri = f"{info.get('base_iri', '')}id/release/{info['release_id']}"
     article_sources = [s.get("url") or s["iri"] for s in info.get("sources", [])]
     metadata = {
@@ -258,10 +273,12 @@ def release_files(
     }
     return {
         "README.md": _readme(info).encode("utf-8"),
-        "claims.csv": write_csv(
+        CLAIMS_TABLE: write_csv(
             [c.name for c in CLAIM_COLUMNS], claim_rows(opened) if claims is None else claims
         ).encode("utf-8"),
-        "official.csv": _table(opened, OFFICIAL_QUERY, OFFICIAL_COLUMNS).encode("utf-8"),
+        OFFICIAL_TABLE: official
+        if official is not None
+        else _table(opened, OFFICIAL_QUERY, OFFICIAL_COLUMNS).encode("utf-8"),
         METADATA_NAME: (json.dumps(metadata, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode(),
     }
 

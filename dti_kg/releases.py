@@ -16,7 +16,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +32,9 @@ from dti_kg.diff import (
     DIFF_FILE,
     claims_of,
     diff_claims,
+    one_subject,
     read_claims,
+    touched_slots,
     updated_claims,
     write_claims,
     write_diff,
@@ -41,8 +43,10 @@ from dti_kg.errors import InputError, StoreError
 from dti_kg.namespaces import DTI, PREFIXES
 from dti_kg.query import run_query
 from dti_kg.release_zip import (
+    OFFICIAL_TABLE,
     ZIP_NAME,
     previous_claim_rows,
+    previous_table,
     release_files,
     updated_claim_rows,
     write_release_zip,
@@ -210,16 +214,29 @@ def release_at(releases: list[Release], moment: datetime) -> Release | None:
     return found
 
 
-def _sources(quads: pyoxigraph.Store) -> list[dict[str, str]]:
-    rows = run_query(quads, SOURCES_QUERY)
-    assert isinstance(rows, pyoxigraph.QuerySolutions)
+def _sources(quads: pyoxigraph.Store, only: Collection[str] | None = None) -> list[dict[str, str]]:
+    """The release's article sources, in the query's order (of the sources ``only``, when given)."""
     out = []
-    for row in rows:
-        entry = {"iri": row["source"].value, "file": row["file"].value, "sha256": row["sha"].value}
-        if row["url"] is not None:
-            entry["url"] = row["url"].value
-        out.append(entry)
+    for iri in [None] if only is None else sorted(only):
+        query = SOURCES_QUERY if iri is None else one_subject(SOURCES_QUERY, "source", iri)
+        rows = run_query(quads, query)
+        assert isinstance(rows, pyoxigraph.QuerySolutions)
+        for row in rows:
+            entry = {"iri": iri or row["source"].value, "file": row["file"].value, "sha256": row["sha"].value}
+            if row["url"] is not None:
+                entry["url"] = row["url"].value
+            out.append(entry)
     return out
+
+
+def _updated_sources(
+    before: list[dict[str, str]], quads: pyoxigraph.Store, changed: Collection[str]
+) -> list[dict[str, str]]:
+    """The sources of a release made from the one that lists ``before``: the rows of the sources not
+    ``changed`` (extracted again or taken out) kept, the changed ones queried again, in the query's
+    order (ORDER BY ?file ?sha: plain strings, which SPARQL orders by code point as Python does)."""
+    kept = [s for s in before if s["iri"] not in changed]
+    return sorted(kept + _sources(quads, changed), key=lambda s: (s["file"], s["sha256"]))
 
 
 @dataclass(frozen=True)
@@ -232,6 +249,7 @@ class Reuse:
     build_dir: Path
     claims: frozenset[str]
     stale: frozenset[str]
+    sources: frozenset[str] = frozenset()  # the article sources extracted again or taken out
 
 
 def record_release(
@@ -254,6 +272,8 @@ def record_release(
     previous = current_release(p.link)
     moment = (now or datetime.now(UTC)).replace(microsecond=0)
     republished = previous is not None and previous.content_hash == digest
+    if previous is None or reuse is None or previous.build_dir.resolve() != reuse.build_dir.resolve():
+        reuse = None  # made from another build than the one served now: nothing to take
     if previous is not None and republished:
         # Same content as the release being served: the same release, published again.
         info = {**previous.info, "build_id": build_dir.name, "republished": f"{moment:%Y-%m-%dT%H:%M:%SZ}"}
@@ -274,20 +294,22 @@ def record_release(
             "base_iri": build_info.get("base_iri"),
             "input": build_info.get("input"),
             "quads": build_info.get("quads"),
-            "sources": _sources(opened),
+            "sources": _sources(opened)
+            if reuse is None or previous is None or "sources" not in previous.info
+            else _updated_sources(previous.info["sources"], opened, reuse.sources),
             "not_served": [
                 {"name": s["name"], "status": s["status"], **({"graph": s["graph"]} if "graph" in s else {})}
                 for s in build_info.get("sources", [])
                 if s.get("status") != "served"
             ],
         }
-    if previous is None or reuse is None or previous.build_dir.resolve() != reuse.build_dir.resolve():
-        reuse = None  # made from another build than the one served now: nothing to take
     # The two queries over every claim run one after the other: at once they doubled the peak memory.
     before = read_claims(previous.build_dir) if previous is not None else None
     if not republished:
+        only = None  # the slots the diff looks at: every one, unless the claims were updated
         if reuse is not None and before is not None:
             claims = updated_claims(before, opened, reuse.claims, reuse.stale)
+            only = touched_slots(before, claims, reuse.claims, reuse.stale)
         else:
             claims = claims_of(opened)
         write_claims(build_dir, claims)
@@ -298,14 +320,16 @@ def record_release(
                 build_dir,
                 previous.release_id,
                 info["release_id"],
-                diff_claims(before, claims, previous.info, info),
+                diff_claims(before, claims, previous.info, info, only),
             )
         del claims
     del before
     rows = previous_claim_rows(reuse.build_dir / ZIP_NAME) if reuse is not None else None
     if reuse is not None and rows is not None:
         rows = updated_claim_rows(rows, opened, reuse.claims, reuse.stale)
-    write_release_zip(build_dir / ZIP_NAME, release_files(opened, info, rows))
+    # The official table depends only on the package's data, which the checkpoint's fingerprint covers.
+    official = previous_table(reuse.build_dir / ZIP_NAME, OFFICIAL_TABLE) if reuse is not None else None
+    write_release_zip(build_dir / ZIP_NAME, release_files(opened, info, rows, official))
     (build_dir / RELEASE_INFO).write_text(
         json.dumps(info, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )

@@ -147,6 +147,54 @@ class Cache:
         tmp.replace(self._path(key))
 
 
+class KnownCache(Cache):
+    """``cache`` whose entries of the keys in ``known`` are taken from there instead: the small fields
+    of the sources a previous build served unchanged (its ``entries.json``, see :func:`summary`),
+    without their graph's text, which a source already in the store is not loaded from. Reading every
+    source's whole entry (~50 KB of N-Triples in JSON each) was the extract phase of an increment."""
+
+    def __init__(self, cache: Cache, known: dict[str, dict[str, Any]]) -> None:
+        super().__init__(cache.directory, cache.version)
+        self.known = known
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        hit = self.known.get(key)
+        return {**hit, "graph": ""} if hit is not None else super().get(key)
+
+
+SUMMARY_FILE = "entries.json"
+
+
+def summary(entry: Entry) -> dict[str, Any]:
+    """What :class:`KnownCache` hands on for an unchanged served source: its entry but the graph."""
+    return {k: getattr(entry, k) for k in Entry.__dataclass_fields__ if k != "graph"}  # not copied
+
+
+def write_summaries(build_dir: Path, version: str, entries: dict[str, dict[str, Any]]) -> None:
+    """The served sources' summaries by cache key, for the next build (``version``: the cache's)."""
+    tmp = build_dir / f".{SUMMARY_FILE}.tmp"
+    data = {"version": version, "entries": entries}
+    with contextlib.suppress(OSError):  # without it the next build reads the cache entries whole
+        tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        tmp.replace(build_dir / SUMMARY_FILE)
+
+
+def read_summaries(build_dir: Path, version: str, graphs: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """The summaries a build kept, of the sources it served with the key ``graphs`` (its manifest) names;
+    empty when it kept none (a build made before them) or of another cache version."""
+    try:
+        data = json.loads((build_dir / SUMMARY_FILE).read_text(encoding="utf-8"))
+        if data.get("version") != version:
+            return {}
+        return {
+            k: e
+            for k, e in data["entries"].items()
+            if e.get("status") == "served" and graphs.get(e.get("iri")) == k
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
 def cached_entry(cache: Cache, key: str) -> Entry | None:
     hit = cache.get(key)
     if hit is None:

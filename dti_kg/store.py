@@ -11,8 +11,10 @@ Layout for ``--store PATH``::
             dump.index.json  where each graph's TriG block and each gzip chunk is (dti_kg.dumps)
             increment.json   the cache key of each served source (dti_kg.increment)
             claims.json      the release's claims, read by the next release's diff (dti_kg.diff)
+            entries.json     the served sources' cache entries but their graphs (dti_kg.source_entries)
             report.txt    readable validation report
             report.ttl    the SHACL validation reports as RDF
+            report.pieces.json  each report's Turtle statements, for the next build (dti_kg.report_ttl)
             quarantine/   graphs that failed validation (not served), one N-Quads file each
         cache/            per-source entries (graph, candidates, SHACL report, claim records), keyed
                           by the file's bytes, the loader version and the gate fingerprint

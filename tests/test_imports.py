@@ -133,6 +133,7 @@ LAYERS: dict[str, set[str]] = {
         "dti_kg.validate",
         "dti_kg.sources",
         "dti_kg.source_entries",
+        "dti_kg.report_ttl",
         "dti_kg.review",
         "dti_kg.cube",
     },

@@ -148,6 +148,8 @@ def _same_build(mine: build.BuildResult, theirs: build.BuildResult) -> None:
     assert mine.quads == theirs.quads
     ours, other = releases.current_release(mine.store), releases.current_release(theirs.store)
     assert ours is not None and other is not None and ours.content_hash == other.content_hash
+    # The sources an incremental release lists are updated from the previous release's.
+    assert ours.info["sources"] == other.info["sources"]
 
 
 def _full_build(tmp_path: Path, folder: Path, store_path: Path) -> build.BuildResult:
@@ -185,6 +187,7 @@ def test_an_article_that_disagrees_rewrites_the_reconciliation_of_unchanged_ones
     }
     assert a_claims and a_claims <= again.reuse.stale
     _same_build(again, _full_build(tmp_path, folder, tmp_path / "store"))
+    _diff_is_whole(first, again)
 
 
 def test_an_article_about_another_province_leaves_the_other_claims_rows_as_they_were(
@@ -214,6 +217,18 @@ def test_an_article_about_another_province_leaves_the_other_claims_rows_as_they_
     }
     assert added and again.reuse.stale == added < again.reuse.claims
     _same_build(again, _full_build(tmp_path, folder, tmp_path / "store"))
+    _diff_is_whole(first, again)
+
+
+def _diff_is_whole(first: build.BuildResult, again: build.BuildResult) -> None:
+    """The diff an incremental release recorded (only the slots of claims it dropped or queried again
+    looked at) is the diff of every claim of the two releases."""
+    old, new = diff.read_claims(first.build_dir), diff.read_claims(again.build_dir)
+    infos = [json.loads((r.build_dir / "release.json").read_text("utf-8")) for r in (first, again)]
+    assert old is not None and new is not None
+    recorded = diff.read_diff(again.build_dir)
+    assert recorded is not None and recorded[2], "the added article's claims are a change"
+    assert recorded[2] == diff.diff_claims(old, new, *infos)
 
 
 def test_a_removed_source_missing_from_the_cache_reconciles_every_group(
@@ -227,6 +242,7 @@ def test_a_removed_source_missing_from_the_cache_reconciles_every_group(
     key = next(o.key for o in first.outcomes if o.name == gone.name)
     for entry in store.paths(tmp_path / "store").cache.glob(f"{key}-*.json"):
         entry.unlink()
+    (first.build_dir / source_entries.SUMMARY_FILE).unlink()  # which holds its records too
     gone.unlink()
     said: list[str] = []
     again = build_store(tmp_path / "store", [folder], progress=said.append)
@@ -374,3 +390,35 @@ def test_dumps_edited_from_a_previous_build_equal_dumps_written_whole(
             unpacked = one_member.decompress((edited / f"{name}.gz").read_bytes())
             assert unpacked == (edited / name).read_bytes() and one_member.eof and not one_member.unused_data
         before, previous = after, edited
+
+
+def test_unchanged_sources_are_read_from_the_previous_builds_summaries(
+    tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An increment reads a source's whole cache entry (its graph's text too) only when it is new or
+    changed; the others come from the previous build's summaries (entries.json). A previous build made
+    before summaries were kept (main's) still works: every entry is read once, and the summaries written."""
+    seeds = sorted(p.name for p in corpus_dir.glob("*.txt"))
+    folder = _corpus(tmp_path / "articles", corpus_dir, seeds[:3])
+    first = build_store(tmp_path / "store", [folder])
+    (first.build_dir / source_entries.SUMMARY_FILE).unlink()
+    read: list[str] = []
+    real_get = source_entries.Cache.get
+
+    def counting(self: source_entries.Cache, key: str) -> dict | None:
+        if key != "reference":  # the shipped data's verdict, kept in a cache of its own
+            read.append(key)
+        return real_get(self, key)
+
+    monkeypatch.setattr(source_entries.Cache, "get", counting)
+    shutil.copy(corpus_dir / seeds[3], folder / seeds[3])
+    second = build_store(tmp_path / "store", [folder])
+    assert second.reuse is not None and len(read) == 4, read
+    assert (second.build_dir / source_entries.SUMMARY_FILE).is_file()
+    read.clear()
+    shutil.copy(corpus_dir / seeds[4], folder / seeds[4])
+    third = build_store(tmp_path / "store", [folder])
+    added = next(o.key for o in third.outcomes if o.name == seeds[4])
+    assert read == [added], "only the new source's entry is looked up in the cache"
+    monkeypatch.undo()
+    _same_build(third, _full_build(tmp_path, folder, tmp_path / "store"))
