@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph
@@ -66,3 +67,25 @@ def test_a_plain_directory_is_not_taken_for_a_store(tmp_path: Path) -> None:
     (tmp_path / "data").mkdir()
     with pytest.raises(StoreError, match="not a DTI-KG store link"):
         store.paths(tmp_path / "data")
+
+
+def test_extend_bulk_loads_as_it_goes_not_after_the_whole_iterable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Regression: the size check ran after the loop, so a full build of 10,000 articles buffered its
+    # whole reconciliation graph and bulk-loaded it at once (2.7 GB peak). The buffer must stay near
+    # BULK_BYTES however many quads one call is given.
+    monkeypatch.setattr(store, "BULK_BYTES", 1024)
+    line = max(len(f"{q} .\n".encode()) for q in _quads(500))
+    largest = [0]
+    with store.staging(store.paths(tmp_path / "store")) as staged:
+
+        def watched() -> Iterator[pyoxigraph.Quad]:
+            for quad in _quads(500):
+                largest[0] = max(largest[0], len(staged._buffer))
+                yield quad
+
+        staged.extend(watched())
+        built = staged.finish({})
+    assert largest[0] < 1024 + line, f"the buffer grew to {largest[0]} bytes"
+    assert len(pyoxigraph.Store.read_only(str(built / store.OXIGRAPH_DIR))) == 500
