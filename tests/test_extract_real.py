@@ -64,11 +64,15 @@ SPLITS = ("dev", "test")
 # pairs, bracketed changes, month-only dates, leader and cohort scopes): vi dev 1.000 / 0.993,
 # vi test 0.968 / 0.228 (summary only, unchanged).
 # Branch en-rules (round 5, English): en dev 0.992 / 0.961, en test 1.000 / 0.785 (summary only).
+# Round 6 (tests/real_corpus/README-blind2.md): 28 more blind excerpts (60 claims) scored once as a
+# whole with loader 0.6.0 (vi 0.880 / 0.458, en 1.000 / 0.500), then placed by the split rule (23 dev,
+# 5 test); no rule changed for them yet: vi dev 0.994 / 0.941, vi test 0.968 / 0.228, en dev
+# 0.992 / 0.920, en test 1.000 / 0.793.
 FLOORS: dict[tuple[str, str], tuple[float, float]] = {
-    ("vi", "dev"): (0.999, 0.992),
+    ("vi", "dev"): (0.993, 0.940),
     ("vi", "test"): (0.967, 0.227),
-    ("en", "dev"): (0.991, 0.960),
-    ("en", "test"): (1.0, 0.784),
+    ("en", "dev"): (0.991, 0.919),
+    ("en", "test"): (1.0, 0.792),
 }
 
 
