@@ -39,6 +39,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 from dti_kg.errors import InputError
 from dti_kg.namespaces import DTI
 from dti_kg.query import run_query
+from dti_kg.store import write_atomically
 
 DIFF_FILE = "diff.json"
 # A release's claims as diff_claims reads them, kept beside it so that the next release's diff does not
@@ -301,9 +302,7 @@ def write_diff(build_dir: Path, old_id: str, new_id: str, changes: list[Change])
 def write_claims(build_dir: Path, rows: list[ClaimRow]) -> None:
     fields_ = [f.name for f in fields(ClaimRow)]
     data = {"fields": fields_, "rows": [[getattr(r, f) for f in fields_] for r in rows]}
-    tmp = build_dir / f".{CLAIMS_FILE}.tmp"
-    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    tmp.replace(build_dir / CLAIMS_FILE)
+    write_atomically(build_dir / CLAIMS_FILE, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 def read_claims(build_dir: Path) -> list[ClaimRow] | None:

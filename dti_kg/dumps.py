@@ -97,9 +97,7 @@ def _block(
     if path is not None:
         with contextlib.suppress(OSError):  # an unwritable folder only costs the next build a render
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(text)
-            tmp.replace(path)
+            dti_store.write_atomically(path, text)
     return text
 
 
@@ -176,9 +174,7 @@ def write_dumps(
         "nq": nq_index,
         "files": {f.name: _stamp(f) for f in (nq, trig, _gz(nq), _gz(trig))},
     }
-    tmp = build_dir / f".{INDEX}.tmp"
-    tmp.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
-    tmp.replace(build_dir / INDEX)
+    dti_store.write_atomically(build_dir / INDEX, json.dumps(index, separators=(",", ":")))
     return {"files": [nq, _gz(nq), trig, _gz(trig)], "nquads_sha256": digest}
 
 

@@ -89,6 +89,4 @@ def _unusable(build_dir: Path, fingerprint: str, decisions: bool) -> str:
 def write_manifest(build_dir: Path, fingerprint: str, graphs: dict[str, str], decisions: bool) -> None:
     """Record what the next build needs to start from this one."""
     data = {"fingerprint": fingerprint, "decisions": decisions, "graphs": dict(sorted(graphs.items()))}
-    tmp = build_dir / f".{MANIFEST}.tmp"
-    tmp.write_text(json.dumps(data, indent=0, sort_keys=True), encoding="utf-8")
-    tmp.replace(build_dir / MANIFEST)
+    store.write_atomically(build_dir / MANIFEST, json.dumps(data, indent=0, sort_keys=True))

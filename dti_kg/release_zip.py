@@ -172,8 +172,10 @@ def previous_table(zip_path: Path, name: str) -> bytes | None:
 def previous_claim_rows(zip_path: Path) -> list[list[str]] | None:
     """The rows of the ``claims.csv`` in a release's zip; None when it is missing or another layout."""
     data = previous_table(zip_path, CLAIMS_TABLE)
+    if data is None:
+        return None
     try:
-        text = (data or b"").decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
     rows = list(csv.reader(io.StringIO(text, newline="")))

@@ -26,6 +26,8 @@ from pathlib import Path
 import rdflib
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 
+from dti_kg.store import write_atomically
+
 REPORT_FILE = "report.ttl"
 PIECES_FILE = "report.pieces.json"
 # The pieces are rdflib's own output: another rdflib may write other bytes, so they are not reused.
@@ -133,9 +135,7 @@ def write_report_ttl(build_dir: Path, reports: list[str], previous: Path | None 
         (build_dir / REPORT_FILE).write_bytes(text.encode("utf-8"))
     data = {"format": PIECES_FORMAT, "reports": {k: used[k].as_json() for k in sorted(used)}}
     with contextlib.suppress(OSError):  # without it the next build renders every report again
-        tmp = build_dir / f".{PIECES_FILE}.tmp"
-        tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        tmp.replace(build_dir / PIECES_FILE)
+        write_atomically(build_dir / PIECES_FILE, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     return text is not None
 
 

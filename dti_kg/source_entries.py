@@ -31,6 +31,7 @@ from dti_kg.names import shown
 from dti_kg.reference_graph import reference_graph
 from dti_kg.review import split_review
 from dti_kg.sources import Source
+from dti_kg.store import write_atomically
 from dti_kg.validate import ShapeGate
 
 Progress = Callable[[str], None]
@@ -142,9 +143,7 @@ class Cache:
         if self.directory is None:
             return
         self.directory.mkdir(parents=True, exist_ok=True)
-        tmp = self._path(key).with_suffix(".tmp")
-        tmp.write_text(json.dumps(value, sort_keys=True), encoding="utf-8")
-        tmp.replace(self._path(key))
+        write_atomically(self._path(key), json.dumps(value, sort_keys=True))
 
 
 class KnownCache(Cache):
@@ -172,11 +171,9 @@ def summary(entry: Entry) -> dict[str, Any]:
 
 def write_summaries(build_dir: Path, version: str, entries: dict[str, dict[str, Any]]) -> None:
     """The served sources' summaries by cache key, for the next build (``version``: the cache's)."""
-    tmp = build_dir / f".{SUMMARY_FILE}.tmp"
-    data = {"version": version, "entries": entries}
+    text = json.dumps({"version": version, "entries": entries}, ensure_ascii=False, separators=(",", ":"))
     with contextlib.suppress(OSError):  # without it the next build reads the cache entries whole
-        tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        tmp.replace(build_dir / SUMMARY_FILE)
+        write_atomically(build_dir / SUMMARY_FILE, text)
 
 
 def read_summaries(build_dir: Path, version: str, graphs: dict[str, str]) -> dict[str, dict[str, Any]]:

@@ -377,11 +377,18 @@ def _written(quads: Iterable[pyoxigraph.Quad], graph: pyoxigraph.NamedNode) -> l
     return graph_lines(area, graph)
 
 
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write ``path`` (text as UTF-8) through a temporary file beside it and one rename, so a reader
+    sees the old file or the whole new one, never a part (the process id keeps writers apart)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    if isinstance(data, str):
+        tmp.write_text(data, encoding="utf-8")
+    else:
+        tmp.write_bytes(data)
+    tmp.replace(path)
+
+
 def write_build_info(d: Path, info: dict[str, Any]) -> None:
     """Write ``build.json`` (with ``build_id``) atomically: it is the mark of a complete build."""
-    tmp = d / (BUILD_INFO + ".tmp")
-    tmp.write_text(
-        json.dumps({**info, "build_id": d.name}, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-        encoding="utf-8",
-    )
-    tmp.replace(d / BUILD_INFO)
+    data = {**info, "build_id": d.name}
+    write_atomically(d / BUILD_INFO, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
