@@ -63,7 +63,7 @@ WHERE {
     OPTIONAL { ?r dti:matchedCohort/dti:cohortSize ?cohort }
     OPTIONAL { ?r dti:officialObservation ?official }
     OPTIONAL { ?r dti:officialValue ?officialValue }
-    OPTIONAL { ?r dti:conflictsWith ?conflict }
+    OPTIONAL { ?r dti:conflictsWithValue ?conflict }
   }
 }
 """
@@ -231,7 +231,7 @@ class ClaimStatus:
     corroboration: int | None
     source: str  # the file this claim was read from
     sources: list[str]  # files of the claims stating this value for the same thing, this one included
-    conflicts_with: list[str]
+    conflicts_with: list[str]  # stated values (dti:StatedValue) of other claims that disagree with it
     note: str
 
 

@@ -39,7 +39,7 @@ from dti_kg.namespaces import DCTERMS, DTI
 from dti_kg.quality import quality_graph
 from dti_kg.reconcile import NODE_SUFFIX as RECONCILIATION_SUFFIX
 from dti_kg.reconcile import group_keys as reconcile_groups
-from dti_kg.reconcile import reconcile, reconciliation_triples
+from dti_kg.reconcile import reconcile, reconciliation_triples, stated_values
 from dti_kg.report_ttl import write_report_ttl
 from dti_kg.resources import data_file, ontology_file, read_text, shape_files
 from dti_kg.review import REVIEW_GRAPH, decisions_graph, read_decisions, with_sources
@@ -464,7 +464,17 @@ def _reconcile_changes(
     touched |= {k for k, r in zip(keys, records, strict=True) if k is not None and r["iri"] in fresh}
     again = [r for k, r in zip(keys, records, strict=True) if k in touched or r["iri"] in fresh]
     subjects = {f"{r['iri']}{RECONCILIATION_SUFFIX}" for r in itertools.chain(again, dropped)}
-    quads = as_quads(reconciliation_triples(reconcile(again, official), minter), graph)
+    # The stated values of those groups, shared by their claims: the ones the checkpoint's
+    # reconciliations linked to (a value node exists only when one of its group links to it; every
+    # claim of the groups is in ``subjects``) and the ones they link to now.
+    conflicts = pyoxigraph.NamedNode(str(DTI.conflictsWithValue))
+    opened = staged.opened
+    linked = [opened.quads_for_pattern(pyoxigraph.NamedNode(s), conflicts, None, graph) for s in subjects]
+    found = (q.object for q in itertools.chain.from_iterable(linked))
+    subjects.update(o.value for o in found if isinstance(o, pyoxigraph.NamedNode))
+    results = reconcile(again, official)
+    subjects.update(str(iri) for iri in stated_values(results, minter))
+    quads = as_quads(reconciliation_triples(results, minter), graph)
     return staged.replace_subjects(graph.value, subjects, quads)
 
 

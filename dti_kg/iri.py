@@ -6,6 +6,7 @@ All IRIs are ``{base}id/<kind>/<key>``; their documents live at ``{base}doc/<kin
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from rdflib import URIRef
 
@@ -80,6 +81,23 @@ class Minter:
     def candidate(self, source_id: str, *key: object) -> URIRef:
         digest = hashlib.sha256("|".join([source_id, *map(str, key)]).encode("utf-8")).hexdigest()[:16]
         return self._id("candidate", digest)
+
+    def stated_value(
+        self,
+        edition: int,
+        province: str,
+        indicator: str,
+        measure: str,
+        compared_to: int | None,
+        printed: str,
+        cohorts: Sequence[int] | None,
+    ) -> URIRef:
+        """A value as article claims state it for one slot, e.g. ``id/stated-value/2024/thai-nguyen/
+        overall/rank/8-in-34``: the cohorts it can be about when known, the comparison edition of a
+        rank change (``rank-change-since-2022``); a score with its printed places (``0.3200``)."""
+        what = measure.replace("_", "-") + (f"-since-{compared_to}" if compared_to is not None else "")
+        value = printed + ("-in-" + "-".join(map(str, cohorts)) if cohorts else "")
+        return self._id("stated-value", edition, province, indicator.replace("_", "-"), what, value)
 
     def decision(self, candidate: URIRef) -> URIRef:
         """A person's review decision on one candidate (at most one per candidate and build)."""

@@ -5,6 +5,13 @@ Claims are JSON claim records (docs/data-model.md) plus ``iri``, the claim's IRI
 for the 34-unit cohort a 63-era province stands for its successor only when that successor is the
 same place by name (Thái Nguyên -> Thái Nguyên 2025) or by territory (Thừa Thiên Huế -> Huế, its
 only predecessor). A shared GSO code alone is not enough: Lào Cai 2025 carries Yên Bái's code.
+
+Whether two claims about one slot (province, edition, indicator, measure, compared edition) disagree
+depends on each only through its :class:`StatedKey` (the value as printed and the cohorts it can be
+about), so claims are compared key by key: linear in the claims, quadratic only in the distinct values
+of a slot. The graph records the same thing linearly: a shared ``dti:StatedValue`` node per conflicting
+key, ``dti:statedBy`` each claim stating it, and each reconciliation ``dti:conflictsWithValue`` the nodes
+it disagrees with (a ``dti:conflictsWith`` per pair of claims grew with the square of the sources).
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from dti_kg.errors import InputError
 from dti_kg.gazetteer import POST_MERGER, PRE_MERGER, Unit, gazetteer, same_place
 from dti_kg.iri import Minter
 from dti_kg.loaders.official import Observation, OfficialData, observation_iri, value_literal
-from dti_kg.namespaces import DTI, PREFIXES, RDF, XSD
+from dti_kg.namespaces import DTI, PREFIXES, QB, RDF, XSD
 from dti_kg.reference import indicators
 from dti_kg.text import parse_score
 
@@ -34,6 +41,7 @@ STATUS_TERMS = {
     "unverifiable": DTI.Unverifiable,
 }
 MEASURES = ("rank", "score", "rank_change")
+MEASURE_TERMS = {"rank": DTI.rank, "score": DTI.score, "rank_change": DTI.rankChange}
 NODE_SUFFIX = "/reconciliation"  # a claim's reconciliation node is ``<claim IRI>/reconciliation``
 _SCORE_TOKEN = re.compile(r"(?<![\d.,])[01][.,]\d{1,4}(?![\d])")
 
@@ -58,7 +66,13 @@ class Result:
     comparisons: tuple[Comparison, ...]  # every cohort compared
     matched: tuple[Comparison, ...]  # what the status rests on: agreeing cohorts, else all compared
     corroborating_sources: tuple[str, ...]  # distinct sources stating the same value (this one included)
-    conflicts: tuple[int, ...]  # indices of claims stating another value for the same thing
+    slot: (
+        tuple[object, ...] | None
+    )  # province, edition, indicator, measure, compared edition; None: no province
+    stated: StatedKey  # what others' conflicts with this claim depend on, besides the slot
+    conflicting: tuple[StatedKey, ...]  # the stated values of the slot this claim disagrees with
+    # The slot's claims by stated key (shared by the slot's results): the claims behind ``conflicting``.
+    stating: Mapping[StatedKey, tuple[int, ...]]
     note: str
 
     @property
@@ -66,8 +80,22 @@ class Result:
         return len(self.corroborating_sources)
 
     @property
+    def conflicts(self) -> tuple[int, ...]:
+        """Indices of the claims stating another value for the same thing, in claim order."""
+        return tuple(sorted(j for key in self.conflicting for j in self.stating[key]))
+
+    @property
     def matched_cohorts(self) -> tuple[int, ...]:
         return tuple(c.cohort for c in self.matched)
+
+
+@dataclass(frozen=True)
+class StatedKey:
+    """A value as a slot's claims state it: two claims with the same key disagree with exactly the same
+    claims (``_same_value`` reads the value at its printed places, ``like_with_like`` the cohorts)."""
+
+    printed: str  # the value as printed: a score with its printed decimal places ("0.3200")
+    cohorts: tuple[int, ...] | None  # the cohorts it can be about, sorted; None: nothing narrows it down
 
 
 @dataclass(frozen=True)
@@ -207,10 +235,24 @@ def _candidate_cohorts(claim: _Claim, data: OfficialData) -> tuple[int, ...]:
     return cohorts
 
 
+def _printed(claim: _Claim) -> str:
+    """The value as printed: a score at its printed places (a JSON number lost "0.3200"'s zeros)."""
+    if claim.measure == "score":
+        quantum = Decimal(1).scaleb(-(claim.places or 0))
+        return format(Decimal(claim.value).quantize(quantum, ROUND_HALF_UP), "f")
+    return str(claim.value)
+
+
 def _same_value(a: _Claim, b: _Claim) -> bool:
+    """Equal at the coarser of the two printed precisions (0.32 = 0.3215 = 0.32, 0.3215 != 0.3249).
+
+    Symmetric: both sides are read at their printed places. (It compared ``a`` at the places ``b``'s
+    JSON number kept, so a claim printed "0.3200" disagreed with 0.3249 but 0.3249 not with it.)"""
     if a.measure == "score":
-        places = min(a.places or 0, b.places or 0)
-        return _scores_agree(Decimal(a.value), places, Decimal(b.value))
+        quantum = Decimal(1).scaleb(-min(a.places or 0, b.places or 0))
+        return Decimal(a.value).quantize(quantum, ROUND_HALF_UP) == Decimal(b.value).quantize(
+            quantum, ROUND_HALF_UP
+        )
     return a.value == b.value
 
 
@@ -221,7 +263,10 @@ def _subject_key(claim: _Claim) -> tuple[object, ...]:
 
 
 def _same_subject(a: _Claim, b: _Claim) -> bool:
-    """Same province, edition, indicator, measure and comparison, in compatible cohorts."""
+    """Same province, edition, indicator, measure and comparison, in compatible cohorts.
+
+    Within a slot the cohort test is implied by ``like_with_like`` (a stated cohort is the claim's only
+    possible one), so :func:`reconcile` compares keys, not pairs; tests check it against this."""
     province_a = a.unit.slug if a.unit else None
     province_b = b.unit.slug if b.unit else None
     return (
@@ -270,25 +315,26 @@ def reconcile(claims: Sequence[Mapping[str, Any]], observations: OfficialData) -
         _possible_cohorts(claim, agreeing) for claim, (_, _, agreeing) in zip(parsed, compared, strict=True)
     ]
 
-    def like_with_like(i: int, j: int) -> bool:
-        # rank 6 of 63 provinces and rank 8 of 34 units, both confirmed, are two true facts, not a conflict
-        a, b = possible[i], possible[j]
-        return a is None or b is None or bool(a & b)
-
-    # Peers can only share a subject key: grouping first keeps this linear in the claims (comparing
-    # every pair took minutes at 10,000 articles). Members stay in claim order, so results do too.
-    groups: dict[tuple[object, ...], list[int]] = {}
+    keys = [
+        StatedKey(_printed(claim), tuple(sorted(cohorts)) if cohorts is not None else None)
+        for claim, cohorts in zip(parsed, possible, strict=True)
+    ]
+    # Peers can only share a subject key, and within it two claims with one stated key disagree with
+    # the same claims: grouping by slot, then key, keeps this linear in the claims (comparing every
+    # pair of a slot took minutes at 10,000 articles). Members stay in claim order, so results do too.
+    slots: dict[tuple[object, ...], dict[StatedKey, list[int]]] = {}
     for i, claim in enumerate(parsed):
         if claim.unit is not None:
-            groups.setdefault(_subject_key(claim), []).append(i)
+            slots.setdefault(_subject_key(claim), {}).setdefault(keys[i], []).append(i)
+    outcome: dict[tuple[object, ...], _SlotOutcome] = {
+        slot: _slot_outcome(parsed, by_key) for slot, by_key in slots.items()
+    }
     results = []
     for i, claim in enumerate(parsed):
         cohorts, comparisons, agreeing = compared[i]
         status: Status = "confirmed" if agreeing else "contradicted" if comparisons else "unverifiable"
-        group = groups.get(_subject_key(claim), []) if claim.unit is not None else []
-        peers = [j for j in group if _same_subject(claim, parsed[j]) and like_with_like(i, j)]
-        same = sorted({parsed[j].source for j in peers if _same_value(claim, parsed[j])})
-        conflicts = tuple(j for j in peers if not _same_value(claim, parsed[j]))
+        slot = _subject_key(claim) if claim.unit is not None else None
+        found = outcome[slot] if slot is not None else None
         results.append(
             Result(
                 index=i,
@@ -296,12 +342,46 @@ def reconcile(claims: Sequence[Mapping[str, Any]], observations: OfficialData) -
                 status=status,
                 comparisons=comparisons,
                 matched=agreeing or comparisons,
-                corroborating_sources=tuple(same) or (claim.source,),
-                conflicts=conflicts,
+                corroborating_sources=found.same[keys[i]] if found else (claim.source,),
+                slot=slot,
+                stated=keys[i],
+                conflicting=found.conflicting[keys[i]] if found else (),
+                stating=found.stating if found else {},
                 note=_note(claim, status, comparisons, cohorts),
             )
         )
     return results
+
+
+@dataclass(frozen=True)
+class _SlotOutcome:
+    stating: dict[StatedKey, tuple[int, ...]]  # the slot's claims by stated key
+    same: dict[StatedKey, tuple[str, ...]]  # sources stating the same value, by key
+    conflicting: dict[StatedKey, tuple[StatedKey, ...]]  # the keys each key disagrees with
+
+
+def _key_order(key: StatedKey) -> tuple[str, bool, tuple[int, ...]]:
+    return (key.printed, key.cohorts is not None, key.cohorts or ())
+
+
+def _like_with_like(a: StatedKey, b: StatedKey) -> bool:
+    # rank 6 of 63 provinces and rank 8 of 34 units, both confirmed, are two true facts, not a conflict
+    return a.cohorts is None or b.cohorts is None or bool(set(a.cohorts) & set(b.cohorts))
+
+
+def _slot_outcome(parsed: Sequence[_Claim], by_key: Mapping[StatedKey, list[int]]) -> _SlotOutcome:
+    """Corroboration and conflicts of one slot's claims, key by key: claims with one key share the
+    value at its printed places and the cohorts, all ``_same_value`` and ``like_with_like`` read."""
+    keys = sorted(by_key, key=_key_order)
+    same: dict[StatedKey, tuple[str, ...]] = {}
+    conflicting: dict[StatedKey, tuple[StatedKey, ...]] = {}
+    for key in keys:
+        claim = parsed[by_key[key][0]]
+        peers = [other for other in keys if _like_with_like(key, other)]
+        agree = {other for other in peers if _same_value(claim, parsed[by_key[other][0]])}
+        same[key] = tuple(sorted({parsed[j].source for other in agree for j in by_key[other]}))
+        conflicting[key] = tuple(other for other in peers if other not in agree)
+    return _SlotOutcome({k: tuple(v) for k, v in by_key.items()}, same, conflicting)
 
 
 def group_keys(claims: Sequence[Mapping[str, Any]]) -> list[tuple[object, ...] | None]:
@@ -338,8 +418,13 @@ def reconciliation_graph(results: Sequence[Result], minter: Minter) -> Graph:
 
 def reconciliation_triples(results: Sequence[Result], minter: Minter) -> Iterator[tuple[Node, Node, Node]]:
     """The triples of :func:`reconciliation_graph`, one at a time: a build streams them into its store
-    (an rdflib graph of 10,000 articles' reconciliation would take ~0.5 GB)."""
+    (an rdflib graph of 10,000 articles' reconciliation would take ~0.5 GB).
+
+    Then the stated values some reconciliation conflicts with, each with every claim stating it: claim
+    i disagrees with claim j exactly when i's reconciliation ``dti:conflictsWithValue`` a node that
+    ``dti:statedBy`` j. Values no claim disagrees with get no node."""
     iris = [_claim_iri(r) for r in results]
+    linked: dict[tuple[tuple[object, ...], StatedKey], tuple[int, ...]] = {}  # -> the claims stating it
     for result, claim_iri in zip(results, iris, strict=True):
         node = URIRef(f"{claim_iri}{NODE_SUFFIX}")
         yield (node, RDF.type, DTI.Reconciliation)
@@ -359,6 +444,56 @@ def reconciliation_triples(results: Sequence[Result], minter: Minter) -> Iterato
             DTI.corroborationCount,
             RdfLiteral(str(result.corroboration_count), datatype=XSD.integer),
         )
-        for j in result.conflicts:
-            yield (node, DTI.conflictsWith, iris[j])
+        if result.slot is not None:
+            for key in result.conflicting:
+                linked[result.slot, key] = result.stating[key]
+                yield (node, DTI.conflictsWithValue, stated_value_iri(minter, result.slot, key))
         yield (node, DTI.reconciliationNote, RdfLiteral(result.note, lang="en"))
+    for (slot, key), stating in linked.items():
+        yield from _stated_value_triples(minter, slot, key, [results[j] for j in stating], iris)
+
+
+def stated_values(results: Sequence[Result], minter: Minter) -> set[URIRef]:
+    """The stated-value nodes :func:`reconciliation_triples` writes for ``results``."""
+    return {
+        stated_value_iri(minter, r.slot, key) for r in results if r.slot is not None for key in r.conflicting
+    }
+
+
+def stated_value_iri(minter: Minter, slot: tuple[object, ...], key: StatedKey) -> URIRef:
+    province, edition, indicator, measure, compared_to = slot
+    return minter.stated_value(
+        int(str(edition)),
+        str(province),
+        str(indicator),
+        str(measure),
+        int(str(compared_to)) if compared_to is not None else None,
+        key.printed,
+        key.cohorts,
+    )
+
+
+def _stated_value_triples(
+    minter: Minter,
+    slot: tuple[object, ...],
+    key: StatedKey,
+    claims: Sequence[Result],
+    iris: Sequence[URIRef],
+) -> Iterator[tuple[Node, Node, Node]]:
+    province, edition, indicator, measure, compared_to = slot
+    node = stated_value_iri(minter, slot, key)
+    datatype = XSD.decimal if measure == "score" else XSD.integer
+    yield (node, RDF.type, DTI.StatedValue)
+    yield (node, DTI.province, minter.province(str(province)))
+    yield (node, DTI.edition, minter.edition(int(str(edition))))
+    yield (node, DTI.indicator, minter.indicator(str(indicator)))
+    yield (node, QB.measureType, MEASURE_TERMS[str(measure)])
+    yield (node, MEASURE_TERMS[str(measure)], RdfLiteral(key.printed, datatype=datatype))
+    if compared_to is not None:
+        yield (node, DTI.comparedTo, minter.edition(int(str(compared_to))))
+    for cohort in key.cohorts or ():
+        yield (node, DTI.aboutCohort, minter.cohort(int(str(edition)), cohort))
+    for result in claims:
+        yield (node, DTI.statedBy, iris[result.index])
+    sources = {str(result.claim.get("source")) for result in claims}
+    yield (node, DTI.sourceCount, RdfLiteral(str(len(sources)), datatype=XSD.integer))

@@ -144,7 +144,29 @@ def test_conflicts_query_is_empty_on_the_agreeing_seed_corpus(client) -> None:
 
 
 def test_conflicts_query_names_the_contradicted_claim_and_the_official_value(pages_client) -> None:
-    rows = canned(pages_client, "conflicts")  # the sample store: one article says 9 where the table says 8
+    # The sample store: one article says 9 where the table and another article say 8 (of 63).
+    rows = canned(pages_client, "conflicts")
     assert [
-        (r["claim"].removeprefix(ID), r["rank"], r["kind"], r["other_rank"], r["cohort"]) for r in rows
-    ] == [("claim/b000000000000001", "9", "official", "8", "63")]
+        (
+            r["claim"].removeprefix(ID),
+            r["rank"],
+            r["kind"],
+            r["other"].removeprefix(ID).replace("stated-value/2021/thai-nguyen/overall/", "…/"),
+            r["other_rank"],
+            r.get("other_sources"),
+            r.get("cohort"),
+        )
+        for r in rows
+    ] == [
+        ("claim/a000000000000001", "8", "claim", "…/rank/9", "9", "1", None),
+        ("claim/b000000000000001", "9", "claim", "…/rank/8-in-63", "8", "1", None),
+        (
+            "claim/b000000000000001",
+            "9",
+            "official",
+            "observation/2021/63/thai-nguyen/overall/rank",
+            "8",
+            None,
+            "63",
+        ),
+    ]

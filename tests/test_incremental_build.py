@@ -165,7 +165,7 @@ def test_an_article_that_disagrees_rewrites_the_reconciliation_of_unchanged_ones
     tmp_path: Path, corpus_dir: Path
 ) -> None:
     """Added, an article with other ranks for the same province changes the reconciliation of the
-    claims of an article that did not change (dti:conflictsWith, corroboration counts)."""
+    claims of an article that did not change (dti:conflictsWithValue, corroboration counts)."""
     seed = sorted(corpus_dir.glob("*.txt"))[0]
     folder = tmp_path / "articles"
     folder.mkdir()
@@ -177,7 +177,8 @@ def test_an_article_that_disagrees_rewrites_the_reconciliation_of_unchanged_ones
     said: list[str] = []
     again = build_store(tmp_path / "store", [folder], progress=said.append)
     assert not [m for m in said if "full" in m], said
-    conflicts = [(r.build_dir / "dump.nq").read_text("utf-8").count("conflictsWith") for r in (first, again)]
+    texts = [(r.build_dir / "dump.nq").read_text("utf-8") for r in (first, again)]
+    conflicts = [text.count("#conflictsWithValue>") for text in texts]
     assert conflicts[1] > conflicts[0], conflicts  # claims of a.txt now conflict with those of b.txt
     # The release queried again only the rows of b.txt's claims and of the claims it reconciled anew,
     # which include unchanged a.txt's: every claim here, but through the path that keeps the others.
@@ -188,6 +189,66 @@ def test_an_article_that_disagrees_rewrites_the_reconciliation_of_unchanged_ones
     assert a_claims and a_claims <= again.reuse.stale
     _same_build(again, _full_build(tmp_path, folder, tmp_path / "store"))
     _diff_is_whole(first, again)
+
+
+def _shifted(text: str, by: int, number: int) -> str:
+    """The article with every N/63 rank ``by`` places lower, as another source."""
+    return re.sub(r"\b(\d{1,2})/63\b", lambda m: f"{(int(m.group(1)) + by - 1) % 63 + 1}/63", text) + (
+        f"\n\n(Bài số {number})\n"
+    )
+
+
+def _stated_values(result: build.BuildResult) -> dict[str, set[str]]:
+    """Each stated-value node of a build and the claims it is stated by."""
+    opened = pyoxigraph.Store.read_only(str(result.build_dir / store.OXIGRAPH_DIR))
+    rows = opened.query(
+        "SELECT ?v ?c WHERE { ?v a <https://w3id.org/dti-kg/def#StatedValue> ; "
+        "<https://w3id.org/dti-kg/def#statedBy> ?c }",
+        use_default_graph_as_union=True,
+    )
+    found: dict[str, set[str]] = {}
+    for row in rows:  # type: ignore[union-attr]
+        found.setdefault(row["v"].value, set()).add(row["c"].value)
+    return found
+
+
+def test_stated_values_shared_by_sources_follow_the_slot_when_its_values_change(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    """A stated-value node is shared by the claims of every source stating it: an increment that
+    changes what a slot's sources say rewrites those nodes (not only the changed claims'
+    reconciliations), removes the nodes nobody states or disagrees with any more, and gives the bytes
+    of a full build."""
+    seed = sorted(corpus_dir.glob("*.txt"))[0].read_text("utf-8")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text(seed, encoding="utf-8")
+    (folder / "b.txt").write_text(_shifted(seed, 1, 2), encoding="utf-8")
+    first = build_store(tmp_path / "store", [folder])
+    before = _stated_values(first)
+    assert before, "a.txt and b.txt disagree: their values have nodes"
+
+    # b.txt now says other ranks again; c.txt says what b.txt said: the old value has a new claim.
+    (folder / "b.txt").write_text(_shifted(seed, 2, 2), encoding="utf-8")
+    (folder / "c.txt").write_text(_shifted(seed, 1, 3), encoding="utf-8")
+    said: list[str] = []
+    second = build_store(tmp_path / "store", [folder], progress=said.append)
+    assert not [m for m in said if "full" in m], said
+    after = _stated_values(second)
+    assert after != before and set(before) & set(after), "some nodes kept, stated by other claims now"
+    assert len(after) > len(before)
+    (tmp_path / "second").mkdir()
+    _same_build(second, _full_build(tmp_path / "second", folder, tmp_path / "store"))
+
+    # Only a.txt left: nobody disagrees, no node stays.
+    (folder / "b.txt").unlink()
+    (folder / "c.txt").unlink()
+    third = build_store(tmp_path / "store", [folder], progress=said.append, allow_shrink=True)
+    assert not [m for m in said if "full" in m], said
+    assert _stated_values(third) == {}
+    assert "/id/stated-value/" not in (third.build_dir / "dump.nq").read_text("utf-8")
+    (tmp_path / "third").mkdir()
+    _same_build(third, _full_build(tmp_path / "third", folder, tmp_path / "store"))
 
 
 def test_an_article_about_another_province_leaves_the_other_claims_rows_as_they_were(
@@ -421,4 +482,5 @@ def test_unchanged_sources_are_read_from_the_previous_builds_summaries(
     added = next(o.key for o in third.outcomes if o.name == seeds[4])
     assert read == [added], "only the new source's entry is looked up in the cache"
     monkeypatch.undo()
-    _same_build(third, _full_build(tmp_path, folder, tmp_path / "store"))
+    (tmp_path / "third").mkdir()
+    _same_build(third, _full_build(tmp_path / "third", folder, tmp_path / "store"))
