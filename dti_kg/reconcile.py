@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from rdflib import Graph, URIRef
 from rdflib import Literal as RdfLiteral
@@ -66,9 +66,7 @@ class Result:
     comparisons: tuple[Comparison, ...]  # every cohort compared
     matched: tuple[Comparison, ...]  # what the status rests on: agreeing cohorts, else all compared
     corroborating_sources: tuple[str, ...]  # distinct sources stating the same value (this one included)
-    slot: (
-        tuple[object, ...] | None
-    )  # province, edition, indicator, measure, compared edition; None: no province
+    slot: Slot | None  # None: a claim whose province is not in the gazetteer (compared with nothing)
     stated: StatedKey  # what others' conflicts with this claim depend on, besides the slot
     conflicting: tuple[StatedKey, ...]  # the stated values of the slot this claim disagrees with
     # The slot's claims by stated key (shared by the slot's results): the claims behind ``conflicting``.
@@ -87,6 +85,16 @@ class Result:
     @property
     def matched_cohorts(self) -> tuple[int, ...]:
         return tuple(c.cohort for c in self.matched)
+
+
+class Slot(NamedTuple):
+    """What two claims about the same thing share, cohorts aside (see ``_same_subject``)."""
+
+    province: str  # slug
+    edition: int
+    indicator: str
+    measure: str
+    compared_to: int | None
 
 
 @dataclass(frozen=True)
@@ -256,10 +264,11 @@ def _same_value(a: _Claim, b: _Claim) -> bool:
     return a.value == b.value
 
 
-def _subject_key(claim: _Claim) -> tuple[object, ...]:
-    """What two claims about the same thing share (cohorts aside): see ``_same_subject``."""
-    slug = claim.unit.slug if claim.unit else None
-    return (slug, claim.edition, claim.indicator, claim.measure, claim.compared_to)
+def _slot(claim: _Claim) -> Slot | None:
+    """The claim's slot; None when its province is unknown (it is compared with no other claim)."""
+    if claim.unit is None:
+        return None
+    return Slot(claim.unit.slug, claim.edition, claim.indicator, claim.measure, claim.compared_to)
 
 
 def _same_subject(a: _Claim, b: _Claim) -> bool:
@@ -322,18 +331,18 @@ def reconcile(claims: Sequence[Mapping[str, Any]], observations: OfficialData) -
     # Peers can only share a subject key, and within it two claims with one stated key disagree with
     # the same claims: grouping by slot, then key, keeps this linear in the claims (comparing every
     # pair of a slot took minutes at 10,000 articles). Members stay in claim order, so results do too.
-    slots: dict[tuple[object, ...], dict[StatedKey, list[int]]] = {}
+    slots: dict[Slot, dict[StatedKey, list[int]]] = {}
     for i, claim in enumerate(parsed):
-        if claim.unit is not None:
-            slots.setdefault(_subject_key(claim), {}).setdefault(keys[i], []).append(i)
-    outcome: dict[tuple[object, ...], _SlotOutcome] = {
+        if (slot := _slot(claim)) is not None:
+            slots.setdefault(slot, {}).setdefault(keys[i], []).append(i)
+    outcome: dict[Slot, _SlotOutcome] = {
         slot: _slot_outcome(parsed, by_key) for slot, by_key in slots.items()
     }
     results = []
     for i, claim in enumerate(parsed):
         cohorts, comparisons, agreeing = compared[i]
         status: Status = "confirmed" if agreeing else "contradicted" if comparisons else "unverifiable"
-        slot = _subject_key(claim) if claim.unit is not None else None
+        slot = _slot(claim)
         found = outcome[slot] if slot is not None else None
         results.append(
             Result(
@@ -384,12 +393,11 @@ def _slot_outcome(parsed: Sequence[_Claim], by_key: Mapping[StatedKey, list[int]
     return _SlotOutcome({k: tuple(v) for k, v in by_key.items()}, same, conflicting)
 
 
-def group_keys(claims: Sequence[Mapping[str, Any]]) -> list[tuple[object, ...] | None]:
+def group_keys(claims: Sequence[Mapping[str, Any]]) -> list[Slot | None]:
     """Each claim's group in :func:`reconcile` (None: a claim with no known province, alone): a claim's
     result depends only on the claims of its group, so reconciling whole groups gives the results
     that reconciling every claim gives them."""
-    parsed = (_parse_claim(c, i) for i, c in enumerate(claims))
-    return [_subject_key(claim) if claim.unit is not None else None for claim in parsed]
+    return [_slot(_parse_claim(c, i)) for i, c in enumerate(claims)]
 
 
 def conflicts(results: Sequence[Result]) -> list[tuple[int, int]]:
@@ -424,7 +432,7 @@ def reconciliation_triples(results: Sequence[Result], minter: Minter) -> Iterato
     i disagrees with claim j exactly when i's reconciliation ``dti:conflictsWithValue`` a node that
     ``dti:statedBy`` j. Values no claim disagrees with get no node."""
     iris = [_claim_iri(r) for r in results]
-    linked: dict[tuple[tuple[object, ...], StatedKey], tuple[int, ...]] = {}  # -> the claims stating it
+    linked: dict[tuple[Slot, StatedKey], tuple[int, ...]] = {}  # -> the claims stating it
     for result, claim_iri in zip(results, iris, strict=True):
         node = URIRef(f"{claim_iri}{NODE_SUFFIX}")
         yield (node, RDF.type, DTI.Reconciliation)
@@ -460,39 +468,32 @@ def stated_values(results: Sequence[Result], minter: Minter) -> set[URIRef]:
     }
 
 
-def stated_value_iri(minter: Minter, slot: tuple[object, ...], key: StatedKey) -> URIRef:
-    province, edition, indicator, measure, compared_to = slot
+def stated_value_iri(minter: Minter, slot: Slot, key: StatedKey) -> URIRef:
     return minter.stated_value(
-        int(str(edition)),
-        str(province),
-        str(indicator),
-        str(measure),
-        int(str(compared_to)) if compared_to is not None else None,
-        key.printed,
-        key.cohorts,
+        slot.edition, slot.province, slot.indicator, slot.measure, slot.compared_to, key.printed, key.cohorts
     )
 
 
 def _stated_value_triples(
     minter: Minter,
-    slot: tuple[object, ...],
+    slot: Slot,
     key: StatedKey,
     claims: Sequence[Result],
     iris: Sequence[URIRef],
 ) -> Iterator[tuple[Node, Node, Node]]:
-    province, edition, indicator, measure, compared_to = slot
     node = stated_value_iri(minter, slot, key)
-    datatype = XSD.decimal if measure == "score" else XSD.integer
+    measure = MEASURE_TERMS[slot.measure]
+    datatype = XSD.decimal if slot.measure == "score" else XSD.integer
     yield (node, RDF.type, DTI.StatedValue)
-    yield (node, DTI.province, minter.province(str(province)))
-    yield (node, DTI.edition, minter.edition(int(str(edition))))
-    yield (node, DTI.indicator, minter.indicator(str(indicator)))
-    yield (node, QB.measureType, MEASURE_TERMS[str(measure)])
-    yield (node, MEASURE_TERMS[str(measure)], RdfLiteral(key.printed, datatype=datatype))
-    if compared_to is not None:
-        yield (node, DTI.comparedTo, minter.edition(int(str(compared_to))))
+    yield (node, DTI.province, minter.province(slot.province))
+    yield (node, DTI.edition, minter.edition(slot.edition))
+    yield (node, DTI.indicator, minter.indicator(slot.indicator))
+    yield (node, QB.measureType, measure)
+    yield (node, measure, RdfLiteral(key.printed, datatype=datatype))
+    if slot.compared_to is not None:
+        yield (node, DTI.comparedTo, minter.edition(slot.compared_to))
     for cohort in key.cohorts or ():
-        yield (node, DTI.aboutCohort, minter.cohort(int(str(edition)), cohort))
+        yield (node, DTI.aboutCohort, minter.cohort(slot.edition, cohort))
     for result in claims:
         yield (node, DTI.statedBy, iris[result.index])
     sources = {str(result.claim.get("source")) for result in claims}

@@ -80,6 +80,8 @@ def test_claim_page_shows_value_quote_in_context_source_rule_and_status(pages_cl
     assert "vi.rank.dung-thu" in html
     assert "dti:Contradicted" in html and "official value</span> 8" in html
     assert "Trang tin &lt;i&gt;thử nghiệm&lt;/i&gt;" in html
+    # Another article states 8: the shared value node, with how many sources state it.
+    assert 'href="/doc/stated-value/2021/thai-nguyen/overall/rank/8-in-63">8</a> · 1 nguồn' in html
     derived = page(pages_client, "/doc/claim/a000000000000003")
     assert 'href="/doc/claim/a000000000000001"' in derived and "dti:Derived" in derived
     assert "Chưa đối chiếu" in derived  # not reconciled

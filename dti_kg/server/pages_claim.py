@@ -82,6 +82,20 @@ ORDER BY ?cohort ?year ?official
 """
 )
 
+# The values other articles state for the same thing that disagree with the claim: one shared node
+# per value (dti:StatedValue), with how many sources state it; its page lists their claims.
+CLAIM_DISAGREEMENTS = (
+    PREFIX_LINES
+    + """
+SELECT ?claim ?other ?measure ?value ?sources WHERE {
+  ?check a dti:Reconciliation ; dti:claim ?claim ; dti:conflictsWithValue ?other .
+  ?other qb:measureType ?m ; ?m ?value ; dti:sourceCount ?sources .
+  BIND(STRAFTER(STR(?m), "#") AS ?measure)
+}
+ORDER BY ?value ?other
+"""
+)
+
 # What a derived claim was computed from (e.g. a rank and a rank change of the same article).
 CLAIM_SOURCES = (
     PREFIX_LINES
@@ -112,6 +126,7 @@ def claim_page(thing: str, graph: Graph) -> str:
         status=next((r["status"] for r in checks if r.get("status")), None),
         official_values=sorted({str(r["officialValue"]) for r in checks if r.get("officialValue")}),
         officials=select(CLAIM_OFFICIALS, subs).rows,
+        disagreements=select(CLAIM_DISAGREEMENTS, subs).rows,
         measure_labels=MEASURE_LABELS,
         facts=facts(Graph(), URIRef(thing)) if not rows else [],
         alternates=alternates(thing),
