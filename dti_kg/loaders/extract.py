@@ -26,10 +26,11 @@ import regex
 from dti_kg.gazetteer import POST_MERGER, Unit, gazetteer
 from dti_kg.loaders import claims_en, claims_vi, facts, table_text, tables
 from dti_kg.loaders.documents import load_document
-from dti_kg.loaders.findings import EditionMention, Finding
+from dti_kg.loaders.findings import EditionMention, Finding, span_of
 from dti_kg.loaders.metadata import find_published_month
 from dti_kg.loaders.places import find_places, resolve
 from dti_kg.loaders.rules import Lexicon, document_cohorts, edition_mentions
+from dti_kg.loaders.segments import unwrapped
 from dti_kg.model import Candidate, Claim, EditionBasis, Extraction, ProvinceBasis, SourceDocument
 from dti_kg.reference import edition_in_force, editions, outlets
 
@@ -479,12 +480,14 @@ def extract_document(doc: SourceDocument) -> Extraction:
     lex = _lexicon(doc.language)
     if not lex.dti_mark.search(doc.text):
         return Extraction(doc, [], [], ["no DTI content: the text never mentions the DTI"])
+    # The rules read hard-wrapped lines as one sentence; spans keep the offsets, and so quote ``doc``.
+    source, doc = doc, replace(doc, text=unwrapped(doc.text))
     mentions = edition_mentions(doc.text, lex)
     notes: list[str] = []
     claims: list[Claim] = []
     candidates: list[Candidate] = []
     refusals: set[str] = set()  # one per distinct refused value (a repeated paragraph refuses once)
-    findings = _find(doc)
+    findings = [replace(f, span=span_of(source.text, f.span.start, f.span.end)) for f in _find(doc)]
     # A document that states one edition only inside its sentences ("Năm 2022, …, xếp thứ 37/63")
     # and has no date: its sentences that state none speak of that edition too.
     sentence_editions = {f.edition for f in findings if f.edition is not None and not f.refusal}
@@ -511,13 +514,13 @@ def extract_document(doc: SourceDocument) -> Extraction:
     derived = derive_previous_ranks(claims)
     known = {c.key() for c in claims}
     claims.extend(d for d in derived if d.key() not in known)
-    fact_list, fact_notes = facts.find_facts(doc, mentions, lambda: inferred_edition(edition_date(doc)))
+    fact_list, fact_notes = facts.find_facts(source, mentions, lambda: inferred_edition(edition_date(doc)))
     notes.extend(fact_notes)
     if not claims:
         notes.append("no DTI claims: no rank, score or rank change is stated precisely enough")
     unique = {c.key(): c for c in sorted(candidates, key=Candidate.key)}  # repeated paragraphs: once
     return Extraction(
-        doc,
+        source,
         sorted(claims, key=claim_sort_key),
         fact_list,
         sorted(dict.fromkeys(notes)),

@@ -488,6 +488,8 @@ _ANAPHOR = regex.compile(
     r"(?:Trong\s+đó,\s*)?(?P<a>Đây|Địa\s+phương\s+này|Tỉnh\s+này|Thành\s+phố\s+này)(?![\p{L}])"
     # "… Hà Nội xếp thứ 24/63. Trong đó, CQS xếp thứ 40/63": the parts of the province just named.
     r"|(?P<a>Trong\s+đó)(?=,)"
+    # "… Chỉ số DTI tỉnh X đạt 0,3048, xếp thứ 53/63. Cụ thể: Chính quyền số đạt 0,3512": its details
+    r"|(?P<a>Cụ\s+thể)(?=\s*[:,])"
     # "Đồng thời, thành phố tiếp tục đứng đầu …": a bare "the city/province" as the subject of a verb
     r"|(?:(?:Đồng\s+thời|Ngoài\s+ra|Bên\s+cạnh\s+đó|Cùng\s+với\s+đó|Bên\s+cạnh|Theo\s+đó|Như\s+vậy"
     r"|Hiện\s+(?:nay|tại)|(?:Trong\s+)?[Nn]ăm\s+20\d\d),\s*)?"
@@ -829,7 +831,10 @@ def find_in_sentence(
                 topic = keys[0]
             elif not keys and overall_here and text[clause.end : clause.end + 1] == ":":
                 topic = "overall"  # "Đối với xếp hạng chuyển đổi số cấp tỉnh DTI năm 2022: A xếp thứ nhất, …"
-            previous = None
+            if keys or overall_here or inside_places(places, clause) or lex.dti_mark.search(clause.text):
+                previous = None
+            # else an aside that names nothing ("Chính quyền số đạt 0,3512, tăng 52,2% so với năm
+            # 2020, xếp thứ 47/63") does not end the index's run of values
             continue
         values.sort(key=lambda v: v.start)
         measures = frozenset(v.measure for v in values)
