@@ -45,3 +45,71 @@ def test_unwrapping_keeps_offsets_and_real_line_breaks() -> None:
     assert "kết thúc.\nDòng hai" in out  # a sentence's end stays a line break
     assert "Xếp hạng\n2 Hà Nội" in out  # a table's rows stay rows
     assert "\n\n1 Đà Nẵng" in out
+
+
+def test_details_after_cu_the_are_the_province_just_named(tmp_path: Path) -> None:
+    body = (
+        "Theo kết quả DTI 2022, Chỉ số DTI tỉnh Bạc Liêu xếp thứ 44/63. Cụ thể: Xã hội số xếp thứ 30/63, "
+        "Kinh tế số xếp thứ 51/63."
+    )
+    got = _ranks(article_claims(tmp_path, body, title=HEAD))
+    assert ("bac-lieu", 2022, "digital_society", 30, 63) in got
+    assert ("bac-lieu", 2022, "digital_economy", 51, 63) in got
+
+
+def test_an_aside_naming_nothing_does_not_end_an_indexs_values(tmp_path: Path) -> None:
+    body = "Theo DTI 2022, tỉnh Bạc Liêu có Xã hội số đạt 0,4410, tăng 31% so với năm 2021, xếp thứ 29/63."
+    got = _ranks(article_claims(tmp_path, body, title=HEAD))
+    assert ("bac-lieu", 2022, "digital_society", 29, 63) in got
+    # an aside that names a province does end it: the rank is no longer the index's
+    body = "Theo DTI 2022, tỉnh Bạc Liêu có Xã hội số đạt 0,4410, hơn Cà Mau, xếp thứ 29/63."
+    got = _ranks(article_claims(tmp_path, body, title=HEAD))
+    assert not any(r[2] == "digital_society" for r in got)
+
+
+def test_a_score_beside_a_national_rank_stays_before_a_regional_one(tmp_path: Path) -> None:
+    body = (
+        "Năm 2021, chỉ số chuyển đổi số của Gia Lai đạt 0,31 điểm, xếp thứ 50 trong cả nước và xếp thứ 4 "
+        "khu vực Tây Nguyên."
+    )
+    got = article_claims(tmp_path, body, title=HEAD)
+    assert ("gia-lai", 2021, "overall", "rank", 50, 63) in got
+    assert any(r[:4] == ("gia-lai", 2021, "overall", "score") and float(r[4]) == 0.31 for r in got)
+    assert not any(r[3] == "rank" and r[4] == 4 for r in got)  # the region's rank
+    # without a national rank before the region, the score may be the region's or a district's
+    body = "Năm 2021, huyện Chư Sê của Gia Lai đạt 0,31 điểm chuyển đổi số, xếp thứ 4 khu vực Tây Nguyên."
+    assert article_claims(tmp_path, body, title=HEAD) == set()
+
+
+def test_the_size_of_a_scale_is_not_a_score(tmp_path: Path) -> None:
+    body = (
+        "Bộ chỉ số chuyển đổi số của tỉnh Lâm Đồng năm 2023 có 7 chỉ số chính. "
+        "Thang điểm đánh giá đối với bộ chỉ số chuyển đổi số của tỉnh Lâm Đồng là 1.000 điểm."
+    )
+    assert article_claims(tmp_path, body, title=HEAD) == set()
+
+
+def test_the_provinces_index_continues_the_dti_sentence_before(tmp_path: Path) -> None:
+    body = (
+        "Năm 2022, chỉ số chuyển đổi số của Hậu Giang đứng thứ 17/63 tỉnh thành.\n"
+        "So với năm 2021, chỉ số của tỉnh tăng 9 bậc, trong đó một số chỉ số thành phần cải thiện rõ rệt."
+    )
+    got = article_claims(tmp_path, body, title=HEAD)
+    assert ("hau-giang", 2022, "overall", "rank_change", 9, None) in got
+    assert ("hau-giang", 2021, "overall", "rank", 26, 63) in got
+
+
+def test_a_bare_tinh_is_the_one_province_the_article_names(tmp_path: Path) -> None:
+    body = (
+        "Theo DTI 2021, với chỉ số kinh tế số, Hậu Giang tăng 5 bậc, xếp thứ 20; "
+        "với xã hội kỹ thuật số, tỉnh tăng 11 bậc để xếp thứ chín."
+    )
+    got = _ranks(article_claims(tmp_path, body, title=HEAD))
+    assert ("hau-giang", 2021, "digital_society", 9, 63) in got
+    # a neighbour named in the title or the text before keeps "tỉnh" unresolved
+    got = _ranks(article_claims(tmp_path, body, title="Sóc Trăng học hỏi chuyển đổi số"))
+    assert not any(r[2] == "digital_society" for r in got)
+    # the province named as the one compared with is not "tỉnh", even when it is the only one named
+    body = "Theo DTI 2021, so với Bạc Liêu (thứ 20), tỉnh xếp thứ 40."
+    got = _ranks(article_claims(tmp_path, body, title=HEAD))
+    assert not any(r[3] == 40 for r in got)

@@ -57,9 +57,10 @@ _INDICATORS = (
     (r"nhân\s+lực\s+số", "digital_human_resources"),
     (r"an\s+toàn\s+thông\s+tin(?:\s+mạng)?", "cybersecurity"),
     (r"đô\s+thị\s+thông\s+minh", "smart_city"),
-    (r"chính\s+quyền\s+số", "digital_government"),
-    (r"kinh\s+tế\s+số", "digital_economy"),
-    (r"xã\s+hội\s+số", "digital_society"),
+    # "xã hội kỹ thuật số": the pillar in a translated wording
+    (r"chính\s+quyền\s+(?:kỹ\s+thuật\s+)?số", "digital_government"),
+    (r"kinh\s+tế\s+(?:kỹ\s+thuật\s+)?số", "digital_economy"),
+    (r"xã\s+hội\s+(?:kỹ\s+thuật\s+)?số", "digital_society"),
     # The pillars' abbreviations, capitals only ("CQS xếp thứ 40/63; KTS xếp thứ 18/63").
     (r"(?-i:CQS)", "digital_government"),
     (r"(?-i:KTS)", "digital_economy"),
@@ -75,6 +76,10 @@ def _number(token: str) -> int | None:
     if token.lower() == "năm":  # only the change pattern captures it, right before "bậc"
         return 5
     return _NUMBER_WORDS.get(token.lower())
+
+
+# "Thang điểm đánh giá đối với bộ chỉ số … là 1.000 điểm": the scale is the subject, the value its size.
+_SCALE_IS = regex.compile(_W + r"thang\s+điểm[^.;:\n]{0,150}?\s(?:là|bằng)\s*$", _I)
 
 
 def _score_ok(text: str, m: regex.Match[str]) -> Decimal | None:
@@ -97,6 +102,8 @@ def _score_ok(text: str, m: regex.Match[str]) -> Decimal | None:
         before,
         _I,
     ):
+        return None
+    if _SCALE_IS.search(text, max(0, m.start("x") - 200), m.start("x")):
         return None
     points = bool(regex.match(r"\s*điểm" + _E, after))
     if token.startswith("1") and not points:
@@ -321,7 +328,12 @@ def lexicon() -> Lexicon:
             # "thuộc về TP.Huế" gives a position to a province: not another topic
             + r"(?:(?<!trở\s)(?<!thuộc\s)về\s+(?!chuyển\s+đổi\s+số|CĐS|DTI)\p{L}"
             # "xét chỉ số trước khi sáp nhập", "chỉ số này": the DTI spoken of again
-            r"|chỉ\s+số(?!\s+(?:này|đó|trên|(?:trước|sau)(?:\s+khi)?\s+sáp\s+nhập))|quy\s+mô|dân\s+số|diện\s+tích)",
+            # "So với năm 2020, chỉ số của tỉnh tăng 8 bậc": the province's index, the DTI again
+            r"|chỉ\s+số(?!\s+(?:này|đó|trên|(?:trước|sau)(?:\s+khi)?\s+sáp\s+nhập"
+            r"|của\s+(?:tỉnh|thành\s+phố|địa\s+phương)(?:\s+(?:này|ta))?(?![\p{L}])(?!\s+(?-i:\p{Lu}))"
+            # "một số chỉ số thành phần có sự cải thiện": the DTI's parts
+            r"|thành\s+phần(?![\p{L}])(?!\s+(?-i:\p{Lu}))))"
+            r"|quy\s+mô|dân\s+số|diện\s+tích)",
             _I,
         ),
         rule_prefix="vi",

@@ -137,8 +137,13 @@ def resolve_province(
         return None, "text", f"province name {finding.unknown_place!r} is not in the gazetteer"
     if finding.ambiguous_place:
         # The sentence names provinces but none is this value's: the title's or the outlet's
-        # province would be a guess.
-        return None, "text", "the sentence names several provinces and it is unclear whose value this is"
+        # province would be a guess — unless "tỉnh" can only be the one province the whole article
+        # names ("Trà Vinh tăng 15 bậc, xếp thứ 12; với xã hội số, tỉnh tăng 28 bậc").
+        sole = _sole_province(finding, doc) if finding.bare_province else None
+        if sole is None:
+            return None, "text", "the sentence names several provinces and it is unclear whose value this is"
+        unit = resolve(sole, edition, cohort)
+        return unit, "text", None if unit else f"{sole!r} was not ranked in DTI {edition}"
     if finding.other_subject:
         return (
             None,
@@ -167,6 +172,32 @@ def resolve_province(
             unit = resolve(name, edition, cohort)
             return unit, "text", None if unit else f"{name!r} was not ranked in DTI {edition}"
     return None, "text", "the province is not named"
+
+
+# "So với Bạc Liêu (thứ 20), tỉnh xếp thứ 40": a province named as the one compared with is not "tỉnh".
+_COMPARED_NAME = regex.compile(
+    r"(?:so\s+với|như|hơn|sau|trước|trên|dưới)\s+(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?$"
+)
+
+
+def _sole_province(finding: Finding, doc: SourceDocument) -> str | None:
+    """The one province a Vietnamese article names up to the finding's sentence, when its title and
+    outlet name no other and the sentence does not name it as the one compared with."""
+    if doc.language != "vi":
+        return None
+    s = finding.sentence
+    if any(
+        _COMPARED_NAME.search(doc.text, max(s.start, s.start + p.start - 40), s.start + p.start)
+        for p in find_places(s.text, doc.language)
+    ):
+        return None
+    names = {p.name for p in find_places(doc.text[: finding.sentence.end], doc.language)}
+    if doc.title:
+        names |= {p.name for p in find_places(doc.title, doc.language)}
+    outlet = outlets().get(doc.outlet or "")
+    if len(names) != 1 or (outlet is not None and outlet.province):
+        return None
+    return names.pop()
 
 
 def _cohort(finding: Finding, edition: int) -> tuple[int | None, str | None]:

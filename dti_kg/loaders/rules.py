@@ -478,6 +478,8 @@ _MERGER_CUE = regex.compile(
 # "Tổng điểm trung bình của địa phương này là 0,5064 điểm": "this locality" inside the sentence.
 _ANAPHOR_INNER = regex.compile(
     r"(?<=(?:của|với)\s+)(?P<a>(?:địa\s+phương|tỉnh|thành\s+phố)\s+này)(?![\p{L}])"
+    # "So với năm 2020, chỉ số của tỉnh tăng 8 bậc" right after a DTI sentence: the province's index
+    r"|(?<=(?<![\p{L}])chỉ\s+số\s+của\s+)(?P<a>(?P<index>tỉnh|thành\s+phố|địa\s+phương))(?![\p{L}])(?!\s+\p{Lu})"
 )
 # Whom a value in a sentence without a DTI word (continuing a DTI sentence) may be about, when nothing
 # names it.
@@ -711,8 +713,13 @@ def find_in_sentence(
     anaphor = _ANAPHOR.match(text, sentence.start, sentence.end) or _ANAPHOR_INNER.search(
         text, sentence.start, sentence.end
     )
-    if not places and anaphor and context.subject and _agrees(anaphor.group("a"), context.subject):
-        places = [PlaceMention(anaphor.start("a"), anaphor.end("a"), context.subject)]
+    # "chỉ số của tỉnh" continuing a DTI sentence is the index just spoken of, of the one province the
+    # last sentence naming provinces named, even in the paragraph before ("Năm 2022, tỉnh vươn lên …"
+    # after a paragraph break, with no index word, is not).
+    by_index = anaphor is not None and anaphor.groupdict().get("index") is not None
+    who = context.subject or (context.antecedent if context.continued and by_index else None)
+    if not places and anaphor and who and _agrees(anaphor.group("a"), who):
+        places = [PlaceMention(anaphor.start("a"), anaphor.end("a"), who)]
     parts = clauses(text, sentence)
     # Indicators named after a reason ("…, driven by three pillars of A, B and C") are not the
     # sentence's own, however the clauses split the list.
@@ -748,6 +755,15 @@ def find_in_sentence(
     scope = lex.narrow_scope.search(sentence.text)
     narrow_from = sentence.start + scope.start() if scope and not found.names_city else sentence.start
     national_rank_at: int | None = None
+    # "chỉ đạt 0,24 điểm, xếp thứ 58 trong cả nước và xếp thứ 5 khu vực Tây Nguyên": a score beside
+    # a national rank, both before the region is named, is the province's (a score has no scope).
+    national_first = narrow and any(
+        v.measure == "rank"
+        and v.start < narrow_from
+        and (v.cohort is not None or _NATIONAL_AFTER.match(text, v.end))
+        for c in parts
+        for v in _ranks(text, c, lex)
+    )
 
     years = sentence_years(text, sentence, lex)
     env = _Env(
@@ -820,6 +836,8 @@ def find_in_sentence(
                 national_rank_at = min(stated) if stated else None
             if national_rank_at is not None:
                 values += [v for v in _changes(text, clause, lex) if national_rank_at < v.start < narrow_from]
+            if national_first:
+                values += [v for v in _scores(text, clause, lex) if v.start < narrow_from]
         else:
             values += _scores(text, clause, lex) + _changes(text, clause, lex)
         if listed_span:
