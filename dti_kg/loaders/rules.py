@@ -716,8 +716,8 @@ def find_in_sentence(
     # "chỉ số của tỉnh" continuing a DTI sentence is the index just spoken of, of the one province the
     # last sentence naming provinces named, even in the paragraph before ("Năm 2022, tỉnh vươn lên …"
     # after a paragraph break, with no index word, is not).
-    by_index = anaphor is not None and anaphor.groupdict().get("index") is not None
-    who = context.subject or (context.antecedent if context.continued and by_index else None)
+    of_index = anaphor is not None and anaphor.groupdict().get("index") is not None
+    who = context.subject or (context.antecedent if context.continued and of_index else None)
     if not places and anaphor and who and _agrees(anaphor.group("a"), who):
         places = [PlaceMention(anaphor.start("a"), anaphor.end("a"), who)]
     parts = clauses(text, sentence)
