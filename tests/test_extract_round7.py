@@ -9,7 +9,7 @@ from pathlib import Path
 from extract_helpers import article_claims
 
 from dti_kg.loaders.extract import extract_path
-from dti_kg.loaders.segments import unwrapped
+from dti_kg.loaders.segments import sentences, unwrapped
 
 HEAD = "Tin chuyển đổi số"
 
@@ -113,3 +113,49 @@ def test_a_bare_tinh_is_the_one_province_the_article_names(tmp_path: Path) -> No
     body = "Theo DTI 2021, so với Bạc Liêu (thứ 20), tỉnh xếp thứ 40."
     got = _ranks(article_claims(tmp_path, body, title=HEAD))
     assert not any(r[3] == 40 for r in got)
+
+
+def test_index_names_before_a_bracketed_rank_share_it(tmp_path: Path) -> None:
+    body = (
+        "Theo DTI 2022, Bình Dương có nhiều chỉ số dẫn đầu và xếp hạng cao như: thể chế số (xếp thứ nhất), "
+        "Nhân lực số, hạ tầng số (xếp thứ 4), Nhận thức số (xếp thứ sáu)."
+    )
+    got = _ranks(article_claims(tmp_path, body, title=HEAD))
+    assert {(i, v) for _, _, i, v, _ in got} == {
+        ("digital_institutions", 1),
+        ("digital_human_resources", 4),
+        ("digital_infrastructure", 4),
+        ("digital_awareness", 6),
+    }
+    # a name followed by a value of its own, or a list broken by ";", shares nothing
+    body = "Theo DTI 2022, Bình Dương có thể chế số đạt 0,61; hạ tầng số (xếp thứ 4)."
+    got = _ranks(article_claims(tmp_path, body, title=HEAD))
+    assert {(i, v) for _, _, i, v, _ in got} == {("digital_infrastructure", 4)}
+
+
+def test_names_after_sau_are_the_places_ahead_when_they_are_as_many(tmp_path: Path) -> None:
+    body = (
+        "Theo bảng xếp hạng DTI năm 2023, Quảng Ninh đứng vị trí thứ 4, sau TP. Đà Nẵng, Hà Nội và "
+        "Thừa Thiên Huế. Bắc Ninh xếp thứ 10, sau Hải Phòng."
+    )
+    got = _ranks(article_claims(tmp_path, body, title=HEAD))
+    assert ("quang-ninh", 2023, "overall", 4, 63) in got
+    assert {("da-nang", 1), ("ha-noi", 2), ("thua-thien-hue", 3)} <= {(p, v) for p, _, _, v, _ in got}
+    assert not any(p == "hai-phong" for p, *_ in got)  # one name ahead of a 10th: not the nine ahead
+
+
+def test_a_bracketed_thu_nam_after_a_name_is_fifth(tmp_path: Path) -> None:
+    body = "Theo DTI 2023, Bắc Ninh đứng trên Quảng Ninh (thứ năm) và Lạng Sơn (thứ sáu)."
+    got = _ranks(article_claims(tmp_path, body, title=HEAD))
+    assert ("quang-ninh", 2023, "overall", 5, 63) in got
+    assert ("lang-son", 2023, "overall", 6, 63) in got
+
+
+def test_tp_dot_before_a_name_does_not_end_the_sentence(tmp_path: Path) -> None:
+    text = "Theo DTI 2023, TP. Cần Thơ xếp thứ 5/63. Tiếp theo là An Giang."
+    assert [s.text for s in sentences(text)] == [
+        "Theo DTI 2023, TP. Cần Thơ xếp thứ 5/63",
+        "Tiếp theo là An Giang",
+    ]
+    body = "Theo DTI 2023, An Giang xếp thứ 6, sau TP. Cần Thơ, Hậu Giang, Long An, Đồng Tháp và Tiền Giang."
+    assert ("can-tho", 2023, "overall", 1, 63) in _ranks(article_claims(tmp_path, body, title=HEAD))

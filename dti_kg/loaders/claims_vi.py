@@ -120,7 +120,9 @@ _DTI_INDEX_TAIL = (
     r"(?:thành\s+phần\s+(?:trụ\s+cột\s+)?|chính\s+|trụ\s+cột\s+)?(?:"
     + _INDICATOR_NAMES
     + r"|đánh\s+giá|mức\s+độ|chuyển\s+đổi\s+số"
+    # "có nhiều chỉ số dẫn đầu và xếp hạng cao như: …"
     r"|CĐS|DTI|PDTI|giá\s+trị|chung|tổng|này|đó|của|là|trên|đạt|xếp|đứng|tăng|giảm|cao|thấp|về|năm|cấp|tỉnh"
+    r"|dẫn\s+đầu"
     r"|địa\s+phương|khác"
     r"|(?:trước|sau)(?:\s+khi)?\s+(?:sáp\s+nhập|sắp\s+xếp))"  # "xét chỉ số trước khi sáp nhập"
     r"(?![\p{L}])|chính(?![\p{L}]|\s+(?:quyền\s+điện|phủ))|trụ\s+cột(?![\p{L}])"
@@ -237,8 +239,9 @@ def lexicon() -> Lexicon:
             _I,
         ),
         rank_list_item=c(r"(?<![\d/.,])(?<!có\s)(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)"),
+        # "Thanh Hóa (thứ năm)": in brackets right after a name, "năm" can only be fifth
         rank_after_name=c(
-            r"\s*\(\s*(?:thứ|hạng)\s+(?P<n>\d{1,2}|nhất|nhì|hai|ba|tư|sáu|bảy|tám|chín|mười)\s*\)", _I
+            r"\s*\(\s*(?:thứ|hạng)\s+(?P<n>\d{1,2}|nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)\s*\)", _I
         ),
         aside=c(r",\s+(?:vốn|nơi|sau\s+khi\s+(?:sáp\s+nhập|hợp\s+nhất))\b[^,;.]*,", _I),
         rank_from=c(r"(?:từ|so\s+với)\s*$", _I),

@@ -800,7 +800,11 @@ def find_in_sentence(
     cursor = _PlaceCursor(
         [p for p in places if not any(a <= p.start < b for a, b in asides)], sentence, text, lex.bare_province
     )
+    # "An toàn thông tin mạng, hạ tầng số (xếp thứ 2)": index names standing alone before an index
+    # with its rank in brackets share that rank (the clauses of bare names so far).
+    bare_indices: list[tuple[str, Piece]] = []
     for i, clause in enumerate(parts):
+        waiting, bare_indices = bare_indices, []
         if lex.other_index.search(clause.text):
             previous = None
             continue
@@ -843,6 +847,9 @@ def find_in_sentence(
         if listed_span:
             values = [v for v in values if not listed_span[0] <= v.start < listed_span[1]]
         if not values:
+            if len(mentions) == 1 and (mentions[0][0], mentions[0][1]) == (clause.start, clause.end):
+                gap = text[waiting[-1][1].end : clause.start] if waiting else ", "
+                bare_indices = [*waiting, (keys[0], clause)] if _LIST_GAP.fullmatch(gap) else []
             # "…, về Xã hội số, Vĩnh Phúc xếp thứ 3": a clause naming one indicator and no value
             # is the topic of the clauses after it.
             if len(keys) == 1:
@@ -968,6 +975,27 @@ def find_in_sentence(
             )
             own_pair = paired and not inside_places(places, clause)
             findings.extend(_finding(env, clause, v, key, place, hint, listed=own_pair) for key in indicators)
+            if (
+                waiting
+                and len(values) == 1
+                and v.measure == "rank"
+                and indicators == keys
+                and len(mentions) == 1
+                and _LIST_GAP.fullmatch(text, waiting[-1][1].end, clause.start)
+                and _BRACKETED_RANK.fullmatch(text, mentions[0][1], v.start)
+            ):
+                shared_v = replace(v, rule=f"{lex.rule_prefix}.rank.shared-bracket")
+                findings.extend(
+                    _finding(
+                        env,
+                        Piece(c.start, clause.end, text[c.start : clause.end]),
+                        shared_v,
+                        key,
+                        place,
+                        hint,
+                    )
+                    for key, c in waiting
+                )
     # A rank change with no indicator of its own ("tăng 4 bậc, đứng thứ 8 về …") shares the rank's.
     rank_indicators = {f.indicator for f in findings if f.measure == "rank"}
     if len(rank_indicators) == 1:
@@ -1305,6 +1333,8 @@ _COMPARED_BRACKET = regex.compile(
 _CUT_COMPARISON = regex.compile(
     r"[\p{L}\s]{0,30}?so\s+với\s+(?:năm|DTI)?\s*$|[\p{L}\s]{0,30}?compared\s+(?:with|to)\s*$"
 )
+_LIST_GAP = regex.compile(r"\s*,\s*|\s+(?:và|and)\s+", regex.IGNORECASE)
+_BRACKETED_RANK = regex.compile(r"\s*\(\s*(?:xếp\s+)?(?:thứ|hạng|vị\s+trí)\s+", regex.IGNORECASE)
 _BEFORE_INDEX = regex.compile(
     r"(?:^|(?<=[\s,]))(?P<n>\d{1,2})(?![\d/.,%])\s+(?:về|ở)\s+(?:chỉ\s+số\s+|trụ\s+cột\s+)?$"
 )
@@ -1434,6 +1464,7 @@ def find_all(text: str, lex: Lexicon) -> list[Finding]:
         end = sentence.end
         found = find_in_sentence(text, sentence, lex, context)
         found += _position_first(text, sentence, lex, found, context)
+        found += _ranked_behind(text, sentence, lex, found)
         last = next(reversed(ranks.values()), None)
         found += _sequence(text, sentence, lex, found, {**stated, **ranks}, last)
         for f in found:
@@ -1488,6 +1519,64 @@ def _position_first(
                 place=place,
                 cohort_hint=hint,
             )
+        )
+    return out
+
+
+# "đứng vị trí thứ 5, sau TP. Hồ Chí Minh, Đà Nẵng, Hải Phòng và Hà Nội", "đứng thứ hai sau Hà Nội":
+# the names after "sau" are the places ahead, in order, when they are exactly as many.
+_BEHIND = regex.compile(
+    r"(?<![\p{L}])(?:đứng|xếp)\s+(?:ở\s+)?(?:vị\s+trí\s+|hạng\s+)?thứ\s+"
+    r"(?P<n>\d{1,2}|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)(?![\p{L}\d/])\s*,?\s+(?:ngay\s+)?sau\s+",
+    regex.IGNORECASE,
+)
+
+
+def _ranked_behind(text: str, sentence: Piece, lex: Lexicon, found: list[Finding]) -> list[Finding]:
+    """The ranks of the provinces a Vietnamese rank is said to come after, in the order named: only
+    when they are one fewer than the rank, and the rank itself was read (its index, edition, cohort)."""
+    if lex.language != "vi":
+        return []
+    out: list[Finding] = []
+    for m in _BEHIND.finditer(text, sentence.start, sentence.end):
+        token = m.group("n").lower()
+        n = int(token) if token.isdigit() else 5 if token == "năm" else lex.number(token)
+        anchors = [
+            f
+            for f in found
+            if f.measure == "rank"
+            and f.value == n
+            and f.refusal is None
+            and f.span.start <= m.start("n") < f.span.end
+        ]
+        if not n or n < 2 or len({f.indicator for f in anchors}) != 1:
+            continue
+        anchor = anchors[0]
+        chain: list[PlaceMention] = []
+        pos = m.end()
+        for p in places_in(text, m.end(), sentence.end, lex.language).places:
+            gap = text[pos : p.start]
+            if not (regex.fullmatch(_ITEM_PREFIX, gap) if not chain else _ITEM_GAP.fullmatch(gap)):
+                break
+            chain.append(p)
+            pos = p.end
+        if len(chain) != n - 1:
+            continue  # "xếp thứ 10, sau Đà Nẵng": not the list of those ahead
+        cohort = anchor.cohort or anchor.cohort_hint
+        out.extend(
+            Finding(
+                anchor.indicator,
+                "rank",
+                rank,
+                span_of(text, m.start(), p.end),
+                f"{lex.rule_prefix}.rank.behind",
+                sentence,
+                edition=anchor.edition,
+                cohort=anchor.cohort,
+                place=p,
+                cohort_hint=cohort,
+            )
+            for rank, p in enumerate(chain, start=1)
         )
     return out
 

@@ -13,8 +13,10 @@ import regex
 
 # A sentence ends at ".!?…" followed by space and something that can start a sentence; dots in
 # "TP.HCM", "1.000" or "0.3215" have no space after them and never split.
-# "No. 14" is a number, not the end of a sentence.
-_SENTENCE_END = regex.compile(r"(?<=[.!?…])(?<!\b[Nn]o\.)\s+(?=[\p{Lu}\d\"“'(\[>])")
+# "No. 14" is a number, not the end of a sentence, and "TP. Hồ Chí Minh" (thành phố) is one name.
+_SENTENCE_END = regex.compile(
+    r"(?<=[.!?…])(?<!\b[Nn]o\.)(?<!(?<![\p{L}])(?:TP|Tp)\.)\s+(?=[\p{Lu}\d\"“'(\[>])"
+)
 # Clause boundaries: ";" ":" ", " (but not the ", thành" of "tỉnh, thành phố" / "provinces, cities"),
 # and "và"/"and" when the next word is not capitalised ("Bộ Thông tin và Truyền thông" stays whole).
 _CLAUSE_BREAK = regex.compile(
