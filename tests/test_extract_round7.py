@@ -159,3 +159,19 @@ def test_tp_dot_before_a_name_does_not_end_the_sentence(tmp_path: Path) -> None:
     ]
     body = "Theo DTI 2023, An Giang xếp thứ 6, sau TP. Cần Thơ, Hậu Giang, Long An, Đồng Tháp và Tiền Giang."
     assert ("can-tho", 2023, "overall", 1, 63) in _ranks(article_claims(tmp_path, body, title=HEAD))
+
+
+def test_activities_of_an_index_name_the_activity_index(tmp_path: Path) -> None:
+    body = (
+        "The Information and Communications Ministry has announced the Digital Transformation Index (DTI) "
+        "2022, with Can Tho occupying the fifth position. The city stands high in Digital Awareness "
+        "(second position), Activities of Digital Society (fourth position), Activities of Digital Economy "
+        "(sixth position)."
+    )
+    got = _ranks(article_claims(tmp_path, body))
+    assert {(i, v) for _, _, i, v, _ in got} == {
+        ("overall", 5),
+        ("digital_awareness", 2),
+        ("digital_society_activity", 4),
+        ("digital_economy_activity", 6),
+    }  # and no pillar "Digital Society"/"Digital Economy" inside the activity names
