@@ -21,6 +21,7 @@ from dti_kg.loaders.findings import EditionMention, Finding, span_of
 from dti_kg.loaders.guards import Guards, other_subject, refusal
 from dti_kg.loaders.places import PlaceMention, is_known, places_in
 from dti_kg.loaders.segments import Piece, clauses, sentences
+from dti_kg.model import Span
 from dti_kg.reference import editions
 from dti_kg.text import parse_score
 
@@ -1523,6 +1524,24 @@ def _position_first(
     return out
 
 
+def _ranked_like(
+    anchor: Finding, place: PlaceMention, rank: int, span: Span, rule: str, sentence: Piece
+) -> Finding:
+    """Another province's rank read off ``anchor``'s: same index, edition and cohort."""
+    return Finding(
+        anchor.indicator,
+        "rank",
+        rank,
+        span,
+        rule,
+        sentence,
+        edition=anchor.edition,
+        cohort=anchor.cohort,
+        place=place,
+        cohort_hint=anchor.cohort or anchor.cohort_hint,
+    )
+
+
 # "đứng vị trí thứ 5, sau TP. Hồ Chí Minh, Đà Nẵng, Hải Phòng và Hà Nội", "đứng thứ hai sau Hà Nội":
 # the names after "sau" are the places ahead, in order, when they are exactly as many.
 _BEHIND = regex.compile(
@@ -1562,20 +1581,9 @@ def _ranked_behind(text: str, sentence: Piece, lex: Lexicon, found: list[Finding
             pos = p.end
         if len(chain) != n - 1:
             continue  # "xếp thứ 10, sau Đà Nẵng": not the list of those ahead
-        cohort = anchor.cohort or anchor.cohort_hint
+        rule = f"{lex.rule_prefix}.rank.behind"
         out.extend(
-            Finding(
-                anchor.indicator,
-                "rank",
-                rank,
-                span_of(text, m.start(), p.end),
-                f"{lex.rule_prefix}.rank.behind",
-                sentence,
-                edition=anchor.edition,
-                cohort=anchor.cohort,
-                place=p,
-                cohort_hint=cohort,
-            )
+            _ranked_like(anchor, p, rank, span_of(text, m.start(), p.end), rule, sentence)
             for rank, p in enumerate(chain, start=1)
         )
     return out
@@ -1650,20 +1658,7 @@ def _sequence(
         if not 1 < rank <= (cohort or 63):
             break
         span = span_of(text, p.start, end)
-        out.append(
-            Finding(
-                anchor.indicator,
-                "rank",
-                rank,
-                span,
-                f"{lex.rule_prefix}.rank.sequence",
-                sentence,
-                edition=anchor.edition,
-                cohort=anchor.cohort,
-                place=p,
-                cohort_hint=cohort,
-            )
-        )
+        out.append(_ranked_like(anchor, p, rank, span, f"{lex.rule_prefix}.rank.sequence", sentence))
         if score is not None:
             rule = f"{lex.rule_prefix}.score.sequence"
             key, x = anchor.indicator, score.normalize()
