@@ -175,3 +175,7 @@ def test_activities_of_an_index_name_the_activity_index(tmp_path: Path) -> None:
         ("digital_society_activity", 4),
         ("digital_economy_activity", 6),
     }  # and no pillar "Digital Society"/"Digital Economy" inside the activity names
+    # nor is a centrally-run city ("tỉnh" is a province)
+    body = "Theo DTI 2021, với kinh tế số, Đà Nẵng tăng 5 bậc, xếp thứ 2; với xã hội số, tỉnh xếp thứ 20."
+    got = _ranks(article_claims(tmp_path, body, title=HEAD))
+    assert not any(r[3] == 20 for r in got)

@@ -29,7 +29,7 @@ from dti_kg.loaders.documents import load_document
 from dti_kg.loaders.findings import EditionMention, Finding, span_of
 from dti_kg.loaders.metadata import find_published_month
 from dti_kg.loaders.places import find_places, resolve
-from dti_kg.loaders.rules import Lexicon, document_cohorts, edition_mentions
+from dti_kg.loaders.rules import Lexicon, agrees, document_cohorts, edition_mentions
 from dti_kg.loaders.segments import unwrapped
 from dti_kg.model import Candidate, Claim, EditionBasis, Extraction, ProvinceBasis, SourceDocument
 from dti_kg.reference import edition_in_force, editions, outlets
@@ -197,7 +197,8 @@ def _sole_province(finding: Finding, doc: SourceDocument) -> str | None:
     outlet = outlets().get(doc.outlet or "")
     if len(names) != 1 or (outlet is not None and outlet.province):
         return None
-    return names.pop()
+    name = names.pop()
+    return name if agrees("tỉnh", name) else None  # "tỉnh" is never Hà Nội or Đà Nẵng
 
 
 def _cohort(finding: Finding, edition: int) -> tuple[int | None, str | None]:

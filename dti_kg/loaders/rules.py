@@ -502,7 +502,7 @@ _ANAPHOR = regex.compile(
 )
 
 
-def _agrees(anaphor: str, name: str) -> bool:
+def agrees(anaphor: str, name: str) -> bool:
     """ "thành phố" means a centrally-run city, "tỉnh" a province ("Đà Nẵng dẫn đầu. Tỉnh xếp thứ
     20" is not Đà Nẵng's 20th); "Đây", "địa phương" either."""
     kind = {"tỉnh": "tinh", "thành phố": "thanh-pho"}.get(regex.sub(r"\s+", " ", anaphor.lower()))
@@ -719,7 +719,7 @@ def find_in_sentence(
     # after a paragraph break, with no index word, is not).
     of_index = anaphor is not None and anaphor.groupdict().get("index") is not None
     who = context.subject or (context.antecedent if context.continued and of_index else None)
-    if not places and anaphor and who and _agrees(anaphor.group("a"), who):
+    if not places and anaphor and who and agrees(anaphor.group("a"), who):
         places = [PlaceMention(anaphor.start("a"), anaphor.end("a"), who)]
     parts = clauses(text, sentence)
     # Indicators named after a reason ("…, driven by three pillars of A, B and C") are not the
