@@ -142,6 +142,8 @@ def test_names_after_sau_are_the_places_ahead_when_they_are_as_many(tmp_path: Pa
     assert ("quang-ninh", 2023, "overall", 4, 63) in got
     assert {("da-nang", 1), ("ha-noi", 2), ("thua-thien-hue", 3)} <= {(p, v) for p, _, _, v, _ in got}
     assert not any(p == "hai-phong" for p, *_ in got)  # one name ahead of a 10th: not the nine ahead
+    body = "Theo DTI 2022, Lào Cai xếp thứ 2, sau Hà Giang về kinh tế số."
+    assert not any(p == "ha-giang" for p, *_ in _ranks(article_claims(tmp_path, body, title=HEAD)))
 
 
 def test_a_bracketed_thu_nam_after_a_name_is_fifth(tmp_path: Path) -> None:

@@ -1581,6 +1581,9 @@ def _ranked_behind(text: str, sentence: Piece, lex: Lexicon, found: list[Finding
             pos = p.end
         if len(chain) != n - 1:
             continue  # "xếp thứ 10, sau Đà Nẵng": not the list of those ahead
+        after = {k for _, _, k in clause_indicators(text[chain[-1].end : sentence.end], lex)}
+        if after - {anchor.indicator}:
+            continue  # "xếp thứ 2, sau Hà Giang về kinh tế số": which ranking is meant is unclear
         rule = f"{lex.rule_prefix}.rank.behind"
         out.extend(
             _ranked_like(anchor, p, rank, span_of(text, m.start(), p.end), rule, sentence)
