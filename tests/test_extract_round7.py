@@ -18,6 +18,11 @@ def _ranks(rows: set) -> set[tuple]:
     return {(p, e, i, v, c) for p, e, i, m, v, c in rows if m == "rank"}
 
 
+def _vi_ranks(tmp_path: Path, body: str) -> set[tuple]:
+    """(province, edition, indicator, rank, cohort) of an article under a title naming no province."""
+    return _ranks(article_claims(tmp_path, body, title=HEAD))
+
+
 def test_a_hard_wrapped_sentence_is_read_across_its_lines(tmp_path: Path) -> None:
     # A legal text saved line by line: the rank's cohort, its change and the index's score and rank
     # are cut by line breaks that are not the ends of sentences.
@@ -52,18 +57,18 @@ def test_details_after_cu_the_are_the_province_just_named(tmp_path: Path) -> Non
         "Theo kết quả DTI 2022, Chỉ số DTI tỉnh Bạc Liêu xếp thứ 44/63. Cụ thể: Xã hội số xếp thứ 30/63, "
         "Kinh tế số xếp thứ 51/63."
     )
-    got = _ranks(article_claims(tmp_path, body, title=HEAD))
+    got = _vi_ranks(tmp_path, body)
     assert ("bac-lieu", 2022, "digital_society", 30, 63) in got
     assert ("bac-lieu", 2022, "digital_economy", 51, 63) in got
 
 
 def test_an_aside_naming_nothing_does_not_end_an_indexs_values(tmp_path: Path) -> None:
     body = "Theo DTI 2022, tỉnh Bạc Liêu có Xã hội số đạt 0,4410, tăng 31% so với năm 2021, xếp thứ 29/63."
-    got = _ranks(article_claims(tmp_path, body, title=HEAD))
+    got = _vi_ranks(tmp_path, body)
     assert ("bac-lieu", 2022, "digital_society", 29, 63) in got
     # an aside that names a province does end it: the rank is no longer the index's
     body = "Theo DTI 2022, tỉnh Bạc Liêu có Xã hội số đạt 0,4410, hơn Cà Mau, xếp thứ 29/63."
-    got = _ranks(article_claims(tmp_path, body, title=HEAD))
+    got = _vi_ranks(tmp_path, body)
     assert not any(r[2] == "digital_society" for r in got)
 
 
@@ -104,14 +109,14 @@ def test_a_bare_tinh_is_the_one_province_the_article_names(tmp_path: Path) -> No
         "Theo DTI 2021, với chỉ số kinh tế số, Hậu Giang tăng 5 bậc, xếp thứ 20; "
         "với xã hội kỹ thuật số, tỉnh tăng 11 bậc để xếp thứ chín."
     )
-    got = _ranks(article_claims(tmp_path, body, title=HEAD))
+    got = _vi_ranks(tmp_path, body)
     assert ("hau-giang", 2021, "digital_society", 9, 63) in got
     # a neighbour named in the title or the text before keeps "tỉnh" unresolved
     got = _ranks(article_claims(tmp_path, body, title="Sóc Trăng học hỏi chuyển đổi số"))
     assert not any(r[2] == "digital_society" for r in got)
     # the province named as the one compared with is not "tỉnh", even when it is the only one named
     body = "Theo DTI 2021, so với Bạc Liêu (thứ 20), tỉnh xếp thứ 40."
-    got = _ranks(article_claims(tmp_path, body, title=HEAD))
+    got = _vi_ranks(tmp_path, body)
     assert not any(r[3] == 40 for r in got)
 
 
@@ -120,7 +125,7 @@ def test_index_names_before_a_bracketed_rank_share_it(tmp_path: Path) -> None:
         "Theo DTI 2022, Bình Dương có nhiều chỉ số dẫn đầu và xếp hạng cao như: thể chế số (xếp thứ nhất), "
         "Nhân lực số, hạ tầng số (xếp thứ 4), Nhận thức số (xếp thứ sáu)."
     )
-    got = _ranks(article_claims(tmp_path, body, title=HEAD))
+    got = _vi_ranks(tmp_path, body)
     assert {(i, v) for _, _, i, v, _ in got} == {
         ("digital_institutions", 1),
         ("digital_human_resources", 4),
@@ -129,7 +134,7 @@ def test_index_names_before_a_bracketed_rank_share_it(tmp_path: Path) -> None:
     }
     # a name followed by a value of its own, or a list broken by ";", shares nothing
     body = "Theo DTI 2022, Bình Dương có thể chế số đạt 0,61; hạ tầng số (xếp thứ 4)."
-    got = _ranks(article_claims(tmp_path, body, title=HEAD))
+    got = _vi_ranks(tmp_path, body)
     assert {(i, v) for _, _, i, v, _ in got} == {("digital_infrastructure", 4)}
 
 
@@ -138,17 +143,17 @@ def test_names_after_sau_are_the_places_ahead_when_they_are_as_many(tmp_path: Pa
         "Theo bảng xếp hạng DTI năm 2023, Quảng Ninh đứng vị trí thứ 4, sau TP. Đà Nẵng, Hà Nội và "
         "Thừa Thiên Huế. Bắc Ninh xếp thứ 10, sau Hải Phòng."
     )
-    got = _ranks(article_claims(tmp_path, body, title=HEAD))
+    got = _vi_ranks(tmp_path, body)
     assert ("quang-ninh", 2023, "overall", 4, 63) in got
     assert {("da-nang", 1), ("ha-noi", 2), ("thua-thien-hue", 3)} <= {(p, v) for p, _, _, v, _ in got}
     assert not any(p == "hai-phong" for p, *_ in got)  # one name ahead of a 10th: not the nine ahead
     body = "Theo DTI 2022, Lào Cai xếp thứ 2, sau Hà Giang về kinh tế số."
-    assert not any(p == "ha-giang" for p, *_ in _ranks(article_claims(tmp_path, body, title=HEAD)))
+    assert not any(p == "ha-giang" for p, *_ in _vi_ranks(tmp_path, body))
 
 
 def test_a_bracketed_thu_nam_after_a_name_is_fifth(tmp_path: Path) -> None:
     body = "Theo DTI 2023, Bắc Ninh đứng trên Quảng Ninh (thứ năm) và Lạng Sơn (thứ sáu)."
-    got = _ranks(article_claims(tmp_path, body, title=HEAD))
+    got = _vi_ranks(tmp_path, body)
     assert ("quang-ninh", 2023, "overall", 5, 63) in got
     assert ("lang-son", 2023, "overall", 6, 63) in got
 
@@ -160,7 +165,7 @@ def test_tp_dot_before_a_name_does_not_end_the_sentence(tmp_path: Path) -> None:
         "Tiếp theo là An Giang",
     ]
     body = "Theo DTI 2023, An Giang xếp thứ 6, sau TP. Cần Thơ, Hậu Giang, Long An, Đồng Tháp và Tiền Giang."
-    assert ("can-tho", 2023, "overall", 1, 63) in _ranks(article_claims(tmp_path, body, title=HEAD))
+    assert ("can-tho", 2023, "overall", 1, 63) in _vi_ranks(tmp_path, body)
 
 
 def test_activities_of_an_index_name_the_activity_index(tmp_path: Path) -> None:
@@ -179,5 +184,5 @@ def test_activities_of_an_index_name_the_activity_index(tmp_path: Path) -> None:
     }  # and no pillar "Digital Society"/"Digital Economy" inside the activity names
     # nor is a centrally-run city ("tỉnh" is a province)
     body = "Theo DTI 2021, với kinh tế số, Đà Nẵng tăng 5 bậc, xếp thứ 2; với xã hội số, tỉnh xếp thứ 20."
-    got = _ranks(article_claims(tmp_path, body, title=HEAD))
+    got = _vi_ranks(tmp_path, body)
     assert not any(r[3] == 20 for r in got)
