@@ -22,6 +22,8 @@ from dti_kg.config import base_iri
 from dti_kg.resources import query_files, read_text
 from dti_kg.server.bindings import inline
 from dti_kg.server.canned import bind, parse_query
+from dti_kg.server.pages_common import PREFIX_LINES
+from dti_kg.server.pages_province import PROVINCE_VALUES
 
 REPO = Path(__file__).resolve().parent.parent
 BEFORE = REPO / "tests" / "fixtures" / "queries_before"
@@ -151,3 +153,27 @@ def test_the_comparison_has_rows_to_compare(seed_store: Path, generated_store: P
     for name in REWRITTEN:
         if name != "review-candidates":  # no build of news articles has candidates; the sample does
             assert _compare(generated_store, name) > 0, f"{name} has no rows on the generated corpus"
+
+
+def test_the_province_page_query_answers_as_before(
+    seed_store: Path, sample_store: Path, generated_store: Path
+) -> None:
+    """The province page's values (pages_province.PROVINCE_VALUES), before and after its rewrite, for
+    every province and unit of each store."""
+    before = PREFIX_LINES + "\n" + (BEFORE / "pages" / "province-values.rq").read_text(encoding="utf-8")
+    keys = _order_keys(before)
+    assert keys == _order_keys(PROVINCE_VALUES)
+    rows = 0
+    for link in (seed_store, sample_store, generated_store):
+        db = store.open_read_only(link)
+        for province in _iris(db, "Province"):
+            values = {"province": ("iri", province)}
+            old, new = (
+                db.query(inline(text, values), use_default_graph_as_union=True).serialize(
+                    format=pyoxigraph.QueryResultsFormat.TSV
+                )
+                for text in (before, PROVINCE_VALUES)
+            )
+            assert _same_answer(old, new, keys), f"the province page of {province} in {link} differs"
+            rows += old.count(b"\n") - 1
+    assert rows > 0
