@@ -35,6 +35,7 @@ from dti_kg.resources import query_files, read_text
 from dti_kg.server.bindings import inline
 from dti_kg.server.canned import bind, parse_query
 
+BODIES: dict[tuple[int, str, str], str] = {}  # the MD5 of each server's first 200 answer
 SKIPPED = ("conflicts", "disagreeing-claims")  # rewritten on another branch (the conflict model)
 
 
@@ -117,11 +118,13 @@ def get(port: int, path: str, accept: str) -> float:
     started = time.perf_counter()
     conn.request("GET", path, headers={"Accept": accept})
     response = conn.getresponse()
-    response.read()
+    body = response.read()
     conn.close()
     if response.status != 200:
         return float("nan")  # shown as the status it was: refused (503) or failed
-    return time.perf_counter() - started
+    took = time.perf_counter() - started
+    BODIES.setdefault((port, path, accept), hashlib.md5(body).hexdigest()[:10])
+    return took
 
 
 def fmt_http(times: list[float]) -> str:
@@ -163,9 +166,10 @@ def dereferences(args: argparse.Namespace) -> list[str]:
             for _ in range(args.rounds):
                 old.append(get(before.port, path, accept))
                 new.append(get(after.port, path, accept))
-            rows.append(
-                f"| {label} | {fmt_http(old)} | {fmt_http(new)} | {ratio(old, new)} | - | - | {load()} |"
-            )
+            mine, theirs = BODIES.get((after.port, path, accept)), BODIES.get((before.port, path, accept))
+            same = "-" if mine is None or theirs is None else ("yes" if mine == theirs else "**no**")
+            cells = f"{fmt_http(old)} | {fmt_http(new)} | {ratio(old, new)} | body {mine} | {same}"
+            rows.append(f"| {label} | {cells} | {load()} |")
     return rows
 
 
