@@ -77,6 +77,8 @@ def fmt(times: list[float | None], timeout: float) -> str:
     if not done:
         return f"> {timeout:g} s"
     median = statistics.median(done)
+    if median < 0.01:
+        return f"{median * 1000:.2f} ms"
     return f"{median * 1000:.0f} ms" if median < 10 else f"{median:.1f} s"
 
 
