@@ -33,6 +33,7 @@ import itertools
 import json
 import mmap
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -46,7 +47,14 @@ from dti_kg import gzip_chunks
 from dti_kg import store as dti_store
 from dti_kg.errors import first_line
 from dti_kg.gzip_chunks import Piece
-from dti_kg.serialize import dump_nquads, dump_trig, patch_trig_block, prefix_block, trig_block
+from dti_kg.serialize import (
+    dump_nquads,
+    dump_trig,
+    patch_trig_block,
+    prefix_block,
+    trig_block,
+    write_trig_block,
+)
 
 # file name -> (media type, writer of the whole text: the reference the streamed files must equal)
 DUMPS: dict[str, tuple[str, Callable[[pyoxigraph.Store], str]]] = {
@@ -55,6 +63,9 @@ DUMPS: dict[str, tuple[str, Callable[[pyoxigraph.Store], str]]] = {
 }
 GZIP_SUFFIX = ".gz"
 RUN_LINES = 400_000  # sorted lines held at once (~100 MB at 10,000 articles' line lengths)
+# A graph whose N-Triples exceed this is sorted and rendered from disk, not in memory (the
+# reconciliation graph of 10,000 articles held 1.2 GB while rendered whole).
+STREAM_BYTES = 64 * 1024 * 1024
 # Bumped whenever the index or the gzip layout changes: a previous build of another layout is not copied.
 INDEX_FORMAT = "deflate-chunks-1"
 INDEX = "dump.index.json"  # where each graph's TriG block and each gzip chunk is, for the next build
@@ -101,12 +112,88 @@ def _block(
     return text
 
 
+def _spill_sorted(lines: Iterator[bytes], folder: str) -> list[str]:
+    """``lines`` as sorted run files of at most ``RUN_LINES`` lines each."""
+    runs = []
+    while chunk := list(itertools.islice(lines, RUN_LINES)):
+        runs.append(_spill(chunk, folder))
+    return runs
+
+
+def _streamed_block(
+    graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph,
+    runs: list[str],
+    blocks: Path | None,
+    used: set[str],
+    out: IO[bytes],
+) -> int:
+    """:func:`_block` of a graph too large to hold, from its sorted run files, written to ``out``;
+    the bytes written. Same block names and bytes as ``_block``: the digest is that of the lines
+    joined by newlines, read from the runs in a first pass."""
+    name = graph if isinstance(graph, pyoxigraph.NamedNode) else None
+    if blocks is None:
+        with _merged(runs) as lines:
+            return write_trig_block(name, lines, out.write)
+    digest = hashlib.sha256()
+    with _merged(runs) as lines:
+        previous = b""
+        for line in lines:  # each ends in a newline: the last one's is not part of the joined text
+            digest.update(previous)
+            previous = line
+        digest.update(previous[:-1])
+    path = blocks / f"{digest.hexdigest()}.trig"
+    used.add(path.name)
+    try:
+        kept = path.open("rb")
+    except OSError:
+        pass  # not rendered yet (or unreadable): rendered below
+    else:
+        with kept:
+            start = out.tell()
+            shutil.copyfileobj(kept, out)
+            return out.tell() - start
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with contextlib.suppress(OSError):  # an unwritable folder only costs the next build a render
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        copy: IO[bytes] | None = tmp.open("wb")
+    except OSError:
+        copy = None
+    with _merged(runs) as lines, contextlib.ExitStack() as stack:
+        if copy is not None:
+            stack.enter_context(copy)
+        written = write_trig_block(name, lines, _Tee(out, copy).write)
+    if copy is not None:
+        with contextlib.suppress(OSError):
+            os.replace(tmp, path)
+    return written
+
+
+class _Tee:
+    """A binary writer that writes to ``out`` and, when given, to ``copy`` as well."""
+
+    def __init__(self, out: IO[bytes], copy: IO[bytes] | None) -> None:
+        self.out, self.copy = out, copy
+
+    def write(self, data: bytes) -> int:
+        if self.copy is not None:
+            self.copy.write(data)
+        return self.out.write(data)
+
+
+@contextlib.contextmanager
+def _merged(runs: list[str]) -> Iterator[Iterator[bytes]]:
+    """The lines of sorted run files, merged in order (each ending in a newline)."""
+    with contextlib.ExitStack() as stack:
+        files = [stack.enter_context(Path(r).open("rb")) for r in runs]
+        yield heapq.merge(*files)
+
+
 def _merge(runs: list[str], out: IO[bytes]) -> str:
     """Merge sorted run files into ``out``; the SHA-256 of what was written."""
     digest = hashlib.sha256()
-    with contextlib.ExitStack() as stack:
-        files = [stack.enter_context(Path(r).open("rb")) for r in runs]
-        for line in heapq.merge(*files):
+    with _merged(runs) as lines:
+        for line in lines:
             digest.update(line)
             out.write(line)
     return digest.hexdigest()
@@ -419,11 +506,21 @@ def _write_all(
             written = trig_out.write(prefix_block().encode("utf-8"))
             pieces.append((None, Piece((0, written))))
             for graph in _graphs(store):
-                lines = dti_store.graph_lines(store, graph)
-                size = trig_out.write(b"\n" + _block(store, graph, lines, blocks, used))
+                with tempfile.SpooledTemporaryFile(max_size=STREAM_BYTES, dir=runs_dir) as dumped:
+                    store.dump(dumped, format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph)
+                    large = dumped.tell() > STREAM_BYTES
+                    dumped.seek(0)
+                    if large:  # on disk: sorted in runs, rendered from them, never held whole
+                        graph_runs = _spill_sorted(dti_store.quad_lines(dumped, graph), runs_dir)
+                        size = trig_out.write(b"\n")
+                        size += _streamed_block(graph, graph_runs, blocks, used, trig_out)
+                        runs += graph_runs
+                    else:
+                        lines = sorted(dti_store.quad_lines(dumped.read().split(b"\n"), graph))
+                        size = trig_out.write(b"\n" + _block(store, graph, lines, blocks, used))
+                        pending += lines
                 pieces.append((_key(graph), Piece((written, written + size))))
                 written += size
-                pending += lines
                 if len(pending) >= RUN_LINES:
                     runs.append(_spill(pending, runs_dir))
                     pending = []

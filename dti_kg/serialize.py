@@ -19,9 +19,10 @@ subject, predicate (rdf:type first) and object. Prefixes are those of :data:`dti
 from __future__ import annotations
 
 import heapq
+import itertools
 import mmap
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import IO, Union
 
@@ -211,6 +212,24 @@ def trig_block(name: ox.NamedNode | ox.BlankNode | None, quads: Iterable[ox.Quad
     if name is None:
         return "\n".join(_statements(quads, ""))
     return f"{_render(name)} {{\n" + "\n".join(_statements(quads, _INDENT)) + "}\n"
+
+
+def write_trig_block(
+    name: ox.NamedNode | ox.BlankNode | None, sorted_lines: Iterable[bytes], write: Callable[[bytes], int]
+) -> int:
+    """Write ``trig_block(name, quads)`` from the graph's N-Quads lines in byte order (each ending in
+    a newline), one subject at a time; the bytes written. A large graph (the reconciliation's) is
+    never held whole, as quads or as text: lines sorted as bytes are in the order of ``_statements``
+    (a subject's text ends at its first space, and ``>`` or a blank node label ends it in both)."""
+    indent = "" if name is None else _INDENT
+    written = 0 if name is None else write(f"{_render(name)} {{\n".encode())
+    first = True
+    for _subject, lines in itertools.groupby(sorted_lines, key=lambda line: line[: line.index(b" ")]):
+        quads = ox.parse(b"".join(lines), format=ox.RdfFormat.N_QUADS)
+        statement = _statements(quads, indent)[0].encode("utf-8")
+        written += write(statement if first else b"\n" + statement)
+        first = False
+    return written + (0 if name is None else write(b"}\n"))
 
 
 def patch_trig_block(

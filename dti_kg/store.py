@@ -363,10 +363,15 @@ def graph_lines(
 ) -> list[bytes]:
     """The graph's N-Quads lines (no newline), sorted."""
     data = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+    return sorted(quad_lines(data.split(b"\n"), graph))
+
+
+def quad_lines(
+    triple_lines: Iterable[bytes], graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph
+) -> Iterator[bytes]:
+    """N-Triples lines of ``graph`` (as ``Store.dump`` writes them) as its N-Quads lines, no newline."""
     suffix = b" ." if isinstance(graph, pyoxigraph.DefaultGraph) else f" {graph} .".encode()
-    lines = [line[:-2] + suffix for line in data.split(b"\n") if line]
-    lines.sort()
-    return lines
+    return (line.rstrip(b"\n")[:-2] + suffix for line in triple_lines if line.strip())
 
 
 def _written(quads: Iterable[pyoxigraph.Quad], graph: pyoxigraph.NamedNode) -> list[bytes]:

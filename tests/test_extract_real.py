@@ -68,8 +68,10 @@ SPLITS = ("dev", "test")
 # whole with loader 0.6.0 (vi 0.880 / 0.458, en 1.000 / 0.500), then placed by the split rule (23 dev,
 # 5 test); no rule changed for them yet: vi dev 0.994 / 0.941, vi test 0.968 / 0.228, en dev
 # 0.992 / 0.920, en test 1.000 / 0.793.
+# Branch rules23 (round 7, loader 0.7.0: general rules for the round-6 dev misses, docs/extraction-round7.md):
+# vi dev 1.000 / 0.994, vi test 0.968 / 0.228, en dev 0.992 / 0.920, en test 1.000 / 0.793 (summary only).
 FLOORS: dict[tuple[str, str], tuple[float, float]] = {
-    ("vi", "dev"): (0.993, 0.940),
+    ("vi", "dev"): (0.999, 0.993),
     ("vi", "test"): (0.967, 0.227),
     ("en", "dev"): (0.991, 0.919),
     ("en", "test"): (1.0, 0.792),

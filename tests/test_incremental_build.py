@@ -70,13 +70,17 @@ def test_an_incremental_build_equals_a_full_build(tmp_path: Path, corpus_dir: Pa
     assert store.read_build_info(again.store)["served"] == 3
 
 
-@pytest.mark.parametrize("run_lines", [7, dumps.RUN_LINES])
+@pytest.mark.parametrize(
+    ("run_lines", "stream_bytes"), [(7, dumps.STREAM_BYTES), (dumps.RUN_LINES, dumps.STREAM_BYTES), (3, 200)]
+)
 def test_dumps_written_graph_by_graph_equal_the_whole_text_writers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_lines: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_lines: int, stream_bytes: int
 ) -> None:
-    """Sorted runs spilled to disk (7 lines each) or one run in memory, TriG blocks rendered or reused:
-    the same bytes as serialize.dump_nquads / dump_trig, and gzip that unpacks to them."""
+    """Sorted runs spilled to disk (7 lines each) or one run in memory, graphs over 200 bytes sorted
+    and rendered from disk, TriG blocks rendered or reused: the same bytes as serialize.dump_nquads /
+    dump_trig, and gzip that unpacks to them."""
     monkeypatch.setattr(dumps, "RUN_LINES", run_lines)
+    monkeypatch.setattr(dumps, "STREAM_BYTES", stream_bytes)
     quads = [*fixture_quads(), pyoxigraph.Quad(pyoxigraph.NamedNode("http://e/s"), RDF_TYPE, LITERAL)]
     opened = pyoxigraph.Store()
     opened.extend(quads)

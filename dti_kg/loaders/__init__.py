@@ -4,7 +4,7 @@
 source metadata extracted from the same input could change.
 """
 
-LOADER_VERSION = "0.6.0"
+LOADER_VERSION = "0.7.0"
 
 # The top-level loaders/ of the checkout is a symlink to this folder, kept for the design's map; importing
 # it as `loaders` would load a second copy of every module (and of every exception class).

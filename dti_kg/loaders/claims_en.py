@@ -97,9 +97,19 @@ _CARDINAL = (
 )
 
 _INDICATORS = (
-    (r"digital\s+government\s+activit(?:y|ies)", "digital_government_activity"),
-    (r"digital\s+econom(?:y|ic)\s+activit(?:y|ies)", "digital_economy_activity"),
-    (r"digital\s+soci(?:ety|al)\s+activit(?:y|ies)", "digital_society_activity"),
+    # also the translated order: "Activities of Digital Government (second position)"
+    (
+        r"digital\s+government\s+activit(?:y|ies)|activit(?:y|ies)\s+of\s+(?:the\s+)?digital\s+government",
+        "digital_government_activity",
+    ),
+    (
+        r"digital\s+econom(?:y|ic)\s+activit(?:y|ies)|activit(?:y|ies)\s+of\s+(?:the\s+)?digital\s+economy",
+        "digital_economy_activity",
+    ),
+    (
+        r"digital\s+soci(?:ety|al)\s+activit(?:y|ies)|activit(?:y|ies)\s+of\s+(?:the\s+)?digital\s+society",
+        "digital_society_activity",
+    ),
     (r"digital\s+(?:transformation\s+)?(?:awareness|cognition)", "digital_awareness"),
     (r"digital\s+institution(?:s|al)?", "digital_institutions"),
     # "The index group on Provincial Infrastructure", "… on Human Resources" (the index's own capitals)

@@ -39,7 +39,14 @@ from dti_kg.loaders.claims_en_mentions import (
 )
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.places import places_in
-from dti_kg.loaders.rules import CONTINUED_SUBJECT, Lexicon, known_year, sentence_edition, sentence_years
+from dti_kg.loaders.rules import (
+    CONTINUED_SUBJECT,
+    Lexicon,
+    clause_indicators,
+    known_year,
+    sentence_edition,
+    sentence_years,
+)
 from dti_kg.loaders.segments import Piece, sentences
 
 _I = regex.IGNORECASE
@@ -185,11 +192,12 @@ def _indicator_ordinal_list(text: str, lex: Lexicon, findings: list[Finding]) ->
     out: list[Finding] = []
     for sentence in _dti_only(text, lex):
         items = []
-        for pattern, key in lex.indicators:
-            for x in pattern.finditer(text, sentence.start, sentence.end):
-                t = tail.match(text, x.end(), sentence.end)
-                if t is not None and (n := lex.number(t.group("o"))):
-                    items.append((x.start(), t.end(), key, n))
+        # names without overlaps, longest first: "Activities of Digital Society (4th)" is no
+        # "Digital Society (4th)"
+        for a, b, key in clause_indicators(sentence.text, lex):
+            t = tail.match(text, sentence.start + b, sentence.end)
+            if t is not None and (n := lex.number(t.group("o"))):
+                items.append((sentence.start + a, t.end(), key, n))
         items.sort()
         chains = _chains(text, items, _LIST_GAP, lambda it: it[0], lambda it: it[1])
         named = places_in(text, sentence.start, sentence.end, "en").places

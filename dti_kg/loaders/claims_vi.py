@@ -57,9 +57,10 @@ _INDICATORS = (
     (r"nhân\s+lực\s+số", "digital_human_resources"),
     (r"an\s+toàn\s+thông\s+tin(?:\s+mạng)?", "cybersecurity"),
     (r"đô\s+thị\s+thông\s+minh", "smart_city"),
-    (r"chính\s+quyền\s+số", "digital_government"),
-    (r"kinh\s+tế\s+số", "digital_economy"),
-    (r"xã\s+hội\s+số", "digital_society"),
+    # "xã hội kỹ thuật số": the pillar in a translated wording
+    (r"chính\s+quyền\s+(?:kỹ\s+thuật\s+)?số", "digital_government"),
+    (r"kinh\s+tế\s+(?:kỹ\s+thuật\s+)?số", "digital_economy"),
+    (r"xã\s+hội\s+(?:kỹ\s+thuật\s+)?số", "digital_society"),
     # The pillars' abbreviations, capitals only ("CQS xếp thứ 40/63; KTS xếp thứ 18/63").
     (r"(?-i:CQS)", "digital_government"),
     (r"(?-i:KTS)", "digital_economy"),
@@ -75,6 +76,10 @@ def _number(token: str) -> int | None:
     if token.lower() == "năm":  # only the change pattern captures it, right before "bậc"
         return 5
     return _NUMBER_WORDS.get(token.lower())
+
+
+# "Thang điểm đánh giá đối với bộ chỉ số … là 1.000 điểm": the scale is the subject, the value its size.
+_SCALE_IS = regex.compile(_W + r"thang\s+điểm[^.;:\n]{0,150}?\s(?:là|bằng)\s*$", _I)
 
 
 def _score_ok(text: str, m: regex.Match[str]) -> Decimal | None:
@@ -98,6 +103,8 @@ def _score_ok(text: str, m: regex.Match[str]) -> Decimal | None:
         _I,
     ):
         return None
+    if _SCALE_IS.search(text, max(0, m.start("x") - 200), m.start("x")):
+        return None
     points = bool(regex.match(r"\s*điểm" + _E, after))
     if token.startswith("1") and not points:
         return None
@@ -113,7 +120,9 @@ _DTI_INDEX_TAIL = (
     r"(?:thành\s+phần\s+(?:trụ\s+cột\s+)?|chính\s+|trụ\s+cột\s+)?(?:"
     + _INDICATOR_NAMES
     + r"|đánh\s+giá|mức\s+độ|chuyển\s+đổi\s+số"
+    # "có nhiều chỉ số dẫn đầu và xếp hạng cao như: …"
     r"|CĐS|DTI|PDTI|giá\s+trị|chung|tổng|này|đó|của|là|trên|đạt|xếp|đứng|tăng|giảm|cao|thấp|về|năm|cấp|tỉnh"
+    r"|dẫn\s+đầu"
     r"|địa\s+phương|khác"
     r"|(?:trước|sau)(?:\s+khi)?\s+(?:sáp\s+nhập|sắp\s+xếp))"  # "xét chỉ số trước khi sáp nhập"
     r"(?![\p{L}])|chính(?![\p{L}]|\s+(?:quyền\s+điện|phủ))|trụ\s+cột(?![\p{L}])"
@@ -230,8 +239,9 @@ def lexicon() -> Lexicon:
             _I,
         ),
         rank_list_item=c(r"(?<![\d/.,])(?<!có\s)(?P<n>\d{1,2})\s*/\s*(?P<of>63|34)(?!\d)"),
+        # "Thanh Hóa (thứ năm)": in brackets right after a name, "năm" can only be fifth
         rank_after_name=c(
-            r"\s*\(\s*(?:thứ|hạng)\s+(?P<n>\d{1,2}|nhất|nhì|hai|ba|tư|sáu|bảy|tám|chín|mười)\s*\)", _I
+            r"\s*\(\s*(?:thứ|hạng)\s+(?P<n>\d{1,2}|nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)\s*\)", _I
         ),
         aside=c(r",\s+(?:vốn|nơi|sau\s+khi\s+(?:sáp\s+nhập|hợp\s+nhất))\b[^,;.]*,", _I),
         rank_from=c(r"(?:từ|so\s+với)\s*$", _I),
@@ -321,7 +331,12 @@ def lexicon() -> Lexicon:
             # "thuộc về TP.Huế" gives a position to a province: not another topic
             + r"(?:(?<!trở\s)(?<!thuộc\s)về\s+(?!chuyển\s+đổi\s+số|CĐS|DTI)\p{L}"
             # "xét chỉ số trước khi sáp nhập", "chỉ số này": the DTI spoken of again
-            r"|chỉ\s+số(?!\s+(?:này|đó|trên|(?:trước|sau)(?:\s+khi)?\s+sáp\s+nhập))|quy\s+mô|dân\s+số|diện\s+tích)",
+            # "So với năm 2020, chỉ số của tỉnh tăng 8 bậc": the province's index, the DTI again
+            r"|chỉ\s+số(?!\s+(?:này|đó|trên|(?:trước|sau)(?:\s+khi)?\s+sáp\s+nhập"
+            r"|của\s+(?:tỉnh|thành\s+phố|địa\s+phương)(?:\s+(?:này|ta))?(?![\p{L}])(?!\s+(?-i:\p{Lu}))"
+            # "một số chỉ số thành phần có sự cải thiện": the DTI's parts
+            r"|thành\s+phần(?![\p{L}])(?!\s+(?-i:\p{Lu}))))"
+            r"|quy\s+mô|dân\s+số|diện\s+tích)",
             _I,
         ),
         rule_prefix="vi",

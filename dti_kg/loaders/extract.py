@@ -26,10 +26,11 @@ import regex
 from dti_kg.gazetteer import POST_MERGER, Unit, gazetteer
 from dti_kg.loaders import claims_en, claims_vi, facts, table_text, tables
 from dti_kg.loaders.documents import load_document
-from dti_kg.loaders.findings import EditionMention, Finding
+from dti_kg.loaders.findings import EditionMention, Finding, span_of
 from dti_kg.loaders.metadata import find_published_month
 from dti_kg.loaders.places import find_places, resolve
-from dti_kg.loaders.rules import Lexicon, document_cohorts, edition_mentions
+from dti_kg.loaders.rules import Lexicon, agrees, document_cohorts, edition_mentions
+from dti_kg.loaders.segments import unwrapped
 from dti_kg.model import Candidate, Claim, EditionBasis, Extraction, ProvinceBasis, SourceDocument
 from dti_kg.reference import edition_in_force, editions, outlets
 
@@ -136,8 +137,13 @@ def resolve_province(
         return None, "text", f"province name {finding.unknown_place!r} is not in the gazetteer"
     if finding.ambiguous_place:
         # The sentence names provinces but none is this value's: the title's or the outlet's
-        # province would be a guess.
-        return None, "text", "the sentence names several provinces and it is unclear whose value this is"
+        # province would be a guess — unless "tỉnh" can only be the one province the whole article
+        # names ("Trà Vinh tăng 15 bậc, xếp thứ 12; với xã hội số, tỉnh tăng 28 bậc").
+        sole = _sole_province(finding, doc) if finding.bare_province else None
+        if sole is None:
+            return None, "text", "the sentence names several provinces and it is unclear whose value this is"
+        unit = resolve(sole, edition, cohort)
+        return unit, "text", None if unit else f"{sole!r} was not ranked in DTI {edition}"
     if finding.other_subject:
         return (
             None,
@@ -166,6 +172,33 @@ def resolve_province(
             unit = resolve(name, edition, cohort)
             return unit, "text", None if unit else f"{name!r} was not ranked in DTI {edition}"
     return None, "text", "the province is not named"
+
+
+# "So với Bạc Liêu (thứ 20), tỉnh xếp thứ 40": a province named as the one compared with is not "tỉnh".
+_COMPARED_NAME = regex.compile(
+    r"(?:so\s+với|như|hơn|sau|trước|trên|dưới)\s+(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?$"
+)
+
+
+def _sole_province(finding: Finding, doc: SourceDocument) -> str | None:
+    """The one province a Vietnamese article names up to the finding's sentence, when its title and
+    outlet name no other and the sentence does not name it as the one compared with."""
+    if doc.language != "vi":
+        return None
+    s = finding.sentence
+    if any(
+        _COMPARED_NAME.search(doc.text, max(s.start, s.start + p.start - 40), s.start + p.start)
+        for p in find_places(s.text, doc.language)
+    ):
+        return None
+    names = {p.name for p in find_places(doc.text[: finding.sentence.end], doc.language)}
+    if doc.title:
+        names |= {p.name for p in find_places(doc.title, doc.language)}
+    outlet = outlets().get(doc.outlet or "")
+    if len(names) != 1 or (outlet is not None and outlet.province):
+        return None
+    name = names.pop()
+    return name if agrees("tỉnh", name) else None  # "tỉnh" is never Hà Nội or Đà Nẵng
 
 
 def _cohort(finding: Finding, edition: int) -> tuple[int | None, str | None]:
@@ -479,12 +512,14 @@ def extract_document(doc: SourceDocument) -> Extraction:
     lex = _lexicon(doc.language)
     if not lex.dti_mark.search(doc.text):
         return Extraction(doc, [], [], ["no DTI content: the text never mentions the DTI"])
+    # The rules read hard-wrapped lines as one sentence; spans keep the offsets, and so quote ``doc``.
+    source, doc = doc, replace(doc, text=unwrapped(doc.text))
     mentions = edition_mentions(doc.text, lex)
     notes: list[str] = []
     claims: list[Claim] = []
     candidates: list[Candidate] = []
     refusals: set[str] = set()  # one per distinct refused value (a repeated paragraph refuses once)
-    findings = _find(doc)
+    findings = [replace(f, span=span_of(source.text, f.span.start, f.span.end)) for f in _find(doc)]
     # A document that states one edition only inside its sentences ("Năm 2022, …, xếp thứ 37/63")
     # and has no date: its sentences that state none speak of that edition too.
     sentence_editions = {f.edition for f in findings if f.edition is not None and not f.refusal}
@@ -511,13 +546,13 @@ def extract_document(doc: SourceDocument) -> Extraction:
     derived = derive_previous_ranks(claims)
     known = {c.key() for c in claims}
     claims.extend(d for d in derived if d.key() not in known)
-    fact_list, fact_notes = facts.find_facts(doc, mentions, lambda: inferred_edition(edition_date(doc)))
+    fact_list, fact_notes = facts.find_facts(source, mentions, lambda: inferred_edition(edition_date(doc)))
     notes.extend(fact_notes)
     if not claims:
         notes.append("no DTI claims: no rank, score or rank change is stated precisely enough")
     unique = {c.key(): c for c in sorted(candidates, key=Candidate.key)}  # repeated paragraphs: once
     return Extraction(
-        doc,
+        source,
         sorted(claims, key=claim_sort_key),
         fact_list,
         sorted(dict.fromkeys(notes)),

@@ -21,6 +21,7 @@ from dti_kg.loaders.findings import EditionMention, Finding, span_of
 from dti_kg.loaders.guards import Guards, other_subject, refusal
 from dti_kg.loaders.places import PlaceMention, is_known, places_in
 from dti_kg.loaders.segments import Piece, clauses, sentences
+from dti_kg.model import Span
 from dti_kg.reference import editions
 from dti_kg.text import parse_score
 
@@ -478,6 +479,8 @@ _MERGER_CUE = regex.compile(
 # "Tổng điểm trung bình của địa phương này là 0,5064 điểm": "this locality" inside the sentence.
 _ANAPHOR_INNER = regex.compile(
     r"(?<=(?:của|với)\s+)(?P<a>(?:địa\s+phương|tỉnh|thành\s+phố)\s+này)(?![\p{L}])"
+    # "So với năm 2020, chỉ số của tỉnh tăng 8 bậc" right after a DTI sentence: the province's index
+    r"|(?<=(?<![\p{L}])chỉ\s+số\s+của\s+)(?P<a>(?P<index>tỉnh|thành\s+phố|địa\s+phương))(?![\p{L}])(?!\s+\p{Lu})"
 )
 # Whom a value in a sentence without a DTI word (continuing a DTI sentence) may be about, when nothing
 # names it.
@@ -488,6 +491,8 @@ _ANAPHOR = regex.compile(
     r"(?:Trong\s+đó,\s*)?(?P<a>Đây|Địa\s+phương\s+này|Tỉnh\s+này|Thành\s+phố\s+này)(?![\p{L}])"
     # "… Hà Nội xếp thứ 24/63. Trong đó, CQS xếp thứ 40/63": the parts of the province just named.
     r"|(?P<a>Trong\s+đó)(?=,)"
+    # "… Chỉ số DTI tỉnh X đạt 0,3048, xếp thứ 53/63. Cụ thể: Chính quyền số đạt 0,3512": its details
+    r"|(?P<a>Cụ\s+thể)(?=\s*[:,])"
     # "Đồng thời, thành phố tiếp tục đứng đầu …": a bare "the city/province" as the subject of a verb
     r"|(?:(?:Đồng\s+thời|Ngoài\s+ra|Bên\s+cạnh\s+đó|Cùng\s+với\s+đó|Bên\s+cạnh|Theo\s+đó|Như\s+vậy"
     r"|Hiện\s+(?:nay|tại)|(?:Trong\s+)?[Nn]ăm\s+20\d\d),\s*)?"
@@ -497,7 +502,7 @@ _ANAPHOR = regex.compile(
 )
 
 
-def _agrees(anaphor: str, name: str) -> bool:
+def agrees(anaphor: str, name: str) -> bool:
     """ "thành phố" means a centrally-run city, "tỉnh" a province ("Đà Nẵng dẫn đầu. Tỉnh xếp thứ
     20" is not Đà Nẵng's 20th); "Đây", "địa phương" either."""
     kind = {"tỉnh": "tinh", "thành phố": "thanh-pho"}.get(regex.sub(r"\s+", " ", anaphor.lower()))
@@ -709,8 +714,13 @@ def find_in_sentence(
     anaphor = _ANAPHOR.match(text, sentence.start, sentence.end) or _ANAPHOR_INNER.search(
         text, sentence.start, sentence.end
     )
-    if not places and anaphor and context.subject and _agrees(anaphor.group("a"), context.subject):
-        places = [PlaceMention(anaphor.start("a"), anaphor.end("a"), context.subject)]
+    # "chỉ số của tỉnh" continuing a DTI sentence is the index just spoken of, of the one province the
+    # last sentence naming provinces named, even in the paragraph before ("Năm 2022, tỉnh vươn lên …"
+    # after a paragraph break, with no index word, is not).
+    of_index = anaphor is not None and anaphor.groupdict().get("index") is not None
+    who = context.subject or (context.antecedent if context.continued and of_index else None)
+    if not places and anaphor and who and agrees(anaphor.group("a"), who):
+        places = [PlaceMention(anaphor.start("a"), anaphor.end("a"), who)]
     parts = clauses(text, sentence)
     # Indicators named after a reason ("…, driven by three pillars of A, B and C") are not the
     # sentence's own, however the clauses split the list.
@@ -746,6 +756,15 @@ def find_in_sentence(
     scope = lex.narrow_scope.search(sentence.text)
     narrow_from = sentence.start + scope.start() if scope and not found.names_city else sentence.start
     national_rank_at: int | None = None
+    # "chỉ đạt 0,24 điểm, xếp thứ 58 trong cả nước và xếp thứ 5 khu vực Tây Nguyên": a score beside
+    # a national rank, both before the region is named, is the province's (a score has no scope).
+    national_first = narrow and any(
+        v.measure == "rank"
+        and v.start < narrow_from
+        and (v.cohort is not None or _NATIONAL_AFTER.match(text, v.end))
+        for c in parts
+        for v in _ranks(text, c, lex)
+    )
 
     years = sentence_years(text, sentence, lex)
     env = _Env(
@@ -782,7 +801,11 @@ def find_in_sentence(
     cursor = _PlaceCursor(
         [p for p in places if not any(a <= p.start < b for a, b in asides)], sentence, text, lex.bare_province
     )
+    # "An toàn thông tin mạng, hạ tầng số (xếp thứ 2)": index names standing alone before an index
+    # with its rank in brackets share that rank (the clauses of bare names so far).
+    bare_indices: list[tuple[str, Piece]] = []
     for i, clause in enumerate(parts):
+        waiting, bare_indices = bare_indices, []
         if lex.other_index.search(clause.text):
             previous = None
             continue
@@ -818,18 +841,26 @@ def find_in_sentence(
                 national_rank_at = min(stated) if stated else None
             if national_rank_at is not None:
                 values += [v for v in _changes(text, clause, lex) if national_rank_at < v.start < narrow_from]
+            if national_first:
+                values += [v for v in _scores(text, clause, lex) if v.start < narrow_from]
         else:
             values += _scores(text, clause, lex) + _changes(text, clause, lex)
         if listed_span:
             values = [v for v in values if not listed_span[0] <= v.start < listed_span[1]]
         if not values:
+            if len(mentions) == 1 and (mentions[0][0], mentions[0][1]) == (clause.start, clause.end):
+                gap = text[waiting[-1][1].end : clause.start] if waiting else ", "
+                bare_indices = [*waiting, (keys[0], clause)] if _LIST_GAP.fullmatch(gap) else []
             # "…, về Xã hội số, Vĩnh Phúc xếp thứ 3": a clause naming one indicator and no value
             # is the topic of the clauses after it.
             if len(keys) == 1:
                 topic = keys[0]
             elif not keys and overall_here and text[clause.end : clause.end + 1] == ":":
                 topic = "overall"  # "Đối với xếp hạng chuyển đổi số cấp tỉnh DTI năm 2022: A xếp thứ nhất, …"
-            previous = None
+            if keys or overall_here or inside_places(places, clause) or lex.dti_mark.search(clause.text):
+                previous = None
+            # else an aside that names nothing ("Chính quyền số đạt 0,3512, tăng 52,2% so với năm
+            # 2020, xếp thứ 47/63") does not end the index's run of values
             continue
         values.sort(key=lambda v: v.start)
         measures = frozenset(v.measure for v in values)
@@ -945,6 +976,27 @@ def find_in_sentence(
             )
             own_pair = paired and not inside_places(places, clause)
             findings.extend(_finding(env, clause, v, key, place, hint, listed=own_pair) for key in indicators)
+            if (
+                waiting
+                and len(values) == 1
+                and v.measure == "rank"
+                and indicators == keys
+                and len(mentions) == 1
+                and _LIST_GAP.fullmatch(text, waiting[-1][1].end, clause.start)
+                and _BRACKETED_RANK.fullmatch(text, mentions[0][1], v.start)
+            ):
+                shared_v = replace(v, rule=f"{lex.rule_prefix}.rank.shared-bracket")
+                findings.extend(
+                    _finding(
+                        env,
+                        Piece(c.start, clause.end, text[c.start : clause.end]),
+                        shared_v,
+                        key,
+                        place,
+                        hint,
+                    )
+                    for key, c in waiting
+                )
     # A rank change with no indicator of its own ("tăng 4 bậc, đứng thứ 8 về …") shares the rank's.
     rank_indicators = {f.indicator for f in findings if f.measure == "rank"}
     if len(rank_indicators) == 1:
@@ -1282,6 +1334,8 @@ _COMPARED_BRACKET = regex.compile(
 _CUT_COMPARISON = regex.compile(
     r"[\p{L}\s]{0,30}?so\s+với\s+(?:năm|DTI)?\s*$|[\p{L}\s]{0,30}?compared\s+(?:with|to)\s*$"
 )
+_LIST_GAP = regex.compile(r"\s*,\s*|\s+(?:và|and)\s+", regex.IGNORECASE)
+_BRACKETED_RANK = regex.compile(r"\s*\(\s*(?:xếp\s+)?(?:thứ|hạng|vị\s+trí)\s+", regex.IGNORECASE)
 _BEFORE_INDEX = regex.compile(
     r"(?:^|(?<=[\s,]))(?P<n>\d{1,2})(?![\d/.,%])\s+(?:về|ở)\s+(?:chỉ\s+số\s+|trụ\s+cột\s+)?$"
 )
@@ -1411,6 +1465,7 @@ def find_all(text: str, lex: Lexicon) -> list[Finding]:
         end = sentence.end
         found = find_in_sentence(text, sentence, lex, context)
         found += _position_first(text, sentence, lex, found, context)
+        found += _ranked_behind(text, sentence, lex, found)
         last = next(reversed(ranks.values()), None)
         found += _sequence(text, sentence, lex, found, {**stated, **ranks}, last)
         for f in found:
@@ -1465,6 +1520,74 @@ def _position_first(
                 place=place,
                 cohort_hint=hint,
             )
+        )
+    return out
+
+
+def _ranked_like(
+    anchor: Finding, place: PlaceMention, rank: int, span: Span, rule: str, sentence: Piece
+) -> Finding:
+    """Another province's rank read off ``anchor``'s: same index, edition and cohort."""
+    return Finding(
+        anchor.indicator,
+        "rank",
+        rank,
+        span,
+        rule,
+        sentence,
+        edition=anchor.edition,
+        cohort=anchor.cohort,
+        place=place,
+        cohort_hint=anchor.cohort or anchor.cohort_hint,
+    )
+
+
+# "đứng vị trí thứ 5, sau TP. Hồ Chí Minh, Đà Nẵng, Hải Phòng và Hà Nội", "đứng thứ hai sau Hà Nội":
+# the names after "sau" are the places ahead, in order, when they are exactly as many.
+_BEHIND = regex.compile(
+    r"(?<![\p{L}])(?:đứng|xếp)\s+(?:ở\s+)?(?:vị\s+trí\s+|hạng\s+)?thứ\s+"
+    r"(?P<n>\d{1,2}|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)(?![\p{L}\d/])\s*,?\s+(?:ngay\s+)?sau\s+",
+    regex.IGNORECASE,
+)
+
+
+def _ranked_behind(text: str, sentence: Piece, lex: Lexicon, found: list[Finding]) -> list[Finding]:
+    """The ranks of the provinces a Vietnamese rank is said to come after, in the order named: only
+    when they are one fewer than the rank, and the rank itself was read (its index, edition, cohort)."""
+    if lex.language != "vi":
+        return []
+    out: list[Finding] = []
+    for m in _BEHIND.finditer(text, sentence.start, sentence.end):
+        token = m.group("n").lower()
+        n = int(token) if token.isdigit() else 5 if token == "năm" else lex.number(token)
+        anchors = [
+            f
+            for f in found
+            if f.measure == "rank"
+            and f.value == n
+            and f.refusal is None
+            and f.span.start <= m.start("n") < f.span.end
+        ]
+        if not n or n < 2 or len({f.indicator for f in anchors}) != 1:
+            continue
+        anchor = anchors[0]
+        chain: list[PlaceMention] = []
+        pos = m.end()
+        for p in places_in(text, m.end(), sentence.end, lex.language).places:
+            gap = text[pos : p.start]
+            if not (regex.fullmatch(_ITEM_PREFIX, gap) if not chain else _ITEM_GAP.fullmatch(gap)):
+                break
+            chain.append(p)
+            pos = p.end
+        if len(chain) != n - 1:
+            continue  # "xếp thứ 10, sau Đà Nẵng": not the list of those ahead
+        after = {k for _, _, k in clause_indicators(text[chain[-1].end : sentence.end], lex)}
+        if after - {anchor.indicator}:
+            continue  # "xếp thứ 2, sau Hà Giang về kinh tế số": which ranking is meant is unclear
+        rule = f"{lex.rule_prefix}.rank.behind"
+        out.extend(
+            _ranked_like(anchor, p, rank, span_of(text, m.start(), p.end), rule, sentence)
+            for rank, p in enumerate(chain, start=1)
         )
     return out
 
@@ -1538,20 +1661,7 @@ def _sequence(
         if not 1 < rank <= (cohort or 63):
             break
         span = span_of(text, p.start, end)
-        out.append(
-            Finding(
-                anchor.indicator,
-                "rank",
-                rank,
-                span,
-                f"{lex.rule_prefix}.rank.sequence",
-                sentence,
-                edition=anchor.edition,
-                cohort=anchor.cohort,
-                place=p,
-                cohort_hint=cohort,
-            )
-        )
+        out.append(_ranked_like(anchor, p, rank, span, f"{lex.rule_prefix}.rank.sequence", sentence))
         if score is not None:
             rule = f"{lex.rule_prefix}.score.sequence"
             key, x = anchor.indicator, score.normalize()

@@ -13,8 +13,10 @@ import regex
 
 # A sentence ends at ".!?…" followed by space and something that can start a sentence; dots in
 # "TP.HCM", "1.000" or "0.3215" have no space after them and never split.
-# "No. 14" is a number, not the end of a sentence.
-_SENTENCE_END = regex.compile(r"(?<=[.!?…])(?<!\b[Nn]o\.)\s+(?=[\p{Lu}\d\"“'(\[>])")
+# "No. 14" is a number, not the end of a sentence, and "TP. Hồ Chí Minh" (thành phố) is one name.
+_SENTENCE_END = regex.compile(
+    r"(?<=[.!?…])(?<!\b[Nn]o\.)(?<!(?<![\p{L}])(?:TP|Tp)\.)\s+(?=[\p{Lu}\d\"“'(\[>])"
+)
 # Clause boundaries: ";" ":" ", " (but not the ", thành" of "tỉnh, thành phố" / "provinces, cities"),
 # and "và"/"and" when the next word is not capitalised ("Bộ Thông tin và Truyền thông" stays whole).
 _CLAUSE_BREAK = regex.compile(
@@ -24,6 +26,11 @@ _CLAUSE_BREAK = regex.compile(
     r"|\s+(?:và|and|while|whereas)\s+(?!\p{Lu}|cities\b|municipalities\b|thành\b)"
 )
 _TRIM = " \t\n,;:.-–()\"“”'"
+# A hard-wrapped line (a legal text saved line by line: "… xếp thứ 53/63\ntỉnh, thành phố, tăng 10
+# bậc …") goes on with the next one when it does not end a sentence, a clause list or a table row and
+# the next line starts in lower case, or when it ends on a word that awaits its number ("Chính quyền
+# số đạt\n0,3512"). Then the line break is a space.
+_WRAPPED = regex.compile(r"(?<=[^\s.!?…:;|])\n(?=\p{Ll})|(?<=(?<![\p{L}])(?:đạt|là|thứ))\n(?=\d)")
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,12 @@ def _trimmed(text: str, start: int, end: int) -> Piece | None:
     if start > 0 and text[start - 1] == "(" and ")" in text[start:end].split("(")[0]:
         start -= 1
     return Piece(start, end, text[start:end]) if end > start else None
+
+
+def unwrapped(text: str) -> str:
+    """``text`` with the line breaks of hard-wrapped lines read as spaces: same length, same offsets,
+    so a span found in it quotes the same characters of ``text``."""
+    return _WRAPPED.sub(" ", text)
 
 
 def sentences(text: str) -> Iterator[Piece]:
