@@ -38,7 +38,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from dti_kg.errors import InputError
 from dti_kg.namespaces import DTI
-from dti_kg.query import run_query
+from dti_kg.query import run_query, run_select, values_by_key
 from dti_kg.store import write_atomically
 
 DIFF_FILE = "diff.json"
@@ -147,31 +147,22 @@ def claim_solutions(
 # CLAIMS_QUERY over the whole store, in parts joined in Python: as one query (a GROUP BY over four
 # OPTIONALs) it took 35 s and ~370 MB at 10,000 articles, the release phase's peak; the parts stream.
 _CLAIM_PARTS = {
-    "base": """SELECT ?claim ?province ?edition ?indicator ?measure ?value ?file WHERE {
-  ?claim a dti:Claim ; dti:province ?province ; dti:edition ?edition ; dti:indicator ?indicator ;
-         qb:measureType ?measure ; ?measure ?value ; dcterms:source/dti:fileName ?file . }""",
-    "compared": "SELECT ?claim ?x WHERE { ?claim a dti:Claim ; dti:comparedTo ?x }",
-    "status": "SELECT ?claim ?x WHERE { ?check a dti:Reconciliation ; dti:claim ?claim ; dti:status ?x }",
-    "quote": "SELECT ?claim ?x WHERE { ?claim a dti:Claim ; dti:evidence/oa:hasSelector/oa:exact ?x }",
-    "reviewed": "SELECT ?claim ?x WHERE { ?claim a dti:Claim ; prov:wasGeneratedBy/a dti:ReviewDecision }",
+    "compared": "SELECT ?key ?x WHERE { ?key a dti:Claim ; dti:comparedTo ?x }",
+    "status": "SELECT ?key ?x WHERE { ?check a dti:Reconciliation ; dti:claim ?key ; dti:status ?x }",
+    "quote": "SELECT ?key ?x WHERE { ?key a dti:Claim ; dti:evidence/oa:hasSelector/oa:exact ?x }",
+    "reviewed": "SELECT ?key ?x WHERE { ?key a dti:Claim ; prov:wasGeneratedBy/a dti:ReviewDecision }",
 }
+_CLAIM_BASE = """SELECT ?claim ?province ?edition ?indicator ?measure ?value ?file WHERE {
+  ?claim a dti:Claim ; dti:province ?province ; dti:edition ?edition ; dti:indicator ?indicator ;
+         qb:measureType ?measure ; ?measure ?value ; dcterms:source/dti:fileName ?file . }"""
 
 
 def _all_claim_rows(opened: pyoxigraph.Store) -> Iterator[ClaimRow]:
     """The rows of CLAIMS_QUERY over every claim (same groups: each combination of a claim's stated
     comparison, status and review mark; the least quote), from its parts."""
-    side: dict[str, dict[str, set[str]]] = {}
-    for part in ("compared", "status", "quote", "reviewed"):
-        found: dict[str, set[str]] = defaultdict(set)
-        side[part] = found
-        result = run_query(opened, _CLAIM_PARTS[part])
-        assert isinstance(result, pyoxigraph.QuerySolutions)
-        for row in result:
-            found[_value(row["claim"])].add(_value(row["x"]))
-    result = run_query(opened, _CLAIM_PARTS["base"])
-    assert isinstance(result, pyoxigraph.QuerySolutions)
-    names = ("province", "edition", "indicator", "measure", "value", "file")
-    bases = {(_value(row["claim"]), *(_value(row[n]) for n in names)) for row in result}
+    side = {part: values_by_key(opened, query) for part, query in _CLAIM_PARTS.items()}
+    names = ("claim", "province", "edition", "indicator", "measure", "value", "file")
+    bases = {tuple(_value(row[n]) for n in names) for row in run_select(opened, _CLAIM_BASE)}
     for claim, province, edition, indicator, measure, value, file in sorted(bases):
         quotes = side["quote"].get(claim)
         for compared in sorted(side["compared"].get(claim) or {""}):

@@ -143,42 +143,20 @@ def _streamed_block(
         digest.update(previous[:-1])
     path = blocks / f"{digest.hexdigest()}.trig"
     used.add(path.name)
+    if not path.is_file():
+        with contextlib.suppress(OSError):  # an unwritable folder only costs a render straight to ``out``
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with dti_store.atomic_writer(path) as kept, _merged(runs) as lines:
+                write_trig_block(name, lines, kept.write)
     try:
-        kept = path.open("rb")
+        rendered = path.open("rb")
     except OSError:
-        pass  # not rendered yet (or unreadable): rendered below
-    else:
-        with kept:
-            start = out.tell()
-            shutil.copyfileobj(kept, out)
-            return out.tell() - start
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with contextlib.suppress(OSError):  # an unwritable folder only costs the next build a render
-        path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        copy: IO[bytes] | None = tmp.open("wb")
-    except OSError:
-        copy = None
-    with _merged(runs) as lines, contextlib.ExitStack() as stack:
-        if copy is not None:
-            stack.enter_context(copy)
-        written = write_trig_block(name, lines, _Tee(out, copy).write)
-    if copy is not None:
-        with contextlib.suppress(OSError):
-            os.replace(tmp, path)
-    return written
-
-
-class _Tee:
-    """A binary writer that writes to ``out`` and, when given, to ``copy`` as well."""
-
-    def __init__(self, out: IO[bytes], copy: IO[bytes] | None) -> None:
-        self.out, self.copy = out, copy
-
-    def write(self, data: bytes) -> int:
-        if self.copy is not None:
-            self.copy.write(data)
-        return self.out.write(data)
+        with _merged(runs) as lines:
+            return write_trig_block(name, lines, out.write)
+    with rendered:
+        start = out.tell()
+        shutil.copyfileobj(rendered, out)
+        return out.tell() - start
 
 
 @contextlib.contextmanager

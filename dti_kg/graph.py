@@ -21,7 +21,7 @@ from dti_kg.errors import DtiError, InputError
 from dti_kg.gazetteer import gazetteer
 from dti_kg.iri import Minter
 from dti_kg.model import Candidate, Claim, EditionFact, Extraction, SourceDocument, Span
-from dti_kg.namespaces import DCTERMS, DTI, OA, PROV, QB, RDF, RDFS, SCHEMA, XSD
+from dti_kg.namespaces import DCTERMS, DTI, MEASURE_TERMS, OA, PROV, QB, RDF, RDFS, SCHEMA, XSD
 from dti_kg.reference import indicators, outlets
 from dti_kg.text import sha256_hex
 
@@ -31,7 +31,6 @@ RELEASE_TIMESTAMP = datetime(2026, 11, 23, 0, 0, 0, tzinfo=UTC)
 # Length of the oa:prefix / oa:suffix context around a quote: enough to re-anchor it, short enough to read.
 CONTEXT_CHARS = 32
 
-_MEASURES = {"rank": DTI.rank, "score": DTI.score, "rank_change": DTI.rankChange}
 _EDITION_BASES = {"stated": DTI.EditionStated, "inferred_from_date": DTI.EditionInferredFromDate}
 _PROVINCE_BASES = {
     "text": DTI.ProvinceNamedInText,
@@ -213,12 +212,12 @@ def _add_claim(
         raise DtiError(f"{doc.file_name}: claim names unknown province slug {claim.province!r}")
     if claim.indicator not in indicators():
         raise DtiError(f"{doc.file_name}: claim names unknown indicator {claim.indicator!r}")
-    if claim.measure not in _MEASURES:
+    if claim.measure not in MEASURE_TERMS:
         raise DtiError(f"{doc.file_name}: claim has unknown measure {claim.measure!r}")
     if not claim.evidence:
         raise DtiError(f"{doc.file_name}: claim {claim.key()} has no evidence span")
     node = minter.claim(sid, *claim.key())
-    measure = _MEASURES[claim.measure]
+    measure = MEASURE_TERMS[claim.measure]
     graph.add((node, RDF.type, DTI.Claim))
     graph.add((node, RDF.type, QB.Observation))
     graph.add((node, QB.dataSet, minter.graph(sid)))
@@ -250,7 +249,7 @@ def _add_candidate(graph: Graph, minter: Minter, doc: SourceDocument, candidate:
     A dti:CandidateClaim is no dti:Claim, so no claim query sees it until a person accepts it."""
     sid = doc.source_id
     node = minter.candidate(sid, *candidate.key())
-    measure = _MEASURES[candidate.measure]
+    measure = MEASURE_TERMS[candidate.measure]
     graph.add((node, RDF.type, DTI.CandidateClaim))
     graph.add((node, DTI.edition, minter.edition(candidate.edition)))
     graph.add((node, DTI.indicator, minter.indicator(candidate.indicator)))
@@ -299,7 +298,7 @@ def _add_fact(graph: Graph, minter: Minter, doc: SourceDocument, fact: EditionFa
 # --- reading back ------------------------------------------------------------------------------
 
 # Keyed by Node: they look up whatever the graph holds, which may be no key at all.
-_MEASURE_KEYS: dict[Node, str] = {iri: key for key, iri in _MEASURES.items()}
+_MEASURE_KEYS: dict[Node, str] = {iri: key for key, iri in MEASURE_TERMS.items()}
 _EDITION_BASIS_KEYS: dict[Node, str] = {iri: key for key, iri in _EDITION_BASES.items()}
 _PROVINCE_BASIS_KEYS: dict[Node, str] = {iri: key for key, iri in _PROVINCE_BASES.items()}
 
@@ -339,7 +338,7 @@ def _claim_record(graph: Graph, claim: Node) -> dict[str, object]:
     measure = _MEASURE_KEYS.get(_one(graph, claim, QB.measureType))
     if measure is None:
         raise InputError(f"claim {claim} has an unknown qb:measureType")
-    raw = _one(graph, claim, _MEASURES[measure])
+    raw = _one(graph, claim, MEASURE_TERMS[measure])
     value: int | float = float(Decimal(str(raw))) if measure == "score" else int(str(raw))
     cohort = graph.value(claim, DTI.cohort)
     spans = _spans(graph, claim)

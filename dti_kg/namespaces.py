@@ -41,3 +41,6 @@ __all__ = [
     "VOID",
     "XSD",
 ]
+
+# A claim record's measure name -> its Data Cube measure property.
+MEASURE_TERMS = {"rank": DTI.rank, "score": DTI.score, "rank_change": DTI.rankChange}

@@ -74,6 +74,15 @@ def run_select(store: pyoxigraph.Store, query: str) -> pyoxigraph.QuerySolutions
     return result
 
 
+def values_by_key(store: pyoxigraph.Store, query: str) -> dict[str, set[str]]:
+    """A ``SELECT ?key ?x`` of our own as each key's set of values (texts, see :func:`term_text`):
+    one part of a table joined in Python, streamed instead of held in one query's GROUP BY."""
+    found: dict[str, set[str]] = {}
+    for row in run_select(store, query):
+        found.setdefault(term_text(row["key"]), set()).add(term_text(row["x"]))
+    return found
+
+
 def term_text(term: object) -> str:
     """A cell's text: the IRI, the literal's lexical form, or empty for an unbound variable."""
     if term is None:

@@ -30,7 +30,7 @@ from dti_kg.errors import InputError
 from dti_kg.gazetteer import POST_MERGER, PRE_MERGER, Unit, gazetteer, same_place
 from dti_kg.iri import Minter
 from dti_kg.loaders.official import Observation, OfficialData, observation_iri, value_literal
-from dti_kg.namespaces import DTI, PREFIXES, QB, RDF, XSD
+from dti_kg.namespaces import DTI, MEASURE_TERMS, PREFIXES, QB, RDF, XSD
 from dti_kg.reference import indicators
 from dti_kg.text import parse_score
 
@@ -41,7 +41,6 @@ STATUS_TERMS = {
     "unverifiable": DTI.Unverifiable,
 }
 MEASURES = ("rank", "score", "rank_change")
-MEASURE_TERMS = {"rank": DTI.rank, "score": DTI.score, "rank_change": DTI.rankChange}
 NODE_SUFFIX = "/reconciliation"  # a claim's reconciliation node is ``<claim IRI>/reconciliation``
 _SCORE_TOKEN = re.compile(r"(?<![\d.,])[01][.,]\d{1,4}(?![\d])")
 
@@ -88,7 +87,8 @@ class Result:
 
 
 class Slot(NamedTuple):
-    """What two claims about the same thing share, cohorts aside (see ``_same_subject``)."""
+    """What two claims about the same thing share, cohorts aside (province, edition, indicator, measure
+    and the edition a rank change is compared to)."""
 
     province: str  # slug
     edition: int
@@ -206,8 +206,13 @@ def _scores_agree(claimed: Decimal, places: int | None, official: Decimal) -> bo
     """Equal at the coarser of the two printed precisions (0.3215 = 0.32150, 1.000 = 1.0000)."""
     official_places = max(0, -official.as_tuple().exponent)  # type: ignore[operator]
     digits = min(official_places, places if places is not None else official_places)
-    quantum = Decimal(1).scaleb(-digits)
-    return claimed.quantize(quantum, ROUND_HALF_UP) == official.quantize(quantum, ROUND_HALF_UP)
+    return _equal_at(claimed, official, digits)
+
+
+def _equal_at(a: Decimal, b: Decimal, places: int) -> bool:
+    """Equal once both are rounded (half up) to ``places`` decimal places."""
+    quantum = Decimal(1).scaleb(-places)
+    return a.quantize(quantum, ROUND_HALF_UP) == b.quantize(quantum, ROUND_HALF_UP)
 
 
 def _compare(claim: _Claim, data: OfficialData, cohort: int) -> Comparison | None:
@@ -257,10 +262,7 @@ def _same_value(a: _Claim, b: _Claim) -> bool:
     Symmetric: both sides are read at their printed places. (It compared ``a`` at the places ``b``'s
     JSON number kept, so a claim printed "0.3200" disagreed with 0.3249 but 0.3249 not with it.)"""
     if a.measure == "score":
-        quantum = Decimal(1).scaleb(-min(a.places or 0, b.places or 0))
-        return Decimal(a.value).quantize(quantum, ROUND_HALF_UP) == Decimal(b.value).quantize(
-            quantum, ROUND_HALF_UP
-        )
+        return _equal_at(Decimal(a.value), Decimal(b.value), min(a.places or 0, b.places or 0))
     return a.value == b.value
 
 
@@ -269,22 +271,6 @@ def _slot(claim: _Claim) -> Slot | None:
     if claim.unit is None:
         return None
     return Slot(claim.unit.slug, claim.edition, claim.indicator, claim.measure, claim.compared_to)
-
-
-def _same_subject(a: _Claim, b: _Claim) -> bool:
-    """Same province, edition, indicator, measure and comparison, in compatible cohorts.
-
-    Within a slot the cohort test is implied by ``like_with_like`` (a stated cohort is the claim's only
-    possible one), so :func:`reconcile` compares keys, not pairs; tests check it against this."""
-    province_a = a.unit.slug if a.unit else None
-    province_b = b.unit.slug if b.unit else None
-    return (
-        province_a is not None
-        and province_a == province_b
-        and (a.edition, a.indicator, a.measure, a.compared_to)
-        == (b.edition, b.indicator, b.measure, b.compared_to)
-        and (a.cohort is None or b.cohort is None or a.cohort == b.cohort)
-    )
 
 
 def _note(claim: _Claim, status: Status, comparisons: Sequence[Comparison], cohorts: Sequence[int]) -> str:

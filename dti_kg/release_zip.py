@@ -24,7 +24,8 @@ import pyoxigraph
 
 from dti_kg.csvw import Column, table_metadata, write_csv
 from dti_kg.diff import claim_solutions
-from dti_kg.query import run_query
+from dti_kg.namespaces import DTI
+from dti_kg.query import run_query, run_select, values_by_key
 
 ZIP_NAME = "release.zip"
 CLAIMS_TABLE = "claims.csv"
@@ -161,20 +162,19 @@ def claim_rows(opened: pyoxigraph.Store, only: Collection[str] | None = None) ->
 # CLAIMS_QUERY over the whole store, in parts joined in Python: as one query (a GROUP BY over six
 # OPTIONALs) it took 44 s and ~280 MB at 10,000 articles, in the release phase; the parts stream.
 _ROW_PARTS = {
-    "base": """SELECT ?claim ?province ?year ?indicator ?m ?value ?source ?file WHERE {
-  ?claim a dti:Claim ; dti:province ?province ; dti:edition/dti:yearAssessed ?year ;
-         dti:indicator/skos:notation ?indicator ; qb:measureType ?m ; ?m ?value ; dcterms:source ?source .
-  ?source dti:fileName ?file . }""",
     "url": "SELECT DISTINCT ?key ?x WHERE { ?key dti:fileName ?file ; schema:url ?x }",
     "label": """SELECT DISTINCT ?key ?x WHERE {
   ?claim a dti:Claim ; dti:province ?key . ?key skos:prefLabel ?x FILTER(LANG(?x) = "vi") }""",
     "cohort": "SELECT ?key ?x WHERE { ?key a dti:Claim ; dti:cohort/dti:cohortSize ?x }",
     "derivation": "SELECT ?key ?x WHERE { ?key a dti:Claim ; dti:derivation ?x }",
     "quote": "SELECT ?key ?x WHERE { ?key a dti:Claim ; dti:evidence/oa:hasSelector/oa:exact ?x }",
-    "check": """SELECT ?key ?check ?status ?official WHERE {
-  ?check dti:claim ?key ; dti:status ?status OPTIONAL { ?check dti:officialValue ?official } }""",
 }
-_DERIVED = "https://w3id.org/dti-kg/def#Derived"
+_ROW_BASE = """SELECT ?claim ?province ?year ?indicator ?m ?value ?source ?file WHERE {
+  ?claim a dti:Claim ; dti:province ?province ; dti:edition/dti:yearAssessed ?year ;
+         dti:indicator/skos:notation ?indicator ; qb:measureType ?m ; ?m ?value ; dcterms:source ?source .
+  ?source dti:fileName ?file . }"""
+_ROW_CHECKS = """SELECT ?key ?status ?official WHERE {
+  ?check dti:claim ?key ; dti:status ?status OPTIONAL { ?check dti:officialValue ?official } }"""
 
 
 def _least_number(values: Collection[str]) -> str:
@@ -182,64 +182,42 @@ def _least_number(values: Collection[str]) -> str:
     return min(values, key=Decimal) if values else ""
 
 
-def _all_claim_rows(opened: pyoxigraph.Store) -> Iterator[list[str]]:
-    """The rows of CLAIMS_QUERY over every claim (same groups: each combination of a claim's label,
-    cohort, derivation, verdict and source URL; the least official value of the verdict's checks and
-    the least quote), from its parts."""
-    side: dict[str, dict[str, set[str]]] = {}
-    for part in ("url", "label", "cohort", "derivation", "quote"):
-        found: dict[str, set[str]] = defaultdict(set)
-        side[part] = found
-        for row in _solutions(opened, _ROW_PARTS[part]):
-            found[_cell(row["key"])].add(_cell(row["x"]))
-    # claim -> verdict -> official values of the checks with that verdict
+def _verdicts(opened: pyoxigraph.Store) -> dict[str, dict[str, set[str]]]:
+    """claim -> verdict -> the official values of its checks with that verdict."""
     checks: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in _solutions(opened, _ROW_PARTS["check"]):
+    for row in run_select(opened, _ROW_CHECKS):
         status = _cell(row["status"])
         officials = checks[_cell(row["key"])][status.split("#", 1)[1].lower() if "#" in status else ""]
         if row["official"] is not None:
             officials.add(_cell(row["official"]))
+    return checks
+
+
+def _all_claim_rows(opened: pyoxigraph.Store) -> Iterator[list[str]]:
+    """The rows of CLAIMS_QUERY over every claim (same groups: each combination of a claim's label,
+    cohort, derivation, verdict and source URL; the least official value of the verdict's checks and
+    the least quote), from its parts."""
+    side = {part: values_by_key(opened, query) for part, query in _ROW_PARTS.items()}
+    checks = _verdicts(opened)
+    derived_iri = str(DTI.Derived)
     names = ("claim", "province", "year", "indicator", "m", "value", "source", "file")
-    bases = {tuple(_cell(row[n]) for n in names) for row in _solutions(opened, _ROW_PARTS["base"])}
+    bases = {tuple(_cell(row[n]) for n in names) for row in run_select(opened, _ROW_BASE)}
     for claim, province, year, indicator, m, value, source, file in sorted(bases):
+        measure = m.split("#", 1)[1] if "#" in m else ""
         quotes = side["quote"].get(claim)
-        derived = {"true" if d == _DERIVED else "false" for d in side["derivation"].get(claim, ())} or {
-            "false"
-        }
+        quote = min(quotes) if quotes else ""
+        derived = {"true" if d == derived_iri else "false" for d in side["derivation"].get(claim, ())}
         verdicts = checks.get(claim) or {"": set()}
         for label, cohort, flag, verdict, url in itertools.product(
             sorted(side["label"].get(province) or {""}),
             sorted(side["cohort"].get(claim) or {""}),
-            sorted(derived),
+            sorted(derived or {"false"}),
             sorted(verdicts),
             sorted(side["url"].get(source) or {""}),
         ):
-            measure = m.split("#", 1)[1] if "#" in m else ""
             official = _least_number(verdicts[verdict])
-            quote = min(quotes) if quotes else ""
-            yield [
-                claim,
-                province,
-                label,
-                year,
-                indicator,
-                measure,
-                value,
-                cohort,
-                flag,
-                verdict,
-                official,
-                quote,
-                source,
-                url,
-                file,
-            ]
-
-
-def _solutions(opened: pyoxigraph.Store, query: str) -> pyoxigraph.QuerySolutions:
-    result = run_query(opened, query)
-    assert isinstance(result, pyoxigraph.QuerySolutions)
-    return result
+            row = [claim, province, label, year, indicator, measure, value, cohort, flag, verdict, official]
+            yield [*row, quote, source, url, file]
 
 
 def _claim_order(row: list[str]) -> tuple[str, ...]:

@@ -40,7 +40,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph
 
@@ -384,13 +384,22 @@ def _written(quads: Iterable[pyoxigraph.Quad], graph: pyoxigraph.NamedNode) -> l
 
 def write_atomically(path: Path, data: str | bytes) -> None:
     """Write ``path`` (text as UTF-8) through a temporary file beside it and one rename, so a reader
-    sees the old file or the whole new one, never a part (the process id keeps writers apart)."""
+    sees the old file or the whole new one, never a part."""
+    with atomic_writer(path) as out:
+        out.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
+    """A binary file that becomes ``path`` by one rename when the block ends without an error (and is
+    removed when it does not): for a file written piece by piece. The process id keeps writers apart."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    if isinstance(data, str):
-        tmp.write_text(data, encoding="utf-8")
-    else:
-        tmp.write_bytes(data)
-    tmp.replace(path)
+    try:
+        with tmp.open("wb") as out:
+            yield out
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def write_build_info(d: Path, info: dict[str, Any]) -> None:

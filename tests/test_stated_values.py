@@ -25,9 +25,9 @@ from dti_kg.iri import Minter
 from dti_kg.loaders.official import OfficialData, load_official
 from dti_kg.reconcile import (
     Result,
+    _Claim,
     _parse_claim,
     _possible_cohorts,
-    _same_subject,
     _same_value,
     conflicts,
     reconcile,
@@ -35,6 +35,22 @@ from dti_kg.reconcile import (
 )
 from dti_kg.serialize import as_quads
 from dti_kg.source_entries import RECONCILE_FIELDS
+
+
+def _same_subject(a: _Claim, b: _Claim) -> bool:
+    """The pairwise definition reconcile() replaced (the oracle here): same province, edition,
+    indicator, measure and comparison, in compatible cohorts. Within a slot the cohort test is implied
+    by like with like (a stated cohort is the claim's only possible one), so reconcile() compares keys."""
+    province_a = a.unit.slug if a.unit else None
+    province_b = b.unit.slug if b.unit else None
+    return (
+        province_a is not None
+        and province_a == province_b
+        and (a.edition, a.indicator, a.measure, a.compared_to)
+        == (b.edition, b.indicator, b.measure, b.compared_to)
+        and (a.cohort is None or b.cohort is None or a.cohort == b.cohort)
+    )
+
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://w3id.org/dti-kg/"
