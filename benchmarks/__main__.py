@@ -367,9 +367,9 @@ def rdflib_ratio(ours: Cell | str | None, theirs: Cell | str | None) -> str:
     """ours ÷ rdflib-endpoint's rate ("no answer": it gave none within --rdflib-timeout)."""
     if not isinstance(ours, Cell):
         return "-"
-    if isinstance(theirs, str):
-        return "no answer"
-    if theirs is None or not theirs.rate:
+    if isinstance(theirs, str) or (isinstance(theirs, Cell) and not theirs.rate):
+        return "no answer"  # not within --rdflib-timeout, before the cell or in it
+    if theirs is None:
         return "-"
     return f"{ours.rate / theirs.rate:.1f}"
 

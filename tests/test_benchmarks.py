@@ -123,3 +123,19 @@ def test_a_cell_counts_only_answered_requests_in_its_rate_and_latencies() -> Non
     assert cell["timed"] == cell["ok"]
     assert abs(cell["rate_x_seconds"] - cell["ok"]) < 1e-6
     assert cell["p50"] >= 0.02  # the answers' latency, not the instant refusals'
+
+
+def test_a_contender_that_answered_nothing_in_its_cell_is_no_answer_not_a_ratio() -> None:
+    # With rates counting answers only, rdflib-endpoint timing out on all 8 clients (status 0) printed
+    # "-" (not measured) in the dti/rdflib column instead of "no answer".
+    script = (
+        "from benchmarks.__main__ import rdflib_ratio\n"
+        "from benchmarks.load import Cell\n"
+        "ours = Cell(requests=10, seconds=1.0, latencies=[0.1] * 10, statuses={200: 10})\n"
+        "print(rdflib_ratio(ours, Cell(requests=8, seconds=30.0, statuses={0: 8})))\n"
+        "print(rdflib_ratio(ours, Cell(requests=2, seconds=1.0, latencies=[0.5] * 2, statuses={200: 2})))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split("\n")[:2] == ["no answer", "5.0"]
