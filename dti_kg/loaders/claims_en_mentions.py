@@ -9,8 +9,9 @@ from functools import lru_cache
 import regex
 
 from dti_kg.loaders.findings import Finding, span_of
+from dti_kg.loaders.lexicon import Lexicon
 from dti_kg.loaders.places import PlaceMention, places_in
-from dti_kg.loaders.rules import Lexicon, dti_sentences, sentence_edition
+from dti_kg.loaders.rules import dti_sentences, sentence_edition
 from dti_kg.loaders.segments import Piece
 
 _I = regex.IGNORECASE

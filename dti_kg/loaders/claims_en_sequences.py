@@ -38,15 +38,9 @@ from dti_kg.loaders.claims_en_mentions import (
     place_at,
 )
 from dti_kg.loaders.findings import Finding, span_of
+from dti_kg.loaders.lexicon import Lexicon, clause_indicators
 from dti_kg.loaders.places import places_in
-from dti_kg.loaders.rules import (
-    CONTINUED_SUBJECT,
-    Lexicon,
-    clause_indicators,
-    known_year,
-    sentence_edition,
-    sentence_years,
-)
+from dti_kg.loaders.rules import CONTINUED_SUBJECT, known_year, sentence_edition, sentence_years
 from dti_kg.loaders.segments import Piece, sentences
 
 _I = regex.IGNORECASE

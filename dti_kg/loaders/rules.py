@@ -9,7 +9,7 @@ missed claim is preferred over a wrong one.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from itertools import pairwise
@@ -18,76 +18,13 @@ import regex
 
 from dti_kg.gazetteer import POST_MERGER, gazetteer
 from dti_kg.loaders.findings import EditionMention, Finding, span_of
-from dti_kg.loaders.guards import Guards, other_subject, refusal
+from dti_kg.loaders.guards import other_subject, refusal
+from dti_kg.loaders.lexicon import Lexicon, clause_indicators, clause_mentions
 from dti_kg.loaders.places import PlaceMention, is_known, places_in
 from dti_kg.loaders.segments import Piece, clauses, sentences
 from dti_kg.model import Span
 from dti_kg.reference import editions
 from dti_kg.text import parse_score
-
-# Group names the lexicon patterns use: rank "n" (and "of" for "8/63"); score "x"; change "up" or
-# "down" and "n"; cohort "of"; edition and comparison "year"; unknown province "name".
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    language: str
-    dti_mark: regex.Pattern[str]  # the sentence is about the DTI
-    other_index: regex.Pattern[str]  # another index (PCI, PAPI…): its numbers are not DTI claims
-    indicators: tuple[tuple[regex.Pattern[str], str], ...]  # longest first
-    overall: regex.Pattern[str]  # the value is the overall index ("về chuyển đổi số", "nationwide")
-    rank: regex.Pattern[str]
-    rank_reject_after: regex.Pattern[str]  # "10-15", "2 năm liên tiếp": not a rank
-    rank_list_item: regex.Pattern[str]  # "5/63 tỉnh" after a rank verb earlier in the sentence
-    rank_after_name: regex.Pattern[str]  # "Cần Thơ (thứ 5)": group "n"
-    # A relative clause whose provinces own none of the sentence's values: ", which merged with
-    # Bình Dương and Bà Rịa-Vũng Tàu on July 1,".
-    aside: regex.Pattern[str]
-    # A region, a district or a ministry in the sentence: a rank there may be regional ("xếp thứ 2
-    # vùng ĐBSCL") or a district's ("huyện X đứng thứ 3 trong tỉnh"); only "N/63"-style ranks stay.
-    narrow_scope: regex.Pattern[str]
-    rank_from: regex.Pattern[str]  # "từ", "from" right before a rank: the old rank of a change
-    cohort: regex.Pattern[str]  # "gồm 63 tỉnh", "out of 63"
-    score: regex.Pattern[str]
-    score_ok: Callable[[str, regex.Match[str]], Decimal | None]
-    score_reject: regex.Pattern[str]  # national average etc. in the clause
-    change: regex.Pattern[str]
-    number: Callable[[str], int | None]
-    compared: regex.Pattern[str]  # "so với năm 2020": group "year" (absent = the previous edition)
-    edition_anchored: tuple[regex.Pattern[str], ...]  # group "year"
-    edition_loose: regex.Pattern[str]  # "năm 2021" in the claim's own sentence; group "year"
-    not_edition_before: regex.Pattern[str]  # "so với", "giai đoạn": the year that follows is not the edition
-    unknown_place: regex.Pattern[str]  # group "name": a province-like name
-    bare_province: regex.Pattern[str]
-    # "Đà Nẵng dẫn đầu", "HCM City led": rank 1 when a province is the subject.
-    leader: regex.Pattern[str]
-    # "nhiều năm liền", "for four consecutive years", "from 2020 to 2023": which edition is unclear.
-    several_years: regex.Pattern[str]
-    respectively_verb: regex.Pattern[str]  # "lần lượt xếp thứ", "ranked"
-    ordinal: regex.Pattern[str]  # one rank of a list, group "n": "nhất", "nhì", "3", "third"
-    list_separator: regex.Pattern[str]  # ", ", " và ", " and "
-    respectively_tail: regex.Pattern[str]  # what must follow the ranks: "" (vi), "respectively" (en)
-    # In a sentence that does not name the DTI: another ranking's topic ("về quy mô dân số").
-    other_topic: regex.Pattern[str]
-    rule_prefix: str
-    guards: Guards  # targets, last year's values, other indices, other subjects
-    extra_rules: tuple[Callable[[str, Piece, Lexicon], list[Finding]], ...] = field(default=())
-    # Between a province and its leader verb: an era mark, and for English auxiliaries ("has topped",
-    # "continued to lead"); None: the era mark only.
-    leader_gap: regex.Pattern[str] | None = None
-    # "all three pillars", "cả ba trụ cột": the three pillars at once.
-    all_pillars: regex.Pattern[str] | None = None
-    # What may stand between indicators of one coordinated list ("Digital Economy and Digital Society
-    # both ranked 8th", "first position in digital institutions and digital infrastructure"): then
-    # the clause's one value is each listed indicator's. None: a clause naming two indicators is skipped.
-    coordination: regex.Pattern[str] | None = None
-    # An indicator named after a value for a reason ("6th … with good growth in the Digital Economy")
-    # is not the value's indicator.
-    reason: regex.Pattern[str] | None = None
-    # Read "from fifth place" after a change as the previous edition's rank (else it is skipped).
-    previous_rank: bool = False
-    # After a list of provinces, before one rank they share: "both ranked", "tied for" (ties).
-    tie: regex.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -189,30 +126,6 @@ def _names_dti(lex: Lexicon) -> Callable[[str, int, int], bool]:
         return bool(lex.dti_mark.search(piece) or clause_indicators(piece, lex))
 
     return probe
-
-
-PILLARS = ("digital_government", "digital_economy", "digital_society")
-
-
-def clause_indicators(clause: str, lex: Lexicon) -> list[tuple[int, int, str]]:
-    """Indicator names in a clause, longest first, without overlaps: (start, end, key); "all three
-    pillars" stands for the three at its own position."""
-    return list(_clause_indicators(clause, lex))
-
-
-# The same clause is asked about by several rules of its sentence.
-@lru_cache(maxsize=4096)
-def _clause_indicators(clause: str, lex: Lexicon) -> tuple[tuple[int, int, str], ...]:
-    taken: list[tuple[int, int, str]] = []
-    for pattern, key in lex.indicators:
-        for m in pattern.finditer(clause):
-            if all(m.end() <= s or m.start() >= e for s, e, _ in taken):
-                taken.append((m.start(), m.end(), key))
-    if lex.all_pillars is not None:
-        for m in lex.all_pillars.finditer(clause):
-            if all(m.end() <= s or m.start() >= e for s, e, _ in taken):
-                taken.extend((m.start(), m.end(), key) for key in PILLARS)
-    return tuple(sorted(taken))
 
 
 def _ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
@@ -727,7 +640,7 @@ def find_in_sentence(
     sentence_has_indicator = any(
         lex.reason is None or not lex.reason.search(text, sentence.start, m[0])
         for c in parts
-        for m in _clause_mentions(text, c, lex)
+        for m in clause_mentions(text, c, lex)
     )
     sentence_overall = bool(lex.overall.search(sentence.text)) or context.overall
     other_in_sentence = bool(lex.other_index.search(sentence.text))
@@ -809,7 +722,7 @@ def find_in_sentence(
         if lex.other_index.search(clause.text):
             previous = None
             continue
-        mentions = _clause_mentions(text, clause, lex) + _list_tail(text, clause, parts[i + 1 :], lex)
+        mentions = clause_mentions(text, clause, lex) + _list_tail(text, clause, parts[i + 1 :], lex)
         listing = _listing_in(shared, sentence, clause)
         if listing is not None:
             # "… dẫn đầu cả nước về chuyển đổi số với 3 trụ cột chính quyền số (CQS), …": the indices
@@ -946,7 +859,7 @@ def find_in_sentence(
             previous = None
             continue
         elif lex.dti_mark.search(sentence.text) and not any(
-            _clause_mentions(text, c, lex) for c in parts if c.start < clause.start
+            clause_mentions(text, c, lex) for c in parts if c.start < clause.start
         ):
             # "In the DTI 2023, Thanh Hoa ranked 11th, Digital Government ranked 9th": a value
             # before any indicator is named, in a sentence about the DTI, is the overall index's.
@@ -1041,15 +954,6 @@ def find_in_sentence(
     return findings
 
 
-def _clause_mentions(text: str, clause: Piece, lex: Lexicon) -> list[tuple[int, int, str]]:
-    """A clause's indicator mentions (absolute offsets) that can be its values' own: not one named
-    for a reason ("ranking 6th … with good growth in the Digital Economy")."""
-    named = [(clause.start + a, clause.start + b, k) for a, b, k in clause_indicators(clause.text, lex)]
-    if lex.reason is None:
-        return named
-    return [m for m in named if not lex.reason.search(text, clause.start, m[0])]
-
-
 def _listed_after(text: str, clause: Piece, sentence: Piece, values: list[_Value], lex: Lexicon) -> list[str]:
     """The indicators a clause without one of its own lists after it, up to the sentence's end
     ("led in four key indicators: A, B, C and D", "topped 5 of the 8 indices, including A, B …")."""
@@ -1076,13 +980,13 @@ def _list_tail(text: str, clause: Piece, after: list[Piece], lex: Lexicon) -> li
     """The indicators of a list that the clause splitter cut off after the clause's last indicator
     ("first position in digital institutions | and digital infrastructure"): the clauses right after
     it that hold nothing but indicator names and list words."""
-    own = _clause_mentions(text, clause, lex)
+    own = clause_mentions(text, clause, lex)
     if lex.coordination is None or not own or text[own[-1][1] : clause.end].strip():
         return []
     out: list[tuple[int, int, str]] = []
     pos = own[-1][1]
     for piece in after:
-        named = _clause_mentions(text, piece, lex)
+        named = clause_mentions(text, piece, lex)
         if not named or not lex.coordination.fullmatch(text, pos, named[0][0]):
             break
         spans = sorted({(a, b) for a, b, _ in named})
