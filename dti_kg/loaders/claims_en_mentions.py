@@ -11,8 +11,9 @@ import regex
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.lexicon import Lexicon
 from dti_kg.loaders.places import PlaceMention, places_in
-from dti_kg.loaders.rules import dti_sentences, sentence_edition
+from dti_kg.loaders.rules import dti_sentences
 from dti_kg.loaders.segments import Piece
+from dti_kg.loaders.stated_editions import sentence_edition
 
 _I = regex.IGNORECASE
 
