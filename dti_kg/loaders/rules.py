@@ -16,6 +16,8 @@ from itertools import pairwise
 import regex
 
 from dti_kg.gazetteer import POST_MERGER, gazetteer
+from dti_kg.loaders import clause_values
+from dti_kg.loaders.clause_values import Value
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.guards import other_subject, refusal
 from dti_kg.loaders.lexicon import Lexicon, clause_indicators, clause_mentions
@@ -24,21 +26,6 @@ from dti_kg.loaders.segments import Piece, clauses, sentences
 from dti_kg.loaders.stated_editions import known_year, sentence_edition, sentence_years
 from dti_kg.model import Span
 from dti_kg.text import parse_score
-
-
-@dataclass(frozen=True)
-class _Value:
-    measure: str
-    value: int | Decimal
-    start: int  # absolute offsets of the number
-    end: int
-    rule: str
-    cohort: int | None = None
-    compared_to: int | None = None
-    # A leader verb whose object is the DTI ranking itself ("topped the DTI rankings … in all three
-    # pillars"): rank 1 overall as well as in the indicators the clause lists.
-    overall_object: bool = False
-    previous: bool = False  # the rank of the edition compared with ("rose four places from fifth")
 
 
 def _states_edition(lex: Lexicon) -> Callable[[str, int, int], bool]:
@@ -54,90 +41,6 @@ def _names_dti(lex: Lexicon) -> Callable[[str, int, int], bool]:
         return bool(lex.dti_mark.search(piece) or clause_indicators(piece, lex))
 
     return probe
-
-
-def _ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
-    out = []
-    for m in lex.rank.finditer(text, clause.start, clause.end):
-        n = lex.number(m.group("n"))
-        if n is None or lex.rank_reject_after.match(text, m.end(), clause.end):
-            continue
-        previous = bool(lex.rank_from.search(text, clause.start, m.start()))
-        if previous and not lex.previous_rank:
-            continue  # "tăng 21 bậc, từ vị trí 45 lên vị trí 24": 45 was the previous edition's
-        of = int(m.group("of")) if m.groupdict().get("of") else None
-        if of is None:
-            c = lex.cohort.search(text, m.end(), clause.end)
-            of = int(c.group("of")) if c else None
-        if of is not None and of not in (63, 34):
-            continue  # "2/8 chỉ số": a count of indices, not a rank among provinces
-        rule = f"{lex.rule_prefix}.rank" + (".previous" if previous else "")
-        out.append(_Value("rank", n, m.start("n"), m.end("n"), rule, cohort=of, previous=previous))
-    return out
-
-
-def _list_ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
-    out = []
-    # "…lần lượt là: Nhận thức số - xếp thứ 36; Thể chế số - 57": a number right after "<index> -";
-    # "thứ 22 về CQS, 35 về KTS và 27 về XHS": a number right before "về <index>".
-    for begin, end, _ in clause_indicators(clause.text, lex):
-        m = _AFTER_INDEX.match(text, clause.start + end, clause.end) or _BEFORE_INDEX.search(
-            text, clause.start, clause.start + begin
-        )
-        if m:
-            out.append(
-                _Value(
-                    "rank", int(m.group("n")), m.start("n"), m.end("n"), f"{lex.rule_prefix}.rank.list-item"
-                )
-            )
-    for m in lex.rank_list_item.finditer(text, clause.start, clause.end):
-        n = lex.number(m.group("n"))
-        if n is None:
-            continue
-        of = int(m.group("of")) if m.group("of") else None
-        out.append(
-            _Value("rank", n, m.start("n"), m.end("n"), f"{lex.rule_prefix}.rank.list-item", cohort=of)
-        )
-    return out
-
-
-def _scores(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
-    if lex.score_reject.search(clause.text):
-        return []
-    out = []
-    for m in lex.score.finditer(text, clause.start, clause.end):
-        value = lex.score_ok(text, m)
-        if value is not None:
-            out.append(_Value("score", value, m.start("x"), m.end("x"), f"{lex.rule_prefix}.score"))
-    return out
-
-
-def _changes(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
-    out = []
-    for m in lex.change.finditer(text, clause.start, clause.end):
-        n = lex.number(m.group("n"))
-        if not n:
-            continue
-        sign = 1 if m.group("up") else -1
-        c = lex.compared.search(text, m.end(), clause.end)
-        compared = int(c.group("year")) if c and c.group("year") else None
-        if c is None and _CUT_COMPARISON.match(text, m.end()):
-            continue  # "tăng một bậc so với năm" and the text ends: compared with what is cut off
-        out.append(
-            _Value(
-                "rank_change",
-                sign * n,
-                m.start(),
-                m.end(),
-                f"{lex.rule_prefix}.rank-change",
-                compared_to=compared,
-            )
-        )
-    return out
-
-
-def _values(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
-    return _ranks(text, clause, lex) + _scores(text, clause, lex) + _changes(text, clause, lex)
 
 
 def choose_place(places: list[PlaceMention], clause: Piece, sentence: Piece) -> PlaceMention | None:
@@ -351,55 +254,6 @@ def agrees(anaphor: str, name: str) -> bool:
     return kind is None or unit is None or unit.unit_type == kind
 
 
-def _leaders(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMention]) -> list[_Value]:
-    """ "Đà Nẵng dẫn đầu với 0,8002 điểm", "HCM City led with 0.8373": rank 1, only when a province
-    is the subject right before the verb (not "Bộ Tài chính dẫn đầu", "nhóm dẫn đầu")."""
-    out = []
-    gap = lex.leader_gap or _ERA_GAP
-    for m in lex.leader.finditer(text, clause.start, clause.end):
-        subject = [p for p in places if clause.start <= p.start and p.end <= m.start()]
-        elided = not subject and bool(_ELIDED_SUBJECT.fullmatch(text, clause.start, m.start()))
-        elided = elided and any(p.end <= clause.start for p in places)
-        named_subject = bool(subject) and bool(
-            gap.fullmatch(text, subject[-1].end, m.start())
-            or _LEADER_GAP.fullmatch(text, subject[-1].end, m.start())
-        )
-        if elided or named_subject:
-            c = lex.cohort.search(text, m.end(), clause.end)
-            cohort = int(c.group("of")) if c else None
-            # The verb's object up to the first indicator: "topped the DTI rankings … in all three pillars".
-            named = [s for s, _, _ in clause_indicators(text[m.end() : clause.end], lex)]
-            obj = text[m.end() : m.end() + (named[0] if named else clause.end - m.end())]
-            overall_object = bool(named) and bool(lex.dti_mark.search(obj) or lex.overall.search(obj))
-            out.append(
-                _Value(
-                    "rank",
-                    1,
-                    m.start(),
-                    m.end(),
-                    f"{lex.rule_prefix}.rank.leader",
-                    cohort=cohort,
-                    overall_object=overall_object,
-                )
-            )
-    return out
-
-
-# A clause that opens with the verb continues the subject of the clause before: ", and leads in …",
-# ", và tiếp tục dẫn đầu …".
-_ELIDED_SUBJECT = regex.compile(
-    r"(?:and|và|also|cũng|(?:has\s+|have\s+)?continued\s+to|tiếp\s+tục)?\s*", regex.IGNORECASE
-)
-# Between a name and what follows it: spaces and an era mark at most ("Thái Nguyên (mới) xếp …").
-_ERA_GAP = regex.compile(r"\s*(?:\((?:mới|cũ|new|former|old)\)\s*)?,?\s*", regex.IGNORECASE)
-# "Đà Nẵng tiếp tục là địa phương dẫn đầu", "Hà Nội lần đầu tiên đứng đầu": the name is the subject.
-_LEADER_GAP = regex.compile(
-    r"\s+(?:(?:tiếp\s+tục|vẫn|cũng|lần\s+đầu\s+tiên|đã|có\s+năm\s+thứ\s+\w+\s+liên\s+tiếp)\s+)*"
-    r"(?:là\s+(?:địa\s+phương|tỉnh|thành\s+phố)\s*)?",
-    regex.IGNORECASE,
-)
-
-
 def _respectively(
     text: str, sentence: Piece, lex: Lexicon, places: list[PlaceMention]
 ) -> list[tuple[PlaceMention, int, int, int]]:
@@ -424,7 +278,7 @@ _RANK_WORD = regex.compile(r"(?<![\p{L}])(?:thứ\s+hạng|xếp|hạng|vị\s+t
 
 def _respectively_indices(
     text: str, sentence: Piece, lex: Lexicon
-) -> tuple[list[tuple[str, _Value]], tuple[int, int] | None]:
+) -> tuple[list[tuple[str, Value]], tuple[int, int] | None]:
     """ "chính quyền số, kinh tế số và xã hội số lần lượt xếp thứ 20, 12 và 15", "Kinh tế số và Xã
     hội số …, đạt giá trị lần lượt là 0,1931 và 0,2021": (indicator, value) for each index of the
     list before the verb, only when there are as many ranks (or scores) as indices. A few words may
@@ -451,7 +305,7 @@ def _respectively_indices(
         values = _listed_scores(text, m.end(), sentence, lex)
         if values and len(values) == len(keys) and not lex.score.search(gap):
             rule = f"{lex.rule_prefix}.score.respectively-index"
-            found = [_Value("score", x, a, b, rule) for x, a, b in values]
+            found = [Value("score", x, a, b, rule) for x, a, b in values]
             where = (chain[0][0], values[-1][2])
         else:
             ranks, end = _listed_ranks(text, m.end(), sentence, lex)
@@ -459,7 +313,7 @@ def _respectively_indices(
             if gap.strip() and (regex.search(r"\d", gap) or not ranked):
                 continue
             rule = f"{lex.rule_prefix}.rank.respectively-index"
-            found = [_Value("rank", n, chain[0][0], end, rule) for n in ranks]
+            found = [Value("rank", n, chain[0][0], end, rule) for n in ranks]
             where = (chain[0][0], end)
         if len(set(keys)) == len(keys) == len(found):
             return list(zip(keys, found, strict=True)), where
@@ -586,7 +440,7 @@ def find_in_sentence(
     if parts and (listing0 := _listing_in(shared, sentence, parts[0])) is not None:
         # "dẫn đầu … ở cả 3 trụ cột chính quyền số, …": the listed indices are no topic
         lead = [m for m in lead if parts[0].start + m[0] < listing0]
-    if len({k for _, _, k in lead}) == 1 and not _values(text, parts[0], lex):
+    if len({k for _, _, k in lead}) == 1 and not clause_values.values(text, parts[0], lex):
         topic = lead[0][2]
 
     # A region, a district, a ministry or a provincial city in the sentence: its values may be
@@ -604,7 +458,7 @@ def find_in_sentence(
         and v.start < narrow_from
         and (v.cohort is not None or _NATIONAL_AFTER.match(text, v.end))
         for c in parts
-        for v in _ranks(text, c, lex)
+        for v in clause_values.ranks(text, c, lex)
     )
 
     years = sentence_years(text, sentence, lex)
@@ -635,7 +489,7 @@ def find_in_sentence(
         env = replace(env, paired=listed_span)
     elif not listed and (unpaired := _respectively_numbers(text, sentence, lex)):
         listed_span = unpaired  # "A và B lần lượt xếp thứ 20, 12 và 15": no pairing, no value
-    pending_changes: list[tuple[Piece, _Value, PlaceMention | None]] = []
+    pending_changes: list[tuple[Piece, Value, PlaceMention | None]] = []
     seen_rank_verb = False
     previous: tuple[str, frozenset[str]] | None = None  # the last clause's indicator and measures
     asides = [(m.start(), m.end()) for m in lex.aside.finditer(text, sentence.start, sentence.end)]
@@ -661,13 +515,13 @@ def find_in_sentence(
         if other_in_sentence and not (keys or overall_here):
             previous = None
             continue
-        values = _ranks(text, clause, lex) + _named_ranks(text, clause, lex, places)
+        values = clause_values.ranks(text, clause, lex) + clause_values.named_ranks(text, clause, lex, places)
         if values:
             seen_rank_verb = True
         elif seen_rank_verb and keys:
-            values = _list_ranks(text, clause, lex)
+            values = clause_values.list_ranks(text, clause, lex)
         if not several_years:
-            values += _leaders(text, clause, lex, places)
+            values += clause_values.leaders(text, clause, lex, places)
         if narrow:
             # "đứng thứ 17 cả nước …, đứng thứ 3 khu vực Nam Trung Bộ": a rank said to be national
             # stays beside the region's, as a rank over a cohort of provinces does
@@ -681,11 +535,15 @@ def find_in_sentence(
                 ]
                 national_rank_at = min(stated) if stated else None
             if national_rank_at is not None:
-                values += [v for v in _changes(text, clause, lex) if national_rank_at < v.start < narrow_from]
+                values += [
+                    v
+                    for v in clause_values.changes(text, clause, lex)
+                    if national_rank_at < v.start < narrow_from
+                ]
             if national_first:
-                values += [v for v in _scores(text, clause, lex) if v.start < narrow_from]
+                values += [v for v in clause_values.scores(text, clause, lex) if v.start < narrow_from]
         else:
-            values += _scores(text, clause, lex) + _changes(text, clause, lex)
+            values += clause_values.scores(text, clause, lex) + clause_values.changes(text, clause, lex)
         if listed_span:
             values = [v for v in values if not listed_span[0] <= v.start < listed_span[1]]
         if not values:
@@ -871,7 +729,7 @@ def find_in_sentence(
     if listed and listed_indicator and not narrow:
         for place, n, start, end in listed:
             cohort = _era_cohort(place) or sentence_cohort
-            v = _Value("rank", n, start, end, f"{lex.rule_prefix}.rank.{listed_rule}", cohort=cohort)
+            v = Value("rank", n, start, end, f"{lex.rule_prefix}.rank.{listed_rule}", cohort=cohort)
             piece = Piece(start, end, text[start:end])
             findings.append(_finding(env, piece, v, listed_indicator, place, cohort, listed=True))
     if shared is not None:
@@ -882,7 +740,7 @@ def find_in_sentence(
     return findings
 
 
-def _listed_after(text: str, clause: Piece, sentence: Piece, values: list[_Value], lex: Lexicon) -> list[str]:
+def _listed_after(text: str, clause: Piece, sentence: Piece, values: list[Value], lex: Lexicon) -> list[str]:
     """The indicators a clause without one of its own lists after it, up to the sentence's end
     ("led in four key indicators: A, B, C and D", "topped 5 of the 8 indices, including A, B …")."""
     if lex.coordination is None or len({v.measure for v in values}) != len(values):
@@ -927,7 +785,7 @@ def _list_tail(text: str, clause: Piece, after: list[Piece], lex: Lexicon) -> li
     return out
 
 
-def _coordinated(text: str, mentions: list[tuple[int, int, str]], values: list[_Value], lex: Lexicon) -> bool:
+def _coordinated(text: str, mentions: list[tuple[int, int, str]], values: list[Value], lex: Lexicon) -> bool:
     """Whether a clause's indicators form one list that shares its values: nothing but list words
     between them, every value before or every value after the list, one value per measure."""
     if lex.coordination is None or not mentions:
@@ -942,7 +800,7 @@ def _coordinated(text: str, mentions: list[tuple[int, int, str]], values: list[_
     return all(v.end <= first for v in values) or all(v.start >= last for v in values)
 
 
-def _alternating(mentions: list[tuple[int, int, str]], values: list[_Value]) -> list[tuple[str, _Value]]:
+def _alternating(mentions: list[tuple[int, int, str]], values: list[Value]) -> list[tuple[str, Value]]:
     """ "A xếp thứ 31 và B xếp thứ 11": when a clause's indices and values alternate, one value after
     each index, (index, value) for each; else []."""
     named = sorted({(a, b, k) for a, b, k in mentions})
@@ -1034,7 +892,7 @@ _DTI_BEFORE_VALUE = regex.compile(
 )
 
 
-def _dti_names_value(text: str, clause: Piece, mentions: list[tuple[int, int, str]], value: _Value) -> bool:
+def _dti_names_value(text: str, clause: Piece, mentions: list[tuple[int, int, str]], value: Value) -> bool:
     last_name = max((e for _, e, _ in mentions if e <= value.start), default=clause.start)
     return bool(_DTI_BEFORE_VALUE.search(text, last_name, value.start))
 
@@ -1104,7 +962,7 @@ class _PlaceCursor:
         self.text = text
         self.bare = bare
 
-    def place_for(self, v: _Value, clause: Piece) -> PlaceMention | None:
+    def place_for(self, v: Value, clause: Piece) -> PlaceMention | None:
         inside = [p for p in self.places if clause.start <= p.start < clause.end]
         block = [p for p in self.places if self.position <= p.start < v.start]
         self.position = max(self.position, v.end)
@@ -1139,18 +997,6 @@ def inside_places(places: list[PlaceMention], clause: Piece) -> bool:
     return any(clause.start <= p.start < clause.end for p in places)
 
 
-def _named_ranks(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMention]) -> list[_Value]:
-    """ "Thừa Thiên Huế (thứ 4)": a rank in brackets right after a province's name."""
-    out = []
-    for p in places:
-        if clause.start <= p.start < clause.end:
-            m = lex.rank_after_name.match(text, p.end, clause.end)
-            n = lex.number(m.group("n")) if m else None
-            if m and n:
-                out.append(_Value("rank", n, m.start("n"), m.end("n"), f"{lex.rule_prefix}.rank.bracketed"))
-    return out
-
-
 def _sentence_indicator(sentence: Piece, lex: Lexicon, overall: bool) -> str | None:
     keys = {k for _, _, k in clause_indicators(sentence.text, lex)}
     if len(keys) == 1:
@@ -1163,15 +1009,8 @@ _COMPARED_BRACKET = regex.compile(
     r"(?:(?:xếp|đứng)\s+(?:thứ|hạng)\s+|hạng\s+|thứ\s+|vị\s+trí\s+)?$",
     regex.IGNORECASE,
 )
-_CUT_COMPARISON = regex.compile(
-    r"[\p{L}\s]{0,30}?so\s+với\s+(?:năm|DTI)?\s*$|[\p{L}\s]{0,30}?compared\s+(?:with|to)\s*$"
-)
 _LIST_GAP = regex.compile(r"\s*,\s*|\s+(?:và|and)\s+", regex.IGNORECASE)
 _BRACKETED_RANK = regex.compile(r"\s*\(\s*(?:xếp\s+)?(?:thứ|hạng|vị\s+trí)\s+", regex.IGNORECASE)
-_BEFORE_INDEX = regex.compile(
-    r"(?:^|(?<=[\s,]))(?P<n>\d{1,2})(?![\d/.,%])\s+(?:về|ở)\s+(?:chỉ\s+số\s+|trụ\s+cột\s+)?$"
-)
-_AFTER_INDEX = regex.compile(r"\s*[-–]\s*(?P<n>\d{1,2})(?![\d/.,%])\s*$")
 _SCOPE_ONLY = regex.compile(r"cả\s+nước|toàn\s+quốc|nationwide", regex.IGNORECASE)
 _CONTRAST = regex.compile(r"(?<![\p{L}])(?:trong\s+khi|còn|whereas|while)(?![\p{L}])", regex.IGNORECASE)
 
@@ -1193,7 +1032,7 @@ class _Env:
     antecedent: str | None = None
     paired: tuple[int, int] | None = None  # where an index list and its "lần lượt" values paired up
 
-    def _aside_year(self, v: _Value, at: int) -> bool:
+    def _aside_year(self, v: Value, at: int) -> bool:
         """ "xếp thứ 24/63 (năm 2021: thứ 20/63)": a year in a bracket opened after the value, with a
         value of its own after it, is the aside's ("xếp thứ 24/63 (DTI 2022)" names the value's)."""
         opened = self.text.rfind("(", v.end, at)
@@ -1202,7 +1041,7 @@ class _Env:
         closed = self.text.find(")", at)
         return bool(regex.search(r"\d", self.text[at + 4 : closed if closed > 0 else at + 40]))
 
-    def edition_at(self, v: _Value, clause: Piece) -> tuple[int | None, str | None]:
+    def edition_at(self, v: Value, clause: Piece) -> tuple[int | None, str | None]:
         """The edition of a value: the sentence's own, or, where the sentence names several ("DTI
         2022 xếp thứ 9, DTI 2021 xếp thứ 21"), the one its clause names before it, else (not for a
         change: "up from 24th in 2022" is the comparison) after it, else the last one named before
@@ -1238,7 +1077,7 @@ class _Env:
 def _finding(
     env: _Env,
     clause: Piece,
-    v: _Value,
+    v: Value,
     indicator: str,
     place: PlaceMention | None,
     cohort_hint: int | None,
