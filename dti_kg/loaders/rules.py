@@ -8,21 +8,21 @@ missed claim is preferred over a wrong one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import pairwise
 
 import regex
 
-from dti_kg.gazetteer import POST_MERGER, gazetteer
-from dti_kg.loaders import clause_values
+from dti_kg.loaders import clause_values, discourse
 from dti_kg.loaders.clause_values import Value
+from dti_kg.loaders.discourse import Context
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.guards import other_subject, refusal
 from dti_kg.loaders.lexicon import Lexicon, clause_indicators, clause_mentions
 from dti_kg.loaders.places import PlaceMention, is_known, places_in
-from dti_kg.loaders.segments import Piece, clauses, sentences
+from dti_kg.loaders.segments import Piece, clauses
 from dti_kg.loaders.stated_editions import known_year, sentence_edition, sentence_years
 from dti_kg.model import Span
 from dti_kg.text import parse_score
@@ -78,180 +78,6 @@ def unknown_place(text: str, sentence: Piece, places: list[PlaceMention], lex: L
             continue
         return name
     return None
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a sentence carries over from the sentence before it.
-
-    A sentence that names neither the DTI nor an indicator still reports DTI values when it
-    directly follows a DTI sentence ("… công bố DTI 2022." then "Đà Nẵng dẫn đầu với 0,8002
-    điểm."): it is a ``continued`` sentence, about the overall index when the sentence it follows
-    was (``overall``).
-    """
-
-    continued: bool = False
-    overall: bool = False
-    cohort: int | None = None  # the one cohort the sentence before spoke of ("among the 34 …")
-    subject: str | None = None  # the one province the sentence before named ("Đây" may mean it)
-    # The sentence before named no province and spoke of the nation or an average ("the DTI averaged
-    # 0.6961. All three pillars improved, with digital government scoring 0.7582"): an unnamed subject
-    # here is that, not the title's province.
-    about: str | None = None
-    # The one province the last sentence that named provinces named, across paragraphs ("HCM City
-    # ranked second. … The city earned …"): whom "the city"/"the province" means when nothing else does.
-    antecedent: str | None = None
-
-
-def dti_sentences(text: str, lex: Lexicon) -> Iterator[tuple[Piece, Context]]:
-    """DTI sentences and the sentences that continue them, each with its context. Within a
-    paragraph, a sentence also inherits the cohort the sentence before spoke of ("Trong số 34 tỉnh
-    …, Hà Nội dẫn đầu. Đứng thứ hai là TP Huế …") and the one province it named ("Đây"); the
-    cohort the text last framed by the merger ("sau sáp nhập") also carries into later paragraphs."""
-    previous: Context | None = None  # the context a next sentence would continue, if any
-    carried = Context()  # what the previous sentence of the same paragraph passes on
-    framed: int | None = None  # the cohort the text last framed by the merger ("sau sáp nhập")
-    end = 0
-    about: str | None = None  # what the last DTI sentence spoke of, when it named no province
-    antecedent: str | None = None
-    for sentence in sentences(text):
-        if "\n" in text[end : sentence.start]:
-            # A number ("8th out of 63") stays in its paragraph; a merger frame goes on. So does not
-            # what an unnamed sentence was about ("… của các doanh nghiệp" ends a quote; the next
-            # paragraph's "Chỉ số Chính quyền số xếp hạng 39/63" is the article's province again).
-            carried = Context(cohort=framed)
-            about = None
-        end = sentence.end
-        merger = _merger_cohorts(sentence.text)
-        framed = next(iter(merger)) if len(merger) == 1 else framed
-        names = {p.name for p in places_in(text, sentence.start, sentence.end, lex.language).places}
-        subject = next(iter(names)) if len(names) == 1 else None
-        cohort = _sentence_cohort(text, sentence, lex, [])
-        if lex.dti_mark.search(sentence.text) or clause_indicators(sentence.text, lex):
-            # A sentence naming only indicators right after a DTI sentence goes on about the DTI:
-            # "… (DTI 2021). Vinh Phuc scored 0.4880 points, driven by three pillars of …".
-            overall = previous is not None and previous.overall and not lex.dti_mark.search(sentence.text)
-            yield (
-                sentence,
-                Context(
-                    cohort=carried.cohort,
-                    subject=carried.subject,
-                    about=about,
-                    antecedent=antecedent,
-                    overall=overall,
-                ),
-            )
-            # A bare rank after a DTI sentence is the overall index, unless that sentence made one
-            # indicator the topic ("In the digital economy pillar, …. Lang Son came 5th.").
-            keys = {k for _, _, k in clause_indicators(sentence.text, lex)}
-            about = None if names else _unnamed_subject(text, sentence, lex)
-            previous = Context(continued=True, overall=len(keys) != 1, cohort=cohort, about=about)
-        elif previous is not None and _may_continue(sentence, lex):
-            yield sentence, replace(previous, subject=carried.subject, antecedent=antecedent)
-            # "…among the 34 provinces. Huế came second. Under the ranking of the 63 former …"
-            previous = replace(previous, cohort=cohort or previous.cohort)
-        else:
-            previous = None
-            about = None
-        if names:
-            antecedent = subject
-        subject = subject or (None if names else carried.subject)
-        carried = Context(cohort=cohort or carried.cohort, subject=subject)
-
-
-def _unnamed_subject(text: str, sentence: Piece, lex: Lexicon) -> str | None:
-    """The nation or an average a sentence that names no province speaks of."""
-    m = lex.guards.other_subject.search(text, sentence.start, sentence.end)
-    return None if m is None else m.group(0)
-
-
-def _may_continue(sentence: Piece, lex: Lexicon) -> bool:
-    """A sentence without a DTI mark continues the DTI sentence before it unless it is about
-    another index or ranks something else ("xếp thứ 8 về quy mô dân số")."""
-    return not (lex.other_index.search(sentence.text) or lex.other_topic.search(sentence.text))
-
-
-def _era_cohort(place: PlaceMention | None) -> int | None:
-    return None if place is None or place.era is None else int(place.era)
-
-
-def document_cohorts(text: str, lex: Lexicon) -> set[int]:
-    """The cohorts the text names by the merger ("sau sáp nhập", "trước khi sáp nhập") or by a unit's
-    era ("Thái Nguyên (mới)", "former Da Nang"). A number ("8th out of 63") is not enough: it states
-    the cohort of its own sentence only."""
-    found: set[int] = set()
-    for sentence in sentences(text):
-        found |= _merger_cohorts(sentence.text)
-        found |= {
-            int(p.era) for p in places_in(text, sentence.start, sentence.end, lex.language).places if p.era
-        }
-    return found
-
-
-def _merger_cohorts(sentence: str) -> set[int]:
-    """ "sau sáp nhập": 34; "trước khi sáp nhập": 63 — but the sentence that says how the merged
-    units were scored ("…trung bình cộng các chỉ số của DTI các tỉnh trước sáp nhập") is about the 34."""
-    cues = {34 if m.group("after") else 63 for m in _MERGER_CUE.finditer(sentence)}
-    if cues and (34 in cues or _MERGED_SCORING.search(sentence)):
-        return {34}
-    return cues
-
-
-_MERGED_SCORING = regex.compile(r"trung\s+bình\s+cộng|average\s+of", regex.IGNORECASE)
-
-
-def _sentence_cohort(text: str, sentence: Piece, lex: Lexicon, places: list[PlaceMention]) -> int | None:
-    """The one cohort a sentence speaks of ("Nếu tính theo 63 tỉnh, thành phố …", "among the 34
-    provinces", "Thái Nguyên (mới)"), or None when it names none or both."""
-    found = {int(m.group("of")) for m in lex.cohort.finditer(text, sentence.start, sentence.end)}
-    items = lex.rank_list_item.finditer(text, sentence.start, sentence.end)
-    found |= {int(m.group("of")) for m in items if m.group("of")}
-    found |= {c for c in (_era_cohort(p) for p in places) if c is not None}
-    found |= _merger_cohorts(sentence.text)
-    return found.pop() if len(found) == 1 else None
-
-
-# "sau sáp nhập" / "after the merger": the 34 units; "trước (khi) sáp nhập": the 63 provinces.
-_MERGER_CUE = regex.compile(
-    r"(?<![\p{L}])(?:(?P<after>sau\s+(?:khi\s+)?(?:sáp\s+nhập|sắp\s+xếp|hợp\s+nhất)"
-    # English: "after (the) (administrative) merger(s)", "post-merger", "(the) 34 newly merged localities"
-    r"|after\s+(?:the\s+)?(?:administrative\s+)?mergers?|post-merger|newly\s+merged)"
-    r"|trước\s+(?:khi\s+)?(?:sáp\s+nhập|sắp\s+xếp|hợp\s+nhất)"
-    r"|before\s+(?:the\s+)?(?:administrative\s+)?mergers?|pre-merger)(?![\p{L}])",
-    regex.IGNORECASE,
-)
-# "Tổng điểm trung bình của địa phương này là 0,5064 điểm": "this locality" inside the sentence.
-_ANAPHOR_INNER = regex.compile(
-    r"(?<=(?:của|với)\s+)(?P<a>(?:địa\s+phương|tỉnh|thành\s+phố)\s+này)(?![\p{L}])"
-    # "So với năm 2020, chỉ số của tỉnh tăng 8 bậc" right after a DTI sentence: the province's index
-    r"|(?<=(?<![\p{L}])chỉ\s+số\s+của\s+)(?P<a>(?P<index>tỉnh|thành\s+phố|địa\s+phương))(?![\p{L}])(?!\s+\p{Lu})"
-)
-# Whom a value in a sentence without a DTI word (continuing a DTI sentence) may be about, when nothing
-# names it.
-CONTINUED_SUBJECT = "a sentence without a DTI word"
-
-# A sentence that opens on "this one": its subject is the province the sentence before named.
-_ANAPHOR = regex.compile(
-    r"(?:Trong\s+đó,\s*)?(?P<a>Đây|Địa\s+phương\s+này|Tỉnh\s+này|Thành\s+phố\s+này)(?![\p{L}])"
-    # "… Hà Nội xếp thứ 24/63. Trong đó, CQS xếp thứ 40/63": the parts of the province just named.
-    r"|(?P<a>Trong\s+đó)(?=,)"
-    # "… Chỉ số DTI tỉnh X đạt 0,3048, xếp thứ 53/63. Cụ thể: Chính quyền số đạt 0,3512": its details
-    r"|(?P<a>Cụ\s+thể)(?=\s*[:,])"
-    # "Đồng thời, thành phố tiếp tục đứng đầu …": a bare "the city/province" as the subject of a verb
-    r"|(?:(?:Đồng\s+thời|Ngoài\s+ra|Bên\s+cạnh\s+đó|Cùng\s+với\s+đó|Bên\s+cạnh|Theo\s+đó|Như\s+vậy"
-    r"|Hiện\s+(?:nay|tại)|(?:Trong\s+)?[Nn]ăm\s+20\d\d),\s*)?"
-    r"(?P<a>[Tt]ỉnh|[Tt]hành\s+phố|[Đđ]ịa\s+phương)(?:\s+này)?"
-    r"(?=\s+(?:(?:cũng|đã|vẫn|còn|tiếp\s+tục|lần\s+đầu(?:\s+tiên)?)\s+)*"
-    r"(?:đứng|xếp|dẫn\s+đầu|đạt|giữ|vươn|tăng|giảm|tụt|nằm)(?![\p{L}]))"
-)
-
-
-def agrees(anaphor: str, name: str) -> bool:
-    """ "thành phố" means a centrally-run city, "tỉnh" a province ("Đà Nẵng dẫn đầu. Tỉnh xếp thứ
-    20" is not Đà Nẵng's 20th); "Đây", "địa phương" either."""
-    kind = {"tỉnh": "tinh", "thành phố": "thanh-pho"}.get(regex.sub(r"\s+", " ", anaphor.lower()))
-    unit = gazetteer().lookup(name) or gazetteer().lookup(name, POST_MERGER)
-    return kind is None or unit is None or unit.unit_type == kind
 
 
 def _respectively(
@@ -406,7 +232,7 @@ def find_in_sentence(
     context = context or Context()
     found = places_in(text, sentence.start, sentence.end, lex.language)
     places = found.places
-    anaphor = _ANAPHOR.match(text, sentence.start, sentence.end) or _ANAPHOR_INNER.search(
+    anaphor = discourse.ANAPHOR.match(text, sentence.start, sentence.end) or discourse.ANAPHOR_INNER.search(
         text, sentence.start, sentence.end
     )
     # "chỉ số của tỉnh" continuing a DTI sentence is the index just spoken of, of the one province the
@@ -414,7 +240,7 @@ def find_in_sentence(
     # after a paragraph break, with no index word, is not).
     of_index = anaphor is not None and anaphor.groupdict().get("index") is not None
     who = context.subject or (context.antecedent if context.continued and of_index else None)
-    if not places and anaphor and who and agrees(anaphor.group("a"), who):
+    if not places and anaphor and who and discourse.agrees(anaphor.group("a"), who):
         places = [PlaceMention(anaphor.start("a"), anaphor.end("a"), who)]
     parts = clauses(text, sentence)
     # Indicators named after a reason ("…, driven by three pillars of A, B and C") are not the
@@ -429,7 +255,7 @@ def find_in_sentence(
     edition = sentence_edition(text, sentence, lex)
     unknown = unknown_place(text, sentence, places, lex)
     bare = bool(lex.bare_province.search(sentence.text))
-    sentence_cohort = _sentence_cohort(text, sentence, lex, places) or context.cohort
+    sentence_cohort = discourse.sentence_cohort(text, sentence, lex, places) or context.cohort
     several_years = bool(lex.several_years.search(sentence.text))
     shared = _SHARED.search(sentence.text)
 
@@ -574,7 +400,7 @@ def find_in_sentence(
             # "cả 3 trụ cột, gồm: Chính quyền số, kinh tế số và xã hội số đều xếp vị trí thứ 2/63":
             # one rank shared by every indicator the clause names.
             place = cursor.place_for(values[0], clause)
-            hint = values[0].cohort or _era_cohort(place) or sentence_cohort
+            hint = values[0].cohort or discourse.era_cohort(place) or sentence_cohort
             v = replace(values[0], cohort=values[0].cohort or hint, rule=f"{lex.rule_prefix}.rank.shared")
             findings.extend(_finding(env, clause, v, k, place, hint) for k in keys)
             previous = None
@@ -585,7 +411,7 @@ def find_in_sentence(
                 # right after it
                 for key, v in pairs:
                     place = cursor.place_for(v, clause)
-                    hint = v.cohort or _era_cohort(place) or sentence_cohort
+                    hint = v.cohort or discourse.era_cohort(place) or sentence_cohort
                     v = replace(v, cohort=v.cohort or (hint if v.measure == "rank" else None))
                     findings.append(_finding(env, clause, v, key, place, hint))
                 previous = None
@@ -636,7 +462,7 @@ def find_in_sentence(
             # each listed index's (the count must match, see _shared_indicators).
             for v in values:
                 place = cursor.place_for(v, clause)
-                hint = v.cohort or _era_cohort(place) or sentence_cohort
+                hint = v.cohort or discourse.era_cohort(place) or sentence_cohort
                 probe = _finding(env, clause, replace(v, cohort=v.cohort or hint), "overall", place, hint)
                 shared_by = _shared_indicators(text, sentence, lex, shared, [probe], include_self=False)
                 findings.extend(shared_by)
@@ -658,7 +484,7 @@ def find_in_sentence(
                 # "… như Hà Nội (thứ 43), Nghệ An (thứ 36)": the name right before the bracket.
                 place = next((p for p in reversed(places) if p.end <= v.start), place)
             hint = v.cohort or (next(iter(clause_cohorts)) if len(clause_cohorts) == 1 else None)
-            hint = hint or _era_cohort(place) or sentence_cohort
+            hint = hint or discourse.era_cohort(place) or sentence_cohort
             if v.previous:
                 changes = [c for c in values if c.measure == "rank_change"]
                 v = replace(v, compared_to=changes[0].compared_to if changes else None)
@@ -701,7 +527,9 @@ def find_in_sentence(
     if len(rank_indicators) == 1:
         indicator = rank_indicators.pop()
         for clause, v, place in pending_changes:
-            findings.append(_finding(env, clause, v, indicator, place, _era_cohort(place) or sentence_cohort))
+            findings.append(
+                _finding(env, clause, v, indicator, place, discourse.era_cohort(place) or sentence_cohort)
+            )
     else:
         # "CQS xếp hạng 39/63, tăng 20 bậc …; XHS xếp hạng 39/63, tăng 18 bậc …": ranks of several
         # indicators; a change takes the one rank right before it in its part of the sentence.
@@ -714,12 +542,12 @@ def find_in_sentence(
             last_end = max((f.span.end for f in before), default=None)
             last_keys = {f.indicator for f in before if f.span.end == last_end}
             if len(last_keys) == 1:
-                cohort = _era_cohort(place) or sentence_cohort
+                cohort = discourse.era_cohort(place) or sentence_cohort
                 findings.append(_finding(env, clause, v, last_keys.pop(), place, cohort))
     if by_index and len({p.name for p in places}) <= 1 and not narrow:
         # "3 trụ cột gồm A, B và C lần lượt xếp thứ 20, 12 và 15": each index its rank, in order
         place = places[0] if places else None
-        cohort = _era_cohort(place) or sentence_cohort
+        cohort = discourse.era_cohort(place) or sentence_cohort
         for key, v in by_index:
             v = replace(v, cohort=cohort if v.measure == "rank" else None)
             start, end = index_span or (v.start, v.end)
@@ -728,7 +556,7 @@ def find_in_sentence(
     listed_indicator = _sentence_indicator(sentence, lex, sentence_overall)
     if listed and listed_indicator and not narrow:
         for place, n, start, end in listed:
-            cohort = _era_cohort(place) or sentence_cohort
+            cohort = discourse.era_cohort(place) or sentence_cohort
             v = Value("rank", n, start, end, f"{lex.rule_prefix}.rank.{listed_rule}", cohort=cohort)
             piece = Piece(start, end, text[start:end])
             findings.append(_finding(env, piece, v, listed_indicator, place, cohort, listed=True))
@@ -1102,7 +930,7 @@ def _finding(
     )
     subject = other_subject(env.text, env.sentence, clause, g) or env.inherited_subject
     if subject is None and env.continued:
-        subject = CONTINUED_SUBJECT
+        subject = discourse.CONTINUED_SUBJECT
     return Finding(
         indicator=indicator,
         measure=v.measure,  # type: ignore[arg-type]
@@ -1130,7 +958,7 @@ def find_all(text: str, lex: Lexicon) -> list[Finding]:
     ranks: dict[str, Finding] = {}  # overall ranks stated so far in the paragraph, by name
     stated: dict[str, Finding] = {}  # … and in the whole text ("Following Da Nang is …" a line later)
     end = 0
-    for sentence, context in dti_sentences(text, lex):
+    for sentence, context in discourse.dti_sentences(text, lex):
         if "\n" in text[end : sentence.start]:
             ranks = {}
         end = sentence.end
@@ -1178,7 +1006,7 @@ def _position_first(
         place = named[0]
         if any(f.place == place and f.measure == "rank" and f.indicator == "overall" for f in found):
             continue
-        hint = _sentence_cohort(text, sentence, lex, named) or context.cohort
+        hint = discourse.sentence_cohort(text, sentence, lex, named) or context.cohort
         out.append(
             Finding(
                 "overall",
