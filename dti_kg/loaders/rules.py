@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from itertools import pairwise
 
 import regex
 
-from dti_kg.loaders import clause_values, discourse
+from dti_kg.loaders import clause_values, coordination, discourse
 from dti_kg.loaders.clause_values import Value
 from dti_kg.loaders.discourse import Context
 from dti_kg.loaders.findings import Finding, span_of
@@ -80,149 +79,12 @@ def unknown_place(text: str, sentence: Piece, places: list[PlaceMention], lex: L
     return None
 
 
-def _respectively(
-    text: str, sentence: Piece, lex: Lexicon, places: list[PlaceMention]
-) -> list[tuple[PlaceMention, int, int, int]]:
-    """ "Đà Nẵng, TP.HCM và Quảng Ninh lần lượt xếp thứ nhất, nhì, ba", "Da Nang, Hue and HCM City
-    ranked first, second and third respectively": (place, rank, span start, span end) for each
-    name, only when the names form one list and there are as many ranks as names."""
-    for m in lex.respectively_verb.finditer(text, sentence.start, sentence.end):
-        chain = _names_before(text, m.start(), lex, places)
-        ranks, end = _listed_ranks(text, m.end(), sentence, lex)
-        tail = lex.respectively_tail.match(text, end, sentence.end)
-        if len(chain) >= 2 and len(chain) == len(ranks) and tail:
-            return [(p, n, chain[0].start, tail.end()) for p, n in zip(chain, ranks, strict=True)]
-    return []
-
-
-# Between an index list and its "lần lượt": words only ("…, xã hội số, thứ hạng của tỉnh so với cả
-# nước lần lượt là 22, 9, 13"), never the end of a part of the sentence.
-_INDEX_LIST_GAP = regex.compile(r"[^;:.()\n]{0,60}")
-_SCORE_LIST_GAP = regex.compile(r"\s*(?:điểm\s*)?(?:,|;|và|and)\s*", regex.IGNORECASE)
-_RANK_WORD = regex.compile(r"(?<![\p{L}])(?:thứ\s+hạng|xếp|hạng|vị\s+trí|rank)", regex.IGNORECASE)
-
-
-def _respectively_indices(
-    text: str, sentence: Piece, lex: Lexicon
-) -> tuple[list[tuple[str, Value]], tuple[int, int] | None]:
-    """ "chính quyền số, kinh tế số và xã hội số lần lượt xếp thứ 20, 12 và 15", "Kinh tế số và Xã
-    hội số …, đạt giá trị lần lượt là 0,1931 và 0,2021": (indicator, value) for each index of the
-    list before the verb, only when there are as many ranks (or scores) as indices. A few words may
-    stand between the list and the verb; they must not hold a value of the list's kind, and a rank
-    list after them needs a rank word before the verb. Also the span from the first index to the last
-    value."""
-    for m in lex.respectively_verb.finditer(text, sentence.start, sentence.end):
-        named = [
-            (sentence.start + a, sentence.start + b, k)
-            for a, b, k in clause_indicators(text[sentence.start : m.start()], lex)
-        ]
-        chain: list[tuple[int, int, str]] = []
-        pos = m.start()
-        for a, b, k in reversed(named):
-            gap = text[b:pos]
-            if not (_INDEX_LIST_GAP.fullmatch(gap) if not chain else lex.list_separator.fullmatch(gap)):
-                break
-            chain.insert(0, (a, b, k))
-            pos = a
-        if len(chain) < 2:
-            continue
-        gap = text[chain[-1][1] : m.start()]
-        keys = [k for _, _, k in chain]
-        values = _listed_scores(text, m.end(), sentence, lex)
-        if values and len(values) == len(keys) and not lex.score.search(gap):
-            rule = f"{lex.rule_prefix}.score.respectively-index"
-            found = [Value("score", x, a, b, rule) for x, a, b in values]
-            where = (chain[0][0], values[-1][2])
-        else:
-            ranks, end = _listed_ranks(text, m.end(), sentence, lex)
-            ranked = _RANK_WORD.search(text, sentence.start, m.end())
-            if gap.strip() and (regex.search(r"\d", gap) or not ranked):
-                continue
-            rule = f"{lex.rule_prefix}.rank.respectively-index"
-            found = [Value("rank", n, chain[0][0], end, rule) for n in ranks]
-            where = (chain[0][0], end)
-        if len(set(keys)) == len(keys) == len(found):
-            return list(zip(keys, found, strict=True)), where
-    return [], None
-
-
-def _listed_ranks(text: str, at: int, sentence: Piece, lex: Lexicon) -> tuple[list[int], int]:
-    """The ranks listed from ``at`` ("thứ 20, 12 và 15", "first, second and third") and where the
-    last one ends (``at`` when there is none)."""
-    ranks: list[int] = []
-    end = at
-    while (o := lex.ordinal.match(text, end, sentence.end)) and (n := lex.number(o.group("n"))):
-        ranks.append(n)
-        end = o.end()
-        sep = lex.list_separator.match(text, end, sentence.end)
-        if sep is None or not lex.ordinal.match(text, sep.end(), sentence.end):
-            break
-        end = sep.end()
-    return ranks, end
-
-
-def _listed_scores(text: str, at: int, sentence: Piece, lex: Lexicon) -> list[tuple[Decimal, int, int]]:
-    """The scores listed from ``at`` ("0,1931 và 0,2021", "0,6683; 0,6647 và 0,5991 điểm")."""
-    out: list[tuple[Decimal, int, int]] = []
-    end = at
-    while (m := lex.score.match(text, end, sentence.end)) and (x := parse_score(m.group("x"))) is not None:
-        out.append((x.normalize(), m.start("x"), m.end("x")))
-        end = m.end()
-        sep = _SCORE_LIST_GAP.match(text, end, sentence.end)
-        if sep is None:
-            break
-        end = sep.end()
-    return out
-
-
 _NATIONAL_AFTER = regex.compile(
     # "12th among cities and provinces nationwide … and second in the Southeast region"
     r"\s*(?:trên\s+|trong\s+)?(?:among\s+(?:all\s+)?(?:the\s+)?(?:cities\s+and\s+provinces|provinces\s+and\s+cities"
     r"|localities)\s+)?(?:cả\s+nước|toàn\s+quốc|nationwide|nationally|in\s+the\s+(?:whole\s+)?country)(?![\p{L}])",
     regex.IGNORECASE,
 )
-
-
-def _respectively_numbers(text: str, sentence: Piece, lex: Lexicon) -> tuple[int, int] | None:
-    """Where a list of two or more ranks after "lần lượt"/"respectively" verbs lies."""
-    for m in lex.respectively_verb.finditer(text, sentence.start, sentence.end):
-        ranks, end = _listed_ranks(text, m.end(), sentence, lex)
-        if len(ranks) >= 2:
-            return m.start(), end
-    return None
-
-
-def _names_before(text: str, at: int, lex: Lexicon, places: list[PlaceMention]) -> list[PlaceMention]:
-    """The list of province names that ends right before ``at`` ("Đà Nẵng, TP.HCM và Quảng Ninh")."""
-    chain: list[PlaceMention] = []
-    pos = at
-    for p in reversed([p for p in places if p.end <= at]):
-        gap = _drop_era(text[p.end : pos])
-        if not (gap.strip() == "" if not chain else lex.list_separator.fullmatch(gap)):
-            break
-        chain.insert(0, p)
-        pos = p.start
-    return chain
-
-
-def _tie_list(
-    text: str, sentence: Piece, lex: Lexicon, places: list[PlaceMention]
-) -> list[tuple[PlaceMention, int, int, int]]:
-    """ "Lang Son and Can Tho both ranked 5th", "… tied for fifth place": one rank for each province
-    of the list right before the words of a tie (the shape of ``_respectively``'s result)."""
-    if lex.tie is None:
-        return []
-    for m in lex.tie.finditer(text, sentence.start, sentence.end):
-        chain = _names_before(text, m.start(), lex, places)
-        o = lex.ordinal.match(text, m.end(), sentence.end)
-        n = lex.number(o.group("n")) if o else None
-        if len(chain) >= 2 and o is not None and n:
-            return [(p, n, chain[0].start, o.end()) for p in chain]
-    return []
-
-
-def _drop_era(gap: str) -> str:
-    return regex.sub(r"\s*\((?:mới|cũ|new|former|old)\)", "", gap, flags=regex.IGNORECASE)
 
 
 def find_in_sentence(
@@ -257,13 +119,13 @@ def find_in_sentence(
     bare = bool(lex.bare_province.search(sentence.text))
     sentence_cohort = discourse.sentence_cohort(text, sentence, lex, places) or context.cohort
     several_years = bool(lex.several_years.search(sentence.text))
-    shared = _SHARED.search(sentence.text)
+    shared = coordination.SHARED.search(sentence.text)
 
     # "Về trụ cột kinh tế số, tỉnh đạt 0,4512 điểm, xếp hạng 15/63": a leading clause naming one
     # indicator and no value is the topic of the clauses after it that name none themselves.
     topic = None
     lead = clause_indicators(parts[0].text, lex) if parts else []
-    if parts and (listing0 := _listing_in(shared, sentence, parts[0])) is not None:
+    if parts and (listing0 := coordination.listing_in(shared, sentence, parts[0])) is not None:
         # "dẫn đầu … ở cả 3 trụ cột chính quyền số, …": the listed indices are no topic
         lead = [m for m in lead if parts[0].start + m[0] < listing0]
     if len({k for _, _, k in lead}) == 1 and not clause_values.values(text, parts[0], lex):
@@ -302,18 +164,18 @@ def find_in_sentence(
         context.antecedent,
     )
     findings: list[Finding] = []
-    listed = _respectively(text, sentence, lex, places)
+    listed = coordination.respectively(text, sentence, lex, places)
     listed_rule = "respectively" if listed else "tie"
-    listed = listed or _tie_list(text, sentence, lex, places)
+    listed = listed or coordination.tie_list(text, sentence, lex, places)
     listed_span = (listed[0][2], listed[0][3]) if listed else None
-    by_index, index_span = ([], None) if listed else _respectively_indices(text, sentence, lex)
+    by_index, index_span = ([], None) if listed else coordination.respectively_indices(text, sentence, lex)
     if by_index and index_span:
         # a score list from its first score: a rank between the indices and the verb ("Kinh tế số và Xã
         # hội số đồng xếp hạng 58/63, đạt giá trị lần lượt là …") stays the indices' own
         first = by_index[0][1]
         listed_span = (first.start, index_span[1]) if first.measure == "score" else index_span
         env = replace(env, paired=listed_span)
-    elif not listed and (unpaired := _respectively_numbers(text, sentence, lex)):
+    elif not listed and (unpaired := coordination.respectively_numbers(text, sentence, lex)):
         listed_span = unpaired  # "A và B lần lượt xếp thứ 20, 12 và 15": no pairing, no value
     pending_changes: list[tuple[Piece, Value, PlaceMention | None]] = []
     seen_rank_verb = False
@@ -330,8 +192,10 @@ def find_in_sentence(
         if lex.other_index.search(clause.text):
             previous = None
             continue
-        mentions = clause_mentions(text, clause, lex) + _list_tail(text, clause, parts[i + 1 :], lex)
-        listing = _listing_in(shared, sentence, clause)
+        mentions = clause_mentions(text, clause, lex) + coordination.list_tail(
+            text, clause, parts[i + 1 :], lex
+        )
+        listing = coordination.listing_in(shared, sentence, clause)
         if listing is not None:
             # "… dẫn đầu cả nước về chuyển đổi số với 3 trụ cột chính quyền số (CQS), …": the indices
             # after "với 3 trụ cột" are the list the value is shared by, not the clause's own.
@@ -406,7 +270,7 @@ def find_in_sentence(
             previous = None
             continue
         elif keys:
-            if pairs := _alternating(mentions, values):
+            if pairs := coordination.alternating(mentions, values):
                 # "Kinh tế số xếp hạng thứ 31 và Xã hội số xếp hạng thứ 11": each index the value
                 # right after it
                 for key, v in pairs:
@@ -416,12 +280,12 @@ def find_in_sentence(
                     findings.append(_finding(env, clause, v, key, place, hint))
                 previous = None
                 continue
-            if not _coordinated(text, mentions, values, lex):
+            if not coordination.coordinated(text, mentions, values, lex):
                 previous = None
                 continue  # two indicators in one clause: which value belongs to which is a guess
             # "Digital Economy and Digital Society both ranked 8th", "topped … in all three pillars"
             indicators = keys + (["overall"] if any(v.overall_object for v in values) else [])
-        elif listed_after := _listed_after(text, clause, sentence, values, lex):
+        elif listed_after := coordination.listed_after(text, clause, sentence, values, lex):
             indicators = listed_after  # "Hanoi led in four key indicators: A, B, C and D"
         elif (
             previous is not None
@@ -459,12 +323,14 @@ def find_in_sentence(
             indicators = [topic]
         elif shared is not None and listing is not None and all(v.measure == "rank" for v in values):
             # "Đây cũng là địa phương xếp hạng nhất ở cả 3 trụ cột Chính quyền số, …": the value is
-            # each listed index's (the count must match, see _shared_indicators).
+            # each listed index's (the count must match, see coordination.shared_indicators).
             for v in values:
                 place = cursor.place_for(v, clause)
                 hint = v.cohort or discourse.era_cohort(place) or sentence_cohort
                 probe = _finding(env, clause, replace(v, cohort=v.cohort or hint), "overall", place, hint)
-                shared_by = _shared_indicators(text, sentence, lex, shared, [probe], include_self=False)
+                shared_by = coordination.shared_indicators(
+                    text, sentence, lex, shared, [probe], include_self=False
+                )
                 findings.extend(shared_by)
                 if shared_by and v.overall_object:  # "dẫn đầu bảng xếp hạng ở cả 3 trụ cột …": and overall
                     findings.append(probe)
@@ -561,156 +427,11 @@ def find_in_sentence(
             piece = Piece(start, end, text[start:end])
             findings.append(_finding(env, piece, v, listed_indicator, place, cohort, listed=True))
     if shared is not None:
-        findings.extend(_shared_indicators(text, sentence, lex, shared, findings))
-    findings.extend(_ties(text, sentence, lex, places, findings))
+        findings.extend(coordination.shared_indicators(text, sentence, lex, shared, findings))
+    findings.extend(coordination.ties(text, sentence, lex, places, findings))
     for rule in lex.extra_rules:
         findings.extend(rule(text, sentence, lex))
     return findings
-
-
-def _listed_after(text: str, clause: Piece, sentence: Piece, values: list[Value], lex: Lexicon) -> list[str]:
-    """The indicators a clause without one of its own lists after it, up to the sentence's end
-    ("led in four key indicators: A, B, C and D", "topped 5 of the 8 indices, including A, B …")."""
-    if lex.coordination is None or len({v.measure for v in values}) != len(values):
-        return []
-    named = [
-        (clause.end + a, clause.end + b, k)
-        for a, b, k in clause_indicators(text[clause.end : sentence.end], lex)
-    ]
-    if not named or not _LIST_INTRO.search(text, clause.end, named[0][0]):
-        return []
-    spans = sorted({(a, b) for a, b, _ in named})
-    bounds = [clause.end, *(x for a, b in spans for x in (a, b)), sentence.end]
-    gaps = list(zip(bounds[::2], bounds[1::2], strict=True))
-    if not all(lex.coordination.fullmatch(text, a, b) for a, b in gaps):
-        return []
-    return list(dict.fromkeys(k for _, _, k in named))
-
-
-_LIST_INTRO = regex.compile(r":|\b(?:including|namely|gồm)\b", regex.IGNORECASE)
-
-
-def _list_tail(text: str, clause: Piece, after: list[Piece], lex: Lexicon) -> list[tuple[int, int, str]]:
-    """The indicators of a list that the clause splitter cut off after the clause's last indicator
-    ("first position in digital institutions | and digital infrastructure"): the clauses right after
-    it that hold nothing but indicator names and list words."""
-    own = clause_mentions(text, clause, lex)
-    if lex.coordination is None or not own or text[own[-1][1] : clause.end].strip():
-        return []
-    out: list[tuple[int, int, str]] = []
-    pos = own[-1][1]
-    for piece in after:
-        named = clause_mentions(text, piece, lex)
-        if not named or not lex.coordination.fullmatch(text, pos, named[0][0]):
-            break
-        spans = sorted({(a, b) for a, b, _ in named})
-        if not all(lex.coordination.fullmatch(text, b1, a2) for (_, b1), (a2, _) in pairwise(spans)):
-            break
-        if text[spans[-1][1] : piece.end].strip():
-            break
-        out.extend(named)
-        pos = piece.end
-    return out
-
-
-def _coordinated(text: str, mentions: list[tuple[int, int, str]], values: list[Value], lex: Lexicon) -> bool:
-    """Whether a clause's indicators form one list that shares its values: nothing but list words
-    between them, every value before or every value after the list, one value per measure."""
-    if lex.coordination is None or not mentions:
-        return False
-    ordered = sorted({(a, b) for a, b, _ in mentions})
-    if not all(lex.coordination.fullmatch(text, b1, a2) for (_, b1), (a2, _) in pairwise(ordered)):
-        return False
-    first, last = ordered[0][0], ordered[-1][1]
-    measures = [v.measure for v in values]
-    if len(measures) != len(set(measures)):
-        return False
-    return all(v.end <= first for v in values) or all(v.start >= last for v in values)
-
-
-def _alternating(mentions: list[tuple[int, int, str]], values: list[Value]) -> list[tuple[str, Value]]:
-    """ "A xếp thứ 31 và B xếp thứ 11": when a clause's indices and values alternate, one value after
-    each index, (index, value) for each; else []."""
-    named = sorted({(a, b, k) for a, b, k in mentions})
-    if len(named) < 2 or len(named) != len(values) or len({k for _, _, k in named}) != len(named):
-        return []
-    bounds = [a for a, _, _ in named[1:]] + [None]
-    for (_, b, _), v, limit in zip(named, values, bounds, strict=True):
-        if v.start < b or (limit is not None and v.end > limit):
-            return []
-    return [(k, v) for (_, _, k), v in zip(named, values, strict=True)]
-
-
-# One value for several indicators: "đều"/"cùng" (each named one has it), "dẫn đầu … ở/với (cả) 3
-# trụ cột", "đứng đầu về 4 chỉ số chính gồm …", "leads all three pillars".
-_SHARED = regex.compile(
-    r"(?<![\p{L}])(?:đều|cùng|đồng(?=\s+(?:xếp|đứng|hạng|ở|giữ))"  # "A và B đồng xếp hạng 58/63"
-    # "dẫn đầu ở cả 3 trụ cột", "đứng đầu về 4 chỉ số chính", "đứng đầu 4/8 chỉ số chính"
-    r"|(?:(?:ở|với|về|trên|tại|trong)\s+|(?<=(?:dẫn|đứng)\s+đầu\s+))(?:cả\s+)?"
-    r"(?P<count>\d|hai|ba|bốn|năm|sáu|bảy|tám)\s*(?:/\s*\d\s*)?"
-    r"(?P<kind>trụ\s+cột|chỉ\s+số(?:\s+chính)?)"
-    r"|in\s+all\s+(?P<count_en>three|3)\s+(?P<kind_en>pillars))(?![\p{L}])",
-    regex.IGNORECASE,
-)
-_COUNT_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "three": 3}
-_PILLARS = ("digital_government", "digital_economy", "digital_society")
-
-
-# "Phú Thọ và Yên Bái cùng xếp thứ 17", "A, B và C đồng hạng 30": one rank for every listed name.
-_TIE_VERB = regex.compile(
-    r"\s*(?:cùng|đồng)\s+(?:xếp|đứng|hạng|ở|giữ)|\s*(?:were\s+)?(?:tied|jointly)", regex.IGNORECASE
-)
-
-
-def _ties(
-    text: str, sentence: Piece, lex: Lexicon, places: list[PlaceMention], findings: list[Finding]
-) -> list[Finding]:
-    out: list[Finding] = []
-    for f in findings:
-        if f.measure != "rank" or f.refusal is not None:
-            continue
-        for p in places:
-            verb = _TIE_VERB.match(text, p.end)
-            if verb is None or not f.span.start <= p.start < verb.end() <= f.span.end:
-                continue
-            chain = [p]
-            for q in reversed([q for q in places if q.end <= p.start]):
-                if not lex.list_separator.fullmatch(text, q.end, chain[0].start):
-                    break
-                chain.insert(0, q)
-            if len(chain) > 1:
-                rule = f"{lex.rule_prefix}.rank.tie"
-                out.extend(
-                    replace(f, place=q, ambiguous_place=False, rule=rule) for q in chain if q != f.place
-                )
-            break
-    return out
-
-
-def _each_listed(
-    text: str, sentence: Piece, lex: Lexicon, shared: regex.Match[str], findings: list[Finding]
-) -> list[Finding]:
-    """ "cả 3 trụ cột, gồm: Chính quyền số, kinh tế số và xã hội số đều xếp vị trí thứ 2/63": the
-    rank the "đều"/"cùng" clause states is also each index listed before it (back to a ";")."""
-    at = sentence.start + shared.start()
-    start = max(sentence.start, text.rfind(";", sentence.start, at) + 1)
-    # "Nhận thức số của X đứng đầu cả nước, hai chỉ số A và B cùng xếp thứ 9": not back past a value
-    start = max([start, *(f.span.end for f in findings if start <= f.span.end <= at)])
-    keys = list(dict.fromkeys(k for _, _, k in clause_indicators(text[start:at], lex)))
-    out: list[Finding] = []
-    for f in findings:
-        # the rank after "đều" in the same part of the sentence ("…; “Xã hội số” xếp thứ 4" is not)
-        same_part = ";" not in text[at : f.span.end]
-        if (
-            f.measure == "rank"
-            and f.span.start <= at < f.span.end
-            and same_part
-            and f.refusal is None
-            and len(keys) > 1
-        ):
-            rule = f"{lex.rule_prefix}.rank.shared"
-            out.extend(replace(f, indicator=k, rule=rule) for k in keys if k != f.indicator)
-    return out
 
 
 # The DTI itself named right before a value, with only linking words between: "DTI là", "DTI đạt".
@@ -723,54 +444,6 @@ _DTI_BEFORE_VALUE = regex.compile(
 def _dti_names_value(text: str, clause: Piece, mentions: list[tuple[int, int, str]], value: Value) -> bool:
     last_name = max((e for _, e, _ in mentions if e <= value.start), default=clause.start)
     return bool(_DTI_BEFORE_VALUE.search(text, last_name, value.start))
-
-
-def _listing_in(shared: regex.Match[str] | None, sentence: Piece, clause: Piece) -> int | None:
-    """Where a counted list ("ở cả 3 trụ cột …") starts, when it starts inside ``clause``."""
-    if shared is None or not (shared.group("count") or shared.group("count_en")):
-        return None
-    at = sentence.start + shared.start()
-    return at if clause.start <= at < clause.end else None
-
-
-def _shared_indicators(
-    text: str,
-    sentence: Piece,
-    lex: Lexicon,
-    shared: regex.Match[str],
-    findings: list[Finding],
-    include_self: bool = True,
-) -> list[Finding]:
-    """The rank a province gets right before "ở 3 trụ cột, gồm A, B và C" is its rank in each of
-    them; the listed indicators must be as many as the count says ("3 trụ cột" alone: the pillars)."""
-    token = shared.group("count") or shared.group("count_en")
-    if token is None:
-        return _each_listed(text, sentence, lex, shared, findings)
-    count = int(token) if token.isdigit() else _COUNT_WORDS.get(token.lower())
-    at = sentence.start + shared.end()
-    keys = list(dict.fromkeys(k for _, _, k in clause_indicators(text[at : sentence.end], lex)))
-    pillars = (shared.group("kind") or shared.group("kind_en") or "").lower().startswith(("trụ", "pillar"))
-    if not keys and pillars and count == 3:
-        keys = list(_PILLARS)
-    if count is None or len(keys) != count:
-        return []
-    anchor = sentence.start + shared.start()
-    out: list[Finding] = []
-    for f in findings:
-        # "dẫn đầu … ở cả 3 trụ cột A, B và C": the rank read for the first listed index is each one's
-        first_listed = f.indicator == keys[0] and f.span.start < anchor < f.span.end
-        if (
-            f.measure == "rank"
-            and (f.indicator == "overall" or first_listed)
-            and (f.span.start < anchor or not include_self)
-            and f.refusal is None
-        ):
-            out.extend(
-                replace(f, indicator=k, rule=f"{lex.rule_prefix}.rank.shared")
-                for k in keys
-                if k != f.indicator
-            )
-    return out
 
 
 class _PlaceCursor:
