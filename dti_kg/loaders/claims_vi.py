@@ -17,9 +17,10 @@ from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.guards import Guards
 from dti_kg.loaders.lexicon import Lexicon, clause_indicators
 from dti_kg.loaders.places import PlaceMention, find_places
-from dti_kg.loaders.rules import choose_place, find_all, unknown_place
+from dti_kg.loaders.rules import find_all
 from dti_kg.loaders.segments import Piece
 from dti_kg.loaders.stated_editions import sentence_edition
+from dti_kg.loaders.value_places import choose_place, unknown_place
 from dti_kg.text import parse_score
 
 _I = regex.IGNORECASE

@@ -1,9 +1,15 @@
 """The sentence engine shared by both languages: find ranks, scores and rank changes in DTI
 sentences and tie each to an indicator, a province mention and (when stated) an edition.
 
-A language supplies a :class:`Lexicon` of patterns (``claims_vi``, ``claims_en``). The engine is
+A language supplies a ``lexicon.Lexicon`` of patterns (``claims_vi``, ``claims_en``). The engine is
 deliberately strict: a value is kept only when its clause says which indicator it is about, so a
 missed claim is preferred over a wrong one.
+
+Here: ``find_in_sentence`` (which indicator each value of a sentence is about) and ``find_all`` (the
+DTI sentences of a text). Its parts: ``clause_values`` (the values a clause states),
+``stated_editions``, ``discourse`` (what a sentence carries over from the one before), ``value_places``
+(whose value it is), ``coordination`` (lists in one sentence), ``rank_order`` (ranks read off the
+order names come in).
 """
 
 from __future__ import annotations
@@ -19,9 +25,10 @@ from dti_kg.loaders.discourse import Context
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.guards import other_subject, refusal
 from dti_kg.loaders.lexicon import Lexicon, clause_indicators, clause_mentions
-from dti_kg.loaders.places import PlaceMention, is_known, places_in
+from dti_kg.loaders.places import PlaceMention, places_in
 from dti_kg.loaders.segments import Piece, clauses
 from dti_kg.loaders.stated_editions import known_year, sentence_edition, sentence_years
+from dti_kg.loaders.value_places import PlaceCursor, inside_places, quote_span, unknown_place
 
 
 def _states_edition(lex: Lexicon) -> Callable[[str, int, int], bool]:
@@ -37,43 +44,6 @@ def _names_dti(lex: Lexicon) -> Callable[[str, int, int], bool]:
         return bool(lex.dti_mark.search(piece) or clause_indicators(piece, lex))
 
     return probe
-
-
-def choose_place(places: list[PlaceMention], clause: Piece, sentence: Piece) -> PlaceMention | None:
-    """The province a clause's value belongs to: named in the clause (exactly one), else the
-    nearest one named before it in the sentence, else the only one named in the sentence."""
-    inside = [p for p in places if clause.start <= p.start < clause.end]
-    if len({p.name for p in inside}) == 1:
-        return inside[0]
-    if inside:
-        return None
-    before = [p for p in places if p.start < clause.start]
-    if before:
-        return before[-1]
-    if len({p.name for p in places}) == 1:
-        return places[0]
-    return None
-
-
-def quote_span(text: str, clause: Piece, place: PlaceMention | None, sentence: Piece) -> tuple[int, int]:
-    """The clause, reaching back to the province it is about when that is close by."""
-    start = clause.start
-    if (
-        place is not None
-        and sentence.start <= place.start < clause.start
-        and clause.start - place.start <= 80
-    ):
-        start = place.start
-    return start, clause.end
-
-
-def unknown_place(text: str, sentence: Piece, places: list[PlaceMention], lex: Lexicon) -> str | None:
-    for m in lex.unknown_place.finditer(text, sentence.start, sentence.end):
-        name = m.group("name").strip()
-        if any(p.start <= m.start("name") < p.end for p in places) or is_known(name):
-            continue
-        return name
-    return None
 
 
 _NATIONAL_AFTER = regex.compile(
@@ -178,7 +148,7 @@ def find_in_sentence(
     seen_rank_verb = False
     previous: tuple[str, frozenset[str]] | None = None  # the last clause's indicator and measures
     asides = [(m.start(), m.end()) for m in lex.aside.finditer(text, sentence.start, sentence.end)]
-    cursor = _PlaceCursor(
+    cursor = PlaceCursor(
         [p for p in places if not any(a <= p.start < b for a, b in asides)], sentence, text, lex.bare_province
     )
     # "An toàn thông tin mạng, hạ tầng số (xếp thứ 2)": index names standing alone before an index
@@ -441,58 +411,6 @@ _DTI_BEFORE_VALUE = regex.compile(
 def _dti_names_value(text: str, clause: Piece, mentions: list[tuple[int, int, str]], value: Value) -> bool:
     last_name = max((e for _, e, _ in mentions if e <= value.start), default=clause.start)
     return bool(_DTI_BEFORE_VALUE.search(text, last_name, value.start))
-
-
-class _PlaceCursor:
-    """Whose value is it: the one province the clause names; else the province named since the
-    previous value ("Huế đứng thứ 2 (0,5872 điểm) và TP.HCM đứng thứ 3 (0,5609 điểm)"), or the
-    one before that when none was named since; never one of a list named together ("Đà Nẵng,
-    TP.HCM và Quảng Ninh … thứ nhất") or of a relative clause ("HCM City, which merged with Bình
-    Dương and Bà Rịa-Vũng Tàu, was fourth")."""
-
-    def __init__(
-        self, places: list[PlaceMention], sentence: Piece, text: str, bare: regex.Pattern[str]
-    ) -> None:
-        self.places = places
-        self.sentence = sentence
-        self.position = sentence.start
-        self.current: PlaceMention | None = None
-        self.text = text
-        self.bare = bare
-
-    def place_for(self, v: Value, clause: Piece) -> PlaceMention | None:
-        inside = [p for p in self.places if clause.start <= p.start < clause.end]
-        block = [p for p in self.places if self.position <= p.start < v.start]
-        self.position = max(self.position, v.end)
-        if not inside and self.bare.search(self.text, clause.start, v.start):
-            # "So với Bắc Giang (thứ 20), tỉnh xếp thứ 15": "tỉnh" is a new subject, not Bắc Giang.
-            self.current = None
-            return None
-        if len({p.name for p in inside}) == 1:
-            self.current = inside[0]
-        elif len({p.name for p in block}) == 1:
-            self.current = block[-1]
-        elif block:
-            self.current = None
-        elif self.current is None and not inside and len({p.name for p in self.places}) == 1:
-            return self.places[0]  # "Xếp thứ 8/63 là tỉnh Thái Nguyên"
-        elif self.current is None and not inside and _FRONTED.match(self.text, clause.start, v.start):
-            # "Với giá trị DTI đạt 0,7024 điểm, Quảng Ninh vươn lên đứng thứ ba, theo sát Đà Nẵng …":
-            # a value fronted before the subject is the subject's, the name right after the phrase
-            after = [p for p in self.places if p.start >= clause.end]
-            if after and _TO_SUBJECT.fullmatch(self.text, clause.end, after[0].start):
-                return after[0]
-        return self.current
-
-
-_FRONTED = regex.compile(r"\s*(?:với|with|đạt|achieving|scoring)(?![\p{L}])", regex.IGNORECASE)
-_TO_SUBJECT = regex.compile(
-    r"[\s,)]*(?:(?:tỉnh|thành\s+phố|TP\.?|the\s+province\s+of)\s*)?", regex.IGNORECASE
-)
-
-
-def inside_places(places: list[PlaceMention], clause: Piece) -> bool:
-    return any(clause.start <= p.start < clause.end for p in places)
 
 
 def _sentence_indicator(sentence: Piece, lex: Lexicon, overall: bool) -> str | None:
