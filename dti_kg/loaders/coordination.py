@@ -20,6 +20,7 @@ from dti_kg.loaders.findings import Finding
 from dti_kg.loaders.lexicon import Lexicon, clause_indicators, clause_mentions
 from dti_kg.loaders.places import PlaceMention
 from dti_kg.loaders.segments import Piece
+from dti_kg.reference import PILLARS
 from dti_kg.text import parse_score
 
 
@@ -245,7 +246,6 @@ SHARED = regex.compile(
     regex.IGNORECASE,
 )
 _COUNT_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "three": 3}
-_PILLARS = ("digital_government", "digital_economy", "digital_society")
 
 
 # "Phú Thọ và Yên Bái cùng xếp thứ 17", "A, B và C đồng hạng 30": one rank for every listed name.
@@ -331,7 +331,7 @@ def shared_indicators(
     keys = list(dict.fromkeys(k for _, _, k in clause_indicators(text[at : sentence.end], lex)))
     pillars = (shared.group("kind") or shared.group("kind_en") or "").lower().startswith(("trụ", "pillar"))
     if not keys and pillars and count == 3:
-        keys = list(_PILLARS)
+        keys = list(PILLARS)
     if count is None or len(keys) != count:
         return []
     anchor = sentence.start + shared.start()

@@ -14,6 +14,7 @@ import regex
 from dti_kg.loaders.findings import Finding
 from dti_kg.loaders.guards import Guards
 from dti_kg.loaders.segments import Piece
+from dti_kg.reference import PILLARS
 
 # Group names the lexicon patterns use: rank "n" (and "of" for "8/63"); score "x"; change "up" or
 # "down" and "n"; cohort "of"; edition and comparison "year"; unknown province "name".
@@ -78,9 +79,6 @@ class Lexicon:
     previous_rank: bool = False
     # After a list of provinces, before one rank they share: "both ranked", "tied for" (ties).
     tie: regex.Pattern[str] | None = None
-
-
-PILLARS = ("digital_government", "digital_economy", "digital_society")
 
 
 def clause_indicators(clause: str, lex: Lexicon) -> list[tuple[int, int, str]]:
