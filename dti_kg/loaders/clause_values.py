@@ -176,8 +176,6 @@ def named_ranks(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMentio
 _CUT_COMPARISON = regex.compile(
     r"[\p{L}\s]{0,30}?so\s+với\s+(?:năm|DTI)?\s*$|[\p{L}\s]{0,30}?compared\s+(?:with|to)\s*$"
 )
-
-
 _BEFORE_INDEX = regex.compile(
     r"(?:^|(?<=[\s,]))(?P<n>\d{1,2})(?![\d/.,%])\s+(?:về|ở)\s+(?:chỉ\s+số\s+|trụ\s+cột\s+)?$"
 )
