@@ -24,9 +24,10 @@ from decimal import Decimal
 import regex
 
 from dti_kg.loaders.findings import Finding, over_run, span_of
+from dti_kg.loaders.lexicon import Lexicon, clause_indicators
 from dti_kg.loaders.places import PlaceMention, find_places
-from dti_kg.loaders.rules import Lexicon, clause_indicators, known_year, sentence_edition
 from dti_kg.loaders.segments import Piece, sentences
+from dti_kg.loaders.stated_editions import known_year, sentence_edition
 from dti_kg.model import Measure
 from dti_kg.text import parse_score
 
