@@ -248,3 +248,27 @@ def test_a_parameter_is_checked_by_an_ask_not_by_reading_every_known_iri(sample_
         bad = client.get("/queries/claims-about?province=province/nowhere&year=2021&format=json")
         assert bad.status_code == 400 and bad.get_json()["error"]["parameter"] == "province"
         assert len(app.extensions[KNOWN_KEY].iris) <= 5  # read for the hints only, cut at MAX_ROWS
+
+
+@pytest.mark.parametrize(
+    ("args", "advice"),
+    [
+        ({}, "narrow it with claim=, province=, year= (see /queries/audit-trail.rq)"),
+        ({"province": "province/thai-nguyen"}, "narrow it with claim=, year= (see /queries/audit-trail.rq)"),
+        (
+            {"claim": "claim/a000000000000001", "province": "province/thai-nguyen", "year": "2021"},
+            "retry later",
+        ),
+    ],
+)
+def test_a_canned_query_past_the_deadline_says_which_parameters_narrow_it(sample_store, args, advice) -> None:
+    # Regression: a canned query past QUERY_TIMEOUT answered the /sparql advice "add LIMIT, narrow the
+    # patterns", which its reader cannot follow (at 10,000 articles the whole-graph audit-trail takes
+    # 88 s). A 1 ms deadline: no query through a worker's pipe answers in less.
+    with app_over(sample_store, QUERY_TIMEOUT=0.001, RESPONSE_CACHE_MB=0) as app:
+        response = app.test_client().get("/queries/audit-trail.json", query_string=args)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "1"
+    detail = response.get_json()["error"]["detail"]
+    assert detail.startswith("the canned query 'audit-trail' did not finish within 0.001 s and was stopped; ")
+    assert advice in detail and "claims.csv, /releases" in detail
+    assert "LIMIT" not in detail

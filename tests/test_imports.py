@@ -182,13 +182,21 @@ def _module_imports(path: Path) -> set[str]:
     return {m for m in out if m == "dti_kg" or m.startswith("dti_kg.")}
 
 
-def test_imports_follow_the_layers() -> None:
-    wrong = []
+def _import_graph() -> dict[str, set[str]]:
+    """Each dti_kg module and the dti_kg modules it imports."""
+    graph = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         parts = list(path.relative_to(REPO).with_suffix("").parts)
         module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        graph[module] = _module_imports(path) - {module}
+    return graph
+
+
+def test_imports_follow_the_layers() -> None:
+    wrong = []
+    for module, imports in _import_graph().items():
         layer = _layer(module)
-        for imported in sorted(_module_imports(path)):
+        for imported in sorted(imports):
             if _layer(imported) not in MAY_IMPORT[layer]:
                 wrong.append(f"{module} ({layer}) imports {imported} ({_layer(imported)})")
     assert not wrong, "\n".join([*wrong, "see the layers in docs/architecture.md"])
@@ -197,3 +205,39 @@ def test_imports_follow_the_layers() -> None:
 def test_the_layer_check_sees_a_server_module_loading_the_build() -> None:
     assert _layer("dti_kg.server.pages") == "server" and _layer("dti_kg.build") == "build"
     assert "build" not in MAY_IMPORT["server"] and "loaders" not in MAY_IMPORT["server"]
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle (its modules, the first repeated at the end), or [] when there is none."""
+    done: set[str] = set()
+    path: list[str] = []
+
+    def visit(module: str) -> list[str]:
+        if module in path:
+            return [*path[path.index(module) :], module]
+        if module in done or module not in graph:
+            return []
+        path.append(module)
+        for imported in sorted(graph[module]):
+            if found := visit(imported):
+                return found
+        path.pop()
+        done.add(module)
+        return []
+
+    for module in sorted(graph):
+        if found := visit(module):
+            return found
+    return []
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    # The sentence engine (loaders/rules.py) imports its parts; a part importing the engine back would
+    # be a cycle, which only works by the order modules happen to be imported in.
+    cycle = _cycle(_import_graph())
+    assert not cycle, " -> ".join(cycle)
+
+
+def test_the_cycle_check_sees_a_cycle() -> None:
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -162,3 +163,25 @@ def test_concurrent_requests_for_one_answer_run_its_query_once(app: Flask) -> No
     cache = app.extensions[CACHE_KEY]
     assert len(bodies) == 8 and len(set(bodies)) == 1
     assert (cache.misses, cache.hits) == (1, 7)
+
+
+def test_a_query_stopped_at_the_deadline_is_answered_503_again_until_its_retry_after(tmp_path: Path) -> None:
+    """Regression: every request for a query past the deadline (or each client waiting for the first)
+    ran it again, taking a worker for another full deadline only to be stopped too."""
+    with app_over(make_store(tmp_path / "store"), QUERY_TIMEOUT=0.001) as app:
+        client = app.test_client()
+        path = "/queries/audit-trail.json"
+        first = client.get(path)
+        assert first.status_code == 503 and CACHE_HEADER not in first.headers
+        executor = app.extensions[EXECUTOR_KEY]
+        assert executor.replaced == 1  # the stopped query's worker
+        again = client.get(path)
+        assert again.status_code == 503 and again.headers[CACHE_HEADER] == "hit"
+        assert again.data == first.data and again.headers["Retry-After"] == "1"
+        assert executor.replaced == 1  # answered in the web process: no worker ran or was stopped
+        assert client.get(path, headers={"Accept": "text/plain"}).status_code == 503  # its own key
+        assert executor.replaced == 2
+        time.sleep(1.05)  # past Retry-After the query is tried again
+        retried = client.get(path)
+        assert retried.status_code == 503 and CACHE_HEADER not in retried.headers
+        assert executor.replaced == 3

@@ -14,7 +14,8 @@ import regex
 from dti_kg.loaders.claims_en_discourse import read_on
 from dti_kg.loaders.findings import Finding
 from dti_kg.loaders.guards import Guards
-from dti_kg.loaders.rules import Lexicon, find_all
+from dti_kg.loaders.lexicon import Lexicon
+from dti_kg.loaders.rules import find_all
 
 _I = regex.IGNORECASE
 _W = r"(?<![\p{L}\d])"

@@ -35,9 +35,10 @@ from dti_kg.loaders.claims_en_mentions import (
 from dti_kg.loaders.claims_en_sequences import line_start, read_sequences
 from dti_kg.loaders.findings import Finding, over_run, span_of
 from dti_kg.loaders.guards import YEAR_BEFORE
+from dti_kg.loaders.lexicon import Lexicon
 from dti_kg.loaders.places import PlaceMention
-from dti_kg.loaders.rules import Lexicon, known_year, sentence_edition, sentence_years
 from dti_kg.loaders.segments import Piece
+from dti_kg.loaders.stated_editions import known_year, sentence_edition, sentence_years
 from dti_kg.reference import editions
 
 _I = regex.IGNORECASE

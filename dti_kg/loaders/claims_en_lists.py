@@ -35,9 +35,10 @@ from dti_kg.loaders.claims_en_mentions import (
     place_at,
 )
 from dti_kg.loaders.findings import Finding, span_of
+from dti_kg.loaders.lexicon import Lexicon
 from dti_kg.loaders.places import PlaceMention, places_in
-from dti_kg.loaders.rules import Lexicon, sentence_edition
 from dti_kg.loaders.segments import Piece
+from dti_kg.loaders.stated_editions import sentence_edition
 from dti_kg.model import Span
 
 _I = regex.IGNORECASE

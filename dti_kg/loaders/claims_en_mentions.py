@@ -8,10 +8,12 @@ from functools import lru_cache
 
 import regex
 
+from dti_kg.loaders.discourse import dti_sentences
 from dti_kg.loaders.findings import Finding, span_of
+from dti_kg.loaders.lexicon import Lexicon
 from dti_kg.loaders.places import PlaceMention, places_in
-from dti_kg.loaders.rules import Lexicon, dti_sentences, sentence_edition
 from dti_kg.loaders.segments import Piece
+from dti_kg.loaders.stated_editions import sentence_edition
 
 _I = regex.IGNORECASE
 
@@ -53,7 +55,7 @@ def overall_rank(
 
 @lru_cache(maxsize=4)
 def dti_sentence_list(text: str, lex: Lexicon) -> tuple[Piece, ...]:
-    """The DTI sentences of ``text`` (``rules.dti_sentences``), worked out once for all the English rules
+    """The DTI sentences of ``text`` (``discourse.dti_sentences``), worked out once for all the English rules
     that read the same text (each used to walk every sentence's context again)."""
     return tuple(sentence for sentence, _ in dti_sentences(text, lex))
 

@@ -37,17 +37,12 @@ from dti_kg.loaders.claims_en_mentions import (
     overall_rank,
     place_at,
 )
+from dti_kg.loaders.discourse import CONTINUED_SUBJECT
 from dti_kg.loaders.findings import Finding, span_of
+from dti_kg.loaders.lexicon import Lexicon, clause_indicators
 from dti_kg.loaders.places import places_in
-from dti_kg.loaders.rules import (
-    CONTINUED_SUBJECT,
-    Lexicon,
-    clause_indicators,
-    known_year,
-    sentence_edition,
-    sentence_years,
-)
 from dti_kg.loaders.segments import Piece, sentences
+from dti_kg.loaders.stated_editions import known_year, sentence_edition, sentence_years
 
 _I = regex.IGNORECASE
 

@@ -15,16 +15,12 @@ import regex
 from dti_kg.loaders.claims_vi_discourse import earlier_ranks, pillar_ranks, split_runs
 from dti_kg.loaders.findings import Finding, span_of
 from dti_kg.loaders.guards import Guards
+from dti_kg.loaders.lexicon import Lexicon, clause_indicators
 from dti_kg.loaders.places import PlaceMention, find_places
-from dti_kg.loaders.rules import (
-    Lexicon,
-    choose_place,
-    clause_indicators,
-    find_all,
-    sentence_edition,
-    unknown_place,
-)
+from dti_kg.loaders.rules import find_all
 from dti_kg.loaders.segments import Piece
+from dti_kg.loaders.stated_editions import sentence_edition
+from dti_kg.loaders.value_places import choose_place, unknown_place
 from dti_kg.text import parse_score
 
 _I = regex.IGNORECASE

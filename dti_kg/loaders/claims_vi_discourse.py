@@ -24,10 +24,12 @@ from decimal import Decimal
 import regex
 
 from dti_kg.loaders.findings import Finding, over_run, span_of
+from dti_kg.loaders.lexicon import Lexicon, clause_indicators
 from dti_kg.loaders.places import PlaceMention, find_places
-from dti_kg.loaders.rules import Lexicon, clause_indicators, known_year, sentence_edition
 from dti_kg.loaders.segments import Piece, sentences
+from dti_kg.loaders.stated_editions import known_year, sentence_edition
 from dti_kg.model import Measure
+from dti_kg.reference import PILLARS
 from dti_kg.text import parse_score
 
 _I = regex.IGNORECASE
@@ -98,7 +100,6 @@ def earlier_ranks(text: str, findings: list[Finding]) -> list[Finding]:
     return out
 
 
-_PILLARS = ("digital_government", "digital_economy", "digital_society")
 # "cả ba trụ cột đều xếp thứ 4/63", "cả 3 trụ cột cùng đứng thứ 12"
 _ALL_PILLARS = regex.compile(
     r"(?:cả|tất\s+cả)\s+(?:3|ba)\s+trụ\s+cột(?:\s+chính)?\s+(?:đều|cùng)\s+"
@@ -143,7 +144,7 @@ def pillar_ranks(text: str, findings: list[Finding], lex: Lexicon) -> list[Findi
                 continue
             out = [f for f in out if f not in mine]
             span = span_of(text, m.start(), m.end())
-            out.extend(replace(mine[0], indicator=k, span=span, rule="vi.rank.all-pillars") for k in _PILLARS)
+            out.extend(replace(mine[0], indicator=k, span=span, rule="vi.rank.all-pillars") for k in PILLARS)
     for sentence in sentences(text):
         matches = [
             *_PILLARS_RESPECTIVELY.finditer(text, sentence.start, sentence.end),
@@ -162,7 +163,7 @@ def pillar_ranks(text: str, findings: list[Finding], lex: Lexicon) -> list[Findi
 
 
 def _pillars_respectively(text: str, sentence: Piece, m: regex.Match[str], lex: Lexicon) -> list[Finding]:
-    keys = list(dict.fromkeys(k for _, _, k in clause_indicators(m.group("names"), lex))) or list(_PILLARS)
+    keys = list(dict.fromkeys(k for _, _, k in clause_indicators(m.group("names"), lex))) or list(PILLARS)
     scores = m.re is _PILLAR_SCORES_RESPECTIVELY
     numbers: list[int | Decimal | None] = (
         [
@@ -173,7 +174,7 @@ def _pillars_respectively(text: str, sentence: Piece, m: regex.Match[str], lex: 
         else [int(x.group("n")) for x in _RANK_IN_LIST.finditer(m.group("list"))]
     )
     places = {p.name: p for p in find_places(sentence.text, "vi")}
-    if len(numbers) != 3 or None in numbers or sorted(keys) != sorted(_PILLARS) or len(places) != 1:
+    if len(numbers) != 3 or None in numbers or sorted(keys) != sorted(PILLARS) or len(places) != 1:
         return []
     if lex.other_index.search(sentence.text) or not lex.dti_mark.search(text, 0, sentence.end):
         return []

@@ -25,12 +25,14 @@ import regex
 
 from dti_kg.gazetteer import POST_MERGER, Unit, gazetteer
 from dti_kg.loaders import claims_en, claims_vi, facts, table_text, tables
+from dti_kg.loaders.discourse import agrees, document_cohorts
 from dti_kg.loaders.documents import load_document
 from dti_kg.loaders.findings import EditionMention, Finding, span_of
+from dti_kg.loaders.lexicon import Lexicon
 from dti_kg.loaders.metadata import find_published_month
 from dti_kg.loaders.places import find_places, resolve
-from dti_kg.loaders.rules import Lexicon, agrees, document_cohorts, edition_mentions
 from dti_kg.loaders.segments import unwrapped
+from dti_kg.loaders.stated_editions import edition_mentions
 from dti_kg.model import Candidate, Claim, EditionBasis, Extraction, ProvinceBasis, SourceDocument
 from dti_kg.reference import edition_in_force, editions, outlets
 

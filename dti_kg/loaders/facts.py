@@ -14,8 +14,9 @@ import regex
 
 from dti_kg.loaders import claims_en, claims_vi
 from dti_kg.loaders.findings import EditionMention, span_of
-from dti_kg.loaders.rules import Lexicon, clause_indicators, sentence_edition
+from dti_kg.loaders.lexicon import Lexicon, clause_indicators
 from dti_kg.loaders.segments import Piece, clauses, sentences
+from dti_kg.loaders.stated_editions import sentence_edition
 from dti_kg.model import EditionFact, SourceDocument
 from dti_kg.reference import agencies, editions
 

@@ -1,179 +1,34 @@
 """The sentence engine shared by both languages: find ranks, scores and rank changes in DTI
 sentences and tie each to an indicator, a province mention and (when stated) an edition.
 
-A language supplies a :class:`Lexicon` of patterns (``claims_vi``, ``claims_en``). The engine is
+A language supplies a ``lexicon.Lexicon`` of patterns (``claims_vi``, ``claims_en``). The engine is
 deliberately strict: a value is kept only when its clause says which indicator it is about, so a
 missed claim is preferred over a wrong one.
+
+Here: ``find_in_sentence`` (which indicator each value of a sentence is about) and ``find_all`` (the
+DTI sentences of a text). Its parts: ``clause_values`` (the values a clause states),
+``stated_editions``, ``discourse`` (what a sentence carries over from the one before), ``value_places``
+(whose value it is), ``coordination`` (lists in one sentence), ``rank_order`` (ranks read off the
+order names come in).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
-from decimal import Decimal
-from functools import lru_cache
-from itertools import pairwise
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import regex
 
-from dti_kg.gazetteer import POST_MERGER, gazetteer
-from dti_kg.loaders.findings import EditionMention, Finding, span_of
-from dti_kg.loaders.guards import Guards, other_subject, refusal
-from dti_kg.loaders.places import PlaceMention, is_known, places_in
-from dti_kg.loaders.segments import Piece, clauses, sentences
-from dti_kg.model import Span
-from dti_kg.reference import editions
-from dti_kg.text import parse_score
-
-# Group names the lexicon patterns use: rank "n" (and "of" for "8/63"); score "x"; change "up" or
-# "down" and "n"; cohort "of"; edition and comparison "year"; unknown province "name".
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    language: str
-    dti_mark: regex.Pattern[str]  # the sentence is about the DTI
-    other_index: regex.Pattern[str]  # another index (PCI, PAPI…): its numbers are not DTI claims
-    indicators: tuple[tuple[regex.Pattern[str], str], ...]  # longest first
-    overall: regex.Pattern[str]  # the value is the overall index ("về chuyển đổi số", "nationwide")
-    rank: regex.Pattern[str]
-    rank_reject_after: regex.Pattern[str]  # "10-15", "2 năm liên tiếp": not a rank
-    rank_list_item: regex.Pattern[str]  # "5/63 tỉnh" after a rank verb earlier in the sentence
-    rank_after_name: regex.Pattern[str]  # "Cần Thơ (thứ 5)": group "n"
-    # A relative clause whose provinces own none of the sentence's values: ", which merged with
-    # Bình Dương and Bà Rịa-Vũng Tàu on July 1,".
-    aside: regex.Pattern[str]
-    # A region, a district or a ministry in the sentence: a rank there may be regional ("xếp thứ 2
-    # vùng ĐBSCL") or a district's ("huyện X đứng thứ 3 trong tỉnh"); only "N/63"-style ranks stay.
-    narrow_scope: regex.Pattern[str]
-    rank_from: regex.Pattern[str]  # "từ", "from" right before a rank: the old rank of a change
-    cohort: regex.Pattern[str]  # "gồm 63 tỉnh", "out of 63"
-    score: regex.Pattern[str]
-    score_ok: Callable[[str, regex.Match[str]], Decimal | None]
-    score_reject: regex.Pattern[str]  # national average etc. in the clause
-    change: regex.Pattern[str]
-    number: Callable[[str], int | None]
-    compared: regex.Pattern[str]  # "so với năm 2020": group "year" (absent = the previous edition)
-    edition_anchored: tuple[regex.Pattern[str], ...]  # group "year"
-    edition_loose: regex.Pattern[str]  # "năm 2021" in the claim's own sentence; group "year"
-    not_edition_before: regex.Pattern[str]  # "so với", "giai đoạn": the year that follows is not the edition
-    unknown_place: regex.Pattern[str]  # group "name": a province-like name
-    bare_province: regex.Pattern[str]
-    # "Đà Nẵng dẫn đầu", "HCM City led": rank 1 when a province is the subject.
-    leader: regex.Pattern[str]
-    # "nhiều năm liền", "for four consecutive years", "from 2020 to 2023": which edition is unclear.
-    several_years: regex.Pattern[str]
-    respectively_verb: regex.Pattern[str]  # "lần lượt xếp thứ", "ranked"
-    ordinal: regex.Pattern[str]  # one rank of a list, group "n": "nhất", "nhì", "3", "third"
-    list_separator: regex.Pattern[str]  # ", ", " và ", " and "
-    respectively_tail: regex.Pattern[str]  # what must follow the ranks: "" (vi), "respectively" (en)
-    # In a sentence that does not name the DTI: another ranking's topic ("về quy mô dân số").
-    other_topic: regex.Pattern[str]
-    rule_prefix: str
-    guards: Guards  # targets, last year's values, other indices, other subjects
-    extra_rules: tuple[Callable[[str, Piece, Lexicon], list[Finding]], ...] = field(default=())
-    # Between a province and its leader verb: an era mark, and for English auxiliaries ("has topped",
-    # "continued to lead"); None: the era mark only.
-    leader_gap: regex.Pattern[str] | None = None
-    # "all three pillars", "cả ba trụ cột": the three pillars at once.
-    all_pillars: regex.Pattern[str] | None = None
-    # What may stand between indicators of one coordinated list ("Digital Economy and Digital Society
-    # both ranked 8th", "first position in digital institutions and digital infrastructure"): then
-    # the clause's one value is each listed indicator's. None: a clause naming two indicators is skipped.
-    coordination: regex.Pattern[str] | None = None
-    # An indicator named after a value for a reason ("6th … with good growth in the Digital Economy")
-    # is not the value's indicator.
-    reason: regex.Pattern[str] | None = None
-    # Read "from fifth place" after a change as the previous edition's rank (else it is skipped).
-    previous_rank: bool = False
-    # After a list of provinces, before one rank they share: "both ranked", "tied for" (ties).
-    tie: regex.Pattern[str] | None = None
-
-
-@dataclass(frozen=True)
-class _Value:
-    measure: str
-    value: int | Decimal
-    start: int  # absolute offsets of the number
-    end: int
-    rule: str
-    cohort: int | None = None
-    compared_to: int | None = None
-    # A leader verb whose object is the DTI ranking itself ("topped the DTI rankings … in all three
-    # pillars"): rank 1 overall as well as in the indicators the clause lists.
-    overall_object: bool = False
-    previous: bool = False  # the rank of the edition compared with ("rose four places from fifth")
-
-
-def known_year(year: int) -> bool:
-    return year in editions()
-
-
-# "Đây là năm thứ ba Bộ TT&TT tổ chức đánh giá …", "lần thứ 4 liên tiếp … đánh giá", "năm thứ năm
-# chỉ số DTI được công bố": the n-th edition is DTI 2019 + n (the first was DTI 2020).
-_ORDINAL_EDITION = regex.compile(
-    r"(?<![\p{L}])(?:năm|lần)\s+thứ\s+(?P<n>\d|nhất|hai|ba|tư|năm|sáu|bảy)(?:\s+liên\s+tiếp)?,?\s+"
-    r"(?:[^.;\n]{0,60}?\s)?(?:tổ\s+chức\s+)?(?:đánh\s+giá|(?:được\s+)?công\s+bố|xác\s+định)(?![\p{L}])",
-    regex.IGNORECASE,
-)
-_ORDINALS = {"nhất": 1, "hai": 2, "ba": 3, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7}
-
-
-def edition_mentions(text: str, lex: Lexicon) -> list[EditionMention]:
-    """Every edition the text names in DTI context, in text order."""
-    return list(_edition_mentions(text, lex))
-
-
-# Every sentence asks for the document's editions: one scan per document keeps extraction linear.
-@lru_cache(maxsize=16)
-def _edition_mentions(text: str, lex: Lexicon) -> tuple[EditionMention, ...]:
-    found: dict[int, EditionMention] = {}
-    for m in _ORDINAL_EDITION.finditer(text):
-        token = m.group("n").lower()
-        year = 2019 + (int(token) if token.isdigit() else _ORDINALS[token])
-        if known_year(year) and lex.dti_mark.search(text, max(0, m.start() - 200), m.end() + 200):
-            found.setdefault(m.start("n"), EditionMention(m.start("n"), year))
-    for pattern in lex.edition_anchored:
-        for m in pattern.finditer(text):
-            year = int(m.group("year"))
-            if known_year(year) and not _follows_not_edition(text, m.start("year"), lex):
-                found.setdefault(m.start("year"), EditionMention(m.start("year"), year))
-    return tuple(sorted(found.values(), key=lambda e: e.start))
-
-
-_NOT_EDITION_REACH = 120  # longer than any "so với năm" / "compared with the DTI in" before a year
-
-
-def _follows_not_edition(text: str, at: int, lex: Lexicon) -> bool:
-    return bool(lex.not_edition_before.search(text[max(0, at - _NOT_EDITION_REACH) : at]))
-
-
-def sentence_edition(text: str, sentence: Piece, lex: Lexicon) -> int | None:
-    """The edition the sentence itself states: anchored mentions first, else one loose "năm 2021"."""
-    anchored = {e.year for e in edition_mentions(text, lex) if sentence.start <= e.start < sentence.end}
-    if len(anchored) == 1:
-        return anchored.pop()
-    if anchored:
-        return None
-    loose = {
-        int(m.group("year"))
-        for m in lex.edition_loose.finditer(text, sentence.start, sentence.end)
-        if not _follows_not_edition(text, m.start("year"), lex)
-    }
-    loose = {y for y in loose if known_year(y)}
-    return loose.pop() if len(loose) == 1 else None
-
-
-def sentence_years(text: str, sentence: Piece, lex: Lexicon) -> list[tuple[int, int]]:
-    """(position, year) of every edition the sentence names, anchored ("DTI 2021") or loose ("năm 2021")."""
-    found = {
-        (e.start, e.year) for e in edition_mentions(text, lex) if sentence.start <= e.start < sentence.end
-    }
-    for m in lex.edition_loose.finditer(text, sentence.start, sentence.end):
-        year = int(m.group("year"))
-        if known_year(year) and not _follows_not_edition(text, m.start("year"), lex):
-            found.add((m.start("year"), year))
-    return sorted(found)
+from dti_kg.loaders import clause_values, coordination, discourse, rank_order
+from dti_kg.loaders.clause_values import Value
+from dti_kg.loaders.discourse import Context
+from dti_kg.loaders.findings import Finding, span_of
+from dti_kg.loaders.guards import other_subject, refusal
+from dti_kg.loaders.lexicon import Lexicon, clause_indicators, clause_mentions
+from dti_kg.loaders.places import PlaceMention, places_in
+from dti_kg.loaders.segments import Piece, clauses
+from dti_kg.loaders.stated_editions import known_year, sentence_edition, sentence_years
+from dti_kg.loaders.value_places import PlaceCursor, inside_places, quote_span, unknown_place
 
 
 def _states_edition(lex: Lexicon) -> Callable[[str, int, int], bool]:
@@ -191,517 +46,12 @@ def _names_dti(lex: Lexicon) -> Callable[[str, int, int], bool]:
     return probe
 
 
-PILLARS = ("digital_government", "digital_economy", "digital_society")
-
-
-def clause_indicators(clause: str, lex: Lexicon) -> list[tuple[int, int, str]]:
-    """Indicator names in a clause, longest first, without overlaps: (start, end, key); "all three
-    pillars" stands for the three at its own position."""
-    return list(_clause_indicators(clause, lex))
-
-
-# The same clause is asked about by several rules of its sentence.
-@lru_cache(maxsize=4096)
-def _clause_indicators(clause: str, lex: Lexicon) -> tuple[tuple[int, int, str], ...]:
-    taken: list[tuple[int, int, str]] = []
-    for pattern, key in lex.indicators:
-        for m in pattern.finditer(clause):
-            if all(m.end() <= s or m.start() >= e for s, e, _ in taken):
-                taken.append((m.start(), m.end(), key))
-    if lex.all_pillars is not None:
-        for m in lex.all_pillars.finditer(clause):
-            if all(m.end() <= s or m.start() >= e for s, e, _ in taken):
-                taken.extend((m.start(), m.end(), key) for key in PILLARS)
-    return tuple(sorted(taken))
-
-
-def _ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
-    out = []
-    for m in lex.rank.finditer(text, clause.start, clause.end):
-        n = lex.number(m.group("n"))
-        if n is None or lex.rank_reject_after.match(text, m.end(), clause.end):
-            continue
-        previous = bool(lex.rank_from.search(text, clause.start, m.start()))
-        if previous and not lex.previous_rank:
-            continue  # "tăng 21 bậc, từ vị trí 45 lên vị trí 24": 45 was the previous edition's
-        of = int(m.group("of")) if m.groupdict().get("of") else None
-        if of is None:
-            c = lex.cohort.search(text, m.end(), clause.end)
-            of = int(c.group("of")) if c else None
-        if of is not None and of not in (63, 34):
-            continue  # "2/8 chỉ số": a count of indices, not a rank among provinces
-        rule = f"{lex.rule_prefix}.rank" + (".previous" if previous else "")
-        out.append(_Value("rank", n, m.start("n"), m.end("n"), rule, cohort=of, previous=previous))
-    return out
-
-
-def _list_ranks(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
-    out = []
-    # "…lần lượt là: Nhận thức số - xếp thứ 36; Thể chế số - 57": a number right after "<index> -";
-    # "thứ 22 về CQS, 35 về KTS và 27 về XHS": a number right before "về <index>".
-    for begin, end, _ in clause_indicators(clause.text, lex):
-        m = _AFTER_INDEX.match(text, clause.start + end, clause.end) or _BEFORE_INDEX.search(
-            text, clause.start, clause.start + begin
-        )
-        if m:
-            out.append(
-                _Value(
-                    "rank", int(m.group("n")), m.start("n"), m.end("n"), f"{lex.rule_prefix}.rank.list-item"
-                )
-            )
-    for m in lex.rank_list_item.finditer(text, clause.start, clause.end):
-        n = lex.number(m.group("n"))
-        if n is None:
-            continue
-        of = int(m.group("of")) if m.group("of") else None
-        out.append(
-            _Value("rank", n, m.start("n"), m.end("n"), f"{lex.rule_prefix}.rank.list-item", cohort=of)
-        )
-    return out
-
-
-def _scores(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
-    if lex.score_reject.search(clause.text):
-        return []
-    out = []
-    for m in lex.score.finditer(text, clause.start, clause.end):
-        value = lex.score_ok(text, m)
-        if value is not None:
-            out.append(_Value("score", value, m.start("x"), m.end("x"), f"{lex.rule_prefix}.score"))
-    return out
-
-
-def _changes(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
-    out = []
-    for m in lex.change.finditer(text, clause.start, clause.end):
-        n = lex.number(m.group("n"))
-        if not n:
-            continue
-        sign = 1 if m.group("up") else -1
-        c = lex.compared.search(text, m.end(), clause.end)
-        compared = int(c.group("year")) if c and c.group("year") else None
-        if c is None and _CUT_COMPARISON.match(text, m.end()):
-            continue  # "tăng một bậc so với năm" and the text ends: compared with what is cut off
-        out.append(
-            _Value(
-                "rank_change",
-                sign * n,
-                m.start(),
-                m.end(),
-                f"{lex.rule_prefix}.rank-change",
-                compared_to=compared,
-            )
-        )
-    return out
-
-
-def _values(text: str, clause: Piece, lex: Lexicon) -> list[_Value]:
-    return _ranks(text, clause, lex) + _scores(text, clause, lex) + _changes(text, clause, lex)
-
-
-def choose_place(places: list[PlaceMention], clause: Piece, sentence: Piece) -> PlaceMention | None:
-    """The province a clause's value belongs to: named in the clause (exactly one), else the
-    nearest one named before it in the sentence, else the only one named in the sentence."""
-    inside = [p for p in places if clause.start <= p.start < clause.end]
-    if len({p.name for p in inside}) == 1:
-        return inside[0]
-    if inside:
-        return None
-    before = [p for p in places if p.start < clause.start]
-    if before:
-        return before[-1]
-    if len({p.name for p in places}) == 1:
-        return places[0]
-    return None
-
-
-def quote_span(text: str, clause: Piece, place: PlaceMention | None, sentence: Piece) -> tuple[int, int]:
-    """The clause, reaching back to the province it is about when that is close by."""
-    start = clause.start
-    if (
-        place is not None
-        and sentence.start <= place.start < clause.start
-        and clause.start - place.start <= 80
-    ):
-        start = place.start
-    return start, clause.end
-
-
-def unknown_place(text: str, sentence: Piece, places: list[PlaceMention], lex: Lexicon) -> str | None:
-    for m in lex.unknown_place.finditer(text, sentence.start, sentence.end):
-        name = m.group("name").strip()
-        if any(p.start <= m.start("name") < p.end for p in places) or is_known(name):
-            continue
-        return name
-    return None
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a sentence carries over from the sentence before it.
-
-    A sentence that names neither the DTI nor an indicator still reports DTI values when it
-    directly follows a DTI sentence ("… công bố DTI 2022." then "Đà Nẵng dẫn đầu với 0,8002
-    điểm."): it is a ``continued`` sentence, about the overall index when the sentence it follows
-    was (``overall``).
-    """
-
-    continued: bool = False
-    overall: bool = False
-    cohort: int | None = None  # the one cohort the sentence before spoke of ("among the 34 …")
-    subject: str | None = None  # the one province the sentence before named ("Đây" may mean it)
-    # The sentence before named no province and spoke of the nation or an average ("the DTI averaged
-    # 0.6961. All three pillars improved, with digital government scoring 0.7582"): an unnamed subject
-    # here is that, not the title's province.
-    about: str | None = None
-    # The one province the last sentence that named provinces named, across paragraphs ("HCM City
-    # ranked second. … The city earned …"): whom "the city"/"the province" means when nothing else does.
-    antecedent: str | None = None
-
-
-def dti_sentences(text: str, lex: Lexicon) -> Iterator[tuple[Piece, Context]]:
-    """DTI sentences and the sentences that continue them, each with its context. Within a
-    paragraph, a sentence also inherits the cohort the sentence before spoke of ("Trong số 34 tỉnh
-    …, Hà Nội dẫn đầu. Đứng thứ hai là TP Huế …") and the one province it named ("Đây"); the
-    cohort the text last framed by the merger ("sau sáp nhập") also carries into later paragraphs."""
-    previous: Context | None = None  # the context a next sentence would continue, if any
-    carried = Context()  # what the previous sentence of the same paragraph passes on
-    framed: int | None = None  # the cohort the text last framed by the merger ("sau sáp nhập")
-    end = 0
-    about: str | None = None  # what the last DTI sentence spoke of, when it named no province
-    antecedent: str | None = None
-    for sentence in sentences(text):
-        if "\n" in text[end : sentence.start]:
-            # A number ("8th out of 63") stays in its paragraph; a merger frame goes on. So does not
-            # what an unnamed sentence was about ("… của các doanh nghiệp" ends a quote; the next
-            # paragraph's "Chỉ số Chính quyền số xếp hạng 39/63" is the article's province again).
-            carried = Context(cohort=framed)
-            about = None
-        end = sentence.end
-        merger = _merger_cohorts(sentence.text)
-        framed = next(iter(merger)) if len(merger) == 1 else framed
-        names = {p.name for p in places_in(text, sentence.start, sentence.end, lex.language).places}
-        subject = next(iter(names)) if len(names) == 1 else None
-        cohort = _sentence_cohort(text, sentence, lex, [])
-        if lex.dti_mark.search(sentence.text) or clause_indicators(sentence.text, lex):
-            # A sentence naming only indicators right after a DTI sentence goes on about the DTI:
-            # "… (DTI 2021). Vinh Phuc scored 0.4880 points, driven by three pillars of …".
-            overall = previous is not None and previous.overall and not lex.dti_mark.search(sentence.text)
-            yield (
-                sentence,
-                Context(
-                    cohort=carried.cohort,
-                    subject=carried.subject,
-                    about=about,
-                    antecedent=antecedent,
-                    overall=overall,
-                ),
-            )
-            # A bare rank after a DTI sentence is the overall index, unless that sentence made one
-            # indicator the topic ("In the digital economy pillar, …. Lang Son came 5th.").
-            keys = {k for _, _, k in clause_indicators(sentence.text, lex)}
-            about = None if names else _unnamed_subject(text, sentence, lex)
-            previous = Context(continued=True, overall=len(keys) != 1, cohort=cohort, about=about)
-        elif previous is not None and _may_continue(sentence, lex):
-            yield sentence, replace(previous, subject=carried.subject, antecedent=antecedent)
-            # "…among the 34 provinces. Huế came second. Under the ranking of the 63 former …"
-            previous = replace(previous, cohort=cohort or previous.cohort)
-        else:
-            previous = None
-            about = None
-        if names:
-            antecedent = subject
-        subject = subject or (None if names else carried.subject)
-        carried = Context(cohort=cohort or carried.cohort, subject=subject)
-
-
-def _unnamed_subject(text: str, sentence: Piece, lex: Lexicon) -> str | None:
-    """The nation or an average a sentence that names no province speaks of."""
-    m = lex.guards.other_subject.search(text, sentence.start, sentence.end)
-    return None if m is None else m.group(0)
-
-
-def _may_continue(sentence: Piece, lex: Lexicon) -> bool:
-    """A sentence without a DTI mark continues the DTI sentence before it unless it is about
-    another index or ranks something else ("xếp thứ 8 về quy mô dân số")."""
-    return not (lex.other_index.search(sentence.text) or lex.other_topic.search(sentence.text))
-
-
-def _era_cohort(place: PlaceMention | None) -> int | None:
-    return None if place is None or place.era is None else int(place.era)
-
-
-def document_cohorts(text: str, lex: Lexicon) -> set[int]:
-    """The cohorts the text names by the merger ("sau sáp nhập", "trước khi sáp nhập") or by a unit's
-    era ("Thái Nguyên (mới)", "former Da Nang"). A number ("8th out of 63") is not enough: it states
-    the cohort of its own sentence only."""
-    found: set[int] = set()
-    for sentence in sentences(text):
-        found |= _merger_cohorts(sentence.text)
-        found |= {
-            int(p.era) for p in places_in(text, sentence.start, sentence.end, lex.language).places if p.era
-        }
-    return found
-
-
-def _merger_cohorts(sentence: str) -> set[int]:
-    """ "sau sáp nhập": 34; "trước khi sáp nhập": 63 — but the sentence that says how the merged
-    units were scored ("…trung bình cộng các chỉ số của DTI các tỉnh trước sáp nhập") is about the 34."""
-    cues = {34 if m.group("after") else 63 for m in _MERGER_CUE.finditer(sentence)}
-    if cues and (34 in cues or _MERGED_SCORING.search(sentence)):
-        return {34}
-    return cues
-
-
-_MERGED_SCORING = regex.compile(r"trung\s+bình\s+cộng|average\s+of", regex.IGNORECASE)
-
-
-def _sentence_cohort(text: str, sentence: Piece, lex: Lexicon, places: list[PlaceMention]) -> int | None:
-    """The one cohort a sentence speaks of ("Nếu tính theo 63 tỉnh, thành phố …", "among the 34
-    provinces", "Thái Nguyên (mới)"), or None when it names none or both."""
-    found = {int(m.group("of")) for m in lex.cohort.finditer(text, sentence.start, sentence.end)}
-    items = lex.rank_list_item.finditer(text, sentence.start, sentence.end)
-    found |= {int(m.group("of")) for m in items if m.group("of")}
-    found |= {c for c in (_era_cohort(p) for p in places) if c is not None}
-    found |= _merger_cohorts(sentence.text)
-    return found.pop() if len(found) == 1 else None
-
-
-# "sau sáp nhập" / "after the merger": the 34 units; "trước (khi) sáp nhập": the 63 provinces.
-_MERGER_CUE = regex.compile(
-    r"(?<![\p{L}])(?:(?P<after>sau\s+(?:khi\s+)?(?:sáp\s+nhập|sắp\s+xếp|hợp\s+nhất)"
-    # English: "after (the) (administrative) merger(s)", "post-merger", "(the) 34 newly merged localities"
-    r"|after\s+(?:the\s+)?(?:administrative\s+)?mergers?|post-merger|newly\s+merged)"
-    r"|trước\s+(?:khi\s+)?(?:sáp\s+nhập|sắp\s+xếp|hợp\s+nhất)"
-    r"|before\s+(?:the\s+)?(?:administrative\s+)?mergers?|pre-merger)(?![\p{L}])",
-    regex.IGNORECASE,
-)
-# "Tổng điểm trung bình của địa phương này là 0,5064 điểm": "this locality" inside the sentence.
-_ANAPHOR_INNER = regex.compile(
-    r"(?<=(?:của|với)\s+)(?P<a>(?:địa\s+phương|tỉnh|thành\s+phố)\s+này)(?![\p{L}])"
-    # "So với năm 2020, chỉ số của tỉnh tăng 8 bậc" right after a DTI sentence: the province's index
-    r"|(?<=(?<![\p{L}])chỉ\s+số\s+của\s+)(?P<a>(?P<index>tỉnh|thành\s+phố|địa\s+phương))(?![\p{L}])(?!\s+\p{Lu})"
-)
-# Whom a value in a sentence without a DTI word (continuing a DTI sentence) may be about, when nothing
-# names it.
-CONTINUED_SUBJECT = "a sentence without a DTI word"
-
-# A sentence that opens on "this one": its subject is the province the sentence before named.
-_ANAPHOR = regex.compile(
-    r"(?:Trong\s+đó,\s*)?(?P<a>Đây|Địa\s+phương\s+này|Tỉnh\s+này|Thành\s+phố\s+này)(?![\p{L}])"
-    # "… Hà Nội xếp thứ 24/63. Trong đó, CQS xếp thứ 40/63": the parts of the province just named.
-    r"|(?P<a>Trong\s+đó)(?=,)"
-    # "… Chỉ số DTI tỉnh X đạt 0,3048, xếp thứ 53/63. Cụ thể: Chính quyền số đạt 0,3512": its details
-    r"|(?P<a>Cụ\s+thể)(?=\s*[:,])"
-    # "Đồng thời, thành phố tiếp tục đứng đầu …": a bare "the city/province" as the subject of a verb
-    r"|(?:(?:Đồng\s+thời|Ngoài\s+ra|Bên\s+cạnh\s+đó|Cùng\s+với\s+đó|Bên\s+cạnh|Theo\s+đó|Như\s+vậy"
-    r"|Hiện\s+(?:nay|tại)|(?:Trong\s+)?[Nn]ăm\s+20\d\d),\s*)?"
-    r"(?P<a>[Tt]ỉnh|[Tt]hành\s+phố|[Đđ]ịa\s+phương)(?:\s+này)?"
-    r"(?=\s+(?:(?:cũng|đã|vẫn|còn|tiếp\s+tục|lần\s+đầu(?:\s+tiên)?)\s+)*"
-    r"(?:đứng|xếp|dẫn\s+đầu|đạt|giữ|vươn|tăng|giảm|tụt|nằm)(?![\p{L}]))"
-)
-
-
-def agrees(anaphor: str, name: str) -> bool:
-    """ "thành phố" means a centrally-run city, "tỉnh" a province ("Đà Nẵng dẫn đầu. Tỉnh xếp thứ
-    20" is not Đà Nẵng's 20th); "Đây", "địa phương" either."""
-    kind = {"tỉnh": "tinh", "thành phố": "thanh-pho"}.get(regex.sub(r"\s+", " ", anaphor.lower()))
-    unit = gazetteer().lookup(name) or gazetteer().lookup(name, POST_MERGER)
-    return kind is None or unit is None or unit.unit_type == kind
-
-
-def _leaders(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMention]) -> list[_Value]:
-    """ "Đà Nẵng dẫn đầu với 0,8002 điểm", "HCM City led with 0.8373": rank 1, only when a province
-    is the subject right before the verb (not "Bộ Tài chính dẫn đầu", "nhóm dẫn đầu")."""
-    out = []
-    gap = lex.leader_gap or _ERA_GAP
-    for m in lex.leader.finditer(text, clause.start, clause.end):
-        subject = [p for p in places if clause.start <= p.start and p.end <= m.start()]
-        elided = not subject and bool(_ELIDED_SUBJECT.fullmatch(text, clause.start, m.start()))
-        elided = elided and any(p.end <= clause.start for p in places)
-        named_subject = bool(subject) and bool(
-            gap.fullmatch(text, subject[-1].end, m.start())
-            or _LEADER_GAP.fullmatch(text, subject[-1].end, m.start())
-        )
-        if elided or named_subject:
-            c = lex.cohort.search(text, m.end(), clause.end)
-            cohort = int(c.group("of")) if c else None
-            # The verb's object up to the first indicator: "topped the DTI rankings … in all three pillars".
-            named = [s for s, _, _ in clause_indicators(text[m.end() : clause.end], lex)]
-            obj = text[m.end() : m.end() + (named[0] if named else clause.end - m.end())]
-            overall_object = bool(named) and bool(lex.dti_mark.search(obj) or lex.overall.search(obj))
-            out.append(
-                _Value(
-                    "rank",
-                    1,
-                    m.start(),
-                    m.end(),
-                    f"{lex.rule_prefix}.rank.leader",
-                    cohort=cohort,
-                    overall_object=overall_object,
-                )
-            )
-    return out
-
-
-# A clause that opens with the verb continues the subject of the clause before: ", and leads in …",
-# ", và tiếp tục dẫn đầu …".
-_ELIDED_SUBJECT = regex.compile(
-    r"(?:and|và|also|cũng|(?:has\s+|have\s+)?continued\s+to|tiếp\s+tục)?\s*", regex.IGNORECASE
-)
-# Between a name and what follows it: spaces and an era mark at most ("Thái Nguyên (mới) xếp …").
-_ERA_GAP = regex.compile(r"\s*(?:\((?:mới|cũ|new|former|old)\)\s*)?,?\s*", regex.IGNORECASE)
-# "Đà Nẵng tiếp tục là địa phương dẫn đầu", "Hà Nội lần đầu tiên đứng đầu": the name is the subject.
-_LEADER_GAP = regex.compile(
-    r"\s+(?:(?:tiếp\s+tục|vẫn|cũng|lần\s+đầu\s+tiên|đã|có\s+năm\s+thứ\s+\w+\s+liên\s+tiếp)\s+)*"
-    r"(?:là\s+(?:địa\s+phương|tỉnh|thành\s+phố)\s*)?",
-    regex.IGNORECASE,
-)
-
-
-def _respectively(
-    text: str, sentence: Piece, lex: Lexicon, places: list[PlaceMention]
-) -> list[tuple[PlaceMention, int, int, int]]:
-    """ "Đà Nẵng, TP.HCM và Quảng Ninh lần lượt xếp thứ nhất, nhì, ba", "Da Nang, Hue and HCM City
-    ranked first, second and third respectively": (place, rank, span start, span end) for each
-    name, only when the names form one list and there are as many ranks as names."""
-    for m in lex.respectively_verb.finditer(text, sentence.start, sentence.end):
-        chain = _names_before(text, m.start(), lex, places)
-        ranks, end = _listed_ranks(text, m.end(), sentence, lex)
-        tail = lex.respectively_tail.match(text, end, sentence.end)
-        if len(chain) >= 2 and len(chain) == len(ranks) and tail:
-            return [(p, n, chain[0].start, tail.end()) for p, n in zip(chain, ranks, strict=True)]
-    return []
-
-
-# Between an index list and its "lần lượt": words only ("…, xã hội số, thứ hạng của tỉnh so với cả
-# nước lần lượt là 22, 9, 13"), never the end of a part of the sentence.
-_INDEX_LIST_GAP = regex.compile(r"[^;:.()\n]{0,60}")
-_SCORE_LIST_GAP = regex.compile(r"\s*(?:điểm\s*)?(?:,|;|và|and)\s*", regex.IGNORECASE)
-_RANK_WORD = regex.compile(r"(?<![\p{L}])(?:thứ\s+hạng|xếp|hạng|vị\s+trí|rank)", regex.IGNORECASE)
-
-
-def _respectively_indices(
-    text: str, sentence: Piece, lex: Lexicon
-) -> tuple[list[tuple[str, _Value]], tuple[int, int] | None]:
-    """ "chính quyền số, kinh tế số và xã hội số lần lượt xếp thứ 20, 12 và 15", "Kinh tế số và Xã
-    hội số …, đạt giá trị lần lượt là 0,1931 và 0,2021": (indicator, value) for each index of the
-    list before the verb, only when there are as many ranks (or scores) as indices. A few words may
-    stand between the list and the verb; they must not hold a value of the list's kind, and a rank
-    list after them needs a rank word before the verb. Also the span from the first index to the last
-    value."""
-    for m in lex.respectively_verb.finditer(text, sentence.start, sentence.end):
-        named = [
-            (sentence.start + a, sentence.start + b, k)
-            for a, b, k in clause_indicators(text[sentence.start : m.start()], lex)
-        ]
-        chain: list[tuple[int, int, str]] = []
-        pos = m.start()
-        for a, b, k in reversed(named):
-            gap = text[b:pos]
-            if not (_INDEX_LIST_GAP.fullmatch(gap) if not chain else lex.list_separator.fullmatch(gap)):
-                break
-            chain.insert(0, (a, b, k))
-            pos = a
-        if len(chain) < 2:
-            continue
-        gap = text[chain[-1][1] : m.start()]
-        keys = [k for _, _, k in chain]
-        values = _listed_scores(text, m.end(), sentence, lex)
-        if values and len(values) == len(keys) and not lex.score.search(gap):
-            rule = f"{lex.rule_prefix}.score.respectively-index"
-            found = [_Value("score", x, a, b, rule) for x, a, b in values]
-            where = (chain[0][0], values[-1][2])
-        else:
-            ranks, end = _listed_ranks(text, m.end(), sentence, lex)
-            ranked = _RANK_WORD.search(text, sentence.start, m.end())
-            if gap.strip() and (regex.search(r"\d", gap) or not ranked):
-                continue
-            rule = f"{lex.rule_prefix}.rank.respectively-index"
-            found = [_Value("rank", n, chain[0][0], end, rule) for n in ranks]
-            where = (chain[0][0], end)
-        if len(set(keys)) == len(keys) == len(found):
-            return list(zip(keys, found, strict=True)), where
-    return [], None
-
-
-def _listed_ranks(text: str, at: int, sentence: Piece, lex: Lexicon) -> tuple[list[int], int]:
-    """The ranks listed from ``at`` ("thứ 20, 12 và 15", "first, second and third") and where the
-    last one ends (``at`` when there is none)."""
-    ranks: list[int] = []
-    end = at
-    while (o := lex.ordinal.match(text, end, sentence.end)) and (n := lex.number(o.group("n"))):
-        ranks.append(n)
-        end = o.end()
-        sep = lex.list_separator.match(text, end, sentence.end)
-        if sep is None or not lex.ordinal.match(text, sep.end(), sentence.end):
-            break
-        end = sep.end()
-    return ranks, end
-
-
-def _listed_scores(text: str, at: int, sentence: Piece, lex: Lexicon) -> list[tuple[Decimal, int, int]]:
-    """The scores listed from ``at`` ("0,1931 và 0,2021", "0,6683; 0,6647 và 0,5991 điểm")."""
-    out: list[tuple[Decimal, int, int]] = []
-    end = at
-    while (m := lex.score.match(text, end, sentence.end)) and (x := parse_score(m.group("x"))) is not None:
-        out.append((x.normalize(), m.start("x"), m.end("x")))
-        end = m.end()
-        sep = _SCORE_LIST_GAP.match(text, end, sentence.end)
-        if sep is None:
-            break
-        end = sep.end()
-    return out
-
-
 _NATIONAL_AFTER = regex.compile(
     # "12th among cities and provinces nationwide … and second in the Southeast region"
     r"\s*(?:trên\s+|trong\s+)?(?:among\s+(?:all\s+)?(?:the\s+)?(?:cities\s+and\s+provinces|provinces\s+and\s+cities"
     r"|localities)\s+)?(?:cả\s+nước|toàn\s+quốc|nationwide|nationally|in\s+the\s+(?:whole\s+)?country)(?![\p{L}])",
     regex.IGNORECASE,
 )
-
-
-def _respectively_numbers(text: str, sentence: Piece, lex: Lexicon) -> tuple[int, int] | None:
-    """Where a list of two or more ranks after "lần lượt"/"respectively" verbs lies."""
-    for m in lex.respectively_verb.finditer(text, sentence.start, sentence.end):
-        ranks, end = _listed_ranks(text, m.end(), sentence, lex)
-        if len(ranks) >= 2:
-            return m.start(), end
-    return None
-
-
-def _names_before(text: str, at: int, lex: Lexicon, places: list[PlaceMention]) -> list[PlaceMention]:
-    """The list of province names that ends right before ``at`` ("Đà Nẵng, TP.HCM và Quảng Ninh")."""
-    chain: list[PlaceMention] = []
-    pos = at
-    for p in reversed([p for p in places if p.end <= at]):
-        gap = _drop_era(text[p.end : pos])
-        if not (gap.strip() == "" if not chain else lex.list_separator.fullmatch(gap)):
-            break
-        chain.insert(0, p)
-        pos = p.start
-    return chain
-
-
-def _tie_list(
-    text: str, sentence: Piece, lex: Lexicon, places: list[PlaceMention]
-) -> list[tuple[PlaceMention, int, int, int]]:
-    """ "Lang Son and Can Tho both ranked 5th", "… tied for fifth place": one rank for each province
-    of the list right before the words of a tie (the shape of ``_respectively``'s result)."""
-    if lex.tie is None:
-        return []
-    for m in lex.tie.finditer(text, sentence.start, sentence.end):
-        chain = _names_before(text, m.start(), lex, places)
-        o = lex.ordinal.match(text, m.end(), sentence.end)
-        n = lex.number(o.group("n")) if o else None
-        if len(chain) >= 2 and o is not None and n:
-            return [(p, n, chain[0].start, o.end()) for p in chain]
-    return []
-
-
-def _drop_era(gap: str) -> str:
-    return regex.sub(r"\s*\((?:mới|cũ|new|former|old)\)", "", gap, flags=regex.IGNORECASE)
 
 
 def find_in_sentence(
@@ -711,7 +61,7 @@ def find_in_sentence(
     context = context or Context()
     found = places_in(text, sentence.start, sentence.end, lex.language)
     places = found.places
-    anaphor = _ANAPHOR.match(text, sentence.start, sentence.end) or _ANAPHOR_INNER.search(
+    anaphor = discourse.ANAPHOR.match(text, sentence.start, sentence.end) or discourse.ANAPHOR_INNER.search(
         text, sentence.start, sentence.end
     )
     # "chỉ số của tỉnh" continuing a DTI sentence is the index just spoken of, of the one province the
@@ -719,7 +69,7 @@ def find_in_sentence(
     # after a paragraph break, with no index word, is not).
     of_index = anaphor is not None and anaphor.groupdict().get("index") is not None
     who = context.subject or (context.antecedent if context.continued and of_index else None)
-    if not places and anaphor and who and agrees(anaphor.group("a"), who):
+    if not places and anaphor and who and discourse.agrees(anaphor.group("a"), who):
         places = [PlaceMention(anaphor.start("a"), anaphor.end("a"), who)]
     parts = clauses(text, sentence)
     # Indicators named after a reason ("…, driven by three pillars of A, B and C") are not the
@@ -727,25 +77,25 @@ def find_in_sentence(
     sentence_has_indicator = any(
         lex.reason is None or not lex.reason.search(text, sentence.start, m[0])
         for c in parts
-        for m in _clause_mentions(text, c, lex)
+        for m in clause_mentions(text, c, lex)
     )
     sentence_overall = bool(lex.overall.search(sentence.text)) or context.overall
     other_in_sentence = bool(lex.other_index.search(sentence.text))
     edition = sentence_edition(text, sentence, lex)
     unknown = unknown_place(text, sentence, places, lex)
     bare = bool(lex.bare_province.search(sentence.text))
-    sentence_cohort = _sentence_cohort(text, sentence, lex, places) or context.cohort
+    sentence_cohort = discourse.sentence_cohort(text, sentence, lex, places) or context.cohort
     several_years = bool(lex.several_years.search(sentence.text))
-    shared = _SHARED.search(sentence.text)
+    shared = coordination.SHARED.search(sentence.text)
 
     # "Về trụ cột kinh tế số, tỉnh đạt 0,4512 điểm, xếp hạng 15/63": a leading clause naming one
     # indicator and no value is the topic of the clauses after it that name none themselves.
     topic = None
     lead = clause_indicators(parts[0].text, lex) if parts else []
-    if parts and (listing0 := _listing_in(shared, sentence, parts[0])) is not None:
+    if parts and (listing0 := coordination.listing_in(shared, sentence, parts[0])) is not None:
         # "dẫn đầu … ở cả 3 trụ cột chính quyền số, …": the listed indices are no topic
         lead = [m for m in lead if parts[0].start + m[0] < listing0]
-    if len({k for _, _, k in lead}) == 1 and not _values(text, parts[0], lex):
+    if len({k for _, _, k in lead}) == 1 and not clause_values.values(text, parts[0], lex):
         topic = lead[0][2]
 
     # A region, a district, a ministry or a provincial city in the sentence: its values may be
@@ -763,7 +113,7 @@ def find_in_sentence(
         and v.start < narrow_from
         and (v.cohort is not None or _NATIONAL_AFTER.match(text, v.end))
         for c in parts
-        for v in _ranks(text, c, lex)
+        for v in clause_values.ranks(text, c, lex)
     )
 
     years = sentence_years(text, sentence, lex)
@@ -781,24 +131,24 @@ def find_in_sentence(
         context.antecedent,
     )
     findings: list[Finding] = []
-    listed = _respectively(text, sentence, lex, places)
+    listed = coordination.respectively(text, sentence, lex, places)
     listed_rule = "respectively" if listed else "tie"
-    listed = listed or _tie_list(text, sentence, lex, places)
+    listed = listed or coordination.tie_list(text, sentence, lex, places)
     listed_span = (listed[0][2], listed[0][3]) if listed else None
-    by_index, index_span = ([], None) if listed else _respectively_indices(text, sentence, lex)
+    by_index, index_span = ([], None) if listed else coordination.respectively_indices(text, sentence, lex)
     if by_index and index_span:
         # a score list from its first score: a rank between the indices and the verb ("Kinh tế số và Xã
         # hội số đồng xếp hạng 58/63, đạt giá trị lần lượt là …") stays the indices' own
         first = by_index[0][1]
         listed_span = (first.start, index_span[1]) if first.measure == "score" else index_span
         env = replace(env, paired=listed_span)
-    elif not listed and (unpaired := _respectively_numbers(text, sentence, lex)):
+    elif not listed and (unpaired := coordination.respectively_numbers(text, sentence, lex)):
         listed_span = unpaired  # "A và B lần lượt xếp thứ 20, 12 và 15": no pairing, no value
-    pending_changes: list[tuple[Piece, _Value, PlaceMention | None]] = []
+    pending_changes: list[tuple[Piece, Value, PlaceMention | None]] = []
     seen_rank_verb = False
     previous: tuple[str, frozenset[str]] | None = None  # the last clause's indicator and measures
     asides = [(m.start(), m.end()) for m in lex.aside.finditer(text, sentence.start, sentence.end)]
-    cursor = _PlaceCursor(
+    cursor = PlaceCursor(
         [p for p in places if not any(a <= p.start < b for a, b in asides)], sentence, text, lex.bare_province
     )
     # "An toàn thông tin mạng, hạ tầng số (xếp thứ 2)": index names standing alone before an index
@@ -809,8 +159,10 @@ def find_in_sentence(
         if lex.other_index.search(clause.text):
             previous = None
             continue
-        mentions = _clause_mentions(text, clause, lex) + _list_tail(text, clause, parts[i + 1 :], lex)
-        listing = _listing_in(shared, sentence, clause)
+        mentions = clause_mentions(text, clause, lex) + coordination.list_tail(
+            text, clause, parts[i + 1 :], lex
+        )
+        listing = coordination.listing_in(shared, sentence, clause)
         if listing is not None:
             # "… dẫn đầu cả nước về chuyển đổi số với 3 trụ cột chính quyền số (CQS), …": the indices
             # after "với 3 trụ cột" are the list the value is shared by, not the clause's own.
@@ -820,13 +172,13 @@ def find_in_sentence(
         if other_in_sentence and not (keys or overall_here):
             previous = None
             continue
-        values = _ranks(text, clause, lex) + _named_ranks(text, clause, lex, places)
+        values = clause_values.ranks(text, clause, lex) + clause_values.named_ranks(text, clause, lex, places)
         if values:
             seen_rank_verb = True
         elif seen_rank_verb and keys:
-            values = _list_ranks(text, clause, lex)
+            values = clause_values.list_ranks(text, clause, lex)
         if not several_years:
-            values += _leaders(text, clause, lex, places)
+            values += clause_values.leaders(text, clause, lex, places)
         if narrow:
             # "đứng thứ 17 cả nước …, đứng thứ 3 khu vực Nam Trung Bộ": a rank said to be national
             # stays beside the region's, as a rank over a cohort of provinces does
@@ -840,11 +192,15 @@ def find_in_sentence(
                 ]
                 national_rank_at = min(stated) if stated else None
             if national_rank_at is not None:
-                values += [v for v in _changes(text, clause, lex) if national_rank_at < v.start < narrow_from]
+                values += [
+                    v
+                    for v in clause_values.changes(text, clause, lex)
+                    if national_rank_at < v.start < narrow_from
+                ]
             if national_first:
-                values += [v for v in _scores(text, clause, lex) if v.start < narrow_from]
+                values += [v for v in clause_values.scores(text, clause, lex) if v.start < narrow_from]
         else:
-            values += _scores(text, clause, lex) + _changes(text, clause, lex)
+            values += clause_values.scores(text, clause, lex) + clause_values.changes(text, clause, lex)
         if listed_span:
             values = [v for v in values if not listed_span[0] <= v.start < listed_span[1]]
         if not values:
@@ -875,28 +231,28 @@ def find_in_sentence(
             # "cả 3 trụ cột, gồm: Chính quyền số, kinh tế số và xã hội số đều xếp vị trí thứ 2/63":
             # one rank shared by every indicator the clause names.
             place = cursor.place_for(values[0], clause)
-            hint = values[0].cohort or _era_cohort(place) or sentence_cohort
+            hint = values[0].cohort or discourse.era_cohort(place) or sentence_cohort
             v = replace(values[0], cohort=values[0].cohort or hint, rule=f"{lex.rule_prefix}.rank.shared")
             findings.extend(_finding(env, clause, v, k, place, hint) for k in keys)
             previous = None
             continue
         elif keys:
-            if pairs := _alternating(mentions, values):
+            if pairs := coordination.alternating(mentions, values):
                 # "Kinh tế số xếp hạng thứ 31 và Xã hội số xếp hạng thứ 11": each index the value
                 # right after it
                 for key, v in pairs:
                     place = cursor.place_for(v, clause)
-                    hint = v.cohort or _era_cohort(place) or sentence_cohort
+                    hint = v.cohort or discourse.era_cohort(place) or sentence_cohort
                     v = replace(v, cohort=v.cohort or (hint if v.measure == "rank" else None))
                     findings.append(_finding(env, clause, v, key, place, hint))
                 previous = None
                 continue
-            if not _coordinated(text, mentions, values, lex):
+            if not coordination.coordinated(text, mentions, values, lex):
                 previous = None
                 continue  # two indicators in one clause: which value belongs to which is a guess
             # "Digital Economy and Digital Society both ranked 8th", "topped … in all three pillars"
             indicators = keys + (["overall"] if any(v.overall_object for v in values) else [])
-        elif listed_after := _listed_after(text, clause, sentence, values, lex):
+        elif listed_after := coordination.listed_after(text, clause, sentence, values, lex):
             indicators = listed_after  # "Hanoi led in four key indicators: A, B, C and D"
         elif (
             previous is not None
@@ -934,19 +290,21 @@ def find_in_sentence(
             indicators = [topic]
         elif shared is not None and listing is not None and all(v.measure == "rank" for v in values):
             # "Đây cũng là địa phương xếp hạng nhất ở cả 3 trụ cột Chính quyền số, …": the value is
-            # each listed index's (the count must match, see _shared_indicators).
+            # each listed index's (the count must match, see coordination.shared_indicators).
             for v in values:
                 place = cursor.place_for(v, clause)
-                hint = v.cohort or _era_cohort(place) or sentence_cohort
+                hint = v.cohort or discourse.era_cohort(place) or sentence_cohort
                 probe = _finding(env, clause, replace(v, cohort=v.cohort or hint), "overall", place, hint)
-                shared_by = _shared_indicators(text, sentence, lex, shared, [probe], include_self=False)
+                shared_by = coordination.shared_indicators(
+                    text, sentence, lex, shared, [probe], include_self=False
+                )
                 findings.extend(shared_by)
                 if shared_by and v.overall_object:  # "dẫn đầu bảng xếp hạng ở cả 3 trụ cột …": and overall
                     findings.append(probe)
             previous = None
             continue
         elif lex.dti_mark.search(sentence.text) and not any(
-            _clause_mentions(text, c, lex) for c in parts if c.start < clause.start
+            clause_mentions(text, c, lex) for c in parts if c.start < clause.start
         ):
             # "In the DTI 2023, Thanh Hoa ranked 11th, Digital Government ranked 9th": a value
             # before any indicator is named, in a sentence about the DTI, is the overall index's.
@@ -959,7 +317,7 @@ def find_in_sentence(
                 # "… như Hà Nội (thứ 43), Nghệ An (thứ 36)": the name right before the bracket.
                 place = next((p for p in reversed(places) if p.end <= v.start), place)
             hint = v.cohort or (next(iter(clause_cohorts)) if len(clause_cohorts) == 1 else None)
-            hint = hint or _era_cohort(place) or sentence_cohort
+            hint = hint or discourse.era_cohort(place) or sentence_cohort
             if v.previous:
                 changes = [c for c in values if c.measure == "rank_change"]
                 v = replace(v, compared_to=changes[0].compared_to if changes else None)
@@ -1002,7 +360,9 @@ def find_in_sentence(
     if len(rank_indicators) == 1:
         indicator = rank_indicators.pop()
         for clause, v, place in pending_changes:
-            findings.append(_finding(env, clause, v, indicator, place, _era_cohort(place) or sentence_cohort))
+            findings.append(
+                _finding(env, clause, v, indicator, place, discourse.era_cohort(place) or sentence_cohort)
+            )
     else:
         # "CQS xếp hạng 39/63, tăng 20 bậc …; XHS xếp hạng 39/63, tăng 18 bậc …": ranks of several
         # indicators; a change takes the one rank right before it in its part of the sentence.
@@ -1015,12 +375,12 @@ def find_in_sentence(
             last_end = max((f.span.end for f in before), default=None)
             last_keys = {f.indicator for f in before if f.span.end == last_end}
             if len(last_keys) == 1:
-                cohort = _era_cohort(place) or sentence_cohort
+                cohort = discourse.era_cohort(place) or sentence_cohort
                 findings.append(_finding(env, clause, v, last_keys.pop(), place, cohort))
     if by_index and len({p.name for p in places}) <= 1 and not narrow:
         # "3 trụ cột gồm A, B và C lần lượt xếp thứ 20, 12 và 15": each index its rank, in order
         place = places[0] if places else None
-        cohort = _era_cohort(place) or sentence_cohort
+        cohort = discourse.era_cohort(place) or sentence_cohort
         for key, v in by_index:
             v = replace(v, cohort=cohort if v.measure == "rank" else None)
             start, end = index_span or (v.start, v.end)
@@ -1029,170 +389,16 @@ def find_in_sentence(
     listed_indicator = _sentence_indicator(sentence, lex, sentence_overall)
     if listed and listed_indicator and not narrow:
         for place, n, start, end in listed:
-            cohort = _era_cohort(place) or sentence_cohort
-            v = _Value("rank", n, start, end, f"{lex.rule_prefix}.rank.{listed_rule}", cohort=cohort)
+            cohort = discourse.era_cohort(place) or sentence_cohort
+            v = Value("rank", n, start, end, f"{lex.rule_prefix}.rank.{listed_rule}", cohort=cohort)
             piece = Piece(start, end, text[start:end])
             findings.append(_finding(env, piece, v, listed_indicator, place, cohort, listed=True))
     if shared is not None:
-        findings.extend(_shared_indicators(text, sentence, lex, shared, findings))
-    findings.extend(_ties(text, sentence, lex, places, findings))
+        findings.extend(coordination.shared_indicators(text, sentence, lex, shared, findings))
+    findings.extend(coordination.ties(text, sentence, lex, places, findings))
     for rule in lex.extra_rules:
         findings.extend(rule(text, sentence, lex))
     return findings
-
-
-def _clause_mentions(text: str, clause: Piece, lex: Lexicon) -> list[tuple[int, int, str]]:
-    """A clause's indicator mentions (absolute offsets) that can be its values' own: not one named
-    for a reason ("ranking 6th … with good growth in the Digital Economy")."""
-    named = [(clause.start + a, clause.start + b, k) for a, b, k in clause_indicators(clause.text, lex)]
-    if lex.reason is None:
-        return named
-    return [m for m in named if not lex.reason.search(text, clause.start, m[0])]
-
-
-def _listed_after(text: str, clause: Piece, sentence: Piece, values: list[_Value], lex: Lexicon) -> list[str]:
-    """The indicators a clause without one of its own lists after it, up to the sentence's end
-    ("led in four key indicators: A, B, C and D", "topped 5 of the 8 indices, including A, B …")."""
-    if lex.coordination is None or len({v.measure for v in values}) != len(values):
-        return []
-    named = [
-        (clause.end + a, clause.end + b, k)
-        for a, b, k in clause_indicators(text[clause.end : sentence.end], lex)
-    ]
-    if not named or not _LIST_INTRO.search(text, clause.end, named[0][0]):
-        return []
-    spans = sorted({(a, b) for a, b, _ in named})
-    bounds = [clause.end, *(x for a, b in spans for x in (a, b)), sentence.end]
-    gaps = list(zip(bounds[::2], bounds[1::2], strict=True))
-    if not all(lex.coordination.fullmatch(text, a, b) for a, b in gaps):
-        return []
-    return list(dict.fromkeys(k for _, _, k in named))
-
-
-_LIST_INTRO = regex.compile(r":|\b(?:including|namely|gồm)\b", regex.IGNORECASE)
-
-
-def _list_tail(text: str, clause: Piece, after: list[Piece], lex: Lexicon) -> list[tuple[int, int, str]]:
-    """The indicators of a list that the clause splitter cut off after the clause's last indicator
-    ("first position in digital institutions | and digital infrastructure"): the clauses right after
-    it that hold nothing but indicator names and list words."""
-    own = _clause_mentions(text, clause, lex)
-    if lex.coordination is None or not own or text[own[-1][1] : clause.end].strip():
-        return []
-    out: list[tuple[int, int, str]] = []
-    pos = own[-1][1]
-    for piece in after:
-        named = _clause_mentions(text, piece, lex)
-        if not named or not lex.coordination.fullmatch(text, pos, named[0][0]):
-            break
-        spans = sorted({(a, b) for a, b, _ in named})
-        if not all(lex.coordination.fullmatch(text, b1, a2) for (_, b1), (a2, _) in pairwise(spans)):
-            break
-        if text[spans[-1][1] : piece.end].strip():
-            break
-        out.extend(named)
-        pos = piece.end
-    return out
-
-
-def _coordinated(text: str, mentions: list[tuple[int, int, str]], values: list[_Value], lex: Lexicon) -> bool:
-    """Whether a clause's indicators form one list that shares its values: nothing but list words
-    between them, every value before or every value after the list, one value per measure."""
-    if lex.coordination is None or not mentions:
-        return False
-    ordered = sorted({(a, b) for a, b, _ in mentions})
-    if not all(lex.coordination.fullmatch(text, b1, a2) for (_, b1), (a2, _) in pairwise(ordered)):
-        return False
-    first, last = ordered[0][0], ordered[-1][1]
-    measures = [v.measure for v in values]
-    if len(measures) != len(set(measures)):
-        return False
-    return all(v.end <= first for v in values) or all(v.start >= last for v in values)
-
-
-def _alternating(mentions: list[tuple[int, int, str]], values: list[_Value]) -> list[tuple[str, _Value]]:
-    """ "A xếp thứ 31 và B xếp thứ 11": when a clause's indices and values alternate, one value after
-    each index, (index, value) for each; else []."""
-    named = sorted({(a, b, k) for a, b, k in mentions})
-    if len(named) < 2 or len(named) != len(values) or len({k for _, _, k in named}) != len(named):
-        return []
-    bounds = [a for a, _, _ in named[1:]] + [None]
-    for (_, b, _), v, limit in zip(named, values, bounds, strict=True):
-        if v.start < b or (limit is not None and v.end > limit):
-            return []
-    return [(k, v) for (_, _, k), v in zip(named, values, strict=True)]
-
-
-# One value for several indicators: "đều"/"cùng" (each named one has it), "dẫn đầu … ở/với (cả) 3
-# trụ cột", "đứng đầu về 4 chỉ số chính gồm …", "leads all three pillars".
-_SHARED = regex.compile(
-    r"(?<![\p{L}])(?:đều|cùng|đồng(?=\s+(?:xếp|đứng|hạng|ở|giữ))"  # "A và B đồng xếp hạng 58/63"
-    # "dẫn đầu ở cả 3 trụ cột", "đứng đầu về 4 chỉ số chính", "đứng đầu 4/8 chỉ số chính"
-    r"|(?:(?:ở|với|về|trên|tại|trong)\s+|(?<=(?:dẫn|đứng)\s+đầu\s+))(?:cả\s+)?"
-    r"(?P<count>\d|hai|ba|bốn|năm|sáu|bảy|tám)\s*(?:/\s*\d\s*)?"
-    r"(?P<kind>trụ\s+cột|chỉ\s+số(?:\s+chính)?)"
-    r"|in\s+all\s+(?P<count_en>three|3)\s+(?P<kind_en>pillars))(?![\p{L}])",
-    regex.IGNORECASE,
-)
-_COUNT_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "three": 3}
-_PILLARS = ("digital_government", "digital_economy", "digital_society")
-
-
-# "Phú Thọ và Yên Bái cùng xếp thứ 17", "A, B và C đồng hạng 30": one rank for every listed name.
-_TIE_VERB = regex.compile(
-    r"\s*(?:cùng|đồng)\s+(?:xếp|đứng|hạng|ở|giữ)|\s*(?:were\s+)?(?:tied|jointly)", regex.IGNORECASE
-)
-
-
-def _ties(
-    text: str, sentence: Piece, lex: Lexicon, places: list[PlaceMention], findings: list[Finding]
-) -> list[Finding]:
-    out: list[Finding] = []
-    for f in findings:
-        if f.measure != "rank" or f.refusal is not None:
-            continue
-        for p in places:
-            verb = _TIE_VERB.match(text, p.end)
-            if verb is None or not f.span.start <= p.start < verb.end() <= f.span.end:
-                continue
-            chain = [p]
-            for q in reversed([q for q in places if q.end <= p.start]):
-                if not lex.list_separator.fullmatch(text, q.end, chain[0].start):
-                    break
-                chain.insert(0, q)
-            if len(chain) > 1:
-                rule = f"{lex.rule_prefix}.rank.tie"
-                out.extend(
-                    replace(f, place=q, ambiguous_place=False, rule=rule) for q in chain if q != f.place
-                )
-            break
-    return out
-
-
-def _each_listed(
-    text: str, sentence: Piece, lex: Lexicon, shared: regex.Match[str], findings: list[Finding]
-) -> list[Finding]:
-    """ "cả 3 trụ cột, gồm: Chính quyền số, kinh tế số và xã hội số đều xếp vị trí thứ 2/63": the
-    rank the "đều"/"cùng" clause states is also each index listed before it (back to a ";")."""
-    at = sentence.start + shared.start()
-    start = max(sentence.start, text.rfind(";", sentence.start, at) + 1)
-    # "Nhận thức số của X đứng đầu cả nước, hai chỉ số A và B cùng xếp thứ 9": not back past a value
-    start = max([start, *(f.span.end for f in findings if start <= f.span.end <= at)])
-    keys = list(dict.fromkeys(k for _, _, k in clause_indicators(text[start:at], lex)))
-    out: list[Finding] = []
-    for f in findings:
-        # the rank after "đều" in the same part of the sentence ("…; “Xã hội số” xếp thứ 4" is not)
-        same_part = ";" not in text[at : f.span.end]
-        if (
-            f.measure == "rank"
-            and f.span.start <= at < f.span.end
-            and same_part
-            and f.refusal is None
-            and len(keys) > 1
-        ):
-            rule = f"{lex.rule_prefix}.rank.shared"
-            out.extend(replace(f, indicator=k, rule=rule) for k in keys if k != f.indicator)
-    return out
 
 
 # The DTI itself named right before a value, with only linking words between: "DTI là", "DTI đạt".
@@ -1202,121 +408,9 @@ _DTI_BEFORE_VALUE = regex.compile(
 )
 
 
-def _dti_names_value(text: str, clause: Piece, mentions: list[tuple[int, int, str]], value: _Value) -> bool:
+def _dti_names_value(text: str, clause: Piece, mentions: list[tuple[int, int, str]], value: Value) -> bool:
     last_name = max((e for _, e, _ in mentions if e <= value.start), default=clause.start)
     return bool(_DTI_BEFORE_VALUE.search(text, last_name, value.start))
-
-
-def _listing_in(shared: regex.Match[str] | None, sentence: Piece, clause: Piece) -> int | None:
-    """Where a counted list ("ở cả 3 trụ cột …") starts, when it starts inside ``clause``."""
-    if shared is None or not (shared.group("count") or shared.group("count_en")):
-        return None
-    at = sentence.start + shared.start()
-    return at if clause.start <= at < clause.end else None
-
-
-def _shared_indicators(
-    text: str,
-    sentence: Piece,
-    lex: Lexicon,
-    shared: regex.Match[str],
-    findings: list[Finding],
-    include_self: bool = True,
-) -> list[Finding]:
-    """The rank a province gets right before "ở 3 trụ cột, gồm A, B và C" is its rank in each of
-    them; the listed indicators must be as many as the count says ("3 trụ cột" alone: the pillars)."""
-    token = shared.group("count") or shared.group("count_en")
-    if token is None:
-        return _each_listed(text, sentence, lex, shared, findings)
-    count = int(token) if token.isdigit() else _COUNT_WORDS.get(token.lower())
-    at = sentence.start + shared.end()
-    keys = list(dict.fromkeys(k for _, _, k in clause_indicators(text[at : sentence.end], lex)))
-    pillars = (shared.group("kind") or shared.group("kind_en") or "").lower().startswith(("trụ", "pillar"))
-    if not keys and pillars and count == 3:
-        keys = list(_PILLARS)
-    if count is None or len(keys) != count:
-        return []
-    anchor = sentence.start + shared.start()
-    out: list[Finding] = []
-    for f in findings:
-        # "dẫn đầu … ở cả 3 trụ cột A, B và C": the rank read for the first listed index is each one's
-        first_listed = f.indicator == keys[0] and f.span.start < anchor < f.span.end
-        if (
-            f.measure == "rank"
-            and (f.indicator == "overall" or first_listed)
-            and (f.span.start < anchor or not include_self)
-            and f.refusal is None
-        ):
-            out.extend(
-                replace(f, indicator=k, rule=f"{lex.rule_prefix}.rank.shared")
-                for k in keys
-                if k != f.indicator
-            )
-    return out
-
-
-class _PlaceCursor:
-    """Whose value is it: the one province the clause names; else the province named since the
-    previous value ("Huế đứng thứ 2 (0,5872 điểm) và TP.HCM đứng thứ 3 (0,5609 điểm)"), or the
-    one before that when none was named since; never one of a list named together ("Đà Nẵng,
-    TP.HCM và Quảng Ninh … thứ nhất") or of a relative clause ("HCM City, which merged with Bình
-    Dương and Bà Rịa-Vũng Tàu, was fourth")."""
-
-    def __init__(
-        self, places: list[PlaceMention], sentence: Piece, text: str, bare: regex.Pattern[str]
-    ) -> None:
-        self.places = places
-        self.sentence = sentence
-        self.position = sentence.start
-        self.current: PlaceMention | None = None
-        self.text = text
-        self.bare = bare
-
-    def place_for(self, v: _Value, clause: Piece) -> PlaceMention | None:
-        inside = [p for p in self.places if clause.start <= p.start < clause.end]
-        block = [p for p in self.places if self.position <= p.start < v.start]
-        self.position = max(self.position, v.end)
-        if not inside and self.bare.search(self.text, clause.start, v.start):
-            # "So với Bắc Giang (thứ 20), tỉnh xếp thứ 15": "tỉnh" is a new subject, not Bắc Giang.
-            self.current = None
-            return None
-        if len({p.name for p in inside}) == 1:
-            self.current = inside[0]
-        elif len({p.name for p in block}) == 1:
-            self.current = block[-1]
-        elif block:
-            self.current = None
-        elif self.current is None and not inside and len({p.name for p in self.places}) == 1:
-            return self.places[0]  # "Xếp thứ 8/63 là tỉnh Thái Nguyên"
-        elif self.current is None and not inside and _FRONTED.match(self.text, clause.start, v.start):
-            # "Với giá trị DTI đạt 0,7024 điểm, Quảng Ninh vươn lên đứng thứ ba, theo sát Đà Nẵng …":
-            # a value fronted before the subject is the subject's, the name right after the phrase
-            after = [p for p in self.places if p.start >= clause.end]
-            if after and _TO_SUBJECT.fullmatch(self.text, clause.end, after[0].start):
-                return after[0]
-        return self.current
-
-
-_FRONTED = regex.compile(r"\s*(?:với|with|đạt|achieving|scoring)(?![\p{L}])", regex.IGNORECASE)
-_TO_SUBJECT = regex.compile(
-    r"[\s,)]*(?:(?:tỉnh|thành\s+phố|TP\.?|the\s+province\s+of)\s*)?", regex.IGNORECASE
-)
-
-
-def inside_places(places: list[PlaceMention], clause: Piece) -> bool:
-    return any(clause.start <= p.start < clause.end for p in places)
-
-
-def _named_ranks(text: str, clause: Piece, lex: Lexicon, places: list[PlaceMention]) -> list[_Value]:
-    """ "Thừa Thiên Huế (thứ 4)": a rank in brackets right after a province's name."""
-    out = []
-    for p in places:
-        if clause.start <= p.start < clause.end:
-            m = lex.rank_after_name.match(text, p.end, clause.end)
-            n = lex.number(m.group("n")) if m else None
-            if m and n:
-                out.append(_Value("rank", n, m.start("n"), m.end("n"), f"{lex.rule_prefix}.rank.bracketed"))
-    return out
 
 
 def _sentence_indicator(sentence: Piece, lex: Lexicon, overall: bool) -> str | None:
@@ -1331,15 +425,8 @@ _COMPARED_BRACKET = regex.compile(
     r"(?:(?:xếp|đứng)\s+(?:thứ|hạng)\s+|hạng\s+|thứ\s+|vị\s+trí\s+)?$",
     regex.IGNORECASE,
 )
-_CUT_COMPARISON = regex.compile(
-    r"[\p{L}\s]{0,30}?so\s+với\s+(?:năm|DTI)?\s*$|[\p{L}\s]{0,30}?compared\s+(?:with|to)\s*$"
-)
 _LIST_GAP = regex.compile(r"\s*,\s*|\s+(?:và|and)\s+", regex.IGNORECASE)
 _BRACKETED_RANK = regex.compile(r"\s*\(\s*(?:xếp\s+)?(?:thứ|hạng|vị\s+trí)\s+", regex.IGNORECASE)
-_BEFORE_INDEX = regex.compile(
-    r"(?:^|(?<=[\s,]))(?P<n>\d{1,2})(?![\d/.,%])\s+(?:về|ở)\s+(?:chỉ\s+số\s+|trụ\s+cột\s+)?$"
-)
-_AFTER_INDEX = regex.compile(r"\s*[-–]\s*(?P<n>\d{1,2})(?![\d/.,%])\s*$")
 _SCOPE_ONLY = regex.compile(r"cả\s+nước|toàn\s+quốc|nationwide", regex.IGNORECASE)
 _CONTRAST = regex.compile(r"(?<![\p{L}])(?:trong\s+khi|còn|whereas|while)(?![\p{L}])", regex.IGNORECASE)
 
@@ -1361,7 +448,7 @@ class _Env:
     antecedent: str | None = None
     paired: tuple[int, int] | None = None  # where an index list and its "lần lượt" values paired up
 
-    def _aside_year(self, v: _Value, at: int) -> bool:
+    def _aside_year(self, v: Value, at: int) -> bool:
         """ "xếp thứ 24/63 (năm 2021: thứ 20/63)": a year in a bracket opened after the value, with a
         value of its own after it, is the aside's ("xếp thứ 24/63 (DTI 2022)" names the value's)."""
         opened = self.text.rfind("(", v.end, at)
@@ -1370,7 +457,7 @@ class _Env:
         closed = self.text.find(")", at)
         return bool(regex.search(r"\d", self.text[at + 4 : closed if closed > 0 else at + 40]))
 
-    def edition_at(self, v: _Value, clause: Piece) -> tuple[int | None, str | None]:
+    def edition_at(self, v: Value, clause: Piece) -> tuple[int | None, str | None]:
         """The edition of a value: the sentence's own, or, where the sentence names several ("DTI
         2022 xếp thứ 9, DTI 2021 xếp thứ 21"), the one its clause names before it, else (not for a
         change: "up from 24th in 2022" is the comparison) after it, else the last one named before
@@ -1406,7 +493,7 @@ class _Env:
 def _finding(
     env: _Env,
     clause: Piece,
-    v: _Value,
+    v: Value,
     indicator: str,
     place: PlaceMention | None,
     cohort_hint: int | None,
@@ -1431,7 +518,7 @@ def _finding(
     )
     subject = other_subject(env.text, env.sentence, clause, g) or env.inherited_subject
     if subject is None and env.continued:
-        subject = CONTINUED_SUBJECT
+        subject = discourse.CONTINUED_SUBJECT
     return Finding(
         indicator=indicator,
         measure=v.measure,  # type: ignore[arg-type]
@@ -1459,211 +546,18 @@ def find_all(text: str, lex: Lexicon) -> list[Finding]:
     ranks: dict[str, Finding] = {}  # overall ranks stated so far in the paragraph, by name
     stated: dict[str, Finding] = {}  # … and in the whole text ("Following Da Nang is …" a line later)
     end = 0
-    for sentence, context in dti_sentences(text, lex):
+    for sentence, context in discourse.dti_sentences(text, lex):
         if "\n" in text[end : sentence.start]:
             ranks = {}
         end = sentence.end
         found = find_in_sentence(text, sentence, lex, context)
-        found += _position_first(text, sentence, lex, found, context)
-        found += _ranked_behind(text, sentence, lex, found)
+        found += rank_order.position_first(text, sentence, lex, found, context)
+        found += rank_order.ranked_behind(text, sentence, lex, found)
         last = next(reversed(ranks.values()), None)
-        found += _sequence(text, sentence, lex, found, {**stated, **ranks}, last)
+        found += rank_order.sequence(text, sentence, lex, found, {**stated, **ranks}, last)
         for f in found:
             if f.measure == "rank" and f.indicator == "overall" and f.place and f.refusal is None:
                 ranks.pop(f.place.name, None)  # the last stated rank comes last
                 ranks[f.place.name] = stated[f.place.name] = f
         out.extend(found)
-    return out
-
-
-# "Ở vị trí thứ 2 là TP.Hồ Chí Minh", "Vị trí thứ 3 trong bảng xếp hạng thuộc về TP.Huế": the
-# position comes first and the province after it.
-_POSITION_FIRST = regex.compile(
-    r"(?:^|(?<=[\s,;:(]))(?:[ỞởTt]ại\s+|[Ởở]\s+)?(?:[Vv]ị\s+trí|[Hh]ạng)\s+(?:thứ\s+)?"
-    r"(?P<n>\d{1,2}|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?![\d/.,%\p{L}])"
-    r"(?:\s+trong\s+bảng\s+xếp\s+hạng(?:\s+DTI)?|\s+(?:cả\s+nước|toàn\s+quốc))?"
-    r"\s+(?:là|thuộc\s+về)\s+(?P<name>)(?:tỉnh\s+|thành\s+phố\s+|TP\.?\s*)?(?=\p{Lu})"
-)
-
-
-def _position_first(
-    text: str, sentence: Piece, lex: Lexicon, found: list[Finding], context: Context
-) -> list[Finding]:
-    """The overall rank of a province named after its position, in a sentence about no one indicator,
-    no other index and no region, ministry or group (whose ranks these could be)."""
-    if lex.language != "vi" or (context.continued and not context.overall):
-        return []
-    if lex.other_index.search(sentence.text) or lex.narrow_scope.search(sentence.text):
-        return []
-    out = []
-    for m in _POSITION_FIRST.finditer(text, sentence.start, sentence.end):
-        since = max(text.rfind(".", sentence.start, m.start()), text.rfind(";", sentence.start, m.start()))
-        if clause_indicators(text[max(since, sentence.start) : m.end()], lex):
-            continue  # "về kinh tế số, ở vị trí thứ 2 là …": that indicator's rank
-        n = lex.number(m.group("n"))
-        named = places_in(text, m.start("name"), sentence.end, lex.language).places
-        if not n or not named or not m.start("name") <= named[0].start <= m.end():
-            continue
-        place = named[0]
-        if any(f.place == place and f.measure == "rank" and f.indicator == "overall" for f in found):
-            continue
-        hint = _sentence_cohort(text, sentence, lex, named) or context.cohort
-        out.append(
-            Finding(
-                "overall",
-                "rank",
-                n,
-                span_of(text, m.start(), place.end),
-                f"{lex.rule_prefix}.rank.position-first",
-                sentence,
-                edition=sentence_edition(text, sentence, lex),
-                place=place,
-                cohort_hint=hint,
-            )
-        )
-    return out
-
-
-def _ranked_like(
-    anchor: Finding, place: PlaceMention, rank: int, span: Span, rule: str, sentence: Piece
-) -> Finding:
-    """Another province's rank read off ``anchor``'s: same index, edition and cohort."""
-    return Finding(
-        anchor.indicator,
-        "rank",
-        rank,
-        span,
-        rule,
-        sentence,
-        edition=anchor.edition,
-        cohort=anchor.cohort,
-        place=place,
-        cohort_hint=anchor.cohort or anchor.cohort_hint,
-    )
-
-
-# "đứng vị trí thứ 5, sau TP. Hồ Chí Minh, Đà Nẵng, Hải Phòng và Hà Nội", "đứng thứ hai sau Hà Nội":
-# the names after "sau" are the places ahead, in order, when they are exactly as many.
-_BEHIND = regex.compile(
-    r"(?<![\p{L}])(?:đứng|xếp)\s+(?:ở\s+)?(?:vị\s+trí\s+|hạng\s+)?thứ\s+"
-    r"(?P<n>\d{1,2}|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)(?![\p{L}\d/])\s*,?\s+(?:ngay\s+)?sau\s+",
-    regex.IGNORECASE,
-)
-
-
-def _ranked_behind(text: str, sentence: Piece, lex: Lexicon, found: list[Finding]) -> list[Finding]:
-    """The ranks of the provinces a Vietnamese rank is said to come after, in the order named: only
-    when they are one fewer than the rank, and the rank itself was read (its index, edition, cohort)."""
-    if lex.language != "vi":
-        return []
-    out: list[Finding] = []
-    for m in _BEHIND.finditer(text, sentence.start, sentence.end):
-        token = m.group("n").lower()
-        n = int(token) if token.isdigit() else 5 if token == "năm" else lex.number(token)
-        anchors = [
-            f
-            for f in found
-            if f.measure == "rank"
-            and f.value == n
-            and f.refusal is None
-            and f.span.start <= m.start("n") < f.span.end
-        ]
-        if not n or n < 2 or len({f.indicator for f in anchors}) != 1:
-            continue
-        anchor = anchors[0]
-        chain: list[PlaceMention] = []
-        pos = m.end()
-        for p in places_in(text, m.end(), sentence.end, lex.language).places:
-            gap = text[pos : p.start]
-            if not (regex.fullmatch(_ITEM_PREFIX, gap) if not chain else _ITEM_GAP.fullmatch(gap)):
-                break
-            chain.append(p)
-            pos = p.end
-        if len(chain) != n - 1:
-            continue  # "xếp thứ 10, sau Đà Nẵng": not the list of those ahead
-        after = {k for _, _, k in clause_indicators(text[chain[-1].end : sentence.end], lex)}
-        if after - {anchor.indicator}:
-            continue  # "xếp thứ 2, sau Hà Giang về kinh tế số": which ranking is meant is unclear
-        rule = f"{lex.rule_prefix}.rank.behind"
-        out.extend(
-            _ranked_like(anchor, p, rank, span_of(text, m.start(), p.end), rule, sentence)
-            for rank, p in enumerate(chain, start=1)
-        )
-    return out
-
-
-# "X dẫn đầu, tiếp theo là A, B và C", "thứ 2 là A, tiếp đó là B", "Sau X là A, B, C": the names
-# that follow take the ranks after X's, in order.
-_SEQUENCE = regex.compile(
-    r"(?<![\p{L}])(?:(?:tiếp\s+theo|tiếp\s+đó|theo\s+sau|kế\s+đến|kế\s+tiếp|(?:xếp|đứng)\s+(?:ngay\s+)?sau)"
-    r"(?:\s+(?:đó|lần\s+lượt))*\s+(?:là|có|thuộc\s+về)"
-    r"|[Ss]au\s+(?P<after>\p{Lu}[\p{L}.\s-]{1,30}?)\s+là|followed\s+by"
-    r"|[Ff]ollowing\s+(?P<after>\p{Lu}[\p{L}.\s-]{1,30}?)\s+(?:is|was|were|are|came|comes))(?![\p{L}])\s*:?\s*",
-    regex.IGNORECASE,
-)
-_ITEM_PREFIX = r"(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?"
-_ITEM_GAP = regex.compile(r"\s*,\s*(?:và\s+|and\s+)?" + _ITEM_PREFIX + r"|\s+(?:và|and)\s+" + _ITEM_PREFIX)
-_ITEM_SCORE = regex.compile(r"\s*\(\s*(?P<x>[01][.,]\d{2,4})(?:\s*điểm|\s*points?)?\s*\)")
-
-
-def _sequence(
-    text: str,
-    sentence: Piece,
-    lex: Lexicon,
-    found: list[Finding],
-    known: dict[str, Finding],
-    last: Finding | None = None,
-) -> list[Finding]:
-    m = _SEQUENCE.search(text, sentence.start, sentence.end)
-    if m is None:
-        return []
-    # "Ở trụ cột chính quyền số, Đà Nẵng dẫn đầu, tiếp theo là A và B": a list after an index's rank
-    # in its own sentence goes on with that index
-    anchors = [
-        f
-        for f in found
-        if f.measure == "rank"
-        and (f.indicator == "overall" or f.sentence.start == sentence.start)
-        and f.place
-        and f.refusal is None
-        and f.span.start < m.start()
-    ]
-    if len({f.indicator for f in anchors if f.sentence.start == sentence.start}) > 1:
-        anchors = [f for f in anchors if f.indicator == "overall"]
-    if m.group("after"):
-        named = [p for p in places_in(text, m.start("after"), m.end("after"), lex.language).places]
-        anchor = known.get(named[0].name) if len(named) == 1 else None
-        anchor = next(
-            (f for f in reversed(anchors) if named and f.place and f.place.name == named[0].name), anchor
-        )
-    else:
-        # "… Đứng thứ hai là TP Huế. Các tỉnh, thành xếp sau đó lần lượt là A và B": with no rank in
-        # its own sentence, the list follows the last overall rank of the paragraph.
-        anchor = anchors[-1] if anchors else last
-    if anchor is None:
-        return []
-    places = places_in(text, m.end(), sentence.end, lex.language).places
-    chain: list[tuple[PlaceMention, Decimal | None, int]] = []
-    pos = m.end()
-    prefix = regex.compile(_ITEM_PREFIX)
-    for p in places:
-        gap = text[pos : p.start]
-        if not (prefix.fullmatch(gap) if not chain else _ITEM_GAP.fullmatch(gap)):
-            break
-        bracket = _ITEM_SCORE.match(text, p.end, sentence.end)
-        value = parse_score(bracket.group("x")) if bracket else None
-        pos = bracket.end() if bracket else p.end
-        chain.append((p, value, pos))
-    out = []
-    for i, (p, score, end) in enumerate(chain, start=1):
-        rank = int(anchor.value) + i
-        cohort = anchor.cohort or anchor.cohort_hint
-        if not 1 < rank <= (cohort or 63):
-            break
-        span = span_of(text, p.start, end)
-        out.append(_ranked_like(anchor, p, rank, span, f"{lex.rule_prefix}.rank.sequence", sentence))
-        if score is not None:
-            rule = f"{lex.rule_prefix}.score.sequence"
-            key, x = anchor.indicator, score.normalize()
-            out.append(Finding(key, "score", x, span, rule, sentence, anchor.edition, place=p))
     return out

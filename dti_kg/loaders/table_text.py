@@ -37,9 +37,10 @@ from decimal import Decimal
 import regex
 
 from dti_kg.loaders.findings import Finding, span_of
+from dti_kg.loaders.lexicon import Lexicon, clause_indicators
 from dti_kg.loaders.places import PlaceMention, find_places
-from dti_kg.loaders.rules import Lexicon, clause_indicators, known_year
 from dti_kg.loaders.segments import Piece
+from dti_kg.loaders.stated_editions import known_year
 from dti_kg.model import Measure
 from dti_kg.text import parse_score, unify_tone_marks
 

@@ -11,9 +11,10 @@ from decimal import Decimal
 import regex
 
 from dti_kg.loaders.findings import Finding, span_of
+from dti_kg.loaders.lexicon import Lexicon, clause_indicators
 from dti_kg.loaders.places import PlaceMention
-from dti_kg.loaders.rules import Lexicon, clause_indicators, known_year
 from dti_kg.loaders.segments import Piece
+from dti_kg.loaders.stated_editions import known_year
 from dti_kg.loaders.table_text import (
     COHORT,
     OVERALL_COLUMN,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, g, render_template, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -108,6 +108,7 @@ class StoreUnavailable(ServiceUnavailable):
 
 
 ERROR_MEDIA_TYPES = ("application/json", "text/html", "text/plain")
+TIMED_OUT = "dti_query_timed_out"  # g flag: this request's query was stopped at the deadline
 
 
 def error_response(
@@ -163,6 +164,8 @@ def _canned_query_name() -> str | None:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> Response:
+        if isinstance(exc, QueryTimeout):
+            g.setdefault(TIMED_OUT, True)  # the response cache answers it again until Retry-After
         return error_response(exc.status, exc.title, exc.detail, exc.parameter, exc.headers)
 
     @app.errorhandler(HTTPException)

@@ -11,21 +11,26 @@ and (on the routes validators.py covers) the 304 check; ``/sparql``'s own 304 is
 kept answer's ETag. The guard does not run again on a hit: the same text passed it when the answer
 was made. While one request makes an answer, others for the same key wait for it (up to QUERY_TIMEOUT)
 instead of queueing copies of the same query: 32 clients arriving at once on a 1 s query were
-otherwise refused (503) by admission before the first answer was kept. Each web process keeps at
-most RESPONSE_CACHE_MB of bodies
-(least recently used first out); 0 turns the cache off (the benchmark's ``dti-nocache``).
+otherwise refused (503) by admission before the first answer was kept. A query stopped at the deadline
+is answered 503 again, from the web process, until its Retry-After has passed: every client asking
+for it again (or waiting for it while it ran) would otherwise take a worker for another full deadline
+only to be stopped too (at 10,000 articles the whole-graph ``conflicts`` takes ~20 s). Each web process
+keeps at most RESPONSE_CACHE_MB of bodies (least recently used first out); 0 turns the cache off (the
+benchmark's ``dti-nocache``).
 """
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, g, request
 
 from dti_kg.server.caching import current_stamp
-from dti_kg.server.errors import StoreUnavailable
+from dti_kg.server.errors import TIMED_OUT, StoreUnavailable
 
 bp = Blueprint("response_cache", __name__)
 
@@ -35,6 +40,7 @@ CACHED_ENDPOINTS = frozenset({"sparql.sparql", "canned.run_query", "resources.do
 BUILD_HEADER = "X-DTI-Build"  # set by /sparql: the build a result came from
 _KEY = "dti_cache_key"
 _LEADER = "dti_cache_leader"
+MAX_STOPPED = 1024  # stopped queries remembered per web process (tiny error bodies, for seconds)
 
 Key = tuple[str, str, str, str]  # (build, URL, Accept, pinned build)
 
@@ -54,6 +60,7 @@ class ResponseCache:
         self.max_item = max_bytes // 8  # one large answer must not push out everything else
         self._items: OrderedDict[Key, Kept] = OrderedDict()
         self._making: dict[Key, threading.Event] = {}  # keys a request is answering now
+        self._stopped: OrderedDict[Key, tuple[Kept, float]] = OrderedDict()  # 503 and when it expires
         self._bytes = 0
         self._build = ""
         self._lock = threading.Lock()
@@ -67,9 +74,10 @@ class ResponseCache:
         while True:
             with self._lock:
                 self._switch(key[0])
-                kept = self._items.get(key)
+                kept = self._items.get(key) or self._stopped_answer(key)
                 if kept is not None:
-                    self._items.move_to_end(key)
+                    if key in self._items:
+                        self._items.move_to_end(key)
                     self.hits += 1
                     return kept, False
                 making = self._making.get(key)
@@ -103,10 +111,33 @@ class ResponseCache:
                 _, dropped = self._items.popitem(last=False)
                 self._bytes -= len(dropped.body)
 
+    def put_stopped(self, key: Key, kept: Kept, seconds: float) -> None:
+        """Keep the 503 of a query stopped at the deadline for ``seconds`` (its Retry-After)."""
+        with self._lock:
+            self._switch(key[0])
+            self._stopped.pop(key, None)
+            self._stopped[key] = (kept, time.monotonic() + seconds)
+            while len(self._stopped) > MAX_STOPPED:
+                self._stopped.popitem(last=False)
+
+    def _stopped_answer(self, key: Key) -> Kept | None:
+        """The kept 503 of ``key`` while its Retry-After runs, saying the seconds left (lock held)."""
+        stopped = self._stopped.get(key)
+        if stopped is None:
+            return None
+        kept, until = stopped
+        left = until - time.monotonic()
+        if left <= 0:
+            del self._stopped[key]
+            return None
+        headers = tuple((k, str(math.ceil(left)) if k == "Retry-After" else v) for k, v in kept.headers)
+        return Kept(kept.body, kept.status, headers)
+
     def _switch(self, build: str) -> None:
         """A new current build: every kept answer is stale (caller holds the lock)."""
         if build != self._build:
             self._items.clear()
+            self._stopped.clear()
             self._bytes = 0
             self._build = build
 
@@ -148,7 +179,8 @@ def answer_from_cache() -> Response | None:
     response = Response(kept.body, status=kept.status, headers=list(kept.headers))
     response.headers[CACHE_HEADER] = "hit"
     # /sparql sets its own validators (the routes validators.py covers were answered 304 before this).
-    response.make_conditional(request)
+    if kept.status == 200:  # a kept 503 has no validators to revalidate
+        response.make_conditional(request)
     return response
 
 
@@ -156,7 +188,13 @@ def answer_from_cache() -> Response | None:
 def keep_answer(response: Response) -> Response:
     key: Key | None = g.pop(_KEY, None)
     cache = response_cache()
-    if key is None or cache is None or response.status_code != 200:
+    if key is None or cache is None:
+        return response
+    if response.status_code == 503 and g.get(TIMED_OUT):
+        retry = float(response.headers.get("Retry-After", "1"))
+        cache.put_stopped(key, Kept(response.get_data(), 503, tuple(response.headers.items())), retry)
+        return response
+    if response.status_code != 200:
         return response
     if response.is_streamed or response.direct_passthrough:  # files (dumps) are sent, not kept
         return response
