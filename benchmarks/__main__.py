@@ -141,6 +141,8 @@ def fmt_cell(c: Cell | str | None) -> str:
         return "-"
     if isinstance(c, str):
         return c  # why a contender was not measured in this cell
+    if not c.latencies:
+        return f"0/s none answered **{c.refused} refused, {c.unexpected} other**"
     p50, spread, p99 = (
         1000 * c.percentile(50),
         1000 * (c.percentile(90) - c.percentile(10)),
@@ -330,9 +332,10 @@ def ratio(cells: dict[str, Cell | str | None], top: str, bottom: str) -> str:
 def print_serving(n: str, rows: list, contenders_shown: list[str]) -> None:
     print(f"\n## Serving, {n}\n")
     print(
-        "Each cell: requests/s, p50 ± (p90 − p10) ms, p99 ms. dti-nocache is dti with its response "
-        "cache off (RESPONSE_CACHE_MB=0), so every request runs its query; granian-nocache is the same "
-        "app behind granian. Ratios: requests/s over requests/s; gaps: p50 minus in-process p50.\n"
+        "Each cell: answered requests/s (200 or 304; refused and other counted apart), p50 ± (p90 − p10) "
+        "ms, p99 ms, of answered requests. dti-nocache is dti with its response cache off "
+        "(RESPONSE_CACHE_MB=0), so every request runs its query; granian-nocache is the same app behind "
+        "granian. Ratios: answered/s over answered/s; gaps: p50 minus in-process p50.\n"
     )
     versus_rdflib = "rdflib-endpoint" in contenders_shown
     columns = [name for name, _, _ in RATIOS] + [f"{label} p50 − in-process p50" for label, _ in GAPS]
@@ -364,9 +367,9 @@ def rdflib_ratio(ours: Cell | str | None, theirs: Cell | str | None) -> str:
     """ours ÷ rdflib-endpoint's rate ("no answer": it gave none within --rdflib-timeout)."""
     if not isinstance(ours, Cell):
         return "-"
-    if isinstance(theirs, str):
-        return "no answer"
-    if theirs is None or not theirs.requests:
+    if isinstance(theirs, str) or (isinstance(theirs, Cell) and not theirs.rate):
+        return "no answer"  # not within --rdflib-timeout, before the cell or in it
+    if theirs is None:
         return "-"
     return f"{ours.rate / theirs.rate:.1f}"
 

@@ -21,18 +21,27 @@ class Request:
     expect: int = 200
 
 
+ANSWERED = (200, 304)
+
+
 @dataclass
 class Cell:
     """What one (workload, contender, clients) run measured."""
 
-    requests: int = 0
+    requests: int = 0  # every request sent, refused or failed ones too
     seconds: float = 0.0
-    latencies: list[float] = field(default_factory=list)  # seconds, of answered requests
+    latencies: list[float] = field(default_factory=list)  # seconds, of answered requests only
     statuses: dict[int, int] = field(default_factory=dict)
 
     @property
+    def answered(self) -> int:
+        return sum(n for s, n in self.statuses.items() if s in ANSWERED)
+
+    @property
     def rate(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
+        """Answered requests per second: a fast 503 is not throughput (it would make a server that
+        refuses everything look faster than one that does the work)."""
+        return self.answered / self.seconds if self.seconds else 0.0
 
     def percentile(self, q: float) -> float:
         if not self.latencies:
@@ -64,7 +73,8 @@ def _run(clients: int, seconds: float, one_call: Callable[[], Callable[[], int]]
         while time.perf_counter() < stop_at[0]:
             t = time.perf_counter()
             status = call()
-            mine.append(time.perf_counter() - t)
+            if status in ANSWERED:  # a refusal's or an error's latency is not an answer's
+                mine.append(time.perf_counter() - t)
             statuses[status] = statuses.get(status, 0) + 1
         with lock:
             cell.latencies.extend(mine)
@@ -80,7 +90,7 @@ def _run(clients: int, seconds: float, one_call: Callable[[], Callable[[], int]]
     for t in threads:
         t.join()
     cell.seconds = time.perf_counter() - started
-    cell.requests = len(cell.latencies)
+    cell.requests = sum(cell.statuses.values())
     return cell
 
 

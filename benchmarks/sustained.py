@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# python -m benchmarks.sustained {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
     print(f"\n{load_note()} at the start\n")
     print(
-        "| query | server | clients | seconds | answered | refused (503) | other | requests/s "
+        "| query | server | clients | seconds | answered | refused (503) | other | answered/s "
         "| p50 ms | p99 ms |"
     )
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")

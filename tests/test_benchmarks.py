@@ -3,8 +3,12 @@ answers, and the table comes out with its ratios (speed itself is never asserted
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from server_helpers import make_store
@@ -65,3 +69,73 @@ def test_sustained_load_reports_refusals_and_p99_with_the_cache_on_and_off(tmp_p
     for row in rows:
         assert int(row[5]) > 0 and int(row[6]) == 0 and int(row[7]) == 0  # answered, none refused, no other
         assert float(row[10]) >= float(row[9]) > 0  # p99 >= p50
+
+
+class _HalfRefused(BaseHTTPRequestHandler):
+    """Every other request refused at once with 503; the others answered 200 after 20 ms."""
+
+    protocol_version = "HTTP/1.1"
+    count = 0
+
+    def do_GET(self) -> None:
+        type(self).count += 1
+        refused = type(self).count % 2 == 0
+        if not refused:
+            time.sleep(0.02)
+        self.send_response(503 if refused else 200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+# benchmarks.load's closed loop on one client against PORT, run from the checkout as the runner is (the
+# benchmarks package is not installed); prints what the cell counted.
+MEASURE_ONE_CELL = """
+import json, sys
+from benchmarks.load import Request, http_load
+cell = http_load(int(sys.argv[1]), Request("/"), clients=1, seconds=0.5)
+print(json.dumps({"requests": cell.requests, "refused": cell.refused,
+                  "ok": cell.statuses.get(200, 0), "timed": len(cell.latencies),
+                  "rate_x_seconds": cell.rate * cell.seconds, "p50": cell.percentile(50)}))
+"""
+
+
+def test_a_cell_counts_only_answered_requests_in_its_rate_and_latencies() -> None:
+    # Regression: refused requests (fast 503s) counted as throughput and in p50, so dti refusing 1,590
+    # of 32 clients' requests in 4 s read as 294x Oxigraph, with a p50 of 49 ms.
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _HalfRefused)
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    try:
+        out = run_module("benchmarks", "--help")  # the runner itself imports (and the cwd is the checkout)
+        assert "--seconds" in out.stdout
+        command = [sys.executable, "-c", MEASURE_ONE_CELL, str(server.server_address[1])]
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    cell = json.loads(done.stdout)
+    assert cell["refused"] > 0 and cell["ok"] > 0
+    assert cell["requests"] == cell["ok"] + cell["refused"]
+    assert cell["timed"] == cell["ok"]
+    assert abs(cell["rate_x_seconds"] - cell["ok"]) < 1e-6
+    assert cell["p50"] >= 0.02  # the answers' latency, not the instant refusals'
+
+
+def test_a_contender_that_answered_nothing_in_its_cell_is_no_answer_not_a_ratio() -> None:
+    # With rates counting answers only, rdflib-endpoint timing out on all 8 clients (status 0) printed
+    # "-" (not measured) in the dti/rdflib column instead of "no answer".
+    script = (
+        "from benchmarks.__main__ import rdflib_ratio\n"
+        "from benchmarks.load import Cell\n"
+        "ours = Cell(requests=10, seconds=1.0, latencies=[0.1] * 10, statuses={200: 10})\n"
+        "print(rdflib_ratio(ours, Cell(requests=8, seconds=30.0, statuses={0: 8})))\n"
+        "print(rdflib_ratio(ours, Cell(requests=2, seconds=1.0, latencies=[0.5] * 2, statuses={200: 2})))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split("\n")[:2] == ["no answer", "5.0"]
