@@ -14,6 +14,7 @@ import pyoxigraph
 import pytest
 from flask import Flask
 from server_helpers import BASE, app_over, fixture_quads, make_store
+from werkzeug.test import TestResponse
 
 from dti_kg.server.bounded import MAX_LOCAL_ROWS, is_bounded
 from dti_kg.server.executor import EXECUTOR_KEY
@@ -185,3 +186,28 @@ def test_a_query_stopped_at_the_deadline_is_answered_503_again_until_its_retry_a
         retried = client.get(path)
         assert retried.status_code == 503 and CACHE_HEADER not in retried.headers
         assert executor.replaced == 3
+
+
+def test_a_client_waiting_for_a_query_stopped_at_the_deadline_gets_its_503_without_running_it(
+    tmp_path: Path,
+) -> None:
+    """Regression: a client asking while the same query ran waited QUERY_TIMEOUT only, gave up just before
+    the leader's 503 (the leader also waits for its worker's replacement) and ran the query once more."""
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"  # 123^4 rows
+    answers: dict[str, TestResponse] = {}
+
+    def ask(who: str) -> None:
+        answers[who] = app.test_client().get("/sparql", query_string={"query": slow})
+
+    with app_over(make_store(tmp_path / "store"), QUERY_TIMEOUT=0.5) as app:
+        leader = threading.Thread(target=ask, args=("leader",))
+        leader.start()
+        time.sleep(0.15)  # the leader holds the key; its query runs until the deadline
+        waiter = threading.Thread(target=ask, args=("waiter",))
+        waiter.start()
+        leader.join(timeout=30)
+        waiter.join(timeout=30)
+        first, second = answers["leader"], answers["waiter"]
+        assert first.status_code == 503 and CACHE_HEADER not in first.headers
+        assert second.status_code == 503 and second.headers[CACHE_HEADER] == "hit"
+        assert app.extensions[EXECUTOR_KEY].replaced == 1  # the query ran once

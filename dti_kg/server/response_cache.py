@@ -9,9 +9,10 @@ URL with its query string, and Accept. A hit is answered in the web process with
 worker and carries ``X-DTI-Cache: hit``. It is looked up after the UTF-8 check, the release pinning
 and (on the routes validators.py covers) the 304 check; ``/sparql``'s own 304 is answered from the
 kept answer's ETag. The guard does not run again on a hit: the same text passed it when the answer
-was made. While one request makes an answer, others for the same key wait for it (up to QUERY_TIMEOUT)
-instead of queueing copies of the same query: 32 clients arriving at once on a 1 s query were
-otherwise refused (503) by admission before the first answer was kept. A query stopped at the deadline
+was made. While one request makes an answer, others for the same key wait for it (as long as the leader
+may take: QUEUE_WAIT + QUERY_TIMEOUT + LEADER_GRACE) instead of queueing copies of the same query: 32
+clients arriving at once on a 1 s query were otherwise refused (503) by admission before the first
+answer was kept. A query stopped at the deadline
 is answered 503 again, from the web process, until its Retry-After has passed: every client asking
 for it again (or waiting for it while it ran) would otherwise take a worker for another full deadline
 only to be stopped too (at 10,000 articles the whole-graph ``conflicts`` takes ~20 s). Each web process
@@ -40,6 +41,7 @@ CACHED_ENDPOINTS = frozenset({"sparql.sparql", "canned.run_query", "resources.do
 BUILD_HEADER = "X-DTI-Build"  # set by /sparql: the build a result came from
 _KEY = "dti_cache_key"
 _LEADER = "dti_cache_leader"
+LEADER_GRACE = 1.0  # seconds past its deadline a leader may take to replace a stopped worker and answer
 MAX_STOPPED = 1024  # stopped queries remembered per web process (tiny error bodies, for seconds)
 
 Key = tuple[str, str, str, str]  # (build, URL, Accept, pinned build)
@@ -170,7 +172,11 @@ def answer_from_cache() -> Response | None:
     key = _key()
     if key is None:
         return None
-    kept, leader = cache.get_or_lead(key, float(current_app.config["QUERY_TIMEOUT"]))
+    # The leader's answer (or its 503) comes within its queue wait, its run and the worker's replacement: a
+    # waiter that stopped at QUERY_TIMEOUT alone ran the same query again just before the leader's answer.
+    config = current_app.config
+    wait = float(config["QUEUE_WAIT"]) + float(config["QUERY_TIMEOUT"]) + LEADER_GRACE
+    kept, leader = cache.get_or_lead(key, wait)
     if kept is None:
         g.setdefault(_KEY, key)  # the after-request hook keeps the answer
         if leader:
