@@ -207,7 +207,7 @@ def test_a_client_waiting_for_a_query_stopped_at_the_deadline_gets_its_503_witho
         waiter.start()
         leader.join(timeout=30)
         waiter.join(timeout=30)
-        first, second = answers["leader"], answers["waiter"]
-        assert first.status_code == 503 and CACHE_HEADER not in first.headers
-        assert second.status_code == 503 and second.headers[CACHE_HEADER] == "hit"
+        # Which thread leads is the scheduler's choice on a busy machine: one ran it, the other was answered.
+        assert [a.status_code for a in answers.values()] == [503, 503]
+        assert sorted(a.headers.get(CACHE_HEADER, "") for a in answers.values()) == ["", "hit"]
         assert app.extensions[EXECUTOR_KEY].replaced == 1  # the query ran once
