@@ -144,12 +144,14 @@ def claim_solutions(
             yield claim, row
 
 
+# Every claim's evidence quotes, a part of both claim tables (this one and release_zip's claims.csv).
+CLAIM_QUOTES = "SELECT ?key ?x WHERE { ?key a dti:Claim ; dti:evidence/oa:hasSelector/oa:exact ?x }"
 # CLAIMS_QUERY over the whole store, in parts joined in Python: as one query (a GROUP BY over four
 # OPTIONALs) it took 35 s and ~370 MB at 10,000 articles, the release phase's peak; the parts stream.
 _CLAIM_PARTS = {
     "compared": "SELECT ?key ?x WHERE { ?key a dti:Claim ; dti:comparedTo ?x }",
     "status": "SELECT ?key ?x WHERE { ?check a dti:Reconciliation ; dti:claim ?key ; dti:status ?x }",
-    "quote": "SELECT ?key ?x WHERE { ?key a dti:Claim ; dti:evidence/oa:hasSelector/oa:exact ?x }",
+    "quote": CLAIM_QUOTES,
     "reviewed": "SELECT ?key ?x WHERE { ?key a dti:Claim ; prov:wasGeneratedBy/a dti:ReviewDecision }",
 }
 _CLAIM_BASE = """SELECT ?claim ?province ?edition ?indicator ?measure ?value ?file WHERE {

@@ -23,7 +23,7 @@ from typing import Any
 import pyoxigraph
 
 from dti_kg.csvw import Column, table_metadata, write_csv
-from dti_kg.diff import claim_solutions
+from dti_kg.diff import CLAIM_QUOTES, claim_solutions
 from dti_kg.namespaces import DTI
 from dti_kg.query import run_query, run_select, values_by_key
 
@@ -167,7 +167,7 @@ _ROW_PARTS = {
   ?claim a dti:Claim ; dti:province ?key . ?key skos:prefLabel ?x FILTER(LANG(?x) = "vi") }""",
     "cohort": "SELECT ?key ?x WHERE { ?key a dti:Claim ; dti:cohort/dti:cohortSize ?x }",
     "derivation": "SELECT ?key ?x WHERE { ?key a dti:Claim ; dti:derivation ?x }",
-    "quote": "SELECT ?key ?x WHERE { ?key a dti:Claim ; dti:evidence/oa:hasSelector/oa:exact ?x }",
+    "quote": CLAIM_QUOTES,
 }
 _ROW_BASE = """SELECT ?claim ?province ?year ?indicator ?m ?value ?source ?file WHERE {
   ?claim a dti:Claim ; dti:province ?province ; dti:edition/dti:yearAssessed ?year ;

@@ -14,10 +14,9 @@ from flask import Blueprint, Response, abort, current_app, g, request
 
 from dti_kg import releases as rel
 from dti_kg.csvw import Column, infer_columns, table_metadata
-from dti_kg.server.bindings import inline
-from dti_kg.server.canned import bind, canned_queries
+from dti_kg.server.canned import bind, canned_queries, run_canned
 from dti_kg.server.pages import page_table
-from dti_kg.server.results import SPARQL_JSON, Term, executor, pinned_build
+from dti_kg.server.results import SPARQL_JSON, Term
 
 bp = Blueprint("downloads", __name__)
 
@@ -82,7 +81,7 @@ def canned_csv_metadata(name: str) -> Response:
         abort(404, f"no canned query named {name!r}; see /queries")
     base = current_app.config["BASE_IRI"]
     values = bind(query, request.args, base=base, host_root=request.host_url)
-    result = executor().run(inline(query.text, values), accept=SPARQL_JSON, build=pinned_build())
+    result = run_canned(query, values, accept=SPARQL_JSON)
     data = json.loads(result.body)
     columns = [
         Column(c.name, c.datatype, _label(c.name), f"Column {c.name} of the canned query {name}.")

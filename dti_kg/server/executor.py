@@ -33,6 +33,7 @@ from typing import Any
 
 from dti_kg.server import errors
 
+SPARQL_ADVICE = "simplify it (add LIMIT, narrow the patterns) and retry"  # for a query its reader wrote
 STARTUP_TIMEOUT = 60.0  # seconds for a fresh worker to import its libraries and say "ready"
 
 _ERRORS: Mapping[str, type[errors.ApiError]] = {
@@ -192,13 +193,17 @@ class Executor:
         named_graph_uris: Sequence[str] = (),
         base_iri: str | None = None,
         build: str | None = None,
+        what: str = "the query",
+        advice: str = SPARQL_ADVICE,
     ) -> ExecResult:
         """Run one SPARQL query (any form). ``accept`` is a media type or a whole Accept header.
 
         Without ``default_graph_uris``/``named_graph_uris`` the default graph is the union of all graphs.
         ``base_iri`` resolves relative IRIs in the query (``<s>``).
         ``build`` names a kept build (a pinned release) to query instead of the current one.
-        Raises the typed errors of ``dti_kg.server.errors``.
+        Raises the typed errors of ``dti_kg.server.errors``; a query stopped at the deadline says
+        "``what`` did not finish within … s and was stopped; ``advice``" (a caller whose reader cannot
+        edit the text, e.g. a canned query's, says what the reader can do instead).
         """
         job = {
             "kind": "query",
@@ -211,7 +216,8 @@ class Executor:
             "base_iri": base_iri,
             "build": build,
         }
-        return ExecResult(**self._submit(job))
+        stopped = f"{what} did not finish within {self.timeout:g} s and was stopped; {advice}"
+        return ExecResult(**self._submit(job, stopped))
 
     def worker_pids(self) -> list[int]:
         """Pids of the idle workers (busy ones are not listed)."""
@@ -285,7 +291,7 @@ class Executor:
             with self._lock:
                 self.waiting -= 1
 
-    def _submit(self, job: dict[str, Any]) -> Any:
+    def _submit(self, job: dict[str, Any], stopped: str) -> Any:
         retry = retry_seconds(self.timeout)
         w = self._take_worker(retry)
         started = None
@@ -295,11 +301,7 @@ class Executor:
             status, payload = w.call(job, self.timeout)
         except _Late:
             w = self._replace(w)
-            raise errors.QueryTimeout(
-                f"the query did not finish within {self.timeout:g} s and was stopped; "
-                "simplify it (add LIMIT, narrow the patterns) and retry",
-                retry_after=retry,
-            ) from None
+            raise errors.QueryTimeout(stopped, retry_after=retry) from None
         except _Died:
             cause = w.how_it_died()
             w = self._replace(w)

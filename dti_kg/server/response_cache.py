@@ -76,10 +76,12 @@ class ResponseCache:
         while True:
             with self._lock:
                 self._switch(key[0])
-                kept = self._items.get(key) or self._stopped_answer(key)
+                kept = self._items.get(key)
                 if kept is not None:
-                    if key in self._items:
-                        self._items.move_to_end(key)
+                    self._items.move_to_end(key)
+                else:
+                    kept = self._stopped_answer(key)
+                if kept is not None:
                     self.hits += 1
                     return kept, False
                 making = self._making.get(key)
