@@ -89,22 +89,27 @@ def serving(
 ASK_PATH = "?query=ASK%7B%7D"
 
 
+# dti with nothing kept between requests: no response cache, no answers shared on disk, none prepared.
+NO_CACHE = {"DTI_KG_RESPONSE_CACHE_MB": "0", "DTI_KG_SHARED_ANSWERS_MB": "0", "DTI_KG_PREPARE_TIMEOUT": "0"}
+
+
 @contextlib.contextmanager
 def dti(
     store_link: Path, logs: Path, *, cache: bool = True, checkout: Path | None = None
 ) -> Iterator[Server]:
-    """``dti serve``; with ``cache=False`` its per-build response cache is off (RESPONSE_CACHE_MB=0), so
-    every request does the work: the fair comparison for requests that repeat. With ``checkout``: the
-    ``dti_kg`` of another source tree (e.g. ``git archive main``), as ``before-nocache``, cache off."""
+    """``dti serve``; with ``cache=False`` its per-build response cache, shared answers and preparer are
+    off (NO_CACHE), so every request does the work: the fair comparison for requests that repeat. With
+    ``checkout``: the ``dti_kg`` of another source tree (e.g. ``git archive main``), as
+    ``before-nocache``, cache off."""
     name = "dti" if cache else "dti-nocache"
     port = free_port()
     argv = [executable("dti") or "dti", "serve", "--store", str(store_link), "--port", str(port)]
-    env: dict[str, str] | None = None if cache else {"DTI_KG_RESPONSE_CACHE_MB": "0"}
+    env: dict[str, str] | None = None if cache else dict(NO_CACHE)
     if checkout is not None:
         name = "before-nocache"
         run_cli = "import sys; from dti_kg.cli import main; sys.argv[0] = 'dti'; main()"
         argv = [sys.executable, "-c", run_cli, *argv[1:]]
-        env = {"DTI_KG_RESPONSE_CACHE_MB": "0", "PYTHONPATH": str(checkout.resolve())}
+        env = {**NO_CACHE, "PYTHONPATH": str(checkout.resolve())}
     # Run in the checkout: ``python -c`` puts the working directory first on sys.path, so from this
     # source tree it would import this tree's dti_kg, not the checkout's.
     cwd = None if checkout is None else checkout.resolve()
@@ -146,7 +151,7 @@ def _app_behind(
     ``checkout``, the ``dti_kg`` of that source tree (run in it, this tree's ``benchmarks`` after it)."""
     port = free_port()
     argv = [sys.executable, "-m", module, str(port), str(store_link)]
-    env = {"DTI_KG_RESPONSE_CACHE_MB": "0"}
+    env = dict(NO_CACHE)
     cwd = None
     if checkout is not None:
         cwd = checkout.resolve()

@@ -127,6 +127,32 @@ SETTINGS: tuple[Setting, ...] = (
         can_be_zero=True,
     ),
     Setting(
+        "SHARED_ANSWERS_MB",
+        256,
+        int,
+        "disk per build for answers every server process reads (<store>.builds/answers/; 0: none "
+        "shared, each web process makes its own)",
+        _SERVER,
+        can_be_zero=True,
+    ),
+    Setting(
+        "SHARE_AFTER",
+        1.0,
+        float,
+        "seconds of a worker's time after which an answer is written for the other server processes",
+        _SERVER,
+        can_be_zero=True,
+    ),
+    Setting(
+        "PREPARE_TIMEOUT",
+        300.0,
+        float,
+        "seconds dti serve's preparer may spend on each canned query's default answer after a build "
+        "switch, in a worker of its own at low priority (0: nothing prepared)",
+        _SERVER,
+        can_be_zero=True,
+    ),
+    Setting(
         "QUEUE_SIZE",
         64,  # waiting costs a thread, not a worker: a burst of clients is queued, not refused
         int,

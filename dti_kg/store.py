@@ -19,6 +19,8 @@ Layout for ``--store PATH``::
         cache/            per-source entries (graph, candidates, SHACL report, claim records), keyed
                           by the file's bytes, the loader version and the gate fingerprint
         cache/trig/       the TriG blocks of the current build's graphs, by content (dti_kg.dumps)
+        answers/<build-id>/  query answers the server's processes share for that build
+                          (dti_kg.server.shared_answers); removed with their build
         lock              held (flock) by the one build running on this store
 
 A build over a store whose current build it may follow (dti_kg.increment) starts from a checkpoint
@@ -50,6 +52,8 @@ BULK_BYTES = 32 << 20  # N-Quads buffered before a bulk load into a staged store
 KEEP_BUILDS = 3  # the current build and two before it, for servers still reading them
 BUILD_INFO = "build.json"
 OXIGRAPH_DIR = "oxigraph"
+CACHE_DIR = "cache"
+ANSWERS_DIR = "answers"
 
 
 @dataclass(frozen=True)
@@ -62,11 +66,15 @@ class StorePaths:
 
     @property
     def cache(self) -> Path:
-        return self.builds / "cache"
+        return self.builds / CACHE_DIR
 
     @property
     def lock(self) -> Path:
         return self.builds / "lock"
+
+    @property
+    def answers(self) -> Path:
+        return self.builds / ANSWERS_DIR
 
 
 def paths(store: str | os.PathLike[str]) -> StorePaths:
@@ -147,12 +155,18 @@ def prune(p: StorePaths, also_keep: Path | None = None, keep: int = KEEP_BUILDS)
     ``also_keep`` (the report of a build just refused, for the user to read).
     """
     current = p.link.resolve().name if p.link.is_symlink() else None
-    builds = sorted((d for d in p.builds.iterdir() if d.is_dir() and d.name != "cache"), reverse=True)
+    not_builds = {CACHE_DIR, ANSWERS_DIR}
+    builds = sorted((d for d in p.builds.iterdir() if d.is_dir() and d.name not in not_builds), reverse=True)
     complete = [d for d in builds if is_complete(d)]
     kept = ([d for d in complete if d.name == current] + [d for d in complete if d.name != current])[:keep]
     for d in builds:
         if d not in kept and (also_keep is None or d.name != also_keep.name):
             shutil.rmtree(d, ignore_errors=True)
+    if p.answers.is_dir():  # a build's shared answers go with it
+        names = {d.name for d in kept}
+        for d in p.answers.iterdir():
+            if d.name not in names:
+                shutil.rmtree(d, ignore_errors=True)
     return kept
 
 

@@ -26,6 +26,10 @@ DTI_EXE = Path(sys.executable).with_name("dti")
 # server instead, to see which server tests (the hostile ones above all) it would pass; unset in CI.
 OTHER_SERVER = "DTI_KG_TEST_SERVER"
 OTHER_SERVERS = {"granian": "benchmarks.granian_dti", "fast": "benchmarks.fast_front"}
+# Answers shared on disk (and the preparer that makes some) outlive an app: over the session-wide stores
+# one test's answers would reach the next (a deadline test would read a 200 another test wrote). Tests
+# of the sharing set these on stores of their own (tests/test_shared_answers.py).
+NOT_SHARED = {"SHARED_ANSWERS_MB": 0, "PREPARE_TIMEOUT": 0}
 
 
 @contextlib.contextmanager
@@ -35,7 +39,9 @@ def app_over(store_link: Path, **settings: object) -> Iterator[Flask]:
     from dti_kg.server import create_app
     from dti_kg.server.executor import EXECUTOR_KEY
 
-    app = create_app({"STORE": str(store_link), "TESTING": True, "QUERY_WORKERS": 1, **settings})
+    app = create_app(
+        {"STORE": str(store_link), "TESTING": True, "QUERY_WORKERS": 1, **NOT_SHARED, **settings}
+    )
     try:
         yield app
     finally:
@@ -68,7 +74,7 @@ def dti_serve(
     One web process unless ``workers`` says otherwise, so /healthz's worker counts are the ones the
     test's queries went through."""
     port = free_port()
-    env = {**os.environ, **{f"DTI_KG_{k}": str(v) for k, v in settings.items()}}
+    env = {**os.environ, **{f"DTI_KG_{k}": str(v) for k, v in {**NOT_SHARED, **settings}.items()}}
     env.pop("DTI_KG_SETTINGS", None)
     command = [
         str(DTI_EXE),

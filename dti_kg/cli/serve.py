@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +81,27 @@ def _run_gunicorn(options: dict[str, Any], config: dict[str, Any]) -> None:
     _Application().run()
 
 
+@contextlib.contextmanager
+def preparing(settings: dict[str, Any], store: Path) -> Iterator[None]:
+    """Run the preparer (dti_kg.server.prepare) beside the server, and stop it with the server."""
+    if float(settings["PREPARE_TIMEOUT"]) <= 0 or int(settings["SHARED_ANSWERS_MB"]) <= 0:
+        yield
+        return
+    env = {**os.environ, "DTI_KG_STORE": str(store.absolute())}
+    preparer = subprocess.Popen(
+        [sys.executable, "-m", "dti_kg.server.prepare"], env=env, stdin=subprocess.DEVNULL
+    )
+    try:
+        yield
+    finally:
+        preparer.terminate()
+        try:
+            preparer.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            preparer.kill()
+            preparer.wait()
+
+
 @click.command("serve")
 @click.option(
     "--store",
@@ -109,7 +135,8 @@ def serve_command(
     store_path = Path(settings["STORE"])
     _ensure_store(store_path)
     config = {"STORE": str(store_path.absolute())}
-    if debug:
-        create_app(config).run(host=host, port=port, debug=True, use_reloader=False)
-        return
-    _run_gunicorn(_gunicorn_options(host, port, workers, settings, access_log), config)
+    with preparing(settings, store_path):
+        if debug:
+            create_app(config).run(host=host, port=port, debug=True, use_reloader=False)
+            return
+        _run_gunicorn(_gunicorn_options(host, port, workers, settings, access_log), config)

@@ -12,6 +12,7 @@ from dti_kg.server.errors import register_error_handlers
 from dti_kg.server.executor import EXECUTOR_KEY, Executor
 from dti_kg.server.lean import LeanSparql
 from dti_kg.server.settings import load_settings
+from dti_kg.server.shared_answers import shared_answers
 
 BLUEPRINTS: list[tuple[str, str]] = [
     ("dti_kg.server.protocol", "bp"),
@@ -45,7 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["MAX_CONTENT_LENGTH"] = settings["MAX_REQUEST_BYTES"]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese names stay readable
     register_error_handlers(app)
-    app.extensions[EXECUTOR_KEY] = Executor(app.config)
+    app.extensions[EXECUTOR_KEY] = Executor(app.config, shared_answers(app.config))
     for module, attr in BLUEPRINTS:
         app.register_blueprint(getattr(importlib.import_module(module), attr))
     # Bounded GET /sparql queries are answered before Flask's dispatch (a quarter of the time).

@@ -95,6 +95,10 @@ class QueryTimeout(ServiceUnavailable):
     """The query ran past the deadline and its worker was killed."""
 
 
+class BeingPrepared(ServiceUnavailable):
+    """The query's answer is being made in the background (dti_kg.server.prepare); come back later."""
+
+
 class Overloaded(ServiceUnavailable):
     """All workers are busy and the waiting queue is full."""
 

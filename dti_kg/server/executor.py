@@ -13,6 +13,11 @@ or when QUEUE_SIZE queries already wait; else after QUEUE_WAIT seconds without a
 So a burst of clients on quick queries is queued and answered, not refused.
 
 Workers start on first use, not when the app is created.
+
+Sharing: with ``answers`` (dti_kg.server.shared_answers) an answer another process already wrote for
+the current build is read instead of run, and an answer that took a worker SHARE_AFTER seconds is
+written for the others. A query the preparer (dti_kg.server.prepare) is making now is answered 503
+with Retry-After at once rather than run a second time.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from dti_kg.server import errors
+from dti_kg.server.caching import current_stamp
+from dti_kg.server.shared_answers import Answer, SharedAnswers, job_key
 
 SPARQL_ADVICE = "simplify it (add LIMIT, narrow the patterns) and retry"  # for a query its reader wrote
 STARTUP_TIMEOUT = 60.0  # seconds for a fresh worker to import its libraries and say "ready"
@@ -64,6 +71,31 @@ def job_error(name: str, detail: str, parameter: str | None, retry: int) -> erro
     if issubclass(error_class, errors.ServiceUnavailable):
         return error_class(detail, retry_after=retry)
     return error_class(detail, parameter=parameter)
+
+
+def make_job(
+    query: str,
+    *,
+    substitutions: Mapping[str, tuple] | None = None,
+    accept: str = "application/sparql-results+json",
+    default_graph_uris: Sequence[str] = (),
+    named_graph_uris: Sequence[str] = (),
+    max_rows: int,
+    base_iri: str | None = None,
+    build: str | None = None,
+) -> dict[str, Any]:
+    """A worker's query job (see dti_kg.server.worker); its answer depends on nothing else."""
+    return {
+        "kind": "query",
+        "query": query,
+        "substitutions": dict(substitutions or {}),
+        "accept": accept,
+        "default_graph_uris": list(default_graph_uris),
+        "named_graph_uris": list(named_graph_uris),
+        "max_rows": max_rows,
+        "base_iri": base_iri,
+        "build": build,
+    }
 
 
 class _Died(Exception):
@@ -165,9 +197,20 @@ EXECUTOR_KEY = "dti_executor"  # where create_app keeps the Executor: app.extens
 
 
 class Executor:
-    """Runs queries against the store named in ``settings`` in a pool of killable worker processes."""
+    """Runs queries against the store named in ``settings`` in a pool of killable worker processes.
 
-    def __init__(self, settings: Mapping[str, Any]) -> None:
+    ``answers``: the store's shared answers (None: share nothing). ``preparer``: this executor makes
+    the prepared answers (dti_kg.server.prepare): it writes every answer and ignores the marks of
+    answers being prepared, which are its own.
+    """
+
+    def __init__(
+        self, settings: Mapping[str, Any], answers: SharedAnswers | None = None, *, preparer: bool = False
+    ) -> None:
+        self.answers = answers
+        self.preparer = preparer
+        # A mark older than the preparer's deadline (and the time to replace its worker) is stale.
+        self.prepare_within = float(settings.get("PREPARE_TIMEOUT", 0)) + STARTUP_TIMEOUT
         self.store_link = str(settings["STORE"])
         self.timeout = float(settings["QUERY_TIMEOUT"])
         self.max_rows = int(settings["MAX_ROWS"])
@@ -205,19 +248,40 @@ class Executor:
         "``what`` did not finish within … s and was stopped; ``advice``" (a caller whose reader cannot
         edit the text, e.g. a canned query's, says what the reader can do instead).
         """
-        job = {
-            "kind": "query",
-            "query": query,
-            "substitutions": dict(substitutions or {}),
-            "accept": accept,
-            "default_graph_uris": list(default_graph_uris),
-            "named_graph_uris": list(named_graph_uris),
-            "max_rows": self.max_rows,
-            "base_iri": base_iri,
-            "build": build,
-        }
+        job = make_job(
+            query,
+            substitutions=substitutions,
+            accept=accept,
+            default_graph_uris=default_graph_uris,
+            named_graph_uris=named_graph_uris,
+            max_rows=self.max_rows,
+            base_iri=base_iri,
+            build=build,
+        )
         stopped = f"{what} did not finish within {self.timeout:g} s and was stopped; {advice}"
-        return ExecResult(**self._submit(job, stopped))
+        answers = self.answers
+        if answers is None or build is not None:  # a pinned release's answers are not shared
+            return ExecResult(**self._submit(job, stopped)[0])
+        try:
+            build_id = current_stamp(self.store_link).build_id
+        except errors.StoreUnavailable:
+            return ExecResult(**self._submit(job, stopped)[0])  # the worker says what is wrong
+        key = job_key(job)
+        shared = answers.get(build_id, key)
+        if shared is not None:
+            return ExecResult(**shared.as_payload())
+        if not self.preparer:
+            since = answers.preparing_since(build_id, key, self.prepare_within)
+            if since is not None:
+                raise errors.BeingPrepared(
+                    f"{what} is being prepared in the background (started {since:.0f} s ago); retry later, "
+                    f"or {advice}",
+                    retry_after=retry_seconds(self.timeout),
+                )
+        payload, seconds = self._submit(job, stopped)
+        if payload["build_id"] == build_id and (self.preparer or answers.worth_sharing(seconds)):
+            answers.put(key, Answer(**payload))
+        return ExecResult(**payload)
 
     def worker_pids(self) -> list[int]:
         """Pids of the idle workers (busy ones are not listed)."""
@@ -291,14 +355,17 @@ class Executor:
             with self._lock:
                 self.waiting -= 1
 
-    def _submit(self, job: dict[str, Any], stopped: str) -> Any:
+    def _submit(self, job: dict[str, Any], stopped: str) -> tuple[Any, float]:
+        """The worker's payload and how long the worker took to make it."""
         retry = retry_seconds(self.timeout)
         w = self._take_worker(retry)
         started = None
+        seconds = 0.0
         try:
             w.wait_ready()
             started = time.monotonic()  # the run time that predicts waits excludes a worker's startup
             status, payload = w.call(job, self.timeout)
+            seconds = time.monotonic() - started
         except _Late:
             w = self._replace(w)
             raise errors.QueryTimeout(stopped, retry_after=retry) from None
@@ -314,7 +381,7 @@ class Executor:
                 self._ran(time.monotonic() - started)
             self._release(w)
         if status == "ok":
-            return payload
+            return payload, seconds
         name, detail, parameter = payload
         raise job_error(name, detail, parameter, retry)
 

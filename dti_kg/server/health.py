@@ -21,6 +21,7 @@ def healthz() -> Response:
     if not stamp.quads:
         raise StoreUnavailable(f"the store's build {stamp.build_id} is empty", retry_after=30)
     pool = executor()
+    shared = pool.answers
     response = jsonify(
         {
             "status": "ok",
@@ -29,6 +30,8 @@ def healthz() -> Response:
             "workers": pool.size,
             "workers_replaced": pool.replaced,
             "queries_waiting": pool.waiting,
+            # this web process's reads and writes of the answers all processes share (shared_answers.py)
+            "shared_answers": None if shared is None else {"read": shared.hits, "written": shared.written},
         }
     )
     response.cache_control.no_store = True
