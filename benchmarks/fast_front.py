@@ -358,7 +358,7 @@ def _plain() -> tuple[WsgiApp, Inline | None]:
 def _dti(store: str) -> Callable[[], tuple[WsgiApp, Inline | None]]:
     def make() -> tuple[WsgiApp, Inline | None]:
         flask_app = create_app({"STORE": store})
-        lean = flask_app.wsgi_app
+        lean = getattr(flask_app.wsgi_app, "inner", flask_app.wsgi_app)  # under replay.Replay
         inline = lean.bounded_answer if isinstance(lean, LeanSparql) else None
         return flask_app, inline
 

@@ -10,6 +10,7 @@ import pytest
 from server_helpers import app_over
 
 from dti_kg.errors import DtiError
+from dti_kg.server import canned
 from dti_kg.server.bindings import inline
 from dti_kg.server.canned import Param, canned_queries, parse_query, validate
 from dti_kg.server.errors import QueryRejected
@@ -220,6 +221,29 @@ def test_html_result_table_escapes_and_offers_downloads(pages_client) -> None:
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert" in page
     assert "format=csv" in page and "format=json" in page
+
+
+def test_an_html_answer_shows_its_first_rows_and_sends_to_the_downloads_for_all(
+    sample_store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Regression: at 10,000 articles audit-trail's page held all 10,000 rows: 13 MB, 5-9 s to write on
+    # every request (too large for the response cache to keep). The downloads still give every row.
+    args = {"province": ID + "province/thai-nguyen", "year": "2021"}
+    with app_over(sample_store, RESPONSE_CACHE_MB=0) as app:
+        client = app.test_client()
+        rows = list(
+            csv.DictReader(io.StringIO(client.get("/queries/claims-about.csv", query_string=args).text))
+        )
+        assert len(rows) >= 3
+        whole = client.get("/queries/claims-about.html", query_string=args).get_data(as_text=True)
+        monkeypatch.setattr(canned, "HTML_ROWS", 2)
+        cut = client.get("/queries/claims-about.html", query_string=args).get_data(as_text=True)
+    assert whole.count("<tr>") == len(rows) + 1 and "this page shows the first" not in whole
+    assert cut.count("<tr>") == 2 + 1
+    assert (
+        f"{len(rows)} dòng" in cut
+        and "this page shows the first 2: download CSV or JSON for all of them" in cut
+    )
 
 
 @pytest.mark.parametrize(

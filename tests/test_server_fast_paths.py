@@ -163,7 +163,8 @@ def test_concurrent_requests_for_one_answer_run_its_query_once(app: Flask) -> No
         t.join(timeout=60)
     cache = app.extensions[CACHE_KEY]
     assert len(bodies) == 8 and len(set(bodies)) == 1
-    assert (cache.misses, cache.hits) == (1, 7)
+    # a thread that starts after another's hit was kept is replayed before Flask (replay.py)
+    assert cache.misses == 1 and cache.hits + app.wsgi_app.replayed == 7
 
 
 def test_a_query_stopped_at_the_deadline_is_answered_503_again_until_its_retry_after(tmp_path: Path) -> None:

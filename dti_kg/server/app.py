@@ -11,6 +11,7 @@ from flask import Flask
 from dti_kg.server.errors import register_error_handlers
 from dti_kg.server.executor import EXECUTOR_KEY, Executor
 from dti_kg.server.lean import LeanSparql
+from dti_kg.server.replay import Replay
 from dti_kg.server.settings import load_settings
 from dti_kg.server.shared_answers import shared_answers
 
@@ -49,6 +50,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions[EXECUTOR_KEY] = Executor(app.config, shared_answers(app.config))
     for module, attr in BLUEPRINTS:
         app.register_blueprint(getattr(importlib.import_module(module), attr))
-    # Bounded GET /sparql queries are answered before Flask's dispatch (a quarter of the time).
+    # Bounded GET /sparql queries are answered before Flask's dispatch (a quarter of the time), and so
+    # are repeated response-cache hits (replay.py).
     app.wsgi_app = LeanSparql(app, app.wsgi_app)  # type: ignore[method-assign]
+    if settings["RESPONSE_CACHE_MB"] > 0:
+        app.wsgi_app = Replay(app, app.wsgi_app)  # type: ignore[method-assign]
     return app

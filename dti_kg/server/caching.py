@@ -76,6 +76,31 @@ def current_stamp(store_link: str | os.PathLike[str]) -> BuildStamp:
         return stamp
 
 
+class LinkStamps:
+    """The current build's stamp for request paths that run on every request: one readlink per call;
+    ``current_stamp`` (a stat and, on a switch, build.json) only when the link's target changed.
+    Published builds never change and the link is switched atomically (as the query workers rely on,
+    worker.OpenStore)."""
+
+    def __init__(self, store_link: str) -> None:
+        self.store_link = store_link
+        self._known: tuple[str, BuildStamp] | None = None  # (the link's target, its build's stamp)
+
+    def current(self) -> BuildStamp:
+        try:
+            target = os.readlink(self.store_link)
+        except OSError:
+            return current_stamp(self.store_link)  # its 503, clearly worded
+        known = self._known
+        if known is not None and known[0] == target:
+            return known[1]
+        stamp = current_stamp(self.store_link)
+        # A switch between the readlink and current_stamp leaves a stale pair: the next readlink
+        # differs from it, so it is replaced on the next call.
+        self._known = (target, stamp)  # one assignment: thread-safe
+        return stamp
+
+
 def etag_for(build_id: str, *parts: object) -> str:
     """A strong entity tag for one response of one build (``parts``: everything the body depends on)."""
     digest = hashlib.sha256(repr((build_id, *parts)).encode("utf-8")).hexdigest()[:32]

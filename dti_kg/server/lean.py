@@ -24,7 +24,6 @@ the headers that follow from it are kept per pair and build.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -33,7 +32,7 @@ from flask import Flask
 from werkzeug.http import http_date, is_resource_modified
 
 from dti_kg.server import bounded, conneg, guard
-from dti_kg.server.caching import BuildStamp, current_stamp, etag_for
+from dti_kg.server.caching import BuildStamp, LinkStamps, current_stamp, etag_for
 from dti_kg.server.errors import ApiError
 from dti_kg.server.executor import retry_seconds
 from dti_kg.server.headers import SECURITY_HEADERS
@@ -146,7 +145,7 @@ class LeanSparql:
         self.base_iri = config["BASE_IRI"]
         self.retry = retry_seconds(float(config["QUERY_TIMEOUT"]))
         self._plan = functools.lru_cache(maxsize=PLANS)(self._verdict)
-        self._build: tuple[str, BuildStamp] | None = None  # (the link's target, its build's stamp)
+        self.stamps = LinkStamps(self.store_link)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         answer = self.bounded_answer(environ)
@@ -182,23 +181,6 @@ class LeanSparql:
         prefixed = any(token_kind == "pname" for token_kind, _ in report.tokens)
         return _Plan(query, prefixed, accept, self.max_rows)
 
-    def _stamp(self) -> BuildStamp:
-        """The current build's stamp: one readlink per request; build.json is read (by
-        ``current_stamp``) only when the link's target changed. Published builds never change and the
-        link is switched atomically (as the query workers rely on, worker.OpenStore)."""
-        try:
-            target = os.readlink(self.store_link)
-        except OSError:
-            return current_stamp(self.store_link)  # its 503, clearly worded
-        known = self._build
-        if known is not None and known[0] == target:
-            return known[1]
-        stamp = current_stamp(self.store_link)
-        # A switch between the readlink and current_stamp leaves a stale pair: the next readlink
-        # differs from it, so it is replaced on the next request.
-        self._build = (target, stamp)
-        return stamp
-
     def _answer(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes] | None:
         query_string = environ.get("QUERY_STRING", "")
         accept = environ.get("HTTP_ACCEPT", "*/*")
@@ -209,7 +191,7 @@ class LeanSparql:
         if plan is None:
             return None
         try:
-            stamp = self._stamp()
+            stamp = self.stamps.current()
             build_id, ok, not_modified, etag = plan.for_build(stamp)
             if _conditional(environ) and not is_resource_modified(
                 environ, etag=etag, last_modified=stamp.last_modified
