@@ -120,3 +120,18 @@ def test_a_kept_503_is_never_replayed(tmp_path: Path) -> None:
 def test_no_replay_layer_without_a_response_cache(tmp_path: Path) -> None:
     with app_over(make_store(tmp_path / "store"), RESPONSE_CACHE_MB=0) as app:
         assert not isinstance(app.wsgi_app, Replay)
+
+
+def test_a_bounded_sparql_answer_is_replayed_as_the_lean_path_gave_it(app: Flask) -> None:
+    client = app.test_client()
+    path = "/sparql?query=" + "ASK { ?s ?p ?o }".replace(" ", "+")
+    first = client.get(path, headers={"Accept": "application/sparql-results+json"})
+    assert first.status_code == 200 and CACHE_HEADER not in first.headers and _replay(app).replayed == 0
+    again = client.get(path, headers={"Accept": "application/sparql-results+json"})
+    assert _replay(app).replayed == 1 and _answer(again) == _answer(first)
+    json_etag = {"Accept": "application/sparql-results+json", "If-None-Match": first.headers["ETag"]}
+    assert client.get(path, headers=json_etag).status_code == 304 and _replay(app).replayed == 1
+    refused = client.get(path, headers={"Accept": "text/turtle"})  # the lean path's 406 is the route's
+    assert refused.status_code == 406
+    assert client.get(path, headers={"Accept": "text/turtle"}).status_code == 406
+    assert _replay(app).replayed == 1

@@ -40,6 +40,7 @@ from dti_kg.server.protocol import BUILD_HEADER, FORM_KIND, TRUNCATED_HEADER, co
 from dti_kg.server.validators import CORS_HEADERS
 
 PATH = "/sparql"
+REPLAYABLE = "dti_kg.replayable"  # environ key: this answer may be replayed (replay.py)
 # Parameters that change what the route does: with any of them the request goes to Flask.
 ROUTE_PARAMETERS = frozenset({b"update", b"format", b"release", b"default-graph-uri", b"named-graph-uri"})
 # The headers every /sparql answer carries whatever it is (hooks in headers.py and validators.py).
@@ -151,6 +152,7 @@ class LeanSparql:
         answer = self.bounded_answer(environ)
         if answer is not None:
             status, headers, body = answer
+            environ[REPLAYABLE] = True  # the same request gets the same answer until the build changes
             start_response(status, headers)
             return [body]
         return self.flask_wsgi(environ, start_response)

@@ -1,4 +1,4 @@
-"""Response-cache hits replayed before Flask's dispatch.
+"""Response-cache hits (and bounded /sparql answers) replayed before Flask's dispatch.
 
 A hit of the response cache (response_cache.py) is answered in the web process, but still through
 Flask: request context, URL matching, the before hooks (UTF-8 check, release pinning, 304 check), the
@@ -7,13 +7,15 @@ answer that is most of its cost: at 1,000 articles a cached 1 ms canned query ra
 Oxigraph's rate while the hello-world app under the same gunicorn did better (benchmarks/README.md).
 
 This WSGI layer keeps what Flask answered on such a hit, exactly as it left Flask (status, every
-header, body), and replays it to the next request that is the same in everything the answer depends
-on: the build (the store link's target), the method (GET), scheme, host, script and path, the raw
-query string and Accept. Whatever else could change an answer sends the request to Flask: a
-conditional or range request (If-None-Match, If-Modified-Since, If-Match, If-Unmodified-Since,
-If-Range, Range: Flask answers 304/206 from its validators), any method but GET, and any answer but a
-200 hit (a kept 503 counts down its Retry-After, so it is never replayed). Flask's answer to those
-is unchanged; ``tests/test_replay.py`` compares replayed answers with Flask's, header by header.
+header, body), and what the lean path (lean.py) answered to a bounded ``GET /sparql`` (an ASK a client
+repeats cost the lean path its query and headers each time), and replays it to the next request that
+is the same in everything the answer depends on: the build (the store link's target), the method
+(GET), scheme, host, script and path, the raw query string and Accept. Whatever else could change an
+answer goes on down: a conditional or range request (If-None-Match, If-Modified-Since, If-Match,
+If-Unmodified-Since, If-Range, Range: answered 304/206 from the validators), any method but GET, and
+any answer but those 200s (a kept 503 counts down its Retry-After, so it is never replayed); those
+answers are unchanged. ``tests/test_replay.py`` compares replayed answers with the originals, header
+by header.
 
 The replayed answers are kept per web process, least recently used first out, within the same
 RESPONSE_CACHE_MB as the response cache (the bodies are the cache's own bytes objects, not copies),
@@ -31,6 +33,7 @@ from flask import Flask
 
 from dti_kg.server.caching import LinkStamps
 from dti_kg.server.errors import StoreUnavailable
+from dti_kg.server.lean import REPLAYABLE
 from dti_kg.server.response_cache import CACHE_HEADER
 
 StartResponse = Callable[..., Any]
@@ -110,9 +113,9 @@ class Replay:
             return start_response(status, headers, *exc_info)
 
         chunks = self.inner(environ, capture)
-        if not said or not said[0].startswith("200 ") or HIT not in said[1]:
+        if not said or not said[0].startswith("200 ") or not (HIT in said[1] or environ.get(REPLAYABLE)):
             return chunks
-        try:  # a hit's body is in memory (the response cache keeps no streamed answer)
+        try:  # the body is in memory (the response cache keeps no streamed answer; the lean path's is bytes)
             body = b"".join(chunks)
         finally:
             close = getattr(chunks, "close", None)
