@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -87,9 +86,8 @@ def preparing(settings: dict[str, Any], store: Path) -> Iterator[None]:
     if float(settings["PREPARE_TIMEOUT"]) <= 0 or int(settings["SHARED_ANSWERS_MB"]) <= 0:
         yield
         return
-    env = {**os.environ, "DTI_KG_STORE": str(store.absolute())}
     preparer = subprocess.Popen(
-        [sys.executable, "-m", "dti_kg.server.prepare"], env=env, stdin=subprocess.DEVNULL
+        [sys.executable, "-m", "dti_kg.server.prepare", str(store.absolute())], stdin=subprocess.DEVNULL
     )
     try:
         yield

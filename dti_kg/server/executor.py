@@ -259,9 +259,15 @@ class Executor:
             build=build,
         )
         stopped = f"{what} did not finish within {self.timeout:g} s and was stopped; {advice}"
-        answers = self.answers
-        if answers is None or build is not None:  # a pinned release's answers are not shared
+        if self.answers is None or build is not None:  # a pinned release's answers are not shared
             return ExecResult(**self._submit(job, stopped)[0])
+        return self._run_shared(self.answers, job, stopped, f"{what} is being prepared", advice)
+
+    def _run_shared(
+        self, answers: SharedAnswers, job: dict[str, Any], stopped: str, preparing: str, advice: str
+    ) -> ExecResult:
+        """Run ``job`` unless its answer on the current build is shared already (or being prepared);
+        share what it is worth sharing."""
         try:
             build_id = current_stamp(self.store_link).build_id
         except errors.StoreUnavailable:
@@ -274,8 +280,7 @@ class Executor:
             since = answers.preparing_since(build_id, key, self.prepare_within)
             if since is not None:
                 raise errors.BeingPrepared(
-                    f"{what} is being prepared in the background (started {since:.0f} s ago); retry later, "
-                    f"or {advice}",
+                    f"{preparing} in the background (started {since:.0f} s ago); retry later, or {advice}",
                     retry_after=retry_seconds(self.timeout),
                 )
         payload, seconds = self._submit(job, stopped)

@@ -1,11 +1,11 @@
 """The preparer: after each build switch, make every canned query's default answer once, for all.
 
-``dti serve`` starts it beside the web processes as ``python -m dti_kg.server.prepare`` (settings from
-the same ``DTI_KG_*`` variables or settings file as the app). It watches the store link; when it names
-a new build, it runs each canned query on its defaults (``/queries/<name>`` with no parameters), in the
-two formats the canned route asks its workers for (SPARQL JSON for the page, JSON and TSV; CSV), and
-writes the answers to the build's shared answers (dti_kg.server.shared_answers), which every web process
-reads before running a query.
+``dti serve`` starts it beside the web processes as ``python -m dti_kg.server.prepare STORE`` (the
+other settings from the same ``DTI_KG_*`` variables or settings file as the app). It watches the
+store link; when it names a new build, it runs each canned query on its defaults (``/queries/<name>``
+with no parameters), in the two formats the canned route asks its workers for (SPARQL JSON for the
+page, JSON and TSV; CSV), and writes the answers to the build's shared answers
+(dti_kg.server.shared_answers), which every web process reads before running a query.
 
 Why: on a large graph the whole-graph defaults of ``conflicts``, ``unverifiable-claims`` and
 ``audit-trail`` take 20-90 s (10,000 articles; as long in Oxigraph's own server), past the QUERY_TIMEOUT
@@ -170,11 +170,13 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    """``python -m dti_kg.server.prepare [STORE]``: settings as the app reads them; STORE (dti serve's
+    --store) overrides DTI_KG_STORE."""
     logging.basicConfig(level=logging.INFO, format="[preparer %(process)d] %(message)s", stream=sys.stderr)
     signal.signal(signal.SIGTERM, _stop)
     try:
-        settings = load_settings()
+        settings = load_settings({"STORE": argv[0]} if argv else None)
     except DtiError as exc:
         log.error("%s", exc)
         return 2
@@ -185,4 +187,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
