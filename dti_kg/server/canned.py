@@ -34,7 +34,16 @@ from dti_kg.server.errors import NotAcceptable, QueryRejected
 from dti_kg.server.executor import ExecResult
 from dti_kg.server.known import names_something, suggestions
 from dti_kg.server.links import resolve_iri
-from dti_kg.server.results import SPARQL_JSON, XSD, decode_sparql_json, executor, iri, literal, pinned_build
+from dti_kg.server.results import (
+    SPARQL_JSON,
+    XSD,
+    decode_rows,
+    executor,
+    iri,
+    literal,
+    pinned_build,
+    sparql_json_bindings,
+)
 
 PARAM_TYPES = ("iri", "integer", "year", "string")
 YEARS = range(2020, 2025)  # the editions assessed so far
@@ -290,16 +299,16 @@ def run_query(name: str) -> Response | str:
         if fmt == "csv":
             response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     else:
-        columns, rows = decode_sparql_json(result.body)
+        columns, bindings = sparql_json_bindings(result.body)
         response = Response(
             render_template(
                 "query_result.html",
                 query=query,
                 columns=columns,
-                rows=rows,
+                rows=decode_rows(bindings[:HTML_ROWS]),  # only the rows shown become Terms
+                total=len(bindings),
                 args=request.args,
                 truncated=result.truncated,
-                shown=min(len(rows), HTML_ROWS),
                 alternates=_alternates(name),
             ),
             content_type="text/html; charset=utf-8",

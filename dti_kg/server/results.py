@@ -81,17 +81,26 @@ def literal(
     return ("literal", lexical, datatype, lang)
 
 
-def decode_sparql_json(body: bytes) -> tuple[list[str], list[dict[str, Term]]]:
+def sparql_json_bindings(body: bytes) -> tuple[list[str], list[dict[str, dict[str, str]]]]:
+    """The columns and the raw bindings of a SPARQL JSON result (each cell ``{"type", "value", ...}``)."""
     data = json.loads(body)
-    columns = list(data.get("head", {}).get("vars", []))
+    return list(data.get("head", {}).get("vars", [])), data.get("results", {}).get("bindings", [])
+
+
+def decode_rows(bindings: list[dict[str, dict[str, str]]]) -> list[dict[str, Term]]:
     rows = []
-    for binding in data.get("results", {}).get("bindings", []):
+    for binding in bindings:
         row = {}
         for var, t in binding.items():
             kind = "literal" if t["type"] in {"literal", "typed-literal"} else t["type"]
             row[var] = Term(kind, t["value"], t.get("datatype"), t.get("xml:lang"))
         rows.append(row)
-    return columns, rows
+    return rows
+
+
+def decode_sparql_json(body: bytes) -> tuple[list[str], list[dict[str, Term]]]:
+    columns, bindings = sparql_json_bindings(body)
+    return columns, decode_rows(bindings)
 
 
 def select(query: str, substitutions: Mapping[str, tuple] | None = None) -> Table:

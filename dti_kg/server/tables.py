@@ -11,7 +11,7 @@ import io
 import json
 from decimal import Decimal
 
-from dti_kg.server.results import XSD, decode_sparql_json
+from dti_kg.server.results import XSD, sparql_json_bindings
 
 _INTEGERS = {
     XSD + name
@@ -37,21 +37,31 @@ def plain(kind: str, value: str, datatype: str | None) -> object:
     return "_:" + value if kind == "bnode" else value
 
 
+def _kind(cell: dict[str, str]) -> str:
+    return "literal" if cell["type"] in {"literal", "typed-literal"} else cell["type"]
+
+
 def records(body: bytes) -> bytes:
-    """SPARQL JSON -> a JSON list of objects, one per row, every column present (null when unbound)."""
-    columns, rows = decode_sparql_json(body)
+    """SPARQL JSON -> a JSON list of objects, one per row, every column present (null when unbound).
+
+    Read from the parsed cells directly, not through results.Term: at 10,000 rows × 36 columns (the whole
+    audit trail) the Term objects took most of 2.7 s."""
+    columns, bindings = sparql_json_bindings(body)
     out = [
-        {c: (plain(t.kind, t.value, t.datatype) if (t := row.get(c)) is not None else None) for c in columns}
-        for row in rows
+        {
+            c: (plain(_kind(t), t["value"], t.get("datatype")) if (t := binding.get(c)) is not None else None)
+            for c in columns
+        }
+        for binding in bindings
     ]
     return (json.dumps(out, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def tsv(body: bytes) -> bytes:
     """SPARQL JSON -> tab-separated plain values with a header of column names (no ``?``, no ``^^<…>``)."""
-    columns, rows = decode_sparql_json(body)
+    columns, bindings = sparql_json_bindings(body)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows([row[c].value if c in row else "" for c in columns] for row in rows)
+    writer.writerows([b[c]["value"] if c in b else "" for c in columns] for b in bindings)
     return buffer.getvalue().encode("utf-8")
