@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -203,19 +204,69 @@ def _default_key(name: str, fmt: str, max_rows: int) -> str:
     return job_key(make_job(job.query, accept=accept, max_rows=max_rows))
 
 
-def test_a_query_being_prepared_is_answered_503_at_once(own_store: Path) -> None:
+def test_a_query_prepared_for_longer_than_the_deadline_is_answered_503_at_once(own_store: Path) -> None:
     settings = {**SHARED, "RESPONSE_CACHE_MB": 0, "PREPARE_TIMEOUT": 300}
     with app_over(own_store, **settings) as app:
         answers: SharedAnswers = app.extensions[EXECUTOR_KEY].answers
         key = _default_key("conflicts", "json", int(app.config["MAX_ROWS"]))
         with answers.preparing(_build_id(own_store), key):
+            mark = next(answers.folder(_build_id(own_store)).glob("*.preparing"))
+            started = time.time() - 25  # QUERY_TIMEOUT is 10: a request would be stopped before it ends
+            os.utime(mark, (started, started))
             response = app.test_client().get("/queries/conflicts.json")
             assert app.extensions[EXECUTOR_KEY].worker_pids() == []  # answered without starting a worker
         assert response.status_code == 503 and response.headers["Retry-After"] == "10"
         detail = response.get_json()["error"]["detail"]
-        assert detail.startswith("the canned query 'conflicts' is being prepared in the background (started ")
+        assert detail.startswith(
+            "the canned query 'conflicts' is being prepared in the background (started 2"
+        )
         assert "narrow it with" in detail
         assert app.test_client().get("/queries/conflicts.json").status_code == 200  # mark gone: it runs
+
+
+def _prepare_in_a_thread(
+    answers: SharedAnswers, build_id: str, key: str, answer: Answer | None
+) -> threading.Thread:
+    """Mark ``key`` as being prepared now; 0.3 s later write ``answer`` (None: the preparer failed)."""
+    marked = threading.Event()
+
+    def prepare() -> None:
+        with answers.preparing(build_id, key):
+            marked.set()
+            time.sleep(0.3)
+            if answer is not None:
+                answers.put(key, answer)
+
+    thread = threading.Thread(target=prepare)
+    thread.start()
+    marked.wait(5)
+    return thread
+
+
+def test_a_request_waits_for_an_answer_being_prepared_without_a_worker(own_store: Path) -> None:
+    """Regression: a request arriving while the preparer made even a 50 ms default got 503."""
+    with app_over(own_store, **SHARED, RESPONSE_CACHE_MB=0) as app:
+        answers: SharedAnswers = app.extensions[EXECUTOR_KEY].answers
+        key = _default_key("agency-editions", "csv", int(app.config["MAX_ROWS"]))
+        prepared = Answer(
+            "text/csv; charset=utf-8", b"agency\r\nprepared\r\n", False, 1, _build_id(own_store)
+        )
+        thread = _prepare_in_a_thread(answers, _build_id(own_store), key, prepared)
+        response = app.test_client().get("/queries/agency-editions.csv")
+        thread.join()
+        assert response.status_code == 200 and response.data == b"agency\r\nprepared\r\n"
+        assert app.extensions[EXECUTOR_KEY].worker_pids() == []
+
+
+def test_a_request_runs_the_query_itself_when_the_preparer_ends_without_an_answer(own_store: Path) -> None:
+    with app_over(own_store, **SHARED, RESPONSE_CACHE_MB=0) as app:
+        answers: SharedAnswers = app.extensions[EXECUTOR_KEY].answers
+        key = _default_key("agency-editions", "csv", int(app.config["MAX_ROWS"]))
+        thread = _prepare_in_a_thread(answers, _build_id(own_store), key, None)
+        response = app.test_client().get("/queries/agency-editions.csv")
+        thread.join()
+        assert response.status_code == 200 and b"agency" in response.data.lower()
+        assert app.extensions[EXECUTOR_KEY].worker_pids() != []  # it ran the query itself
 
 
 def test_a_mark_left_by_a_preparer_that_died_is_ignored(own_store: Path) -> None:

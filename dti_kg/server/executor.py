@@ -16,8 +16,9 @@ Workers start on first use, not when the app is created.
 
 Sharing: with ``answers`` (dti_kg.server.shared_answers) an answer another process already wrote for
 the current build is read instead of run, and an answer that took a worker SHARE_AFTER seconds is
-written for the others. A query the preparer (dti_kg.server.prepare) is making now is answered 503
-with Retry-After at once rather than run a second time.
+written for the others. A request for an answer the preparer (dti_kg.server.prepare) is making now
+waits for it, without a worker, until the preparation is QUERY_TIMEOUT old (a cheap default comes in
+milliseconds), then is answered 503 with Retry-After rather than run a second time.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from dti_kg.server.shared_answers import Answer, SharedAnswers, job_key
 
 SPARQL_ADVICE = "simplify it (add LIMIT, narrow the patterns) and retry"  # for a query its reader wrote
 STARTUP_TIMEOUT = 60.0  # seconds for a fresh worker to import its libraries and say "ready"
+PREPARER_POLL = 0.05  # seconds between looks for an answer the preparer is making
 
 _ERRORS: Mapping[str, type[errors.ApiError]] = {
     "QueryRejected": errors.QueryRejected,
@@ -276,7 +278,10 @@ class Executor:
         shared = answers.get(build_id, key)
         if shared is not None:
             return ExecResult(**shared.as_payload())
-        if not self.preparer:
+        if not self.preparer and answers.preparing_since(build_id, key, self.prepare_within) is not None:
+            shared = self._wait_for_preparer(answers, build_id, key)
+            if shared is not None:
+                return ExecResult(**shared.as_payload())
             since = answers.preparing_since(build_id, key, self.prepare_within)
             if since is not None:
                 raise errors.BeingPrepared(
@@ -287,6 +292,19 @@ class Executor:
         if payload["build_id"] == build_id and (self.preparer or answers.worth_sharing(seconds)):
             answers.put(key, Answer(**payload))
         return ExecResult(**payload)
+
+    def _wait_for_preparer(self, answers: SharedAnswers, build_id: str, key: str) -> Answer | None:
+        """The preparer's answer if it comes before the preparation is QUERY_TIMEOUT old (as long as this
+        request could wait for a worker of its own), polled without a worker; None when it is older, or
+        ended without an answer (the caller then says so, or runs the query itself)."""
+        while True:
+            since = answers.preparing_since(build_id, key, self.prepare_within)
+            if since is None or since >= self.timeout:
+                return answers.get(build_id, key)
+            time.sleep(PREPARER_POLL)
+            shared = answers.get(build_id, key)
+            if shared is not None:
+                return shared
 
     def worker_pids(self) -> list[int]:
         """Pids of the idle workers (busy ones are not listed)."""

@@ -14,8 +14,9 @@ process serving that build; ``dti_kg.store.prune`` removes it with its build. Wh
 An answer is keyed by everything the worker's job holds (query text, format, dataset, row cap, base
 IRI); only the current build's answers are shared (a pinned release's are not). Each file is written to
 a temporary name and renamed, so a reader sees a whole answer or none. While the preparer makes an
-answer it leaves a ``.preparing`` mark beside it, so a request for the same query is told to come back
-(503 with Retry-After) instead of taking a worker only to be stopped at the deadline.
+answer it leaves a ``.preparing`` mark beside it, so a request for the same query waits for it (a
+cheap one comes in milliseconds) or, once the preparation is older than the deadline, is told to come
+back (503 with Retry-After) instead of taking a worker only to be stopped at the deadline.
 
 A store the server may not write to (a read-only copy) shares nothing; every answer is still made and
 kept per process as before.
