@@ -87,6 +87,13 @@ def test_a_store_it_cannot_write_to_shares_nothing_and_fails_nothing(own_store: 
     assert not answers.root.exists()
 
 
+def test_the_preparer_on_a_store_it_cannot_write_to_stops_without_an_error(own_store: Path) -> None:
+    store.paths(own_store).answers.write_text("not a folder")  # mkdir fails, as on a read-only store
+    done = _prepare(own_store)
+    assert (done.made, done.failed) == (0, 0)  # nothing run that could not be kept
+    assert store.paths(own_store).answers.read_text() == "not a folder"
+
+
 def test_a_damaged_answer_is_a_miss(own_store: Path) -> None:
     answers, build_id = _answers(own_store), _build_id(own_store)
     answers.folder(build_id).mkdir(parents=True)

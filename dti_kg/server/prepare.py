@@ -97,6 +97,8 @@ def prepare_build(
             continue
         started = time.monotonic()
         with answers.preparing(build_id, key):
+            if not answers.writable:  # a read-only store: what would be made could not be shared
+                break
             try:
                 result = executor.run(job.query, accept=job.accept, what=f"the canned query {job.name!r}")
             except errors.ApiError as exc:  # stopped at PREPARE_TIMEOUT, worker died, store gone

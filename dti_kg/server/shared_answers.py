@@ -119,11 +119,14 @@ class SharedAnswers:
                 fh.write(head + b"\n" + answer.body)
             os.replace(tmp, folder / (key + ANSWER))
         except OSError as exc:
-            self.writable = False
-            log.warning("answers are not shared between processes: cannot write %s (%s)", folder, exc)
+            self._unwritable(folder, exc)
             return False
         self.written += 1
         return True
+
+    def _unwritable(self, folder: Path, exc: OSError) -> None:
+        self.writable = False
+        log.warning("answers are not shared between processes: cannot write %s (%s)", folder, exc)
 
     def preparing_since(self, build_id: str, key: str, within: float) -> float | None:
         """Seconds since the preparer started making ``key``, or None when it is not making it now
@@ -139,8 +142,13 @@ class SharedAnswers:
     def preparing(self, build_id: str, key: str) -> Iterator[None]:
         """Mark ``key`` as being prepared while the block runs."""
         mark = self.folder(build_id) / (key + PREPARING)
-        mark.parent.mkdir(parents=True, exist_ok=True)
-        mark.write_text(f"pid {os.getpid()}\n", encoding="utf-8")
+        try:
+            mark.parent.mkdir(parents=True, exist_ok=True)
+            mark.write_text(f"pid {os.getpid()}\n", encoding="utf-8")
+        except OSError as exc:  # nothing can be shared either: the caller sees ``writable`` False
+            self._unwritable(mark.parent, exc)
+            yield
+            return
         try:
             yield
         finally:
