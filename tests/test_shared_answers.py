@@ -22,7 +22,7 @@ from dti_kg.server.canned import FORMATS, canned_queries
 from dti_kg.server.executor import EXECUTOR_KEY, Executor, make_job
 from dti_kg.server.prepare import Prepared, default_jobs, prepare_build, preparer_settings
 from dti_kg.server.settings import load_settings
-from dti_kg.server.shared_answers import ANSWER, Answer, SharedAnswers, job_key
+from dti_kg.server.shared_answers import ANSWER, Payload, SharedAnswers, job_key
 
 SHARED = {"SHARED_ANSWERS_MB": 16, "SHARE_AFTER": 0.0}  # share every answer, however quick
 
@@ -40,8 +40,11 @@ def _answers(link: Path, max_bytes: int = 1 << 20) -> SharedAnswers:
     return SharedAnswers(link, max_bytes=max_bytes, share_after=0.0)
 
 
-def _answer(build_id: str, body: bytes = b'{"boolean": true}') -> Answer:
-    return Answer("application/sparql-results+json", body, False, None, build_id)
+def _answer(
+    build_id: str, body: bytes = b'{"boolean": true}', media_type: str = "application/sparql-results+json"
+) -> Payload:
+    """A worker's answer as it sends it (executor.ExecResult's fields)."""
+    return {"media_type": media_type, "body": body, "truncated": False, "rows": None, "build_id": build_id}
 
 
 # ---- the folder ---------------------------------------------------------------------------------
@@ -169,11 +172,7 @@ def _prepare(link: Path, current: Callable[[], str] | None = None) -> Prepared:
 def test_every_canned_default_the_preparer_made_is_what_the_route_asks_for(own_store: Path) -> None:
     done = _prepare(own_store)
     assert done.failed == 0 and done.made > 0 and not done.switched
-    runnable = [
-        name
-        for name, q in sorted(canned_queries().items())
-        if not any(p.required and p.default is None for p in q.params)
-    ]
+    runnable = [name for name, q in sorted(canned_queries().items()) if q.runs_on_defaults]
     assert "conflicts" in runnable and "audit-trail" in runnable
     answered = 0
     with app_over(own_store, SHARED_ANSWERS_MB=16, RESPONSE_CACHE_MB=0) as app:
@@ -211,15 +210,20 @@ def _default_key(name: str, fmt: str, max_rows: int) -> str:
     return job_key(make_job(job.query, accept=accept, max_rows=max_rows))
 
 
+def _started_ago(answers: SharedAnswers, build_id: str, seconds: float) -> None:
+    """Date the one preparation mark of ``build_id`` ``seconds`` back."""
+    mark = next(answers.folder(build_id).glob("*.preparing"))
+    started = time.time() - seconds
+    os.utime(mark, (started, started))
+
+
 def test_a_query_prepared_for_longer_than_the_deadline_is_answered_503_at_once(own_store: Path) -> None:
     settings = {**SHARED, "RESPONSE_CACHE_MB": 0, "PREPARE_TIMEOUT": 300}
     with app_over(own_store, **settings) as app:
         answers: SharedAnswers = app.extensions[EXECUTOR_KEY].answers
         key = _default_key("conflicts", "json", int(app.config["MAX_ROWS"]))
         with answers.preparing(_build_id(own_store), key):
-            mark = next(answers.folder(_build_id(own_store)).glob("*.preparing"))
-            started = time.time() - 25  # QUERY_TIMEOUT is 10: a request would be stopped before it ends
-            os.utime(mark, (started, started))
+            _started_ago(answers, _build_id(own_store), 25)  # QUERY_TIMEOUT is 10: a request would be stopped
             response = app.test_client().get("/queries/conflicts.json")
             assert app.extensions[EXECUTOR_KEY].worker_pids() == []  # answered without starting a worker
         assert response.status_code == 503 and response.headers["Retry-After"] == "10"
@@ -232,7 +236,7 @@ def test_a_query_prepared_for_longer_than_the_deadline_is_answered_503_at_once(o
 
 
 def _prepare_in_a_thread(
-    answers: SharedAnswers, build_id: str, key: str, answer: Answer | None
+    answers: SharedAnswers, build_id: str, key: str, answer: Payload | None
 ) -> threading.Thread:
     """Mark ``key`` as being prepared now; 0.3 s later write ``answer`` (None: the preparer failed)."""
     marked = threading.Event()
@@ -255,9 +259,7 @@ def test_a_request_waits_for_an_answer_being_prepared_without_a_worker(own_store
     with app_over(own_store, **SHARED, RESPONSE_CACHE_MB=0) as app:
         answers: SharedAnswers = app.extensions[EXECUTOR_KEY].answers
         key = _default_key("agency-editions", "csv", int(app.config["MAX_ROWS"]))
-        prepared = Answer(
-            "text/csv; charset=utf-8", b"agency\r\nprepared\r\n", False, 1, _build_id(own_store)
-        )
+        prepared = _answer(_build_id(own_store), b"agency\r\nprepared\r\n", "text/csv; charset=utf-8")
         thread = _prepare_in_a_thread(answers, _build_id(own_store), key, prepared)
         response = app.test_client().get("/queries/agency-editions.csv")
         thread.join()
@@ -282,9 +284,7 @@ def test_a_mark_left_by_a_preparer_that_died_is_ignored(own_store: Path) -> None
         answers: SharedAnswers = app.extensions[EXECUTOR_KEY].answers
         key = _default_key("conflicts", "json", int(app.config["MAX_ROWS"]))
         with answers.preparing(_build_id(own_store), key):
-            mark = next(answers.folder(_build_id(own_store)).glob("*.preparing"))
-            old = time.time() - 3600
-            os.utime(mark, (old, old))
+            _started_ago(answers, _build_id(own_store), 3600)
             assert app.test_client().get("/queries/conflicts.json").status_code == 200
 
 

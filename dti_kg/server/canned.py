@@ -72,6 +72,11 @@ class CannedQuery:
     columns: tuple[str, ...]
     text: str
 
+    @property
+    def runs_on_defaults(self) -> bool:
+        """It runs with no parameter given (``bind`` refuses a required one that has no default)."""
+        return not any(p.required and p.default is None for p in self.params)
+
     def as_json(self) -> dict[str, Any]:
         return {
             "name": self.name,

@@ -38,8 +38,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from dti_kg.server import errors
-from dti_kg.server.caching import current_stamp
-from dti_kg.server.shared_answers import Answer, SharedAnswers, job_key
+from dti_kg.server.caching import LinkStamps
+from dti_kg.server.shared_answers import Payload, SharedAnswers, job_key
 
 SPARQL_ADVICE = "simplify it (add LIMIT, narrow the patterns) and retry"  # for a query its reader wrote
 STARTUP_TIMEOUT = 60.0  # seconds for a fresh worker to import its libraries and say "ready"
@@ -214,6 +214,7 @@ class Executor:
         # A mark older than the preparer's deadline (and the time to replace its worker) is stale.
         self.prepare_within = float(settings.get("PREPARE_TIMEOUT", 0)) + STARTUP_TIMEOUT
         self.store_link = str(settings["STORE"])
+        self.stamps = LinkStamps(self.store_link)  # the current build, for the shared answers' folder
         self.timeout = float(settings["QUERY_TIMEOUT"])
         self.max_rows = int(settings["MAX_ROWS"])
         self.size = int(settings["QUERY_WORKERS"])
@@ -271,17 +272,17 @@ class Executor:
         """Run ``job`` unless its answer on the current build is shared already (or being prepared);
         share what it is worth sharing."""
         try:
-            build_id = current_stamp(self.store_link).build_id
+            build_id = self.stamps.current().build_id
         except errors.StoreUnavailable:
             return ExecResult(**self._submit(job, stopped)[0])  # the worker says what is wrong
         key = job_key(job)
         shared = answers.get(build_id, key)
         if shared is not None:
-            return ExecResult(**shared.as_payload())
+            return ExecResult(**shared)
         if not self.preparer and answers.preparing_since(build_id, key, self.prepare_within) is not None:
             shared = self._wait_for_preparer(answers, build_id, key)
             if shared is not None:
-                return ExecResult(**shared.as_payload())
+                return ExecResult(**shared)
             since = answers.preparing_since(build_id, key, self.prepare_within)
             if since is not None:
                 raise errors.BeingPrepared(
@@ -290,10 +291,10 @@ class Executor:
                 )
         payload, seconds = self._submit(job, stopped)
         if payload["build_id"] == build_id and (self.preparer or answers.worth_sharing(seconds)):
-            answers.put(key, Answer(**payload))
+            answers.put(key, payload)
         return ExecResult(**payload)
 
-    def _wait_for_preparer(self, answers: SharedAnswers, build_id: str, key: str) -> Answer | None:
+    def _wait_for_preparer(self, answers: SharedAnswers, build_id: str, key: str) -> Payload | None:
         """The preparer's answer if it comes before the preparation is QUERY_TIMEOUT old (as long as this
         request could wait for a worker of its own), polled without a worker; None when it is older, or
         ended without an answer (the caller then says so, or runs the query itself)."""

@@ -62,7 +62,7 @@ def default_jobs(base_iri: str) -> Iterator[Job]:
     texts = {
         name: inline(canned.text, bind_parameters(canned, {}, base=base_iri))
         for name, canned in sorted(canned_queries().items())
-        if not any(p.required and p.default is None for p in canned.params)
+        if canned.runs_on_defaults
     }
     for accept in ACCEPTS:
         for name, text in texts.items():

@@ -25,7 +25,6 @@ and forgotten on a build switch.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -34,7 +33,7 @@ from flask import Flask
 from dti_kg.server.caching import LinkStamps
 from dti_kg.server.errors import StoreUnavailable
 from dti_kg.server.lean import REPLAYABLE
-from dti_kg.server.response_cache import CACHE_HEADER
+from dti_kg.server.response_cache import CACHE_HEADER, BodyLRU
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -58,27 +57,23 @@ class Replay:
 
     def __init__(self, app: Flask, inner: WsgiApp) -> None:
         self.inner = inner
-        self.max_bytes = int(app.config["RESPONSE_CACHE_MB"]) * 1024 * 1024
-        self.max_item = self.max_bytes // 8  # as the response cache: one answer cannot push out the rest
         self.stamps = LinkStamps(str(app.config["STORE"]))
-        self._items: OrderedDict[Key, Answer] = OrderedDict()
-        self._bytes = 0
+        max_bytes = int(app.config["RESPONSE_CACHE_MB"]) * 1024 * 1024  # installed only when it is > 0
+        self._items: BodyLRU[Key, Answer] = BodyLRU(max_bytes, lambda answer: len(answer[2]))
         self._build = ""
         self._lock = threading.Lock()
         self.replayed = 0
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        key = self._key(environ) if self.max_bytes > 0 else None
+        key = self._key(environ)
         if key is None:
             return self.inner(environ, start_response)
         with self._lock:
             if key[0] != self._build:  # a new build: every kept answer is stale
                 self._items.clear()
-                self._bytes = 0
                 self._build = key[0]
             found = self._items.get(key)
             if found is not None:
-                self._items.move_to_end(key)
                 self.replayed += 1
         if found is not None:
             status, headers, body = found
@@ -125,17 +120,6 @@ class Replay:
         return [body]
 
     def _keep(self, key: Key, answer: Answer) -> None:
-        size = len(answer[2])
-        if size > self.max_item:
-            return
         with self._lock:
-            if key[0] != self._build:
-                return  # the build switched while Flask answered
-            old = self._items.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old[2])
-            self._items[key] = answer
-            self._bytes += size
-            while self._bytes > self.max_bytes:
-                _, dropped = self._items.popitem(last=False)
-                self._bytes -= len(dropped[2])
+            if key[0] == self._build:  # else the build switched while Flask answered
+                self._items.put(key, answer)

@@ -26,7 +26,9 @@ import math
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from flask import Blueprint, Response, current_app, g, request
 
@@ -47,6 +49,46 @@ MAX_STOPPED = 1024  # stopped queries remembered per web process (tiny error bod
 Key = tuple[str, str, str, str]  # (build, URL, Accept, pinned build)
 
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class BodyLRU(Generic[K, V]):
+    """Least recently used first out, bounded by the bytes of the bodies (``size`` of a value); one
+    value may take an eighth at most, so one large answer cannot push out everything else. Not
+    thread-safe: its owner holds a lock (the response cache here, replay.py's layer)."""
+
+    def __init__(self, max_bytes: int, size: Callable[[V], int]) -> None:
+        self.max_bytes = max_bytes
+        self.max_item = max_bytes // 8
+        self._size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, key: K) -> V | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        size = self._size(value)
+        if size > self.max_item:
+            return
+        old = self._items.pop(key, None)
+        if old is not None:
+            self._bytes -= self._size(old)
+        self._items[key] = value
+        self._bytes += size
+        while self._bytes > self.max_bytes:
+            _, dropped = self._items.popitem(last=False)
+            self._bytes -= self._size(dropped)
+
+    def clear(self) -> None:
+        self._items.clear()
+        self._bytes = 0
+
+
 @dataclass(frozen=True)
 class Kept:
     body: bytes
@@ -58,12 +100,9 @@ class ResponseCache:
     """A thread-safe LRU of answers, bounded by the bytes of their bodies; emptied on a build switch."""
 
     def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.max_item = max_bytes // 8  # one large answer must not push out everything else
-        self._items: OrderedDict[Key, Kept] = OrderedDict()
+        self._items: BodyLRU[Key, Kept] = BodyLRU(max_bytes, lambda kept: len(kept.body))
         self._making: dict[Key, threading.Event] = {}  # keys a request is answering now
         self._stopped: OrderedDict[Key, tuple[Kept, float]] = OrderedDict()  # 503 and when it expires
-        self._bytes = 0
         self._build = ""
         self._lock = threading.Lock()
         self.hits = 0
@@ -76,11 +115,7 @@ class ResponseCache:
         while True:
             with self._lock:
                 self._switch(key[0])
-                kept = self._items.get(key)
-                if kept is not None:
-                    self._items.move_to_end(key)
-                else:
-                    kept = self._stopped_answer(key)
+                kept = self._items.get(key) or self._stopped_answer(key)
                 if kept is not None:
                     self.hits += 1
                     return kept, False
@@ -101,19 +136,9 @@ class ResponseCache:
             making.set()
 
     def put(self, key: Key, kept: Kept) -> None:
-        size = len(kept.body)
-        if size > self.max_item:
-            return
         with self._lock:
             self._switch(key[0])
-            old = self._items.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old.body)
-            self._items[key] = kept
-            self._bytes += size
-            while self._bytes > self.max_bytes:
-                _, dropped = self._items.popitem(last=False)
-                self._bytes -= len(dropped.body)
+            self._items.put(key, kept)
 
     def put_stopped(self, key: Key, kept: Kept, seconds: float) -> None:
         """Keep the 503 of a query stopped at the deadline for ``seconds`` (its Retry-After)."""
@@ -142,7 +167,6 @@ class ResponseCache:
         if build != self._build:
             self._items.clear()
             self._stopped.clear()
-            self._bytes = 0
             self._build = build
 
 

@@ -87,15 +87,19 @@ def sparql_json_bindings(body: bytes) -> tuple[list[str], list[dict[str, dict[st
     return list(data.get("head", {}).get("vars", [])), data.get("results", {}).get("bindings", [])
 
 
+def term_kind(cell: dict[str, str]) -> str:
+    """A SPARQL JSON cell's kind as Term has it: "uri", "literal" (typed-literal too) or "bnode"."""
+    return "literal" if cell["type"] in {"literal", "typed-literal"} else cell["type"]
+
+
 def decode_rows(bindings: list[dict[str, dict[str, str]]]) -> list[dict[str, Term]]:
-    rows = []
-    for binding in bindings:
-        row = {}
-        for var, t in binding.items():
-            kind = "literal" if t["type"] in {"literal", "typed-literal"} else t["type"]
-            row[var] = Term(kind, t["value"], t.get("datatype"), t.get("xml:lang"))
-        rows.append(row)
-    return rows
+    return [
+        {
+            var: Term(term_kind(t), t["value"], t.get("datatype"), t.get("xml:lang"))
+            for var, t in binding.items()
+        }
+        for binding in bindings
+    ]
 
 
 def decode_sparql_json(body: bytes) -> tuple[list[str], list[dict[str, Term]]]:

@@ -31,7 +31,6 @@ import logging
 import os
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,24 +49,10 @@ def job_key(job: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
-class Answer:
-    """A worker's answer (the fields of executor.ExecResult)."""
-
-    media_type: str
-    body: bytes
-    truncated: bool
-    rows: int | None
-    build_id: str
-
-    def as_payload(self) -> dict[str, Any]:
-        return {
-            "media_type": self.media_type,
-            "body": self.body,
-            "truncated": self.truncated,
-            "rows": self.rows,
-            "build_id": self.build_id,
-        }
+# A worker's answer as it sends it over its socket (dti_kg.server.worker): media_type, body, truncated,
+# rows, build_id, the fields of executor.ExecResult. Kept as a file: a line of JSON with the three small
+# fields, then the body; the build is the folder's.
+Payload = dict[str, Any]
 
 
 class SharedAnswers:
@@ -84,7 +69,7 @@ class SharedAnswers:
     def folder(self, build_id: str) -> Path:
         return self.root / build_id
 
-    def get(self, build_id: str, key: str) -> Answer | None:
+    def get(self, build_id: str, key: str) -> Payload | None:
         """The shared answer of ``key`` on ``build_id``, or None."""
         try:
             with open(self.folder(build_id) / (key + ANSWER), "rb") as fh:
@@ -96,27 +81,26 @@ class SharedAnswers:
             log.warning("shared answer %s of build %s unreadable (%s); running the query", key, build_id, exc)
             return None
         self.hits += 1
-        return Answer(head["media_type"], body, bool(head["truncated"]), head["rows"], build_id)
+        return {**head, "body": body, "build_id": build_id}
 
     def worth_sharing(self, seconds: float) -> bool:
-        return self.max_bytes > 0 and self.writable and seconds >= self.share_after
+        return self.writable and seconds >= self.share_after
 
-    def put(self, key: str, answer: Answer) -> bool:
+    def put(self, key: str, answer: Payload) -> bool:
         """Write ``answer`` for every process serving its build; False when it was not written (the
         build's folder is full, or the store is not writable)."""
-        if self.max_bytes <= 0 or not self.writable:
+        if not self.writable:
             return False
-        folder = self.folder(answer.build_id)
-        head = json.dumps(
-            {"media_type": answer.media_type, "truncated": answer.truncated, "rows": answer.rows}
-        ).encode("utf-8")
+        folder = self.folder(answer["build_id"])
+        body: bytes = answer["body"]
+        head = json.dumps({k: answer[k] for k in ("media_type", "truncated", "rows")}).encode("utf-8")
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            if _size(folder) + len(answer.body) > self.max_bytes:
+            if _size(folder) + len(body) > self.max_bytes:
                 return False
             tmp = folder / f".{key}.{os.getpid()}.tmp"
             with open(tmp, "wb") as fh:
-                fh.write(head + b"\n" + answer.body)
+                fh.write(head + b"\n" + body)
             os.replace(tmp, folder / (key + ANSWER))
         except OSError as exc:
             self._unwritable(folder, exc)

@@ -11,7 +11,7 @@ import io
 import json
 from decimal import Decimal
 
-from dti_kg.server.results import XSD, sparql_json_bindings
+from dti_kg.server.results import XSD, sparql_json_bindings, term_kind
 
 _INTEGERS = {
     XSD + name
@@ -37,10 +37,6 @@ def plain(kind: str, value: str, datatype: str | None) -> object:
     return "_:" + value if kind == "bnode" else value
 
 
-def _kind(cell: dict[str, str]) -> str:
-    return "literal" if cell["type"] in {"literal", "typed-literal"} else cell["type"]
-
-
 def records(body: bytes) -> bytes:
     """SPARQL JSON -> a JSON list of objects, one per row, every column present (null when unbound).
 
@@ -49,7 +45,11 @@ def records(body: bytes) -> bytes:
     columns, bindings = sparql_json_bindings(body)
     out = [
         {
-            c: (plain(_kind(t), t["value"], t.get("datatype")) if (t := binding.get(c)) is not None else None)
+            c: (
+                plain(term_kind(t), t["value"], t.get("datatype"))
+                if (t := binding.get(c)) is not None
+                else None
+            )
             for c in columns
         }
         for binding in bindings
