@@ -41,13 +41,13 @@ SHOWN = [
     "dti-nocache",
     "in-process",
     "oxigraph",
+    "hello-fast",
+    "gunicorn-nocache",
     "hello",
     "granian-nocache",
     "hello-granian",
-    "dti-fast-nocache",
-    "hello-fast",
 ]
-DTI_LIKE = ("dti", "dti-nocache", "granian-nocache", "dti-fast-nocache")
+DTI_LIKE = ("dti", "dti-nocache", "gunicorn-nocache", "granian-nocache")
 HELLOS = ("hello", "hello-granian", "hello-fast")  # answer dti's own requests (/queries, /doc, 304)
 RESULT_FORMATS = {
     "application/sparql-results+json": pyoxigraph.QueryResultsFormat.JSON,
@@ -156,7 +156,7 @@ def fmt_cell(c: Cell | str | None) -> str:
 
 @contextlib.contextmanager
 def servers(
-    store_link: Path, logs: Path, before: Path | None = None, granian: bool = True, fast: bool = True
+    store_link: Path, logs: Path, before: Path | None = None, granian: bool = True, gunicorn: bool = True
 ) -> Iterator[dict[str, contenders.Server]]:
     build_dir = dti_store.current_build_dir(store_link)
     with contextlib.ExitStack() as stack:
@@ -164,14 +164,16 @@ def servers(
             "dti": stack.enter_context(contenders.dti(store_link, logs)),
             "dti-nocache": stack.enter_context(contenders.dti(store_link, logs, cache=False)),
             "oxigraph": stack.enter_context(contenders.oxigraph(build_dir / dti_store.OXIGRAPH_DIR, logs)),
-            "hello": stack.enter_context(contenders.hello(logs)),
+            "hello-fast": stack.enter_context(contenders.hello_fast(logs)),
         }
+        if gunicorn:
+            found["gunicorn-nocache"] = stack.enter_context(
+                contenders.dti(store_link, logs, cache=False, http_server="gunicorn")
+            )
+            found["hello"] = stack.enter_context(contenders.hello(logs))
         if granian:
             found["granian-nocache"] = stack.enter_context(contenders.granian_dti(store_link, logs))
             found["hello-granian"] = stack.enter_context(contenders.hello_granian(logs))
-        if fast:
-            found["dti-fast-nocache"] = stack.enter_context(contenders.fast_dti(store_link, logs))
-            found["hello-fast"] = stack.enter_context(contenders.hello_fast(logs))
         if before is not None:
             found["before-nocache"] = stack.enter_context(
                 contenders.dti(store_link, logs, cache=False, checkout=before)
@@ -241,12 +243,12 @@ def measure(
     rdflib_timeout: float = 60.0,
     before: Path | None = None,
     granian: bool = True,
-    fast: bool = True,
+    gunicorn: bool = True,
 ) -> list[tuple[Workload, int, dict[str, Cell | str | None], str]]:
     oxi = dti_store.open_read_only(store_link)
     rows: list[tuple[Workload, int, dict[str, Cell | str | None], str]] = []
     slow = SlowContender(dti_store.current_build_dir(store_link) / "dump.nq", logs, rdflib_timeout)
-    with servers(store_link, logs, before, granian, fast) as running, contextlib.closing(slow):
+    with servers(store_link, logs, before, granian, gunicorn) as running, contextlib.closing(slow):
         if with_rdflib and slow.start() is not None:
             print(f"  rdflib-endpoint loaded ({load_note()})", file=sys.stderr, flush=True)
         for w in workloads(province):
@@ -304,21 +306,20 @@ def measure(
 RATIOS = [
     ("dti/oxigraph", "dti", "oxigraph"),
     ("nocache/oxigraph", "dti-nocache", "oxigraph"),
-    ("granian/oxigraph", "granian-nocache", "oxigraph"),
-    ("dti/hello", "dti", "hello"),
-    ("nocache/hello", "dti-nocache", "hello"),
-    ("granian/hello-granian", "granian-nocache", "hello-granian"),
-    ("hello/oxigraph", "hello", "oxigraph"),
-    ("hello-granian/oxigraph", "hello-granian", "oxigraph"),
-    ("fast/oxigraph", "dti-fast-nocache", "oxigraph"),
-    ("fast/hello-fast", "dti-fast-nocache", "hello-fast"),
+    ("dti/hello-fast", "dti", "hello-fast"),
+    ("nocache/hello-fast", "dti-nocache", "hello-fast"),
     ("hello-fast/oxigraph", "hello-fast", "oxigraph"),
-    ("fast/nocache", "dti-fast-nocache", "dti-nocache"),
+    ("gunicorn/oxigraph", "gunicorn-nocache", "oxigraph"),
+    ("nocache/gunicorn", "dti-nocache", "gunicorn-nocache"),
+    ("hello/oxigraph", "hello", "oxigraph"),
+    ("granian/oxigraph", "granian-nocache", "oxigraph"),
+    ("granian/hello-granian", "granian-nocache", "hello-granian"),
+    ("hello-granian/oxigraph", "hello-granian", "oxigraph"),
     ("nocache/before", "dti-nocache", "before-nocache"),
     ("before/oxigraph", "before-nocache", "oxigraph"),
 ]
 # p50 over in-process
-GAPS = [("nocache", "dti-nocache"), ("granian", "granian-nocache"), ("fast", "dti-fast-nocache")]
+GAPS = [("nocache", "dti-nocache"), ("gunicorn", "gunicorn-nocache"), ("granian", "granian-nocache")]
 
 
 def ratio(cells: dict[str, Cell | str | None], top: str, bottom: str) -> str:
@@ -340,7 +341,7 @@ def print_serving(n: str, rows: list, contenders_shown: list[str]) -> None:
     versus_rdflib = "rdflib-endpoint" in contenders_shown
     columns = [name for name, _, _ in RATIOS] + [f"{label} p50 − in-process p50" for label, _ in GAPS]
     if versus_rdflib:
-        columns += ["dti/rdflib", "nocache/rdflib", "granian/rdflib", "fast/rdflib"]
+        columns += ["dti/rdflib", "nocache/rdflib", "gunicorn/rdflib", "granian/rdflib"]
     print("| workload | clients | " + " | ".join(contenders_shown + columns) + " |")
     print("|---|---:|" + "---|" * len(contenders_shown) + "---:|" * len(columns))
     for w, c, cells, note in rows:
@@ -418,7 +419,11 @@ def main(argv: list[str] | None = None) -> int:
         "as before-nocache: before/after ratios from the same run",
     )
     parser.add_argument("--no-granian", action="store_true", help="leave out the two granian contenders")
-    parser.add_argument("--no-fast", action="store_true", help="leave out the two fast-front contenders")
+    parser.add_argument(
+        "--no-gunicorn",
+        action="store_true",
+        help="leave out dti serve --http-server gunicorn (gunicorn-nocache) and gunicorn's hello-world",
+    )
     parser.add_argument(
         "--only", default=None, help="with --store: only these workloads (comma-separated names, e.g. ASK)"
     )
@@ -463,12 +468,13 @@ def main(argv: list[str] | None = None) -> int:
                 rdflib_timeout=args.rdflib_timeout,
                 before=args.before,
                 granian=not args.no_granian,
-                fast=not args.no_fast,
+                gunicorn=not args.no_gunicorn,
                 only=set(args.only.split(",")) if args.only else None,
             )
             quads = dti_store.read_build_info(store_link)["quads"]
-            left_out = [k for k, off in (("granian", args.no_granian), ("fast", args.no_fast)) if off]
-            shown = [n for n in SHOWN if not any(k in n for k in left_out)]
+            left_out = {"granian-nocache", "hello-granian"} if args.no_granian else set()
+            left_out |= {"gunicorn-nocache", "hello"} if args.no_gunicorn else set()
+            shown = [n for n in SHOWN if n not in left_out]
             shown += ["before-nocache"] if args.before else []
             shown += ["rdflib-endpoint"] if args.with_rdflib else []
             print_serving(f"{store_link} ({quads} quads)", rows, shown)

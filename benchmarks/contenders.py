@@ -1,16 +1,16 @@
 """The servers compared, each started on a free loopback port over the same build, and stopped after.
 
-- ``dti``: ``dti serve`` (gunicorn, the guard, the query workers), as a user runs it;
+- ``dti``: ``dti serve`` (its asyncio HTTP front, the guard, the query workers), as a user runs it;
 - ``dti-nocache``: the same with its per-build response cache off (every request does the work);
+- ``gunicorn-nocache``: ``dti serve --http-server gunicorn``, cache off (the HTTP server before session 14);
 - ``oxigraph``: ``oxigraph serve-read-only`` (PyPI ``oxigraph``, the same version as pyoxigraph) on the
   build's Oxigraph directory, union default graph (no query timeout: see oxigraph() below);
 - ``hello``: a hello-world Flask app under dti's gunicorn configuration (the HTTP stack alone);
 - ``granian-nocache``: dti's app behind granian (Rust HTTP server, WSGI) with dti serve's workers,
   threads and client limits, response cache off (``benchmarks.granian_dti``);
 - ``hello-granian``: the hello-world app behind the same granian configuration;
-- ``dti-fast-nocache``: dti's app behind the asyncio/uvloop front (``benchmarks.fast_front``), cache off;
-- ``hello-fast``: the hello-world app behind the same front (its ceiling); ``hello-plain-fast``: a
-  hello-world in plain WSGI behind it (the front alone, no Flask);
+- ``hello-fast``: the hello-world Flask app behind ``dti serve``'s asyncio front (``benchmarks.fast_front``:
+  the HTTP stack's ceiling); ``hello-plain-fast``: a hello-world in plain WSGI behind it (no Flask);
 - ``rdflib-endpoint``: the build's N-Quads dump loaded into rdflib-endpoint, when it is installed.
 """
 
@@ -95,7 +95,12 @@ NO_CACHE = {"DTI_KG_RESPONSE_CACHE_MB": "0", "DTI_KG_SHARED_ANSWERS_MB": "0", "D
 
 @contextlib.contextmanager
 def dti(
-    store_link: Path, logs: Path, *, cache: bool = True, checkout: Path | None = None
+    store_link: Path,
+    logs: Path,
+    *,
+    cache: bool = True,
+    checkout: Path | None = None,
+    http_server: str = "asyncio",
 ) -> Iterator[Server]:
     """``dti serve``; with ``cache=False`` its per-build response cache, shared answers and preparer are
     off (NO_CACHE), so every request does the work: the fair comparison for requests that repeat. With
@@ -104,6 +109,9 @@ def dti(
     name = "dti" if cache else "dti-nocache"
     port = free_port()
     argv = [executable("dti") or "dti", "serve", "--store", str(store_link), "--port", str(port)]
+    if http_server != "asyncio":
+        name = f"{http_server}-nocache" if not cache else f"dti-{http_server}"
+        argv += ["--http-server", http_server]
     env: dict[str, str] | None = None if cache else dict(NO_CACHE)
     if checkout is not None:
         name = "before-nocache"
@@ -175,14 +183,6 @@ def granian_dti(store_link: Path, logs: Path) -> contextlib.AbstractContextManag
 
 def hello_granian(logs: Path) -> contextlib.AbstractContextManager[Server]:
     return _hello_behind("benchmarks.granian_dti", "hello-granian", logs)
-
-
-def fast_dti(
-    store_link: Path, logs: Path, checkout: Path | None = None
-) -> contextlib.AbstractContextManager[Server]:
-    """dti's app behind the fast front; with ``checkout`` (e.g. ``git archive main``), that tree's."""
-    name = "dti-fast-nocache" if checkout is None else "before-fast-nocache"
-    return _app_behind("benchmarks.fast_front", name, store_link, logs, checkout)
 
 
 def hello_fast(logs: Path, plain: bool = False) -> contextlib.AbstractContextManager[Server]:

@@ -92,12 +92,13 @@ def running(
         "hello-fast": lambda: contenders.hello_fast(logs),
         "hello-plain-fast": lambda: contenders.hello_fast(logs, plain=True),
         "hello-granian": lambda: contenders.hello_granian(logs),
+        "dti": lambda: contenders.dti(store_link, logs),
         "dti-nocache": lambda: contenders.dti(store_link, logs, cache=False),
-        "dti-fast-nocache": lambda: contenders.fast_dti(store_link, logs),
+        "dti-gunicorn": lambda: contenders.dti(store_link, logs, http_server="gunicorn"),
+        "gunicorn-nocache": lambda: contenders.dti(store_link, logs, cache=False, http_server="gunicorn"),
     }
     if before is not None:
         starts["before-nocache"] = lambda: contenders.dti(store_link, logs, cache=False, checkout=before)
-        starts["before-fast-nocache"] = lambda: contenders.fast_dti(store_link, logs, checkout=before)
     if only is not None:  # oxigraph always: the ratios are to it
         starts = {name: start for name, start in starts.items() if name in only or name == "oxigraph"}
     with contextlib.ExitStack() as stack:
@@ -122,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         "--before",
         type=Path,
         help="a source tree holding another dti_kg (e.g. `git archive main dti_kg` unpacked): adds "
-        "before-nocache and before-fast-nocache, served from it, to every round",
+        "before-nocache, served from it, to every round",
     )
     parser.add_argument("--only", help="comma-separated contenders (oxigraph is always measured)")
     args = parser.parse_args(argv)

@@ -34,7 +34,7 @@ from granian.http import HTTP1Settings
 from benchmarks import hello
 from dti_kg.cli.serve import web_threads
 from dti_kg.server import create_app
-from dti_kg.server.gunicorn_worker import HEADER_ALLOWANCE, wsgi_error
+from dti_kg.server.http_limits import HEADER_ALLOWANCE, wsgi_error
 from dti_kg.server.settings import load_settings
 
 STORE_ENV = "DTI_KG_STORE"  # granian imports the app in spawned workers: the store path goes by env

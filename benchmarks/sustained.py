@@ -49,10 +49,11 @@ def main(argv: list[str] | None = None) -> int:
                     http_load(server.port, w.dti, 1, 0.2)  # warm up
                     cell = http_load(server.port, w.dti, args.clients, args.seconds)
                     answered = cell.statuses.get(200, 0)
+                    p50, p99 = 1000 * cell.percentile(50), 1000 * cell.percentile(99)  # sub-ms when replayed
                     print(
                         f"| {w.name} | {server.name} | {args.clients} | {args.seconds:g} | {answered} | "
                         f"{cell.refused} | {cell.unexpected} | {cell.rate:.1f} | "
-                        f"{1000 * cell.percentile(50):.0f} | {1000 * cell.percentile(99):.0f} |",
+                        f"{p50:.2f} | {p99:.2f} |",
                         flush=True,
                     )
     print(f"\n{load_note()} at the end")

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph
@@ -22,10 +22,11 @@ from dti_kg.dumps import create_servable_build
 FIXTURE = Path(__file__).parent / "fixtures" / "sparql" / "dti_small.trig"
 BASE = "https://w3id.org/dti-kg/"
 DTI_EXE = Path(sys.executable).with_name("dti")
-# DTI_KG_TEST_SERVER=granian (or fast: benchmarks/fast_front.py): dti_serve starts the app behind that
-# server instead, to see which server tests (the hostile ones above all) it would pass; unset in CI.
+# DTI_KG_TEST_SERVER=gunicorn: dti_serve starts `dti serve --http-server gunicorn`; =granian: the app
+# behind granian (benchmarks/granian_dti.py), to see which server tests (the hostile ones above all) it
+# would pass; unset in CI, where they run against the default HTTP server (the asyncio front).
 OTHER_SERVER = "DTI_KG_TEST_SERVER"
-OTHER_SERVERS = {"granian": "benchmarks.granian_dti", "fast": "benchmarks.fast_front"}
+OTHER_SERVERS = {"granian": "benchmarks.granian_dti"}
 # Answers shared on disk (and the preparer that makes some) outlive an app: over the session-wide stores
 # one test's answers would reach the next (a deadline test would read a 200 another test wrote). Tests
 # of the sharing set these on stores of their own (tests/test_shared_answers.py).
@@ -67,9 +68,14 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def dti_serve(
-    store_link: Path, settings: Mapping[str, str], log: Path, workers: int = 1
+    store_link: Path,
+    settings: Mapping[str, object],
+    log: Path,
+    workers: int = 1,
+    options: Sequence[str] = (),
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Run the real `dti serve` on a free loopback port; yields (base URL, process) once /healthz is 200.
+    """Run the real `dti serve` (with ``options``) on a free loopback port; yields (base URL, process)
+    once /healthz is 200.
 
     One web process unless ``workers`` says otherwise, so /healthz's worker counts are the ones the
     test's queries went through."""
@@ -85,9 +91,12 @@ def dti_serve(
         str(port),
         "--workers",
         str(workers),
+        *options,
     ]
     other = OTHER_SERVERS.get(os.environ.get(OTHER_SERVER, ""))
-    if other:  # the same app behind another HTTP server (benchmarks/README.md)
+    if os.environ.get(OTHER_SERVER) == "gunicorn":
+        command += ["--http-server", "gunicorn"]
+    elif other:  # the same app behind another HTTP server (benchmarks/README.md)
         command = [sys.executable, "-m", other, str(port), str(store_link), str(workers)]
     with http_process(command, port, "/healthz", log, env=env) as running:
         yield running

@@ -1,4 +1,5 @@
-"""``dti serve``: the SPARQL endpoint and pages behind gunicorn (Flask's dev server only with --debug)."""
+"""``dti serve``: the SPARQL endpoint and pages behind the asyncio HTTP front (front_processes.py), or
+gunicorn with ``--http-server gunicorn``; Flask's development server only with --debug."""
 
 from __future__ import annotations
 
@@ -13,6 +14,11 @@ import click
 
 from dti_kg import store as dti_store
 from dti_kg.server import create_app
+from dti_kg.server.executor import EXECUTOR_KEY
+from dti_kg.server.front_processes import Limits, WebApp, listening_socket, serve
+from dti_kg.server.http_limits import head_limit
+from dti_kg.server.lean import LeanSparql
+from dti_kg.server.replay import Replay
 from dti_kg.server.settings import load_settings
 
 
@@ -63,6 +69,44 @@ def _gunicorn_options(
         "accesslog": "-" if access_log else None,
         "errorlog": "-",
     }
+
+
+def web_app(config: dict[str, Any]) -> WebApp:
+    """The app a web process of the front serves (made after the fork), and what it answers on the
+    event loop: replayed answers and the lean path's bounded /sparql GETs (replay.py, lean.py)."""
+    app = create_app(config)
+    wsgi = app.wsgi_app
+    inline = None
+    if isinstance(wsgi, Replay):
+        inline = wsgi.inline_answer
+    elif isinstance(wsgi, LeanSparql):
+        inline = wsgi.bounded_answer
+    return WebApp(app, inline, app.extensions[EXECUTOR_KEY].close)
+
+
+def front_limits(settings: dict[str, Any], access_log: bool = False) -> Limits:
+    return Limits(
+        threads=web_threads(settings),
+        read_timeout=float(settings["CLIENT_READ_TIMEOUT"]),
+        head_limit=head_limit(settings),
+        body_limit=int(settings["MAX_REQUEST_BYTES"]),
+        graceful=float(settings["QUERY_TIMEOUT"]) + 5,
+        access_log=access_log,
+    )
+
+
+def _run_front(
+    host: str, port: int, workers: int, settings: dict[str, Any], access_log: bool, config: dict[str, Any]
+) -> None:
+    try:
+        sock = listening_socket(host, port)
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot listen on {host}:{port} (--host/--port): {error.strerror}"
+        ) from None
+    code = serve(lambda: web_app(config), sock, workers, front_limits(settings, access_log))
+    if code:
+        raise SystemExit(code)
 
 
 def _run_gunicorn(options: dict[str, Any], config: dict[str, Any]) -> None:
@@ -119,10 +163,23 @@ def preparing(settings: dict[str, Any], store: Path) -> Iterator[None]:
 )
 @click.option("--access-log", is_flag=True, help="Log every request to stderr (costs throughput).")
 @click.option(
+    "--http-server",
+    type=click.Choice(["asyncio", "gunicorn"]),
+    default="asyncio",
+    show_default=True,
+    help="The HTTP server: the asyncio front (uvloop + httptools), or gunicorn's threaded worker.",
+)
+@click.option(
     "--debug", is_flag=True, help="Flask's development server with debugging (never in production)."
 )
 def serve_command(
-    store_path: Path | None, host: str, port: int, workers: int, access_log: bool, debug: bool
+    store_path: Path | None,
+    host: str,
+    port: int,
+    workers: int,
+    access_log: bool,
+    http_server: str,
+    debug: bool,
 ) -> None:
     """Serve the SPARQL 1.1 endpoint (/sparql), linked-data pages and /healthz.
 
@@ -137,4 +194,7 @@ def serve_command(
         if debug:
             create_app(config).run(host=host, port=port, debug=True, use_reloader=False)
             return
-        _run_gunicorn(_gunicorn_options(host, port, workers, settings, access_log), config)
+        if http_server == "gunicorn":
+            _run_gunicorn(_gunicorn_options(host, port, workers, settings, access_log), config)
+            return
+        _run_front(host, port, workers, settings, access_log, config)

@@ -13,52 +13,31 @@ percent-encoded (up to three times as long), so the head of a request is capped 
 past ``head_limit`` bytes without the blank line that ends it, the client gets 414 (or 431 when the
 request line did end) in the endpoint's JSON error shape.
 
-Used by ``dti serve`` as ``worker_class``; nothing else in the package depends on gunicorn.
+Used by ``dti serve --http-server gunicorn`` as ``worker_class``; nothing else in the package depends on
+gunicorn. The default HTTP server is the asyncio front (front_connection.py), which refuses the same
+requests with the same answers (http_limits.py).
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import select
 import socket
 import time
-from http import HTTPStatus
 from typing import Any
 
 from gunicorn.http.errors import NoMoreData
 from gunicorn.workers.gthread import ThreadWorker
 
+from dti_kg.server.http_limits import error_bytes, head_limit
 from dti_kg.server.settings import load_settings
 
-HEADER_ALLOWANCE = 32 * 1024  # request headers besides the request line
 # A thread that has answered a keep-alive request waits this long for the connection's next one and
 # answers it itself, instead of handing the connection back to gthread's main-thread poller (register,
 # select, unregister, a new pool task: more Python per request than a bounded query's whole answer,
 # benchmarks/README.md). At most KEEPALIVE_RUN requests in a row, so others get the thread too.
 KEEPALIVE_WAIT = 0.005
 KEEPALIVE_RUN = 64
-
-
-def wsgi_error(status: int, detail: str) -> tuple[str, list[tuple[str, str]], bytes]:
-    """Status line, headers and body of a ``Connection: close`` answer in the endpoint's JSON error shape,
-    as WSGI's ``start_response`` takes them: for the HTTP servers' own refusals, made before the app sees
-    the request (inside a request, :func:`dti_kg.server.errors.error_response` negotiates the type)."""
-    title = HTTPStatus(status).phrase
-    body = json.dumps({"error": {"status": status, "title": title, "detail": detail}}).encode() + b"\n"
-    headers = [
-        ("Connection", "close"),
-        ("Content-Type", "application/json; charset=utf-8"),
-        ("Content-Length", str(len(body))),
-    ]
-    return f"{status} {title}", headers, body
-
-
-def error_bytes(status: int, detail: str) -> bytes:
-    """A complete ``Connection: close`` response in the endpoint's JSON error shape."""
-    line, headers, body = wsgi_error(status, detail)
-    head = f"HTTP/1.1 {line}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers) + "\r\n"
-    return head.encode() + body
 
 
 class GuardedSocket:
@@ -141,7 +120,7 @@ class DeadlineThreadWorker(ThreadWorker):
         # After the fork: settings come from the same DTI_KG_* environment as the app's.
         settings = load_settings()
         self.read_timeout = float(settings["CLIENT_READ_TIMEOUT"])
-        self.head_limit = 3 * int(settings["MAX_QUERY_BYTES"]) + HEADER_ALLOWANCE
+        self.head_limit = head_limit(settings)
         super().init_process()
 
     def enqueue_req(self, conn: Any) -> None:

@@ -68,6 +68,29 @@ class Replay:
         key = self._key(environ)
         if key is None:
             return self.inner(environ, start_response)
+        found = self._kept(key)
+        if found is not None:
+            status, headers, body = found
+            start_response(status, list(headers))
+            return [body]
+        return self._answer_and_keep(key, environ, start_response)
+
+    def inline_answer(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes] | None:
+        """The answer to a request that costs no query (a kept one, or the lean path's bounded one), or
+        None: for an HTTP front that answers such requests on its event loop."""
+        key = self._key(environ)
+        if key is None:
+            return None
+        found = self._kept(key)
+        if found is not None:
+            return found[0], list(found[1]), found[2]
+        bounded = getattr(self.inner, "bounded_answer", None)
+        answer = bounded(environ) if bounded is not None else None
+        if answer is not None:
+            self._keep(key, (answer[0], tuple(answer[1]), answer[2]))
+        return answer
+
+    def _kept(self, key: Key) -> Answer | None:
         with self._lock:
             if key[0] != self._build:  # a new build: every kept answer is stale
                 self._items.clear()
@@ -75,11 +98,7 @@ class Replay:
             found = self._items.get(key)
             if found is not None:
                 self.replayed += 1
-        if found is not None:
-            status, headers, body = found
-            start_response(status, list(headers))
-            return [body]
-        return self._answer_and_keep(key, environ, start_response)
+        return found
 
     def _key(self, environ: dict[str, Any]) -> Key | None:
         if environ.get("REQUEST_METHOD") != "GET" or any(h in environ for h in CONDITIONAL):
