@@ -4,6 +4,7 @@ web process replaced, a graceful stop, the access log, the gunicorn alternative)
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import os
@@ -11,6 +12,7 @@ import re
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,9 +20,12 @@ from typing import Any
 
 import pytest
 import requests
+import uvloop
 from server_helpers import DTI_EXE, NOT_SHARED, dti_serve, make_store
 
 from dti_kg import store
+from dti_kg.server.front_connection import Connection, Front
+from dti_kg.server.front_processes import listening_socket
 from dti_kg.server.front_wsgi import STREAM_AFTER, environ_for, response_head, run_app
 
 SERVER = ("127.0.0.1", "8000")
@@ -200,6 +205,76 @@ def test_head_sends_no_body() -> None:
     sink = ListSink()
     run_app(_app(Body([b"abc"])), _environ("HEAD"), sink, True)
     assert sink.sent[0].endswith(b"Content-Length: 3\r\n\r\n")
+
+
+# ---------------------------------------------------------------------- a front over a test app
+
+
+@contextlib.contextmanager
+def front_over(app: Any, read_timeout: float) -> Iterator[int]:
+    """The real front (one event loop, real sockets) over a WSGI app, in a thread; yields its port."""
+    sock = listening_socket("127.0.0.1", 0)
+    front = Front(
+        app,
+        None,
+        threads=4,
+        read_timeout=read_timeout,
+        head_limit=65536,
+        body_limit=65536,
+        server=("127.0.0.1", str(sock.getsockname()[1])),
+    )
+    loop = uvloop.new_event_loop()
+    started = threading.Event()
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        server = loop.run_until_complete(loop.create_server(lambda: Connection(front), sock=sock))
+        started.set()
+        loop.run_forever()
+        server.close()
+        loop.run_until_complete(server.wait_closed())
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    started.wait(10)
+    try:
+        yield sock.getsockname()[1]
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        front.pool.shutdown(wait=True)
+        loop.close()
+
+
+def _slow_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    if environ["PATH_INFO"] == "/slow":
+        time.sleep(1.0)
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [environ["PATH_INFO"].encode()]
+
+
+def test_a_request_pipelined_behind_a_slow_answer_gets_its_own_read_deadline() -> None:
+    """Regression: the next request's first bytes, read with the previous one, started its
+    CLIENT_READ_TIMEOUT while the previous answer was being made; past it the connection was closed
+    and the slow answer lost."""
+    with (
+        front_over(_slow_app, read_timeout=0.4) as port,
+        socket.create_connection(("127.0.0.1", port), timeout=10) as sock,
+    ):
+        sock.sendall(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHo")
+        time.sleep(1.2)  # the slow answer takes 1 s, three read deadlines
+        sock.sendall(b"st: x\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert re.findall(rb"HTTP/1\.1 \d{3}", answer) == [b"HTTP/1.1 200", b"HTTP/1.1 200"]
+    assert answer.endswith(b"/fast") and b"/slow" in answer
+
+
+def test_a_request_that_does_not_arrive_in_time_is_408() -> None:
+    with front_over(_slow_app, read_timeout=0.3) as port:
+        answer = _raw(port, b"GET /fast HTTP/1.1\r\nHost: x\r\n")  # never ends its head
+    assert answer.startswith(b"HTTP/1.1 408 ") and b'"status": 408' in answer
 
 
 # ---------------------------------------------------------------------- the real server

@@ -227,6 +227,9 @@ class Connection(asyncio.Protocol):
             self.wrote = False
             assert self.transport is not None
             self.transport.pause_reading()
+            if self.timer is not None:  # a pipelined request begun behind this one: its deadline
+                self.timer.cancel()  # starts again when reading does (_after_answer), not while we answer
+                self.timer = None
             future = self.loop.run_in_executor(
                 self.front.pool, run_app, self.front.app, environ, _LoopSink(self), keep_alive
             )
@@ -282,6 +285,8 @@ class Connection(asyncio.Protocol):
             self.transport.close()
         elif not self.in_request and not self.ready:
             self.timer = self.loop.call_later(KEEPALIVE_IDLE, self._idle)
+        elif self.in_request and self.timer is None:
+            self.timer = self.loop.call_later(self.front.read_timeout, self._late)
 
     # ------------------------------------------------------------------ writes from the pool thread
     def write_from_thread(self, data: bytes, done: concurrent.futures.Future[bool]) -> None:
