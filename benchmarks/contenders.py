@@ -105,12 +105,13 @@ def dti(
     """``dti serve``; with ``cache=False`` its per-build response cache, shared answers and preparer are
     off (NO_CACHE), so every request does the work: the fair comparison for requests that repeat. With
     ``checkout``: the ``dti_kg`` of another source tree (e.g. ``git archive main``), as
-    ``before-nocache``, cache off."""
+    ``before-nocache``, cache off. ``http_server``: its ``--http-server`` (gunicorn: ``dti-gunicorn``,
+    ``gunicorn-nocache``)."""
     name = "dti" if cache else "dti-nocache"
     port = free_port()
     argv = [executable("dti") or "dti", "serve", "--store", str(store_link), "--port", str(port)]
     if http_server != "asyncio":
-        name = f"{http_server}-nocache" if not cache else f"dti-{http_server}"
+        name = f"dti-{http_server}" if cache else f"{http_server}-nocache"
         argv += ["--http-server", http_server]
     env: dict[str, str] | None = None if cache else dict(NO_CACHE)
     if checkout is not None:

@@ -34,7 +34,7 @@ from granian.http import HTTP1Settings
 from benchmarks import hello
 from dti_kg.cli.serve import web_threads
 from dti_kg.server import create_app
-from dti_kg.server.http_limits import HEADER_ALLOWANCE, wsgi_error
+from dti_kg.server.http_limits import head_limit, wsgi_error
 from dti_kg.server.settings import load_settings
 
 STORE_ENV = "DTI_KG_STORE"  # granian imports the app in spawned workers: the store path goes by env
@@ -84,7 +84,6 @@ def options(
     target: str, port: int, settings: Mapping[str, Any], workers: int = hello.WORKERS
 ) -> dict[str, Any]:
     """``granian.Granian`` keyword arguments: dti serve's workers, threads and client limits."""
-    head_limit = 3 * int(settings["MAX_QUERY_BYTES"]) + HEADER_ALLOWANCE
     return {
         "target": target,
         "factory": True,
@@ -95,7 +94,7 @@ def options(
         "blocking_threads": web_threads(dict(settings)),
         "http1_settings": HTTP1Settings(
             header_read_timeout=min(60_000, max(1, int(1000 * float(settings["CLIENT_READ_TIMEOUT"])))),
-            max_buffer_size=max(8192, head_limit),
+            max_buffer_size=max(8192, head_limit(dict(settings))),
         ),
         "log_access": False,
     }

@@ -66,6 +66,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def serve_env(settings: Mapping[str, object]) -> dict[str, str]:
+    """The environment of a `dti serve` under test: this one, sharing off, ``settings`` as DTI_KG_*."""
+    env = {**os.environ, **{f"DTI_KG_{k}": str(v) for k, v in {**NOT_SHARED, **settings}.items()}}
+    env.pop("DTI_KG_SETTINGS", None)
+    return env
+
+
 @contextlib.contextmanager
 def dti_serve(
     store_link: Path,
@@ -80,8 +87,7 @@ def dti_serve(
     One web process unless ``workers`` says otherwise, so /healthz's worker counts are the ones the
     test's queries went through."""
     port = free_port()
-    env = {**os.environ, **{f"DTI_KG_{k}": str(v) for k, v in {**NOT_SHARED, **settings}.items()}}
-    env.pop("DTI_KG_SETTINGS", None)
+    env = serve_env(settings)
     command = [
         str(DTI_EXE),
         "serve",

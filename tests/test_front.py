@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 import requests
 import uvloop
-from server_helpers import DTI_EXE, NOT_SHARED, dti_serve, make_store
+from server_helpers import DTI_EXE, dti_serve, make_store, serve_env
 
 from dti_kg import store
-from dti_kg.server.front_connection import Connection, Front
+from dti_kg.server.front_connection import Connection, Front, Limits
 from dti_kg.server.front_processes import listening_socket
 from dti_kg.server.front_wsgi import STREAM_AFTER, environ_for, response_head, run_app
 
@@ -214,15 +214,10 @@ def test_head_sends_no_body() -> None:
 def front_over(app: Any, read_timeout: float) -> Iterator[int]:
     """The real front (one event loop, real sockets) over a WSGI app, in a thread; yields its port."""
     sock = listening_socket("127.0.0.1", 0)
-    front = Front(
-        app,
-        None,
-        threads=4,
-        read_timeout=read_timeout,
-        head_limit=65536,
-        body_limit=65536,
-        server=("127.0.0.1", str(sock.getsockname()[1])),
+    limits = Limits(
+        threads=4, read_timeout=read_timeout, head_limit=65536, body_limit=65536, graceful=1, access_log=False
     )
+    front = Front(app, None, limits, ("127.0.0.1", str(sock.getsockname()[1])))
     loop = uvloop.new_event_loop()
     started = threading.Event()
 
@@ -390,7 +385,7 @@ def test_a_port_in_use_is_a_clear_error(store_link: Path) -> None:
             capture_output=True,
             text=True,
             timeout=60,
-            env={**os.environ, **{f"DTI_KG_{k}": str(v) for k, v in NOT_SHARED.items()}},
+            env=serve_env({}),
         )
     assert done.returncode != 0
     assert f"cannot listen on 127.0.0.1:{port} (--host/--port)" in done.stderr

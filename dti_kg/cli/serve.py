@@ -15,7 +15,8 @@ import click
 from dti_kg import store as dti_store
 from dti_kg.server import create_app
 from dti_kg.server.executor import EXECUTOR_KEY
-from dti_kg.server.front_processes import Limits, WebApp, listening_socket, serve
+from dti_kg.server.front_connection import Limits
+from dti_kg.server.front_processes import WebApp, listening_socket, serve
 from dti_kg.server.http_limits import head_limit
 from dti_kg.server.lean import LeanSparql
 from dti_kg.server.replay import Replay
@@ -36,6 +37,11 @@ def _ensure_store(store_path: Path) -> None:
 
 
 SLOW_CLIENT_THREADS = 16
+
+
+def graceful_seconds(settings: dict[str, Any]) -> float:
+    """How long a stopping web process lets its answers in flight finish: a query's deadline and a little."""
+    return float(settings["QUERY_TIMEOUT"]) + 5
 
 
 def web_threads(settings: dict[str, Any]) -> int:
@@ -63,7 +69,7 @@ def _gunicorn_options(
         "limit_request_fields": 100,
         "limit_request_field_size": 8190,
         "timeout": int(settings["QUERY_TIMEOUT"]) + 30,
-        "graceful_timeout": int(settings["QUERY_TIMEOUT"]) + 5,
+        "graceful_timeout": int(graceful_seconds(settings)),  # gunicorn takes whole seconds
         # Off unless asked for: one log line per request cost 20-40 % of the hello-world rate at 8
         # clients (benchmarks/README.md).
         "accesslog": "-" if access_log else None,
@@ -90,7 +96,7 @@ def front_limits(settings: dict[str, Any], access_log: bool = False) -> Limits:
         read_timeout=float(settings["CLIENT_READ_TIMEOUT"]),
         head_limit=head_limit(settings),
         body_limit=int(settings["MAX_REQUEST_BYTES"]),
-        graceful=float(settings["QUERY_TIMEOUT"]) + 5,
+        graceful=graceful_seconds(settings),
         access_log=access_log,
     )
 

@@ -26,6 +26,7 @@ import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import httptools
@@ -47,29 +48,27 @@ KEEPALIVE_IDLE = 5.0  # seconds an idle kept-alive connection stays open
 WRITE_STALL = 60.0  # seconds a client may leave its answer unread before it is disconnected
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What a web process allows its clients (and, ``graceful``, its answers in flight on a stop)."""
+
+    threads: int
+    read_timeout: float
+    head_limit: int
+    body_limit: int
+    graceful: float
+    access_log: bool
+
+
 class Front:
     """One web process's state, shared by its connections."""
 
-    def __init__(
-        self,
-        app: WsgiApp,
-        inline: Inline | None,
-        *,
-        threads: int,
-        read_timeout: float,
-        head_limit: int,
-        body_limit: int,
-        server: tuple[str, str],
-        access_log: bool = False,
-    ) -> None:
+    def __init__(self, app: WsgiApp, inline: Inline | None, limits: Limits, server: tuple[str, str]) -> None:
         self.app = app
         self.inline = inline
-        self.read_timeout = read_timeout
-        self.head_limit = head_limit
-        self.body_limit = body_limit
+        self.limits = limits
         self.server = server
-        self.access_log = access_log
-        self.pool = ThreadPoolExecutor(threads, thread_name_prefix="wsgi")
+        self.pool = ThreadPoolExecutor(limits.threads, thread_name_prefix="wsgi")
         self.connections: set[Connection] = set()
         self.stopping = False
 
@@ -121,7 +120,7 @@ class Connection(asyncio.Protocol):
         peer = transport.get_extra_info("peername")
         self.peer = str(peer[0]) if peer else ""
         self.front.connections.add(self)
-        self.timer = self.loop.call_later(self.front.read_timeout, self._late)
+        self.timer = self.loop.call_later(self.front.limits.read_timeout, self._late)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closing = True
@@ -161,21 +160,24 @@ class Connection(asyncio.Protocol):
         self.in_request = True
         if self.timer is not None:
             self.timer.cancel()
-        self.timer = self.loop.call_later(self.front.read_timeout, self._late)
+        self.timer = self.loop.call_later(self.front.limits.read_timeout, self._late)
 
     def on_url(self, url: bytes) -> None:
         self.url += url
         self.head_bytes += len(url)
-        if self.head_bytes > self.front.head_limit:
+        limit = self.front.limits.head_limit
+        if self.head_bytes > limit:
             raise _Refused(
-                414, f"the URL is longer than {self.front.head_limit} bytes; send a long query in a POST body"
+                414,
+                f"the URL is longer than {limit} bytes; send a long query in a POST body",
             )
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self.headers.append((name, value))
         self.head_bytes += len(name) + len(value) + 4
-        if self.head_bytes > self.front.head_limit:
-            raise _Refused(431, f"the request headers are longer than {self.front.head_limit} bytes")
+        limit = self.front.limits.head_limit
+        if self.head_bytes > limit:
+            raise _Refused(431, f"the request headers are longer than {limit} bytes")
         if len(self.headers) > MAX_HEADER_FIELDS:
             raise _Refused(431, f"the request has more than {MAX_HEADER_FIELDS} header fields")
 
@@ -184,15 +186,15 @@ class Connection(asyncio.Protocol):
         if expect is None or expect.lower() != b"100-continue" or self.parser.get_http_version() != "1.1":
             return
         length = next((v for n, v in self.headers if n.lower() == b"content-length"), b"")
-        if length.isdigit() and int(length) > self.front.body_limit:
-            raise _Refused(413, f"the request body is larger than {self.front.body_limit} bytes")
+        if length.isdigit() and int(length) > self.front.limits.body_limit:
+            raise _Refused(413, f"the request body is larger than {self.front.limits.body_limit} bytes")
         assert self.transport is not None
         self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
 
     def on_body(self, body: bytes) -> None:
         self.body_bytes += len(body)
-        if self.body_bytes > self.front.body_limit:
-            raise _Refused(413, f"the request body is larger than {self.front.body_limit} bytes")
+        if self.body_bytes > self.front.limits.body_limit:
+            raise _Refused(413, f"the request body is larger than {self.front.limits.body_limit} bytes")
         self.body.append(body)
 
     def on_message_complete(self) -> None:
@@ -286,7 +288,7 @@ class Connection(asyncio.Protocol):
         elif not self.in_request and not self.ready:
             self.timer = self.loop.call_later(KEEPALIVE_IDLE, self._idle)
         elif self.in_request and self.timer is None:
-            self.timer = self.loop.call_later(self.front.read_timeout, self._late)
+            self.timer = self.loop.call_later(self.front.limits.read_timeout, self._late)
 
     # ------------------------------------------------------------------ writes from the pool thread
     def write_from_thread(self, data: bytes, done: concurrent.futures.Future[bool]) -> None:
@@ -335,7 +337,7 @@ class Connection(asyncio.Protocol):
             self.transport.close()
 
     def _log(self, environ: dict[str, Any], status: str, sent: int) -> None:
-        if not self.front.access_log:
+        if not self.front.limits.access_log:
             return
         when = time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime())
         line = (

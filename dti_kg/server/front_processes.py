@@ -23,7 +23,7 @@ from typing import Any
 
 import uvloop
 
-from dti_kg.server.front_connection import Connection, Front, Inline
+from dti_kg.server.front_connection import Connection, Front, Inline, Limits
 from dti_kg.server.front_wsgi import WsgiApp
 
 BOOT_FAILED = 3  # a web process could not make its app: another would fail the same way
@@ -39,16 +39,6 @@ class WebApp:
     app: WsgiApp
     inline: Inline | None
     close: Callable[[], None]
-
-
-@dataclass(frozen=True)
-class Limits:
-    threads: int
-    read_timeout: float
-    head_limit: int
-    body_limit: int
-    graceful: float
-    access_log: bool
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -75,7 +65,7 @@ def serve(make: Callable[[], WebApp], sock: socket.socket, workers: int, limits:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    host, port = sock.getsockname()[:2]
+    host, port = _server_name(sock)
     _say(f"listening at http://{host}:{port} ({workers} web processes)")
     supervisor = os.getpid()
     for _ in range(workers):
@@ -140,16 +130,7 @@ def _fork(make: Callable[[], WebApp], sock: socket.socket, limits: Limits, super
 
 def _web_process(web: WebApp, sock: socket.socket, limits: Limits, supervisor: int) -> int:
     """Serve ``web`` until told to stop; the exit status."""
-    front = Front(
-        web.app,
-        web.inline,
-        threads=limits.threads,
-        read_timeout=limits.read_timeout,
-        head_limit=limits.head_limit,
-        body_limit=limits.body_limit,
-        server=_server_name(sock),
-        access_log=limits.access_log,
-    )
+    front = Front(web.app, web.inline, limits, _server_name(sock))
     uvloop.run(_serve_connections(front, sock, limits.graceful, supervisor))
     front.pool.shutdown(wait=False, cancel_futures=True)
     web.close()

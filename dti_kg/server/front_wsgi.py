@@ -11,6 +11,7 @@ import io
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import IO, Any, Protocol
 from urllib.parse import unquote_to_bytes
 
@@ -154,15 +155,18 @@ def response_head(
     return b"\r\n".join(lines) + b"\r\n\r\n", chunked, keep_alive
 
 
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """What a pool thread did with one request (for the access log and the connection's next step)."""
 
-    __slots__ = ("keep_alive", "sent", "status")
+    status: str
+    sent: int
+    keep_alive: bool
 
-    def __init__(self, status: str, sent: int, keep_alive: bool) -> None:
-        self.status = status
-        self.sent = sent
-        self.keep_alive = keep_alive
+
+def _framed(data: bytes, chunked: bool) -> bytes:
+    """A piece of a streamed body as it goes on the wire."""
+    return b"%x\r\n%s\r\n" % (len(data), data) if chunked else data
 
 
 def run_app(app: WsgiApp, environ: dict[str, Any], sink: Sink, keep_alive: bool) -> Outcome:
@@ -189,9 +193,7 @@ def run_app(app: WsgiApp, environ: dict[str, Any], sink: Sink, keep_alive: bool)
             if not chunk:
                 continue
             if streaming:
-                if not head_only and not sink.send(
-                    b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk
-                ):
+                if not head_only and not sink.send(_framed(chunk, chunked)):
                     return Outcome(started[0], size, False)
                 size += len(chunk)
                 continue
@@ -200,9 +202,7 @@ def run_app(app: WsgiApp, environ: dict[str, Any], sink: Sink, keep_alive: bool)
             if size > STREAM_AFTER:
                 streaming = True
                 head, chunked, keep_alive = response_head(started[0], started[1], None, keep_alive, version)
-                body = b"".join(pending)
-                framed = b"%x\r\n%s\r\n" % (len(body), body) if chunked else body
-                if not sink.send(head if head_only else head + framed):
+                if not sink.send(head if head_only else head + _framed(b"".join(pending), chunked)):
                     return Outcome(started[0], size, False)
         if streaming:
             if chunked and not head_only and not sink.send(b"0\r\n\r\n"):

@@ -38,7 +38,8 @@ from dti_kg.server.response_cache import CACHE_HEADER, BodyLRU
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 Key = tuple[str, str, str, str, str, str, str]
-Answer = tuple[str, tuple[tuple[str, str], ...], bytes]
+Answer = tuple[str, tuple[tuple[str, str], ...], bytes]  # as kept
+Written = tuple[str, list[tuple[str, str]], bytes]  # as a front writes it (lean.bounded_answer's shape)
 
 # Request headers that make Flask answer other than the kept 200 (304, 412, 206).
 CONDITIONAL = (
@@ -57,6 +58,10 @@ class Replay:
 
     def __init__(self, app: Flask, inner: WsgiApp) -> None:
         self.inner = inner
+        # The lean path's answer to a bounded GET /sparql (lean.py), for inline_answer; None over another app.
+        self._bounded: Callable[[dict[str, Any]], Written | None] | None = getattr(
+            inner, "bounded_answer", None
+        )
         self.stamps = LinkStamps(str(app.config["STORE"]))
         max_bytes = int(app.config["RESPONSE_CACHE_MB"]) * 1024 * 1024  # installed only when it is > 0
         self._items: BodyLRU[Key, Answer] = BodyLRU(max_bytes, lambda answer: len(answer[2]))
@@ -75,7 +80,7 @@ class Replay:
             return [body]
         return self._answer_and_keep(key, environ, start_response)
 
-    def inline_answer(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes] | None:
+    def inline_answer(self, environ: dict[str, Any]) -> Written | None:
         """The answer to a request that costs no query (a kept one, or the lean path's bounded one), or
         None: for an HTTP front that answers such requests on its event loop."""
         key = self._key(environ)
@@ -84,8 +89,7 @@ class Replay:
         found = self._kept(key)
         if found is not None:
             return found[0], list(found[1]), found[2]
-        bounded = getattr(self.inner, "bounded_answer", None)
-        answer = bounded(environ) if bounded is not None else None
+        answer = self._bounded(environ) if self._bounded is not None else None
         if answer is not None:
             self._keep(key, (answer[0], tuple(answer[1]), answer[2]))
         return answer
