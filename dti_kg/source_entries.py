@@ -253,8 +253,9 @@ def fresh_entries(
 
 
 class _Fresh:
-    """Fresh sources, batch by batch: the first batch here, later ones in ``WORKERS`` processes
-    (spawned only for a build with more than one batch to do, so a one-article build pays nothing).
+    """Fresh sources, batch by batch. A build with at most one batch of them validates it here; a
+    larger one validates every batch in ``WORKERS`` spawned processes, so this process never holds a
+    shape gate (~90 MB) nor an extraction's leftovers into the store phase, where a build peaks.
     Results are taken in submission order, so a build's order of work never depends on timing."""
 
     def __init__(
@@ -266,36 +267,40 @@ class _Fresh:
         take: Callable[[SourceOutcome, Entry], None],
     ) -> None:
         self.minter, self.cache, self.gate, self.say, self.take = minter, cache, gate, say, take
-        self.batch: list[tuple[str, Source, SourceOutcome, str]] = []
+        self.pending: list[tuple[str, Source, SourceOutcome, str]] = []
         self.running: list[tuple[Future[Any], list[tuple[str, Source, SourceOutcome, str]]]] = []
         self.pool: ProcessPoolExecutor | None = None
-        self.batches = 0
-        self._gate: ShapeGate | None = None
+        self._gate: ShapeGate | None = None  # made for the first batch validated here
 
     def add(self, iri: str, source: Source, outcome: SourceOutcome, key: str) -> None:
-        self.batch.append((iri, source, outcome, key))
-        if len(self.batch) >= BATCH:
-            self.submit()
+        self.pending.append((iri, source, outcome, key))
+        # Without workers, or once they run, a batch goes as soon as it is full; before, a second
+        # batch is what shows the build is worth a pool.
+        if len(self.pending) >= (BATCH if self.pool is not None or WORKERS < 2 else 2 * BATCH):
+            self.send()
 
-    def submit(self) -> None:
-        if not self.batch:
-            return
-        batch, self.batch = self.batch, []
-        self.batches += 1
-        self.say(f"validating {len(batch)} new source graph(s)")
+    def send(self) -> None:
+        """Every pending source, ``BATCH`` at a time, to the workers (or here, without them)."""
+        while self.pending:
+            batch, self.pending = self.pending[:BATCH], self.pending[BATCH:]
+            self.say(f"validating {len(batch)} new source graph(s)")
+            if WORKERS < 2:
+                self.here(batch)
+                continue
+            if self.pool is None:
+                self.pool = ProcessPoolExecutor(
+                    max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn")
+                )
+            work = [(iri, source) for iri, source, _o, _k in batch]
+            self.running.append((self.pool.submit(fresh_entries, self.minter.base, work), batch))
+            while len(self.running) > WORKERS:  # bounded: at most one batch queued per worker
+                self.collect()
+
+    def here(self, batch: list[tuple[str, Source, SourceOutcome, str]]) -> None:
+        if self._gate is None:
+            self._gate = self.gate()
         work = [(iri, source) for iri, source, _o, _k in batch]
-        if self.batches == 1 or WORKERS < 2:
-            if self._gate is None:
-                self._gate = self.gate()
-            self.finish(fresh_entries(self.minter.base, work, self._gate), batch)
-            return
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(
-                max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn")
-            )
-        self.running.append((self.pool.submit(fresh_entries, self.minter.base, work), batch))
-        while len(self.running) > WORKERS:  # bounded: at most one batch queued per worker
-            self.collect()
+        self.finish(fresh_entries(self.minter.base, work, self._gate), batch)
 
     def collect(self) -> None:
         future, batch = self.running.pop(0)
@@ -318,8 +323,12 @@ class _Fresh:
 
     def close(self) -> None:
         """Validate what is left and take every result."""
-        self.submit()
         try:
+            if self.pool is None and 0 < len(self.pending) <= BATCH:
+                batch, self.pending = self.pending, []
+                self.say(f"validating {len(batch)} new source graph(s)")
+                self.here(batch)
+            self.send()
             while self.running:
                 self.collect()
         finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import pickle
 import random
 import re
 import shutil
@@ -24,7 +25,10 @@ from server_helpers import fixture_quads
 
 from dti_kg import build, diff, dumps, gzip_chunks, increment, release_zip, releases, source_entries, store
 from dti_kg.build import build_store
+from dti_kg.iri import Minter
 from dti_kg.serialize import dump_nquads, dump_trig
+from dti_kg.sources import article_sources
+from dti_kg.validate import ShapeGate
 
 DUMPS = ("dump.nq", "dump.trig", "dump.nq.gz", "dump.trig.gz")
 RDF_TYPE = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -103,7 +107,7 @@ def test_dumps_written_graph_by_graph_equal_the_whole_text_writers(
 def test_batches_validated_in_worker_processes_give_the_same_build(
     tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """One source a batch: the first validated here, the other four in two spawned workers."""
+    """One source a batch: all five validated in two spawned workers, against one process."""
     monkeypatch.setattr(source_entries, "BATCH", 1)
     monkeypatch.setattr(source_entries, "WORKERS", 2)
     pooled = build_store(tmp_path / "pooled", [corpus_dir])
@@ -114,6 +118,54 @@ def test_batches_validated_in_worker_processes_give_the_same_build(
     for name in (*DUMPS, "report.txt", "report.ttl"):
         mine, theirs = (pooled.build_dir / name).read_bytes(), (alone.build_dir / name).read_bytes()
         assert mine == theirs, f"{name} differs between worker processes and one process"
+
+
+@pytest.mark.parametrize(("batch", "gates_made_here"), [(2, 0), (5, 1)])
+def test_only_a_build_of_one_batch_validates_in_its_own_process(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch, batch: int, gates_made_here: int
+) -> None:
+    """Regression (issue 9): the first batch of a cold build was validated in the build's own process,
+    whose heap then held a shape gate and an extraction's leftovers into the store phase (a cold
+    10,000-article build peaked at 1,098 MB, one from the cache at 761). Five sources in batches of two
+    go to the workers, all of them; five in one batch of five are validated here (no pool to start)."""
+    monkeypatch.setattr(source_entries, "BATCH", batch)
+    monkeypatch.setattr(source_entries, "WORKERS", 2)
+    minter = Minter("https://w3id.org/dti-kg/")
+    reference = source_entries.reference_graphs(minter)
+    made: list[int] = []
+
+    def gate() -> ShapeGate:
+        made.append(1)
+        return source_entries.shape_gate(reference)
+
+    taken: list[str] = []
+    outcomes = source_entries.gather_sources(
+        article_sources([corpus_dir]),
+        minter,
+        source_entries.Cache(None, "test"),
+        gate,
+        lambda _message: None,
+        lambda outcome, _entry: taken.append(outcome.name),
+    )
+    assert len(made) == gates_made_here
+    assert [o.status for o in outcomes] == ["served"] * 5
+    assert taken == [o.name for o in outcomes], "taken in source order"
+
+
+def test_an_article_source_keeps_its_graph_name_not_its_document(corpus_dir: Path) -> None:
+    """Regression (issue 9): a source kept the document it had read for its graph's name, and a build
+    keeps every source to its end: a cold 10,000-article build held all the documents in its store
+    phase. Pickled (as it goes to a worker), a named source is its path and name, not its text."""
+    minter = Minter("https://w3id.org/dti-kg/")
+    article = max(corpus_dir.glob("*.txt"), key=lambda p: p.stat().st_size)
+    (source,) = article_sources([article])
+    bare = len(pickle.dumps(source))
+    name = source.graph_name(minter)
+    assert name.startswith("https://w3id.org/dti-kg/")
+    assert len(pickle.dumps(source)) < bare + 200 < article.stat().st_size
+    assert source.graph_name(minter) == name
+    graph, claims, _notes = source.extract(minter)  # reads the file again
+    assert claims > 0 and len(graph) > claims
 
 
 def test_a_renamed_file_or_an_edited_sidecar_is_not_served_from_the_cache(
