@@ -26,6 +26,7 @@ from dti_kg.cube import vocabulary_graphs
 from dti_kg.errors import InputError
 from dti_kg.graph import claims_from_graph
 from dti_kg.iri import Minter
+from dti_kg.limits import exit_with_parent
 from dti_kg.loaders.official import official_graph
 from dti_kg.names import shown
 from dti_kg.reference_graph import reference_graph
@@ -289,7 +290,10 @@ class _Fresh:
                 continue
             if self.pool is None:
                 self.pool = ProcessPoolExecutor(
-                    max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn")
+                    max_workers=WORKERS,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=exit_with_parent,  # a killed build leaves no worker behind
+                    initargs=(os.getpid(),),
                 )
             work = [(iri, source) for iri, source, _o, _k in batch]
             self.running.append((self.pool.submit(fresh_entries, self.minter.base, work), batch))

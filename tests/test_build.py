@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from process_helpers import alive, descendants
 
 from dti_kg import store
 from dti_kg.build import build_store
@@ -158,16 +159,32 @@ def test_a_killed_build_leaves_the_previous_store_intact(tmp_path: Path, corpus_
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    time.sleep(1.5)
+    deadline = time.monotonic() + 60
+    while not any(_is_worker(p) for p in descendants(proc.pid)) and time.monotonic() < deadline:
+        time.sleep(0.1)  # killed once its SHACL workers run (300 sources: more than one batch)
+    workers = descendants(proc.pid)  # the workers and multiprocessing's resource tracker
+    assert any(_is_worker(p) for p in workers), "the build started no worker process"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL, (
         "the build finished before it could be killed: give it more work"
     )
+    # Regression: a worker of a killed build waited forever to hand back its batch (each ~170 MB).
+    deadline = time.monotonic() + 30
+    while (left := [w for w in workers if alive(w)]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not left, f"worker processes {left} outlived the killed build"
     assert store.read_build_info(link) == before
     assert len(store.open_read_only(link)) == before["quads"]
     # The lock died with the process: the next build runs.
     assert build_store(link, [corpus_dir / "000_2115fb3839d4d7c3.txt"]).ok
+
+
+def _is_worker(pid: int) -> bool:
+    try:
+        return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 def test_a_second_concurrent_build_fails_clearly(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import requests
 import uvloop
+from process_helpers import alive
 from server_helpers import DTI_EXE, dti_serve, make_store, serve_env
 
 from dti_kg import store
@@ -361,9 +362,9 @@ def test_sigterm_stops_every_process_of_the_server(store_link: Path, tmp_path: P
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
     deadline = time.monotonic() + 10
-    while any(_alive(pid) for pid in family) and time.monotonic() < deadline:
+    while any(alive(pid) for pid in family) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not [pid for pid in family if _alive(pid)]
+    assert not [pid for pid in family if alive(pid)]
 
 
 def test_the_access_log_has_a_line_per_request(store_link: Path, tmp_path: Path) -> None:
@@ -424,11 +425,3 @@ def _descendants(pid: int) -> list[int]:
         found += children
         frontier = children
     return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return False
-    return stat[0] != "Z"

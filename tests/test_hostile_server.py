@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from process_helpers import descendants
 from server_helpers import dti_serve, make_store
 
 pytestmark = [pytest.mark.hostile, pytest.mark.integration]
@@ -271,14 +272,6 @@ def test_a_javascript_iri_in_a_query_result_is_not_a_link(server: str) -> None:
     assert 'href="https://e.org/a"' in reply.text, "http(s) IRIs stay links"
 
 
-def _descendants(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
-            found += [int(child), *_descendants(int(child))]
-    return found
-
-
 @pytest.fixture(scope="module")
 def unguarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     """A server whose guard lets the known crashers through and whose workers have 200 MB: to see
@@ -318,7 +311,7 @@ def test_a_worker_killed_from_outside_is_reported_as_killed(unguarded: tuple[str
     url, pid = unguarded
     assert_still_answers(url)  # the worker is up
     workers = [
-        p for p in _descendants(pid) if "dti_kg.server.worker" in Path(f"/proc/{p}/cmdline").read_text()
+        p for p in descendants(pid) if "dti_kg.server.worker" in Path(f"/proc/{p}/cmdline").read_text()
     ]
     slow = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     killer = threading.Timer(1.5, lambda: [os.kill(w, signal.SIGKILL) for w in workers])

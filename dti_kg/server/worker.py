@@ -17,8 +17,6 @@ import json
 import os
 import signal
 import sys
-import threading
-import time
 from itertools import islice
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -28,7 +26,7 @@ import pyoxigraph
 
 from dti_kg import store as dti_store
 from dti_kg.errors import StoreError
-from dti_kg.limits import cap_memory
+from dti_kg.limits import cap_memory, exit_with_parent
 from dti_kg.query import QUERY_PREFIXES, query_store
 from dti_kg.server import conneg
 from dti_kg.server.bindings import term
@@ -174,22 +172,9 @@ def _payload(media_type: str, body: bytes, truncated: bool, rows: int | None, op
     }
 
 
-def _exit_with_parent(interval: float = 1.0) -> None:
-    """Exit as soon as the web process is gone, even in the middle of a query (the GIL is free then)."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while True:
-            time.sleep(interval)
-            if os.getppid() != parent:
-                os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
 def main(conn: Connection, store_link: str, memory_mb: int) -> None:
     """Serve jobs from ``conn`` until the executor closes it."""
-    _exit_with_parent()
+    exit_with_parent()  # even in the middle of a query (the GIL is free then)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops us
     cap_memory(memory_mb)
     opened = OpenStore(store_link)
