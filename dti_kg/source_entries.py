@@ -253,6 +253,10 @@ def fresh_entries(
     return [out[iri] for iri, _source in batch]
 
 
+# A fresh source waiting for its verdict: graph IRI, source, its outcome (filled in), cache key.
+Pending = tuple[str, Source, SourceOutcome, str]
+
+
 class _Fresh:
     """Fresh sources, batch by batch. A build with at most one batch of them validates it here; a
     larger one validates every batch in ``WORKERS`` spawned processes, so this process never holds a
@@ -268,8 +272,8 @@ class _Fresh:
         take: Callable[[SourceOutcome, Entry], None],
     ) -> None:
         self.minter, self.cache, self.gate, self.say, self.take = minter, cache, gate, say, take
-        self.pending: list[tuple[str, Source, SourceOutcome, str]] = []
-        self.running: list[tuple[Future[Any], list[tuple[str, Source, SourceOutcome, str]]]] = []
+        self.pending: list[Pending] = []
+        self.running: list[tuple[Future[Any], list[Pending]]] = []
         self.pool: ProcessPoolExecutor | None = None
         self._gate: ShapeGate | None = None  # made for the first batch validated here
 
@@ -281,12 +285,17 @@ class _Fresh:
             self.send()
 
     def send(self) -> None:
-        """Every pending source, ``BATCH`` at a time, to the workers (or here, without them)."""
+        """Every pending source, ``BATCH`` at a time: here without workers, or when no pool runs and
+        they are one batch at most (a one-article build starts no process); else to the workers."""
+        here = WORKERS < 2 or (self.pool is None and len(self.pending) <= BATCH)
         while self.pending:
             batch, self.pending = self.pending[:BATCH], self.pending[BATCH:]
             self.say(f"validating {len(batch)} new source graph(s)")
-            if WORKERS < 2:
-                self.here(batch)
+            work = [(iri, source) for iri, source, _o, _k in batch]
+            if here:
+                if self._gate is None:
+                    self._gate = self.gate()
+                self.finish(fresh_entries(self.minter.base, work, self._gate), batch)
                 continue
             if self.pool is None:
                 self.pool = ProcessPoolExecutor(
@@ -295,26 +304,15 @@ class _Fresh:
                     initializer=exit_with_parent,  # a killed build leaves no worker behind
                     initargs=(os.getpid(),),
                 )
-            work = [(iri, source) for iri, source, _o, _k in batch]
             self.running.append((self.pool.submit(fresh_entries, self.minter.base, work), batch))
             while len(self.running) > WORKERS:  # bounded: at most one batch queued per worker
                 self.collect()
-
-    def here(self, batch: list[tuple[str, Source, SourceOutcome, str]]) -> None:
-        if self._gate is None:
-            self._gate = self.gate()
-        work = [(iri, source) for iri, source, _o, _k in batch]
-        self.finish(fresh_entries(self.minter.base, work, self._gate), batch)
 
     def collect(self) -> None:
         future, batch = self.running.pop(0)
         self.finish(future.result(), batch)
 
-    def finish(
-        self,
-        results: list[tuple[str, dict[str, Any] | None, str]],
-        batch: list[tuple[str, Source, SourceOutcome, str]],
-    ) -> None:
+    def finish(self, results: list[tuple[str, dict[str, Any] | None, str]], batch: list[Pending]) -> None:
         for (_iri, data, reason), (_i, _source, outcome, key) in zip(results, batch, strict=True):
             if data is None:
                 outcome.graph, outcome.status, outcome.reason = None, "rejected", reason
@@ -328,10 +326,6 @@ class _Fresh:
     def close(self) -> None:
         """Validate what is left and take every result."""
         try:
-            if self.pool is None and 0 < len(self.pending) <= BATCH:
-                batch, self.pending = self.pending, []
-                self.say(f"validating {len(batch)} new source graph(s)")
-                self.here(batch)
             self.send()
             while self.running:
                 self.collect()

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from process_helpers import alive, descendants
+from process_helpers import alive, command_line, descendants
 
 from dti_kg import store
 from dti_kg.build import build_store
@@ -181,10 +181,7 @@ def test_a_killed_build_leaves_the_previous_store_intact(tmp_path: Path, corpus_
 
 
 def _is_worker(pid: int) -> bool:
-    try:
-        return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
+    return b"spawn_main" in command_line(pid)
 
 
 def test_a_second_concurrent_build_fails_clearly(tmp_path: Path) -> None:

@@ -11,11 +11,10 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
-from process_helpers import descendants
+from process_helpers import command_line, descendants
 from server_helpers import dti_serve, make_store
 
 pytestmark = [pytest.mark.hostile, pytest.mark.integration]
@@ -310,9 +309,7 @@ def test_a_worker_out_of_memory_is_reported_as_memory(unguarded: tuple[str, int]
 def test_a_worker_killed_from_outside_is_reported_as_killed(unguarded: tuple[str, int]) -> None:
     url, pid = unguarded
     assert_still_answers(url)  # the worker is up
-    workers = [
-        p for p in descendants(pid) if "dti_kg.server.worker" in Path(f"/proc/{p}/cmdline").read_text()
-    ]
+    workers = [p for p in descendants(pid) if b"dti_kg.server.worker" in command_line(p)]
     slow = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     killer = threading.Timer(1.5, lambda: [os.kill(w, signal.SIGKILL) for w in workers])
     killer.start()
